@@ -1,0 +1,485 @@
+#!/usr/bin/env python3
+"""Independent Python reference for the example contracts.
+
+Writes (default) or checks (--check) examples/manifest.txt and
+examples/bench.txt. The expected values come only from the plain-Python
+models below, written from each contract's specification (see README.md) and
+never from running the compiled WebAssembly. tools/run_cases.py then runs the
+.wasm files against these files, so the two sides check each other.
+
+Usage: reference.py [--check]
+"""
+import math
+import os
+import sys
+
+M32 = 0xFFFFFFFF
+HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def u32(x):
+    return x & M32
+
+
+def s32(x):
+    x &= M32
+    return x - (1 << 32) if x & 0x80000000 else x
+
+
+def rotl(x, k):
+    k &= 31
+    return u32((x << k) | (x >> ((32 - k) & 31))) if k else x
+
+
+def rotr(x, k):
+    k &= 31
+    return u32((x >> k) | (x << ((32 - k) & 31))) if k else x
+
+
+# ------------------------------------------------------------------ fib
+def fib(n):
+    a, b = 0, 1
+    for _ in range(n):
+        a, b = b, u32(a + b)
+    return a
+
+
+# ------------------------------------------------------------------ gcd
+def gcd(a, b):
+    return math.gcd(a, b)
+
+
+# ------------------------------------------------------------------ isqrt
+def isqrt(n):
+    return math.isqrt(n)
+
+
+# ------------------------------------------------------------------ recursive
+def ack(m, n):
+    # Iterative evaluation with an explicit stack (same values as the
+    # textbook recursion, with n + 1 taken mod 2^32).
+    stack = [m]
+    while stack:
+        m = stack.pop()
+        if m == 0:
+            n = u32(n + 1)
+        elif n == 0:
+            stack.append(m - 1)
+            n = 1
+        else:
+            stack.append(m - 1)
+            stack.append(m)
+            n -= 1
+    return n
+
+
+def fib_rec(n):
+    return fib(n)
+
+
+# ------------------------------------------------------------------ hash
+def fmix32(h):
+    h ^= h >> 16
+    h = u32(h * 0x85EBCA6B)
+    h ^= h >> 13
+    h = u32(h * 0xC2B2AE35)
+    h ^= h >> 16
+    return h
+
+
+def mix(seed, rounds):
+    h = seed
+    for i in range(rounds):
+        k = u32(i * 0xCC9E2D51)
+        k = rotl(k, 15)
+        k = u32(k * 0x1B873593)
+        h ^= k
+        h = rotl(h, 13)
+        h = u32(h * 5 + 0xE6546B64)
+    return fmix32(h ^ rounds)
+
+
+# ------------------------------------------------------------------ collatz
+OVERFLOW = M32
+
+
+def collatz(n):
+    if n == 0:
+        return 0
+    steps = 0
+    while n != 1:
+        n = n // 2 if n % 2 == 0 else 3 * n + 1
+        if n > M32:
+            return OVERFLOW
+        steps += 1
+    return steps
+
+
+def collatz_peak(n):
+    if n == 0:
+        return 0
+    peak = n
+    while n != 1:
+        n = n // 2 if n % 2 == 0 else 3 * n + 1
+        if n > M32:
+            return OVERFLOW
+        peak = max(peak, n)
+    return peak
+
+
+def floor_div(a, b):
+    a, b = s32(a), s32(b)
+    if b == 0:
+        return 0
+    return u32(a // b)  # Python's // floors; INT_MIN // -1 = 2^31 wraps
+
+
+def floor_mod(a, b):
+    a, b = s32(a), s32(b)
+    if b == 0:
+        return u32(a)
+    return u32(a % b)  # Python's % takes the sign of b
+
+
+def collatz_gen(n, d, m, limit):
+    n, d, m, limit = s32(n), s32(d), s32(m), s32(limit)
+    if d in (0, -1):
+        return 0
+    steps = 0
+    while steps < limit and abs(n) > 1:
+        if n % d == 0:
+            n = n // d  # exact, so floor == truncation
+        else:
+            n = s32(m * n + 1)
+        steps += 1
+    return u32(steps)
+
+
+# ------------------------------------------------------------------ alu
+def alu(op, a, b):
+    sa, sb = s32(a), s32(b)
+    sh = b & 31
+
+    def sdiv():
+        if b == 0:
+            return 0
+        q = abs(sa) // abs(sb)
+        return u32(q if (sa < 0) == (sb < 0) else -q)  # truncating
+
+    def srem():
+        if b == 0:
+            return 0
+        r = abs(sa) % abs(sb)
+        return u32(-r if sa < 0 else r)  # sign of the dividend
+
+    table = {
+        0: lambda: u32(a + b),
+        1: lambda: u32(a - b),
+        2: lambda: u32(a * b),
+        3: sdiv,
+        4: lambda: 0 if b == 0 else a // b,
+        5: srem,
+        6: lambda: 0 if b == 0 else a % b,
+        7: lambda: a & b,
+        8: lambda: a | b,
+        9: lambda: u32(a << sh),
+        10: lambda: u32(sa >> sh),
+        11: lambda: a >> sh,
+        12: lambda: rotl(a, b),
+        13: lambda: rotr(a, b),
+        14: lambda: 32 - a.bit_length(),
+        15: lambda: 32 if a == 0 else (a & -a).bit_length() - 1,
+        16: lambda: bin(a).count("1"),
+        17: lambda: int(a == 0),
+        18: lambda: int(a == b),
+        19: lambda: int(a != b),
+        20: lambda: int(sa < sb),
+        21: lambda: int(a < b),
+        22: lambda: int(sa > sb),
+        23: lambda: int(a > b),
+        24: lambda: int(sa <= sb),
+        25: lambda: int(a <= b),
+        26: lambda: int(sa >= sb),
+        27: lambda: int(a >= b),
+        28: lambda: a ^ b,
+    }
+    return table.get(op, lambda: 0xDEADBEEF)()
+
+
+# ------------------------------------------------------------------ control
+def sign(x):
+    x = s32(x)
+    return u32(-1 if x < 0 else (0 if x == 0 else 1))
+
+
+def clamp(x, lo, hi):
+    x, lo, hi = s32(x), s32(lo), s32(hi)
+    if x < lo:
+        return u32(lo)
+    return u32(hi if x > hi else x)
+
+
+def bucket(x):
+    return {0: 10, 1: 20, 2: 30}.get(x, 40 + (x & 7))
+
+
+def tri(n):
+    return u32(n * (n + 1) // 2)
+
+
+def is_prime(n):
+    if n < 2:
+        return 0
+    return int(all(n % d for d in range(2, math.isqrt(n) + 1)))
+
+
+def count_primes(n):
+    return sum(is_prime(i) for i in range(n))
+
+
+def gcd_sub(a, b):
+    return math.gcd(a, b)
+
+
+def mad(a, b, c):
+    return u32(a * b + c)
+
+
+def answer():
+    return 42
+
+
+FUNCS = {
+    "fib": fib, "gcd": gcd, "isqrt": isqrt, "ack": ack, "fib_rec": fib_rec,
+    "fmix32": fmix32, "mix": mix, "collatz": collatz,
+    "collatz_peak": collatz_peak, "floor_div": floor_div,
+    "floor_mod": floor_mod, "collatz_gen": collatz_gen, "alu": alu,
+    "sign": sign, "clamp": clamp, "bucket": bucket, "tri": tri,
+    "is_prime": is_prime, "count_primes": count_primes, "gcd_sub": gcd_sub,
+    "mad": mad, "answer": answer,
+}
+
+NEG = lambda x: u32(-x)  # noqa: E731  (two's-complement spelling of -x)
+
+# (contract, export, args) -- comment lines are plain strings.
+MANIFEST = [
+    "# fib: fib(0) = 0, fib(1) = 1; fib(48) is the first value that wraps mod 2^32",
+    ("fib", "fib", [0]),
+    ("fib", "fib", [1]),
+    ("fib", "fib", [10]),
+    ("fib", "fib", [48]),
+    ("fib", "fib", [100]),
+    "# gcd: Euclid; gcd(x, 0) = x, gcd(0, y) = y, consecutive Fibonacci numbers are the worst case",
+    ("gcd", "gcd", [48, 18]),
+    ("gcd", "gcd", [M32, 0]),
+    ("gcd", "gcd", [0, 7]),
+    ("gcd", "gcd", [0, 0]),
+    ("gcd", "gcd", [M32, M32 - 1]),
+    ("gcd", "gcd", [4294967290, 4294967280]),
+    ("gcd", "gcd", [1836311903, 2971215073]),
+    "# isqrt: largest r with r*r <= n",
+    ("isqrt", "isqrt", [0]),
+    ("isqrt", "isqrt", [1]),
+    ("isqrt", "isqrt", [15]),
+    ("isqrt", "isqrt", [16]),
+    ("isqrt", "isqrt", [1000000]),
+    ("isqrt", "isqrt", [4294836225]),
+    ("isqrt", "isqrt", [4294836224]),
+    ("isqrt", "isqrt", [M32]),
+    "# recursive: Ackermann (n + 1 wraps mod 2^32) and naive doubly-recursive Fibonacci",
+    ("recursive", "ack", [0, 0]),
+    ("recursive", "ack", [0, M32]),
+    ("recursive", "ack", [1, 5]),
+    ("recursive", "ack", [2, 3]),
+    ("recursive", "fib_rec", [0]),
+    ("recursive", "fib_rec", [1]),
+    ("recursive", "fib_rec", [8]),
+    "# hash: mix(seed, rounds) = fmix32(murmur3 rounds over the counter, xor rounds)",
+    ("hash", "mix", [0, 0]),
+    ("hash", "mix", [0, 1]),
+    ("hash", "mix", [0x12345678, 10]),
+    ("hash", "mix", [M32, 50]),
+    ("hash", "fmix32", [0]),
+    ("hash", "fmix32", [1]),
+    ("hash", "fmix32", [M32]),
+    "# collatz: steps to reach 1 (0 for n = 0 and n = 1; 4294967295 if 3n+1 overflows u32)",
+    ("collatz", "collatz", [0]),
+    ("collatz", "collatz", [1]),
+    ("collatz", "collatz", [7]),
+    ("collatz", "collatz", [9]),
+    ("collatz", "collatz", [M32]),
+    ("collatz", "collatz", [2147483648]),
+    ("collatz", "collatz_peak", [7]),
+    ("collatz", "collatz_peak", [0]),
+    ("collatz", "collatz_peak", [1431655765]),
+    "# collatz: signed floor division / modulo (Python semantics; b = 0 and INT_MIN / -1 are defined)",
+    ("collatz", "floor_div", [NEG(7), 2]),
+    ("collatz", "floor_div", [7, NEG(2)]),
+    ("collatz", "floor_div", [NEG(7), NEG(2)]),
+    ("collatz", "floor_div", [0x80000000, M32]),
+    ("collatz", "floor_div", [5, 0]),
+    ("collatz", "floor_mod", [NEG(7), 2]),
+    ("collatz", "floor_mod", [7, NEG(2)]),
+    ("collatz", "floor_mod", [0x80000000, M32]),
+    ("collatz", "floor_mod", [5, 0]),
+    "# collatz: generalised map (n/d if d | n else m*n + 1) on signed values, at most limit steps",
+    ("collatz", "collatz_gen", [7, 2, 3, 1000]),
+    ("collatz", "collatz_gen", [27, 2, 3, 40]),
+    ("collatz", "collatz_gen", [NEG(27), 3, NEG(2), 100]),
+    ("collatz", "collatz_gen", [1000, 10, 7, 5]),
+    ("collatz", "collatz_gen", [12345, 0, 3, 100]),
+    "# alu: alu(op, a, b) applies i32 operation number op (see alu/alu.c); out-of-range ops give 0xDEADBEEF",
+    ("alu", "alu", [0, M32, 2]),
+    ("alu", "alu", [1, 1, 2]),
+    ("alu", "alu", [2, 0x10001, 0x10001]),
+    ("alu", "alu", [3, NEG(7), 2]),
+    ("alu", "alu", [3, 0x80000000, M32]),
+    ("alu", "alu", [3, 7, 0]),
+    ("alu", "alu", [4, M32, 16]),
+    ("alu", "alu", [5, NEG(7), 2]),
+    ("alu", "alu", [5, 0x80000000, M32]),
+    ("alu", "alu", [6, M32, 10]),
+    ("alu", "alu", [6, 5, 0]),
+    ("alu", "alu", [7, 0xF0F0F0F0, 0xFF00FF00]),
+    ("alu", "alu", [8, 0xF0F0F0F0, 0x0F0F0F0F]),
+    ("alu", "alu", [9, 1, 35]),
+    ("alu", "alu", [10, 0x80000000, 4]),
+    ("alu", "alu", [11, 0x80000000, 4]),
+    ("alu", "alu", [12, 0x80000001, 1]),
+    ("alu", "alu", [13, 0x80000001, 1]),
+    ("alu", "alu", [14, 1, 0]),
+    ("alu", "alu", [14, 0, 0]),
+    ("alu", "alu", [15, 0x80000000, 0]),
+    ("alu", "alu", [15, 0, 0]),
+    ("alu", "alu", [16, M32, 0]),
+    ("alu", "alu", [17, 0, 0]),
+    ("alu", "alu", [18, 5, 5]),
+    ("alu", "alu", [19, 5, 5]),
+    ("alu", "alu", [20, M32, 0]),
+    ("alu", "alu", [21, M32, 0]),
+    ("alu", "alu", [22, M32, 0]),
+    ("alu", "alu", [23, M32, 0]),
+    ("alu", "alu", [24, 3, 3]),
+    ("alu", "alu", [25, 4, 3]),
+    ("alu", "alu", [26, NEG(1), 0]),
+    ("alu", "alu", [27, NEG(1), 0]),
+    ("alu", "alu", [28, 0xFFFF0000, 0x00FFFF00]),
+    ("alu", "alu", [29, 1, 2]),
+    ("alu", "alu", [M32, 1, 2]),
+    "# control: hand-written if/else, value-carrying br/br_if/br_table, drop, nop, select, calls",
+    ("control", "answer", []),
+    ("control", "sign", [NEG(5)]),
+    ("control", "sign", [0]),
+    ("control", "sign", [0x7FFFFFFF]),
+    ("control", "clamp", [NEG(10), NEG(3), 7]),
+    ("control", "clamp", [5, NEG(3), 7]),
+    ("control", "clamp", [100, NEG(3), 7]),
+    ("control", "bucket", [0]),
+    ("control", "bucket", [1]),
+    ("control", "bucket", [2]),
+    ("control", "bucket", [M32]),
+    ("control", "tri", [0]),
+    ("control", "tri", [100]),
+    ("control", "is_prime", [0]),
+    ("control", "is_prime", [2]),
+    ("control", "is_prime", [91]),
+    ("control", "is_prime", [997]),
+    ("control", "is_prime", [4294967295]),
+    ("control", "count_primes", [30]),
+    ("control", "gcd_sub", [0, 9]),
+    ("control", "gcd_sub", [9, 0]),
+    ("control", "gcd_sub", [84, 36]),
+    ("control", "mad", [M32, M32, 5]),
+]
+
+BENCH = [
+    "# One benchmark-size case per contract. gcd and isqrt cannot run long on 32-bit",
+    "# inputs (these are their worst cases) and alu is straight-line code, so those",
+    "# three stay small; the others run 10^4 to 10^5 instructions.",
+    ("fib", "fib", [2000]),
+    ("gcd", "gcd", [2971215073, 1836311903]),
+    ("isqrt", "isqrt", [4294967295]),
+    ("recursive", "fib_rec", [15]),
+    ("hash", "mix", [0xDEADBEEF, 2000]),
+    ("collatz", "collatz", [837799]),
+    ("alu", "alu", [16, 0xDEADBEEF, 0]),
+    ("control", "count_primes", [500]),
+]
+
+HEADER = """\
+# Gloam example-contract test cases. Generated by tools/reference.py from an
+# independent Python model of each contract: do not edit by hand.
+#
+# Format, one case a line, whitespace separated:
+#   <contract> <export> <args> <expected-results>
+# <contract> is the folder examples/<contract>/ holding <contract>.wasm;
+# <args> and <expected-results> are comma-separated u32 values in decimal
+# (negative i32 values are written as their two's-complement u32), or `-`
+# for none. Lines starting with `#` are comments; blank lines are ignored.
+"""
+
+
+def render(cases, title):
+    lines = [HEADER.rstrip("\n"), "#", "# " + title, ""]
+    for case in cases:
+        if isinstance(case, str):
+            if lines[-1] and not lines[-1].startswith("#"):
+                lines.append("")
+            lines.append(case)
+            continue
+        contract, export, args = case
+        result = FUNCS[export](*args)
+        assert 0 <= result <= M32, (case, result)
+        assert all(0 <= a <= M32 for a in args), case
+        arg_text = ",".join(str(a) for a in args) if args else "-"
+        lines.append("%s %s %s %d" % (contract, export, arg_text, result))
+    return "\n".join(lines) + "\n"
+
+
+def self_test():
+    # A few textbook values, so that a slip in a model is caught here.
+    assert [fib(i) for i in range(10)] == [0, 1, 1, 2, 3, 5, 8, 13, 21, 34]
+    assert fib(47) == 2971215073
+    assert ack(2, 3) == 9 and ack(3, 3) == 61 and ack(1, 5) == 7
+    assert collatz(27) == 111 and collatz_peak(27) == 9232
+    assert collatz(837799) == 524
+    assert isqrt(M32) == 65535
+    assert fmix32(0) == 0
+    assert floor_div(u32(-7), 2) == u32(-4) and floor_mod(u32(-7), 2) == 1
+    assert alu(3, u32(-7), 2) == u32(-3) and alu(5, u32(-7), 2) == u32(-1)
+    assert alu(14, 1, 0) == 31 and alu(15, 8, 0) == 3
+    assert count_primes(30) == 10 and is_prime(4294967291) == 1 and is_prime(997) == 1 and tri(100) == 5050
+
+
+def main():
+    check = sys.argv[1:] == ["--check"]
+    if sys.argv[1:] not in ([], ["--check"]):
+        raise SystemExit(__doc__)
+    self_test()
+    outputs = {
+        "manifest.txt": render(MANIFEST, "Small cases: each runs in at most ~2000 executed wasm instructions."),
+        "bench.txt": render(BENCH, "Benchmark-size cases (same format as manifest.txt)."),
+    }
+    status = 0
+    for name, text in outputs.items():
+        path = os.path.join(HERE, name)
+        if check:
+            try:
+                with open(path) as f:
+                    current = f.read()
+            except FileNotFoundError:
+                current = None
+            if current != text:
+                print("%s: differs from tools/reference.py (run it without --check)" % name)
+                status = 1
+            else:
+                print("%s: OK" % name)
+        else:
+            with open(path, "w") as f:
+                f.write(text)
+            print("wrote %s" % path)
+    sys.exit(status)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,18 @@
+//! # gloam-isa
+//!
+//! Gloam's instruction set, the WebAssembly front end that lowers modules to it, and the
+//! program hash that identifies a contract.
+//!
+//! Pipeline position: `isa` → `executor` → `air` → `prover`; the `verifier` needs only `isa`
+//! and `air`.
+#![deny(missing_docs)]
+
+pub mod frontend;
+pub mod isa;
+pub mod program;
+pub mod semantics;
+
+pub use frontend::{load_module, lower_wasm, FrontendError};
+pub use isa::{trap_code, Instr, Op, HALT_PC};
+pub use program::{Function, Origin, Program, ProgramError, ProgramHash};
+pub use semantics::{eval_binary, TrapKind};

@@ -1,0 +1,206 @@
+//! A lowered Gloam program, its validation and its program hash.
+
+use serde::{Deserialize, Serialize};
+
+use crate::isa::{Instr, Op, HALT_PC};
+
+/// One lowered function and its frame layout.
+///
+/// Frame layout (slot offsets from the function's `fp`): parameters `0..num_params`, declared
+/// locals `num_params..ra_slot`, saved return pc `ra_slot`, saved caller `fp` `ra_slot + 1`,
+/// then operand-stack temporaries up to `frame_size`. Results are returned in slots
+/// `0..num_results`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Function {
+    /// Debug name (from the `name` section or an export), or `func[i]`.
+    pub name: String,
+    /// First instruction of the function.
+    pub entry_pc: u32,
+    /// Number of `i32` parameters.
+    pub num_params: u32,
+    /// Number of `i32` results.
+    pub num_results: u32,
+    /// Slot of the saved return pc (the saved `fp` is the next slot).
+    pub ra_slot: u32,
+    /// Number of slots the frame uses.
+    pub frame_size: u32,
+}
+
+/// Where a Gloam instruction came from: function index and byte offset in the module.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Origin {
+    /// Index of the WebAssembly function.
+    pub func: u32,
+    /// Byte offset of the WebAssembly instruction in the module.
+    pub offset: u32,
+}
+
+/// A lowered program: flat instructions plus the function table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Program {
+    /// Instructions; index = pc. `instrs[0]` is `HALT`.
+    pub instrs: Vec<Instr>,
+    /// Functions in WebAssembly index order.
+    pub functions: Vec<Function>,
+    /// Exported functions: (export name, function index), sorted by name.
+    pub exports: Vec<(String, u32)>,
+    /// Per pc: how many WebAssembly instructions this instruction accounts for (for the
+    /// cycles-per-instruction report; not part of the program hash).
+    pub wasm_weight: Vec<u32>,
+    /// Per pc: source location (not part of the program hash).
+    pub origin: Vec<Origin>,
+}
+
+/// A 32-byte blake3 digest identifying a program.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+pub struct ProgramHash(pub [u8; 32]);
+
+impl std::fmt::Debug for ProgramHash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ProgramHash({self})")
+    }
+}
+
+impl std::fmt::Display for ProgramHash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for b in self.0 {
+            write!(f, "{b:02x}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Why a [`Program`] is not well formed.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ProgramError {
+    /// The program is empty or does not start with `HALT`.
+    #[error("program must start with a HALT instruction at pc 0")]
+    MissingHalt,
+    /// Instruction fields that the opcode does not allow.
+    #[error("instruction {pc} ({instr}) is malformed: {why}")]
+    BadInstr {
+        /// Program counter.
+        pc: u32,
+        /// The instruction.
+        instr: String,
+        /// Reason.
+        why: &'static str,
+    },
+    /// The function table is inconsistent.
+    #[error("function {0} is malformed")]
+    BadFunction(u32),
+    /// Side tables have the wrong length.
+    #[error("program side tables do not match the instruction count")]
+    BadSideTables,
+    /// More instructions than the prover supports.
+    #[error("program has {0} instructions; at most {max} are supported", max = Program::MAX_INSTRS)]
+    TooLarge(usize),
+}
+
+impl Program {
+    /// Largest supported program (instructions): the program table is a periodic column and
+    /// must fit in the shortest trace.
+    pub const MAX_INSTRS: usize = 1 << 16;
+
+    /// Checks the structural rules the executor and the AIR rely on.
+    ///
+    /// # Errors
+    /// [`ProgramError`] naming the first violation.
+    pub fn validate(&self) -> Result<(), ProgramError> {
+        let n = self.instrs.len();
+        if n >= Self::MAX_INSTRS {
+            return Err(ProgramError::TooLarge(n));
+        }
+        if self.instrs.first().map(|i| i.op) != Some(Op::Halt) {
+            return Err(ProgramError::MissingHalt);
+        }
+        if self.wasm_weight.len() != n || self.origin.len() != n {
+            return Err(ProgramError::BadSideTables);
+        }
+        let bad = |pc: usize, i: &Instr, why| ProgramError::BadInstr {
+            pc: pc as u32,
+            instr: i.to_string(),
+            why,
+        };
+        for (pc, i) in self.instrs.iter().enumerate() {
+            if i.b_imm && !i.op.allows_b_imm() {
+                return Err(bad(pc, i, "immediate B operand not allowed"));
+            }
+            let target_ok = (i.imm as usize) < n;
+            match i.op {
+                Op::Jmp | Op::Brz | Op::Brnz | Op::JTab | Op::Call if !target_ok => {
+                    return Err(bad(pc, i, "jump target out of range"))
+                }
+                Op::Call if !self.functions.iter().any(|f| f.entry_pc == i.imm) => {
+                    return Err(bad(pc, i, "call target is not a function entry"))
+                }
+                _ => {}
+            }
+        }
+        for (idx, f) in self.functions.iter().enumerate() {
+            if f.entry_pc as usize >= n || f.entry_pc == HALT_PC || f.ra_slot + 2 > f.frame_size {
+                return Err(ProgramError::BadFunction(idx as u32));
+            }
+        }
+        for (_, idx) in &self.exports {
+            if *idx as usize >= self.functions.len() {
+                return Err(ProgramError::BadFunction(*idx));
+            }
+        }
+        Ok(())
+    }
+
+    /// The function exported under `name`.
+    pub fn export(&self, name: &str) -> Option<(u32, &Function)> {
+        self.exports
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, i)| (*i, &self.functions[*i as usize]))
+    }
+
+    /// The canonical byte encoding hashed into the program hash: a domain tag, the
+    /// instructions (opcode, immediate flag, `a`, `b`, `c`, `imm` as little-endian `u32`) and the
+    /// function and export tables. Names other than export names are not included.
+    pub fn canonical_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(16 + self.instrs.len() * 18);
+        out.extend_from_slice(b"gloam-program-v1");
+        out.extend_from_slice(&(self.instrs.len() as u32).to_le_bytes());
+        for i in &self.instrs {
+            out.push(i.op as u8);
+            out.push(i.b_imm as u8);
+            for v in [i.a, i.b, i.c, i.imm] {
+                out.extend_from_slice(&v.to_le_bytes());
+            }
+        }
+        out.extend_from_slice(&(self.functions.len() as u32).to_le_bytes());
+        for f in &self.functions {
+            for v in [f.entry_pc, f.num_params, f.num_results, f.ra_slot, f.frame_size] {
+                out.extend_from_slice(&v.to_le_bytes());
+            }
+        }
+        out.extend_from_slice(&(self.exports.len() as u32).to_le_bytes());
+        for (name, idx) in &self.exports {
+            out.extend_from_slice(&(name.len() as u32).to_le_bytes());
+            out.extend_from_slice(name.as_bytes());
+            out.extend_from_slice(&idx.to_le_bytes());
+        }
+        out
+    }
+
+    /// blake3 of [`Program::canonical_bytes`]: the identity of the contract.
+    pub fn hash(&self) -> ProgramHash {
+        ProgramHash(*blake3::hash(&self.canonical_bytes()).as_bytes())
+    }
+
+    /// A readable listing, one instruction per line with its pc.
+    pub fn disassemble(&self) -> String {
+        let mut s = String::new();
+        for (pc, i) in self.instrs.iter().enumerate() {
+            if let Some(f) = self.functions.iter().find(|f| f.entry_pc as usize == pc) {
+                s.push_str(&format!("{}:\n", f.name));
+            }
+            s.push_str(&format!("{pc:6}  {i}\n"));
+        }
+        s
+    }
+}
