@@ -194,7 +194,7 @@ pub fn lower_wasm(wasm: &[u8]) -> Result<Program, FrontendError> {
     for (idx, body) in bodies.iter().enumerate() {
         let idx = idx as u32;
         let (num_params, num_results) = sigs[idx as usize];
-        let ra_slot = num_params + locals[idx as usize];
+        let ra_slot = ra_slot(num_params, locals[idx as usize], num_results);
         let entry_pc = out.code.len() as u32;
         let mut lw = FnLowerer {
             out: &mut out,
@@ -307,7 +307,7 @@ const NEG1: u32 = u32::MAX;
 
 impl FnLowerer<'_> {
     fn ra(&self) -> u32 {
-        self.num_params + self.num_locals
+        ra_slot(self.num_params, self.num_locals, self.num_results)
     }
 
     fn canon(&mut self, pos: usize) -> u32 {
@@ -863,7 +863,7 @@ impl FnLowerer<'_> {
         self.flush();
         let base = self.stack.len() - params as usize;
         let k = self.t0 + base as u32;
-        let callee_ra = params + self.locals[f as usize];
+        let callee_ra = ra_slot(params, self.locals[f as usize], results);
         self.touch(k + callee_ra + 2);
         let pc = self.emit(Instr {
             op: Op::Call,
@@ -1080,6 +1080,12 @@ fn wasm_mnemonic(debug_name: &str) -> String {
     } else {
         format!("{head}.{snake}")
     }
+}
+
+/// Slot of the saved return pc: above the parameters and locals, and above the result slots
+/// (results are written to slots `0..results` just before `ret` reads the saved pc).
+fn ra_slot(params: u32, locals: u32, results: u32) -> u32 {
+    (params + locals).max(results)
 }
 
 /// Whether Gloam lowers (and proves) this operator.

@@ -7,7 +7,7 @@ use crate::isa::{Instr, Op, HALT_PC};
 /// One lowered function and its frame layout.
 ///
 /// Frame layout (slot offsets from the function's `fp`): parameters `0..num_params`, declared
-/// locals `num_params..ra_slot`, saved return pc `ra_slot`, saved caller `fp` `ra_slot + 1`,
+/// locals from `num_params`, saved return pc at `ra_slot = max(params + locals, results)`, saved caller `fp` `ra_slot + 1`,
 /// then operand-stack temporaries up to `frame_size`. Results are returned in slots
 /// `0..num_results`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,0 +1,249 @@
+//! The `winterfell` AIR of Gloam: [`GloamAir`], its [`PublicInputs`] and proof options.
+
+use std::sync::Arc;
+
+use gloam_isa::{Program, ProgramHash, HALT_PC};
+use winterfell::math::{fields::f64::BaseElement as Felt, FieldElement, ToElements};
+use winterfell::{
+    Air, AirContext, Assertion, AuxRandElements, BatchingMethod, EvaluationFrame, FieldExtension,
+    ProofOptions, TraceInfo, TransitionConstraintDegree,
+};
+
+use crate::columns::{self, *};
+use crate::constraints::{self, FAMILIES};
+use crate::logup::{self, Challenges, AUX_WIDTH, GROUPS, NUM_RAND};
+
+/// Shortest trace: the byte tables (2^16 entries) are periodic columns and must fit.
+pub const MIN_TRACE_LEN: usize = columns::BYTE_TABLE_LEN;
+/// Longest trace: timestamps `4 * row + 3` must stay below 2^24 (the range of the
+/// timestamp-gap check). 2^22 rows = 4,194,303 cycles.
+pub const MAX_TRACE_LEN: usize = 1 << 22;
+/// Blowup the constraints need: the highest constraint degree is 4, so the constraint
+/// evaluation domain is 4x the trace.
+pub const CE_BLOWUP: usize = 4;
+
+/// Default proof options: 27 FRI queries, blowup 8, 16 bits of grinding, quadratic extension
+/// of Goldilocks, FRI folding factor 8, remainder degree < 128, linear batching. Conjectured
+/// security: 27 * log2(8) + 16 = 97 bits (ethSTARK conjecture, ePrint 2021/582, eq. 19),
+/// capped by the field extension and blake3-256 collision resistance (128 bits).
+pub fn default_options() -> ProofOptions {
+    ProofOptions::new(27, 8, 16, FieldExtension::Quadratic, 8, 127, BatchingMethod::Linear, BatchingMethod::Linear)
+}
+
+/// The public statement: *running program `program` from `entry_pc` on `args` halts after
+/// `cycles` cycles with `results`*.
+#[derive(Clone, Debug)]
+pub struct PublicInputs {
+    program: Arc<Program>,
+    program_hash: ProgramHash,
+    /// First pc of the entry function.
+    pub entry_pc: u32,
+    /// Arguments of the entry function.
+    pub args: Vec<u32>,
+    /// Results it returned.
+    pub results: Vec<u32>,
+    /// Cycles executed.
+    pub cycles: u64,
+}
+
+impl PublicInputs {
+    /// A statement about `program` (its hash is computed here, never taken on trust).
+    pub fn new(program: Arc<Program>, entry_pc: u32, args: Vec<u32>, results: Vec<u32>, cycles: u64) -> Self {
+        let program_hash = program.hash();
+        PublicInputs { program, program_hash, entry_pc, args, results, cycles }
+    }
+    /// The program.
+    pub fn program(&self) -> &Arc<Program> {
+        &self.program
+    }
+    /// Its hash.
+    pub fn program_hash(&self) -> ProgramHash {
+        self.program_hash
+    }
+    /// Period of the program table: the next power of two above the program length (so the
+    /// last entry is always padding).
+    pub fn program_period(&self) -> usize {
+        (self.program.instrs.len() + 1).next_power_of_two()
+    }
+}
+
+impl ToElements<Felt> for PublicInputs {
+    /// Program hash (8 little-endian 32-bit limbs), entry pc, argument count and arguments,
+    /// result count and results, cycles: all hashed into the Fiat-Shamir seed.
+    fn to_elements(&self) -> Vec<Felt> {
+        let mut v: Vec<Felt> = self
+            .program_hash
+            .0
+            .chunks(4)
+            .map(|c| Felt::new(u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as u64))
+            .collect();
+        v.push(Felt::new(self.entry_pc as u64));
+        v.push(Felt::new(self.args.len() as u64));
+        v.extend(self.args.iter().map(|a| Felt::new(*a as u64)));
+        v.push(Felt::new(self.results.len() as u64));
+        v.extend(self.results.iter().map(|a| Felt::new(*a as u64)));
+        v.push(Felt::new(self.cycles));
+        v
+    }
+}
+
+/// Gloam's AIR over the Goldilocks field: 86 main columns, 10 auxiliary columns.
+pub struct GloamAir {
+    context: AirContext<Felt>,
+    pub_inputs: PublicInputs,
+}
+
+/// Transition-constraint degrees of the auxiliary segment for program period `p`.
+pub fn aux_degrees(p: usize) -> Vec<TransitionConstraintDegree> {
+    let mut d: Vec<TransitionConstraintDegree> = GROUPS[..7]
+        .iter()
+        .map(|g| TransitionConstraintDegree::new(g.len() + 1))
+        .collect();
+    d.push(TransitionConstraintDegree::with_cycles(1, vec![p, columns::POW_TABLE_LEN]));
+    d.push(TransitionConstraintDegree::with_cycles(1, vec![columns::BYTE_TABLE_LEN, columns::BYTE_TABLE_LEN]));
+    d.push(TransitionConstraintDegree::new(2));
+    d
+}
+
+impl Air for GloamAir {
+    type BaseField = Felt;
+    type PublicInputs = PublicInputs;
+
+    /// # Panics
+    /// If `trace_info` is shorter than [`MIN_TRACE_LEN`] or the program table, or has the wrong
+    /// widths; [`crate::validate_shape`] checks this first.
+    fn new(trace_info: TraceInfo, pub_inputs: PublicInputs, options: ProofOptions) -> Self {
+        let main: Vec<TransitionConstraintDegree> = FAMILIES
+            .iter()
+            .flat_map(|f| f.constraints.iter().map(|(_, d)| TransitionConstraintDegree::new(*d)))
+            .collect();
+        let aux = aux_degrees(pub_inputs.program_period());
+        let num_main_assertions = 7 + pub_inputs.results.len();
+        let context = AirContext::new_multi_segment(trace_info, main, aux, num_main_assertions, 2, options);
+        GloamAir { context, pub_inputs }
+    }
+
+    fn context(&self) -> &AirContext<Felt> {
+        &self.context
+    }
+
+    fn evaluate_transition<E: FieldElement<BaseField = Felt>>(
+        &self,
+        frame: &EvaluationFrame<E>,
+        _periodic_values: &[E],
+        result: &mut [E],
+    ) {
+        constraints::eval_main(frame.current(), frame.next(), result);
+    }
+
+    fn get_assertions(&self) -> Vec<Assertion<Felt>> {
+        let last = self.trace_length() - 1;
+        let p = &self.pub_inputs;
+        let mut a = vec![
+            Assertion::single(IDX, 0, Felt::ZERO),
+            Assertion::single(FIRST, 0, Felt::ONE),
+            Assertion::single(CLK, 0, Felt::ZERO),
+            Assertion::single(PC, 0, Felt::new(p.entry_pc as u64)),
+            Assertion::single(FP, 0, Felt::ZERO),
+            Assertion::single(PC, last, Felt::new(HALT_PC as u64)),
+            Assertion::single(CLK, last, Felt::new(p.cycles)),
+        ];
+        for (i, r) in p.results.iter().enumerate() {
+            a.push(Assertion::single(FVAL, i, Felt::new(*r as u64)));
+        }
+        a
+    }
+
+    fn evaluate_aux_transition<F, E>(
+        &self,
+        main_frame: &EvaluationFrame<F>,
+        aux_frame: &EvaluationFrame<E>,
+        periodic_values: &[F],
+        aux_rand_elements: &AuxRandElements<E>,
+        result: &mut [E],
+    ) where
+        F: FieldElement<BaseField = Felt>,
+        E: FieldElement<BaseField = Felt> + winterfell::math::ExtensionOf<F>,
+    {
+        let ch = Challenges::new(aux_rand_elements.rand_elements());
+        logup::eval_aux(
+            main_frame.current(),
+            main_frame.next(),
+            aux_frame.current(),
+            aux_frame.next(),
+            periodic_values,
+            &ch,
+            result,
+        );
+    }
+
+    fn get_aux_assertions<E: FieldElement<BaseField = Felt>>(
+        &self,
+        aux_rand_elements: &AuxRandElements<E>,
+    ) -> Vec<Assertion<E>> {
+        let ch = Challenges::new(aux_rand_elements.rand_elements());
+        let last = self.trace_length() - 1;
+        vec![
+            Assertion::single(logup::SUM, 0, E::ZERO),
+            Assertion::single(logup::SUM, last, logup::expected_sum(&self.pub_inputs.args, &ch)),
+        ]
+    }
+
+    fn get_periodic_column_values(&self) -> Vec<Vec<Felt>> {
+        periodic_columns(&self.pub_inputs.program, self.pub_inputs.program_period())
+    }
+}
+
+/// The 13 periodic columns: the program table (7 columns of period `p`), the byte table of
+/// the next row (4 columns of period 2^16) and the pow2 table (2 columns of period 64).
+pub fn periodic_columns(program: &Program, p: usize) -> Vec<Vec<Felt>> {
+    let mut cols = vec![Vec::with_capacity(p); columns::periodic::PROG_COLS];
+    for pc in 0..p {
+        // Padding entries are `trap` (no flag): they can never be looked up.
+        let ins = program.instrs.get(pc).copied().unwrap_or(gloam_isa::Instr::new(gloam_isa::Op::Trap));
+        let vals = [pc as u64, ins.op.code() as u64, ins.b_imm as u64, ins.a as u64, ins.b as u64, ins.c as u64, ins.imm as u64];
+        for (c, v) in cols.iter_mut().zip(vals) {
+            c.push(Felt::new(v));
+        }
+    }
+    let n = columns::BYTE_TABLE_LEN;
+    let mut byte = vec![Vec::with_capacity(n); 4];
+    for r in 0..n {
+        let e = (r + 1) % n;
+        let (x, y) = ((e >> 8) as u64, (e & 255) as u64);
+        for (c, v) in byte.iter_mut().zip([x, y, x & y, x ^ y]) {
+            c.push(Felt::new(v));
+        }
+    }
+    cols.extend(byte);
+    let keys: Vec<Felt> = (0..columns::POW_TABLE_LEN as u64).map(Felt::new).collect();
+    let vals: Vec<Felt> = (0..columns::POW_TABLE_LEN as u64).map(|k| Felt::new(columns::pow_table_value(k))).collect();
+    cols.push(keys);
+    cols.push(vals);
+    cols
+}
+
+/// Checks that a trace shape is one [`GloamAir::new`] accepts for this statement, so that
+/// malformed proofs are rejected with an error instead of a panic inside `winterfell`.
+///
+/// # Errors
+/// A description of the first mismatch.
+pub fn validate_shape(info: &TraceInfo, pub_inputs: &PublicInputs, options: &ProofOptions) -> Result<(), String> {
+    let n = info.length();
+    if !n.is_power_of_two() || !(MIN_TRACE_LEN..=MAX_TRACE_LEN).contains(&n) {
+        return Err(format!("trace length {n} is not a power of two in [2^16, 2^22]"));
+    }
+    if n < pub_inputs.program_period() {
+        return Err(format!("trace length {n} is shorter than the program table"));
+    }
+    if info.main_trace_width() != MAIN_WIDTH || info.aux_segment_width() != AUX_WIDTH || info.get_num_aux_segment_rand_elements() != NUM_RAND {
+        return Err("trace widths do not match Gloam's AIR".into());
+    }
+    if options.blowup_factor() < CE_BLOWUP {
+        return Err(format!("blowup factor {} is below the minimum {}", options.blowup_factor(), CE_BLOWUP));
+    }
+    if pub_inputs.results.len() >= n {
+        return Err("more results than trace rows".into());
+    }
+    Ok(())
+}

@@ -1,0 +1,32 @@
+//! `and`, `or`, `xor`: the four bitwise lanes hold the bytes of `A` (`x`) and `B` (`y`); the
+//! bitwise lookup ([`crate::logup`]) forces `z = x & y` and `w = x ^ y` byte by byte, and
+//! `x | y = (x & y) + (x ^ y)`.
+
+use super::{Row, Sink, Spec};
+use crate::columns::*;
+use gloam_isa::Op;
+use winterfell::math::{fields::f64::BaseElement as Felt, FieldElement};
+
+/// Constraints of the family.
+pub const CONSTRAINTS: &[Spec] = &[
+    ("a_bytes", 2),
+    ("b_bytes", 2),
+    ("and_result", 2),
+    ("or_result", 2),
+    ("xor_result", 2),
+];
+
+/// Evaluates the family.
+pub fn eval<E: FieldElement<BaseField = Felt>>(r: &Row<E>, s: &mut Sink<E>) {
+    let fb = r.fs(&[Op::And, Op::Or, Op::Xor]);
+    let xs = r.bytes4([X, X + 1, X + 2, X + 3]);
+    let ys = r.bytes4([Y, Y + 1, Y + 2, Y + 3]);
+    let zs = r.bytes4([Z, Z + 1, Z + 2, Z + 3]);
+    let ws = r.bytes4([W, W + 1, W + 2, W + 3]);
+    let c = r.res();
+    s.push(fb * (r.a() - xs));
+    s.push(fb * (r.b() - ys));
+    s.push(r.f(Op::And) * (c - zs));
+    s.push(r.f(Op::Or) * (c - zs - ws));
+    s.push(r.f(Op::Xor) * (c - ws));
+}

@@ -1,0 +1,52 @@
+//! Control flow: row index, first-row indicator, cycle counter, program counter and frame
+//! pointer transitions, branch conditions, and the values `call` saves.
+
+use super::{Row, Sink, Spec};
+use crate::columns::*;
+use gloam_isa::Op;
+use winterfell::math::{fields::f64::BaseElement as Felt, FieldElement};
+
+/// Constraints of the family.
+pub const CONSTRAINTS: &[Spec] = &[
+    ("idx_increments", 1),
+    ("first_only_on_row_0", 1),
+    ("clk_counts_non_halt_rows", 1),
+    ("pc_transition", 3),
+    ("fp_transition", 2),
+    ("branch_inverse", 3),
+    ("branch_nonzero", 3),
+    ("call_saves_return_pc", 2),
+    ("call_saves_fp", 2),
+];
+
+/// Evaluates the family.
+pub fn eval<E: FieldElement<BaseField = Felt>>(r: &Row<E>, s: &mut Sink<E>) {
+    let one = E::ONE;
+    s.push(r.n(IDX) - r.c(IDX) - one);
+    s.push(r.n(FIRST));
+    s.push(r.n(CLK) - r.c(CLK) - one + r.f(Op::Halt));
+
+    let (pc, pc1, imm, kk, a) = (r.c(PC), r.n(PC), r.c(IMM), r.c(K), r.a());
+    let seq = r.fwhere(|op| op.is_binary() || matches!(op, Op::Const | Op::CMov));
+    // k = (A != 0) for branches: taken when k = 0 (brz) or k = 1 (brnz).
+    let next_pc = seq * (pc + one)
+        + r.f(Op::Jmp) * imm
+        + r.f(Op::Brz) * (imm + kk * (pc + one - imm))
+        + r.f(Op::Brnz) * (pc + one + kk * (imm - pc - one))
+        + r.f(Op::JTab) * (imm + a)
+        + r.f(Op::Call) * imm
+        + r.f(Op::Ret) * a
+        + r.f(Op::Halt) * pc;
+    s.push(pc1 - next_pc);
+
+    let (fp, fp1) = (r.c(FP), r.n(FP));
+    let (call, ret) = (r.f(Op::Call), r.f(Op::Ret));
+    s.push(call * (fp1 - fp - r.c(OFF_A)) + ret * (fp1 - r.b()) + (one - call - ret) * (fp1 - fp));
+
+    let br = r.fs(&[Op::Brz, Op::Brnz]);
+    s.push(br * (a * r.c(INV) - kk));
+    s.push(br * a * (one - kk));
+
+    s.push(call * (r.res() - pc - one));
+    s.push(call * (r.b() - fp));
+}

@@ -1,0 +1,26 @@
+//! Unsigned division and remainder: `A = U * B + V` and `B - V - 1 = W` with `U`, `V`, `W`
+//! 32-bit (range-checked bytes), so `V < B` (which also rules out `B = 0`: division by zero
+//! cannot be proven) and `U * B + V < 2^64 - 2^32 < p` holds over the integers: `U` and `V`
+//! are the unique quotient and remainder. Signed division is lowered by the front end.
+
+use super::{Row, Sink, Spec};
+use gloam_isa::Op;
+use winterfell::math::{fields::f64::BaseElement as Felt, FieldElement};
+
+/// Constraints of the family.
+pub const CONSTRAINTS: &[Spec] = &[
+    ("dividend", 3),
+    ("remainder_below_divisor", 2),
+    ("div_result", 2),
+    ("rem_result", 2),
+];
+
+/// Evaluates the family.
+pub fn eval<E: FieldElement<BaseField = Felt>>(r: &Row<E>, s: &mut Sink<E>) {
+    let fd = r.fs(&[Op::DivU, Op::RemU]);
+    let (a, b, u, v, c) = (r.a(), r.b(), r.u(), r.v(), r.res());
+    s.push(fd * (a - u * b - v));
+    s.push(fd * (b - v - E::ONE - r.w()));
+    s.push(r.f(Op::DivU) * (c - u));
+    s.push(r.f(Op::RemU) * (c - v));
+}

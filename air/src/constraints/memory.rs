@@ -1,0 +1,35 @@
+//! Memory (frame slots): the main-trace half of the offline memory-checking argument.
+//!
+//! Each row makes up to three accesses, at timestamps `4 IDX + 1` (slot `a`, read), `+2`
+//! (slot `b`, read, or `call`'s write) and `+3` (slot `c`, write). Each access consumes the
+//! token `(addr, previous value, previous timestamp)` and produces `(addr, value, timestamp)`;
+//! [`crate::logup`] balances the multisets. Here: the previous timestamp is strictly older
+//! (`ts - pts - 1` is three range-checked bytes, so `0 <= ts - pts - 1 < 2^24`), and a read of
+//! slot `b` leaves its value unchanged (`A` is always a read: its consumed and produced tokens
+//! both carry `VAL_A`).
+
+use super::{k, Row, Sink, Spec};
+use crate::columns::*;
+use winterfell::math::{fields::f64::BaseElement as Felt, FieldElement};
+
+/// Constraints of the family.
+pub const CONSTRAINTS: &[Spec] = &[
+    ("a_timestamp_gap", 2),
+    ("b_timestamp_gap", 3),
+    ("c_timestamp_gap", 2),
+    ("b_read_keeps_value", 3),
+];
+
+/// The gap bytes of access `j` as one value.
+pub fn gap<E: FieldElement<BaseField = Felt>>(r: &Row<E>, j: usize) -> E {
+    r.c(D + 3 * j) + r.c(D + 3 * j + 1) * k::<E>(256) + r.c(D + 3 * j + 2) * k::<E>(65536)
+}
+
+/// Evaluates the family.
+pub fn eval<E: FieldElement<BaseField = Felt>>(r: &Row<E>, s: &mut Sink<E>) {
+    let one = E::ONE;
+    s.push(r.en_a() * (r.ts(0) - r.c(PTS_A) - one) - gap(r, 0));
+    s.push(r.en_b() * (r.ts(1) - r.c(PTS_B) - one) - gap(r, 1));
+    s.push(r.en_c() * (r.ts(2) - r.c(PTS_C) - one) - gap(r, 2));
+    s.push(r.read_b() * (one - r.c(BIMM)) * (r.b() - r.c(PREV_B)));
+}

@@ -1,0 +1,201 @@
+//! Main-trace transition constraints, one family per file.
+//!
+//! Every family lists its constraints as `(name, degree)` in `CONSTRAINTS` and pushes exactly
+//! that many evaluations, in that order, from `eval`. Each constraint is multiplied by the
+//! opcode flags it applies to, so on other rows it vanishes. Degrees count one per trace column
+//! factor. The LogUp arguments over the auxiliary segment live in [`crate::logup`].
+
+use winterfell::math::{fields::f64::BaseElement as Felt, FieldElement};
+
+use crate::columns::*;
+use gloam_isa::Op;
+
+pub mod arith;
+pub mod bitwise;
+pub mod cmov;
+pub mod control;
+pub mod decode;
+pub mod div;
+pub mod eq;
+pub mod memory;
+pub mod mul;
+
+/// A constant as a field element.
+#[inline(always)]
+pub fn k<E: FieldElement<BaseField = Felt>>(v: u64) -> E {
+    E::from(Felt::new(v))
+}
+
+/// 2^32 as a field element.
+pub fn two32<E: FieldElement<BaseField = Felt>>() -> E {
+    k(1 << 32)
+}
+
+/// The current and next rows of the main trace, with the expressions constraints share.
+pub struct Row<'a, E> {
+    /// Current row.
+    pub cur: &'a [E],
+    /// Next row.
+    pub nxt: &'a [E],
+}
+
+impl<E: FieldElement<BaseField = Felt>> Row<'_, E> {
+    /// Current-row column.
+    #[inline(always)]
+    pub fn c(&self, col: usize) -> E {
+        self.cur[col]
+    }
+    /// Next-row column.
+    #[inline(always)]
+    pub fn n(&self, col: usize) -> E {
+        self.nxt[col]
+    }
+    /// Flag of `op`.
+    #[inline(always)]
+    pub fn f(&self, op: Op) -> E {
+        self.cur[flag(op)]
+    }
+    /// Sum of the flags of `ops`.
+    pub fn fs(&self, ops: &[Op]) -> E {
+        ops.iter().fold(E::ZERO, |acc, op| acc + self.f(*op))
+    }
+    /// Sum of the flags of the opcodes satisfying `pred`.
+    pub fn fwhere(&self, pred: fn(Op) -> bool) -> E {
+        Op::ALL.iter().filter(|op| **op != Op::Trap && pred(**op)).fold(E::ZERO, |acc, op| acc + self.f(*op))
+    }
+    /// Operand `A`.
+    pub fn a(&self) -> E {
+        self.c(VAL_A)
+    }
+    /// Operand `B`.
+    pub fn b(&self) -> E {
+        self.c(VAL_B)
+    }
+    /// Result `C`.
+    pub fn res(&self) -> E {
+        self.c(VAL_C)
+    }
+    /// Little-endian combination of four byte columns.
+    pub fn bytes4(&self, cols: [usize; 4]) -> E {
+        let mut acc = E::ZERO;
+        for col in cols.iter().rev() {
+            acc = acc * k::<E>(256) + self.c(*col);
+        }
+        acc
+    }
+    /// `U`: bytes `x0, y0, x1, y1`.
+    pub fn u(&self) -> E {
+        self.bytes4([X, Y, X + 1, Y + 1])
+    }
+    /// `V`: bytes `x2, y2, x3, y3`.
+    pub fn v(&self) -> E {
+        self.bytes4([X + 2, Y + 2, X + 3, Y + 3])
+    }
+    /// `W`: bytes `r0..r3`.
+    pub fn w(&self) -> E {
+        self.bytes4([R, R + 1, R + 2, R + 3])
+    }
+    /// Access-enable of slot `a` (a read).
+    pub fn en_a(&self) -> E {
+        self.fwhere(Op::reads_a)
+    }
+    /// Opcodes reading slot `b` when `b_imm` is off.
+    pub fn read_b(&self) -> E {
+        self.fwhere(|op| op.has_b())
+    }
+    /// Access-enable of slot `b`: a read unless the immediate is used, or `call`'s write.
+    pub fn en_b(&self) -> E {
+        self.read_b() * (E::ONE - self.c(BIMM)) + self.f(Op::Call)
+    }
+    /// Access-enable of slot `c` (a write).
+    pub fn en_c(&self) -> E {
+        self.fwhere(Op::writes_c)
+    }
+    /// Timestamp of access `j` (0 = a, 1 = b, 2 = c) of this row: `4 * IDX + j + 1`.
+    pub fn ts(&self, j: u64) -> E {
+        self.c(IDX) * k::<E>(4) + k::<E>(j + 1)
+    }
+}
+
+/// Writes constraint evaluations in order.
+pub struct Sink<'a, E> {
+    out: &'a mut [E],
+    i: usize,
+}
+
+impl<'a, E: Copy> Sink<'a, E> {
+    /// A sink writing into `out` from index 0.
+    pub fn new(out: &'a mut [E]) -> Self {
+        Sink { out, i: 0 }
+    }
+    /// Appends one evaluation.
+    #[inline(always)]
+    pub fn push(&mut self, v: E) {
+        self.out[self.i] = v;
+        self.i += 1;
+    }
+    /// Number written so far.
+    pub fn len(&self) -> usize {
+        self.i
+    }
+    /// Nothing written yet.
+    pub fn is_empty(&self) -> bool {
+        self.i == 0
+    }
+}
+
+/// A named constraint and its degree.
+pub type Spec = (&'static str, usize);
+
+/// One constraint family.
+pub struct Family {
+    /// Family name (also its file name).
+    pub name: &'static str,
+    /// Its constraints.
+    pub constraints: &'static [Spec],
+}
+
+/// All main-trace families, in evaluation order.
+pub const FAMILIES: &[Family] = &[
+    Family { name: "decode", constraints: decode::CONSTRAINTS },
+    Family { name: "control", constraints: control::CONSTRAINTS },
+    Family { name: "arith", constraints: arith::CONSTRAINTS },
+    Family { name: "mul", constraints: mul::CONSTRAINTS },
+    Family { name: "div", constraints: div::CONSTRAINTS },
+    Family { name: "bitwise", constraints: bitwise::CONSTRAINTS },
+    Family { name: "eq", constraints: eq::CONSTRAINTS },
+    Family { name: "cmov", constraints: cmov::CONSTRAINTS },
+    Family { name: "memory", constraints: memory::CONSTRAINTS },
+];
+
+/// Number of main transition constraints.
+pub fn num_main_constraints() -> usize {
+    FAMILIES.iter().map(|f| f.constraints.len()).sum()
+}
+
+/// (family, constraint) name of main constraint `i`.
+pub fn constraint_name(mut i: usize) -> (&'static str, &'static str) {
+    for f in FAMILIES {
+        if i < f.constraints.len() {
+            return (f.name, f.constraints[i].0);
+        }
+        i -= f.constraints.len();
+    }
+    ("?", "?")
+}
+
+/// Evaluates every main transition constraint on `(cur, nxt)` into `out`.
+pub fn eval_main<E: FieldElement<BaseField = Felt>>(cur: &[E], nxt: &[E], out: &mut [E]) {
+    let row = Row { cur, nxt };
+    let mut s = Sink::new(out);
+    decode::eval(&row, &mut s);
+    control::eval(&row, &mut s);
+    arith::eval(&row, &mut s);
+    mul::eval(&row, &mut s);
+    div::eval(&row, &mut s);
+    bitwise::eval(&row, &mut s);
+    eq::eval(&row, &mut s);
+    cmov::eval(&row, &mut s);
+    memory::eval(&row, &mut s);
+    debug_assert_eq!(s.len(), num_main_constraints());
+}

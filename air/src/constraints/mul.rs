@@ -1,0 +1,50 @@
+//! Multiplication, shifts and rotations: `A * P = U + 2^32 V` with `U`, `V` four
+//! range-checked bytes each. For `mul`, `P = B`; for shifts `P` is a power of two looked up in
+//! the pow2 table by `s + 32 * right`, where `B = s + 32 W` splits `B` into `s = B mod 32` and
+//! a 32-bit `W`. `shl` is `U`, `shr_u` is `V` of `A * 2^(32 - s)`, `rotl`/`rotr` are `U + V`.
+//!
+//! Uniqueness: `A * P <= (2^32 - 1) 2^32 = p - 1`, and `U + 2^32 V` is below `p` unless
+//! `V = 2^32 - 1` and `U > 0`; the `v_max` constraints exclude that case (`d = V - (2^32-1)`,
+//! `d * (1 - d * inv) = 0` makes `1 - d * inv` the indicator of `d = 0`, and then `U` must be 0).
+
+use super::{two32, Row, Sink, Spec};
+use crate::columns::*;
+use gloam_isa::Op;
+use winterfell::math::{fields::f64::BaseElement as Felt, FieldElement};
+
+/// Opcodes of the family.
+pub const OPS: &[Op] = &[Op::Mul, Op::Shl, Op::ShrU, Op::Rotl, Op::Rotr];
+/// Shift opcodes.
+pub const SHIFTS: &[Op] = &[Op::Shl, Op::ShrU, Op::Rotl, Op::Rotr];
+
+/// Constraints of the family.
+pub const CONSTRAINTS: &[Spec] = &[
+    ("product", 3),
+    ("v_max_indicator", 4),
+    ("v_max_forces_u_zero", 4),
+    ("mul_multiplier_is_b", 2),
+    ("shift_amount_split", 2),
+    ("shl_result", 2),
+    ("shr_u_result", 2),
+    ("rot_result", 2),
+    ("mul_result", 2),
+];
+
+/// Evaluates the family.
+pub fn eval<E: FieldElement<BaseField = Felt>>(r: &Row<E>, s: &mut Sink<E>) {
+    let one = E::ONE;
+    let fm = r.fs(OPS);
+    let (a, b, u, v, c, p) = (r.a(), r.b(), r.u(), r.v(), r.res(), r.c(P));
+    let t32 = two32::<E>();
+    s.push(fm * (a * p - u - t32 * v));
+    let d = v - (t32 - one);
+    let is_max = one - d * r.c(INV);
+    s.push(fm * d * is_max);
+    s.push(fm * u * is_max);
+    s.push(r.f(Op::Mul) * (p - b));
+    s.push(r.fs(SHIFTS) * (b - r.c(S) - E::from(32u32) * r.w()));
+    s.push(r.f(Op::Shl) * (c - u));
+    s.push(r.f(Op::ShrU) * (c - v));
+    s.push(r.fs(&[Op::Rotl, Op::Rotr]) * (c - u - v));
+    s.push(r.f(Op::Mul) * (c - u));
+}

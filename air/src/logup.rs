@@ -1,0 +1,223 @@
+//! The LogUp arguments of the auxiliary (RAP) segment.
+//!
+//! LogUp (Haböck, "Multivariate lookups based on logarithmic derivatives", ePrint 2022/1530):
+//! a multiset of lookups `{e}` is contained in a table `{t}` with multiplicities `m_t` iff
+//! `sum_e 1/(alpha - e) = sum_t m_t/(alpha - t)` for random `alpha` (with overwhelming
+//! probability over the quadratic extension of Goldilocks). Tuples are compressed as
+//! `tag + beta v_1 + beta^2 v_2 + ...`, with a distinct `tag` per bus, so all buses share one
+//! running sum. The memory bus is offline memory checking (Blum et al. 1991, in the
+//! read-set/write-set form of Spice/Cairo): every access consumes the token
+//! `(addr, old value, old timestamp)` and produces `(addr, new value, timestamp)`; the memory
+//! table produces `(addr, 0, 0)` and consumes `(addr, final value, final timestamp)` for every
+//! address `IDX`; the verifier adds the tokens of the entry arguments.
+//!
+//! Auxiliary columns (quadratic-extension elements): 9 helper columns `h_g`, each the sum of
+//! the group's fractions on its row, pinned by `h_g * prod(d) = sum_j n_j prod_{k != j} d_k`,
+//! and the running sum `S`, `S[0] = 0`, `S' = S + sum_g h_g - first * (first-row table
+//! terms)`, `S[n-1] =` the value the verifier computes from the arguments.
+//!
+//! The byte tables (range and bitwise) use the *next* row's multiplicity with a periodic
+//! column shifted by one (so rows `1..n` are covered) plus an explicit first-row term for row
+//! 0, because transition constraints never see the last row.
+
+use winterfell::math::{fields::f64::BaseElement as Felt, ExtensionOf, FieldElement};
+
+use crate::columns::{self, *};
+use crate::constraints::{decode, k, mul::SHIFTS, Row};
+use gloam_isa::Op;
+
+/// Bus tags.
+pub mod tag {
+    /// Memory tokens `(addr, value, timestamp)`.
+    pub const MEM: u64 = 1;
+    /// Program table `(pc, opcode, b_imm, a, b, c, imm)`.
+    pub const PROG: u64 = 2;
+    /// Range table: a byte pair `(x, y)`.
+    pub const RANGE: u64 = 3;
+    /// Bitwise table `(x, y, x & y, x ^ y)`.
+    pub const BIT: u64 = 4;
+    /// pow2 table `(key, value)`.
+    pub const POW: u64 = 5;
+}
+
+/// Fractions per row.
+pub const NUM_FRACTIONS: usize = 25;
+/// How fractions are grouped into helper columns.
+pub const GROUPS: &[&[usize]] = &[
+    &[0, 1, 2],
+    &[3, 4, 5],
+    &[6, 7, 8],
+    &[9, 10, 11],
+    &[12, 13, 14],
+    &[15, 16, 17],
+    &[18, 19, 20],
+    &[21, 22],
+    &[23, 24],
+];
+/// Helper columns.
+pub const NUM_HELPERS: usize = 9;
+/// Index of the running-sum column in the auxiliary segment.
+pub const SUM: usize = NUM_HELPERS;
+/// Auxiliary segment width (extension-field columns).
+pub const AUX_WIDTH: usize = NUM_HELPERS + 1;
+/// Random elements drawn for the auxiliary segment: `alpha`, `beta`.
+pub const NUM_RAND: usize = 2;
+
+/// The bus each fraction belongs to (for diagnostics).
+pub const FRACTION_BUS: [&str; NUM_FRACTIONS] = [
+    "program", "range", "range", "memory", "memory", "memory", "memory", "memory", "memory",
+    "memory", "memory", "range", "range", "range", "range", "range", "bitwise", "bitwise",
+    "bitwise", "bitwise", "pow2", "program", "pow2", "range", "bitwise",
+];
+
+/// The verifier's challenges: `alpha` and the powers of `beta`.
+#[derive(Clone, Debug)]
+pub struct Challenges<E> {
+    /// Shift `alpha`.
+    pub alpha: E,
+    /// `beta^0 .. beta^7`.
+    pub beta: [E; 8],
+}
+
+impl<E: FieldElement<BaseField = Felt>> Challenges<E> {
+    /// From the drawn random elements `[alpha, beta]`.
+    pub fn new(rand: &[E]) -> Self {
+        let mut beta = [E::ONE; 8];
+        for i in 1..8 {
+            beta[i] = beta[i - 1] * rand[1];
+        }
+        Challenges { alpha: rand[0], beta }
+    }
+
+    /// `alpha - (tag + sum_j beta^(j+1) v_j)`.
+    #[inline(always)]
+    pub fn den<F>(&self, tag: u64, vals: &[F]) -> E
+    where
+        F: FieldElement<BaseField = Felt>,
+        E: ExtensionOf<F>,
+    {
+        let mut acc = E::from(k::<F>(tag));
+        for (j, v) in vals.iter().enumerate() {
+            acc += self.beta[j + 1].mul_base(*v);
+        }
+        self.alpha - acc
+    }
+
+    /// `1 / (alpha - enc)` of a table entry of constants (for the first-row terms).
+    pub fn inv_const(&self, tag: u64, vals: &[u64]) -> E {
+        let vals: Vec<Felt> = vals.iter().map(|v| Felt::new(*v)).collect();
+        let mut acc = E::from(Felt::new(tag));
+        for (j, v) in vals.iter().enumerate() {
+            acc += self.beta[j + 1].mul_base(*v);
+        }
+        (self.alpha - acc).inv()
+    }
+}
+
+/// The fractions `(numerator, denominator)` of one transition `(cur, nxt)`.
+pub fn fractions<F, E>(cur: &[F], nxt: &[F], periodic: &[F], ch: &Challenges<E>) -> [(E, E); NUM_FRACTIONS]
+where
+    F: FieldElement<BaseField = Felt>,
+    E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
+{
+    let r = Row { cur, nxt };
+    let one = E::ONE;
+    let fp = r.c(FP);
+    let (en_a, en_b, en_c) = (E::from(r.en_a()), E::from(r.en_b()), E::from(r.en_c()));
+    let mem = |addr: F, val: F, ts: F| ch.den(tag::MEM, &[addr, val, ts]);
+    let range = |x: F, y: F| ch.den(tag::RANGE, &[x, y]);
+    let bit = |i: usize| ch.den(tag::BIT, &[r.c(X + i), r.c(Y + i), r.c(Z + i), r.c(W + i)]);
+    let (aa, ab, ac) = (fp + r.c(OFF_A), fp + r.c(OFF_B), fp + r.c(OFF_C));
+    let right = r.fs(&[Op::ShrU, Op::Rotr]);
+    let pp = &periodic[periodic::PROG..periodic::PROG + periodic::PROG_COLS];
+    let pb = &periodic[periodic::BYTE..periodic::BYTE + 4];
+    [
+        (one, ch.den(tag::PROG, &[r.c(PC), decode::opcode(&r), r.c(BIMM), r.c(OFF_A), r.c(OFF_B), r.c(OFF_C), r.c(IMM)])),
+        (one, range(r.c(R), r.c(R + 1))),
+        (one, range(r.c(R + 2), r.c(R + 3))),
+        (en_a, mem(aa, r.c(VAL_A), r.c(PTS_A))),
+        (-en_a, mem(aa, r.c(VAL_A), r.ts(0))),
+        (en_c, mem(ac, r.c(PREV_C), r.c(PTS_C))),
+        (-en_c, mem(ac, r.c(VAL_C), r.ts(2))),
+        (en_b, mem(ab, r.c(PREV_B), r.c(PTS_B))),
+        (-en_b, mem(ab, r.c(VAL_B), r.ts(1))),
+        (-one, mem(r.c(IDX), F::ZERO, F::ZERO)),
+        (one, mem(r.c(IDX), r.c(FVAL), r.c(FTS))),
+        (one, range(r.c(D), r.c(D + 1))),
+        (one, range(r.c(D + 3), r.c(D + 4))),
+        (one, range(r.c(D + 6), r.c(D + 7))),
+        (one, range(r.c(D + 2), r.c(D + 5))),
+        (one, range(r.c(D + 8), F::ZERO)),
+        (one, bit(0)),
+        (one, bit(1)),
+        (one, bit(2)),
+        (one, bit(3)),
+        (E::from(r.fs(SHIFTS)), ch.den(tag::POW, &[r.c(S) + right * F::from(32u32), r.c(columns::P)])),
+        (-E::from(r.c(M_PROG)), ch.den(tag::PROG, pp)),
+        (-E::from(r.c(M_POW)), ch.den(tag::POW, &periodic[periodic::POW..periodic::POW + 2])),
+        (-E::from(r.n(M_RANGE)), ch.den(tag::RANGE, &pb[..2])),
+        (-E::from(r.n(M_BIT)), ch.den(tag::BIT, pb)),
+    ]
+}
+
+/// The first-row table terms `first * (m_range / (alpha - enc(0,0)) + m_bit / (alpha - enc(0,0,0,0)))`
+/// subtracted from the running sum (table entries of row 0, which the shifted table
+/// fractions do not cover).
+pub fn first_row_term<F, E>(cur: &[F], ch: &Challenges<E>) -> E
+where
+    F: FieldElement<BaseField = Felt>,
+    E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
+{
+    let inv_r = ch.inv_const(tag::RANGE, &[0, 0]);
+    let inv_b = ch.inv_const(tag::BIT, &[0, 0, 0, 0]);
+    (inv_r.mul_base(cur[M_RANGE]) + inv_b.mul_base(cur[M_BIT])).mul_base(cur[FIRST])
+}
+
+/// Evaluates the auxiliary transition constraints: one per helper column, then the running sum.
+pub fn eval_aux<F, E>(
+    cur: &[F],
+    nxt: &[F],
+    aux_cur: &[E],
+    aux_nxt: &[E],
+    periodic: &[F],
+    ch: &Challenges<E>,
+    out: &mut [E],
+) where
+    F: FieldElement<BaseField = Felt>,
+    E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
+{
+    let fr = fractions(cur, nxt, periodic, ch);
+    let mut total = E::ZERO;
+    for (g, group) in GROUPS.iter().enumerate() {
+        let h = aux_cur[g];
+        total += h;
+        let mut prod = E::ONE;
+        for &j in group.iter() {
+            prod *= fr[j].1;
+        }
+        let mut rhs = E::ZERO;
+        for (pos, &j) in group.iter().enumerate() {
+            let mut term = fr[j].0;
+            for (pos2, &j2) in group.iter().enumerate() {
+                if pos2 != pos {
+                    term *= fr[j2].1;
+                }
+            }
+            rhs += term;
+        }
+        out[g] = h * prod - rhs;
+    }
+    out[SUM] = aux_nxt[SUM] - aux_cur[SUM] - total + first_row_term(cur, ch);
+}
+
+/// The running sum's required final value: the entry arguments' initial memory tokens,
+/// `sum_i 1/(alpha - enc(i, arg_i, 0)) - 1/(alpha - enc(i, 0, 0))`.
+pub fn expected_sum<E: FieldElement<BaseField = Felt>>(args: &[u32], ch: &Challenges<E>) -> E {
+    let mut s = E::ZERO;
+    for (i, a) in args.iter().enumerate() {
+        if *a != 0 {
+            s += ch.inv_const(tag::MEM, &[i as u64, *a as u64, 0]) - ch.inv_const(tag::MEM, &[i as u64, 0, 0]);
+        }
+    }
+    s
+}
