@@ -13,11 +13,11 @@
 #     --no-build    do not run `cargo build --release -p gloam-cli`; use GLOAM_BIN as it is
 #
 # Environment (all optional):
-#   ITERS="4672 18723"  fibonacci iteration counts to run (space separated).
+#   ITERS="4679 18722"  fibonacci iteration counts to run (space separated).
 #                       The defaults are the largest counts for which Miden 0.20.6
 #                       keeps fib.masm's padded trace at 2^16 and 2^18 rows
-#                       (14 cycles/iteration + 119 cycles of fixed overhead, as
-#                       reported by `miden-vm run`).
+#                       (14 cycles/iteration + 22 cycles of fixed overhead, as
+#                       reported by `miden-vm run`; padded = next_pow2(cycles + 1)).
 #                       ITERS=auto recomputes them from what Miden reports, for
 #                       each log2 trace length in LOG_CYCLES.
 #   LOG_CYCLES="16 18"  target log2 padded Miden trace lengths for ITERS=auto.
@@ -58,7 +58,7 @@ MIDEN_SECURITY="${MIDEN_SECURITY:-96bits}"
 GLOAM_BIN="${GLOAM_BIN:-${CARGO_TARGET_DIR:-$REPO/target}/release/gloam}"
 GLOAM_WASM="${GLOAM_WASM:-$REPO/examples/fib/fib.wasm}"
 
-ITERS="${ITERS:-4672 18723}"
+ITERS="${ITERS:-4679 18722}"
 LOG_CYCLES="${LOG_CYCLES:-16 18}"
 REPS="${REPS:-1}"
 NICE="${NICE:-19}"
@@ -124,7 +124,9 @@ PY
 # ---------------------------------------------------------------------------------------------
 install_miden() {
     if [[ -x "$MIDEN_BIN" ]]; then
-        log "using $MIDEN_BIN ($("$MIDEN_BIN" --version 2>/dev/null || echo '?'))"
+        log "using $MIDEN_BIN"
+        grep -q "\"miden-vm $MIDEN_VERSION " "$MIDEN_ROOT/.crates.toml" 2>/dev/null ||
+            log "WARNING: $MIDEN_ROOT/.crates.toml does not record miden-vm $MIDEN_VERSION"
         return 0
     fi
     [[ $INSTALL -eq 1 ]] || die "$MIDEN_BIN not found and --no-install given"

@@ -15,6 +15,7 @@ pub mod check;
 pub mod columns;
 pub mod constraints;
 pub mod logup;
+pub mod proof_file;
 #[cfg(feature = "trace-builder")]
 pub mod trace;
 

@@ -1,0 +1,81 @@
+//! The versioned proof file: 8-byte magic `GLOAMPRF`, a little-endian `u16` format version,
+//! then the bincode (1.x, default options) encoding of [`ProofFile`].
+
+use serde::{Deserialize, Serialize};
+
+/// File magic.
+pub const MAGIC: &[u8; 8] = b"GLOAMPRF";
+/// Current format version.
+pub const VERSION: u16 = 1;
+/// Largest accepted file (bytes): far above any real proof, it bounds what a hostile file
+/// can make the decoder allocate.
+pub const MAX_FILE_BYTES: usize = 16 << 20;
+
+/// The statement and the STARK proof of one run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProofFile {
+    /// blake3 program hash of the proven program.
+    pub program_hash: [u8; 32],
+    /// Exported entry function.
+    pub entry: String,
+    /// Arguments.
+    pub args: Vec<u32>,
+    /// Results.
+    pub results: Vec<u32>,
+    /// Cycles executed.
+    pub cycles: u64,
+    /// The `winterfell` proof bytes.
+    pub stark: Vec<u8>,
+}
+
+/// Why bytes are not a proof file.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ProofFileError {
+    /// Wrong magic.
+    #[error("not a Gloam proof file (bad magic)")]
+    BadMagic,
+    /// Unknown version.
+    #[error("unsupported proof format version {0} (this build reads version {VERSION})")]
+    Version(u16),
+    /// Too large.
+    #[error("proof file of {0} bytes exceeds the {MAX_FILE_BYTES}-byte limit")]
+    TooLarge(usize),
+    /// Body does not decode.
+    #[error("malformed proof file: {0}")]
+    Malformed(String),
+}
+
+impl ProofFile {
+    /// Encodes the file.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = MAGIC.to_vec();
+        out.extend_from_slice(&VERSION.to_le_bytes());
+        out.extend(bincode::serialize(self).expect("serialising plain data cannot fail"));
+        out
+    }
+
+    /// Decodes a file, rejecting anything malformed without panicking.
+    ///
+    /// # Errors
+    /// [`ProofFileError`].
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, ProofFileError> {
+        if bytes.len() > MAX_FILE_BYTES {
+            return Err(ProofFileError::TooLarge(bytes.len()));
+        }
+        if bytes.len() < 10 || &bytes[..8] != MAGIC {
+            return Err(ProofFileError::BadMagic);
+        }
+        let version = u16::from_le_bytes([bytes[8], bytes[9]]);
+        if version != VERSION {
+            return Err(ProofFileError::Version(version));
+        }
+        use bincode::Options;
+        let file: ProofFile = bincode::DefaultOptions::new()
+            .with_fixint_encoding()
+            .with_limit(MAX_FILE_BYTES as u64)
+            .reject_trailing_bytes()
+            .deserialize(&bytes[10..])
+            .map_err(|e| ProofFileError::Malformed(e.to_string()))?;
+        Ok(file)
+    }
+}

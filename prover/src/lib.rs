@@ -1,0 +1,367 @@
+//! # gloam-prover
+//!
+//! Proves a Gloam run with `winterfell` 0.13 (multi-threaded through rayon): execute with trace
+//! recording, build the 86-column main trace, build the 10 LogUp columns of the auxiliary
+//! segment after the main-trace commitment, and run the STARK prover (LDE with blowup 8,
+//! constraint evaluation, DEEP composition, FRI).
+//!
+//! ```no_run
+//! # use std::sync::Arc;
+//! let program = Arc::new(gloam_isa::load_module(&std::fs::read("fib.wasm").unwrap()).unwrap());
+//! let run = gloam_prover::prove(program, "fib", &[10], &gloam_prover::ProveConfig::default()).unwrap();
+//! std::fs::write("fib.proof", run.file.to_bytes()).unwrap();
+//! ```
+#![deny(missing_docs)]
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use gloam_air::logup::{self, Challenges, AUX_WIDTH, GROUPS, NUM_FRACTIONS, NUM_RAND};
+use gloam_air::proof_file::ProofFile;
+use gloam_air::trace::{build_main_trace, TraceError};
+use gloam_air::{columns::MAIN_WIDTH, default_options, Felt, GloamAir, PublicInputs};
+use gloam_executor::{run_traced, ExecError, Limits, Outcome};
+use gloam_isa::Program;
+use rayon::prelude::*;
+use winterfell::crypto::{hashers::Blake3_256, DefaultRandomCoin, MerkleTree};
+use winterfell::math::{batch_inversion, FieldElement};
+use winterfell::matrix::ColMatrix;
+use winterfell::{
+    AuxRandElements, CompositionPoly, CompositionPolyTrace, ConstraintCompositionCoefficients,
+    DefaultConstraintCommitment, DefaultConstraintEvaluator, DefaultTraceLde, EvaluationFrame,
+    PartitionOptions, Proof, ProofOptions, Prover, StarkDomain, Trace, TraceInfo, TracePolyTable,
+};
+
+pub mod progress;
+pub use progress::Phase;
+
+/// The hash function of Gloam proofs (Merkle commitments and Fiat-Shamir): blake3, 256 bits.
+pub type Hasher = Blake3_256<Felt>;
+
+/// Why proving failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ProveError {
+    /// The run itself failed (trap, out of fuel, bad entry or arguments).
+    #[error(transparent)]
+    Exec(#[from] ExecError),
+    /// The run cannot be turned into a trace.
+    #[error(transparent)]
+    Trace(#[from] TraceError),
+    /// `winterfell` refused.
+    #[error("STARK prover failed: {0}")]
+    Stark(String),
+}
+
+/// Proving configuration.
+#[derive(Clone)]
+pub struct ProveConfig {
+    /// STARK parameters; [`gloam_air::default_options`] gives 97 bits of conjectured security.
+    pub options: ProofOptions,
+    /// Execution limits (fuel, call stack).
+    pub limits: Limits,
+    /// Called at the start of every phase.
+    pub progress: Option<Arc<dyn Fn(Phase) + Send + Sync>>,
+}
+
+impl Default for ProveConfig {
+    fn default() -> Self {
+        ProveConfig {
+            options: default_options(),
+            limits: Limits { fuel: gloam_air::MAX_TRACE_LEN as u64 - 1, ..Limits::default() },
+            progress: None,
+        }
+    }
+}
+
+/// Measurements of one proof.
+#[derive(Clone, Debug)]
+pub struct ProveStats {
+    /// Trace rows (a power of two).
+    pub trace_rows: usize,
+    /// Main columns.
+    pub main_columns: usize,
+    /// Auxiliary (extension-field) columns.
+    pub aux_columns: usize,
+    /// Wall time of execution with trace recording.
+    pub execute: Duration,
+    /// Wall time of the main-trace build.
+    pub build_trace: Duration,
+    /// Wall time of the STARK prover (commitments, auxiliary trace, constraints, FRI).
+    pub stark: Duration,
+    /// Proof size in bytes (the `winterfell` proof alone).
+    pub proof_bytes: usize,
+    /// Conjectured security in bits.
+    pub conjectured_bits: u32,
+    /// Proven security in bits (list-decoding regime).
+    pub proven_bits: u32,
+}
+
+/// A proven run.
+pub struct ProvenRun {
+    /// What the run returned.
+    pub outcome: Outcome,
+    /// The proof file (statement and STARK proof).
+    pub file: ProofFile,
+    /// Measurements.
+    pub stats: ProveStats,
+}
+
+/// Executes `entry(args)` and proves the run.
+///
+/// # Errors
+/// [`ProveError`]: the run trapped or ran out of fuel (trapping runs are refused, not proven),
+/// the trace would be too long, or the STARK prover failed.
+pub fn prove(program: Arc<Program>, entry: &str, args: &[u32], cfg: &ProveConfig) -> Result<ProvenRun, ProveError> {
+    let report = |p: Phase| {
+        if let Some(cb) = &cfg.progress {
+            cb(p)
+        }
+    };
+    report(Phase::Execute);
+    let t0 = Instant::now();
+    let (outcome, exec) = run_traced(&program, entry, args, cfg.limits)?;
+    let execute = t0.elapsed();
+    report(Phase::BuildTrace);
+    let t1 = Instant::now();
+    let (main, pi) = build_main_trace(program.clone(), entry, args, &outcome, &exec)?;
+    drop(exec);
+    let trace = GloamTrace::new(main.columns);
+    let build_trace = t1.elapsed();
+    let trace_rows = trace.info.length();
+    let t2 = Instant::now();
+    let proof = prove_trace(trace, pi, cfg.options.clone(), cfg.progress.clone())?;
+    let stark = t2.elapsed();
+    report(Phase::Done);
+    let bytes = proof.to_bytes();
+    let stats = ProveStats {
+        trace_rows,
+        main_columns: MAIN_WIDTH,
+        aux_columns: AUX_WIDTH,
+        execute,
+        build_trace,
+        stark,
+        proof_bytes: bytes.len(),
+        conjectured_bits: proof.conjectured_security::<Hasher>().bits(),
+        proven_bits: proof.proven_security::<Hasher>().ldr_bits(),
+    };
+    let file = ProofFile {
+        program_hash: program.hash().0,
+        entry: entry.to_string(),
+        args: args.to_vec(),
+        results: outcome.results.clone(),
+        cycles: outcome.cycles,
+        stark: bytes,
+    };
+    Ok(ProvenRun { outcome, file, stats })
+}
+
+/// Proves an already built main trace against a statement (used by tamper tests, which
+/// modify the trace or the statement first).
+///
+/// # Errors
+/// [`ProveError::Stark`].
+pub fn prove_trace(
+    trace: GloamTrace,
+    pub_inputs: PublicInputs,
+    options: ProofOptions,
+    progress: Option<Arc<dyn Fn(Phase) + Send + Sync>>,
+) -> Result<Proof, ProveError> {
+    let prover = GloamProver { options, pub_inputs, progress: progress.clone() };
+    let run = || prover.prove(trace).map_err(|e| ProveError::Stark(e.to_string()));
+    match progress {
+        Some(cb) => progress::with_phase_reports(cb, run),
+        None => run(),
+    }
+}
+
+/// Gloam's execution trace as `winterfell` sees it: the main segment (the auxiliary segment
+/// is built by [`GloamProver`] after the main commitment).
+pub struct GloamTrace {
+    info: TraceInfo,
+    main: ColMatrix<Felt>,
+}
+
+impl GloamTrace {
+    /// Wraps `MAIN_WIDTH` columns of equal power-of-two length.
+    ///
+    /// # Panics
+    /// If the shape is wrong (the trace builder never produces such a trace).
+    pub fn new(columns: Vec<Vec<Felt>>) -> Self {
+        assert_eq!(columns.len(), MAIN_WIDTH);
+        let n = columns[0].len();
+        let info = TraceInfo::new_multi_segment(MAIN_WIDTH, AUX_WIDTH, NUM_RAND, n, vec![]);
+        GloamTrace { info, main: ColMatrix::new(columns) }
+    }
+
+    /// Mutable access to one column (for tamper tests).
+    pub fn column_mut(&mut self, col: usize) -> &mut [Felt] {
+        self.main.get_column_mut(col)
+    }
+}
+
+impl Trace for GloamTrace {
+    type BaseField = Felt;
+
+    fn info(&self) -> &TraceInfo {
+        &self.info
+    }
+
+    fn main_segment(&self) -> &ColMatrix<Felt> {
+        &self.main
+    }
+
+    fn read_main_frame(&self, row_idx: usize, frame: &mut EvaluationFrame<Felt>) {
+        let next = (row_idx + 1) % self.info.length();
+        self.main.read_row_into(row_idx, frame.current_mut());
+        self.main.read_row_into(next, frame.next_mut());
+    }
+}
+
+/// The `winterfell` prover for [`GloamAir`].
+pub struct GloamProver {
+    options: ProofOptions,
+    pub_inputs: PublicInputs,
+    progress: Option<Arc<dyn Fn(Phase) + Send + Sync>>,
+}
+
+impl Prover for GloamProver {
+    type BaseField = Felt;
+    type Air = GloamAir;
+    type Trace = GloamTrace;
+    type HashFn = Hasher;
+    type VC = MerkleTree<Hasher>;
+    type RandomCoin = DefaultRandomCoin<Hasher>;
+    type TraceLde<E: FieldElement<BaseField = Felt>> = DefaultTraceLde<E, Hasher, Self::VC>;
+    type ConstraintCommitment<E: FieldElement<BaseField = Felt>> =
+        DefaultConstraintCommitment<E, Hasher, Self::VC>;
+    type ConstraintEvaluator<'a, E: FieldElement<BaseField = Felt>> =
+        DefaultConstraintEvaluator<'a, GloamAir, E>;
+
+    fn get_pub_inputs(&self, _trace: &GloamTrace) -> PublicInputs {
+        self.pub_inputs.clone()
+    }
+
+    fn options(&self) -> &ProofOptions {
+        &self.options
+    }
+
+    fn new_trace_lde<E: FieldElement<BaseField = Felt>>(
+        &self,
+        trace_info: &TraceInfo,
+        main_trace: &ColMatrix<Felt>,
+        domain: &StarkDomain<Felt>,
+        partition_option: PartitionOptions,
+    ) -> (Self::TraceLde<E>, TracePolyTable<E>) {
+        DefaultTraceLde::new(trace_info, main_trace, domain, partition_option)
+    }
+
+    fn new_evaluator<'a, E: FieldElement<BaseField = Felt>>(
+        &self,
+        air: &'a GloamAir,
+        aux_rand_elements: Option<AuxRandElements<E>>,
+        composition_coefficients: ConstraintCompositionCoefficients<E>,
+    ) -> Self::ConstraintEvaluator<'a, E> {
+        if let Some(cb) = &self.progress {
+            cb(Phase::Constraints);
+        }
+        DefaultConstraintEvaluator::new(air, aux_rand_elements, composition_coefficients)
+    }
+
+    fn build_constraint_commitment<E: FieldElement<BaseField = Felt>>(
+        &self,
+        composition_poly_trace: CompositionPolyTrace<E>,
+        num_constraint_composition_columns: usize,
+        domain: &StarkDomain<Felt>,
+        partition_options: PartitionOptions,
+    ) -> (Self::ConstraintCommitment<E>, CompositionPoly<E>) {
+        DefaultConstraintCommitment::new(
+            composition_poly_trace,
+            num_constraint_composition_columns,
+            domain,
+            partition_options,
+        )
+    }
+
+    fn build_aux_trace<E: FieldElement<BaseField = Felt>>(
+        &self,
+        main_trace: &GloamTrace,
+        aux_rand_elements: &AuxRandElements<E>,
+    ) -> ColMatrix<E> {
+        if let Some(cb) = &self.progress {
+            cb(Phase::BuildAux);
+        }
+        let ch = Challenges::new(aux_rand_elements.rand_elements());
+        ColMatrix::new(build_aux_columns(&main_trace.main, &self.pub_inputs, &ch))
+    }
+}
+
+/// Builds the auxiliary segment: the 9 LogUp helper columns and the running sum.
+/// Rows are processed in parallel chunks with one batch inversion per chunk.
+pub fn build_aux_columns<E: FieldElement<BaseField = Felt>>(
+    main: &ColMatrix<Felt>,
+    pi: &PublicInputs,
+    ch: &Challenges<E>,
+) -> Vec<Vec<E>> {
+    let n = main.num_rows();
+    let periodic = gloam_air::air::periodic_columns(pi.program(), pi.program_period());
+    const CHUNK: usize = 1024;
+    let chunks: Vec<(Vec<[E; logup::NUM_HELPERS]>, Vec<E>)> = (0..n.div_ceil(CHUNK))
+        .into_par_iter()
+        .map(|c| {
+            let start = c * CHUNK;
+            let end = (start + CHUNK).min(n - 1);
+            let mut cur = vec![Felt::ZERO; MAIN_WIDTH];
+            let mut nxt = vec![Felt::ZERO; MAIN_WIDTH];
+            let mut per = vec![Felt::ZERO; periodic.len()];
+            let mut nums = Vec::with_capacity((end - start) * NUM_FRACTIONS);
+            let mut dens = Vec::with_capacity((end - start) * NUM_FRACTIONS);
+            let mut firsts = Vec::with_capacity(end.saturating_sub(start));
+            for row in start..end {
+                main.read_row_into(row, &mut cur);
+                main.read_row_into(row + 1, &mut nxt);
+                for (p, col) in per.iter_mut().zip(&periodic) {
+                    *p = col[row % col.len()];
+                }
+                for (num, den) in logup::fractions(&cur, &nxt, &per, ch) {
+                    nums.push(num);
+                    dens.push(den);
+                }
+                firsts.push(if cur[gloam_air::columns::FIRST] == Felt::ZERO {
+                    E::ZERO
+                } else {
+                    logup::first_row_term(&cur, ch)
+                });
+            }
+            let inv = batch_inversion(&dens);
+            let helpers: Vec<[E; logup::NUM_HELPERS]> = (0..end.saturating_sub(start))
+                .map(|i| {
+                    let mut h = [E::ZERO; logup::NUM_HELPERS];
+                    for (g, group) in GROUPS.iter().enumerate() {
+                        for &j in group.iter() {
+                            h[g] += nums[i * NUM_FRACTIONS + j] * inv[i * NUM_FRACTIONS + j];
+                        }
+                    }
+                    h
+                })
+                .collect();
+            (helpers, firsts)
+        })
+        .collect();
+    let mut cols = vec![vec![E::ZERO; n]; AUX_WIDTH];
+    let mut row = 0;
+    let mut sum = E::ZERO;
+    for (helpers, firsts) in chunks {
+        for (h, first) in helpers.iter().zip(firsts) {
+            cols[logup::SUM][row] = sum;
+            let mut total = E::ZERO;
+            for g in 0..logup::NUM_HELPERS {
+                cols[g][row] = h[g];
+                total += h[g];
+            }
+            sum += total - first;
+            row += 1;
+        }
+    }
+    cols[logup::SUM][n - 1] = sum;
+    cols
+}

@@ -1,0 +1,142 @@
+//! # gloam-verifier
+//!
+//! Checks a Gloam proof against a program the verifier holds, without executing anything:
+//! the program enters only through its hash (Fiat-Shamir seed) and the periodic program
+//! columns. Depends on `gloam-isa`, `gloam-air` (without the trace builder) and `winterfell`'s
+//! verifier only.
+//!
+//! Every byte string is either accepted or rejected with a [`VerifyError`]; none panics
+//! (inputs are checked before they reach `winterfell`, and a panic inside it would still be
+//! caught and reported as [`VerifyError::Internal`]).
+#![deny(missing_docs)]
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+
+use gloam_air::proof_file::{ProofFile, ProofFileError};
+use gloam_air::{validate_shape, Felt, GloamAir, PublicInputs};
+use gloam_isa::{Program, ProgramHash};
+use winterfell::crypto::{hashers::Blake3_256, DefaultRandomCoin, MerkleTree};
+use winterfell::{AcceptableOptions, Proof};
+
+/// Minimum conjectured security a proof must reach to be accepted (bits).
+pub const MIN_CONJECTURED_BITS: u32 = 96;
+
+type Hasher = Blake3_256<Felt>;
+
+/// The public part of a run, as the verifier is asked to accept it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Claim {
+    /// Exported entry function.
+    pub entry: String,
+    /// Arguments.
+    pub args: Vec<u32>,
+    /// Results.
+    pub results: Vec<u32>,
+    /// Cycles executed.
+    pub cycles: u64,
+}
+
+/// A verified statement: *program `program_hash`, run from `entry` on `args`, halts after
+/// `cycles` cycles returning `results`*.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Statement {
+    /// The program's hash.
+    pub program_hash: ProgramHash,
+    /// The verified claim.
+    pub claim: Claim,
+    /// Conjectured security of the accepted proof (bits).
+    pub conjectured_bits: u32,
+    /// Proven security of the accepted proof (bits, list-decoding regime).
+    pub proven_bits: u32,
+}
+
+/// Why a proof was rejected.
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    /// The proof file is malformed.
+    #[error(transparent)]
+    File(#[from] ProofFileError),
+    /// The proof is about another program.
+    #[error("the proof is for program {proof}, but the module given is program {module}")]
+    WrongProgram {
+        /// Hash in the proof file.
+        proof: ProgramHash,
+        /// Hash of the module given.
+        module: ProgramHash,
+    },
+    /// The program the verifier holds is malformed.
+    #[error("invalid program: {0}")]
+    Program(String),
+    /// The claim does not fit the program.
+    #[error("invalid claim: {0}")]
+    Claim(String),
+    /// The STARK proof bytes do not decode.
+    #[error("malformed STARK proof: {0}")]
+    Malformed(String),
+    /// The proof's trace shape or options are not Gloam's.
+    #[error("proof shape rejected: {0}")]
+    Shape(String),
+    /// The STARK verifier rejected the proof.
+    #[error("proof rejected: {0}")]
+    Rejected(String),
+    /// `winterfell` panicked (reported, never propagated).
+    #[error("proof rejected: verifier internal error on malformed input")]
+    Internal,
+}
+
+/// Verifies `stark_proof` for `claim` about `program`.
+///
+/// # Errors
+/// [`VerifyError`] saying why the proof is not accepted.
+pub fn verify(program: &Arc<Program>, claim: &Claim, stark_proof: &[u8]) -> Result<Statement, VerifyError> {
+    program.validate().map_err(|e| VerifyError::Program(e.to_string()))?;
+    let (_, f) = program
+        .export(&claim.entry)
+        .ok_or_else(|| VerifyError::Claim(format!("no exported function `{}`", claim.entry)))?;
+    if claim.args.len() != f.num_params as usize || claim.results.len() != f.num_results as usize {
+        return Err(VerifyError::Claim(format!(
+            "`{}` takes {} argument(s) and returns {} result(s); the claim has {} and {}",
+            claim.entry,
+            f.num_params,
+            f.num_results,
+            claim.args.len(),
+            claim.results.len()
+        )));
+    }
+    let proof = Proof::from_bytes(stark_proof).map_err(|e| VerifyError::Malformed(e.to_string()))?;
+    let pi = PublicInputs::new(program.clone(), f.entry_pc, claim.args.clone(), claim.results.clone(), claim.cycles);
+    validate_shape(proof.trace_info(), &pi, proof.options()).map_err(VerifyError::Shape)?;
+    let program_hash = pi.program_hash();
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        let conjectured = proof.conjectured_security::<Hasher>().bits();
+        let proven = proof.proven_security::<Hasher>().ldr_bits();
+        winterfell::verify::<GloamAir, Hasher, DefaultRandomCoin<Hasher>, MerkleTree<Hasher>>(
+            proof,
+            pi,
+            &AcceptableOptions::MinConjecturedSecurity(MIN_CONJECTURED_BITS),
+        )
+        .map(|()| (conjectured, proven))
+    }));
+    match outcome {
+        Ok(Ok((conjectured_bits, proven_bits))) => {
+            Ok(Statement { program_hash, claim: claim.clone(), conjectured_bits, proven_bits })
+        }
+        Ok(Err(e)) => Err(VerifyError::Rejected(e.to_string())),
+        Err(_) => Err(VerifyError::Internal),
+    }
+}
+
+/// Verifies a proof file (as written by `gloam prove`) against `program`.
+///
+/// # Errors
+/// [`VerifyError`]; a file for another program gives [`VerifyError::WrongProgram`].
+pub fn verify_file(program: &Arc<Program>, file_bytes: &[u8]) -> Result<Statement, VerifyError> {
+    let file = ProofFile::from_bytes(file_bytes)?;
+    let module = program.hash();
+    if file.program_hash != module.0 {
+        return Err(VerifyError::WrongProgram { proof: ProgramHash(file.program_hash), module });
+    }
+    let claim = Claim { entry: file.entry, args: file.args, results: file.results, cycles: file.cycles };
+    verify(program, &claim, &file.stark)
+}
