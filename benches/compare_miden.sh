@@ -102,9 +102,10 @@ if [[ ! -x /usr/bin/time ]]; then
 fi
 mkdir -p "$OUT_DIR"
 RESULTS="$OUT_DIR/results.tsv"
-printf 'iters\tsystem\tcycles\ttrace_rows\ttrace_cols\twall_s\tprove_s\tpeak_kb\tproof_bytes\tverified\tresult\n' >"$RESULTS"
+printf 'iters\tsystem\tcycles\ttrace_rows\ttrace_cols\twall_s\tprove_s\tcpu_s\tcpu_pct\tpeak_kb\tproof_bytes\tverified\tresult\n' >"$RESULTS"
 
-# parse_time FILE -> "wall_seconds max_rss_kb" from a `/usr/bin/time -v -o FILE` report
+# parse_time FILE -> "wall_s max_rss_kb cpu_s cpu_pct" from a `/usr/bin/time -v -o FILE` report
+# (cpu_s = user + system seconds; cpu_pct well below 100 * cores means the run was starved)
 parse_time() {
     python3 - "$1" <<'PY'
 import re, sys
@@ -115,7 +116,10 @@ wall = 0.0
 for p in parts:
     wall = wall * 60 + p
 rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", txt).group(1))
-print(f"{wall:.3f} {rss}")
+user = float(re.search(r"User time \(seconds\): (\S+)", txt).group(1))
+syst = float(re.search(r"System time \(seconds\): (\S+)", txt).group(1))
+pct = re.search(r"Percent of CPU this job got: (\d+)%", txt)
+print(f"{wall:.3f} {rss} {user + syst:.2f} {pct.group(1) if pct else '?'}")
 PY
 }
 
@@ -200,7 +204,7 @@ miden_one() {
     read -r cycles padded stack_rows chiplet_rows <<<"$summary"
     log "Miden N=$n: $cycles cycles (stack $stack_rows, chiplets $chiplet_rows) -> padded $padded rows"
 
-    local best_wall="" best_rss=0 best_prove_ms="" rep wall rss prove_ms tv
+    local best_wall="" best_rss=0 best_prove_ms="" best_cpu="" best_pct="" rep wall rss cpu pct prove_ms tv
     for ((rep = 1; rep <= REPS; rep++)); do
         log "Miden N=$n: proving (run $rep/$REPS)"
         rm -f "$dir/fib.proof" "$dir/fib.outputs"
@@ -213,11 +217,11 @@ miden_one() {
             die "miden-vm prove failed for N=$n"
         fi
         tv=$(parse_time "$dir/time.$rep.txt")
-        read -r wall rss <<<"$tv"
+        read -r wall rss cpu pct <<<"$tv"
         prove_ms=$(sed -n 's/.*Program proved in \([0-9]*\) ms.*/\1/p' "$dir/prove.$rep.log" | tail -1)
-        log "Miden N=$n: wall ${wall}s (prover-internal ${prove_ms} ms), peak RSS ${rss} kB"
+        log "Miden N=$n: wall ${wall}s (prover-internal ${prove_ms} ms), cpu ${cpu}s (${pct}%), peak RSS ${rss} kB"
         if [[ -z $best_wall ]] || python3 -c "import sys; sys.exit(not $wall < $best_wall)"; then
-            best_wall=$wall best_prove_ms=$prove_ms
+            best_wall=$wall best_prove_ms=$prove_ms best_cpu=$cpu best_pct=$pct
         fi
         if ((rss > best_rss)); then best_rss=$rss; fi
     done
@@ -247,9 +251,9 @@ miden_one() {
     expect=$(fib_mod_p "$n")
     [[ $result == "$expect" ]] || log "WARNING: Miden output $result != F($n) mod p = $expect"
 
-    printf '%s\tmiden\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$cycles" "$padded" "${cols:-?}" \
-        "$best_wall" "$(python3 -c "print(${best_prove_ms:-0}/1000)")" "$best_rss" "$proof_bytes" \
-        "$verified" "$result" >>"$RESULTS"
+    printf '%s\tmiden\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$cycles" "$padded" "${cols:-?}" \
+        "$best_wall" "$(python3 -c "print(${best_prove_ms:-0}/1000)")" "$best_cpu" "$best_pct" \
+        "$best_rss" "$proof_bytes" "$verified" "$result" >>"$RESULTS"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -279,7 +283,7 @@ build_gloam() {
 gloam_one() {
     local n=$1 dir="$OUT_DIR/gloam/$1"
     mkdir -p "$dir"
-    local best_wall="" best_rss=0 best_json="" rep wall rss tv
+    local best_wall="" best_rss=0 best_json="" best_cpu="" best_pct="" rep wall rss cpu pct tv
     for ((rep = 1; rep <= REPS; rep++)); do
         log "Gloam N=$n: proving (run $rep/$REPS)"
         rm -f "$dir/fib.proof"
@@ -291,17 +295,18 @@ gloam_one() {
             return 0
         fi
         tv=$(parse_time "$dir/time.$rep.txt")
-        read -r wall rss <<<"$tv"
-        log "Gloam N=$n: wall ${wall}s, peak RSS ${rss} kB"
+        read -r wall rss cpu pct <<<"$tv"
+        log "Gloam N=$n: wall ${wall}s, cpu ${cpu}s (${pct}%), peak RSS ${rss} kB"
         if [[ -z $best_wall ]] || python3 -c "import sys; sys.exit(not $wall < $best_wall)"; then
-            best_wall=$wall best_json="$dir/prove.$rep.json"
+            best_wall=$wall best_json="$dir/prove.$rep.json" best_cpu=$cpu best_pct=$pct
         fi
         if ((rss > best_rss)); then best_rss=$rss; fi
     done
     # The JSON object is taken from the whole stdout, or else from its last line that parses.
-    python3 - "$best_json" "$n" "$best_wall" "$best_rss" "$dir/fib.proof" >>"$RESULTS" <<'PY'
+    python3 - "$best_json" "$n" "$best_wall" "$best_rss" "$dir/fib.proof" "$best_cpu" "$best_pct" \
+        >>"$RESULTS" <<'PY'
 import json, os, sys
-path, n, wall, rss, proof = sys.argv[1:]
+path, n, wall, rss, proof, cpu, pct = sys.argv[1:]
 txt = open(path).read()
 try:
     j = json.loads(txt)
@@ -330,7 +335,7 @@ prove_s = j["prove_ms"] / 1000 if j.get("prove_ms") is not None else "?"
 res = j.get("results")
 res = ",".join(map(str, res)) if isinstance(res, list) else str(res)
 print("\t".join(map(str, [n, "gloam", j.get("cycles", "?"), j.get("trace_rows", "?"),
-                          j.get("trace_columns", "?"), wall, prove_s, rss, pb,
+                          j.get("trace_columns", "?"), wall, prove_s, cpu, pct, rss, pb,
                           "n/a", res])))
 PY
 }
@@ -339,6 +344,9 @@ PY
 # main
 # ---------------------------------------------------------------------------------------------
 log "output directory: $OUT_DIR"
+if python3 -c "import sys; sys.exit(not float(open('/proc/loadavg').read().split()[0]) > 0.5)"; then
+    log "WARNING: 1-minute load average is $(cut -d' ' -f1 /proc/loadavg): other work is running, wall times will be inflated"
+fi
 log "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), load avg $(cut -d' ' -f1-3 /proc/loadavg)"
 
 if [[ $RUN_MIDEN -eq 1 || $ITERS == auto ]]; then
@@ -375,6 +383,7 @@ def f(x):
     except (TypeError, ValueError):
         return None
 hdr = ["iters", "system", "cycles", "cyc/iter", "trace rows", "cols", "prove s", "(in-proc s)",
+       "cpu s", "cpu%",
        "peak MB", "proof KB", "us/iter", "verified", "time G/M", "mem G/M", "proof G/M"]
 out = []
 miden = {r["iters"]: r for r in rows if r["system"] == "miden"}
@@ -390,7 +399,7 @@ for r in sorted(rows, key=lambda r: (int(r["iters"]), r["system"] != "miden")):
     out.append([str(n), r["system"], r["cycles"],
                 f"{cyc / n:.2f}" if cyc and n else "?",
                 r["trace_rows"], r["trace_cols"],
-                f"{wall:.2f}", f"{ps:.2f}" if ps is not None else "?",
+                f"{wall:.2f}", f"{ps:.2f}" if ps is not None else "?", r["cpu_s"], r["cpu_pct"],
                 f"{rss / 1024:.1f}", f"{pb / 1024:.1f}" if pb is not None else "?",
                 f"{wall * 1e6 / n:.1f}", r["verified"], tr, mr, pr])
 w = [max(len(h), *(len(o[i]) for o in out)) if out else len(h) for i, h in enumerate(hdr)]
@@ -402,7 +411,9 @@ for o in out:
     print("  ".join(c.rjust(w[i]) for i, c in enumerate(o)))
 print()
 print("unit of comparison: one fibonacci iteration; 'prove s' = wall time of the whole prove "
-      "process (/usr/bin/time -v), '(in-proc s)' = the prover's own timer; peak MB = max RSS; "
+      "process (/usr/bin/time -v), '(in-proc s)' = the prover's own timer; cpu s = user+sys "
+      "seconds and cpu% = CPU share (a low cpu% means the run was starved by other load); "
+      "peak MB = max RSS; "
       "us/iter = wall time / iterations; G/M = Gloam / Miden at the same iteration count.")
 PY
 log "raw results: $RESULTS"

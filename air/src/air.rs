@@ -22,12 +22,22 @@ pub const MAX_TRACE_LEN: usize = 1 << 22;
 /// evaluation domain is 4x the trace.
 pub const CE_BLOWUP: usize = 4;
 
-/// Default proof options: 27 FRI queries, blowup 8, 16 bits of grinding, quadratic extension
+/// Default proof options: 28 FRI queries, blowup 8, 16 bits of grinding, quadratic extension
 /// of Goldilocks, FRI folding factor 8, remainder degree < 128, linear batching. Conjectured
-/// security: 27 * log2(8) + 16 = 97 bits (ethSTARK conjecture, ePrint 2021/582, eq. 19),
-/// capped by the field extension and blake3-256 collision resistance (128 bits).
+/// security as `winterfell` computes it (ethSTARK conjecture, ePrint 2021/582, eq. 19): about
+/// `28 * log2(8) + 16 = 100` bits less a small loss, capped by the extension field and by
+/// blake3-256 collision resistance (128 bits); the prover reports the exact figure.
 pub fn default_options() -> ProofOptions {
-    ProofOptions::new(27, 8, 16, FieldExtension::Quadratic, 8, 127, BatchingMethod::Linear, BatchingMethod::Linear)
+    ProofOptions::new(
+        28,
+        8,
+        16,
+        FieldExtension::Quadratic,
+        8,
+        127,
+        BatchingMethod::Linear,
+        BatchingMethod::Linear,
+    )
 }
 
 /// The public statement: *running program `program` from `entry_pc` on `args` halts after
@@ -48,9 +58,22 @@ pub struct PublicInputs {
 
 impl PublicInputs {
     /// A statement about `program` (its hash is computed here, never taken on trust).
-    pub fn new(program: Arc<Program>, entry_pc: u32, args: Vec<u32>, results: Vec<u32>, cycles: u64) -> Self {
+    pub fn new(
+        program: Arc<Program>,
+        entry_pc: u32,
+        args: Vec<u32>,
+        results: Vec<u32>,
+        cycles: u64,
+    ) -> Self {
         let program_hash = program.hash();
-        PublicInputs { program, program_hash, entry_pc, args, results, cycles }
+        PublicInputs {
+            program,
+            program_hash,
+            entry_pc,
+            args,
+            results,
+            cycles,
+        }
     }
     /// The program.
     pub fn program(&self) -> &Arc<Program> {
@@ -99,8 +122,14 @@ pub fn aux_degrees(p: usize) -> Vec<TransitionConstraintDegree> {
         .iter()
         .map(|g| TransitionConstraintDegree::new(g.len() + 1))
         .collect();
-    d.push(TransitionConstraintDegree::with_cycles(1, vec![p, columns::POW_TABLE_LEN]));
-    d.push(TransitionConstraintDegree::with_cycles(1, vec![columns::BYTE_TABLE_LEN, columns::BYTE_TABLE_LEN]));
+    d.push(TransitionConstraintDegree::with_cycles(
+        1,
+        vec![p, columns::POW_TABLE_LEN],
+    ));
+    d.push(TransitionConstraintDegree::with_cycles(
+        1,
+        vec![columns::BYTE_TABLE_LEN, columns::BYTE_TABLE_LEN],
+    ));
     d.push(TransitionConstraintDegree::new(2));
     d
 }
@@ -115,12 +144,20 @@ impl Air for GloamAir {
     fn new(trace_info: TraceInfo, pub_inputs: PublicInputs, options: ProofOptions) -> Self {
         let main: Vec<TransitionConstraintDegree> = FAMILIES
             .iter()
-            .flat_map(|f| f.constraints.iter().map(|(_, d)| TransitionConstraintDegree::new(*d)))
+            .flat_map(|f| {
+                f.constraints
+                    .iter()
+                    .map(|(_, d)| TransitionConstraintDegree::new(*d))
+            })
             .collect();
         let aux = aux_degrees(pub_inputs.program_period());
         let num_main_assertions = 7 + pub_inputs.results.len();
-        let context = AirContext::new_multi_segment(trace_info, main, aux, num_main_assertions, 2, options);
-        GloamAir { context, pub_inputs }
+        let context =
+            AirContext::new_multi_segment(trace_info, main, aux, num_main_assertions, 2, options);
+        GloamAir {
+            context,
+            pub_inputs,
+        }
     }
 
     fn context(&self) -> &AirContext<Felt> {
@@ -185,7 +222,11 @@ impl Air for GloamAir {
         let last = self.trace_length() - 1;
         vec![
             Assertion::single(logup::SUM, 0, E::ZERO),
-            Assertion::single(logup::SUM, last, logup::expected_sum(&self.pub_inputs.args, &ch)),
+            Assertion::single(
+                logup::SUM,
+                last,
+                logup::expected_sum(&self.pub_inputs.args, &ch),
+            ),
         ]
     }
 
@@ -200,8 +241,20 @@ pub fn periodic_columns(program: &Program, p: usize) -> Vec<Vec<Felt>> {
     let mut cols = vec![Vec::with_capacity(p); columns::periodic::PROG_COLS];
     for pc in 0..p {
         // Padding entries are `trap` (no flag): they can never be looked up.
-        let ins = program.instrs.get(pc).copied().unwrap_or(gloam_isa::Instr::new(gloam_isa::Op::Trap));
-        let vals = [pc as u64, ins.op.code() as u64, ins.b_imm as u64, ins.a as u64, ins.b as u64, ins.c as u64, ins.imm as u64];
+        let ins = program
+            .instrs
+            .get(pc)
+            .copied()
+            .unwrap_or(gloam_isa::Instr::new(gloam_isa::Op::Trap));
+        let vals = [
+            pc as u64,
+            ins.op.code() as u64,
+            ins.b_imm as u64,
+            ins.a as u64,
+            ins.b as u64,
+            ins.c as u64,
+            ins.imm as u64,
+        ];
         for (c, v) in cols.iter_mut().zip(vals) {
             c.push(Felt::new(v));
         }
@@ -217,7 +270,9 @@ pub fn periodic_columns(program: &Program, p: usize) -> Vec<Vec<Felt>> {
     }
     cols.extend(byte);
     let keys: Vec<Felt> = (0..columns::POW_TABLE_LEN as u64).map(Felt::new).collect();
-    let vals: Vec<Felt> = (0..columns::POW_TABLE_LEN as u64).map(|k| Felt::new(columns::pow_table_value(k))).collect();
+    let vals: Vec<Felt> = (0..columns::POW_TABLE_LEN as u64)
+        .map(|k| Felt::new(columns::pow_table_value(k)))
+        .collect();
     cols.push(keys);
     cols.push(vals);
     cols
@@ -228,19 +283,34 @@ pub fn periodic_columns(program: &Program, p: usize) -> Vec<Vec<Felt>> {
 ///
 /// # Errors
 /// A description of the first mismatch.
-pub fn validate_shape(info: &TraceInfo, pub_inputs: &PublicInputs, options: &ProofOptions) -> Result<(), String> {
+pub fn validate_shape(
+    info: &TraceInfo,
+    pub_inputs: &PublicInputs,
+    options: &ProofOptions,
+) -> Result<(), String> {
     let n = info.length();
     if !n.is_power_of_two() || !(MIN_TRACE_LEN..=MAX_TRACE_LEN).contains(&n) {
-        return Err(format!("trace length {n} is not a power of two in [2^16, 2^22]"));
+        return Err(format!(
+            "trace length {n} is not a power of two in [2^16, 2^22]"
+        ));
     }
     if n < pub_inputs.program_period() {
-        return Err(format!("trace length {n} is shorter than the program table"));
+        return Err(format!(
+            "trace length {n} is shorter than the program table"
+        ));
     }
-    if info.main_trace_width() != MAIN_WIDTH || info.aux_segment_width() != AUX_WIDTH || info.get_num_aux_segment_rand_elements() != NUM_RAND {
+    if info.main_trace_width() != MAIN_WIDTH
+        || info.aux_segment_width() != AUX_WIDTH
+        || info.get_num_aux_segment_rand_elements() != NUM_RAND
+    {
         return Err("trace widths do not match Gloam's AIR".into());
     }
     if options.blowup_factor() < CE_BLOWUP {
-        return Err(format!("blowup factor {} is below the minimum {}", options.blowup_factor(), CE_BLOWUP));
+        return Err(format!(
+            "blowup factor {} is below the minimum {}",
+            options.blowup_factor(),
+            CE_BLOWUP
+        ));
     }
     if pub_inputs.results.len() >= n {
         return Err("more results than trace rows".into());

@@ -19,5 +19,7 @@ pub mod proof_file;
 #[cfg(feature = "trace-builder")]
 pub mod trace;
 
-pub use air::{default_options, validate_shape, GloamAir, PublicInputs, MAX_TRACE_LEN, MIN_TRACE_LEN};
+pub use air::{
+    default_options, validate_shape, GloamAir, PublicInputs, MAX_TRACE_LEN, MIN_TRACE_LEN,
+};
 pub use winterfell::math::fields::f64::BaseElement as Felt;

@@ -14,7 +14,7 @@
 //! Auxiliary columns (quadratic-extension elements): 9 helper columns `h_g`, each the sum of
 //! the group's fractions on its row, pinned by `h_g * prod(d) = sum_j n_j prod_{k != j} d_k`,
 //! and the running sum `S`, `S[0] = 0`, `S' = S + sum_g h_g - first * (first-row table
-//! terms)`, `S[n-1] =` the value the verifier computes from the arguments.
+//! terms)` (multiplied through by the constant table denominators), `S[n-1] =` the value the verifier computes from the arguments.
 //!
 //! The byte tables (range and bitwise) use the *next* row's multiplicity with a periodic
 //! column shifted by one (so rows `1..n` are covered) plus an explicit first-row term for row
@@ -86,7 +86,10 @@ impl<E: FieldElement<BaseField = Felt>> Challenges<E> {
         for i in 1..8 {
             beta[i] = beta[i - 1] * rand[1];
         }
-        Challenges { alpha: rand[0], beta }
+        Challenges {
+            alpha: rand[0],
+            beta,
+        }
     }
 
     /// `alpha - (tag + sum_j beta^(j+1) v_j)`.
@@ -115,7 +118,12 @@ impl<E: FieldElement<BaseField = Felt>> Challenges<E> {
 }
 
 /// The fractions `(numerator, denominator)` of one transition `(cur, nxt)`.
-pub fn fractions<F, E>(cur: &[F], nxt: &[F], periodic: &[F], ch: &Challenges<E>) -> [(E, E); NUM_FRACTIONS]
+pub fn fractions<F, E>(
+    cur: &[F],
+    nxt: &[F],
+    periodic: &[F],
+    ch: &Challenges<E>,
+) -> [(E, E); NUM_FRACTIONS]
 where
     F: FieldElement<BaseField = Felt>,
     E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
@@ -132,7 +140,21 @@ where
     let pp = &periodic[periodic::PROG..periodic::PROG + periodic::PROG_COLS];
     let pb = &periodic[periodic::BYTE..periodic::BYTE + 4];
     [
-        (one, ch.den(tag::PROG, &[r.c(PC), decode::opcode(&r), r.c(BIMM), r.c(OFF_A), r.c(OFF_B), r.c(OFF_C), r.c(IMM)])),
+        (
+            one,
+            ch.den(
+                tag::PROG,
+                &[
+                    r.c(PC),
+                    decode::opcode(&r),
+                    r.c(BIMM),
+                    r.c(OFF_A),
+                    r.c(OFF_B),
+                    r.c(OFF_C),
+                    r.c(IMM),
+                ],
+            ),
+        ),
         (one, range(r.c(R), r.c(R + 1))),
         (one, range(r.c(R + 2), r.c(R + 3))),
         (en_a, mem(aa, r.c(VAL_A), r.c(PTS_A))),
@@ -152,25 +174,46 @@ where
         (one, bit(1)),
         (one, bit(2)),
         (one, bit(3)),
-        (E::from(r.fs(SHIFTS)), ch.den(tag::POW, &[r.c(S) + right * F::from(32u32), r.c(columns::P)])),
+        (
+            E::from(r.fs(SHIFTS)),
+            ch.den(
+                tag::POW,
+                &[r.c(S) + right * F::from(32u32), r.c(columns::P)],
+            ),
+        ),
         (-E::from(r.c(M_PROG)), ch.den(tag::PROG, pp)),
-        (-E::from(r.c(M_POW)), ch.den(tag::POW, &periodic[periodic::POW..periodic::POW + 2])),
+        (
+            -E::from(r.c(M_POW)),
+            ch.den(tag::POW, &periodic[periodic::POW..periodic::POW + 2]),
+        ),
         (-E::from(r.n(M_RANGE)), ch.den(tag::RANGE, &pb[..2])),
         (-E::from(r.n(M_BIT)), ch.den(tag::BIT, pb)),
     ]
 }
 
-/// The first-row table terms `first * (m_range / (alpha - enc(0,0)) + m_bit / (alpha - enc(0,0,0,0)))`
-/// subtracted from the running sum (table entries of row 0, which the shifted table
-/// fractions do not cover).
+/// The first-row table terms, scaled to avoid inversions: with `d_r = alpha - enc(0, 0)` and
+/// `d_b = alpha - enc(0, 0, 0, 0)` (the range and bitwise entries of row 0, which the shifted
+/// table fractions do not cover), returns `(d_r d_b, first (m_range d_b + m_bit d_r))`:
+/// the running-sum step is `S' - S - sum h = -first (m_range / d_r + m_bit / d_b)`.
+pub fn first_row_scaled<F, E>(cur: &[F], ch: &Challenges<E>) -> (E, E)
+where
+    F: FieldElement<BaseField = Felt>,
+    E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
+{
+    let d_r = ch.den::<F>(tag::RANGE, &[F::ZERO, F::ZERO]);
+    let d_b = ch.den::<F>(tag::BIT, &[F::ZERO, F::ZERO, F::ZERO, F::ZERO]);
+    let term = (d_b.mul_base(cur[M_RANGE]) + d_r.mul_base(cur[M_BIT])).mul_base(cur[FIRST]);
+    (d_r * d_b, term)
+}
+
+/// The first-row term itself, `first (m_range / d_r + m_bit / d_b)` (for the trace builder).
 pub fn first_row_term<F, E>(cur: &[F], ch: &Challenges<E>) -> E
 where
     F: FieldElement<BaseField = Felt>,
     E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
 {
-    let inv_r = ch.inv_const(tag::RANGE, &[0, 0]);
-    let inv_b = ch.inv_const(tag::BIT, &[0, 0, 0, 0]);
-    (inv_r.mul_base(cur[M_RANGE]) + inv_b.mul_base(cur[M_BIT])).mul_base(cur[FIRST])
+    let (scale, term) = first_row_scaled(cur, ch);
+    term / scale
 }
 
 /// Evaluates the auxiliary transition constraints: one per helper column, then the running sum.
@@ -207,7 +250,8 @@ pub fn eval_aux<F, E>(
         }
         out[g] = h * prod - rhs;
     }
-    out[SUM] = aux_nxt[SUM] - aux_cur[SUM] - total + first_row_term(cur, ch);
+    let (scale, term) = first_row_scaled(cur, ch);
+    out[SUM] = (aux_nxt[SUM] - aux_cur[SUM] - total) * scale + term;
 }
 
 /// The running sum's required final value: the entry arguments' initial memory tokens,
@@ -216,7 +260,8 @@ pub fn expected_sum<E: FieldElement<BaseField = Felt>>(args: &[u32], ch: &Challe
     let mut s = E::ZERO;
     for (i, a) in args.iter().enumerate() {
         if *a != 0 {
-            s += ch.inv_const(tag::MEM, &[i as u64, *a as u64, 0]) - ch.inv_const(tag::MEM, &[i as u64, 0, 0]);
+            s += ch.inv_const(tag::MEM, &[i as u64, *a as u64, 0])
+                - ch.inv_const(tag::MEM, &[i as u64, 0, 0]);
         }
     }
     s

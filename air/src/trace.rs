@@ -41,10 +41,15 @@ pub struct MainTrace {
 /// The trace length a run needs.
 pub fn trace_len(program: &Program, cycles: u64, slots: usize) -> usize {
     let p = (program.instrs.len() + 1).next_power_of_two();
-    [MIN_TRACE_LEN, (cycles as usize + 1).next_power_of_two(), (slots + 2).next_power_of_two(), p]
-        .into_iter()
-        .max()
-        .unwrap_or(MIN_TRACE_LEN)
+    [
+        MIN_TRACE_LEN,
+        (cycles as usize + 1).next_power_of_two(),
+        (slots + 2).next_power_of_two(),
+        p,
+    ]
+    .into_iter()
+    .max()
+    .unwrap_or(MIN_TRACE_LEN)
 }
 
 /// Builds the main trace and the public inputs of a recorded run.
@@ -58,11 +63,16 @@ pub fn build_main_trace(
     outcome: &Outcome,
     exec: &ExecTrace,
 ) -> Result<(MainTrace, PublicInputs), TraceError> {
-    let (_, f) = program.export(entry).ok_or_else(|| TraceError::NoSuchExport(entry.into()))?;
+    let (_, f) = program
+        .export(entry)
+        .ok_or_else(|| TraceError::NoSuchExport(entry.into()))?;
     let entry_pc = f.entry_pc;
     let n = trace_len(&program, outcome.cycles, exec.slots_used());
     if n > MAX_TRACE_LEN {
-        return Err(TraceError::TooLong { rows: n, max: MAX_TRACE_LEN });
+        return Err(TraceError::TooLong {
+            rows: n,
+            max: MAX_TRACE_LEN,
+        });
     }
     let mut cols: Vec<Vec<u64>> = vec![vec![0u64; n]; MAIN_WIDTH];
     let mut m_range = vec![0u64; columns::BYTE_TABLE_LEN];
@@ -94,7 +104,11 @@ pub fn build_main_trace(
             v[PREV_C] = st.c_prev as u64;
             v[PREV_B] = if op.writes_b() { st.b_prev as u64 } else { b };
             let ts = 4 * row as u64;
-            let en = [op.reads_a(), (op.has_b() && !ins.b_imm) || op.writes_b(), op.writes_c()];
+            let en = [
+                op.reads_a(),
+                (op.has_b() && !ins.b_imm) || op.writes_b(),
+                op.writes_c(),
+            ];
             let pts = [st.pts_a as u64, st.pts_b as u64, st.pts_c as u64];
             for j in 0..3 {
                 if en[j] {
@@ -121,7 +135,14 @@ pub fn build_main_trace(
             v[W + i] = v[X + i] ^ v[Y + i];
         }
         if row + 1 < n {
-            for (x, y) in [(R, R + 1), (R + 2, R + 3), (D, D + 1), (D + 3, D + 4), (D + 6, D + 7), (D + 2, D + 5)] {
+            for (x, y) in [
+                (R, R + 1),
+                (R + 2, R + 3),
+                (D, D + 1),
+                (D + 3, D + 4),
+                (D + 6, D + 7),
+                (D + 2, D + 5),
+            ] {
                 m_range[(v[x] * 256 + v[y]) as usize] += 1;
             }
             m_range[(v[D + 8] * 256) as usize] += 1;
@@ -148,7 +169,10 @@ pub fn build_main_trace(
     cols[M_POW][..m_pow.len()].copy_from_slice(&m_pow);
     cols[M_PROG][..m_prog.len()].copy_from_slice(&m_prog);
 
-    let mut columns: Vec<Vec<Felt>> = cols.into_iter().map(|c| c.into_iter().map(Felt::new).collect()).collect();
+    let mut columns: Vec<Vec<Felt>> = cols
+        .into_iter()
+        .map(|c| c.into_iter().map(Felt::new).collect())
+        .collect();
     // Inverse advice is a field element, computed apart from the u64 values.
     for row in 0..exec.steps.len() {
         let st = &exec.steps[row];
@@ -164,7 +188,13 @@ pub fn build_main_trace(
         };
         columns[INV][row] = if x == Felt::ZERO { Felt::ZERO } else { x.inv() };
     }
-    let pi = PublicInputs::new(program, entry_pc, args.to_vec(), outcome.results.clone(), outcome.cycles);
+    let pi = PublicInputs::new(
+        program,
+        entry_pc,
+        args.to_vec(),
+        outcome.results.clone(),
+        outcome.cycles,
+    );
     Ok((MainTrace { columns, len: n }, pi))
 }
 

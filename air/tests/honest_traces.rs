@@ -22,7 +22,10 @@ fn parse_list(s: &str) -> Vec<u32> {
 fn every_manifest_case_satisfies_the_air() {
     let manifest = std::fs::read_to_string(examples_dir().join("manifest.txt")).expect("manifest");
     let mut n = 0;
-    for line in manifest.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')) {
+    for line in manifest
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+    {
         let f: Vec<&str> = line.split_whitespace().collect();
         let (name, entry, args) = (f[0], f[1], parse_list(f[2]));
         let bytes = std::fs::read(examples_dir().join(name).join(format!("{name}.wasm"))).unwrap();

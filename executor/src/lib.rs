@@ -25,7 +25,10 @@ pub struct Limits {
 impl Default for Limits {
     /// 2^32 cycles of fuel and 2^20 slots (4 MiB) of call stack.
     fn default() -> Self {
-        Limits { fuel: 1 << 32, max_slots: 1 << 20 }
+        Limits {
+            fuel: 1 << 32,
+            max_slots: 1 << 20,
+        }
     }
 }
 
@@ -128,7 +131,12 @@ impl ExecTrace {
 ///
 /// # Errors
 /// [`ExecError`] for a missing export, wrong arity, a trap or running out of fuel.
-pub fn run(program: &Program, entry: &str, args: &[u32], limits: Limits) -> Result<Outcome, ExecError> {
+pub fn run(
+    program: &Program,
+    entry: &str,
+    args: &[u32],
+    limits: Limits,
+) -> Result<Outcome, ExecError> {
     let mut m = Machine::<false>::new(program, entry, args, limits)?;
     m.execute()?;
     Ok(m.outcome())
@@ -148,7 +156,11 @@ pub fn run_traced(
     m.execute()?;
     let outcome = m.outcome();
     let n = m.mem.len();
-    let trace = ExecTrace { steps: m.steps, final_values: m.mem, final_ts: m.last_ts[..n].to_vec() };
+    let trace = ExecTrace {
+        steps: m.steps,
+        final_values: m.mem,
+        final_ts: m.last_ts[..n].to_vec(),
+    };
     Ok((outcome, trace))
 }
 
@@ -168,8 +180,15 @@ struct Machine<'p, const TRACE: bool> {
 }
 
 impl<'p, const TRACE: bool> Machine<'p, TRACE> {
-    fn new(program: &'p Program, entry: &str, args: &[u32], limits: Limits) -> Result<Self, ExecError> {
-        let (_, f) = program.export(entry).ok_or_else(|| ExecError::NoSuchExport(entry.to_string()))?;
+    fn new(
+        program: &'p Program,
+        entry: &str,
+        args: &[u32],
+        limits: Limits,
+    ) -> Result<Self, ExecError> {
+        let (_, f) = program
+            .export(entry)
+            .ok_or_else(|| ExecError::NoSuchExport(entry.to_string()))?;
         if args.len() != f.num_params as usize {
             return Err(ExecError::ArgCount {
                 entry: entry.to_string(),
@@ -202,15 +221,29 @@ impl<'p, const TRACE: bool> Machine<'p, TRACE> {
     }
 
     fn outcome(&self) -> Outcome {
-        Outcome { results: self.mem[..self.num_results].to_vec(), cycles: self.cycles, wasm_instrs: self.wasm_instrs }
+        Outcome {
+            results: self.mem[..self.num_results].to_vec(),
+            cycles: self.cycles,
+            wasm_instrs: self.wasm_instrs,
+        }
     }
 
     fn trap(&self, kind: TrapKind) -> ExecError {
-        let o = self.program.origin.get(self.pc as usize).copied().unwrap_or_default();
+        let o = self
+            .program
+            .origin
+            .get(self.pc as usize)
+            .copied()
+            .unwrap_or_default();
         ExecError::Trap {
             kind,
             pc: self.pc,
-            func: self.program.functions.get(o.func as usize).map(|f| f.name.clone()).unwrap_or_default(),
+            func: self
+                .program
+                .functions
+                .get(o.func as usize)
+                .map(|f| f.name.clone())
+                .unwrap_or_default(),
             offset: o.offset,
             cycle: self.cycles,
         }
@@ -251,32 +284,77 @@ impl<'p, const TRACE: bool> Machine<'p, TRACE> {
                 return Ok(());
             }
             if self.cycles >= self.limits.fuel {
-                return Err(ExecError::OutOfFuel { fuel: self.limits.fuel });
+                return Err(ExecError::OutOfFuel {
+                    fuel: self.limits.fuel,
+                });
             }
             // Timestamps are u32 and 4t+3 must fit: beyond 2^30 cycles only the fast path runs.
-            let t = if TRACE { u32::try_from(self.cycles).ok().filter(|c| *c < 1 << 30).ok_or(ExecError::OutOfFuel { fuel: 1 << 30 })? * 4 } else { 0 };
+            let t = if TRACE {
+                u32::try_from(self.cycles)
+                    .ok()
+                    .filter(|c| *c < 1 << 30)
+                    .ok_or(ExecError::OutOfFuel { fuel: 1 << 30 })?
+                    * 4
+            } else {
+                0
+            };
             let fp = self.fp;
-            let mut st = Step { pc: self.pc, fp, ..Step::default() };
+            let mut st = Step {
+                pc: self.pc,
+                fp,
+                ..Step::default()
+            };
             let mut next = self.pc + 1;
             match ins.op {
                 op if op.is_binary() => {
                     let (a, pa) = self.read(fp + ins.a, t + 1);
-                    let (b, pb) = if ins.b_imm { (ins.imm, 0) } else { self.read(fp + ins.b, t + 2) };
+                    let (b, pb) = if ins.b_imm {
+                        (ins.imm, 0)
+                    } else {
+                        self.read(fp + ins.b, t + 2)
+                    };
                     let c = eval_binary(op, a, b).map_err(|k| self.trap(k))?;
                     let (cp, pc_) = self.write(fp + ins.c, c, t + 3);
-                    st = Step { a, b, c, c_prev: cp, pts_a: pa, pts_b: pb, pts_c: pc_, ..st };
+                    st = Step {
+                        a,
+                        b,
+                        c,
+                        c_prev: cp,
+                        pts_a: pa,
+                        pts_b: pb,
+                        pts_c: pc_,
+                        ..st
+                    };
                 }
                 Op::Const => {
                     let (cp, pc_) = self.write(fp + ins.c, ins.imm, t + 3);
-                    st = Step { c: ins.imm, c_prev: cp, pts_c: pc_, ..st };
+                    st = Step {
+                        c: ins.imm,
+                        c_prev: cp,
+                        pts_c: pc_,
+                        ..st
+                    };
                 }
                 Op::CMov => {
                     let (a, pa) = self.read(fp + ins.a, t + 1);
-                    let (b, pb) = if ins.b_imm { (ins.imm, 0) } else { self.read(fp + ins.b, t + 2) };
+                    let (b, pb) = if ins.b_imm {
+                        (ins.imm, 0)
+                    } else {
+                        self.read(fp + ins.b, t + 2)
+                    };
                     let old = self.mem[(fp + ins.c) as usize];
                     let c = if b != 0 { a } else { old };
                     let (cp, pc_) = self.write(fp + ins.c, c, t + 3);
-                    st = Step { a, b, c, c_prev: cp, pts_a: pa, pts_b: pb, pts_c: pc_, ..st };
+                    st = Step {
+                        a,
+                        b,
+                        c,
+                        c_prev: cp,
+                        pts_a: pa,
+                        pts_b: pb,
+                        pts_c: pc_,
+                        ..st
+                    };
                 }
                 Op::Jmp => next = ins.imm,
                 Op::Brz | Op::Brnz | Op::JTab => {
@@ -304,14 +382,28 @@ impl<'p, const TRACE: bool> Machine<'p, TRACE> {
                     }
                     let (bp, pb) = self.write(fp + ins.b, fp, t + 2);
                     let (cp, pc_) = self.write(fp + ins.c, self.pc + 1, t + 3);
-                    st = Step { b: fp, b_prev: bp, c: self.pc + 1, c_prev: cp, pts_b: pb, pts_c: pc_, ..st };
+                    st = Step {
+                        b: fp,
+                        b_prev: bp,
+                        c: self.pc + 1,
+                        c_prev: cp,
+                        pts_b: pb,
+                        pts_c: pc_,
+                        ..st
+                    };
                     next = ins.imm;
                     self.fp = new_fp;
                 }
                 Op::Ret => {
                     let (a, pa) = self.read(fp + ins.a, t + 1);
                     let (b, pb) = self.read(fp + ins.b, t + 2);
-                    st = Step { a, b, pts_a: pa, pts_b: pb, ..st };
+                    st = Step {
+                        a,
+                        b,
+                        pts_a: pa,
+                        pts_b: pb,
+                        ..st
+                    };
                     next = a;
                     self.fp = b;
                 }

@@ -20,12 +20,17 @@ fn parse_list(s: &str) -> Vec<u32> {
 fn manifest_cases_match_reference_results() {
     let manifest = std::fs::read_to_string(examples_dir().join("manifest.txt")).expect("manifest");
     let mut n = 0;
-    for line in manifest.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')) {
+    for line in manifest
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+    {
         let f: Vec<&str> = line.split_whitespace().collect();
         let (name, entry, args, expected) = (f[0], f[1], parse_list(f[2]), parse_list(f[3]));
         for ext in ["wasm", "wat"] {
-            let bytes = std::fs::read(examples_dir().join(name).join(format!("{name}.{ext}"))).unwrap();
-            let program = gloam_isa::load_module(&bytes).unwrap_or_else(|e| panic!("{name}.{ext}: {e}"));
+            let bytes =
+                std::fs::read(examples_dir().join(name).join(format!("{name}.{ext}"))).unwrap();
+            let program =
+                gloam_isa::load_module(&bytes).unwrap_or_else(|e| panic!("{name}.{ext}: {e}"));
             let out = run(&program, entry, &args, Limits::default())
                 .unwrap_or_else(|e| panic!("{line}: {e}"));
             assert_eq!(out.results, expected, "{line} ({ext})");

@@ -162,7 +162,9 @@ pub fn lower_wasm(wasm: &[u8]) -> Result<Program, FrontendError> {
             }
         }
         let mut n_locals = 0u32;
-        let reader = body.get_locals_reader().map_err(|e| FrontendError::InvalidWasm(e.to_string()))?;
+        let reader = body
+            .get_locals_reader()
+            .map_err(|e| FrontendError::InvalidWasm(e.to_string()))?;
         for local in reader {
             let (count, ty) = local.map_err(|e| FrontendError::InvalidWasm(e.to_string()))?;
             if ty != ValType::I32 {
@@ -172,13 +174,14 @@ pub fn lower_wasm(wasm: &[u8]) -> Result<Program, FrontendError> {
                     ty: ty.to_string(),
                 });
             }
-            n_locals = n_locals.checked_add(count).filter(|n| *n < 1 << 16).ok_or_else(|| {
-                FrontendError::UnsupportedType {
+            n_locals = n_locals
+                .checked_add(count)
+                .filter(|n| *n < 1 << 16)
+                .ok_or_else(|| FrontendError::UnsupportedType {
                     func: name_of(idx),
                     index: idx,
                     ty: "more than 65535 locals".into(),
-                }
-            })?;
+                })?;
         }
         sigs.push((ft.params().len() as u32, ft.results().len() as u32));
         locals.push(n_locals);
@@ -323,8 +326,13 @@ impl FnLowerer<'_> {
     fn emit(&mut self, i: Instr) -> usize {
         let pc = self.out.code.len();
         self.out.code.push(i);
-        self.out.weight.push(std::mem::take(&mut self.pending_weight));
-        self.out.origin.push(Origin { func: self.func, offset: self.offset as u32 });
+        self.out
+            .weight
+            .push(std::mem::take(&mut self.pending_weight));
+        self.out.origin.push(Origin {
+            func: self.func,
+            offset: self.offset as u32,
+        });
         self.last_def = None;
         pc
     }
@@ -335,7 +343,14 @@ impl FnLowerer<'_> {
             Opnd::S(s) => (s, 0, false),
             Opnd::I(v) => (0, v, true),
         };
-        let pc = self.emit(Instr { op, a, b, c, imm, b_imm });
+        let pc = self.emit(Instr {
+            op,
+            a,
+            b,
+            c,
+            imm,
+            b_imm,
+        });
         if op != Op::CMov {
             self.last_def = Some((pc, c));
         }
@@ -350,20 +365,33 @@ impl FnLowerer<'_> {
 
     fn konst(&mut self, dst: u32, v: u32) {
         self.touch(dst);
-        let pc = self.emit(Instr { op: Op::Const, c: dst, imm: v, ..Instr::new(Op::Const) });
+        let pc = self.emit(Instr {
+            op: Op::Const,
+            c: dst,
+            imm: v,
+            ..Instr::new(Op::Const)
+        });
         self.last_def = Some((pc, dst));
     }
 
     fn jump(&mut self, op: Op, a: u32, target: u32) -> usize {
-        self.emit(Instr { op, a, imm: target, ..Instr::new(op) })
+        self.emit(Instr {
+            op,
+            a,
+            imm: target,
+            ..Instr::new(op)
+        })
     }
 
     fn here(&self) -> u32 {
         self.out.code.len() as u32
     }
 
+    /// Points jump `pc` at `target`. Targets are always labels at the current end of the code
+    /// or earlier, so the `local.set` peephole must not reach back across them.
     fn patch(&mut self, pc: usize, target: u32) {
         self.out.code[pc].imm = target;
+        self.last_def = None;
     }
 
     fn unsupported(&self, op: &Operator) -> FrontendError {
@@ -380,7 +408,9 @@ impl FnLowerer<'_> {
     }
 
     fn pop(&mut self) -> Val {
-        self.stack.pop().expect("validated wasm never underflows the operand stack")
+        self.stack
+            .pop()
+            .expect("validated wasm never underflows the operand stack")
     }
 
     fn push_canon(&mut self) -> u32 {
@@ -448,11 +478,13 @@ impl FnLowerer<'_> {
             else_fixup: None,
             end_fixups: Vec::new(),
         });
-        let mut reader =
-            body.get_operators_reader().map_err(|e| FrontendError::InvalidWasm(e.to_string()))?;
+        let mut reader = body
+            .get_operators_reader()
+            .map_err(|e| FrontendError::InvalidWasm(e.to_string()))?;
         while !reader.eof() {
-            let (op, offset) =
-                reader.read_with_offset().map_err(|e| FrontendError::InvalidWasm(e.to_string()))?;
+            let (op, offset) = reader
+                .read_with_offset()
+                .map_err(|e| FrontendError::InvalidWasm(e.to_string()))?;
             self.offset = offset as usize;
             self.pending_weight += 1;
             self.operator(op)?;
@@ -487,20 +519,29 @@ impl FnLowerer<'_> {
     /// `a > b`-style comparisons, rewritten to the `lt`/`ge` forms the ISA has.
     /// `strict`: `a > b` (else `a <= b`); `max`: largest value of the ordering.
     fn swapped_cmp(&mut self, strict: bool, signed: bool) {
-        let (lt, ge, max) =
-            if signed { (Op::LtS, Op::GeS, i32::MAX as u32) } else { (Op::LtU, Op::GeU, u32::MAX) };
+        let (lt, ge, max) = if signed {
+            (Op::LtS, Op::GeS, i32::MAX as u32)
+        } else {
+            (Op::LtU, Op::GeU, u32::MAX)
+        };
         let b = self.pop();
         let a = self.pop();
         match (a, b) {
             (Val::Const(x), Val::Const(y)) => {
-                let gt = if signed { (x as i32) > (y as i32) } else { x > y };
+                let gt = if signed {
+                    (x as i32) > (y as i32)
+                } else {
+                    x > y
+                };
                 self.stack.push(Val::Const((gt == strict) as u32));
             }
             (_, Val::Const(k)) if k == max => self.stack.push(Val::Const(!strict as u32)),
             // a > k  <=>  a >= k+1 ;  a <= k  <=>  a < k+1
-            (_, Val::Const(k)) => {
-                self.emit_binop(if strict { ge } else { lt }, a, Val::Const(k.wrapping_add(1)))
-            }
+            (_, Val::Const(k)) => self.emit_binop(
+                if strict { ge } else { lt },
+                a,
+                Val::Const(k.wrapping_add(1)),
+            ),
             // a > b  <=>  b < a ;  a <= b  <=>  b >= a
             (_, Val::Slot(_)) => self.emit_binop(if strict { lt } else { ge }, b, a),
         }
@@ -552,7 +593,10 @@ impl FnLowerer<'_> {
             Operator::I32Shl | Operator::I32ShrU => {
                 let shl = matches!(op, Operator::I32Shl);
                 match *self.stack.last().expect("validated") {
-                    Val::Const(k) if self.stack.len() >= 2 && !matches!(self.stack[self.stack.len() - 2], Val::Const(_)) => {
+                    Val::Const(k)
+                        if self.stack.len() >= 2
+                            && !matches!(self.stack[self.stack.len() - 2], Val::Const(_)) =>
+                    {
                         self.pop();
                         let k = k & 31;
                         if k == 0 {
@@ -592,6 +636,7 @@ impl FnLowerer<'_> {
                     *w += std::mem::take(&mut self.pending_weight);
                 }
                 let start = self.here();
+                self.last_def = None;
                 self.ctrl.push(Ctrl {
                     kind: Kind::Loop(start),
                     height: self.stack.len() as u32 - params,
@@ -749,7 +794,12 @@ impl FnLowerer<'_> {
         } as usize;
         let len = self.stack.len();
         (0..arity)
-            .map(|i| (self.t0 + target.height + i as u32, self.t0 + (len - arity + i) as u32))
+            .map(|i| {
+                (
+                    self.t0 + target.height + i as u32,
+                    self.t0 + (len - arity + i) as u32,
+                )
+            })
             .filter(|(d, s)| d != s)
             .collect()
     }
@@ -792,7 +842,12 @@ impl FnLowerer<'_> {
             self.mov(i as u32, src);
         }
         let ra = self.ra();
-        let pc = self.emit(Instr { op: Op::Ret, a: ra, b: ra + 1, ..Instr::new(Op::Ret) });
+        let pc = self.emit(Instr {
+            op: Op::Ret,
+            a: ra,
+            b: ra + 1,
+            ..Instr::new(Op::Ret)
+        });
         let _ = pc;
     }
 
@@ -803,6 +858,7 @@ impl FnLowerer<'_> {
             self.ctrl.last_mut().expect("validated").end_fixups.push(pc);
         }
         let here = self.here();
+        self.last_def = None;
         let frame = self.ctrl.last_mut().expect("validated");
         if let Some(fix) = frame.else_fixup.take() {
             self.out.code[fix].imm = here;
@@ -819,7 +875,13 @@ impl FnLowerer<'_> {
         if self.ctrl.len() == 1 {
             // End of the function body.
             let frame = self.ctrl.pop().expect("function frame");
+            // Branches to the function label arrive with the results already in their
+            // canonical slots: the fall-through value must be flushed before the label.
+            if !was_dead {
+                self.flush();
+            }
             let ret_pc = self.here();
+            self.last_def = None;
             if !was_dead {
                 self.emit_return();
             } else if !frame.end_fixups.is_empty() {
@@ -845,6 +907,7 @@ impl FnLowerer<'_> {
         }
         let frame = self.ctrl.pop().expect("validated");
         let here = self.here();
+        self.last_def = None;
         if let Some(fix) = frame.else_fixup {
             self.out.code[fix].imm = here;
         }
@@ -887,7 +950,15 @@ impl FnLowerer<'_> {
         let h = self.stack.len();
         let dest = self.canon(h);
         if let Val::Const(c) = cond {
-            self.stack.push(if c != 0 { v1 } else { v2 });
+            let v = if c != 0 { v1 } else { v2 };
+            // A temporary must live in its own position's canonical slot.
+            match v {
+                Val::Slot(s) if s >= self.t0 && s != dest => {
+                    self.mov(dest, s);
+                    self.stack.push(Val::Slot(dest));
+                }
+                v => self.stack.push(v),
+            }
             return;
         }
         let s3 = self.canon(h + 3);
@@ -956,7 +1027,11 @@ impl FnLowerer<'_> {
         let a = self.pop();
         if let (Val::Const(x), Val::Const(y)) = (a, b) {
             let (x, y) = (x as i32, y as i32);
-            let v = if div { x.checked_div(y) } else { x.checked_rem(y).or(Some(0)).filter(|_| y != 0) };
+            let v = if div {
+                x.checked_div(y)
+            } else {
+                x.checked_rem(y).or(Some(0)).filter(|_| y != 0)
+            };
             if let Some(v) = v {
                 self.stack.push(Val::Const(v as u32));
                 return;
@@ -978,7 +1053,11 @@ impl FnLowerer<'_> {
                 Val::Const(_) => {}
             }
             let skip = self.jump(Op::Brz, s[0], 0);
-            self.emit(Instr { op: Op::Trap, imm: trap_code::INTEGER_OVERFLOW, ..Instr::new(Op::Trap) });
+            self.emit(Instr {
+                op: Op::Trap,
+                imm: trap_code::INTEGER_OVERFLOW,
+                ..Instr::new(Op::Trap)
+            });
             let here = self.here();
             self.patch(skip, here);
         }
@@ -1062,7 +1141,10 @@ impl FnLowerer<'_> {
 
 /// Turns `wasmparser`'s operator name (`I64Add`) into WebAssembly's mnemonic (`i64.add`).
 fn wasm_mnemonic(debug_name: &str) -> String {
-    let prefixes = ["I32", "I64", "F32", "F64", "V128", "I8x16", "I16x8", "I32x4", "I64x2", "F32x4", "F64x2", "Memory", "Global", "Local", "Table", "Ref", "Elem", "Data"];
+    let prefixes = [
+        "I32", "I64", "F32", "F64", "V128", "I8x16", "I16x8", "I32x4", "I64x2", "F32x4", "F64x2",
+        "Memory", "Global", "Local", "Table", "Ref", "Elem", "Data",
+    ];
     let (head, tail) = prefixes
         .iter()
         .find(|p| debug_name.starts_with(*p) && debug_name.len() > p.len())
@@ -1093,14 +1175,53 @@ fn supported(op: &Operator) -> bool {
     use Operator as O;
     matches!(
         op,
-        O::Nop | O::Unreachable | O::Drop | O::Select | O::TypedSelect { .. }
-            | O::I32Const { .. } | O::LocalGet { .. } | O::LocalSet { .. } | O::LocalTee { .. }
-            | O::I32Add | O::I32Sub | O::I32Mul | O::I32DivS | O::I32DivU | O::I32RemS
-            | O::I32RemU | O::I32And | O::I32Or | O::I32Xor | O::I32Shl | O::I32ShrS
-            | O::I32ShrU | O::I32Rotl | O::I32Rotr | O::I32Clz | O::I32Ctz | O::I32Popcnt
-            | O::I32Eqz | O::I32Eq | O::I32Ne | O::I32LtS | O::I32LtU | O::I32GtS | O::I32GtU
-            | O::I32LeS | O::I32LeU | O::I32GeS | O::I32GeU
-            | O::Block { .. } | O::Loop { .. } | O::If { .. } | O::Else | O::End | O::Br { .. }
-            | O::BrIf { .. } | O::BrTable { .. } | O::Return | O::Call { .. }
+        O::Nop
+            | O::Unreachable
+            | O::Drop
+            | O::Select
+            | O::TypedSelect { .. }
+            | O::I32Const { .. }
+            | O::LocalGet { .. }
+            | O::LocalSet { .. }
+            | O::LocalTee { .. }
+            | O::I32Add
+            | O::I32Sub
+            | O::I32Mul
+            | O::I32DivS
+            | O::I32DivU
+            | O::I32RemS
+            | O::I32RemU
+            | O::I32And
+            | O::I32Or
+            | O::I32Xor
+            | O::I32Shl
+            | O::I32ShrS
+            | O::I32ShrU
+            | O::I32Rotl
+            | O::I32Rotr
+            | O::I32Clz
+            | O::I32Ctz
+            | O::I32Popcnt
+            | O::I32Eqz
+            | O::I32Eq
+            | O::I32Ne
+            | O::I32LtS
+            | O::I32LtU
+            | O::I32GtS
+            | O::I32GtU
+            | O::I32LeS
+            | O::I32LeU
+            | O::I32GeS
+            | O::I32GeU
+            | O::Block { .. }
+            | O::Loop { .. }
+            | O::If { .. }
+            | O::Else
+            | O::End
+            | O::Br { .. }
+            | O::BrIf { .. }
+            | O::BrTable { .. }
+            | O::Return
+            | O::Call { .. }
     )
 }

@@ -37,7 +37,7 @@ macro_rules! ops {
             pub const ALL: &'static [Op] = &[$(Op::$name,)*];
 
             /// The opcode's numeric code.
-            pub fn code(self) -> u32 { self as u32 }
+            pub const fn code(self) -> u32 { self as u32 }
 
             /// The opcode with the given code, if any.
             pub fn from_code(code: u32) -> Option<Op> {
@@ -118,31 +118,35 @@ impl Op {
     pub const NUM_FLAGS: usize = 27;
 
     /// Binary operators `C = f(A, B)`.
-    pub fn is_binary(self) -> bool {
+    pub const fn is_binary(self) -> bool {
         self.code() >= Op::Add.code() && self.code() <= Op::GeS.code()
     }
     /// Reads slot `a`.
-    pub fn reads_a(self) -> bool {
+    pub const fn reads_a(self) -> bool {
         self.is_binary() || matches!(self, Op::CMov | Op::Brz | Op::Brnz | Op::JTab | Op::Ret)
     }
     /// Has a `B` operand (slot read, or immediate).
-    pub fn has_b(self) -> bool {
+    pub const fn has_b(self) -> bool {
         self.is_binary() || matches!(self, Op::CMov | Op::Ret)
     }
     /// May take `B` from the immediate instead of a slot.
-    pub fn allows_b_imm(self) -> bool {
+    pub const fn allows_b_imm(self) -> bool {
         self.is_binary() || matches!(self, Op::CMov)
     }
     /// Writes slot `b` (only `Call`, saving `fp`).
-    pub fn writes_b(self) -> bool {
+    pub const fn writes_b(self) -> bool {
         matches!(self, Op::Call)
     }
     /// Writes slot `c`.
-    pub fn writes_c(self) -> bool {
+    pub const fn writes_c(self) -> bool {
         self.is_binary() || matches!(self, Op::Const | Op::CMov | Op::Call)
     }
+    /// Continues at `pc + 1`.
+    pub const fn is_sequential(self) -> bool {
+        self.is_binary() || matches!(self, Op::Const | Op::CMov)
+    }
     /// Uses the pow2 lookup (dynamic or immediate shift/rotate).
-    pub fn is_shift(self) -> bool {
+    pub const fn is_shift(self) -> bool {
         matches!(self, Op::Shl | Op::ShrU | Op::Rotl | Op::Rotr)
     }
 }
@@ -167,13 +171,24 @@ pub struct Instr {
 impl Instr {
     /// An instruction with all fields zero but the opcode.
     pub const fn new(op: Op) -> Self {
-        Instr { op, a: 0, b: 0, c: 0, imm: 0, b_imm: false }
+        Instr {
+            op,
+            a: 0,
+            b: 0,
+            c: 0,
+            imm: 0,
+            b_imm: false,
+        }
     }
 }
 
 impl std::fmt::Display for Instr {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let b = if self.b_imm { format!("#{}", self.imm) } else { format!("s{}", self.b) };
+        let b = if self.b_imm {
+            format!("#{}", self.imm)
+        } else {
+            format!("s{}", self.b)
+        };
         match self.op {
             op if op.is_binary() => write!(f, "{} s{}, s{}, {}", op.mnemonic(), self.c, self.a, b),
             Op::Const => write!(f, "const s{}, #{}", self.c, self.imm),
@@ -182,7 +197,11 @@ impl std::fmt::Display for Instr {
             Op::Brz | Op::Brnz => write!(f, "{} s{}, @{}", self.op.mnemonic(), self.a, self.imm),
             Op::JTab => write!(f, "jtab @{} + s{}", self.imm, self.a),
             Op::Call => {
-                write!(f, "call @{} frame+{} (ra s{}, fp s{})", self.imm, self.a, self.c, self.b)
+                write!(
+                    f,
+                    "call @{} frame+{} (ra s{}, fp s{})",
+                    self.imm, self.a, self.c, self.b
+                )
             }
             Op::Ret => write!(f, "ret (ra s{}, fp s{})", self.a, self.b),
             Op::Halt => write!(f, "halt"),

@@ -174,7 +174,13 @@ impl Program {
         }
         out.extend_from_slice(&(self.functions.len() as u32).to_le_bytes());
         for f in &self.functions {
-            for v in [f.entry_pc, f.num_params, f.num_results, f.ra_slot, f.frame_size] {
+            for v in [
+                f.entry_pc,
+                f.num_params,
+                f.num_results,
+                f.ra_slot,
+                f.frame_size,
+            ] {
                 out.extend_from_slice(&v.to_le_bytes());
             }
         }

@@ -67,7 +67,10 @@ impl Default for ProveConfig {
     fn default() -> Self {
         ProveConfig {
             options: default_options(),
-            limits: Limits { fuel: gloam_air::MAX_TRACE_LEN as u64 - 1, ..Limits::default() },
+            limits: Limits {
+                fuel: gloam_air::MAX_TRACE_LEN as u64 - 1,
+                ..Limits::default()
+            },
             progress: None,
         }
     }
@@ -111,7 +114,12 @@ pub struct ProvenRun {
 /// # Errors
 /// [`ProveError`]: the run trapped or ran out of fuel (trapping runs are refused, not proven),
 /// the trace would be too long, or the STARK prover failed.
-pub fn prove(program: Arc<Program>, entry: &str, args: &[u32], cfg: &ProveConfig) -> Result<ProvenRun, ProveError> {
+pub fn prove(
+    program: Arc<Program>,
+    entry: &str,
+    args: &[u32],
+    cfg: &ProveConfig,
+) -> Result<ProvenRun, ProveError> {
     let report = |p: Phase| {
         if let Some(cb) = &cfg.progress {
             cb(p)
@@ -152,7 +160,11 @@ pub fn prove(program: Arc<Program>, entry: &str, args: &[u32], cfg: &ProveConfig
         cycles: outcome.cycles,
         stark: bytes,
     };
-    Ok(ProvenRun { outcome, file, stats })
+    Ok(ProvenRun {
+        outcome,
+        file,
+        stats,
+    })
 }
 
 /// Proves an already built main trace against a statement (used by tamper tests, which
@@ -166,8 +178,16 @@ pub fn prove_trace(
     options: ProofOptions,
     progress: Option<Arc<dyn Fn(Phase) + Send + Sync>>,
 ) -> Result<Proof, ProveError> {
-    let prover = GloamProver { options, pub_inputs, progress: progress.clone() };
-    let run = || prover.prove(trace).map_err(|e| ProveError::Stark(e.to_string()));
+    let prover = GloamProver {
+        options,
+        pub_inputs,
+        progress: progress.clone(),
+    };
+    let run = || {
+        prover
+            .prove(trace)
+            .map_err(|e| ProveError::Stark(e.to_string()))
+    };
     match progress {
         Some(cb) => progress::with_phase_reports(cb, run),
         None => run(),
@@ -190,7 +210,10 @@ impl GloamTrace {
         assert_eq!(columns.len(), MAIN_WIDTH);
         let n = columns[0].len();
         let info = TraceInfo::new_multi_segment(MAIN_WIDTH, AUX_WIDTH, NUM_RAND, n, vec![]);
-        GloamTrace { info, main: ColMatrix::new(columns) }
+        GloamTrace {
+            info,
+            main: ColMatrix::new(columns),
+        }
     }
 
     /// Mutable access to one column (for tamper tests).

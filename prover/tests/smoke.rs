@@ -2,7 +2,11 @@ use std::sync::Arc;
 
 #[test]
 fn fib_proves_and_verifies() {
-    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/fib/fib.wasm")).unwrap();
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/fib/fib.wasm"
+    ))
+    .unwrap();
     let program = Arc::new(gloam_isa::load_module(&bytes).unwrap());
     let t = std::time::Instant::now();
     let run = gloam_prover::prove(program.clone(), "fib", &[10], &Default::default()).unwrap();

@@ -89,8 +89,14 @@ pub enum VerifyError {
 ///
 /// # Errors
 /// [`VerifyError`] saying why the proof is not accepted.
-pub fn verify(program: &Arc<Program>, claim: &Claim, stark_proof: &[u8]) -> Result<Statement, VerifyError> {
-    program.validate().map_err(|e| VerifyError::Program(e.to_string()))?;
+pub fn verify(
+    program: &Arc<Program>,
+    claim: &Claim,
+    stark_proof: &[u8],
+) -> Result<Statement, VerifyError> {
+    program
+        .validate()
+        .map_err(|e| VerifyError::Program(e.to_string()))?;
     let (_, f) = program
         .export(&claim.entry)
         .ok_or_else(|| VerifyError::Claim(format!("no exported function `{}`", claim.entry)))?;
@@ -104,8 +110,15 @@ pub fn verify(program: &Arc<Program>, claim: &Claim, stark_proof: &[u8]) -> Resu
             claim.results.len()
         )));
     }
-    let proof = Proof::from_bytes(stark_proof).map_err(|e| VerifyError::Malformed(e.to_string()))?;
-    let pi = PublicInputs::new(program.clone(), f.entry_pc, claim.args.clone(), claim.results.clone(), claim.cycles);
+    let proof =
+        Proof::from_bytes(stark_proof).map_err(|e| VerifyError::Malformed(e.to_string()))?;
+    let pi = PublicInputs::new(
+        program.clone(),
+        f.entry_pc,
+        claim.args.clone(),
+        claim.results.clone(),
+        claim.cycles,
+    );
     validate_shape(proof.trace_info(), &pi, proof.options()).map_err(VerifyError::Shape)?;
     let program_hash = pi.program_hash();
     let outcome = catch_unwind(AssertUnwindSafe(|| {
@@ -119,9 +132,12 @@ pub fn verify(program: &Arc<Program>, claim: &Claim, stark_proof: &[u8]) -> Resu
         .map(|()| (conjectured, proven))
     }));
     match outcome {
-        Ok(Ok((conjectured_bits, proven_bits))) => {
-            Ok(Statement { program_hash, claim: claim.clone(), conjectured_bits, proven_bits })
-        }
+        Ok(Ok((conjectured_bits, proven_bits))) => Ok(Statement {
+            program_hash,
+            claim: claim.clone(),
+            conjectured_bits,
+            proven_bits,
+        }),
         Ok(Err(e)) => Err(VerifyError::Rejected(e.to_string())),
         Err(_) => Err(VerifyError::Internal),
     }
@@ -135,8 +151,16 @@ pub fn verify_file(program: &Arc<Program>, file_bytes: &[u8]) -> Result<Statemen
     let file = ProofFile::from_bytes(file_bytes)?;
     let module = program.hash();
     if file.program_hash != module.0 {
-        return Err(VerifyError::WrongProgram { proof: ProgramHash(file.program_hash), module });
+        return Err(VerifyError::WrongProgram {
+            proof: ProgramHash(file.program_hash),
+            module,
+        });
     }
-    let claim = Claim { entry: file.entry, args: file.args, results: file.results, cycles: file.cycles };
+    let claim = Claim {
+        entry: file.entry,
+        args: file.args,
+        results: file.results,
+        cycles: file.cycles,
+    };
     verify(program, &claim, &file.stark)
 }

@@ -27,7 +27,7 @@ pub fn eval<E: FieldElement<BaseField = Felt>>(r: &Row<E>, s: &mut Sink<E>) {
     s.push(r.n(CLK) - r.c(CLK) - one + r.f(Op::Halt));
 
     let (pc, pc1, imm, kk, a) = (r.c(PC), r.n(PC), r.c(IMM), r.c(K), r.a());
-    let seq = r.fwhere(|op| op.is_binary() || matches!(op, Op::Const | Op::CMov));
+    let seq = r.fset(&super::SEQUENTIAL);
     // k = (A != 0) for branches: taken when k = 0 (brz) or k = 1 (brnz).
     let next_pc = seq * (pc + one)
         + r.f(Op::Jmp) * imm

@@ -59,9 +59,14 @@ impl<E: FieldElement<BaseField = Felt>> Row<'_, E> {
     pub fn fs(&self, ops: &[Op]) -> E {
         ops.iter().fold(E::ZERO, |acc, op| acc + self.f(*op))
     }
-    /// Sum of the flags of the opcodes satisfying `pred`.
-    pub fn fwhere(&self, pred: fn(Op) -> bool) -> E {
-        Op::ALL.iter().filter(|op| **op != Op::Trap && pred(**op)).fold(E::ZERO, |acc, op| acc + self.f(*op))
+    /// Sum of the flag columns in `set` (see [`flag_set`]).
+    #[inline(always)]
+    pub fn fset(&self, set: &FlagSet) -> E {
+        let mut acc = E::ZERO;
+        for &c in &set.cols[..set.len] {
+            acc += self.cur[c];
+        }
+        acc
     }
     /// Operand `A`.
     pub fn a(&self) -> E {
@@ -97,11 +102,11 @@ impl<E: FieldElement<BaseField = Felt>> Row<'_, E> {
     }
     /// Access-enable of slot `a` (a read).
     pub fn en_a(&self) -> E {
-        self.fwhere(Op::reads_a)
+        self.fset(&READS_A)
     }
     /// Opcodes reading slot `b` when `b_imm` is off.
     pub fn read_b(&self) -> E {
-        self.fwhere(|op| op.has_b())
+        self.fset(&HAS_B)
     }
     /// Access-enable of slot `b`: a read unless the immediate is used, or `call`'s write.
     pub fn en_b(&self) -> E {
@@ -109,13 +114,63 @@ impl<E: FieldElement<BaseField = Felt>> Row<'_, E> {
     }
     /// Access-enable of slot `c` (a write).
     pub fn en_c(&self) -> E {
-        self.fwhere(Op::writes_c)
+        self.fset(&WRITES_C)
     }
     /// Timestamp of access `j` (0 = a, 1 = b, 2 = c) of this row: `4 * IDX + j + 1`.
     pub fn ts(&self, j: u64) -> E {
         self.c(IDX) * k::<E>(4) + k::<E>(j + 1)
     }
 }
+
+/// A set of opcode-flag columns, fixed at compile time.
+pub struct FlagSet {
+    cols: [usize; Op::NUM_FLAGS],
+    len: usize,
+}
+
+/// Opcode properties a [`FlagSet`] can be built from.
+#[derive(Clone, Copy)]
+pub enum Property {
+    /// [`Op::reads_a`].
+    ReadsA,
+    /// [`Op::has_b`].
+    HasB,
+    /// [`Op::writes_c`].
+    WritesC,
+    /// [`Op::is_sequential`].
+    Sequential,
+}
+
+/// The flag columns of the opcodes (with a flag) that have `property`.
+pub const fn flag_set(property: Property) -> FlagSet {
+    let mut cols = [0; Op::NUM_FLAGS];
+    let mut len = 0;
+    let mut i = 0;
+    while i < Op::ALL.len() {
+        let op = Op::ALL[i];
+        let has = match property {
+            Property::ReadsA => op.reads_a(),
+            Property::HasB => op.has_b(),
+            Property::WritesC => op.writes_c(),
+            Property::Sequential => op.is_sequential(),
+        };
+        if !matches!(op, Op::Trap) && has {
+            cols[len] = flag(op);
+            len += 1;
+        }
+        i += 1;
+    }
+    FlagSet { cols, len }
+}
+
+/// Opcodes reading slot `a`.
+pub const READS_A: FlagSet = flag_set(Property::ReadsA);
+/// Opcodes with a `B` operand.
+pub const HAS_B: FlagSet = flag_set(Property::HasB);
+/// Opcodes writing slot `c`.
+pub const WRITES_C: FlagSet = flag_set(Property::WritesC);
+/// Opcodes that continue at `pc + 1`.
+pub const SEQUENTIAL: FlagSet = flag_set(Property::Sequential);
 
 /// Writes constraint evaluations in order.
 pub struct Sink<'a, E> {
@@ -157,15 +212,42 @@ pub struct Family {
 
 /// All main-trace families, in evaluation order.
 pub const FAMILIES: &[Family] = &[
-    Family { name: "decode", constraints: decode::CONSTRAINTS },
-    Family { name: "control", constraints: control::CONSTRAINTS },
-    Family { name: "arith", constraints: arith::CONSTRAINTS },
-    Family { name: "mul", constraints: mul::CONSTRAINTS },
-    Family { name: "div", constraints: div::CONSTRAINTS },
-    Family { name: "bitwise", constraints: bitwise::CONSTRAINTS },
-    Family { name: "eq", constraints: eq::CONSTRAINTS },
-    Family { name: "cmov", constraints: cmov::CONSTRAINTS },
-    Family { name: "memory", constraints: memory::CONSTRAINTS },
+    Family {
+        name: "decode",
+        constraints: decode::CONSTRAINTS,
+    },
+    Family {
+        name: "control",
+        constraints: control::CONSTRAINTS,
+    },
+    Family {
+        name: "arith",
+        constraints: arith::CONSTRAINTS,
+    },
+    Family {
+        name: "mul",
+        constraints: mul::CONSTRAINTS,
+    },
+    Family {
+        name: "div",
+        constraints: div::CONSTRAINTS,
+    },
+    Family {
+        name: "bitwise",
+        constraints: bitwise::CONSTRAINTS,
+    },
+    Family {
+        name: "eq",
+        constraints: eq::CONSTRAINTS,
+    },
+    Family {
+        name: "cmov",
+        constraints: cmov::CONSTRAINTS,
+    },
+    Family {
+        name: "memory",
+        constraints: memory::CONSTRAINTS,
+    },
 ];
 
 /// Number of main transition constraints.

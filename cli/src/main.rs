@@ -1,0 +1,922 @@
+//! `gloam`: run, prove and verify WebAssembly functions with the Gloam zkVM.
+//!
+//! Every failure is reported as one `error: ...` line on stderr (plus a JSON object on stdout
+//! under `--json`) and a distinct exit code, listed in [`exit`] and in `gloam --help`.
+
+use std::fmt::Write as _;
+use std::io::{IsTerminal, Write as _};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use clap::{Args, Parser, Subcommand};
+use gloam_air::proof_file::ProofFile;
+use gloam_executor::{ExecError, Limits};
+use gloam_isa::Program;
+use gloam_prover::{Phase, ProveConfig, ProveError};
+use gloam_verifier::VerifyError;
+use serde_json::{json, Map, Value};
+
+/// Process exit codes. Keep in sync with [`EXIT_CODES_HELP`].
+pub mod exit {
+    /// Success (for `verify`: the proof was accepted).
+    pub const OK: i32 = 0;
+    /// `verify`: the proof was rejected (wrong program, invalid claim, failed STARK check).
+    pub const REJECTED: i32 = 1;
+    /// Usage error: bad command line, unknown entry function, wrong number of arguments.
+    pub const USAGE: i32 = 2;
+    /// The module was refused: unreadable file, invalid WebAssembly, unsupported instruction.
+    pub const MODULE: i32 = 3;
+    /// The run trapped (run / prove).
+    pub const TRAP: i32 = 4;
+    /// The run ran out of fuel (run / prove).
+    pub const OUT_OF_FUEL: i32 = 5;
+    /// Proving failed for another reason (trace too long, STARK prover error, output not
+    /// writable).
+    pub const PROVE_FAILED: i32 = 6;
+    /// `verify`: the proof file is unreadable or malformed.
+    pub const PROOF_FILE: i32 = 7;
+    /// Internal error: a bug in Gloam (a panic caught by the command line tool).
+    pub const INTERNAL: i32 = 8;
+}
+
+/// The exit-code table of `gloam --help`.
+const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0  success (verify: the proof was accepted)
+  1  proof rejected (verify: wrong program, invalid claim, STARK check failed)
+  2  usage error (bad arguments, unknown entry function, wrong argument count)
+  3  module refused (unreadable file, invalid WebAssembly, unsupported instruction or type)
+  4  the run trapped (run, prove): trap kind, function and wasm offset are printed
+  5  the run ran out of fuel (run, prove)
+  6  proving failed otherwise (trace too long, STARK prover error, output not writable)
+  7  proof file unreadable or malformed (verify)
+  8  internal error (a bug in Gloam; please report it)
+
+Errors are printed to stderr as `error: ...` lines. With --json, stdout also receives one
+JSON object {\"error\": \"...\", \"exit_code\": N} (verify adds \"verified\": false).
+
+Examples:
+  gloam run examples/fib/fib.wasm --entry fib --args 10
+  gloam prove examples/fib/fib.wasm --entry fib --args 10 -o fib.proof
+  gloam verify examples/fib/fib.wasm fib.proof";
+
+const ARGS_HELP: &str = "Comma-separated i32 arguments of the entry function: decimal u32 \
+(4294967295), negative i32 stored as two's complement (-5 = 4294967291) or hex (0xff). \
+Omit for functions without parameters.";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "gloam",
+    version,
+    about = "Gloam: run, prove and verify WebAssembly functions with a STARK zkVM",
+    long_about = "Gloam lowers a WebAssembly module (binary .wasm or text .wat; i32 arithmetic, \
+locals, structured control flow and direct calls) to its own instruction set, runs an exported \
+function, and proves the run with a winterfell STARK. A verifier holding the same module checks \
+the proof without re-executing it.",
+    after_help = EXIT_CODES_HELP,
+    propagate_version = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run an exported function (fast path, no proof) and report results and cycle counts.
+    #[command(after_help = "Exit codes: 0 ok, 2 usage, 3 module refused, 4 trap, 5 out of fuel.")]
+    Run(RunArgs),
+    /// Run an exported function and prove the run, writing a proof file.
+    #[command(
+        after_help = "Exit codes: 0 ok, 2 usage, 3 module refused, 4 trap, 5 out of fuel, \
+6 proving failed (trace too long, STARK error, output not writable)."
+    )]
+    Prove(ProveArgs),
+    /// Verify a proof file against a module, without re-executing it.
+    #[command(
+        after_help = "Exit codes: 0 proof accepted, 1 proof rejected, 2 usage, \
+3 module refused, 7 proof file unreadable or malformed."
+    )]
+    Verify(VerifyArgs),
+    /// Print the module lowered to Gloam instructions, with its program hash and exports.
+    #[command(after_help = "Exit codes: 0 ok, 2 usage, 3 module refused.")]
+    Disasm(DisasmArgs),
+}
+
+/// Module, entry function and arguments (shared by `run` and `prove`).
+#[derive(Args, Debug)]
+struct Invocation {
+    /// WebAssembly module: binary (.wasm) or text (.wat).
+    #[arg(value_name = "MODULE")]
+    module: PathBuf,
+    /// Exported function to call. May be omitted when the module exports exactly one function.
+    #[arg(short, long, value_name = "NAME")]
+    entry: Option<String>,
+    #[arg(short, long, value_name = "A,B,...", help = ARGS_HELP, allow_hyphen_values = true,
+          value_parser = parse_arg_list)]
+    args: Option<ArgList>,
+}
+
+#[derive(Args, Debug)]
+struct RunArgs {
+    #[command(flatten)]
+    inv: Invocation,
+    /// Maximum number of cycles (Gloam instructions) before the run is stopped [default: 2^32].
+    #[arg(long, value_name = "N")]
+    fuel: Option<u64>,
+    /// Print one JSON object {results, cycles, wasm_instrs, cycles_per_wasm_instr, run_ms}.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args, Debug)]
+struct ProveArgs {
+    #[command(flatten)]
+    inv: Invocation,
+    /// Where to write the proof file.
+    #[arg(short, long, value_name = "FILE")]
+    output: PathBuf,
+    /// Maximum number of cycles [default: 2^22 - 1, the longest run a single proof covers].
+    #[arg(long, value_name = "N")]
+    fuel: Option<u64>,
+    /// Print one JSON object (results, cycles, trace shape, timings, proof size, security,
+    /// program hash, output path) and no progress.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args, Debug)]
+struct VerifyArgs {
+    /// The WebAssembly module (.wasm or .wat) the proof claims to be about.
+    #[arg(value_name = "MODULE")]
+    module: PathBuf,
+    /// The proof file written by `gloam prove`.
+    #[arg(value_name = "FILE")]
+    proof: PathBuf,
+    /// Print one JSON object {verified, program_hash, entry, args, results, cycles, security
+    /// bits, verify_ms, error (when rejected)}.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args, Debug)]
+struct DisasmArgs {
+    /// WebAssembly module: binary (.wasm) or text (.wat).
+    #[arg(value_name = "MODULE")]
+    module: PathBuf,
+}
+
+/// Parsed `--args` value.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct ArgList(Vec<u32>);
+
+fn parse_arg_list(s: &str) -> Result<ArgList, String> {
+    if s.trim().is_empty() {
+        return Ok(ArgList::default());
+    }
+    s.split(',')
+        .map(parse_word)
+        .collect::<Result<_, _>>()
+        .map(ArgList)
+}
+
+/// Parses one argument: decimal u32, negative i32 (two's complement) or `0x` hex, optionally
+/// signed.
+fn parse_word(s: &str) -> Result<u32, String> {
+    let t = s.trim();
+    let (neg, mag) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let mag = mag.replace('_', "");
+    let value = if let Some(hex) = mag.strip_prefix("0x").or_else(|| mag.strip_prefix("0X")) {
+        u64::from_str_radix(hex, 16)
+    } else {
+        mag.parse::<u64>()
+    }
+    .map_err(|_| format!("`{t}` is not a number (use decimal, -decimal or 0x hex)"))?;
+    if neg {
+        if value > 1 << 31 {
+            return Err(format!("`{t}` is below the i32 minimum -2147483648"));
+        }
+        Ok((value as i64).wrapping_neg() as i32 as u32)
+    } else {
+        u32::try_from(value)
+            .map_err(|_| format!("`{t}` does not fit in 32 bits (maximum 4294967295)"))
+    }
+}
+
+/// A failed command: exit code, message, and extra fields for the JSON error object.
+#[derive(Debug)]
+struct Failure {
+    code: i32,
+    msg: String,
+    extra: Map<String, Value>,
+}
+
+impl Failure {
+    fn new(code: i32, msg: impl Into<String>) -> Self {
+        Failure {
+            code,
+            msg: msg.into(),
+            extra: Map::new(),
+        }
+    }
+
+    fn with(mut self, key: &str, value: Value) -> Self {
+        self.extra.insert(key.to_string(), value);
+        self
+    }
+}
+
+type CmdResult = Result<(), Failure>;
+
+// ---------------------------------------------------------------------------------------------
+// Output helpers
+
+/// Writes to stdout, ignoring a closed pipe (`gloam disasm m.wasm | head`).
+fn emit(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}
+
+fn emit_json(v: &Value) {
+    emit(&format!("{v}\n"));
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn fmt_duration(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s < 1e-3 {
+        format!("{:.1} µs", s * 1e6)
+    } else if s < 1.0 {
+        format!("{:.1} ms", s * 1e3)
+    } else {
+        format!("{s:.2} s")
+    }
+}
+
+/// `55`, or `4294967291 (i32 -5)` when the top bit is set.
+fn fmt_word(w: u32) -> String {
+    if w & 0x8000_0000 != 0 {
+        format!("{w} (i32 {})", w as i32)
+    } else {
+        w.to_string()
+    }
+}
+
+fn fmt_words(ws: &[u32]) -> String {
+    if ws.is_empty() {
+        "(none)".to_string()
+    } else {
+        ws.iter()
+            .map(|w| fmt_word(*w))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+fn fmt_call(entry: &str, args: &[u32], results: &[u32]) -> String {
+    let a = args
+        .iter()
+        .map(|w| fmt_arg(*w))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let r = results
+        .iter()
+        .map(|w| fmt_arg(*w))
+        .collect::<Vec<_>>()
+        .join(", ");
+    match results.len() {
+        0 => format!("{entry}({a})"),
+        1 => format!("{entry}({a}) = {r}"),
+        _ => format!("{entry}({a}) = ({r})"),
+    }
+}
+
+/// Compact form for call lines: negative i32 values are shown signed.
+fn fmt_arg(w: u32) -> String {
+    if w & 0x8000_0000 != 0 {
+        (w as i32).to_string()
+    } else {
+        w.to_string()
+    }
+}
+
+fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Panic handling: panics are bugs; report them as one error line, never as a backtrace.
+
+static LAST_PANIC: Mutex<Option<String>> = Mutex::new(None);
+
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let msg = if let Some(s) = info.payload().downcast_ref::<&str>() {
+            (*s).to_string()
+        } else if let Some(s) = info.payload().downcast_ref::<String>() {
+            s.clone()
+        } else {
+            "unknown panic".to_string()
+        };
+        let loc = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        if let Ok(mut slot) = LAST_PANIC.lock() {
+            slot.get_or_insert(format!("{msg}{loc}"));
+        }
+    }));
+}
+
+/// Runs `f`, turning a panic into a [`Failure`] with exit code `code`.
+fn guard<R>(code: i32, what: &str, f: impl FnOnce() -> R) -> Result<R, Failure> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|_| {
+        let detail = LAST_PANIC
+            .lock()
+            .ok()
+            .and_then(|mut s| s.take())
+            .unwrap_or_default();
+        Failure::new(
+            code,
+            format!("internal error while {what} (a bug in Gloam, please report it): {detail}"),
+        )
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading and argument checks
+
+fn load(path: &Path) -> Result<Program, Failure> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        Failure::new(
+            exit::MODULE,
+            format!("cannot read module {}: {e}", path.display()),
+        )
+    })?;
+    guard(exit::MODULE, "loading the module", || {
+        gloam_isa::load_module(&bytes)
+    })?
+    .map_err(|e| {
+        Failure::new(
+            exit::MODULE,
+            format!("module {} refused: {e}", path.display()),
+        )
+    })
+}
+
+fn signature(program: &Program, name: &str) -> String {
+    match program.export(name) {
+        Some((_, f)) => format!(
+            "{name}({} param{}) -> {} result{}",
+            f.num_params,
+            if f.num_params == 1 { "" } else { "s" },
+            f.num_results,
+            if f.num_results == 1 { "" } else { "s" }
+        ),
+        None => name.to_string(),
+    }
+}
+
+fn export_list(program: &Program) -> String {
+    if program.exports.is_empty() {
+        return "none".to_string();
+    }
+    program
+        .exports
+        .iter()
+        .map(|(n, _)| signature(program, n))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The entry function: the one given, or the module's only export.
+fn pick_entry(program: &Program, path: &Path, entry: Option<&str>) -> Result<String, Failure> {
+    match entry {
+        Some(name) if program.export(name).is_some() => Ok(name.to_string()),
+        Some(name) => Err(Failure::new(
+            exit::USAGE,
+            format!(
+                "module {} has no exported function `{name}`; its exported functions: {}",
+                path.display(),
+                export_list(program)
+            ),
+        )),
+        None if program.exports.len() == 1 => Ok(program.exports[0].0.clone()),
+        None => Err(Failure::new(
+            exit::USAGE,
+            format!(
+                "--entry NAME is required; module {} exports: {}",
+                path.display(),
+                export_list(program)
+            ),
+        )),
+    }
+}
+
+fn check_arity(program: &Program, entry: &str, args: &[u32]) -> Result<(), Failure> {
+    let (_, f) = program.export(entry).expect("checked by pick_entry");
+    if f.num_params as usize != args.len() {
+        return Err(Failure::new(
+            exit::USAGE,
+            format!(
+                "`{entry}` takes {} argument(s), {} given with --args (signature: {})",
+                f.num_params,
+                args.len(),
+                signature(program, entry)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn exec_failure(e: ExecError, fuel_hint: &str) -> Failure {
+    match &e {
+        ExecError::Trap {
+            kind,
+            pc,
+            func,
+            offset,
+            cycle,
+        } => Failure::new(exit::TRAP, e.to_string())
+            .with("trap", json!(kind.to_string()))
+            .with("function", json!(func))
+            .with("wasm_offset", json!(offset))
+            .with("pc", json!(pc))
+            .with("cycle", json!(cycle)),
+        ExecError::OutOfFuel { fuel } => {
+            Failure::new(exit::OUT_OF_FUEL, format!("{e}{fuel_hint}")).with("fuel", json!(fuel))
+        }
+        ExecError::NoSuchExport(_) | ExecError::ArgCount { .. } => {
+            Failure::new(exit::USAGE, e.to_string())
+        }
+        ExecError::PcOutOfRange(_) => Failure::new(
+            exit::INTERNAL,
+            format!("{e} (a bug in the Gloam front end, please report it)"),
+        ),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commands
+
+fn cmd_run(a: RunArgs) -> CmdResult {
+    let program = load(&a.inv.module)?;
+    let entry = pick_entry(&program, &a.inv.module, a.inv.entry.as_deref())?;
+    let args = a.inv.args.unwrap_or_default().0;
+    check_arity(&program, &entry, &args)?;
+    let limits = Limits {
+        fuel: a.fuel.unwrap_or(Limits::default().fuel),
+        ..Limits::default()
+    };
+    let t = Instant::now();
+    let outcome = guard(exit::INTERNAL, "running", || {
+        gloam_executor::run(&program, &entry, &args, limits)
+    })?
+    .map_err(|e| exec_failure(e, " (raise the limit with --fuel N)"))?;
+    let elapsed = t.elapsed();
+    let cpw = (outcome.wasm_instrs > 0).then(|| outcome.cycles as f64 / outcome.wasm_instrs as f64);
+    if a.json {
+        emit_json(&json!({
+            "results": outcome.results,
+            "cycles": outcome.cycles,
+            "wasm_instrs": outcome.wasm_instrs,
+            "cycles_per_wasm_instr": cpw,
+            "run_ms": ms(elapsed),
+        }));
+    } else {
+        let mut s = String::new();
+        let _ = writeln!(s, "{}", fmt_call(&entry, &args, &outcome.results));
+        let _ = writeln!(s, "  results        {}", fmt_words(&outcome.results));
+        let _ = writeln!(s, "  cycles         {}", thousands(outcome.cycles));
+        let _ = writeln!(s, "  wasm instrs    {}", thousands(outcome.wasm_instrs));
+        if let Some(c) = cpw {
+            let _ = writeln!(s, "  cycles/instr   {c:.3}");
+        }
+        let _ = writeln!(s, "  time           {}", fmt_duration(elapsed));
+        emit(&s);
+    }
+    Ok(())
+}
+
+fn extension_name(degree: u32) -> &'static str {
+    match degree {
+        1 => "base field",
+        2 => "quadratic extension",
+        3 => "cubic extension",
+        _ => "extension field",
+    }
+}
+
+fn cmd_prove(a: ProveArgs) -> CmdResult {
+    let program = Arc::new(load(&a.inv.module)?);
+    let entry = pick_entry(&program, &a.inv.module, a.inv.entry.as_deref())?;
+    let args = a.inv.args.unwrap_or_default().0;
+    check_arity(&program, &entry, &args)?;
+    // Fail before the (long) proof if the output cannot be written.
+    if let Some(dir) = a.output.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if !dir.is_dir() {
+            return Err(Failure::new(
+                exit::PROVE_FAILED,
+                format!(
+                    "cannot write proof file {}: directory {} does not exist",
+                    a.output.display(),
+                    dir.display()
+                ),
+            ));
+        }
+    }
+    if a.output.is_dir() {
+        return Err(Failure::new(
+            exit::PROVE_FAILED,
+            format!(
+                "cannot write proof file {}: it is a directory",
+                a.output.display()
+            ),
+        ));
+    }
+
+    let mut cfg = ProveConfig::default();
+    let default_fuel = cfg.limits.fuel;
+    if let Some(f) = a.fuel {
+        cfg.limits.fuel = f;
+    }
+    let fuel_hint = if a.fuel.is_some() {
+        " (raise the limit with --fuel N)".to_string()
+    } else {
+        format!(
+            " (a single proof covers at most {} cycles)",
+            thousands(default_fuel)
+        )
+    };
+    let bar = (!a.json && std::io::stderr().is_terminal()).then(|| {
+        let pb = indicatif::ProgressBar::new(Phase::COUNT);
+        let style = indicatif::ProgressStyle::with_template(
+            "{spinner:.green} proving [{bar:24.cyan/blue}] {pos}/{len} {msg} ({elapsed})",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> ");
+        pb.set_style(style);
+        pb.enable_steady_tick(Duration::from_millis(100));
+        pb
+    });
+    if let Some(pb) = &bar {
+        let pb = pb.clone();
+        cfg.progress = Some(Arc::new(move |p: Phase| {
+            pb.set_position(p.index().min(Phase::COUNT));
+            pb.set_message(p.label());
+        }));
+    }
+
+    let t = Instant::now();
+    let result = guard(exit::PROVE_FAILED, "proving", || {
+        gloam_prover::prove(program.clone(), &entry, &args, &cfg)
+    });
+    let total = t.elapsed();
+    if let Some(pb) = &bar {
+        pb.finish_and_clear();
+    }
+    let run = result?.map_err(|e| match e {
+        ProveError::Exec(e @ ExecError::Trap { .. }) => {
+            let mut f = exec_failure(e, "");
+            f.msg.push_str(" (a trapping run cannot be proven)");
+            f
+        }
+        ProveError::Exec(e) => exec_failure(e, &fuel_hint),
+        ProveError::Trace(e) => {
+            Failure::new(exit::PROVE_FAILED, format!("cannot build the trace: {e}"))
+        }
+        e @ ProveError::Stark(_) => Failure::new(exit::PROVE_FAILED, e.to_string()),
+    })?;
+
+    let bytes = run.file.to_bytes();
+    std::fs::write(&a.output, &bytes).map_err(|e| {
+        Failure::new(
+            exit::PROVE_FAILED,
+            format!("cannot write proof file {}: {e}", a.output.display()),
+        )
+    })?;
+
+    let st = &run.stats;
+    let ext = cfg.options.field_extension().degree();
+    let hash = program.hash().to_string();
+    if a.json {
+        emit_json(&json!({
+            "program_hash": hash,
+            "entry": entry,
+            "args": args,
+            "results": run.outcome.results,
+            "cycles": run.outcome.cycles,
+            "wasm_instrs": run.outcome.wasm_instrs,
+            "trace_rows": st.trace_rows,
+            "trace_columns": st.main_columns + st.aux_columns,
+            "main_columns": st.main_columns,
+            "aux_columns": st.aux_columns,
+            "field_extension_degree": ext,
+            "execute_ms": ms(st.execute),
+            "trace_ms": ms(st.build_trace),
+            "stark_ms": ms(st.stark),
+            "prove_ms": ms(total),
+            "proof_bytes": bytes.len(),
+            "stark_proof_bytes": st.proof_bytes,
+            "conjectured_security_bits": st.conjectured_bits,
+            "proven_security_bits": st.proven_bits,
+            "output": a.output.display().to_string(),
+        }));
+    } else {
+        let o = &cfg.options;
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "proved {}",
+            fmt_call(&entry, &args, &run.outcome.results)
+        );
+        let _ = writeln!(s, "  program    {hash}");
+        let _ = writeln!(s, "  results    {}", fmt_words(&run.outcome.results));
+        let _ = writeln!(s, "  cycles     {}", thousands(run.outcome.cycles));
+        let _ = writeln!(
+            s,
+            "  trace      {} x {} main + {} aux ({}) columns",
+            st.trace_rows,
+            st.main_columns,
+            st.aux_columns,
+            extension_name(ext)
+        );
+        let _ = writeln!(
+            s,
+            "  time       execute {}, trace {}, STARK {}; total {}",
+            fmt_duration(st.execute),
+            fmt_duration(st.build_trace),
+            fmt_duration(st.stark),
+            fmt_duration(total)
+        );
+        let _ = writeln!(
+            s,
+            "  proof      {} bytes ({} bytes STARK proof), written to {}",
+            thousands(bytes.len() as u64),
+            thousands(st.proof_bytes as u64),
+            a.output.display()
+        );
+        let _ = writeln!(
+            s,
+            "  security   {} bits conjectured, {} bits proven ({} queries, blowup {}, grinding {} bits)",
+            st.conjectured_bits,
+            st.proven_bits,
+            o.num_queries(),
+            o.blowup_factor(),
+            o.grinding_factor()
+        );
+        emit(&s);
+    }
+    Ok(())
+}
+
+fn verify_failure(e: VerifyError, path: &Path) -> Failure {
+    let code = match &e {
+        VerifyError::File(_) | VerifyError::Malformed(_) => exit::PROOF_FILE,
+        VerifyError::Program(_) => exit::MODULE,
+        VerifyError::WrongProgram { .. }
+        | VerifyError::Claim(_)
+        | VerifyError::Shape(_)
+        | VerifyError::Rejected(_)
+        | VerifyError::Internal => exit::REJECTED,
+    };
+    let msg = match &e {
+        VerifyError::WrongProgram { .. } => {
+            format!("proof rejected: {e} (it was made for a different or modified module)")
+        }
+        VerifyError::Claim(_) | VerifyError::Shape(_) => format!("proof rejected: {e}"),
+        VerifyError::File(_) | VerifyError::Malformed(_) => {
+            let hint = if e.to_string().contains("unexpected end of file") {
+                " (the file looks truncated)"
+            } else {
+                ""
+            };
+            format!("cannot use proof file {}: {e}{hint}", path.display())
+        }
+        _ => e.to_string(),
+    };
+    Failure::new(code, msg)
+}
+
+fn cmd_verify(a: VerifyArgs) -> CmdResult {
+    let program = Arc::new(load(&a.module)?);
+    // Refuse oversized files before reading them into memory.
+    let max = gloam_air::proof_file::MAX_FILE_BYTES;
+    if let Ok(meta) = std::fs::metadata(&a.proof) {
+        if meta.len() > max as u64 {
+            return Err(Failure::new(
+                exit::PROOF_FILE,
+                format!(
+                    "cannot use proof file {}: {} bytes exceeds the {max}-byte limit",
+                    a.proof.display(),
+                    meta.len()
+                ),
+            ));
+        }
+    }
+    let bytes = std::fs::read(&a.proof).map_err(|e| {
+        Failure::new(
+            exit::PROOF_FILE,
+            format!("cannot read proof file {}: {e}", a.proof.display()),
+        )
+    })?;
+    // The claim, for reporting a rejection (the verifier decodes the file itself).
+    let claim = ProofFile::from_bytes(&bytes).ok();
+    let t = Instant::now();
+    let result = guard(exit::REJECTED, "verifying", || {
+        gloam_verifier::verify_file(&program, &bytes)
+    })?;
+    let elapsed = t.elapsed();
+    let st = match result {
+        Ok(st) => st,
+        Err(e) => {
+            let mut f = verify_failure(e, &a.proof).with("verify_ms", json!(ms(elapsed)));
+            if let Some(c) = claim {
+                f = f
+                    .with(
+                        "claimed_program_hash",
+                        json!(gloam_isa::ProgramHash(c.program_hash).to_string()),
+                    )
+                    .with("entry", json!(c.entry))
+                    .with("args", json!(c.args))
+                    .with("results", json!(c.results))
+                    .with("cycles", json!(c.cycles));
+            }
+            return Err(f.with("program_hash", json!(program.hash().to_string())));
+        }
+    };
+    let c = &st.claim;
+    if a.json {
+        emit_json(&json!({
+            "verified": true,
+            "program_hash": st.program_hash.to_string(),
+            "entry": c.entry,
+            "args": c.args,
+            "results": c.results,
+            "cycles": c.cycles,
+            "conjectured_security_bits": st.conjectured_bits,
+            "proven_security_bits": st.proven_bits,
+            "verify_ms": ms(elapsed),
+        }));
+    } else {
+        let mut s = String::new();
+        let _ = writeln!(s, "verified {}", fmt_call(&c.entry, &c.args, &c.results));
+        let _ = writeln!(s, "  program    {}", st.program_hash);
+        let _ = writeln!(s, "  entry      {}", c.entry);
+        let _ = writeln!(s, "  args       {}", fmt_words(&c.args));
+        let _ = writeln!(s, "  results    {}", fmt_words(&c.results));
+        let _ = writeln!(s, "  cycles     {}", thousands(c.cycles));
+        let _ = writeln!(
+            s,
+            "  security   {} bits conjectured, {} bits proven",
+            st.conjectured_bits, st.proven_bits
+        );
+        let _ = writeln!(s, "  time       {}", fmt_duration(elapsed));
+        emit(&s);
+    }
+    Ok(())
+}
+
+fn cmd_disasm(a: DisasmArgs) -> CmdResult {
+    let program = load(&a.module)?;
+    let mut s = String::new();
+    let _ = writeln!(s, "; module   {}", a.module.display());
+    let _ = writeln!(s, "; program  {}", program.hash());
+    let _ = writeln!(s, "; exports  {}", export_list(&program));
+    let _ = writeln!(s, "; {} instructions", program.instrs.len());
+    s.push_str(&program.disassemble());
+    emit(&s);
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+
+fn json_requested() -> bool {
+    std::env::args_os().skip(1).any(|a| a == "--json")
+}
+
+fn main() {
+    install_panic_hook();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            if e.use_stderr() && json_requested() {
+                let text = e.render().to_string();
+                let first = text.lines().next().unwrap_or("usage error");
+                let msg = first.strip_prefix("error: ").unwrap_or(first);
+                emit_json(&json!({ "error": msg, "exit_code": exit::USAGE }));
+            }
+            e.exit();
+        }
+    };
+    let (json, verify) = match &cli.command {
+        Command::Run(a) => (a.json, false),
+        Command::Prove(a) => (a.json, false),
+        Command::Verify(a) => (a.json, true),
+        Command::Disasm(_) => (false, false),
+    };
+    let result = guard(exit::INTERNAL, "running the command", || {
+        match cli.command {
+            Command::Run(a) => cmd_run(a),
+            Command::Prove(a) => cmd_prove(a),
+            Command::Verify(a) => cmd_verify(a),
+            Command::Disasm(a) => cmd_disasm(a),
+        }
+    })
+    .and_then(|r| r);
+    match result {
+        Ok(()) => std::process::exit(exit::OK),
+        Err(f) => {
+            eprintln!("error: {}", f.msg);
+            if json {
+                let mut obj = Map::new();
+                if verify {
+                    obj.insert("verified".into(), json!(false));
+                }
+                obj.extend(f.extra);
+                obj.insert("error".into(), json!(f.msg));
+                obj.insert("exit_code".into(), json!(f.code));
+                emit_json(&Value::Object(obj));
+            }
+            std::process::exit(f.code);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words() {
+        assert_eq!(parse_word("10"), Ok(10));
+        assert_eq!(parse_word(" -5 "), Ok(0xFFFF_FFFB));
+        assert_eq!(parse_word("-2147483648"), Ok(0x8000_0000));
+        assert!(parse_word("-2147483649").is_err());
+        assert_eq!(parse_word("4294967295"), Ok(u32::MAX));
+        assert!(parse_word("4294967296").is_err());
+        assert_eq!(parse_word("0xff"), Ok(255));
+        assert_eq!(parse_word("0XFFFFFFFF"), Ok(u32::MAX));
+        assert!(parse_word("0x1_0000_0000").is_err());
+        assert!(parse_word("abc").is_err());
+        assert!(parse_word("").is_err());
+        assert_eq!(parse_arg_list(""), Ok(ArgList(vec![])));
+        assert_eq!(
+            parse_arg_list("1,-1, 0x10"),
+            Ok(ArgList(vec![1, u32::MAX, 16]))
+        );
+    }
+
+    #[test]
+    fn exit_codes_documented() {
+        for (code, word) in [
+            (exit::OK, "success"),
+            (exit::REJECTED, "proof rejected"),
+            (exit::USAGE, "usage error"),
+            (exit::MODULE, "module refused"),
+            (exit::TRAP, "trapped"),
+            (exit::OUT_OF_FUEL, "out of fuel"),
+            (exit::PROVE_FAILED, "proving failed"),
+            (exit::PROOF_FILE, "proof file"),
+            (exit::INTERNAL, "internal error"),
+        ] {
+            let line = EXIT_CODES_HELP
+                .lines()
+                .find(|l| l.trim_start().starts_with(&format!("{code} ")))
+                .unwrap();
+            assert!(line.contains(word), "{line}");
+        }
+    }
+
+    #[test]
+    fn cli_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn formatting() {
+        assert_eq!(fmt_word(55), "55");
+        assert_eq!(fmt_word(u32::MAX), "4294967295 (i32 -1)");
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(thousands(123), "123");
+        assert_eq!(fmt_call("f", &[1, u32::MAX], &[3]), "f(1, -1) = 3");
+    }
+}

@@ -1,0 +1,460 @@
+//! End-to-end tests of the `gloam` binary. Proving is slow, so exactly two proofs are made:
+//! one shared (`--json`, used by all verification tests) and one in human-readable mode.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_gloam");
+
+fn example(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("examples")
+        .join(name)
+        .join(format!("{name}.wasm"))
+}
+
+/// A unique path in the system temp directory.
+fn temp_path(name: &str) -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let n = N.fetch_add(1, Ordering::Relaxed);
+    std::env::temp_dir().join(format!("gloam-cli-test-{}-{n}-{name}", std::process::id()))
+}
+
+fn write_temp(name: &str, contents: &[u8]) -> PathBuf {
+    let p = temp_path(name);
+    std::fs::write(&p, contents).unwrap();
+    p
+}
+
+fn gloam(args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .output()
+        .expect("cannot start the gloam binary")
+}
+
+fn p(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().expect("terminated by a signal")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Parses stdout as exactly one JSON object.
+fn json(o: &Output) -> Value {
+    let text = stdout(o);
+    let v: Value = serde_json::from_str(text.trim()).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not one JSON object ({e}): {text:?}; stderr: {}",
+            stderr(o)
+        )
+    });
+    assert!(v.is_object(), "{v}");
+    v
+}
+
+/// Asserts a clean failure: exit code, one `error:` line, no panic.
+fn assert_fails(o: &Output, expected: i32) -> String {
+    let err = stderr(o);
+    assert_eq!(code(o), expected, "stdout: {}\nstderr: {err}", stdout(o));
+    assert!(err.starts_with("error: "), "{err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+        "{err}"
+    );
+    err
+}
+
+/// Number of tests using [`fib_proof`]; the last one to finish deletes the file.
+const PROOF_USERS: usize = 4;
+
+/// Held by a test using the shared proof; deletes the proof file when the last user drops it
+/// (also when a test fails).
+struct ProofUser;
+
+impl Drop for ProofUser {
+    fn drop(&mut self) {
+        static DONE: AtomicUsize = AtomicUsize::new(0);
+        if DONE.fetch_add(1, Ordering::SeqCst) + 1 == PROOF_USERS {
+            if let Some((path, _)) = SHARED_PROOF.get() {
+                std::fs::remove_file(path).ok();
+            }
+        }
+    }
+}
+
+static SHARED_PROOF: OnceLock<(PathBuf, Value)> = OnceLock::new();
+
+/// fib(10) proven once with `--json`; returns (proof path, prove JSON).
+fn fib_proof() -> &'static (PathBuf, Value) {
+    SHARED_PROOF.get_or_init(|| {
+        let out = temp_path("fib10.proof");
+        let fib = example("fib");
+        let o = gloam(&[
+            "prove",
+            p(&fib),
+            "--entry",
+            "fib",
+            "--args",
+            "10",
+            "-o",
+            p(&out),
+            "--json",
+        ]);
+        assert_eq!(code(&o), 0, "stderr: {}", stderr(&o));
+        assert!(
+            o.stderr.is_empty(),
+            "no progress output with --json: {}",
+            stderr(&o)
+        );
+        (out, json(&o))
+    })
+}
+
+#[test]
+fn run_fib_human() {
+    let o = gloam(&["run", p(&example("fib")), "--entry", "fib", "--args", "10"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("fib(10) = 55"), "{out}");
+    assert!(out.contains("results") && out.contains("55"), "{out}");
+    for field in ["cycles", "wasm instrs", "cycles/instr", "time"] {
+        assert!(out.contains(field), "missing {field}: {out}");
+    }
+}
+
+#[test]
+fn run_fib_json() {
+    let o = gloam(&[
+        "run",
+        p(&example("fib")),
+        "--entry",
+        "fib",
+        "--args",
+        "10",
+        "--json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v = json(&o);
+    assert_eq!(v["results"], serde_json::json!([55]));
+    let cycles = v["cycles"].as_u64().unwrap();
+    let wasm = v["wasm_instrs"].as_u64().unwrap();
+    assert!(cycles > 0 && wasm > 0);
+    let cpw = v["cycles_per_wasm_instr"].as_f64().unwrap();
+    assert!((cpw - cycles as f64 / wasm as f64).abs() < 1e-9);
+    assert!(v["run_ms"].as_f64().unwrap() >= 0.0);
+    let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        [
+            "cycles",
+            "cycles_per_wasm_instr",
+            "results",
+            "run_ms",
+            "wasm_instrs"
+        ]
+    );
+}
+
+#[test]
+fn run_argument_forms() {
+    // d(a, b) = a / b unsigned: -5 is 0xFFFFFFFB.
+    let m = write_temp(
+        "div.wat",
+        br#"(module (func (export "d") (param i32 i32) (result i32) local.get 0 local.get 1 i32.div_u))"#,
+    );
+    let o = gloam(&["run", p(&m), "--args", "-5,0x1", "--json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(json(&o)["results"], serde_json::json!([0xFFFF_FFFBu32]));
+    // Human output shows the i32 reading of values with the top bit set; --entry is optional
+    // for a module with a single export.
+    let o = gloam(&["run", p(&m), "--args", "4294967291,1"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).contains("4294967291 (i32 -5)"), "{}", stdout(&o));
+    // Bad numbers and wrong arity are usage errors.
+    let o = gloam(&["run", p(&m), "--args", "1,x"]);
+    assert_eq!(code(&o), 2);
+    let o = gloam(&["run", p(&m), "--args", "4294967296,1"]);
+    assert_eq!(code(&o), 2);
+    let o = gloam(&["run", p(&m), "--args", "1", "--json"]);
+    let err = assert_fails(&o, 2);
+    assert!(err.contains("2 argument"), "{err}");
+    assert_eq!(json(&o)["exit_code"], 2);
+    let o = gloam(&["run", p(&example("fib")), "--entry", "nope", "--args", "1"]);
+    let err = assert_fails(&o, 2);
+    assert!(err.contains("nope") && err.contains("fib"), "{err}");
+    std::fs::remove_file(m).ok();
+}
+
+#[test]
+fn prove_and_verify_fib_json() {
+    let _user = ProofUser;
+    let (proof, v) = fib_proof();
+    assert_eq!(v["results"], serde_json::json!([55]));
+    assert!(v["cycles"].as_u64().unwrap() > 0);
+    let file_len = std::fs::metadata(proof).unwrap().len();
+    assert_eq!(v["proof_bytes"].as_u64().unwrap(), file_len);
+    assert!(v["prove_ms"].as_f64().unwrap() > 0.0);
+    let rows = v["trace_rows"].as_u64().unwrap();
+    assert!(rows.is_power_of_two());
+    let main = v["main_columns"].as_u64().unwrap();
+    let aux = v["aux_columns"].as_u64().unwrap();
+    assert!(main > 0 && aux > 0);
+    assert_eq!(v["trace_columns"].as_u64().unwrap(), main + aux);
+    assert!(v["conjectured_security_bits"].as_u64().unwrap() >= 96);
+    assert!(v["proven_security_bits"].as_u64().unwrap() > 0);
+    let hash = v["program_hash"].as_str().unwrap();
+    assert_eq!(hash.len(), 64);
+    assert!(hash.chars().all(|c| c.is_ascii_hexdigit()));
+    assert_eq!(v["output"].as_str().unwrap(), p(proof));
+
+    let o = gloam(&["verify", p(&example("fib")), p(proof), "--json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let w = json(&o);
+    assert_eq!(w["verified"], true);
+    assert_eq!(w["results"], serde_json::json!([55]));
+    assert_eq!(w["entry"], "fib");
+    assert_eq!(w["args"], serde_json::json!([10]));
+    assert_eq!(w["cycles"], v["cycles"]);
+    assert_eq!(w["program_hash"], v["program_hash"]);
+    assert!(w["verify_ms"].as_f64().unwrap() >= 0.0);
+    assert!(w.get("error").is_none());
+
+    let o = gloam(&["verify", p(&example("fib")), p(proof)]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.starts_with("verified fib(10) = 55"), "{out}");
+    assert!(out.contains(hash), "{out}");
+}
+
+#[test]
+fn verify_truncated_proof_exits_7() {
+    let _user = ProofUser;
+    let (proof, _) = fib_proof();
+    let bytes = std::fs::read(proof).unwrap();
+    let cut = write_temp("truncated.proof", &bytes[..bytes.len() / 2]);
+    let o = gloam(&["verify", p(&example("fib")), p(&cut), "--json"]);
+    let err = assert_fails(&o, 7);
+    assert!(err.contains("truncated"), "{err}");
+    let v = json(&o);
+    assert_eq!(v["verified"], false);
+    assert_eq!(v["exit_code"], 7);
+    assert!(!v["error"].as_str().unwrap().is_empty());
+    // A missing file is unreadable, too.
+    let o = gloam(&["verify", p(&example("fib")), p(&temp_path("missing.proof"))]);
+    assert_fails(&o, 7);
+    std::fs::remove_file(cut).ok();
+}
+
+#[test]
+fn verify_flipped_byte_is_rejected() {
+    let _user = ProofUser;
+    let (proof, _) = fib_proof();
+    let mut bytes = std::fs::read(proof).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x01;
+    let bad = write_temp("flipped.proof", &bytes);
+    let o = gloam(&["verify", p(&example("fib")), p(&bad), "--json"]);
+    let c = code(&o);
+    assert!(c == 1 || c == 7, "exit {c}; stderr: {}", stderr(&o));
+    let err = assert_fails(&o, c);
+    assert!(err.len() > "error: ".len() + 5, "{err}");
+    let v = json(&o);
+    assert_eq!(v["verified"], false);
+    assert!(!v["error"].as_str().unwrap().is_empty());
+    std::fs::remove_file(bad).ok();
+}
+
+#[test]
+fn verify_with_other_module_exits_1() {
+    let _user = ProofUser;
+    let (proof, v) = fib_proof();
+    let o = gloam(&["verify", p(&example("gcd")), p(proof), "--json"]);
+    let err = assert_fails(&o, 1);
+    assert!(err.contains("program"), "{err}");
+    assert!(err.contains(v["program_hash"].as_str().unwrap()), "{err}");
+    let w = json(&o);
+    assert_eq!(w["verified"], false);
+    assert_eq!(w["exit_code"], 1);
+    assert!(w["error"].as_str().unwrap().contains("program"));
+}
+
+#[test]
+fn prove_and_verify_human() {
+    let out = temp_path("fib7.proof");
+    let fib = example("fib");
+    let o = gloam(&[
+        "prove",
+        p(&fib),
+        "--entry",
+        "fib",
+        "--args",
+        "7",
+        "-o",
+        p(&out),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.starts_with("proved fib(7) = 13"), "{text}");
+    assert!(
+        text.contains(" main + ") && text.contains(" aux (quadratic extension)"),
+        "{text}"
+    );
+    for field in [
+        "execute",
+        "trace",
+        "STARK",
+        "total",
+        "bytes",
+        "conjectured",
+        "proven",
+    ] {
+        assert!(text.contains(field), "missing {field}: {text}");
+    }
+    let o = gloam(&["verify", p(&fib), p(&out)]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("verified fib(7) = 13"),
+        "{}",
+        stdout(&o)
+    );
+    std::fs::remove_file(out).ok();
+}
+
+#[test]
+fn unsupported_instruction_exits_3() {
+    let m = write_temp(
+        "unsupported.wat",
+        br#"(module (func (export "f") (param i32) (result i32) local.get 0 i64.extend_i32_u i32.wrap_i64))"#,
+    );
+    let o = gloam(&["run", p(&m), "--entry", "f", "--args", "1"]);
+    let err = assert_fails(&o, 3);
+    assert!(err.contains("i64.extend_i32_u"), "{err}");
+    assert!(err.contains("`f`"), "{err}");
+    let o = gloam(&["disasm", p(&m)]);
+    assert_fails(&o, 3);
+    let o = gloam(&["run", p(&m), "--entry", "f", "--args", "1", "--json"]);
+    assert_fails(&o, 3);
+    assert_eq!(json(&o)["exit_code"], 3);
+    // Not WebAssembly at all, and a missing file.
+    let junk = write_temp("junk.wasm", b"\0asm\x01\0\0\0garbage");
+    assert_fails(&gloam(&["run", p(&junk)]), 3);
+    assert_fails(&gloam(&["run", p(&temp_path("missing.wasm"))]), 3);
+    std::fs::remove_file(m).ok();
+    std::fs::remove_file(junk).ok();
+}
+
+#[test]
+fn trap_exits_4() {
+    let m = write_temp(
+        "trap.wat",
+        br#"(module (func (export "d") (param i32 i32) (result i32) local.get 0 local.get 1 i32.div_u))"#,
+    );
+    let o = gloam(&["run", p(&m), "--entry", "d", "--args", "1,0"]);
+    let err = assert_fails(&o, 4);
+    assert!(err.contains("divide by zero"), "{err}");
+    assert!(err.contains("`d`") && err.contains("wasm offset"), "{err}");
+    let o = gloam(&["run", p(&m), "--entry", "d", "--args", "1,0", "--json"]);
+    assert_fails(&o, 4);
+    let v = json(&o);
+    assert_eq!(v["exit_code"], 4);
+    assert_eq!(v["function"], "d");
+    assert!(v["error"].as_str().unwrap().contains("divide by zero"));
+    // Proving refuses a trapping run before any STARK work.
+    let out = temp_path("trap.proof");
+    let o = gloam(&[
+        "prove",
+        p(&m),
+        "--entry",
+        "d",
+        "--args",
+        "1,0",
+        "-o",
+        p(&out),
+    ]);
+    let err = assert_fails(&o, 4);
+    assert!(err.contains("divide by zero"), "{err}");
+    assert!(!out.exists());
+    std::fs::remove_file(m).ok();
+}
+
+#[test]
+fn out_of_fuel_exits_5() {
+    let o = gloam(&[
+        "run",
+        p(&example("fib")),
+        "--entry",
+        "fib",
+        "--args",
+        "1000",
+        "--fuel",
+        "10",
+    ]);
+    let err = assert_fails(&o, 5);
+    assert!(err.contains("fuel"), "{err}");
+    let o = gloam(&[
+        "run",
+        p(&example("fib")),
+        "--entry",
+        "fib",
+        "--args",
+        "1000",
+        "--fuel",
+        "10",
+        "--json",
+    ]);
+    assert_fails(&o, 5);
+    assert_eq!(json(&o)["exit_code"], 5);
+}
+
+#[test]
+fn help_documents_exit_codes() {
+    let o = gloam(&["--help"]);
+    assert_eq!(code(&o), 0);
+    let h = stdout(&o);
+    assert!(h.contains("Exit codes"), "{h}");
+    for c in [
+        "0  success",
+        "1  proof rejected",
+        "2  usage",
+        "3  module refused",
+        "4  ",
+        "5  ",
+        "6  ",
+        "7  ",
+    ] {
+        assert!(h.contains(c), "missing {c:?}: {h}");
+    }
+    for sub in ["run", "prove", "verify", "disasm"] {
+        assert_eq!(code(&gloam(&[sub, "--help"])), 0);
+    }
+    // Usage errors exit 2, and still print a JSON object under --json.
+    let o = gloam(&["run", "--json"]);
+    assert_eq!(code(&o), 2);
+    assert_eq!(json(&o)["exit_code"], 2);
+    assert_eq!(code(&gloam(&["frobnicate"])), 2);
+}
+
+#[test]
+fn disasm_prints_program_and_hash() {
+    let o = gloam(&["disasm", p(&example("fib"))]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("fib:"), "{out}");
+    assert!(out.contains("program"), "{out}");
+    assert!(out.lines().any(|l| l.contains("halt")), "{out}");
+}
