@@ -1094,8 +1094,8 @@ const CONTROL: &str = r#"
   (func (export "ret_in_if_const") (param i32) (result i32)
     local.get 0 if i32.const 123 return end i32.const 456)
   ;; br_if to the function label; the fall-through result is computed in place, so the
-  ;; return sequence the branch jumps to has nothing to materialise (see the ignored bug test
-  ;; for the constant fall-through case)
+  ;; return sequence the branch jumps to has nothing to materialise (the constant fall-through
+  ;; case is a regression test below)
   (func (export "br_func_computed") (param i32) (result i32)
     block i32.const 9 local.get 0 br_if 1 drop end local.get 0 i32.const 77 i32.add)
   (func (export "br_func_direct") (param i32) (result i32)
@@ -2176,8 +2176,8 @@ fn runs_are_deterministic_across_programs() {
 }
 
 // ------------------------------------------------------------------------------------------
-// Bugs found by this file (front end). Each test asserts the WebAssembly result and is
-// ignored until the front end is fixed; run them with `--ignored`.
+// Regression tests for front-end bugs this file found (all fixed): `local.set` retargeting
+// across labels, branches to the function label, and constant-condition `select`.
 // ------------------------------------------------------------------------------------------
 
 /// Runs `entry` on each `(args, expected)` pair with a small fuel limit; collects mismatches.
