@@ -25,7 +25,7 @@
 #                       is reported.
 #   NICE=19             niceness for every build / prove / verify command.
 #   MIDEN_ROOT=$HOME/.cache/gloam-bench/miden   cargo install root for miden-vm.
-#   MIDEN_HASHER=blake3-192   miden-vm prove --hasher (blake3-192|blake3-256|rpo|rpx|poseidon2)
+#   MIDEN_HASHER=blake3-256   miden-vm prove --hasher (blake3-192|blake3-256|rpo|rpx|poseidon2)
 #   MIDEN_SECURITY=96bits     miden-vm prove --security (96bits|128bits)
 #   GLOAM_BIN=<repo>/target/release/gloam      Gloam CLI binary.
 #   GLOAM_WASM=<repo>/examples/fib/fib.wasm    Gloam fib module (entry `fib`, arg N).
@@ -34,7 +34,7 @@
 # Miden side, per iteration count N:
 #   miden-vm run   benches/miden/fib.masm -i N.inputs             (cycles, padded length)
 #   miden-vm prove benches/miden/fib.masm -i N.inputs -o N.outputs -p N.proof \
-#                  --hasher blake3-192 --security 96bits --release -e <2^k>
+#                  --hasher blake3-256 --security 96bits --release -e <2^k>
 #                  under /usr/bin/time -v                          (wall time, peak RSS)
 #   miden-vm verify -p N.proof -i N.inputs -o N.outputs -x <program hash>
 #   and the top output is checked against F(N) mod (2^64 - 2^32 + 1).
@@ -52,7 +52,7 @@ MIDEN_VERSION="0.20.6"
 MIDEN_ROOT="${MIDEN_ROOT:-$HOME/.cache/gloam-bench/miden}"
 MIDEN_BIN="$MIDEN_ROOT/bin/miden-vm"
 MIDEN_PROGRAM="$SCRIPT_DIR/miden/fib.masm"
-MIDEN_HASHER="${MIDEN_HASHER:-blake3-192}"
+MIDEN_HASHER="${MIDEN_HASHER:-blake3-256}"
 MIDEN_SECURITY="${MIDEN_SECURITY:-96bits}"
 
 GLOAM_BIN="${GLOAM_BIN:-${CARGO_TARGET_DIR:-$REPO/target}/release/gloam}"

@@ -238,7 +238,9 @@ impl Air for GloamAir {
 /// The 13 periodic columns: the program table (7 columns of period `p`), the byte table of
 /// the next row (4 columns of period 2^16) and the pow2 table (2 columns of period 64).
 pub fn periodic_columns(program: &Program, p: usize) -> Vec<Vec<Felt>> {
-    let mut cols = vec![Vec::with_capacity(p); columns::periodic::PROG_COLS];
+    let mut cols: Vec<Vec<Felt>> = (0..columns::periodic::PROG_COLS)
+        .map(|_| Vec::with_capacity(p))
+        .collect();
     for pc in 0..p {
         // Padding entries are `trap` (no flag): they can never be looked up.
         let ins = program
@@ -260,7 +262,7 @@ pub fn periodic_columns(program: &Program, p: usize) -> Vec<Vec<Felt>> {
         }
     }
     let n = columns::BYTE_TABLE_LEN;
-    let mut byte = vec![Vec::with_capacity(n); 4];
+    let mut byte: Vec<Vec<Felt>> = (0..4).map(|_| Vec::with_capacity(n)).collect();
     for r in 0..n {
         let e = (r + 1) % n;
         let (x, y) = ((e >> 8) as u64, (e & 255) as u64);

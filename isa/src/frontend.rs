@@ -744,10 +744,8 @@ impl FnLowerer<'_> {
                     end_fixups: Vec::new(),
                 });
             }
-            Operator::Else => {
-                if self.ctrl.last().map(|c| c.kind) != Some(Kind::Dead) {
-                    self.else_(true);
-                }
+            Operator::Else if self.ctrl.last().map(|c| c.kind) != Some(Kind::Dead) => {
+                self.else_(true);
             }
             Operator::End => {
                 if self.ctrl.last().map(|c| c.kind) == Some(Kind::Dead) {

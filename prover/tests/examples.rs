@@ -30,66 +30,115 @@ fn load(name: &str) -> Arc<gloam_isa::Program> {
 fn every_example_proves_and_verifies() {
     let cases = std::fs::read_to_string(examples_dir().join("bench.txt")).unwrap();
     let mut contracts = std::collections::BTreeSet::new();
-    for line in cases.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')) {
+    for line in cases
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+    {
         let f: Vec<&str> = line.split_whitespace().collect();
         let (name, entry, args, expected) = (f[0], f[1], parse_list(f[2]), parse_list(f[3]));
         let program = load(name);
         let fast = run(&program, entry, &args, Limits::default()).unwrap();
         assert_eq!(fast.results, expected, "{line}");
-        let proven = prove(program.clone(), entry, &args, &ProveConfig::default()).unwrap_or_else(|e| panic!("{line}: {e}"));
-        let st = verify_file(&program, &proven.file.to_bytes()).unwrap_or_else(|e| panic!("{line}: {e}"));
-        assert_eq!(st.claim.results, fast.results, "{line}: verified results differ from `gloam run`");
+        let proven = prove(program.clone(), entry, &args, &ProveConfig::default())
+            .unwrap_or_else(|e| panic!("{line}: {e}"));
+        let st = verify_file(&program, &proven.file.to_bytes())
+            .unwrap_or_else(|e| panic!("{line}: {e}"));
+        assert_eq!(
+            st.claim.results, fast.results,
+            "{line}: verified results differ from `gloam run`"
+        );
         assert_eq!(st.claim.cycles, fast.cycles, "{line}");
-        assert!(st.conjectured_bits >= 96, "{line}: {} bits", st.conjectured_bits);
+        assert!(
+            st.conjectured_bits >= 96,
+            "{line}: {} bits",
+            st.conjectured_bits
+        );
         contracts.insert(name.to_string());
     }
-    assert!(contracts.len() >= 5, "only {} contracts proven", contracts.len());
+    assert!(
+        contracts.len() >= 5,
+        "only {} contracts proven",
+        contracts.len()
+    );
 }
 
 #[test]
 fn corrupted_proofs_are_rejected_without_panic() {
     let program = load("gcd");
-    let proven = prove(program.clone(), "gcd", &[1071, 462], &ProveConfig::default()).unwrap();
+    let proven = prove(
+        program.clone(),
+        "gcd",
+        &[1071, 462],
+        &ProveConfig::default(),
+    )
+    .unwrap();
     let good = proven.file.to_bytes();
-    assert_eq!(verify_file(&program, &good).unwrap().claim.results, vec![21]);
+    assert_eq!(
+        verify_file(&program, &good).unwrap().claim.results,
+        vec![21]
+    );
 
     // Truncations.
     for len in [0, 1, 9, 10, 11, 100, good.len() / 2, good.len() - 1] {
-        assert!(verify_file(&program, &good[..len]).is_err(), "accepted a proof truncated to {len} bytes");
+        assert!(
+            verify_file(&program, &good[..len]).is_err(),
+            "accepted a proof truncated to {len} bytes"
+        );
     }
     // Trailing garbage.
     let mut long = good.clone();
     long.push(0);
-    assert!(verify_file(&program, &long).is_err(), "accepted trailing bytes");
+    assert!(
+        verify_file(&program, &long).is_err(),
+        "accepted trailing bytes"
+    );
 
     // Single flipped bits sampled across the whole file.
     let positions: Vec<usize> = (0..160).map(|i| i * (good.len() - 1) / 159).collect();
     for (i, pos) in positions.into_iter().enumerate() {
         let mut bad = good.clone();
         bad[pos] ^= if i % 2 == 0 { 0x01 } else { 0x80 };
-        assert!(verify_file(&program, &bad).is_err(), "accepted a proof with byte {pos} flipped");
+        assert!(
+            verify_file(&program, &bad).is_err(),
+            "accepted a proof with byte {pos} flipped"
+        );
     }
 
     // Swapped public inputs.
     let mut f = ProofFile::from_bytes(&good).unwrap();
     f.args.swap(0, 1);
-    assert!(verify_file(&program, &f.to_bytes()).is_err(), "accepted swapped arguments");
+    assert!(
+        verify_file(&program, &f.to_bytes()).is_err(),
+        "accepted swapped arguments"
+    );
     let mut f = ProofFile::from_bytes(&good).unwrap();
     f.results[0] += 1;
-    assert!(verify_file(&program, &f.to_bytes()).is_err(), "accepted a wrong result");
+    assert!(
+        verify_file(&program, &f.to_bytes()).is_err(),
+        "accepted a wrong result"
+    );
     let mut f = ProofFile::from_bytes(&good).unwrap();
     f.entry = "nope".into();
-    assert!(verify_file(&program, &f.to_bytes()).is_err(), "accepted a wrong entry");
+    assert!(
+        verify_file(&program, &f.to_bytes()).is_err(),
+        "accepted a wrong entry"
+    );
 
     // Another program.
     let other = load("fib");
-    assert!(matches!(verify_file(&other, &good), Err(VerifyError::WrongProgram { .. })));
+    assert!(matches!(
+        verify_file(&other, &good),
+        Err(VerifyError::WrongProgram { .. })
+    ));
     // ...even when the file claims the other program's hash.
     let mut f = ProofFile::from_bytes(&good).unwrap();
     f.program_hash = other.hash().0;
     f.entry = "fib".into();
     f.args = vec![1071];
-    assert!(verify_file(&other, &f.to_bytes()).is_err(), "accepted a proof for another program");
+    assert!(
+        verify_file(&other, &f.to_bytes()).is_err(),
+        "accepted a proof for another program"
+    );
 
     // Random garbage never panics.
     let mut x = 0x9e37_79b9_7f4a_7c15u64;

@@ -116,7 +116,7 @@ impl Honest {
         let mut m_range = vec![0u64; BYTE_TABLE_LEN];
         let mut m_bit = vec![0u64; BYTE_TABLE_LEN];
         let mut m_pow = vec![0u64; POW_TABLE_LEN];
-        let mut count = |m: &mut Vec<u64>, x: u64, y: u64| {
+        let count = |m: &mut Vec<u64>, x: u64, y: u64| {
             if x < 256 && y < 256 {
                 m[(x * 256 + y) as usize] += 1;
             }

@@ -1,0 +1,2 @@
+//! Benchmarks live in `benches/prove.rs` (criterion) and the scripts beside this file:
+//! `scaling.sh` (2^12 to 2^18 cycles) and `compare_miden.sh` (against Miden VM 0.20.6).

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Sets up what Gloam needs on a fresh machine, then proves and verifies a shipped contract:
+# the fibonacci example, fib(1000), compiled from C (examples/fib/fib.c).
+set -euo pipefail
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$REPO"
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "cargo not found: installing Rust with Debian's packages"
+  apt-get update -qq && apt-get install -y -qq cargo rustc >/dev/null
+fi
+echo "== building gloam (release) =="
+cargo build --release -q -p gloam-cli
+GLOAM="${CARGO_TARGET_DIR:-$REPO/target}/release/gloam"
+OUT="$(mktemp -d)/fib.proof"
+echo "== gloam run =="
+"$GLOAM" run examples/fib/fib.wasm --entry fib --args 1000
+echo "== gloam prove =="
+"$GLOAM" prove examples/fib/fib.wasm --entry fib --args 1000 -o "$OUT"
+echo "== gloam verify (never re-executes) =="
+"$GLOAM" verify examples/fib/fib.wasm "$OUT"
