@@ -13,12 +13,14 @@ use crate::columns::{self, *};
 use crate::constraints::{self, FAMILIES};
 use crate::logup::{self, Challenges, AUX_WIDTH, GROUPS, NUM_RAND};
 
-/// Shortest trace: the byte tables (2^16 entries) are periodic columns and must fit.
-pub const MIN_TRACE_LEN: usize = columns::BYTE_TABLE_LEN;
+/// Shortest trace: the byte tables (2^16 entries, four per row) are periodic columns of
+/// period 2^14 and must fit.
+pub const MIN_TRACE_LEN: usize = columns::BYTE_PERIOD;
 /// Longest trace: timestamps `4 * row + 3` must stay below 2^24 (the range of the
 /// timestamp-gap check). 2^22 rows = 4,194,303 cycles.
 pub const MAX_TRACE_LEN: usize = 1 << 22;
-/// Blowup the constraints need: the highest constraint degree is 4, so the constraint
+/// Blowup the constraints need: the highest constraint degree is 5 (LogUp helpers with four
+/// fractions), so the degree bound is 4 and the constraint
 /// evaluation domain is 4x the trace.
 pub const CE_BLOWUP: usize = 4;
 
@@ -110,7 +112,7 @@ impl ToElements<Felt> for PublicInputs {
     }
 }
 
-/// Gloam's AIR over the Goldilocks field: 86 main columns, 10 auxiliary columns.
+/// Gloam's AIR over the Goldilocks field: 92 main columns, 9 auxiliary columns.
 pub struct GloamAir {
     context: AirContext<Felt>,
     pub_inputs: PublicInputs,
@@ -235,8 +237,9 @@ impl Air for GloamAir {
     }
 }
 
-/// The 13 periodic columns: the program table (7 columns of period `p`), the byte table of
-/// the next row (4 columns of period 2^16) and the pow2 table (2 columns of period 64).
+/// The 25 periodic columns: the program table (7 columns of period `p`), the four byte-table
+/// entries of the next row (16 columns of period 2^14) and the pow2 table (2 columns of
+/// period 64).
 pub fn periodic_columns(program: &Program, p: usize) -> Vec<Vec<Felt>> {
     let mut cols: Vec<Vec<Felt>> = (0..columns::periodic::PROG_COLS)
         .map(|_| Vec::with_capacity(p))
@@ -261,13 +264,17 @@ pub fn periodic_columns(program: &Program, p: usize) -> Vec<Vec<Felt>> {
             c.push(Felt::new(v));
         }
     }
-    let n = columns::BYTE_TABLE_LEN;
-    let mut byte: Vec<Vec<Felt>> = (0..4).map(|_| Vec::with_capacity(n)).collect();
-    for r in 0..n {
-        let e = (r + 1) % n;
-        let (x, y) = ((e >> 8) as u64, (e & 255) as u64);
-        for (c, v) in byte.iter_mut().zip([x, y, x & y, x ^ y]) {
-            c.push(Felt::new(v));
+    let l = columns::BYTE_PERIOD;
+    let mut byte: Vec<Vec<Felt>> = (0..4 * columns::BYTE_K)
+        .map(|_| Vec::with_capacity(l))
+        .collect();
+    for r in 0..l {
+        for j in 0..columns::BYTE_K {
+            let e = ((r + 1) % l) * columns::BYTE_K + j;
+            let (x, y) = ((e >> 8) as u64, (e & 255) as u64);
+            for (c, v) in byte[4 * j..4 * j + 4].iter_mut().zip([x, y, x & y, x ^ y]) {
+                c.push(Felt::new(v));
+            }
         }
     }
     cols.extend(byte);

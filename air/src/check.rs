@@ -69,10 +69,15 @@ pub fn check(columns: &[Vec<Felt>], pi: &PublicInputs) -> Result<(), Violation> 
         for (j, (num, den)) in fr.iter().enumerate().take(NUM_FRACTIONS) {
             *sums.entry(FRACTION_BUS[j]).or_insert(Felt::ZERO) += *num / *den;
         }
-        let inv_r = ch.inv_const(logup::tag::RANGE, &[0, 0]);
-        let inv_b = ch.inv_const(logup::tag::BIT, &[0, 0, 0, 0]);
-        *sums.entry("range").or_insert(Felt::ZERO) -= cur[FIRST] * cur[M_RANGE] * inv_r;
-        *sums.entry("bitwise").or_insert(Felt::ZERO) -= cur[FIRST] * cur[M_BIT] * inv_b;
+        if row == 0 {
+            for j in 0..BYTE_K {
+                let y = j as u64;
+                let inv_r = ch.inv_const(logup::tag::RANGE, &[0, y]);
+                let inv_b = ch.inv_const(logup::tag::BIT, &[0, y, 0, y]);
+                *sums.entry("range").or_insert(Felt::ZERO) -= cur[FIRST] * cur[M_RANGE + j] * inv_r;
+                *sums.entry("bitwise").or_insert(Felt::ZERO) -= cur[FIRST] * cur[M_BIT + j] * inv_b;
+            }
+        }
     }
     let expected_mem = logup::expected_sum(&pi.args, &ch);
     // Lookup buses first: a forged lookup usually also changes a stored value, which then

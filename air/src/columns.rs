@@ -1,4 +1,4 @@
-//! The main trace's column layout: 86 base-field columns.
+//! The main trace's column layout: 92 base-field columns.
 //!
 //! | columns | name | meaning |
 //! |---|---|---|
@@ -13,8 +13,10 @@
 //! | 61..=64 | `R` | four bytes range-checked in pairs |
 //! | 65..=73 | `D` | bytes of the three timestamp gaps (`dA0..2`, `dB0..2`, `dC0..2`) |
 //! | 74..=79 | `K`, `SA`, `SB`, `INV`, `P`, `S` | advice: carry/boolean, sign bits, inverse, power of two, shift |
-//! | 80..=83 | `M_RANGE`, `M_BIT`, `M_POW`, `M_PROG` | LogUp multiplicities |
-//! | 84, 85 | `FVAL`, `FTS` | memory table: final value and timestamp of address `IDX` |
+//! | 80..=83 | `M_RANGE` | multiplicities of the 4 range-table entries of the row |
+//! | 84..=87 | `M_BIT` | multiplicities of the 4 bitwise-table entries of the row |
+//! | 88, 89 | `M_POW`, `M_PROG` | pow2 and program table multiplicities |
+//! | 90, 91 | `FVAL`, `FTS` | memory table: final value and timestamp of address `IDX` |
 
 use gloam_isa::Op;
 
@@ -80,20 +82,20 @@ pub const INV: usize = 77;
 pub const P: usize = 78;
 /// Shift amount `B mod 32`.
 pub const S: usize = 79;
-/// Multiplicity of range-table entry `IDX` (byte pair).
+/// Multiplicities of the range-table entries `BYTE_K * (IDX mod BYTE_PERIOD) + j`, `j < BYTE_K`.
 pub const M_RANGE: usize = 80;
-/// Multiplicity of bitwise-table entry `IDX`.
-pub const M_BIT: usize = 81;
+/// Multiplicities of the bitwise-table entries, likewise.
+pub const M_BIT: usize = 84;
 /// Multiplicity of pow2-table entry `IDX mod 64`.
-pub const M_POW: usize = 82;
+pub const M_POW: usize = 88;
 /// Multiplicity of program-table entry `IDX mod P`.
-pub const M_PROG: usize = 83;
+pub const M_PROG: usize = 89;
 /// Final value of memory address `IDX`.
-pub const FVAL: usize = 84;
+pub const FVAL: usize = 90;
 /// Final access timestamp of memory address `IDX`.
-pub const FTS: usize = 85;
+pub const FTS: usize = 91;
 /// Main trace width.
-pub const MAIN_WIDTH: usize = 86;
+pub const MAIN_WIDTH: usize = 92;
 
 /// Column of the flag of opcode `op` (not defined for `Trap`).
 pub const fn flag(op: Op) -> usize {
@@ -106,16 +108,21 @@ pub mod periodic {
     pub const PROG: usize = 0;
     /// Number of program-table columns.
     pub const PROG_COLS: usize = 7;
-    /// Byte table entry of the *next* row: x, y, x & y, x ^ y (period 2^16).
+    /// Byte-table entries of the *next* row: for `j < BYTE_K`, columns `BYTE + 4j ..` hold
+    /// x, y, x & y, x ^ y of entry `BYTE_K * row' + j` (period `BYTE_PERIOD`).
     pub const BYTE: usize = 7;
     /// pow2 table: key, value (period 64).
-    pub const POW: usize = 11;
+    pub const POW: usize = BYTE + 4 * super::BYTE_K;
     /// Number of periodic columns.
-    pub const COUNT: usize = 13;
+    pub const COUNT: usize = POW + 2;
 }
 
-/// Period of the byte-pair tables (range and bitwise): 2^16 rows, one per `(x, y)`.
+/// Entries of the byte-pair tables (range and bitwise): one per `(x, y)`, 2^16.
 pub const BYTE_TABLE_LEN: usize = 1 << 16;
+/// Byte-table entries per trace row.
+pub const BYTE_K: usize = 4;
+/// Period of the byte-table columns: 2^16 / 4 = 2^14 rows (the shortest trace).
+pub const BYTE_PERIOD: usize = BYTE_TABLE_LEN / BYTE_K;
 /// Period of the pow2 table: keys `0..64` (`2^s` for `s < 32`, `2^(32-(k-32))` above).
 pub const POW_TABLE_LEN: usize = 64;
 

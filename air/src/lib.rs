@@ -6,8 +6,8 @@
 //! `trace-builder` feature, the trace builder ([`trace`]). `docs/air.md` explains the design
 //! and why it is sound.
 //!
-//! Shape: 86 main columns and 10 auxiliary (quadratic-extension) columns; 2^16 to 2^22 rows;
-//! constraint degree at most 4.
+//! Shape: 92 main columns and 9 auxiliary (quadratic-extension) columns; 2^14 to 2^22 rows;
+//! constraint degree at most 5.
 #![deny(missing_docs)]
 
 pub mod air;

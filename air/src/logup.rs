@@ -11,17 +11,19 @@
 //! table produces `(addr, 0, 0)` and consumes `(addr, final value, final timestamp)` for every
 //! address `IDX`; the verifier adds the tokens of the entry arguments.
 //!
-//! Auxiliary columns (quadratic-extension elements): 9 helper columns `h_g`, each the sum of
+//! Auxiliary columns (quadratic-extension elements): 8 helper columns `h_g`, each the sum of
 //! the group's fractions on its row, pinned by `h_g * prod(d) = sum_j n_j prod_{k != j} d_k`,
 //! and the running sum `S`, `S[0] = 0`, `S' = S + sum_g h_g - first * (first-row table
 //! terms)` (multiplied through by the constant table denominators), `S[n-1] =` the value the verifier computes from the arguments.
 //!
-//! The byte tables (range and bitwise) use the *next* row's multiplicity with a periodic
-//! column shifted by one (so rows `1..n` are covered) plus an explicit first-row term for row
-//! 0, because transition constraints never see the last row.
+//! The byte tables (range and bitwise, 2^16 entries each) hold `BYTE_K = 4` entries per row,
+//! so they fit in 2^14 rows. They use the *next* row's multiplicities with periodic columns
+//! shifted by one (so rows `1..n` are covered) plus an explicit first-row term for row 0,
+//! because transition constraints never see the last row.
 
 use winterfell::math::{fields::f64::BaseElement as Felt, ExtensionOf, FieldElement};
 
+use crate::columns::BYTE_K;
 use crate::columns::{self, *};
 use crate::constraints::{decode, k, mul::SHIFTS, Row};
 use gloam_isa::Op;
@@ -40,22 +42,24 @@ pub mod tag {
     pub const POW: u64 = 5;
 }
 
-/// Fractions per row.
-pub const NUM_FRACTIONS: usize = 25;
-/// How fractions are grouped into helper columns.
+/// Fractions per row: 21 lookups and memory tokens, the program and pow2 tables, and
+/// `BYTE_K` entries of each byte table.
+pub const NUM_FRACTIONS: usize = 23 + 2 * BYTE_K;
+/// How fractions are grouped into helper columns: four fractions with degree-1 denominators
+/// give degree-5 helper constraints (constraint-evaluation blowup 4); the table groups have
+/// periodic denominators.
 pub const GROUPS: &[&[usize]] = &[
-    &[0, 1, 2],
-    &[3, 4, 5],
-    &[6, 7, 8],
-    &[9, 10, 11],
-    &[12, 13, 14],
-    &[15, 16, 17],
-    &[18, 19, 20],
-    &[21, 22],
-    &[23, 24],
+    &[0, 1, 2, 3],
+    &[4, 5, 6, 7],
+    &[8, 9, 10, 11],
+    &[12, 13, 14, 15],
+    &[16, 17, 18, 19],
+    &[20, 21, 22],
+    &[23, 24, 25, 26],
+    &[27, 28, 29, 30],
 ];
 /// Helper columns.
-pub const NUM_HELPERS: usize = 9;
+pub const NUM_HELPERS: usize = 8;
 /// Index of the running-sum column in the auxiliary segment.
 pub const SUM: usize = NUM_HELPERS;
 /// Auxiliary segment width (extension-field columns).
@@ -67,7 +71,8 @@ pub const NUM_RAND: usize = 2;
 pub const FRACTION_BUS: [&str; NUM_FRACTIONS] = [
     "program", "range", "range", "memory", "memory", "memory", "memory", "memory", "memory",
     "memory", "memory", "range", "range", "range", "range", "range", "bitwise", "bitwise",
-    "bitwise", "bitwise", "pow2", "program", "pow2", "range", "bitwise",
+    "bitwise", "bitwise", "pow2", "program", "pow2", "range", "range", "range", "range", "bitwise",
+    "bitwise", "bitwise", "bitwise",
 ];
 
 /// The verifier's challenges: `alpha` and the powers of `beta`.
@@ -138,7 +143,9 @@ where
     let (aa, ab, ac) = (fp + r.c(OFF_A), fp + r.c(OFF_B), fp + r.c(OFF_C));
     let right = r.fs(&[Op::ShrU, Op::Rotr]);
     let pp = &periodic[periodic::PROG..periodic::PROG + periodic::PROG_COLS];
-    let pb = &periodic[periodic::BYTE..periodic::BYTE + 4];
+    let pb = |j: usize| &periodic[periodic::BYTE + 4 * j..periodic::BYTE + 4 * j + 4];
+    let range_t = |j: usize| (-E::from(r.n(M_RANGE + j)), ch.den(tag::RANGE, &pb(j)[..2]));
+    let bit_t = |j: usize| (-E::from(r.n(M_BIT + j)), ch.den(tag::BIT, pb(j)));
     [
         (
             one,
@@ -186,27 +193,52 @@ where
             -E::from(r.c(M_POW)),
             ch.den(tag::POW, &periodic[periodic::POW..periodic::POW + 2]),
         ),
-        (-E::from(r.n(M_RANGE)), ch.den(tag::RANGE, &pb[..2])),
-        (-E::from(r.n(M_BIT)), ch.den(tag::BIT, pb)),
+        range_t(0),
+        range_t(1),
+        range_t(2),
+        range_t(3),
+        bit_t(0),
+        bit_t(1),
+        bit_t(2),
+        bit_t(3),
     ]
 }
 
-/// The first-row table terms, scaled to avoid inversions: with `d_r = alpha - enc(0, 0)` and
-/// `d_b = alpha - enc(0, 0, 0, 0)` (the range and bitwise entries of row 0, which the shifted
-/// table fractions do not cover), returns `(d_r d_b, first (m_range d_b + m_bit d_r))`:
-/// the running-sum step is `S' - S - sum h = -first (m_range / d_r + m_bit / d_b)`.
+/// The byte-table entries of row 0, `(0, j)` for `j < BYTE_K`, are not covered by the shifted
+/// table fractions. With the constant denominators `d_1 .. d_2K` of those entries (range
+/// entries first, then bitwise), returns `(prod d, first * sum_i m_i prod_{k != i} d_k)`:
+/// the running-sum step is `S' - S - sum h = -first * sum_i m_i / d_i`, multiplied through by
+/// `prod d` so no inversion is needed.
 pub fn first_row_scaled<F, E>(cur: &[F], ch: &Challenges<E>) -> (E, E)
 where
     F: FieldElement<BaseField = Felt>,
     E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
 {
-    let d_r = ch.den::<F>(tag::RANGE, &[F::ZERO, F::ZERO]);
-    let d_b = ch.den::<F>(tag::BIT, &[F::ZERO, F::ZERO, F::ZERO, F::ZERO]);
-    let term = (d_b.mul_base(cur[M_RANGE]) + d_r.mul_base(cur[M_BIT])).mul_base(cur[FIRST]);
-    (d_r * d_b, term)
+    let z = F::ZERO;
+    let mut d = [E::ONE; 2 * BYTE_K];
+    let mut m = [F::ZERO; 2 * BYTE_K];
+    for j in 0..BYTE_K {
+        let y = k::<F>(j as u64);
+        d[j] = ch.den::<F>(tag::RANGE, &[z, y]);
+        d[BYTE_K + j] = ch.den::<F>(tag::BIT, &[z, y, z, y]);
+        m[j] = cur[M_RANGE + j];
+        m[BYTE_K + j] = cur[M_BIT + j];
+    }
+    // prefix[i] = d_0 .. d_{i-1}; the product without d_i is prefix[i] * suffix[i+1]
+    let mut prefix = [E::ONE; 2 * BYTE_K + 1];
+    for i in 0..2 * BYTE_K {
+        prefix[i + 1] = prefix[i] * d[i];
+    }
+    let mut suffix = E::ONE;
+    let mut term = E::ZERO;
+    for i in (0..2 * BYTE_K).rev() {
+        term += (prefix[i] * suffix).mul_base(m[i]);
+        suffix *= d[i];
+    }
+    (prefix[2 * BYTE_K], term.mul_base(cur[FIRST]))
 }
 
-/// The first-row term itself, `first (m_range / d_r + m_bit / d_b)` (for the trace builder).
+/// The first-row term itself, `first * sum_i m_i / d_i` (for the trace builder and checker).
 pub fn first_row_term<F, E>(cur: &[F], ch: &Challenges<E>) -> E
 where
     F: FieldElement<BaseField = Felt>,

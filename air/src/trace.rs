@@ -1,7 +1,7 @@
-//! The trace builder: from the executor's recorded run to the 86-column main trace.
+//! The trace builder: from the executor's recorded run to the 92-column main trace.
 //!
 //! Rows `0..cycles` are the executed instructions; the remaining rows, up to the next power
-//! of two (at least 2^16, at least the memory size plus two, at least the program period), are
+//! of two (at least 2^14, at least the memory size plus two, at least the program period), are
 //! `HALT` rows. Every advice value is computed here from the recorded values; the AIR pins each
 //! one (see `docs/air.md`).
 
@@ -164,8 +164,10 @@ pub fn build_main_trace(
             c[row] = val;
         }
     }
-    cols[M_RANGE][..m_range.len()].copy_from_slice(&m_range);
-    cols[M_BIT][..m_bit.len()].copy_from_slice(&m_bit);
+    for (e, (mr, mb)) in m_range.iter().zip(&m_bit).enumerate() {
+        cols[M_RANGE + e % columns::BYTE_K][e / columns::BYTE_K] = *mr;
+        cols[M_BIT + e % columns::BYTE_K][e / columns::BYTE_K] = *mb;
+    }
     cols[M_POW][..m_pow.len()].copy_from_slice(&m_pow);
     cols[M_PROG][..m_prog.len()].copy_from_slice(&m_prog);
 

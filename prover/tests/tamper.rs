@@ -145,10 +145,12 @@ impl Honest {
                 }
             }
         }
-        for (col, m) in [(M_RANGE, m_range), (M_BIT, m_bit), (M_POW, m_pow)] {
-            for (r, v) in m.into_iter().enumerate() {
-                self.set(col, r, v);
-            }
+        for (e, (mr, mb)) in m_range.into_iter().zip(m_bit).enumerate() {
+            self.set(M_RANGE + e % BYTE_K, e / BYTE_K, mr);
+            self.set(M_BIT + e % BYTE_K, e / BYTE_K, mb);
+        }
+        for (r, v) in m_pow.into_iter().enumerate() {
+            self.set(M_POW, r, v);
         }
     }
 

@@ -5,9 +5,10 @@
 //! columns. Depends on `gloam-isa`, `gloam-air` (without the trace builder) and `winterfell`'s
 //! verifier only.
 //!
-//! Every byte string is either accepted or rejected with a [`VerifyError`]; none panics
-//! (inputs are checked before they reach `winterfell`, and a panic inside it would still be
-//! caught and reported as [`VerifyError::Internal`]).
+//! Every byte string is either accepted or rejected with a [`VerifyError`]; none panics or
+//! aborts: proofs are parsed with bounded allocations ([`bounds`]) and their shape checked
+//! before they reach `winterfell`, and a panic inside it would still be caught and reported as
+//! [`VerifyError::Internal`].
 #![deny(missing_docs)]
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -17,7 +18,9 @@ use gloam_air::proof_file::{ProofFile, ProofFileError};
 use gloam_air::{validate_shape, Felt, GloamAir, PublicInputs};
 use gloam_isa::{Program, ProgramHash};
 use winterfell::crypto::{hashers::Blake3_256, DefaultRandomCoin, MerkleTree};
-use winterfell::{AcceptableOptions, Proof};
+use winterfell::AcceptableOptions;
+
+pub mod bounds;
 
 /// Minimum conjectured security a proof must reach to be accepted (bits).
 pub const MIN_CONJECTURED_BITS: u32 = 96;
@@ -110,8 +113,7 @@ pub fn verify(
             claim.results.len()
         )));
     }
-    let proof =
-        Proof::from_bytes(stark_proof).map_err(|e| VerifyError::Malformed(e.to_string()))?;
+    let proof = bounds::parse_proof(stark_proof).map_err(VerifyError::Malformed)?;
     let pi = PublicInputs::new(
         program.clone(),
         f.entry_pc,
