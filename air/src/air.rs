@@ -24,14 +24,15 @@ pub const MAX_TRACE_LEN: usize = 1 << 22;
 /// evaluation domain is 4x the trace.
 pub const CE_BLOWUP: usize = 4;
 
-/// Default proof options: 28 FRI queries, blowup 8, 16 bits of grinding, quadratic extension
-/// of Goldilocks, FRI folding factor 8, remainder degree < 128, linear batching. Conjectured
-/// security as `winterfell` computes it (ethSTARK conjecture, ePrint 2021/582, eq. 19): about
-/// `28 * log2(8) + 16 = 100` bits less a small loss, capped by the extension field and by
-/// blake3-256 collision resistance (128 bits); the prover reports the exact figure.
+/// Default proof options, the same STARK parameters as Miden VM's 96-bit profile: 27 FRI
+/// queries, blowup 8, 16 bits of grinding, quadratic extension of Goldilocks, FRI folding
+/// factor 8, remainder degree < 128, linear batching. Conjectured security (ethSTARK
+/// conjecture, ePrint 2021/582, eq. 19, as `winterfell` computes it): 96 bits, capped by the
+/// extension field and blake3-256 collision resistance (128 bits); proven security about 55
+/// bits (list-decoding regime). The prover reports both figures for every proof.
 pub fn default_options() -> ProofOptions {
     ProofOptions::new(
-        28,
+        27,
         8,
         16,
         FieldExtension::Quadratic,

@@ -21,12 +21,26 @@ fn main() {
         Arc::new(gloam_isa::load_module(&std::fs::read(path).expect("read")).expect("load"));
     let marks: Arc<Mutex<Vec<(Phase, Instant)>>> = Arc::default();
     let m = marks.clone();
-    let cfg = ProveConfig {
+    let mut cfg = ProveConfig {
         progress: Some(Arc::new(move |p| {
             m.lock().unwrap().push((p, Instant::now()))
         })),
         ..Default::default()
     };
+    // GLOAM_OPTIONS="queries,blowup,grinding,fri_remainder_max_degree" overrides the defaults.
+    if let Ok(o) = std::env::var("GLOAM_OPTIONS") {
+        let v: Vec<usize> = o.split(',').map(|x| x.parse().expect("number")).collect();
+        cfg.options = winterfell::ProofOptions::new(
+            v[0],
+            v[1],
+            v[2] as u32,
+            winterfell::FieldExtension::Quadratic,
+            8,
+            v[3],
+            winterfell::BatchingMethod::Linear,
+            winterfell::BatchingMethod::Linear,
+        );
+    }
     let run = prove(program, &entry, &args, &cfg).expect("prove");
     let marks = marks.lock().unwrap();
     for w in marks.windows(2) {
@@ -38,7 +52,12 @@ fn main() {
     }
     let s = &run.stats;
     println!(
-        "cycles {} rows {} proof {} B, {} bits conjectured",
-        run.outcome.cycles, s.trace_rows, s.proof_bytes, s.conjectured_bits
+        "cycles {} rows {} proof {} B, {} bits conjectured, {} proven, total {:.2} s",
+        run.outcome.cycles,
+        s.trace_rows,
+        s.proof_bytes,
+        s.conjectured_bits,
+        s.proven_bits,
+        (s.execute + s.build_trace + s.stark).as_secs_f64()
     );
 }
