@@ -75,10 +75,6 @@ pub fn build_main_trace(
         });
     }
     let mut cols: Vec<Vec<u64>> = vec![vec![0u64; n]; MAIN_WIDTH];
-    let mut m_range = vec![0u64; columns::BYTE_TABLE_LEN];
-    let mut m_bit = vec![0u64; columns::BYTE_TABLE_LEN];
-    let mut m_pow = vec![0u64; columns::POW_TABLE_LEN];
-    let mut m_prog = vec![0u64; program.instrs.len()];
     let final_fp = 0u64;
 
     for row in 0..n {
@@ -121,40 +117,16 @@ pub fn build_main_trace(
                 }
             }
             fill_advice(&mut v, op, a, b);
-            m_prog[st.pc as usize] += 1;
         } else {
             v[CLK] = outcome.cycles;
             v[PC] = gloam_isa::HALT_PC as u64;
             v[FP] = final_fp;
             v[flag(Op::Halt)] = 1;
-            m_prog[gloam_isa::HALT_PC as usize] += (row + 1 < n) as u64;
         }
         // bitwise lanes: z, w follow x, y everywhere
         for i in 0..4 {
             v[Z + i] = v[X + i] & v[Y + i];
             v[W + i] = v[X + i] ^ v[Y + i];
-        }
-        if row + 1 < n {
-            for (x, y) in [
-                (R, R + 1),
-                (R + 2, R + 3),
-                (D, D + 1),
-                (D + 3, D + 4),
-                (D + 6, D + 7),
-                (D + 2, D + 5),
-            ] {
-                m_range[(v[x] * 256 + v[y]) as usize] += 1;
-            }
-            m_range[(v[D + 8] * 256) as usize] += 1;
-            for i in 0..4 {
-                m_bit[(v[X + i] * 256 + v[Y + i]) as usize] += 1;
-            }
-            if row < exec.steps.len() {
-                let op = program.instrs[exec.steps[row].pc as usize].op;
-                if op.is_shift() {
-                    m_pow[(v[S] + 32 * matches!(op, Op::ShrU | Op::Rotr) as u64) as usize] += 1;
-                }
-            }
         }
         if row < exec.slots_used() {
             v[FVAL] = exec.final_values[row] as u64;
@@ -164,12 +136,6 @@ pub fn build_main_trace(
             c[row] = val;
         }
     }
-    for (e, (mr, mb)) in m_range.iter().zip(&m_bit).enumerate() {
-        cols[M_RANGE + e % columns::BYTE_K][e / columns::BYTE_K] = *mr;
-        cols[M_BIT + e % columns::BYTE_K][e / columns::BYTE_K] = *mb;
-    }
-    cols[M_POW][..m_pow.len()].copy_from_slice(&m_pow);
-    cols[M_PROG][..m_prog.len()].copy_from_slice(&m_prog);
 
     let mut columns: Vec<Vec<Felt>> = cols
         .into_iter()
@@ -190,6 +156,7 @@ pub fn build_main_trace(
         };
         columns[INV][row] = if x == Felt::ZERO { Felt::ZERO } else { x.inv() };
     }
+    fill_multiplicities(&mut columns);
     let pi = PublicInputs::new(
         program,
         entry_pc,
@@ -198,6 +165,77 @@ pub fn build_main_trace(
         outcome.cycles,
     );
     Ok((MainTrace { columns, len: n }, pi))
+}
+
+/// Derives the LogUp multiplicity columns (`M_RANGE`, `M_BIT`, `M_POW`, `M_PROG`) from the
+/// rest of the trace: how often each table entry is looked up on rows `0..n-1` (the last row's
+/// lookups are not part of the argument). Lookups of tuples that are not table entries (bytes
+/// of 256 or more, shift keys of 64 or more) cannot be counted and are skipped: such a trace
+/// cannot satisfy the AIR.
+pub fn fill_multiplicities(columns: &mut [Vec<Felt>]) {
+    let n = columns[0].len();
+    let mut m_range = vec![0u64; columns::BYTE_TABLE_LEN];
+    let mut m_bit = vec![0u64; columns::BYTE_TABLE_LEN];
+    let mut m_pow = vec![0u64; columns::POW_TABLE_LEN];
+    let mut m_prog = vec![0u64; n];
+    let count = |m: &mut Vec<u64>, x: u64, y: u64| {
+        if x < 256 && y < 256 {
+            m[(x * 256 + y) as usize] += 1;
+        }
+    };
+    let range_pairs = [
+        (R, R + 1),
+        (R + 2, R + 3),
+        (D, D + 1),
+        (D + 3, D + 4),
+        (D + 6, D + 7),
+        (D + 2, D + 5),
+    ];
+    let shifts = [Op::Shl, Op::ShrU, Op::Rotl, Op::Rotr];
+    for row in 0..n - 1 {
+        let g = |c: usize| columns[c][row].as_int();
+        for (x, y) in range_pairs {
+            count(&mut m_range, g(x), g(y));
+        }
+        count(&mut m_range, g(D + 8), 0);
+        for i in 0..4 {
+            count(&mut m_bit, g(X + i), g(Y + i));
+        }
+        if shifts.iter().any(|op| g(flag(*op)) == 1) {
+            let key = g(S) + 32 * (g(flag(Op::ShrU)) + g(flag(Op::Rotr)));
+            if key < columns::POW_TABLE_LEN as u64 {
+                m_pow[key as usize] += 1;
+            }
+        }
+        if let Some(m) = m_prog.get_mut(g(PC) as usize) {
+            *m += 1;
+        }
+    }
+    let m_cols = [
+        M_RANGE,
+        M_RANGE + 1,
+        M_RANGE + 2,
+        M_RANGE + 3,
+        M_BIT,
+        M_BIT + 1,
+        M_BIT + 2,
+        M_BIT + 3,
+        M_POW,
+        M_PROG,
+    ];
+    for col in m_cols {
+        columns[col].iter_mut().for_each(|v| *v = Felt::ZERO);
+    }
+    for (e, (mr, mb)) in m_range.into_iter().zip(m_bit).enumerate() {
+        columns[M_RANGE + e % columns::BYTE_K][e / columns::BYTE_K] = Felt::new(mr);
+        columns[M_BIT + e % columns::BYTE_K][e / columns::BYTE_K] = Felt::new(mb);
+    }
+    for (k, m) in m_pow.into_iter().enumerate() {
+        columns[M_POW][k] = Felt::new(m);
+    }
+    for (pc, m) in m_prog.into_iter().enumerate() {
+        columns[M_PROG][pc] = Felt::new(m);
+    }
 }
 
 /// `V` of a row (bytes `x2, y2, x3, y3`).

@@ -1,45 +1,28 @@
 //! Every shipped contract proves and verifies (release mode), the verified results equal the
 //! fast executor's, and corrupted proofs are rejected with an error, never a panic.
 
-use std::path::PathBuf;
-use std::sync::Arc;
-
 use gloam_air::proof_file::ProofFile;
 use gloam_executor::{run, Limits};
 use gloam_prover::{prove, ProveConfig};
+use gloam_testkit::load_example as load;
 use gloam_verifier::{verify_file, VerifyError};
-
-fn examples_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples")
-}
-
-fn parse_list(s: &str) -> Vec<u32> {
-    if s == "-" {
-        return vec![];
-    }
-    s.split(',').map(|v| v.parse().expect("u32")).collect()
-}
-
-fn load(name: &str) -> Arc<gloam_isa::Program> {
-    let bytes = std::fs::read(examples_dir().join(name).join(format!("{name}.wasm"))).unwrap();
-    Arc::new(gloam_isa::load_module(&bytes).unwrap())
-}
 
 /// One benchmark-size case per contract (`examples/bench.txt`).
 #[test]
 fn every_example_proves_and_verifies() {
-    let cases = std::fs::read_to_string(examples_dir().join("bench.txt")).unwrap();
     let mut contracts = std::collections::BTreeSet::new();
-    for line in cases
-        .lines()
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-    {
-        let f: Vec<&str> = line.split_whitespace().collect();
-        let (name, entry, args, expected) = (f[0], f[1], parse_list(f[2]), parse_list(f[3]));
+    for case in gloam_testkit::bench_cases() {
+        let (name, entry, args, expected, line) = (
+            &case.contract,
+            &case.entry,
+            &case.args,
+            &case.expected,
+            &case.line,
+        );
         let program = load(name);
-        let fast = run(&program, entry, &args, Limits::default()).unwrap();
-        assert_eq!(fast.results, expected, "{line}");
-        let proven = prove(program.clone(), entry, &args, &ProveConfig::default())
+        let fast = run(&program, entry, args, Limits::default()).unwrap();
+        assert_eq!(&fast.results, expected, "{line}");
+        let proven = prove(program.clone(), entry, args, &ProveConfig::default())
             .unwrap_or_else(|e| panic!("{line}: {e}"));
         let st = verify_file(&program, &proven.file.to_bytes())
             .unwrap_or_else(|e| panic!("{line}: {e}"));

@@ -109,49 +109,10 @@ impl Honest {
             self.set(W + i, row, x ^ y);
         }
     }
-    /// Recomputes the byte-table and pow2 multiplicities from the (tampered) lanes, as a
-    /// cheating prover would; entries that are not in a table cannot be counted.
+    /// Recomputes every multiplicity from the (tampered) trace, as a cheating prover would;
+    /// tuples that are not table entries cannot be counted.
     fn recount(&mut self) {
-        let n = self.columns[0].len();
-        let mut m_range = vec![0u64; BYTE_TABLE_LEN];
-        let mut m_bit = vec![0u64; BYTE_TABLE_LEN];
-        let mut m_pow = vec![0u64; POW_TABLE_LEN];
-        let count = |m: &mut Vec<u64>, x: u64, y: u64| {
-            if x < 256 && y < 256 {
-                m[(x * 256 + y) as usize] += 1;
-            }
-        };
-        for r in 0..n - 1 {
-            let g = |c: usize| self.get(c, r);
-            for (x, y) in [
-                (R, R + 1),
-                (R + 2, R + 3),
-                (D, D + 1),
-                (D + 3, D + 4),
-                (D + 6, D + 7),
-                (D + 2, D + 5),
-            ] {
-                count(&mut m_range, g(x), g(y));
-            }
-            count(&mut m_range, g(D + 8), 0);
-            for i in 0..4 {
-                count(&mut m_bit, g(X + i), g(Y + i));
-            }
-            let shifts = [Op::Shl, Op::ShrU, Op::Rotl, Op::Rotr];
-            if shifts.iter().any(|op| g(flag(*op)) == 1) {
-                let key = g(S) + 32 * (g(flag(Op::ShrU)) + g(flag(Op::Rotr)));
-                if key < 64 {
-                    m_pow[key as usize] += 1;
-                }
-            }
-        }
-        for (e, (mr, mb)) in m_range.into_iter().zip(m_bit).enumerate() {
-            self.set(M_RANGE + e % BYTE_K, e / BYTE_K, mr);
-            self.set(M_BIT + e % BYTE_K, e / BYTE_K, mb);
-        }
-        for (r, v) in m_pow.into_iter().enumerate() {
-            self.set(M_POW, r, v);
-        }
+        gloam_air::trace::fill_multiplicities(&mut self.columns);
     }
 
     fn set_inv(&mut self, row: usize, x: Felt) {

@@ -89,7 +89,7 @@ impl ByteReader for BoundedReader<'_> {
 }
 
 /// Parses a `winterfell` proof with bounded allocations and no panics; the whole input must
-/// be consumed.
+/// be consumed and be the canonical encoding of the proof.
 ///
 /// # Errors
 /// A description of the first malformed or oversized field.
@@ -100,6 +100,12 @@ pub fn parse_proof(bytes: &[u8]) -> Result<Proof, String> {
         let proof = Proof::read_from(&mut r).map_err(|e| e.to_string())?;
         if r.has_more_bytes() {
             return Err(format!("{} trailing bytes after the proof", r.remaining()));
+        }
+        // One proof, one encoding: a byte string that decodes but does not re-encode to itself
+        // (an over-long integer, say) is refused, so proofs cannot be altered into other
+        // accepted byte strings.
+        if proof.to_bytes() != bytes {
+            return Err("non-canonical proof encoding".into());
         }
         check_openings(&proof)?;
         Ok(proof)

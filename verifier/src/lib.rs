@@ -22,7 +22,8 @@ use winterfell::AcceptableOptions;
 
 pub mod bounds;
 
-/// Minimum conjectured security a proof must reach to be accepted (bits).
+/// Conjectured security of the only accepted parameter set,
+/// [`gloam_air::default_options`] (bits).
 pub const MIN_CONJECTURED_BITS: u32 = 96;
 
 type Hasher = Blake3_256<Felt>;
@@ -122,6 +123,13 @@ pub fn verify(
         claim.cycles,
     );
     validate_shape(proof.trace_info(), &pi, proof.options()).map_err(VerifyError::Shape)?;
+    // Only Gloam's parameter set is accepted. Besides fixing the security level, this closes a
+    // malleability: winterfell does not bind every option field into Fiat-Shamir (the Merkle
+    // partition hash rate is unused with one partition), so a proof with such a field altered
+    // would otherwise verify too.
+    if proof.options() != &gloam_air::default_options() {
+        return Err(VerifyError::Shape("proof options differ from Gloam's parameters (27 queries, blowup 8, grinding 16, quadratic extension, FRI folding 8, remainder < 128)".into()));
+    }
     let program_hash = pi.program_hash();
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         let conjectured = proof.conjectured_security::<Hasher>().bits();
@@ -129,7 +137,7 @@ pub fn verify(
         winterfell::verify::<GloamAir, Hasher, DefaultRandomCoin<Hasher>, MerkleTree<Hasher>>(
             proof,
             pi,
-            &AcceptableOptions::MinConjecturedSecurity(MIN_CONJECTURED_BITS),
+            &AcceptableOptions::OptionSet(vec![gloam_air::default_options()]),
         )
         .map(|()| (conjectured, proven))
     }));

@@ -38,6 +38,19 @@ fn every_single_byte_corruption_is_handled() {
     }
     assert!(parsed > 0);
 
+    // The header (trace shape, field, options, constraint count) through full verification,
+    // every byte and bit: always rejected (no field may change without notice).
+    for pos in 0..64 {
+        for bit in 0..8 {
+            let mut bad = stark.clone();
+            bad[pos] ^= 1 << bit;
+            assert!(
+                verify(&program, &claim, &bad).is_err(),
+                "accepted a proof with bit {bit} of byte {pos} flipped"
+            );
+        }
+    }
+
     // A pseudo-random sample through full verification: always rejected.
     let mut x = 0x2545_f491_4f6c_dd1du64;
     for _ in 0..300 {
