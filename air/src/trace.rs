@@ -192,6 +192,8 @@ pub fn fill_multiplicities(columns: &mut [Vec<Felt>]) {
         (D + 2, D + 5),
     ];
     let shifts = [Op::Shl, Op::ShrU, Op::Rotl, Op::Rotr];
+    // `row` indexes every column (the trace is column-major), so there is no single iterator.
+    #[allow(clippy::needless_range_loop)]
     for row in 0..n - 1 {
         let g = |c: usize| columns[c][row].as_int();
         for (x, y) in range_pairs {
