@@ -75,7 +75,8 @@ pub fn build_main_trace(
         });
     }
     let mut cols: Vec<Vec<u64>> = vec![vec![0u64; n]; MAIN_WIDTH];
-    let final_fp = 0u64;
+    // A halted run ended with the entry function's `ret`, which restored the saved fp (B).
+    let final_fp = exec.steps.last().map_or(0, |st| st.b as u64);
 
     for row in 0..n {
         let mut v = [0u64; MAIN_WIDTH];

@@ -306,14 +306,18 @@ impl<'p, const TRACE: bool> Machine<'p, TRACE> {
             };
             let mut next = self.pc + 1;
             match ins.op {
-                op if op.is_binary() => {
+                op if op.is_binary() || op == Op::CMov => {
                     let (a, pa) = self.read(fp + ins.a, t + 1);
                     let (b, pb) = if ins.b_imm {
                         (ins.imm, 0)
                     } else {
                         self.read(fp + ins.b, t + 2)
                     };
-                    let c = eval_binary(op, a, b).map_err(|k| self.trap(k))?;
+                    let c = match op {
+                        Op::CMov if b != 0 => a,
+                        Op::CMov => self.mem[(fp + ins.c) as usize],
+                        _ => eval_binary(op, a, b).map_err(|k| self.trap(k))?,
+                    };
                     let (cp, pc_) = self.write(fp + ins.c, c, t + 3);
                     st = Step {
                         a,
@@ -331,27 +335,6 @@ impl<'p, const TRACE: bool> Machine<'p, TRACE> {
                     st = Step {
                         c: ins.imm,
                         c_prev: cp,
-                        pts_c: pc_,
-                        ..st
-                    };
-                }
-                Op::CMov => {
-                    let (a, pa) = self.read(fp + ins.a, t + 1);
-                    let (b, pb) = if ins.b_imm {
-                        (ins.imm, 0)
-                    } else {
-                        self.read(fp + ins.b, t + 2)
-                    };
-                    let old = self.mem[(fp + ins.c) as usize];
-                    let c = if b != 0 { a } else { old };
-                    let (cp, pc_) = self.write(fp + ins.c, c, t + 3);
-                    st = Step {
-                        a,
-                        b,
-                        c,
-                        c_prev: cp,
-                        pts_a: pa,
-                        pts_b: pb,
                         pts_c: pc_,
                         ..st
                     };

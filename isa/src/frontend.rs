@@ -557,8 +557,7 @@ impl FnLowerer<'_> {
         match op {
             Operator::Nop => {}
             Operator::Unreachable => {
-                let pc = self.jump(Op::Trap, 0, trap_code::UNREACHABLE);
-                let _ = pc;
+                self.jump(Op::Trap, 0, trap_code::UNREACHABLE);
                 self.dead = true;
             }
             Operator::Drop => {
@@ -840,13 +839,12 @@ impl FnLowerer<'_> {
             self.mov(i as u32, src);
         }
         let ra = self.ra();
-        let pc = self.emit(Instr {
+        self.emit(Instr {
             op: Op::Ret,
             a: ra,
             b: ra + 1,
             ..Instr::new(Op::Ret)
         });
-        let _ = pc;
     }
 
     fn else_(&mut self, was_dead: bool) {
