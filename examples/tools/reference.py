@@ -1,19 +1,23 @@
 #!/usr/bin/env python3
 """Independent Python reference for the example contracts.
 
-Writes (default) or checks (--check) examples/manifest.txt and
-examples/bench.txt. The expected values come only from the plain-Python
+Writes (default) or checks (--check) examples/manifest.txt,
+examples/bench.txt and examples/wide.txt (the cases of the executor-only
+contracts sha256, sort and merkle, which use linear memory, i64 and globals).
+The expected values come only from the plain-Python
 models below, written from each contract's specification (see README.md) and
 never from running the compiled WebAssembly. tools/run_cases.py then runs the
 .wasm files against these files, so the two sides check each other.
 
 Usage: reference.py [--check]
 """
+import hashlib
 import math
 import os
 import sys
 
 M32 = 0xFFFFFFFF
+M64 = (1 << 64) - 1
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -249,6 +253,144 @@ def answer():
     return 42
 
 
+# ================================================================== wide
+# Executor-only contracts (linear memory, i64, globals): SHA-256 comes from
+# hashlib, the generators and the sort are plain Python. Every case runs on a
+# fresh instance, so the readers of the state a previous call left in memory
+# (digest_word, sorted_hi, sorted_lo) see zero-initialised memory.
+
+# ------------------------------------------------------------------ sha256
+SHA256_MSG_MAX = 65536
+
+
+def sha256_message(length, seed):
+    """The generated message: 32-bit LCG, byte i = top byte of state i+1."""
+    x, out = seed, bytearray()
+    for _ in range(min(length, SHA256_MSG_MAX)):
+        x = u32(x * 1664525 + 1013904223)
+        out.append(x >> 24)
+    return bytes(out)
+
+
+def digest_words(digest):
+    return [int.from_bytes(digest[4 * i:4 * i + 4], "big") for i in range(8)]
+
+
+def sha256_word(length, seed, i):
+    if i >= 8:
+        return 0
+    return digest_words(hashlib.sha256(sha256_message(length, seed)).digest())[i]
+
+
+def sha256_gen(length, seed):
+    return sha256_word(length, seed, 0)
+
+
+def digest_word(i):
+    return 0  # fresh instance: no digest has been taken
+
+
+# ------------------------------------------------------------------ sort
+SORT_CAP = 4096
+
+
+def sort_values(n, seed):
+    x = ((seed << 32) ^ 0x9E3779B97F4A7C15) & M64
+    values = []
+    for _ in range(min(n, SORT_CAP)):
+        x ^= x >> 12
+        x ^= (x << 25) & M64
+        x ^= x >> 27
+        values.append((x * 0x2545F4914F6CDD1D) & M64)
+    return sorted(values)
+
+
+def sort_gen(n, seed):
+    values = sort_values(n, seed)
+    h = len(values)
+    for i, v in enumerate(values):
+        h = u32((h ^ ((v ^ (v >> 32)) & M32)) * 0x01000193 + i)
+    return h
+
+
+def sort_element(n, seed, i):
+    values = sort_values(n, seed)
+    return values[i] if i < len(values) else 0
+
+
+def sort_hi(n, seed, i):
+    return sort_element(n, seed, i) >> 32
+
+
+def sort_lo(n, seed, i):
+    return sort_element(n, seed, i) & M32
+
+
+def sorted_hi(i):
+    return 0  # fresh instance: nothing sorted yet
+
+
+def sorted_lo(i):
+    return 0
+
+
+# ------------------------------------------------------------------ merkle
+MERKLE_MAX_DEPTH = 10
+
+
+def merkle_leaf(seed, i):
+    v = (seed * 0x9E3779B97F4A7C15 + i) & M64
+    return hashlib.sha256(v.to_bytes(8, "little")).digest()
+
+
+def merkle_levels(depth, seed):
+    """levels[0] = leaves, levels[depth] = [root]."""
+    levels = [[merkle_leaf(seed, i) for i in range(1 << depth)]]
+    while len(levels[-1]) > 1:
+        below = levels[-1]
+        levels.append([hashlib.sha256(below[k] + below[k + 1]).digest()
+                       for k in range(0, len(below), 2)])
+    return levels
+
+
+def merkle_verify(seed, leaf_index, path, root):
+    h = merkle_leaf(seed, leaf_index)
+    for level, sibling in enumerate(path):
+        if (leaf_index >> level) & 1:
+            h = hashlib.sha256(sibling + h).digest()
+        else:
+            h = hashlib.sha256(h + sibling).digest()
+    return int(h == root)
+
+
+def merkle_run(depth, leaf_index, seed, tamper):
+    if depth > MERKLE_MAX_DEPTH or leaf_index >= 1 << depth:
+        return 0
+    levels = merkle_levels(depth, seed)
+    root = levels[depth][0]
+    path = [bytearray(levels[level][(leaf_index >> level) ^ 1]) for level in range(depth)]
+    if tamper:
+        if depth == 0:
+            root = root[:31] + bytes([root[31] ^ 1])
+        else:
+            path[leaf_index % depth][31] ^= 1
+    return merkle_verify(seed, leaf_index, [bytes(p) for p in path], root)
+
+
+def merkle_check(depth, leaf_index, seed):
+    return merkle_run(depth, leaf_index, seed, False)
+
+
+def merkle_tamper(depth, leaf_index, seed):
+    return merkle_run(depth, leaf_index, seed, True)
+
+
+def merkle_root_word(depth, seed, w):
+    if depth > MERKLE_MAX_DEPTH or w >= 8:
+        return 0
+    return digest_words(merkle_levels(depth, seed)[depth][0])[w]
+
+
 FUNCS = {
     "fib": fib, "gcd": gcd, "isqrt": isqrt, "ack": ack, "fib_rec": fib_rec,
     "fmix32": fmix32, "mix": mix, "collatz": collatz,
@@ -257,6 +399,11 @@ FUNCS = {
     "sign": sign, "clamp": clamp, "bucket": bucket, "tri": tri,
     "is_prime": is_prime, "count_primes": count_primes, "gcd_sub": gcd_sub,
     "mad": mad, "answer": answer,
+    "sha256_gen": sha256_gen, "digest_word": digest_word,
+    "sha256_word": sha256_word, "sort_gen": sort_gen, "sorted_hi": sorted_hi,
+    "sorted_lo": sorted_lo, "sort_hi": sort_hi, "sort_lo": sort_lo,
+    "merkle_check": merkle_check, "merkle_tamper": merkle_tamper,
+    "merkle_root_word": merkle_root_word,
 }
 
 NEG = lambda x: u32(-x)  # noqa: E731  (two's-complement spelling of -x)
@@ -406,6 +553,71 @@ BENCH = [
     ("control", "count_primes", [500]),
 ]
 
+WIDE = [
+    "# sha256: SHA-256 of len bytes of a 32-bit LCG (x = x * 1664525 + 1013904223; byte = x >> 24)",
+    "# from seed; sha256_gen returns digest word 0 (big-endian), sha256_word(len, seed, w) word w.",
+    "# Padding edges: 55 bytes fit one block, 56..63 need a second one, 64 is exactly one block.",
+    ("sha256", "sha256_gen", [0, 0]),
+    ("sha256", "sha256_word", [0, 12345, 7]),
+    ("sha256", "sha256_gen", [1, 1]),
+    ("sha256", "sha256_gen", [55, 2]),
+    ("sha256", "sha256_word", [55, 2, 7]),
+    ("sha256", "sha256_gen", [56, 3]),
+    ("sha256", "sha256_word", [56, 3, 4]),
+    ("sha256", "sha256_gen", [63, 4]),
+    ("sha256", "sha256_gen", [64, 5]),
+    ("sha256", "sha256_word", [64, 5, 7]),
+    ("sha256", "sha256_gen", [65, 6]),
+    ("sha256", "sha256_gen", [119, M32]),
+    ("sha256", "sha256_word", [1000, 0xDEADBEEF, 3]),
+    ("sha256", "sha256_word", [64, 5, 8]),
+    "# every case runs on a fresh instance: nothing hashed yet, the digest in memory is still zero",
+    ("sha256", "digest_word", [0]),
+    "# benchmark size: SHA-256 of 4 KiB (64 blocks + 1 padding block)",
+    ("sha256", "sha256_gen", [4096, 7]),
+    ("sha256", "sha256_word", [4096, 7, 7]),
+    "# sort: insertion sort of n xorshift64* values (u64) in linear memory; sort_gen returns the",
+    "# checksum h = n; h = (h ^ lo32(v ^ v >> 32)) * 0x01000193 + i over the sorted values",
+    "# (0xFFFFFFFF if unsorted); sort_hi / sort_lo(n, seed, i) give the halves of element i (0 if i >= n).",
+    ("sort", "sort_gen", [0, 1]),
+    ("sort", "sort_gen", [1, 1]),
+    ("sort", "sort_gen", [2, 1]),
+    ("sort", "sort_gen", [3, 0]),
+    ("sort", "sort_gen", [10, 42]),
+    ("sort", "sort_hi", [10, 42, 0]),
+    ("sort", "sort_lo", [10, 42, 0]),
+    ("sort", "sort_hi", [10, 42, 9]),
+    ("sort", "sort_lo", [10, 42, 9]),
+    ("sort", "sort_hi", [10, 42, 10]),
+    ("sort", "sort_gen", [100, M32]),
+    ("sort", "sort_hi", [100, M32, 50]),
+    "# fresh instance: nothing sorted yet",
+    ("sort", "sorted_hi", [0]),
+    ("sort", "sorted_lo", [0]),
+    "# benchmark size: insertion sort of 512 u64",
+    ("sort", "sort_gen", [512, 7]),
+    ("sort", "sort_hi", [512, 7, 511]),
+    "# merkle: tree of 2^depth leaves, leaf(i) = SHA-256(le64(seed * 0x9e3779b97f4a7c15 + i)),",
+    "# node = SHA-256(left || right); merkle_check verifies leaf_index's authentication path (1),",
+    "# merkle_tamper flips one bit of it first (0); out-of-range depth (> 10) or leaf index give 0.",
+    ("merkle", "merkle_check", [0, 0, 1]),
+    ("merkle", "merkle_check", [1, 0, 1]),
+    ("merkle", "merkle_check", [1, 1, 1]),
+    ("merkle", "merkle_check", [3, 5, 2]),
+    ("merkle", "merkle_check", [5, 17, 3]),
+    ("merkle", "merkle_check", [5, 32, 3]),
+    ("merkle", "merkle_check", [11, 0, 3]),
+    ("merkle", "merkle_root_word", [0, 1, 0]),
+    ("merkle", "merkle_root_word", [1, 1, 7]),
+    ("merkle", "merkle_root_word", [4, 9, 3]),
+    ("merkle", "merkle_root_word", [4, 9, 8]),
+    ("merkle", "merkle_tamper", [0, 0, 1]),
+    ("merkle", "merkle_tamper", [1, 1, 1]),
+    ("merkle", "merkle_tamper", [5, 17, 3]),
+    ("merkle", "merkle_check", [4, 15, 0xDEADBEEF]),
+    ("merkle", "merkle_root_word", [2, 0xDEADBEEF, 0]),
+]
+
 HEADER = """\
 # Gloam example-contract test cases. Generated by tools/reference.py from an
 # independent Python model of each contract: do not edit by hand.
@@ -420,7 +632,7 @@ HEADER = """\
 
 
 def render(cases, title):
-    lines = [HEADER.rstrip("\n"), "#", "# " + title, ""]
+    lines = [HEADER.rstrip("\n"), "#"] + ["# " + t if t else "#" for t in title.split("\n")] + [""]
     for case in cases:
         if isinstance(case, str):
             if lines[-1] and not lines[-1].startswith("#"):
@@ -436,6 +648,14 @@ def render(cases, title):
     return "\n".join(lines) + "\n"
 
 
+WIDE_TITLE = """\
+Cases of the executor-only contracts sha256, sort and merkle, which use
+linear memory, i64 and globals (the __stack_pointer of the shadow stack):
+Gloam's executor runs them, the prover does not cover them yet. Small and
+edge cases plus the two benchmark sizes sha256_gen 4096 and sort_gen 512.
+Every case runs on a fresh instance (zero-initialised memory)."""
+
+
 def self_test():
     # A few textbook values, so that a slip in a model is caught here.
     assert [fib(i) for i in range(10)] == [0, 1, 1, 2, 3, 5, 8, 13, 21, 34]
@@ -449,6 +669,13 @@ def self_test():
     assert alu(3, u32(-7), 2) == u32(-3) and alu(5, u32(-7), 2) == u32(-1)
     assert alu(14, 1, 0) == 31 and alu(15, 8, 0) == 3
     assert count_primes(30) == 10 and is_prime(4294967291) == 1 and is_prime(997) == 1 and tri(100) == 5050
+    # FIPS 180-4 / NIST example values, and the generators' first outputs.
+    assert sha256_gen(0, 99) == 0xE3B0C442 and sha256_word(0, 0, 7) == 0x7852B855
+    assert digest_words(hashlib.sha256(b"abc").digest())[0] == 0xBA7816BF
+    assert sha256_message(2, 0) == bytes([0x3C, 0x47])  # 1013904223 >> 24, then one more LCG step
+    assert sort_gen(0, 5) == 0 and all(sort_gen(n, 3) != M32 for n in (1, 50))
+    assert merkle_check(4, 9, 1) == 1 and merkle_tamper(4, 9, 1) == 0
+    assert merkle_root_word(0, 1, 0) == digest_words(merkle_leaf(1, 0))[0]
 
 
 def main():
@@ -459,6 +686,7 @@ def main():
     outputs = {
         "manifest.txt": render(MANIFEST, "Small cases: each runs in at most ~2000 executed wasm instructions."),
         "bench.txt": render(BENCH, "Benchmark-size cases (same format as manifest.txt)."),
+        "wide.txt": render(WIDE, WIDE_TITLE),
     }
     status = 0
     for name, text in outputs.items():

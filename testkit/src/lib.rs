@@ -73,6 +73,13 @@ pub fn bench_cases() -> Vec<Case> {
     read_cases("bench.txt")
 }
 
+/// The cases of `examples/wide.txt`: the executor-only contracts `sha256`, `sort` and `merkle`,
+/// which use linear memory, i64 and globals (the prover does not cover them yet). Each case
+/// expects a fresh instance.
+pub fn wide_cases() -> Vec<Case> {
+    read_cases("wide.txt")
+}
+
 /// Loads example contract `name` from its `.wasm`.
 ///
 /// # Panics
