@@ -463,9 +463,22 @@ fn exec_failure(e: ExecError, fuel_hint: &str) -> Failure {
         ExecError::OutOfFuel { fuel } => {
             Failure::new(exit::OUT_OF_FUEL, format!("{e}{fuel_hint}")).with("fuel", json!(fuel))
         }
-        ExecError::NoSuchExport(_) | ExecError::ArgCount { .. } => {
+        ExecError::NoSuchExport(_) | ExecError::ArgCount { .. } | ExecError::ArgType { .. } => {
             Failure::new(exit::USAGE, e.to_string())
         }
+        ExecError::UnknownImport { .. } | ExecError::IncompatibleImport { .. } => Failure::new(
+            exit::MODULE,
+            format!("{e} (the gloam command line provides no host functions)"),
+        ),
+        ExecError::ResourceLimit(_) => Failure::new(exit::MODULE, e.to_string()),
+        ExecError::NotProvable {
+            instr,
+            func,
+            offset,
+        } => Failure::new(exit::MODULE, e.to_string())
+            .with("instruction", json!(instr))
+            .with("function", json!(func))
+            .with("wasm_offset", json!(offset)),
         ExecError::PcOutOfRange(_) => Failure::new(
             exit::INTERNAL,
             format!("{e} (a bug in the Gloam front end, please report it)"),

@@ -337,17 +337,43 @@ fn prove_and_verify_human() {
 
 #[test]
 fn unsupported_instruction_exits_3() {
+    // Integer WebAssembly 2.0 beyond the AIR: `run` executes it, `prove` refuses it by name.
     let m = write_temp(
-        "unsupported.wat",
-        br#"(module (func (export "f") (param i32) (result i32) local.get 0 i64.extend_i32_u i32.wrap_i64))"#,
+        "unprovable.wat",
+        br#"(module (func (export "f") (param i32) (result i32) local.get 0 i64.extend_i32_u i64.const 1 i64.shl i32.wrap_i64))"#,
     );
-    let o = gloam(&["run", p(&m), "--entry", "f", "--args", "1"]);
+    let o = gloam(&["run", p(&m), "--entry", "f", "--args", "21", "--json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(json(&o)["results"], serde_json::json!([42]));
+    let proof = temp_path("unprovable.proof");
+    let o = gloam(&[
+        "prove",
+        p(&m),
+        "--entry",
+        "f",
+        "--args",
+        "21",
+        "-o",
+        p(&proof),
+    ]);
     let err = assert_fails(&o, 3);
     assert!(err.contains("i64.extend_i32_u"), "{err}");
     assert!(err.contains("`f`"), "{err}");
-    let o = gloam(&["disasm", p(&m)]);
-    assert_fails(&o, 3);
-    let o = gloam(&["run", p(&m), "--entry", "f", "--args", "1", "--json"]);
+    assert!(err.contains("cannot prove yet"), "{err}");
+    assert!(!proof.exists());
+    assert_eq!(code(&gloam(&["disasm", p(&m)])), 0);
+
+    // Floating point is refused at load by every command.
+    let fl = write_temp(
+        "float.wat",
+        br#"(module (func (export "f") (param i32) (result i32) local.get 0 f32.convert_i32_s i32.trunc_f32_s))"#,
+    );
+    let o = gloam(&["run", p(&fl), "--entry", "f", "--args", "1"]);
+    let err = assert_fails(&o, 3);
+    assert!(err.contains("f32.convert_i32_s"), "{err}");
+    assert!(err.contains("`f`"), "{err}");
+    assert_fails(&gloam(&["disasm", p(&fl)]), 3);
+    let o = gloam(&["run", p(&fl), "--entry", "f", "--args", "1", "--json"]);
     assert_fails(&o, 3);
     assert_eq!(json(&o)["exit_code"], 3);
     // Not WebAssembly at all, and a missing file.
@@ -355,6 +381,7 @@ fn unsupported_instruction_exits_3() {
     assert_fails(&gloam(&["run", p(&junk)]), 3);
     assert_fails(&gloam(&["run", p(&temp_path("missing.wasm"))]), 3);
     std::fs::remove_file(m).ok();
+    std::fs::remove_file(fl).ok();
     std::fs::remove_file(junk).ok();
 }
 

@@ -1,38 +1,121 @@
 //! # gloam-executor
 //!
-//! Runs a lowered [`Program`] from an exported function under a cycle limit (fuel). The fast
-//! path ([`run`]) only computes results; [`run_traced`] also records, per cycle, everything the
-//! AIR's trace builder needs: the state (`pc`, `fp`), the values of the three memory accesses
-//! and the timestamps of the accesses they follow.
+//! Runs lowered [`Program`]s: integer WebAssembly 2.0 (everything but floats and SIMD), with
+//! instantiation and linking ([`Store`]), a host-function registry, fuel, a call-depth limit
+//! and bounded memory and table growth.
 //!
-//! One cycle is one Gloam instruction. Memory accesses of cycle `t` carry timestamps
+//! Two paths share one interpreter ([`machine`]):
+//! * the fast path ([`Store::invoke`], [`run`]) only computes results;
+//! * [`run_traced`] also records, per cycle, everything the AIR's trace builder needs: the
+//!   state (`pc`, `fp`), the values of the three slot accesses and the timestamps of the
+//!   accesses they follow. It runs only instructions the AIR covers (`Op::is_provable`) and
+//!   stops with [`ExecError::NotProvable`] at the first one it does not.
+//!
+//! One cycle is one Gloam instruction. Slot accesses of cycle `t` carry timestamps
 //! `4t + 1` (slot `a`), `4t + 2` (slot `b`) and `4t + 3` (slot `c`); timestamp 0 is the
-//! initial state of every slot.
+//! initial state of every slot. Execution is deterministic: the same program, entry and
+//! inputs give the same results, cycle count and trace on every machine.
 #![deny(missing_docs)]
 
-use gloam_isa::{eval_binary, Op, Program, TrapKind, HALT_PC};
+mod machine;
+mod store;
 
-/// Resource limits of one run.
+use gloam_isa::{Program, TrapKind, ValType};
+
+pub use store::{ExternVal, InstanceId, Store};
+
+/// Resource limits of a [`Store`] and of every run in it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
-    /// Maximum number of cycles (instructions executed) before [`ExecError::OutOfFuel`].
+    /// Maximum number of cycles (instructions executed) per invocation before
+    /// [`ExecError::OutOfFuel`].
     pub fuel: u64,
-    /// Maximum number of frame slots (32-bit words) of the call stack; a call that would
+    /// Maximum number of frame slots (64-bit words) of one call stack; a call that would
     /// exceed it raises the `call stack exhausted` trap.
     pub max_slots: u32,
+    /// Maximum call depth; deeper calls raise the `call stack exhausted` trap (the
+    /// WebAssembly exhaustion trap), never a host stack overflow.
+    pub max_call_depth: u32,
+    /// Largest linear memory in 64 KiB pages: `memory.grow` beyond it returns -1, and a module
+    /// whose memory starts larger fails to instantiate.
+    pub max_memory_pages: u32,
+    /// Largest table in elements, likewise for `table.grow`.
+    pub max_table_len: u32,
 }
 
 impl Default for Limits {
-    /// 2^32 cycles of fuel and 2^20 slots (4 MiB) of call stack.
+    /// 2^32 cycles of fuel, 2^22 slots (32 MiB) of call stack, call depth 2^14, memory up to
+    /// 2^14 pages (1 GiB), tables up to 2^20 elements.
     fn default() -> Self {
         Limits {
             fuel: 1 << 32,
-            max_slots: 1 << 20,
+            max_slots: 1 << 22,
+            max_call_depth: 1 << 14,
+            max_memory_pages: 1 << 14,
+            max_table_len: 1 << 20,
         }
     }
 }
 
-/// Why a run did not complete.
+/// A WebAssembly value passed to or returned from an invocation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Value {
+    /// `i32` (bit pattern).
+    I32(u32),
+    /// `i64` (bit pattern).
+    I64(u64),
+    /// `funcref`: `None` is null, else the function's store address.
+    FuncRef(Option<u32>),
+    /// `externref`: `None` is null, else the host's reference value.
+    ExternRef(Option<u32>),
+}
+
+impl Value {
+    /// The value's type.
+    pub fn ty(&self) -> ValType {
+        match self {
+            Value::I32(_) => ValType::I32,
+            Value::I64(_) => ValType::I64,
+            Value::FuncRef(_) => ValType::FuncRef,
+            Value::ExternRef(_) => ValType::ExternRef,
+        }
+    }
+
+    /// The 64-bit slot encoding: integers zero-extended, references 0 for null, else
+    /// address + 1.
+    pub fn to_slot(self) -> u64 {
+        match self {
+            Value::I32(v) => v as u64,
+            Value::I64(v) => v,
+            Value::FuncRef(r) | Value::ExternRef(r) => r.map_or(0, |a| a as u64 + 1),
+        }
+    }
+
+    /// Decodes a slot holding a value of type `ty`.
+    pub fn from_slot(ty: ValType, v: u64) -> Value {
+        let r = (v != 0).then(|| (v - 1) as u32);
+        match ty {
+            ValType::I32 => Value::I32(v as u32),
+            ValType::I64 => Value::I64(v),
+            ValType::FuncRef => Value::FuncRef(r),
+            ValType::ExternRef => Value::ExternRef(r),
+        }
+    }
+}
+
+impl std::fmt::Display for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::I32(v) => write!(f, "{v}"),
+            Value::I64(v) => write!(f, "{v}"),
+            Value::FuncRef(None) | Value::ExternRef(None) => write!(f, "null"),
+            Value::FuncRef(Some(a)) => write!(f, "func@{a}"),
+            Value::ExternRef(Some(a)) => write!(f, "extern:{a}"),
+        }
+    }
+}
+
+/// Why a run or an instantiation did not complete.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ExecError {
     /// The module does not export a function of that name.
@@ -47,6 +130,15 @@ pub enum ExecError {
         expected: usize,
         /// Arguments given.
         got: usize,
+    },
+    /// An argument of the wrong type (or, for [`run`] and [`run_traced`], a signature with
+    /// types other than `i32`).
+    #[error("`{entry}`: {why}")]
+    ArgType {
+        /// Entry name.
+        entry: String,
+        /// What is wrong.
+        why: String,
     },
     /// The program trapped.
     #[error("trap: {kind} in function `{func}` at pc {pc} (wasm offset {offset:#x}) after {cycle} cycles")]
@@ -68,9 +160,58 @@ pub enum ExecError {
         /// The fuel limit.
         fuel: u64,
     },
+    /// An import that neither the host registry nor a registered instance provides.
+    #[error("unknown import `{module}.{name}`")]
+    UnknownImport {
+        /// Import module.
+        module: String,
+        /// Import name.
+        name: String,
+    },
+    /// An import whose provider has the wrong kind or type.
+    #[error("incompatible import type for `{module}.{name}`: {why}")]
+    IncompatibleImport {
+        /// Import module.
+        module: String,
+        /// Import name.
+        name: String,
+        /// The mismatch.
+        why: String,
+    },
+    /// A module needs more memory or table space than the configured limits allow.
+    #[error("resource limit: {0}")]
+    ResourceLimit(String),
+    /// The traced run reached an instruction the AIR does not cover yet.
+    #[error("function `{func}` executes `{instr}` (wasm offset {offset:#x}), which Gloam cannot prove yet (`gloam run` executes it; the AIR covers i32 arithmetic, locals, control flow and direct calls)")]
+    NotProvable {
+        /// The instruction (WebAssembly mnemonic where one exists).
+        instr: String,
+        /// Name of the WebAssembly function.
+        func: String,
+        /// Byte offset of the WebAssembly instruction.
+        offset: u32,
+    },
     /// A jump left the program (only possible for hand-made programs).
     #[error("pc {0} is outside the program")]
     PcOutOfRange(u32),
+}
+
+impl ExecError {
+    /// Whether instantiation failed while linking (unknown or incompatible import).
+    pub fn is_link_error(&self) -> bool {
+        matches!(
+            self,
+            ExecError::UnknownImport { .. } | ExecError::IncompatibleImport { .. }
+        )
+    }
+
+    /// The trap, if this is one.
+    pub fn trap_kind(&self) -> Option<TrapKind> {
+        match self {
+            ExecError::Trap { kind, .. } => Some(*kind),
+            _ => None,
+        }
+    }
 }
 
 /// The result of a completed run.
@@ -127,278 +268,79 @@ impl ExecTrace {
     }
 }
 
-/// Runs exported function `entry` with `args`, returning only the outcome (no trace).
+/// Checks that export `entry` has only `i32` parameters and results, as [`run`] and
+/// [`run_traced`] require.
+fn i32_signature(program: &Program, entry: &str) -> Result<(), ExecError> {
+    let export = program
+        .module
+        .export(entry)
+        .filter(|e| e.kind == gloam_isa::ExportKind::Func)
+        .ok_or_else(|| ExecError::NoSuchExport(entry.to_string()))?;
+    let sig = program
+        .module
+        .func_sig(export.index)
+        .ok_or_else(|| ExecError::NoSuchExport(entry.to_string()))?;
+    if sig
+        .params
+        .iter()
+        .chain(&sig.results)
+        .any(|t| *t != ValType::I32)
+    {
+        return Err(ExecError::ArgType {
+            entry: entry.to_string(),
+            why: format!("signature {sig} is not all i32; use `Store::invoke` for typed values"),
+        });
+    }
+    Ok(())
+}
+
+/// Instantiates `program` in a fresh [`Store`] (no imports) and runs exported function
+/// `entry` with `i32` arguments, returning only the outcome (no trace).
 ///
 /// # Errors
-/// [`ExecError`] for a missing export, wrong arity, a trap or running out of fuel.
+/// [`ExecError`] for a missing export, a signature that is not all `i32`, wrong arity, a
+/// failed instantiation, a trap or running out of fuel.
 pub fn run(
     program: &Program,
     entry: &str,
     args: &[u32],
     limits: Limits,
 ) -> Result<Outcome, ExecError> {
-    let mut m = Machine::<false>::new(program, entry, args, limits)?;
-    m.execute()?;
-    Ok(m.outcome())
+    i32_signature(program, entry)?;
+    let mut store = Store::new(limits);
+    let inst = store.instantiate(std::sync::Arc::new(program.clone()))?;
+    let args: Vec<Value> = args.iter().map(|v| Value::I32(*v)).collect();
+    let (results, cycles, wasm_instrs) = store.invoke_counted(inst, entry, &args)?;
+    Ok(Outcome {
+        results: results.iter().map(|v| v.to_slot() as u32).collect(),
+        cycles,
+        wasm_instrs,
+    })
 }
 
 /// Runs exported function `entry` with `args` and records the execution trace.
 ///
+/// The module is instantiated without imports; a module with a start function is refused
+/// (the proof would not cover the start function's run).
+///
 /// # Errors
-/// As [`run`].
+/// As [`run`], plus [`ExecError::NotProvable`] when the run reaches an instruction the AIR
+/// does not cover yet (or the module has a start function).
 pub fn run_traced(
     program: &Program,
     entry: &str,
     args: &[u32],
     limits: Limits,
 ) -> Result<(Outcome, ExecTrace), ExecError> {
-    let mut m = Machine::<true>::new(program, entry, args, limits)?;
-    m.execute()?;
-    let outcome = m.outcome();
-    let n = m.mem.len();
-    let trace = ExecTrace {
-        steps: m.steps,
-        final_values: m.mem,
-        final_ts: m.last_ts[..n].to_vec(),
-    };
-    Ok((outcome, trace))
-}
-
-struct Machine<'p, const TRACE: bool> {
-    program: &'p Program,
-    /// frame size of the function starting at each pc (0 elsewhere)
-    frame_at: Vec<u32>,
-    limits: Limits,
-    mem: Vec<u32>,
-    last_ts: Vec<u32>,
-    steps: Vec<Step>,
-    pc: u32,
-    fp: u32,
-    cycles: u64,
-    wasm_instrs: u64,
-    num_results: usize,
-}
-
-impl<'p, const TRACE: bool> Machine<'p, TRACE> {
-    fn new(
-        program: &'p Program,
-        entry: &str,
-        args: &[u32],
-        limits: Limits,
-    ) -> Result<Self, ExecError> {
-        let (_, f) = program
-            .export(entry)
-            .ok_or_else(|| ExecError::NoSuchExport(entry.to_string()))?;
-        if args.len() != f.num_params as usize {
-            return Err(ExecError::ArgCount {
-                entry: entry.to_string(),
-                expected: f.num_params as usize,
-                got: args.len(),
-            });
-        }
-        let mut frame_at = vec![0; program.instrs.len()];
-        for g in &program.functions {
-            frame_at[g.entry_pc as usize] = g.frame_size;
-        }
-        let mut m = Machine {
-            program,
-            frame_at,
-            limits,
-            mem: vec![0; f.frame_size as usize],
-            last_ts: vec![0; if TRACE { f.frame_size as usize } else { 0 }],
-            steps: Vec::new(),
-            pc: f.entry_pc,
-            fp: 0,
-            cycles: 0,
-            wasm_instrs: 0,
-            num_results: f.num_results as usize,
-        };
-        if f.frame_size > limits.max_slots {
-            return Err(m.trap(TrapKind::StackExhausted));
-        }
-        m.mem[..args.len()].copy_from_slice(args);
-        Ok(m)
+    i32_signature(program, entry)?;
+    if let Some(start) = program.module.start {
+        return Err(ExecError::NotProvable {
+            instr: "start function".into(),
+            func: format!("func[{start}]"),
+            offset: 0,
+        });
     }
-
-    fn outcome(&self) -> Outcome {
-        Outcome {
-            results: self.mem[..self.num_results].to_vec(),
-            cycles: self.cycles,
-            wasm_instrs: self.wasm_instrs,
-        }
-    }
-
-    fn trap(&self, kind: TrapKind) -> ExecError {
-        let o = self
-            .program
-            .origin
-            .get(self.pc as usize)
-            .copied()
-            .unwrap_or_default();
-        ExecError::Trap {
-            kind,
-            pc: self.pc,
-            func: self
-                .program
-                .functions
-                .get(o.func as usize)
-                .map(|f| f.name.clone())
-                .unwrap_or_default(),
-            offset: o.offset,
-            cycle: self.cycles,
-        }
-    }
-
-    /// Reads slot `addr`, returning (value, timestamp of the previous access).
-    #[inline(always)]
-    fn read(&mut self, addr: u32, ts: u32) -> (u32, u32) {
-        let v = self.mem[addr as usize];
-        if TRACE {
-            let p = std::mem::replace(&mut self.last_ts[addr as usize], ts);
-            (v, p)
-        } else {
-            (v, 0)
-        }
-    }
-
-    /// Writes slot `addr`, returning (previous value, timestamp of the previous access).
-    #[inline(always)]
-    fn write(&mut self, addr: u32, v: u32, ts: u32) -> (u32, u32) {
-        let old = std::mem::replace(&mut self.mem[addr as usize], v);
-        if TRACE {
-            let p = std::mem::replace(&mut self.last_ts[addr as usize], ts);
-            (old, p)
-        } else {
-            (old, 0)
-        }
-    }
-
-    fn execute(&mut self) -> Result<(), ExecError> {
-        let instrs = &self.program.instrs;
-        loop {
-            let Some(&ins) = instrs.get(self.pc as usize) else {
-                return Err(ExecError::PcOutOfRange(self.pc));
-            };
-            if ins.op == Op::Halt {
-                debug_assert_eq!(self.pc, HALT_PC);
-                return Ok(());
-            }
-            if self.cycles >= self.limits.fuel {
-                return Err(ExecError::OutOfFuel {
-                    fuel: self.limits.fuel,
-                });
-            }
-            // Timestamps are u32 and 4t+3 must fit: beyond 2^30 cycles only the fast path runs.
-            let t = if TRACE {
-                u32::try_from(self.cycles)
-                    .ok()
-                    .filter(|c| *c < 1 << 30)
-                    .ok_or(ExecError::OutOfFuel { fuel: 1 << 30 })?
-                    * 4
-            } else {
-                0
-            };
-            let fp = self.fp;
-            let mut st = Step {
-                pc: self.pc,
-                fp,
-                ..Step::default()
-            };
-            let mut next = self.pc + 1;
-            match ins.op {
-                op if op.is_binary() || op == Op::CMov => {
-                    let (a, pa) = self.read(fp + ins.a, t + 1);
-                    let (b, pb) = if ins.b_imm {
-                        (ins.imm, 0)
-                    } else {
-                        self.read(fp + ins.b, t + 2)
-                    };
-                    let c = match op {
-                        Op::CMov if b != 0 => a,
-                        Op::CMov => self.mem[(fp + ins.c) as usize],
-                        _ => eval_binary(op, a, b).map_err(|k| self.trap(k))?,
-                    };
-                    let (cp, pc_) = self.write(fp + ins.c, c, t + 3);
-                    st = Step {
-                        a,
-                        b,
-                        c,
-                        c_prev: cp,
-                        pts_a: pa,
-                        pts_b: pb,
-                        pts_c: pc_,
-                        ..st
-                    };
-                }
-                Op::Const => {
-                    let (cp, pc_) = self.write(fp + ins.c, ins.imm, t + 3);
-                    st = Step {
-                        c: ins.imm,
-                        c_prev: cp,
-                        pts_c: pc_,
-                        ..st
-                    };
-                }
-                Op::Jmp => next = ins.imm,
-                Op::Brz | Op::Brnz | Op::JTab => {
-                    let (a, pa) = self.read(fp + ins.a, t + 1);
-                    st = Step { a, pts_a: pa, ..st };
-                    next = match ins.op {
-                        Op::Brz if a == 0 => ins.imm,
-                        Op::Brnz if a != 0 => ins.imm,
-                        Op::JTab => ins.imm.wrapping_add(a),
-                        _ => next,
-                    };
-                }
-                Op::Call => {
-                    let new_fp = fp + ins.a;
-                    let frame = self.frame_at.get(ins.imm as usize).copied().unwrap_or(0);
-                    let top = new_fp as u64 + frame as u64;
-                    if top > self.limits.max_slots as u64 {
-                        return Err(self.trap(TrapKind::StackExhausted));
-                    }
-                    if top as usize > self.mem.len() {
-                        self.mem.resize(top as usize, 0);
-                        if TRACE {
-                            self.last_ts.resize(top as usize, 0);
-                        }
-                    }
-                    let (bp, pb) = self.write(fp + ins.b, fp, t + 2);
-                    let (cp, pc_) = self.write(fp + ins.c, self.pc + 1, t + 3);
-                    st = Step {
-                        b: fp,
-                        b_prev: bp,
-                        c: self.pc + 1,
-                        c_prev: cp,
-                        pts_b: pb,
-                        pts_c: pc_,
-                        ..st
-                    };
-                    next = ins.imm;
-                    self.fp = new_fp;
-                }
-                Op::Ret => {
-                    let (a, pa) = self.read(fp + ins.a, t + 1);
-                    let (b, pb) = self.read(fp + ins.b, t + 2);
-                    st = Step {
-                        a,
-                        b,
-                        pts_a: pa,
-                        pts_b: pb,
-                        ..st
-                    };
-                    next = a;
-                    self.fp = b;
-                }
-                Op::Trap => return Err(self.trap(TrapKind::from_code(ins.imm))),
-                _ => unreachable!("opcode {:?} handled above", ins.op),
-            }
-            if TRACE {
-                self.steps.push(st);
-            }
-            self.wasm_instrs += self.program.wasm_weight[self.pc as usize] as u64;
-            self.cycles += 1;
-            self.pc = next;
-        }
-    }
+    let mut store = Store::new(limits);
+    let inst = store.instantiate(std::sync::Arc::new(program.clone()))?;
+    store.run_traced(inst, entry, args)
 }

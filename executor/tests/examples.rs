@@ -26,3 +26,41 @@ fn manifest_cases_match_reference_results() {
         cases.len()
     );
 }
+
+/// The contracts that use linear memory, i64 and globals (`examples/wide.txt`, reference results
+/// from the independent Python models): the fast path gives the expected results from both the
+/// `.wasm` and the `.wat`, repeated runs are identical, and the traced run refuses them naming
+/// the first instruction the AIR does not cover yet.
+#[test]
+fn wide_cases_match_reference_results() {
+    let cases = gloam_testkit::wide_cases();
+    let mut contracts = std::collections::BTreeSet::new();
+    for case in &cases {
+        contracts.insert(case.contract.clone());
+        for ext in ["wasm", "wat"] {
+            let bytes = std::fs::read(case.module_path(ext)).unwrap();
+            let program = gloam_isa::load_module(&bytes)
+                .unwrap_or_else(|e| panic!("{}.{ext}: {e}", case.contract));
+            let out = run(&program, &case.entry, &case.args, Limits::default())
+                .unwrap_or_else(|e| panic!("{}: {e}", case.line));
+            assert_eq!(out.results, case.expected, "{} ({ext})", case.line);
+            let again = run(&program, &case.entry, &case.args, Limits::default()).unwrap();
+            assert_eq!(again, out, "{}: runs differ", case.line);
+        }
+    }
+    assert_eq!(
+        contracts.into_iter().collect::<Vec<_>>(),
+        ["merkle", "sha256", "sort"],
+        "every memory/i64 contract has cases"
+    );
+    for name in ["merkle", "sha256", "sort"] {
+        let p = gloam_testkit::load_example(name);
+        let case = cases.iter().find(|c| c.contract == name).unwrap();
+        match run_traced(&p, &case.entry, &case.args, Limits::default()) {
+            Err(gloam_executor::ExecError::NotProvable { instr, .. }) => {
+                assert!(!instr.is_empty(), "{name}")
+            }
+            other => panic!("{name}: expected NotProvable, got {other:?}"),
+        }
+    }
+}

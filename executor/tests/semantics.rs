@@ -1570,70 +1570,34 @@ fn runaway_recursion_and_infinite_loops() {
 // 4. Front-end errors
 // ------------------------------------------------------------------------------------------
 
-fn load_err(wat: &str) -> FrontendError {
-    match load_module(wat.as_bytes()) {
-        Ok(_) => panic!("module should have been refused:\n{wat}"),
-        Err(e) => e,
-    }
-}
-
 #[test]
-fn unsupported_instructions_are_refused() {
-    // (instruction expected in the error, function body). Instructions not reachable as the
-    // first unsupported one in live code are placed after `unreachable` (validation allows any
-    // operands there); the front end checks dead code too.
-    let cases: &[(&str, &str, &str)] = &[
-        ("i64.add", "", "unreachable i64.add drop i32.const 0"),
+fn float_and_simd_instructions_are_refused_at_load() {
+    // (instruction expected in the error, function body). Instructions after `unreachable`
+    // are dead code (validation allows any operands there); the front end checks it too.
+    let cases: &[(&str, &str)] = &[
+        ("f32.add", "unreachable f32.add drop i32.const 0"),
+        ("f32.const", "f32.const 1.5 i32.trunc_f32_s"),
+        ("f64.mul", "unreachable f64.mul drop i32.const 0"),
+        ("i32.trunc_f32_s", "unreachable i32.trunc_f32_s"),
         (
-            "i64.const",
-            "",
-            "i64.const 1 i64.const 2 i64.add i32.wrap_i64",
+            "i64.reinterpret_f64",
+            "unreachable i64.reinterpret_f64 i32.wrap_i64",
         ),
+        ("f64.load", "unreachable f64.load drop i32.const 0"),
+        ("i32.trunc_sat_f64_u", "unreachable i32.trunc_sat_f64_u"),
+        ("v128.const", "v128.const i64x2 0 0 i32x4.extract_lane 0"),
         (
-            "i64.extend_i32_u",
-            "",
-            "local.get 0 i64.extend_i32_u i32.wrap_i64",
+            "i32x4.splat",
+            "local.get 0 i32x4.splat i32x4.extract_lane 1",
         ),
-        ("i32.wrap_i64", "", "unreachable i32.wrap_i64"),
-        ("f32.add", "", "unreachable f32.add drop i32.const 0"),
-        ("f32.const", "", "f32.const 1.5 i32.trunc_f32_s"),
-        ("f64.mul", "", "unreachable f64.mul drop i32.const 0"),
-        ("i32.load", "(memory 1)", "i32.const 0 i32.load"),
-        (
-            "i32.store",
-            "(memory 1)",
-            "i32.const 0 local.get 0 i32.store i32.const 0",
-        ),
-        ("i32.load8_u", "(memory 1)", "i32.const 0 i32.load8_u"),
-        ("memory.grow", "(memory 1)", "i32.const 1 memory.grow"),
-        ("memory.size", "(memory 1)", "memory.size"),
-        (
-            "global.get",
-            "(global $g i32 (i32.const 0))",
-            "global.get $g",
-        ),
-        (
-            "global.set",
-            "(global $g (mut i32) (i32.const 0))",
-            "local.get 0 global.set $g i32.const 0",
-        ),
-        (
-            "call_indirect",
-            "(table 1 funcref) (type $t (func (result i32)))",
-            "i32.const 0 call_indirect (type $t)",
-        ),
-        ("i32.extend8_s", "", "local.get 0 i32.extend8_s"),
-        ("i32.extend16_s", "", "local.get 0 i32.extend16_s"),
-        ("i32.trunc_f32_s", "", "unreachable i32.trunc_f32_s"),
     ];
     let mut n = 0;
-    for &(instr, decls, body) in cases {
+    for &(instr, body) in cases {
         let wat = format!(
-            "(module {decls}
+            "(module (memory 1)
                (func (export \"ok\") (param i32) (result i32) local.get 0)
                (func (export \"bad_fn\") (param i32) (result i32) {body}))"
         );
-        // sanity: the text is a valid module
         let wasm =
             wat::parse_str(&wat).unwrap_or_else(|e| panic!("{instr}: bad test module: {e}\n{wat}"));
         for bytes in [wat.as_bytes(), &wasm[..]] {
@@ -1652,14 +1616,9 @@ fn unsupported_instructions_are_refused() {
                     assert_eq!(got, instr, "instruction named in the error");
                     assert_eq!(func, "bad_fn", "function named in the error");
                     assert_eq!(index, 1, "function index in the error");
-                    assert!(
-                        msg.contains(&format!("`{instr}`")),
-                        "Display must name the instruction: {msg}"
-                    );
-                    assert!(
-                        msg.contains("`bad_fn`"),
-                        "Display must name the function: {msg}"
-                    );
+                    assert!(msg.contains(&format!("`{instr}`")), "{msg}");
+                    assert!(msg.contains("`bad_fn`"), "{msg}");
+                    assert!(msg.contains("floating-point and SIMD"), "{msg}");
                 }
                 other => panic!("{instr}: expected UnsupportedInstruction, got {other:?}"),
             }
@@ -1667,49 +1626,82 @@ fn unsupported_instructions_are_refused() {
         }
     }
     assert_eq!(n, 2 * cases.len());
+}
 
-    // A non-exported function is named by its index.
-    let e = load_err("(module (func (result i32) unreachable i64.add drop i32.const 0))");
-    match e {
-        FrontendError::UnsupportedInstruction {
-            func, index, instr, ..
-        } => {
-            assert_eq!(
-                (func.as_str(), index, instr.as_str()),
-                ("func[0]", 0, "i64.add")
-            );
+#[test]
+fn integer_instructions_run_but_are_refused_by_the_traced_run() {
+    // (first executor-only instruction the run reaches, declarations, body, arg, result)
+    let cases: &[(&str, &str, &str, u32, u32)] = &[
+        (
+            "i64.add",
+            "",
+            "(local i64) i64.const 5 local.set 1 local.get 1 local.get 1 i64.add i32.wrap_i64",
+            7,
+            10,
+        ),
+        ("i64.extend_i32_u", "", "local.get 0 i64.extend_i32_u i32.wrap_i64", 9, 9),
+        ("i64.extend32_s", "", "local.get 0 i64.extend_i32_s i64.const 32 i64.shr_u i32.wrap_i64", 0x8000_0000, u32::MAX),
+        ("i32.load", "(memory 1) (data (i32.const 8) \"\\2a\")", "local.get 0 i32.load", 8, 42),
+        ("i32.store", "(memory 1)", "i32.const 0 local.get 0 i32.store i32.const 0 i32.load", 5, 5),
+        ("i32.load8_u", "(memory 1) (data (i32.const 0) \"\\ff\")", "local.get 0 i32.load8_u", 0, 255),
+        ("memory.grow", "(memory 1)", "local.get 0 memory.grow", 2, 1),
+        ("memory.size", "(memory 3)", "memory.size", 0, 3),
+        ("global.get", "(global $g i32 (i32.const 40))", "global.get $g local.get 0 i32.add", 2, 42),
+        ("global.set", "(global $g (mut i32) (i32.const 0))", "local.get 0 global.set $g i32.const 1", 5, 1),
+        (
+            "call_indirect",
+            "(table 1 funcref) (elem (i32.const 0) $k) (type $t (func (result i32))) (func $k (result i32) i32.const 77)",
+            "i32.const 0 call_indirect (type $t)",
+            0,
+            77,
+        ),
+        ("i32.extend8_s", "", "local.get 0 i32.extend8_s", 0x80, 0xFFFF_FF80),
+        ("i32.extend16_s", "", "local.get 0 i32.extend16_s", 0x7FFF, 0x7FFF),
+    ];
+    for &(instr, decls, body, arg, want) in cases {
+        let wat = format!(
+            "(module {decls}
+               (func (export \"ok\") (param i32) (result i32) local.get 0)
+               (func (export \"f\") (param i32) (result i32) {body}))"
+        );
+        let p = load(&wat);
+        let out =
+            run(&p, "f", &[arg], Limits::default()).unwrap_or_else(|e| panic!("{instr}: {e}"));
+        assert_eq!(out.results, vec![want], "{instr}");
+        match run_traced(&p, "f", &[arg], Limits::default()) {
+            Err(e @ ExecError::NotProvable { .. }) => {
+                let msg = e.to_string();
+                let ExecError::NotProvable {
+                    instr: got, func, ..
+                } = e
+                else {
+                    unreachable!()
+                };
+                assert_eq!((got.as_str(), func.as_str()), (instr, "f"), "{msg}");
+                assert!(msg.contains("cannot prove yet"), "{msg}");
+            }
+            other => panic!("{instr}: expected NotProvable, got {other:?}"),
         }
-        other => panic!("{other:?}"),
+        // The same module's i32-only export still traces.
+        assert!(
+            run_traced(&p, "ok", &[arg], Limits::default()).is_ok(),
+            "{instr}"
+        );
     }
 }
 
 #[test]
-fn unsupported_types_imports_and_start() {
+fn float_types_refused_imports_and_start_handled() {
     let cases: &[(&str, &str, &str)] = &[
-        (
-            "(func (export \"p64\") (param i64) (result i32) i32.const 0)",
-            "p64",
-            "i64",
-        ),
         (
             "(func (export \"r32\") (result f32) f32.const 0)",
             "r32",
             "f32",
         ),
         (
-            "(func (export \"r64\") (param i32) (result i64) i64.const 0)",
-            "r64",
-            "i64",
-        ),
-        (
             "(func (export \"pf64\") (param i32 f64) (result i32) local.get 0)",
             "pf64",
             "f64",
-        ),
-        (
-            "(func (export \"l64\") (result i32) (local i64) i32.const 0)",
-            "l64",
-            "i64",
         ),
         (
             "(func (export \"lf32\") (param i32) (result i32) (local i32 f32) local.get 0)",
@@ -1735,21 +1727,39 @@ fn unsupported_types_imports_and_start() {
             other => panic!("{wat}: expected UnsupportedType, got {other:?}"),
         }
     }
+    // i64 signatures load; `run` (i32 only) says to use typed invocation.
+    let p = load("(module (func (export \"p64\") (param i64) (result i64) local.get 0))");
+    assert!(matches!(
+        run(&p, "p64", &[1], Limits::default()),
+        Err(ExecError::ArgType { .. })
+    ));
 
-    let e = load_err(
+    // Imports load; instantiation without a provider names the import.
+    let p = load(
         r#"(module (import "env" "host_fn" (func (param i32)))
                    (func (export "f") (result i32) i32.const 1))"#,
     );
-    match &e {
-        FrontendError::UnsupportedImport { module, name } => {
-            assert_eq!((module.as_str(), name.as_str()), ("env", "host_fn"));
-            assert!(e.to_string().contains("env.host_fn"), "{e}");
-        }
-        other => panic!("expected UnsupportedImport, got {other:?}"),
-    }
-    let e =
-        load_err(r#"(module (func $s) (start $s) (func (export "f") (result i32) i32.const 1))"#);
-    assert!(matches!(e, FrontendError::StartFunction), "{e:?}");
+    let e = run(&p, "f", &[], Limits::default()).unwrap_err();
+    assert!(
+        matches!(&e, ExecError::UnknownImport { module, name } if module == "env" && name == "host_fn"),
+        "{e:?}"
+    );
+    assert!(e.to_string().contains("env.host_fn"), "{e}");
+
+    // A start function runs at instantiation; the traced run refuses the module.
+    let p = load(
+        r#"(module (global $g (mut i32) (i32.const 0))
+                   (func $s i32.const 41 global.set $g) (start $s)
+                   (func (export "f") (result i32) global.get $g i32.const 1 i32.add))"#,
+    );
+    assert_eq!(
+        run(&p, "f", &[], Limits::default()).unwrap().results,
+        vec![42]
+    );
+    assert!(matches!(
+        run_traced(&p, "f", &[], Limits::default()),
+        Err(ExecError::NotProvable { .. })
+    ));
 }
 
 #[test]

@@ -7,7 +7,11 @@
 //! * `B` is the value read from slot `fp + b`, or the immediate when `b_imm` is set;
 //! * the result, if any, is written to slot `fp + c`.
 //!
-//! Values in slots are unsigned 32-bit integers (WebAssembly `i32` bit patterns).
+//! Slots hold 64-bit words. The provable opcodes (codes 1..=27) read and write `i32` bit
+//! patterns (the low 32 bits of a slot; they write zero-extended values), so every value of a
+//! provable run fits in 32 bits. The executor-only opcodes (codes 29..) cover the rest of
+//! integer WebAssembly 2.0: `i64`, linear memory, globals, tables and references (a reference
+//! is 0 for null, else its store address plus one), indirect and imported calls.
 //! Jump targets are absolute instruction indices. Program index 0 always holds [`Op::Halt`],
 //! the address every entry function returns to.
 
@@ -27,7 +31,8 @@ pub mod trap_code {
 macro_rules! ops {
     ($( $(#[$doc:meta])* $name:ident = $code:literal, $mn:literal ;)*) => {
         /// A Gloam opcode. The numeric code (1..=27) is the value the AIR's one-hot opcode
-        /// flags encode; [`Op::Trap`] (28) has no flag, so no valid trace can execute it.
+        /// flags encode; [`Op::Trap`] (28) and the executor-only opcodes (29..) have no flag,
+        /// so no valid trace can execute them.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
         #[repr(u8)]
         pub enum Op { $( $(#[$doc])* $name = $code, )* }
@@ -109,6 +114,166 @@ ops! {
     Halt = 27, "halt";
     /// Trap with code `imm`; never provable.
     Trap = 28, "trap";
+
+    // ---- Executor-only instructions (codes 29..): no AIR flag yet, so no proof can
+    // ---- execute them; `run_traced` refuses a run that reaches one. Slots hold 64 bits.
+    /// `C = A`, all 64 bits (moves of `i64` and reference values).
+    Mov64 = 29, "mov64";
+    /// `C = (b << 32) | imm`: a 64-bit constant (`b` is the high word, not a slot).
+    Const64 = 30, "const64";
+    /// `C = A` (64 bits) if `B != 0`, else `C` keeps its value.
+    CMov64 = 31, "cmov64";
+    /// `i64.add`. For every 64-bit binary operator an immediate `B` is `imm` sign-extended.
+    I64Add = 32, "i64.add";
+    /// `i64.sub`.
+    I64Sub = 33, "i64.sub";
+    /// `i64.mul`.
+    I64Mul = 34, "i64.mul";
+    /// `i64.div_s`; traps on zero and on overflow.
+    I64DivS = 35, "i64.div_s";
+    /// `i64.div_u`; traps on zero.
+    I64DivU = 36, "i64.div_u";
+    /// `i64.rem_s`; traps on zero.
+    I64RemS = 37, "i64.rem_s";
+    /// `i64.rem_u`; traps on zero.
+    I64RemU = 38, "i64.rem_u";
+    /// `i64.and`.
+    I64And = 39, "i64.and";
+    /// `i64.or`.
+    I64Or = 40, "i64.or";
+    /// `i64.xor`.
+    I64Xor = 41, "i64.xor";
+    /// `i64.shl`.
+    I64Shl = 42, "i64.shl";
+    /// `i64.shr_s`.
+    I64ShrS = 43, "i64.shr_s";
+    /// `i64.shr_u`.
+    I64ShrU = 44, "i64.shr_u";
+    /// `i64.rotl`.
+    I64Rotl = 45, "i64.rotl";
+    /// `i64.rotr`.
+    I64Rotr = 46, "i64.rotr";
+    /// `i64.eq` (an `i32` result).
+    I64Eq = 47, "i64.eq";
+    /// `i64.ne`.
+    I64Ne = 48, "i64.ne";
+    /// `i64.lt_s`.
+    I64LtS = 49, "i64.lt_s";
+    /// `i64.lt_u`.
+    I64LtU = 50, "i64.lt_u";
+    /// `i64.gt_s`.
+    I64GtS = 51, "i64.gt_s";
+    /// `i64.gt_u`.
+    I64GtU = 52, "i64.gt_u";
+    /// `i64.le_s`.
+    I64LeS = 53, "i64.le_s";
+    /// `i64.le_u`.
+    I64LeU = 54, "i64.le_u";
+    /// `i64.ge_s`.
+    I64GeS = 55, "i64.ge_s";
+    /// `i64.ge_u`.
+    I64GeU = 56, "i64.ge_u";
+    /// `i64.clz`: `C = f(A)` for this and every unary operator below.
+    I64Clz = 57, "i64.clz";
+    /// `i64.ctz`.
+    I64Ctz = 58, "i64.ctz";
+    /// `i64.popcnt`.
+    I64Popcnt = 59, "i64.popcnt";
+    /// `i64.eqz` (also `ref.is_null`: null references are 0).
+    I64Eqz = 60, "i64.eqz";
+    /// `i32.extend8_s`.
+    I32Extend8S = 61, "i32.extend8_s";
+    /// `i32.extend16_s`.
+    I32Extend16S = 62, "i32.extend16_s";
+    /// `i64.extend8_s`.
+    I64Extend8S = 63, "i64.extend8_s";
+    /// `i64.extend16_s`.
+    I64Extend16S = 64, "i64.extend16_s";
+    /// `i64.extend32_s` and `i64.extend_i32_s`.
+    I64Extend32S = 65, "i64.extend32_s";
+    /// `i32.wrap_i64`.
+    I32WrapI64 = 66, "i32.wrap_i64";
+    /// `i64.extend_i32_u`.
+    I64ExtendI32U = 67, "i64.extend_i32_u";
+    /// `C = mem[A + imm]` (32 bits); every load and store traps out of bounds.
+    I32Load = 68, "i32.load";
+    /// `i32.load8_s`.
+    I32Load8S = 69, "i32.load8_s";
+    /// `i32.load8_u`.
+    I32Load8U = 70, "i32.load8_u";
+    /// `i32.load16_s`.
+    I32Load16S = 71, "i32.load16_s";
+    /// `i32.load16_u`.
+    I32Load16U = 72, "i32.load16_u";
+    /// `i64.load`.
+    I64Load = 73, "i64.load";
+    /// `i64.load8_s`.
+    I64Load8S = 74, "i64.load8_s";
+    /// `i64.load8_u`.
+    I64Load8U = 75, "i64.load8_u";
+    /// `i64.load16_s`.
+    I64Load16S = 76, "i64.load16_s";
+    /// `i64.load16_u`.
+    I64Load16U = 77, "i64.load16_u";
+    /// `i64.load32_s`.
+    I64Load32S = 78, "i64.load32_s";
+    /// `i64.load32_u`.
+    I64Load32U = 79, "i64.load32_u";
+    /// `mem[A + imm] = B` (32 bits).
+    I32Store = 80, "i32.store";
+    /// `i32.store8`.
+    I32Store8 = 81, "i32.store8";
+    /// `i32.store16`.
+    I32Store16 = 82, "i32.store16";
+    /// `i64.store`.
+    I64Store = 83, "i64.store";
+    /// `i64.store8`.
+    I64Store8 = 84, "i64.store8";
+    /// `i64.store16`.
+    I64Store16 = 85, "i64.store16";
+    /// `i64.store32`.
+    I64Store32 = 86, "i64.store32";
+    /// `C = memory.size` (pages).
+    MemorySize = 87, "memory.size";
+    /// `C = memory.grow(A)`: the old size in pages, or -1.
+    MemoryGrow = 88, "memory.grow";
+    /// `memory.fill` with `(dest, value, len)` in slots `a, a+1, a+2`.
+    MemoryFill = 89, "memory.fill";
+    /// `memory.copy` with `(dest, src, len)` in slots `a, a+1, a+2`.
+    MemoryCopy = 90, "memory.copy";
+    /// `memory.init` of data segment `imm` with `(dest, src, len)` in slots `a, a+1, a+2`.
+    MemoryInit = 91, "memory.init";
+    /// `data.drop` of data segment `imm`.
+    DataDrop = 92, "data.drop";
+    /// `C = global[imm]`.
+    GlobalGet = 93, "global.get";
+    /// `global[imm] = A`.
+    GlobalSet = 94, "global.set";
+    /// `C = table[imm][A]`.
+    TableGet = 95, "table.get";
+    /// `table[imm][A] = B`.
+    TableSet = 96, "table.set";
+    /// `C = table.size` of table `imm`.
+    TableSize = 97, "table.size";
+    /// `C = table.grow` of table `imm` by `(init, n)` in slots `a, a+1`.
+    TableGrow = 98, "table.grow";
+    /// `table.fill` of table `imm` with `(i, value, n)` in slots `a, a+1, a+2`.
+    TableFill = 99, "table.fill";
+    /// `table.copy` from table `c` to table `b` with `(dest, src, n)` in slots `a, a+1, a+2`.
+    TableCopy = 100, "table.copy";
+    /// `table.init` of table `b` from element segment `c` with `(dest, src, n)` in slots
+    /// `a, a+1, a+2`.
+    TableInit = 101, "table.init";
+    /// `elem.drop` of element segment `imm`.
+    ElemDrop = 102, "elem.drop";
+    /// `C = ref.func imm` (a reference to WebAssembly function `imm`).
+    RefFunc = 103, "ref.func";
+    /// `call_indirect` through table `c` with type `imm`, element index in slot `b`; the
+    /// callee frame starts at `fp + a` (its saved pc and `fp` go to its own `ra_slot`).
+    CallIndirect = 104, "call_indirect";
+    /// Call of imported function `imm` (host or another instance); arguments and results in
+    /// slots from `fp + a`.
+    CallImport = 105, "call_import";
 }
 
 /// Which slots an opcode touches. This is the single source of truth shared by the executor,
@@ -131,7 +296,7 @@ impl Op {
     }
     /// May take `B` from the immediate instead of a slot.
     pub const fn allows_b_imm(self) -> bool {
-        self.is_binary() || matches!(self, Op::CMov)
+        self.is_binary() || self.is_binary64() || matches!(self, Op::CMov | Op::CMov64)
     }
     /// Writes slot `b` (only `Call`, saving `fp`).
     pub const fn writes_b(self) -> bool {
@@ -144,6 +309,27 @@ impl Op {
     /// Continues at `pc + 1`.
     pub const fn is_sequential(self) -> bool {
         self.is_binary() || matches!(self, Op::Const | Op::CMov)
+    }
+    /// Has an AIR flag: the opcodes a proof can execute (codes 1..=27).
+    pub const fn is_provable(self) -> bool {
+        self.code() <= Op::Halt.code()
+    }
+    /// 64-bit binary operators `C = f(A, B)` (immediate `B` is sign-extended).
+    pub const fn is_binary64(self) -> bool {
+        self.code() >= Op::I64Add.code() && self.code() <= Op::I64GeU.code()
+    }
+    /// Unary operators `C = f(A)`.
+    pub const fn is_unary(self) -> bool {
+        (self.code() >= Op::I64Clz.code() && self.code() <= Op::I64ExtendI32U.code())
+            || matches!(self, Op::Mov64)
+    }
+    /// Loads `C = mem[A + imm]`.
+    pub const fn is_load(self) -> bool {
+        self.code() >= Op::I32Load.code() && self.code() <= Op::I64Load32U.code()
+    }
+    /// Stores `mem[A + imm] = B`.
+    pub const fn is_store(self) -> bool {
+        self.code() >= Op::I32Store.code() && self.code() <= Op::I64Store32.code()
     }
     /// Uses the pow2 lookup (dynamic or immediate shift/rotate).
     pub const fn is_shift(self) -> bool {
@@ -206,7 +392,56 @@ impl std::fmt::Display for Instr {
             Op::Ret => write!(f, "ret (ra s{}, fp s{})", self.a, self.b),
             Op::Halt => write!(f, "halt"),
             Op::Trap => write!(f, "trap #{}", self.imm),
-            _ => unreachable!("all opcodes covered"),
+            op if op.is_binary64() => {
+                write!(f, "{} s{}, s{}, {}", op.mnemonic(), self.c, self.a, b)
+            }
+            op if op.is_unary() => write!(f, "{} s{}, s{}", op.mnemonic(), self.c, self.a),
+            Op::Const64 => write!(
+                f,
+                "const64 s{}, #{}",
+                self.c,
+                ((self.b as u64) << 32) | self.imm as u64
+            ),
+            Op::CMov64 => write!(f, "cmov64 s{}, s{}, {}", self.c, self.a, b),
+            op if op.is_load() => {
+                write!(
+                    f,
+                    "{} s{}, [s{}+{}]",
+                    op.mnemonic(),
+                    self.c,
+                    self.a,
+                    self.imm
+                )
+            }
+            op if op.is_store() => {
+                write!(
+                    f,
+                    "{} [s{}+{}], s{}",
+                    op.mnemonic(),
+                    self.a,
+                    self.imm,
+                    self.b
+                )
+            }
+            Op::GlobalGet | Op::TableSize | Op::RefFunc | Op::MemorySize => {
+                write!(f, "{} s{}, #{}", self.op.mnemonic(), self.c, self.imm)
+            }
+            Op::GlobalSet => write!(f, "global.set #{}, s{}", self.imm, self.a),
+            Op::CallIndirect => write!(
+                f,
+                "call_indirect table {} type {} index s{} frame+{}",
+                self.c, self.imm, self.b, self.a
+            ),
+            Op::CallImport => write!(f, "call_import func {} frame+{}", self.imm, self.a),
+            op => write!(
+                f,
+                "{} a=s{} b=s{} c=s{} #{}",
+                op.mnemonic(),
+                self.a,
+                self.b,
+                self.c,
+                self.imm
+            ),
         }
     }
 }

@@ -9,10 +9,15 @@
 
 pub mod frontend;
 pub mod isa;
+pub mod module;
 pub mod program;
 pub mod semantics;
 
 pub use frontend::{load_module, lower_wasm, FrontendError};
 pub use isa::{trap_code, Instr, Op, HALT_PC};
+pub use module::{
+    ConstExpr, DataSegment, ElemSegment, Export, ExportKind, FuncSig, GlobalType, Import,
+    ImportKind, ModuleInfo, SegmentMode, TableType, ValType,
+};
 pub use program::{Function, Origin, Program, ProgramError, ProgramHash};
-pub use semantics::{eval_binary, TrapKind};
+pub use semantics::{eval_binary, eval_binary64, eval_unary, TrapKind};

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::isa::{Instr, Op, HALT_PC};
+use crate::module::ModuleInfo;
 
 /// One lowered function and its frame layout.
 ///
@@ -16,9 +17,9 @@ pub struct Function {
     pub name: String,
     /// First instruction of the function.
     pub entry_pc: u32,
-    /// Number of `i32` parameters.
+    /// Number of parameters (one slot each).
     pub num_params: u32,
-    /// Number of `i32` results.
+    /// Number of results (one slot each).
     pub num_results: u32,
     /// Slot of the saved return pc (the saved `fp` is the next slot).
     pub ra_slot: u32,
@@ -49,6 +50,8 @@ pub struct Program {
     pub wasm_weight: Vec<u32>,
     /// Per pc: source location (not part of the program hash).
     pub origin: Vec<Origin>,
+    /// Types, imports, tables, memory, globals, all exports, segments and start function.
+    pub module: ModuleInfo,
 }
 
 /// A 32-byte blake3 digest identifying a program.
@@ -134,6 +137,9 @@ impl Program {
                 Op::Call if !self.functions.iter().any(|f| f.entry_pc == i.imm) => {
                     return Err(bad(pc, i, "call target is not a function entry"))
                 }
+                Op::CallImport if i.imm >= self.module.num_func_imports => {
+                    return Err(bad(pc, i, "call_import of a function that is not imported"))
+                }
                 _ => {}
             }
         }
@@ -159,11 +165,13 @@ impl Program {
     }
 
     /// The canonical byte encoding hashed into the program hash: a domain tag, the
-    /// instructions (opcode, immediate flag, `a`, `b`, `c`, `imm` as little-endian `u32`) and the
-    /// function and export tables. Names other than export names are not included.
+    /// instructions (opcode, immediate flag, `a`, `b`, `c`, `imm` as little-endian `u32`), the
+    /// function and export tables, and the module state ([`ModuleInfo`], bincode-encoded:
+    /// types, imports, tables, memory, globals, segments, start). Names other than export and
+    /// import names are not included.
     pub fn canonical_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(16 + self.instrs.len() * 18);
-        out.extend_from_slice(b"gloam-program-v1");
+        out.extend_from_slice(b"gloam-program-v2");
         out.extend_from_slice(&(self.instrs.len() as u32).to_le_bytes());
         for i in &self.instrs {
             out.push(i.op as u8);
@@ -190,7 +198,16 @@ impl Program {
             out.extend_from_slice(name.as_bytes());
             out.extend_from_slice(&idx.to_le_bytes());
         }
+        let module = bincode::serialize(&self.module).expect("in-memory encoding cannot fail");
+        out.extend_from_slice(&(module.len() as u64).to_le_bytes());
+        out.extend_from_slice(&module);
         out
+    }
+
+    /// The first function-index-space signature of a defined function `idx` (0-based among
+    /// defined functions).
+    pub fn defined_sig(&self, idx: u32) -> Option<&crate::module::FuncSig> {
+        self.module.func_sig(self.module.num_func_imports + idx)
     }
 
     /// blake3 of [`Program::canonical_bytes`]: the identity of the contract.

@@ -154,7 +154,7 @@ pub const fn flag_set(property: Property) -> FlagSet {
             Property::WritesC => op.writes_c(),
             Property::Sequential => op.is_sequential(),
         };
-        if !matches!(op, Op::Trap) && has {
+        if op.is_provable() && has {
             cols[len] = flag(op);
             len += 1;
         }

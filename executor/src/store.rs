@@ -1,0 +1,686 @@
+//! The store: every function, table, memory and global of every instance, the host registry,
+//! and instantiation (WebAssembly 2.0 core spec §4.5.4, "Instantiation").
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use gloam_isa::{
+    ConstExpr, ExportKind, FuncSig, GlobalType, ImportKind, Program, SegmentMode, TableType,
+    TrapKind, ValType,
+};
+
+use crate::machine::{Machine, RunResult};
+use crate::{ExecError, ExecTrace, Limits, Outcome, Value};
+
+/// A host function: receives the arguments, returns the results or a trap.
+pub(crate) type HostFn = dyn Fn(&[Value]) -> Result<Vec<Value>, TrapKind> + Send + Sync;
+
+/// WebAssembly page size in bytes.
+pub(crate) const PAGE: usize = 65536;
+
+/// Host re-entries (calls into another instance) allowed on the host stack at once.
+const MAX_NESTING: u32 = 256;
+
+/// Handle of an instance in a [`Store`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct InstanceId(pub u32);
+
+/// Something an instance exports or the host defines: an address in the store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExternVal {
+    /// Function address.
+    Func(u32),
+    /// Table address.
+    Table(u32),
+    /// Memory address.
+    Memory(u32),
+    /// Global address.
+    Global(u32),
+}
+
+pub(crate) enum FuncKind {
+    /// Defined function `index` (among defined functions) of `instance`.
+    Wasm { instance: u32, index: u32 },
+    /// A host function.
+    Host(Arc<HostFn>),
+}
+
+pub(crate) struct FuncInst {
+    /// Interned signature id.
+    pub sig: u32,
+    pub kind: FuncKind,
+}
+
+pub(crate) struct TableInst {
+    pub elem: ValType,
+    pub elems: Vec<u64>,
+    pub max: Option<u32>,
+}
+
+pub(crate) struct MemInst {
+    pub data: Vec<u8>,
+    pub max: Option<u32>,
+}
+
+pub(crate) struct GlobalInst {
+    pub ty: GlobalType,
+    pub value: u64,
+}
+
+/// An instance's view of the store: addresses for each of its index spaces.
+pub(crate) struct Instance {
+    pub program: Arc<Program>,
+    pub funcs: Vec<u32>,
+    pub tables: Vec<u32>,
+    pub memory: Option<u32>,
+    pub globals: Vec<u32>,
+    /// Store signature id of each type index.
+    pub type_ids: Vec<u32>,
+    /// Store addresses of the element and data segments.
+    pub elems: Vec<u32>,
+    pub datas: Vec<u32>,
+    /// Frame size of the function starting at each pc (0 elsewhere).
+    pub frame_at: Vec<u32>,
+}
+
+/// All runtime state: instances and the functions, tables, memories and globals they own or
+/// share, plus the names imports resolve against (host definitions and registered
+/// instances). Deterministic: no iteration order of a hash map affects execution.
+pub struct Store {
+    pub(crate) limits: Limits,
+    pub(crate) funcs: Vec<FuncInst>,
+    pub(crate) tables: Vec<TableInst>,
+    pub(crate) memories: Vec<MemInst>,
+    pub(crate) globals: Vec<GlobalInst>,
+    pub(crate) elem_segs: Vec<Vec<u64>>,
+    pub(crate) data_segs: Vec<Arc<[u8]>>,
+    pub(crate) instances: Vec<Arc<Instance>>,
+    sig_ids: HashMap<FuncSig, u32>,
+    pub(crate) sigs: Vec<FuncSig>,
+    names: BTreeMap<(String, String), ExternVal>,
+    /// Cycles of the current top-level invocation (nested calls included).
+    pub(crate) cycles: u64,
+    pub(crate) wasm_instrs: u64,
+    /// Host stack re-entries in progress.
+    pub(crate) nesting: u32,
+}
+
+impl Store {
+    /// An empty store whose runs obey `limits`.
+    pub fn new(limits: Limits) -> Store {
+        Store {
+            limits,
+            funcs: Vec::new(),
+            tables: Vec::new(),
+            memories: Vec::new(),
+            globals: Vec::new(),
+            elem_segs: Vec::new(),
+            data_segs: Vec::new(),
+            instances: Vec::new(),
+            sig_ids: HashMap::new(),
+            sigs: Vec::new(),
+            names: BTreeMap::new(),
+            cycles: 0,
+            wasm_instrs: 0,
+            nesting: 0,
+        }
+    }
+
+    /// The limits every run in this store obeys.
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    pub(crate) fn intern(&mut self, sig: &FuncSig) -> u32 {
+        if let Some(id) = self.sig_ids.get(sig) {
+            return *id;
+        }
+        let id = self.sigs.len() as u32;
+        self.sigs.push(sig.clone());
+        self.sig_ids.insert(sig.clone(), id);
+        id
+    }
+
+    fn define(&mut self, module: &str, name: &str, v: ExternVal) {
+        self.names.insert((module.to_string(), name.to_string()), v);
+    }
+
+    /// Registers host function `module.name` of type `sig`. Imports of that name call `f`
+    /// with arguments of the signature's types; it returns the results (checked against the
+    /// signature) or a trap.
+    pub fn define_func(
+        &mut self,
+        module: &str,
+        name: &str,
+        sig: FuncSig,
+        f: impl Fn(&[Value]) -> Result<Vec<Value>, TrapKind> + Send + Sync + 'static,
+    ) {
+        let sig = self.intern(&sig);
+        let addr = self.funcs.len() as u32;
+        self.funcs.push(FuncInst {
+            sig,
+            kind: FuncKind::Host(Arc::new(f)),
+        });
+        self.define(module, name, ExternVal::Func(addr));
+    }
+
+    /// Registers host global `module.name` with initial `value`.
+    pub fn define_global(&mut self, module: &str, name: &str, value: Value, mutable: bool) {
+        let addr = self.globals.len() as u32;
+        self.globals.push(GlobalInst {
+            ty: GlobalType {
+                ty: value.ty(),
+                mutable,
+            },
+            value: value.to_slot(),
+        });
+        self.define(module, name, ExternVal::Global(addr));
+    }
+
+    /// Registers host memory `module.name` of `min_pages` zeroed 64 KiB pages.
+    pub fn define_memory(&mut self, module: &str, name: &str, min_pages: u32, max: Option<u32>) {
+        let addr = self.memories.len() as u32;
+        self.memories.push(MemInst {
+            data: vec![0; min_pages as usize * PAGE],
+            max,
+        });
+        self.define(module, name, ExternVal::Memory(addr));
+    }
+
+    /// Registers host table `module.name` of `min` null elements of type `elem`.
+    pub fn define_table(
+        &mut self,
+        module: &str,
+        name: &str,
+        elem: ValType,
+        min: u32,
+        max: Option<u32>,
+    ) {
+        let addr = self.tables.len() as u32;
+        self.tables.push(TableInst {
+            elem,
+            elems: vec![0; min as usize],
+            max,
+        });
+        self.define(module, name, ExternVal::Table(addr));
+    }
+
+    /// Makes every export of `instance` importable as `name.<export>`.
+    pub fn register(&mut self, name: &str, instance: InstanceId) {
+        let exports: Vec<(String, ExternVal)> = {
+            let inst = &self.instances[instance.0 as usize];
+            inst.program
+                .module
+                .exports
+                .iter()
+                .filter_map(|e| Some((e.name.clone(), export_val(inst, e.kind, e.index)?)))
+                .collect()
+        };
+        for (n, v) in exports {
+            self.define(name, &n, v);
+        }
+    }
+
+    /// The export `name` of `instance`.
+    pub fn export(&self, instance: InstanceId, name: &str) -> Option<ExternVal> {
+        let inst = self.instances.get(instance.0 as usize)?;
+        let e = inst.program.module.export(name)?;
+        export_val(inst, e.kind, e.index)
+    }
+
+    /// The current value of global export `name` of `instance`.
+    pub fn global_value(&self, instance: InstanceId, name: &str) -> Option<Value> {
+        match self.export(instance, name)? {
+            ExternVal::Global(g) => {
+                let g = &self.globals[g as usize];
+                Some(Value::from_slot(g.ty.ty, g.value))
+            }
+            _ => None,
+        }
+    }
+
+    /// The signature of the function at store address `addr`.
+    pub fn func_sig(&self, addr: u32) -> Option<&FuncSig> {
+        let f = self.funcs.get(addr as usize)?;
+        self.sigs.get(f.sig as usize)
+    }
+
+    /// Linear memory `addr`'s bytes.
+    pub fn memory(&self, addr: u32) -> Option<&[u8]> {
+        self.memories.get(addr as usize).map(|m| &m.data[..])
+    }
+
+    fn resolve(&self, module: &str, name: &str) -> Result<ExternVal, ExecError> {
+        self.names
+            .get(&(module.to_string(), name.to_string()))
+            .copied()
+            .ok_or_else(|| ExecError::UnknownImport {
+                module: module.into(),
+                name: name.into(),
+            })
+    }
+
+    /// Instantiates `program`: resolves its imports by name among host definitions and
+    /// registered instances (checking kinds and types, §4.5.3 "Import matching"), allocates
+    /// its functions, tables, memory and globals, applies active element and data segments
+    /// in order (a segment out of bounds traps, and earlier segments' writes to shared tables
+    /// and memories stay, as the spec requires), and runs the start function.
+    ///
+    /// # Errors
+    /// [`ExecError::UnknownImport`], [`ExecError::IncompatibleImport`],
+    /// [`ExecError::ResourceLimit`], or the trap of a segment or of the start function.
+    pub fn instantiate(&mut self, program: Arc<Program>) -> Result<InstanceId, ExecError> {
+        let m = &program.module;
+        let mut funcs = Vec::new();
+        let mut tables = Vec::new();
+        let mut memory = None;
+        let mut globals = Vec::new();
+        let type_ids: Vec<u32> = m.types.clone().iter().map(|t| self.intern(t)).collect();
+        for imp in &m.imports {
+            let v = self.resolve(&imp.module, &imp.name)?;
+            let bad = |why: String| ExecError::IncompatibleImport {
+                module: imp.module.clone(),
+                name: imp.name.clone(),
+                why,
+            };
+            match (&imp.kind, v) {
+                (ImportKind::Func(t), ExternVal::Func(a)) => {
+                    let have = self.funcs[a as usize].sig;
+                    if have != type_ids[*t as usize] {
+                        return Err(bad(format!(
+                            "function of type {} where {} is expected",
+                            self.sigs[have as usize], m.types[*t as usize]
+                        )));
+                    }
+                    funcs.push(a);
+                }
+                (ImportKind::Table(tt), ExternVal::Table(a)) => {
+                    let t = &self.tables[a as usize];
+                    let ok = t.elem == tt.elem
+                        && limits_match(t.elems.len() as u64, t.max, tt.limits.min, tt.limits.max);
+                    if !ok {
+                        return Err(bad("table type or limits do not match".into()));
+                    }
+                    tables.push(a);
+                }
+                (ImportKind::Memory(l), ExternVal::Memory(a)) => {
+                    let mm = &self.memories[a as usize];
+                    if !limits_match((mm.data.len() / PAGE) as u64, mm.max, l.min, l.max) {
+                        return Err(bad("memory limits do not match".into()));
+                    }
+                    memory = Some(a);
+                }
+                (ImportKind::Global(gt), ExternVal::Global(a)) => {
+                    if self.globals[a as usize].ty != *gt {
+                        return Err(bad("global type does not match".into()));
+                    }
+                    globals.push(a);
+                }
+                _ => return Err(bad("wrong kind of external value".into())),
+            }
+        }
+
+        let instance = self.instances.len() as u32;
+        for (i, f) in program.functions.iter().enumerate() {
+            let _ = f;
+            let sig = type_ids[m.func_types[m.num_func_imports as usize + i] as usize];
+            funcs.push(self.funcs.len() as u32);
+            self.funcs.push(FuncInst {
+                sig,
+                kind: FuncKind::Wasm {
+                    instance,
+                    index: i as u32,
+                },
+            });
+        }
+        for t in &m.tables {
+            tables.push(self.alloc_table(t)?);
+        }
+        if let Some(l) = m.memory {
+            if l.min > self.limits.max_memory_pages {
+                return Err(ExecError::ResourceLimit(format!(
+                    "memory of {} pages exceeds the limit of {} pages",
+                    l.min, self.limits.max_memory_pages
+                )));
+            }
+            memory = Some(self.memories.len() as u32);
+            self.memories.push(MemInst {
+                data: vec![0; l.min as usize * PAGE],
+                max: l.max,
+            });
+        }
+        for (gt, init) in &m.globals {
+            let value = self.eval_const(init, &globals, &funcs);
+            globals.push(self.globals.len() as u32);
+            self.globals.push(GlobalInst { ty: *gt, value });
+        }
+        let mut elems = Vec::new();
+        for seg in &m.elems {
+            let items: Vec<u64> = seg
+                .items
+                .iter()
+                .map(|e| self.eval_const(e, &globals, &funcs))
+                .collect();
+            elems.push(self.elem_segs.len() as u32);
+            self.elem_segs.push(items);
+        }
+        let mut datas = Vec::new();
+        for seg in &m.datas {
+            datas.push(self.data_segs.len() as u32);
+            self.data_segs.push(seg.bytes.clone().into());
+        }
+        let mut frame_at = vec![0; program.instrs.len()];
+        for g in &program.functions {
+            frame_at[g.entry_pc as usize] = g.frame_size;
+        }
+        let inst = Arc::new(Instance {
+            program: program.clone(),
+            funcs,
+            tables,
+            memory,
+            globals,
+            type_ids,
+            elems,
+            datas,
+            frame_at,
+        });
+        self.instances.push(inst.clone());
+        let id = InstanceId(instance);
+
+        // Active element segments, then active data segments (§4.5.4 steps 14-15).
+        let trap = |kind| ExecError::Trap {
+            kind,
+            pc: 0,
+            func: "<instantiation>".into(),
+            offset: 0,
+            cycle: 0,
+        };
+        for (i, seg) in m.elems.iter().enumerate() {
+            let seg_addr = inst.elems[i] as usize;
+            match seg.mode {
+                SegmentMode::Active { index, offset } => {
+                    let off = self.eval_const(&offset, &inst.globals, &inst.funcs) as u32;
+                    let n = self.elem_segs[seg_addr].len() as u32;
+                    self.table_init(inst.tables[index as usize], seg_addr, off, 0, n)
+                        .map_err(trap)?;
+                    self.elem_segs[seg_addr] = Vec::new();
+                }
+                SegmentMode::Declarative => self.elem_segs[seg_addr] = Vec::new(),
+                SegmentMode::Passive => {}
+            }
+        }
+        for (i, seg) in m.datas.iter().enumerate() {
+            let seg_addr = inst.datas[i] as usize;
+            if let SegmentMode::Active { offset, .. } = seg.mode {
+                let off = self.eval_const(&offset, &inst.globals, &inst.funcs) as u32;
+                let n = self.data_segs[seg_addr].len() as u32;
+                let mem = inst.memory.unwrap_or(u32::MAX);
+                self.memory_init(mem, seg_addr, off, 0, n).map_err(trap)?;
+                self.data_segs[seg_addr] = Arc::from(&[][..]);
+            }
+        }
+        if let Some(start) = m.start {
+            let addr = inst.funcs[start as usize];
+            self.cycles = 0;
+            self.wasm_instrs = 0;
+            self.call_addr(addr, &[], 0)?;
+        }
+        Ok(id)
+    }
+
+    fn alloc_table(&mut self, t: &TableType) -> Result<u32, ExecError> {
+        if t.limits.min > self.limits.max_table_len {
+            return Err(ExecError::ResourceLimit(format!(
+                "table of {} elements exceeds the limit of {}",
+                t.limits.min, self.limits.max_table_len
+            )));
+        }
+        self.tables.push(TableInst {
+            elem: t.elem,
+            elems: vec![0; t.limits.min as usize],
+            max: t.limits.max,
+        });
+        Ok(self.tables.len() as u32 - 1)
+    }
+
+    fn eval_const(&self, e: &ConstExpr, globals: &[u32], funcs: &[u32]) -> u64 {
+        match *e {
+            ConstExpr::I32(v) => v as u64,
+            ConstExpr::I64(v) => v,
+            ConstExpr::RefNull => 0,
+            ConstExpr::RefFunc(f) => funcs[f as usize] as u64 + 1,
+            ConstExpr::GlobalGet(g) => self.globals[globals[g as usize] as usize].value,
+        }
+    }
+
+    /// `table.init`: copies `n` references from element segment `seg` at `src` into table
+    /// `table` at `dst`.
+    pub(crate) fn table_init(
+        &mut self,
+        table: u32,
+        seg: usize,
+        dst: u32,
+        src: u32,
+        n: u32,
+    ) -> Result<(), TrapKind> {
+        let items = &self.elem_segs[seg];
+        let t = &mut self.tables[table as usize];
+        if src as u64 + n as u64 > items.len() as u64
+            || dst as u64 + n as u64 > t.elems.len() as u64
+        {
+            return Err(TrapKind::TableOutOfBounds);
+        }
+        let (s, d, n) = (src as usize, dst as usize, n as usize);
+        t.elems[d..d + n].copy_from_slice(&items[s..s + n]);
+        Ok(())
+    }
+
+    /// `memory.init`: copies `n` bytes of data segment `seg` from `src` to memory `mem` at
+    /// `dst`.
+    pub(crate) fn memory_init(
+        &mut self,
+        mem: u32,
+        seg: usize,
+        dst: u32,
+        src: u32,
+        n: u32,
+    ) -> Result<(), TrapKind> {
+        let bytes = &self.data_segs[seg];
+        let len = self
+            .memories
+            .get(mem as usize)
+            .map_or(0, |m| m.data.len() as u64);
+        if src as u64 + n as u64 > bytes.len() as u64 || dst as u64 + n as u64 > len {
+            return Err(TrapKind::MemoryOutOfBounds);
+        }
+        if n > 0 {
+            let (s, d, n) = (src as usize, dst as usize, n as usize);
+            let bytes = bytes.clone();
+            self.memories[mem as usize].data[d..d + n].copy_from_slice(&bytes[s..s + n]);
+        }
+        Ok(())
+    }
+
+    /// Invokes exported function `export` of `instance` with typed arguments.
+    ///
+    /// # Errors
+    /// [`ExecError::NoSuchExport`], [`ExecError::ArgCount`], [`ExecError::ArgType`], a trap
+    /// or [`ExecError::OutOfFuel`].
+    pub fn invoke(
+        &mut self,
+        instance: InstanceId,
+        export: &str,
+        args: &[Value],
+    ) -> Result<Vec<Value>, ExecError> {
+        self.invoke_counted(instance, export, args).map(|r| r.0)
+    }
+
+    /// [`Store::invoke`], also returning the cycles and WebAssembly instructions executed.
+    ///
+    /// # Errors
+    /// As [`Store::invoke`].
+    pub fn invoke_counted(
+        &mut self,
+        instance: InstanceId,
+        export: &str,
+        args: &[Value],
+    ) -> Result<(Vec<Value>, u64, u64), ExecError> {
+        let addr = match self.export(instance, export) {
+            Some(ExternVal::Func(a)) => a,
+            _ => return Err(ExecError::NoSuchExport(export.to_string())),
+        };
+        let sig = self.sigs[self.funcs[addr as usize].sig as usize].clone();
+        if args.len() != sig.params.len() {
+            return Err(ExecError::ArgCount {
+                entry: export.to_string(),
+                expected: sig.params.len(),
+                got: args.len(),
+            });
+        }
+        for (i, (a, t)) in args.iter().zip(&sig.params).enumerate() {
+            if a.ty() != *t {
+                return Err(ExecError::ArgType {
+                    entry: export.to_string(),
+                    why: format!("argument {i} is {} where {t} is expected", a.ty()),
+                });
+            }
+        }
+        self.cycles = 0;
+        self.wasm_instrs = 0;
+        let raw: Vec<u64> = args.iter().map(|a| a.to_slot()).collect();
+        let out = self.call_addr(addr, &raw, 0)?;
+        let results = out
+            .iter()
+            .zip(&sig.results)
+            .map(|(v, t)| Value::from_slot(*t, *v))
+            .collect();
+        Ok((results, self.cycles, self.wasm_instrs))
+    }
+
+    /// Calls the function at store address `addr` with raw slot arguments at call depth
+    /// `depth`, returning raw results.
+    pub(crate) fn call_addr(
+        &mut self,
+        addr: u32,
+        args: &[u64],
+        depth: u32,
+    ) -> Result<Vec<u64>, ExecError> {
+        let f = &self.funcs[addr as usize];
+        let sig = f.sig;
+        match &f.kind {
+            FuncKind::Host(h) => {
+                let h = h.clone();
+                let s = &self.sigs[sig as usize];
+                let vals: Vec<Value> = args
+                    .iter()
+                    .zip(&s.params)
+                    .map(|(v, t)| Value::from_slot(*t, *v))
+                    .collect();
+                let results = h(&vals).map_err(|kind| ExecError::Trap {
+                    kind,
+                    pc: 0,
+                    func: "<host>".into(),
+                    offset: 0,
+                    cycle: self.cycles,
+                })?;
+                let s = &self.sigs[sig as usize];
+                if results.len() != s.results.len()
+                    || results.iter().zip(&s.results).any(|(v, t)| v.ty() != *t)
+                {
+                    return Err(ExecError::Trap {
+                        kind: TrapKind::HostError,
+                        pc: 0,
+                        func: "<host>".into(),
+                        offset: 0,
+                        cycle: self.cycles,
+                    });
+                }
+                Ok(results.iter().map(|v| v.to_slot()).collect())
+            }
+            FuncKind::Wasm { instance, index } => {
+                let (instance, index) = (*instance, *index);
+                if self.nesting >= MAX_NESTING {
+                    return Err(ExecError::Trap {
+                        kind: TrapKind::StackExhausted,
+                        pc: 0,
+                        func: "<host>".into(),
+                        offset: 0,
+                        cycle: self.cycles,
+                    });
+                }
+                let inst = self.instances[instance as usize].clone();
+                self.nesting += 1;
+                let r = Machine::<false>::new(self, inst, instance, index, args, depth)
+                    .and_then(|mut m| m.execute().map(|_| m.results()));
+                self.nesting -= 1;
+                r
+            }
+        }
+    }
+
+    /// Traced run of export `entry` of `instance` with `i32` arguments (see
+    /// [`crate::run_traced`]).
+    pub(crate) fn run_traced(
+        &mut self,
+        instance: InstanceId,
+        entry: &str,
+        args: &[u32],
+    ) -> Result<(Outcome, ExecTrace), ExecError> {
+        let inst = self.instances[instance.0 as usize].clone();
+        let (idx, f) = inst
+            .program
+            .export(entry)
+            .ok_or_else(|| ExecError::NoSuchExport(entry.to_string()))?;
+        if args.len() != f.num_params as usize {
+            return Err(ExecError::ArgCount {
+                entry: entry.to_string(),
+                expected: f.num_params as usize,
+                got: args.len(),
+            });
+        }
+        let raw: Vec<u64> = args.iter().map(|v| *v as u64).collect();
+        self.cycles = 0;
+        self.wasm_instrs = 0;
+        let mut m = Machine::<true>::new(self, inst, instance.0, idx, &raw, 0)?;
+        m.execute()?;
+        let RunResult {
+            results,
+            steps,
+            slots,
+            last_ts,
+        } = m.finish();
+        let outcome = Outcome {
+            results: results.iter().map(|v| *v as u32).collect(),
+            cycles: self.cycles,
+            wasm_instrs: self.wasm_instrs,
+        };
+        let n = slots.len();
+        Ok((
+            outcome,
+            ExecTrace {
+                steps,
+                final_values: slots.iter().map(|v| *v as u32).collect(),
+                final_ts: last_ts[..n].to_vec(),
+            },
+        ))
+    }
+}
+
+fn export_val(inst: &Instance, kind: ExportKind, index: u32) -> Option<ExternVal> {
+    Some(match kind {
+        ExportKind::Func => ExternVal::Func(*inst.funcs.get(index as usize)?),
+        ExportKind::Table => ExternVal::Table(*inst.tables.get(index as usize)?),
+        ExportKind::Memory => ExternVal::Memory(inst.memory?),
+        ExportKind::Global => ExternVal::Global(*inst.globals.get(index as usize)?),
+    })
+}
+
+/// Import matching of limits (§4.5.3): the provider's current size is at least the import's
+/// minimum, and if the import declares a maximum, the provider has one no larger.
+fn limits_match(size: u64, max: Option<u32>, want_min: u32, want_max: Option<u32>) -> bool {
+    size >= want_min as u64
+        && match want_max {
+            None => true,
+            Some(wm) => max.is_some_and(|m| m <= wm),
+        }
+}
