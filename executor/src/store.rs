@@ -19,7 +19,7 @@ pub(crate) type HostFn = dyn Fn(&[Value]) -> Result<Vec<Value>, TrapKind> + Send
 pub(crate) const PAGE: usize = 65536;
 
 /// Host re-entries (calls into another instance) allowed on the host stack at once.
-const MAX_NESTING: u32 = 256;
+const MAX_NESTING: u32 = 64;
 
 /// Handle of an instance in a [`Store`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
