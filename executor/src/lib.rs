@@ -191,8 +191,9 @@ pub enum ExecError {
         /// Byte offset of the WebAssembly instruction.
         offset: u32,
     },
-    /// A jump left the program (only possible for hand-made programs).
-    #[error("pc {0} is outside the program")]
+    /// A jump or return left the program or its call stack (only possible for hand-made
+    /// programs).
+    #[error("control left the program or its call stack (pc {0})")]
     PcOutOfRange(u32),
 }
 

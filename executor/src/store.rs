@@ -81,6 +81,9 @@ pub(crate) struct Instance {
     pub datas: Vec<u32>,
     /// Frame size of the function starting at each pc (0 elsewhere).
     pub frame_at: Vec<u32>,
+    /// Exceeds every slot offset any instruction accesses (`Instr::slot_end`) and every
+    /// frame size: the fast path keeps this many slots above `fp` allocated.
+    pub max_offset: u32,
 }
 
 /// All runtime state: instances and the functions, tables, memories and globals they own or
@@ -103,6 +106,8 @@ pub struct Store {
     pub(crate) wasm_instrs: u64,
     /// Host stack re-entries in progress.
     pub(crate) nesting: u32,
+    /// Whether the current invocation counts WebAssembly instructions.
+    pub(crate) count_wasm_instrs: bool,
 }
 
 impl Store {
@@ -123,6 +128,7 @@ impl Store {
             cycles: 0,
             wasm_instrs: 0,
             nesting: 0,
+            count_wasm_instrs: false,
         }
     }
 
@@ -373,7 +379,22 @@ impl Store {
         for g in &program.functions {
             frame_at[g.entry_pc as usize] = g.frame_size;
         }
+        let max_offset = program
+            .instrs
+            .iter()
+            .map(|i| i.slot_end())
+            .chain(program.functions.iter().map(|f| f.frame_size as u64))
+            .max()
+            .unwrap_or(0);
+        if max_offset > self.limits.max_slots as u64 {
+            return Err(ExecError::ResourceLimit(format!(
+                "the program addresses frame slot {max_offset}, beyond the limit of {} slots",
+                self.limits.max_slots
+            )));
+        }
+        let max_offset = max_offset as u32;
         let inst = Arc::new(Instance {
+            max_offset,
             program: program.clone(),
             funcs,
             tables,
@@ -512,10 +533,12 @@ impl Store {
         export: &str,
         args: &[Value],
     ) -> Result<Vec<Value>, ExecError> {
-        self.invoke_counted(instance, export, args).map(|r| r.0)
+        self.invoke_inner(instance, export, args, false)
+            .map(|r| r.0)
     }
 
-    /// [`Store::invoke`], also returning the cycles and WebAssembly instructions executed.
+    /// [`Store::invoke`], also returning the cycles and the WebAssembly instructions they
+    /// account for (counting those costs a table lookup per cycle).
     ///
     /// # Errors
     /// As [`Store::invoke`].
@@ -524,6 +547,21 @@ impl Store {
         instance: InstanceId,
         export: &str,
         args: &[Value],
+    ) -> Result<(Vec<Value>, u64, u64), ExecError> {
+        self.invoke_inner(instance, export, args, true)
+    }
+
+    /// The cycles of the last invocation (nested calls included).
+    pub fn last_cycles(&self) -> u64 {
+        self.cycles
+    }
+
+    fn invoke_inner(
+        &mut self,
+        instance: InstanceId,
+        export: &str,
+        args: &[Value],
+        count: bool,
     ) -> Result<(Vec<Value>, u64, u64), ExecError> {
         let addr = match self.export(instance, export) {
             Some(ExternVal::Func(a)) => a,
@@ -548,7 +586,10 @@ impl Store {
         self.cycles = 0;
         self.wasm_instrs = 0;
         let raw: Vec<u64> = args.iter().map(|a| a.to_slot()).collect();
-        let out = self.call_addr(addr, &raw, 0)?;
+        self.count_wasm_instrs = count;
+        let out = self.call_addr(addr, &raw, 0);
+        self.count_wasm_instrs = false;
+        let out = out?;
         let results = out
             .iter()
             .zip(&sig.results)
@@ -610,8 +651,17 @@ impl Store {
                 }
                 let inst = self.instances[instance as usize].clone();
                 self.nesting += 1;
-                let r = Machine::<false>::new(self, inst, instance, index, args, depth)
-                    .and_then(|mut m| m.execute().map(|_| m.results()));
+                let count = self.count_wasm_instrs;
+                let r = Machine::<false>::new(self, inst, instance, index, args, depth).and_then(
+                    |mut m| {
+                        if count {
+                            m.execute_fast::<true>()?;
+                        } else {
+                            m.execute_fast::<false>()?;
+                        }
+                        Ok(m.results())
+                    },
+                );
                 self.nesting -= 1;
                 r
             }

@@ -306,3 +306,36 @@ fn runs_are_deterministic() {
     );
     assert_eq!(a.0, run(&p, "fib_rec", &[15], Limits::default()).unwrap());
 }
+
+#[test]
+fn hand_made_programs_cannot_escape_the_slot_stack() {
+    // A forged saved frame pointer: `ret` would continue in a frame that is not allocated.
+    let mut p = (*program(r#"(module (func (export "f") (result i32) i32.const 7))"#)).clone();
+    let konst = p
+        .instrs
+        .iter()
+        .position(|i| i.op == gloam_isa::Op::Const)
+        .unwrap();
+    let ret = *p
+        .instrs
+        .iter()
+        .find(|i| i.op == gloam_isa::Op::Ret)
+        .unwrap();
+    p.instrs[konst].c = ret.b;
+    p.instrs[konst].imm = 3_000_000;
+    let mut s = Store::new(Limits::default());
+    let i = s.instantiate(Arc::new(p)).unwrap();
+    assert!(matches!(
+        s.invoke(i, "f", &[]),
+        Err(ExecError::PcOutOfRange(_))
+    ));
+
+    // Slot offsets beyond the slot limit are refused at instantiation.
+    let mut p = (*program(r#"(module (func (export "f") (result i32) i32.const 7))"#)).clone();
+    p.instrs[konst].c = u32::MAX;
+    let mut s = Store::new(Limits::default());
+    assert!(matches!(
+        s.instantiate(Arc::new(p)),
+        Err(ExecError::ResourceLimit(_))
+    ));
+}

@@ -368,6 +368,32 @@ impl Instr {
     }
 }
 
+impl Instr {
+    /// One past the largest frame-slot offset this instruction reads or writes (0 if it
+    /// touches none). A `call`'s callee frame (from `fp + a`) is not counted: it belongs to
+    /// the callee.
+    pub fn slot_end(&self) -> u64 {
+        use Op::*;
+        let (a, b, c) = (self.a as u64, self.b as u64, self.c as u64);
+        let bb = if self.b_imm { 0 } else { b + 1 };
+        match self.op {
+            op if op.is_binary() || op.is_binary64() => (a + 1).max(bb).max(c + 1),
+            CMov | CMov64 => (a + 1).max(bb).max(c + 1),
+            op if op.is_unary() || op.is_load() => (a + 1).max(c + 1),
+            op if op.is_store() => (a + 1).max(b + 1),
+            Const | Const64 | MemorySize | GlobalGet | TableSize | RefFunc => c + 1,
+            Brz | Brnz | JTab | GlobalSet => a + 1,
+            Call => (b + 1).max(c + 1),
+            Ret | TableSet => (a + 1).max(b + 1),
+            MemoryGrow | TableGet => (a + 1).max(c + 1),
+            TableGrow => (a + 2).max(c + 1),
+            MemoryFill | MemoryCopy | MemoryInit | TableFill | TableCopy | TableInit => a + 3,
+            CallIndirect => b + 1,
+            _ => 0,
+        }
+    }
+}
+
 impl std::fmt::Display for Instr {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let b = if self.b_imm {
