@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 
 use clap::{Args, Parser, Subcommand};
 use gloam_air::proof_file::ProofFile;
-use gloam_executor::{ExecError, Limits};
-use gloam_isa::Program;
+use gloam_executor::{ExecError, Limits, Store, Value as WasmValue};
+use gloam_isa::{FuncSig, Program, ValType};
 use gloam_prover::{Phase, ProveConfig, ProveError};
 use gloam_verifier::VerifyError;
 use serde_json::{json, Map, Value};
@@ -62,9 +62,10 @@ Examples:
   gloam prove examples/fib/fib.wasm --entry fib --args 10 -o fib.proof
   gloam verify examples/fib/fib.wasm fib.proof";
 
-const ARGS_HELP: &str = "Comma-separated i32 arguments of the entry function: decimal u32 \
-(4294967295), negative i32 stored as two's complement (-5 = 4294967291) or hex (0xff). \
-Omit for functions without parameters.";
+const ARGS_HELP: &str = "Comma-separated arguments of the entry function: decimal \
+(4294967295), negative (two's complement: -5 = 4294967291 as i32) or hex (0xff); 32 bits for \
+i32 parameters, 64 bits for i64 parameters (`run` only; `prove` takes i32). Omit for functions \
+without parameters.";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -168,18 +169,53 @@ struct DisasmArgs {
     module: PathBuf,
 }
 
-/// Parsed `--args` value.
+/// Parsed `--args` value: each argument as a 64-bit pattern, with its text for messages.
+/// `i32` parameters take it through [`parse_word`]'s 32-bit range check.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-struct ArgList(Vec<u32>);
+struct ArgList(Vec<(String, u64)>);
+
+impl ArgList {
+    /// The arguments as `i32` words.
+    fn words(&self) -> Result<Vec<u32>, Failure> {
+        self.0
+            .iter()
+            .map(|(t, _)| parse_word(t).map_err(|e| Failure::new(exit::USAGE, e)))
+            .collect()
+    }
+}
 
 fn parse_arg_list(s: &str) -> Result<ArgList, String> {
     if s.trim().is_empty() {
         return Ok(ArgList::default());
     }
     s.split(',')
-        .map(parse_word)
+        .map(|t| parse_word64(t).map(|v| (t.trim().to_string(), v)))
         .collect::<Result<_, _>>()
         .map(ArgList)
+}
+
+/// Parses one 64-bit argument: decimal u64, negative i64 (two's complement) or `0x` hex.
+fn parse_word64(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (neg, mag) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let mag = mag.replace('_', "");
+    let value = if let Some(hex) = mag.strip_prefix("0x").or_else(|| mag.strip_prefix("0X")) {
+        u64::from_str_radix(hex, 16)
+    } else {
+        mag.parse::<u64>()
+    }
+    .map_err(|_| format!("`{t}` is not a 64-bit number (use decimal, -decimal or 0x hex)"))?;
+    if neg {
+        if value > 1 << 63 {
+            return Err(format!("`{t}` is below the i64 minimum"));
+        }
+        Ok((value as i64).wrapping_neg() as u64)
+    } else {
+        Ok(value)
+    }
 }
 
 /// Parses one argument: decimal u32, negative i32 (two's complement) or `0x` hex, optionally
@@ -492,12 +528,27 @@ fn exec_failure(e: ExecError, fuel_hint: &str) -> Failure {
 fn cmd_run(a: RunArgs) -> CmdResult {
     let program = load(&a.inv.module)?;
     let entry = pick_entry(&program, &a.inv.module, a.inv.entry.as_deref())?;
-    let args = a.inv.args.unwrap_or_default().0;
-    check_arity(&program, &entry, &args)?;
     let limits = Limits {
         fuel: a.fuel.unwrap_or(Limits::default().fuel),
         ..Limits::default()
     };
+    let raw = a.inv.args.clone().unwrap_or_default();
+    let sig = program
+        .module
+        .export(&entry)
+        .and_then(|e| program.module.func_sig(e.index))
+        .cloned()
+        .unwrap_or_default();
+    if sig
+        .params
+        .iter()
+        .chain(&sig.results)
+        .any(|t| *t != ValType::I32)
+    {
+        return run_typed(program, &entry, &sig, &raw, limits, a.json);
+    }
+    let args = raw.words()?;
+    check_arity(&program, &entry, &args)?;
     let t = Instant::now();
     let outcome = guard(exit::INTERNAL, "running", || {
         gloam_executor::run(&program, &entry, &args, limits)
@@ -528,6 +579,89 @@ fn cmd_run(a: RunArgs) -> CmdResult {
     Ok(())
 }
 
+/// `gloam run` of an entry whose signature has `i64` (or reference) parameters or results:
+/// typed invocation through a store.
+fn run_typed(
+    program: Program,
+    entry: &str,
+    sig: &FuncSig,
+    raw: &ArgList,
+    limits: Limits,
+    json_out: bool,
+) -> CmdResult {
+    if raw.0.len() != sig.params.len() {
+        return Err(Failure::new(
+            exit::USAGE,
+            format!(
+                "`{entry}` takes {} argument(s), {} given with --args (signature: {sig})",
+                sig.params.len(),
+                raw.0.len()
+            ),
+        ));
+    }
+    let mut args = Vec::new();
+    for ((text, v), ty) in raw.0.iter().zip(&sig.params) {
+        args.push(match ty {
+            ValType::I32 => {
+                WasmValue::I32(parse_word(text).map_err(|e| Failure::new(exit::USAGE, e))?)
+            }
+            ValType::I64 => WasmValue::I64(*v),
+            t => {
+                return Err(Failure::new(
+                    exit::USAGE,
+                    format!("`{entry}` takes a {t} parameter, which the command line cannot pass"),
+                ))
+            }
+        });
+    }
+    let t = Instant::now();
+    let (results, cycles, wasm_instrs) = guard(exit::INTERNAL, "running", || {
+        let mut store = Store::new(limits);
+        let inst = store.instantiate(Arc::new(program))?;
+        store.invoke_counted(inst, entry, &args)
+    })?
+    .map_err(|e| exec_failure(e, " (raise the limit with --fuel N)"))?;
+    let elapsed = t.elapsed();
+    let text = |v: &WasmValue| match v {
+        WasmValue::I32(w) => fmt_arg(*w),
+        WasmValue::I64(w) if (*w as i64) < 0 => format!("{}", *w as i64),
+        other => other.to_string(),
+    };
+    let cpw = (wasm_instrs > 0).then(|| cycles as f64 / wasm_instrs as f64);
+    if json_out {
+        let values: Vec<Value> = results
+            .iter()
+            .map(|v| match v {
+                WasmValue::I32(w) => json!(w),
+                WasmValue::I64(w) => json!(w),
+                other => json!(other.to_string()),
+            })
+            .collect();
+        emit_json(&json!({
+            "results": values,
+            "result_types": sig.results.iter().map(|t| t.to_string()).collect::<Vec<_>>(),
+            "cycles": cycles,
+            "wasm_instrs": wasm_instrs,
+            "cycles_per_wasm_instr": cpw,
+            "run_ms": ms(elapsed),
+        }));
+    } else {
+        let a: Vec<String> = args.iter().map(text).collect();
+        let r: Vec<String> = results.iter().map(text).collect();
+        let mut s = String::new();
+        let _ = writeln!(s, "{entry}({}) = ({})", a.join(", "), r.join(", "));
+        let _ = writeln!(s, "  signature      {sig}");
+        let _ = writeln!(s, "  cycles         {}", thousands(cycles));
+        let _ = writeln!(s, "  wasm instrs    {}", thousands(wasm_instrs));
+        if let Some(c) = cpw {
+            let _ = writeln!(s, "  cycles/instr   {c:.3}");
+        }
+        let _ = writeln!(s, "  time           {}", fmt_duration(elapsed));
+        emit(&s);
+    }
+    Ok(())
+}
+
 fn extension_name(degree: u32) -> &'static str {
     match degree {
         1 => "base field",
@@ -540,7 +674,7 @@ fn extension_name(degree: u32) -> &'static str {
 fn cmd_prove(a: ProveArgs) -> CmdResult {
     let program = Arc::new(load(&a.inv.module)?);
     let entry = pick_entry(&program, &a.inv.module, a.inv.entry.as_deref())?;
-    let args = a.inv.args.unwrap_or_default().0;
+    let args = a.inv.args.unwrap_or_default().words()?;
     check_arity(&program, &entry, &args)?;
     // Fail before the (long) proof if the output cannot be written.
     if let Some(dir) = a.output.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -892,9 +1026,20 @@ mod tests {
         assert!(parse_word("").is_err());
         assert_eq!(parse_arg_list(""), Ok(ArgList(vec![])));
         assert_eq!(
-            parse_arg_list("1,-1, 0x10"),
-            Ok(ArgList(vec![1, u32::MAX, 16]))
+            parse_arg_list("1,-1, 0x10").unwrap().words().unwrap(),
+            vec![1, u32::MAX, 16]
         );
+        let wide = parse_arg_list("-1,0x1_0000_0000,18446744073709551615").unwrap();
+        assert_eq!(
+            wide.0.iter().map(|(_, v)| *v).collect::<Vec<_>>(),
+            vec![u64::MAX, 1 << 32, u64::MAX]
+        );
+        assert!(
+            wide.words().is_err(),
+            "i32 parameters keep the 32-bit check"
+        );
+        assert!(parse_arg_list("1,x").is_err());
+        assert!(parse_word64("-9223372036854775809").is_err());
     }
 
     #[test]

@@ -485,3 +485,48 @@ fn disasm_prints_program_and_hash() {
     assert!(out.contains("program"), "{out}");
     assert!(out.lines().any(|l| l.contains("halt")), "{out}");
 }
+
+#[test]
+fn run_takes_i64_arguments_and_prints_typed_results() {
+    let m = write_temp(
+        "wide.wat",
+        br#"(module (func (export "f") (param i64 i32) (result i64 i32)
+              local.get 0 i64.const 3 i64.mul local.get 1 i32.const 1 i32.add))"#,
+    );
+    let o = gloam(&[
+        "run",
+        p(&m),
+        "--entry",
+        "f",
+        "--args",
+        "0x100000000,-2",
+        "--json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v = json(&o);
+    assert_eq!(v["results"], serde_json::json!([3u64 << 32, u32::MAX]));
+    assert_eq!(v["result_types"], serde_json::json!(["i64", "i32"]));
+    let o = gloam(&["run", p(&m), "--entry", "f", "--args", "-5,1"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).contains("f(-5, 1) = (-15, 2)"), "{}", stdout(&o));
+    // An i32 parameter keeps the 32-bit range check; arity is checked.
+    assert_fails(
+        &gloam(&["run", p(&m), "--entry", "f", "--args", "1,0x100000000"]),
+        2,
+    );
+    assert_fails(&gloam(&["run", p(&m), "--entry", "f", "--args", "1"]), 2);
+    // `prove` takes i32 only and refuses the i64 run as not provable.
+    let proof = temp_path("wide.proof");
+    let o = gloam(&[
+        "prove",
+        p(&m),
+        "--entry",
+        "f",
+        "--args",
+        "1,2",
+        "-o",
+        p(&proof),
+    ]);
+    assert!(code(&o) == 2 || code(&o) == 3, "{}", stderr(&o));
+    std::fs::remove_file(m).ok();
+}
