@@ -222,25 +222,16 @@ fn parse_word64(s: &str) -> Result<u64, String> {
 /// signed.
 fn parse_word(s: &str) -> Result<u32, String> {
     let t = s.trim();
-    let (neg, mag) = match t.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, t.strip_prefix('+').unwrap_or(t)),
-    };
-    let mag = mag.replace('_', "");
-    let value = if let Some(hex) = mag.strip_prefix("0x").or_else(|| mag.strip_prefix("0X")) {
-        u64::from_str_radix(hex, 16)
-    } else {
-        mag.parse::<u64>()
-    }
-    .map_err(|_| format!("`{t}` is not a number (use decimal, -decimal or 0x hex)"))?;
-    if neg {
-        if value > 1 << 31 {
+    let v = parse_word64(t)
+        .map_err(|_| format!("`{t}` is not a number (use decimal, -decimal or 0x hex)"))?;
+    if t.starts_with('-') {
+        let x = v as i64;
+        if x < i32::MIN as i64 {
             return Err(format!("`{t}` is below the i32 minimum -2147483648"));
         }
-        Ok((value as i64).wrapping_neg() as i32 as u32)
+        Ok(x as i32 as u32)
     } else {
-        u32::try_from(value)
-            .map_err(|_| format!("`{t}` does not fit in 32 bits (maximum 4294967295)"))
+        u32::try_from(v).map_err(|_| format!("`{t}` does not fit in 32 bits (maximum 4294967295)"))
     }
 }
 
