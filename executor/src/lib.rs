@@ -4,7 +4,7 @@
 //! instantiation and linking ([`Store`]), a host-function registry, fuel, a call-depth limit
 //! and bounded memory and table growth.
 //!
-//! Two paths share one interpreter ([`machine`]):
+//! Two paths share one machine model (see `docs/executor.md`):
 //! * the fast path ([`Store::invoke`], [`run`]) only computes results;
 //! * [`run_traced`] also records, per cycle, everything the AIR's trace builder needs: the
 //!   state (`pc`, `fp`), the values of the three slot accesses and the timestamps of the
