@@ -281,7 +281,7 @@ impl Store {
         let mut tables = Vec::new();
         let mut memory = None;
         let mut globals = Vec::new();
-        let type_ids: Vec<u32> = m.types.clone().iter().map(|t| self.intern(t)).collect();
+        let type_ids: Vec<u32> = m.types.iter().map(|t| self.intern(t)).collect();
         for imp in &m.imports {
             let v = self.resolve(&imp.module, &imp.name)?;
             let bad = |why: String| ExecError::IncompatibleImport {
@@ -327,8 +327,7 @@ impl Store {
         }
 
         let instance = self.instances.len() as u32;
-        for (i, f) in program.functions.iter().enumerate() {
-            let _ = f;
+        for i in 0..program.functions.len() {
             let sig = type_ids[m.func_types[m.num_func_imports as usize + i] as usize];
             funcs.push(self.funcs.len() as u32);
             self.funcs.push(FuncInst {
