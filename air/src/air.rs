@@ -119,21 +119,24 @@ pub struct GloamAir {
     pub_inputs: PublicInputs,
 }
 
-/// Transition-constraint degrees of the auxiliary segment for program period `p`.
+/// Transition-constraint degrees of the auxiliary segment for program period `p`, derived
+/// from [`logup::GROUPS`]: helper `g`'s constraint `h * prod(den) - sum(num * prod(other den))`
+/// has degree 1 (the helper or a numerator) plus one per lookup denominator, and each table
+/// denominator adds its periodic column's cycle. The running-sum constraint has degree 2
+/// (`first` times a multiplicity).
 pub fn aux_degrees(p: usize) -> Vec<TransitionConstraintDegree> {
-    let mut d: Vec<TransitionConstraintDegree> = GROUPS[..7]
+    let mut d: Vec<TransitionConstraintDegree> = GROUPS
         .iter()
-        .map(|g| TransitionConstraintDegree::new(g.len() + 1))
+        .map(|g| {
+            let cycles: Vec<usize> = g
+                .iter()
+                .filter_map(|&j| logup::table_period(j, p))
+                .collect();
+            TransitionConstraintDegree::with_cycles(1 + g.len() - cycles.len(), cycles)
+        })
         .collect();
-    d.push(TransitionConstraintDegree::with_cycles(
-        1,
-        vec![p, columns::POW_TABLE_LEN],
-    ));
-    d.push(TransitionConstraintDegree::with_cycles(
-        1,
-        vec![columns::BYTE_TABLE_LEN, columns::BYTE_TABLE_LEN],
-    ));
     d.push(TransitionConstraintDegree::new(2));
+    debug_assert_eq!(d.len(), logup::AUX_WIDTH);
     d
 }
 
@@ -279,12 +282,13 @@ pub fn periodic_columns(program: &Program, p: usize) -> Vec<Vec<Felt>> {
         }
     }
     cols.extend(byte);
-    let keys: Vec<Felt> = (0..columns::POW_TABLE_LEN as u64).map(Felt::new).collect();
-    let vals: Vec<Felt> = (0..columns::POW_TABLE_LEN as u64)
-        .map(|k| Felt::new(columns::pow_table_value(k)))
-        .collect();
-    cols.push(keys);
-    cols.push(vals);
+    let keys = 0..columns::POW_TABLE_LEN as u64;
+    cols.push(keys.clone().map(|k| Felt::new(k % 32)).collect());
+    cols.push(keys.clone().map(|k| Felt::new(k / 32)).collect());
+    cols.push(
+        keys.map(|k| Felt::new(columns::pow_table_value(k)))
+            .collect(),
+    );
     cols
 }
 
@@ -301,7 +305,7 @@ pub fn validate_shape(
     let n = info.length();
     if !n.is_power_of_two() || !(MIN_TRACE_LEN..=MAX_TRACE_LEN).contains(&n) {
         return Err(format!(
-            "trace length {n} is not a power of two in [2^16, 2^22]"
+            "trace length {n} is not a power of two in [2^14, 2^22]"
         ));
     }
     if n < pub_inputs.program_period() {

@@ -111,10 +111,12 @@ pub mod periodic {
     /// Byte-table entries of the *next* row: for `j < BYTE_K`, columns `BYTE + 4j ..` hold
     /// x, y, x & y, x ^ y of entry `BYTE_K * row' + j` (period `BYTE_PERIOD`).
     pub const BYTE: usize = 7;
-    /// pow2 table: key, value (period 64).
+    /// pow2 table: shift amount `k mod 32`, direction `k div 32` (1 = right), value (period
+    /// 64). Spelling out the amount and direction (rather than one key `s + 32 * right`) is
+    /// what confines the looked-up shift amount `S` to `[0, 32)`.
     pub const POW: usize = BYTE + 4 * super::BYTE_K;
-    /// Number of periodic columns.
-    pub const COUNT: usize = POW + 2;
+    /// Number of pow2-table columns.
+    pub const POW_COLS: usize = 3;
 }
 
 /// Entries of the byte-pair tables (range and bitwise): one per `(x, y)`, 2^16.

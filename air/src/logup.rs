@@ -67,6 +67,22 @@ pub const AUX_WIDTH: usize = NUM_HELPERS + 1;
 /// Random elements drawn for the auxiliary segment: `alpha`, `beta`.
 pub const NUM_RAND: usize = 2;
 
+/// First table fraction in [`fractions`]' order: the lookups (denominators of degree 1 in the
+/// trace) come first, then the program table, the pow2 table, the `BYTE_K` range-table and the
+/// `BYTE_K` bitwise-table entries, whose denominators are periodic columns.
+pub const FIRST_TABLE_FRACTION: usize = NUM_FRACTIONS - 2 - 2 * BYTE_K;
+
+/// Period of the periodic columns in fraction `j`'s denominator, or `None` for a lookup (a
+/// trace expression of degree 1). `p` is the program table's period.
+pub fn table_period(j: usize, p: usize) -> Option<usize> {
+    match j.checked_sub(FIRST_TABLE_FRACTION)? {
+        0 => Some(p),
+        1 => Some(columns::POW_TABLE_LEN),
+        t if t < 2 + 2 * BYTE_K => Some(columns::BYTE_PERIOD),
+        _ => None,
+    }
+}
+
 /// The bus each fraction belongs to (for diagnostics).
 pub const FRACTION_BUS: [&str; NUM_FRACTIONS] = [
     "program", "range", "range", "memory", "memory", "memory", "memory", "memory", "memory",
@@ -183,15 +199,15 @@ where
         (one, bit(3)),
         (
             E::from(r.fs(SHIFTS)),
-            ch.den(
-                tag::POW,
-                &[r.c(S) + right * F::from(32u32), r.c(columns::P)],
-            ),
+            ch.den(tag::POW, &[r.c(S), right, r.c(columns::P)]),
         ),
         (-E::from(r.c(M_PROG)), ch.den(tag::PROG, pp)),
         (
             -E::from(r.c(M_POW)),
-            ch.den(tag::POW, &periodic[periodic::POW..periodic::POW + 2]),
+            ch.den(
+                tag::POW,
+                &periodic[periodic::POW..periodic::POW + periodic::POW_COLS],
+            ),
         ),
         range_t(0),
         range_t(1),

@@ -171,7 +171,7 @@ pub fn build_main_trace(
 /// Derives the LogUp multiplicity columns (`M_RANGE`, `M_BIT`, `M_POW`, `M_PROG`) from the
 /// rest of the trace: how often each table entry is looked up on rows `0..n-1` (the last row's
 /// lookups are not part of the argument). Lookups of tuples that are not table entries (bytes
-/// of 256 or more, shift keys of 64 or more) cannot be counted and are skipped: such a trace
+/// of 256 or more, shift amounts of 32 or more) cannot be counted and are skipped: such a trace
 /// cannot satisfy the AIR.
 pub fn fill_multiplicities(columns: &mut [Vec<Felt>]) {
     let n = columns[0].len();
@@ -205,9 +205,10 @@ pub fn fill_multiplicities(columns: &mut [Vec<Felt>]) {
             count(&mut m_bit, g(X + i), g(Y + i));
         }
         if shifts.iter().any(|op| g(flag(*op)) == 1) {
-            let key = g(S) + 32 * (g(flag(Op::ShrU)) + g(flag(Op::Rotr)));
-            if key < columns::POW_TABLE_LEN as u64 {
-                m_pow[key as usize] += 1;
+            // Entry `k` is (k mod 32, k div 32, 2^..): the amount must be below 32.
+            let (s, right) = (g(S), g(flag(Op::ShrU)) + g(flag(Op::Rotr)));
+            if s < 32 && right < 2 {
+                m_pow[(s + 32 * right) as usize] += 1;
             }
         }
         if let Some(m) = m_prog.get_mut(g(PC) as usize) {

@@ -1,7 +1,7 @@
 //! # gloam-prover
 //!
 //! Proves a Gloam run with `winterfell` 0.13 (multi-threaded through rayon): execute with trace
-//! recording, build the 86-column main trace, build the 10 LogUp columns of the auxiliary
+//! recording, build the 92-column main trace, build the 9 LogUp columns of the auxiliary
 //! segment after the main-trace commitment, and run the STARK prover (LDE with blowup 8,
 //! constraint evaluation, DEEP composition, FRI).
 //!
@@ -55,7 +55,7 @@ pub enum ProveError {
 /// Proving configuration.
 #[derive(Clone)]
 pub struct ProveConfig {
-    /// STARK parameters; [`gloam_air::default_options`] gives 97 bits of conjectured security.
+    /// STARK parameters; [`gloam_air::default_options`] gives 96 bits of conjectured security.
     pub options: ProofOptions,
     /// Execution limits (fuel, call stack).
     pub limits: Limits,
@@ -318,7 +318,7 @@ impl Prover for GloamProver {
     }
 }
 
-/// Builds the auxiliary segment: the 9 LogUp helper columns and the running sum.
+/// Builds the auxiliary segment: the 8 LogUp helper columns and the running sum.
 /// Rows are processed in parallel chunks with one batch inversion per chunk.
 pub fn build_aux_columns<E: FieldElement<BaseField = Felt>>(
     main: &ColMatrix<Felt>,

@@ -52,13 +52,17 @@ struct Honest {
 }
 
 fn honest() -> Honest {
-    let program = Arc::new(gloam_isa::load_module(ALL_OPS.as_bytes()).expect("module"));
-    let args = [1000, 7];
-    let (out, exec) = run_traced(&program, "mix", &args, Limits::default()).expect("run");
-    let (trace, pi) = build_main_trace(program.clone(), "mix", &args, &out, &exec).expect("trace");
+    honest_run(ALL_OPS, "mix", &[1000, 7])
+}
+
+/// The honest trace of `entry(args)` of module `wat`.
+fn honest_run(wat: &str, entry: &str, args: &[u32]) -> Honest {
+    let program = Arc::new(gloam_isa::load_module(wat.as_bytes()).expect("module"));
+    let (out, exec) = run_traced(&program, entry, args, Limits::default()).expect("run");
+    let (trace, pi) = build_main_trace(program.clone(), entry, args, &out, &exec).expect("trace");
     check(&trace.columns, &pi).expect("the honest trace satisfies the AIR");
     let claim = Claim {
-        entry: "mix".into(),
+        entry: entry.into(),
         args: args.to_vec(),
         results: out.results,
         cycles: out.cycles,
@@ -217,6 +221,39 @@ fn tamper_pow2_lookup_wrong_shift() {
     h.assert_rejected(bus("pow2"));
 }
 
+/// mul (shifts): the shift amount `S` outside `[0, 32)`. For `shr_u` by `s` the prover picks
+/// `S = s - 32` (a field element near `p`) and `W` one larger, so `B = S + 32 W` still holds,
+/// and `S + 32 * right = s`: a single-key pow2 table `(s + 32 * right, value)` would accept
+/// the lookup of `2^s` (a left shift), letting the prover pick the wrong power of two. Here
+/// `5 >> 3` and `(5 * 2^3) >> 32` are both 0, so the result and memory stay honest and only
+/// the advice is forged; the (amount, direction, value) table has no entry with amount
+/// `s - 32`, so the pow2 bus rejects it even with the multiplicity the cheater would claim.
+#[test]
+fn tamper_pow2_shift_amount_out_of_range() {
+    let mut h = honest_run(
+        r#"(module (func (export "f") (param i32 i32) (result i32)
+              local.get 0 local.get 1 i32.shr_u))"#,
+        "f",
+        &[5, 3],
+    );
+    let r = h.row_of(Op::ShrU, |_, _| true);
+    let s = h.get(S, r);
+    assert_eq!((h.get(VAL_A, r), s, h.get(VAL_C, r)), (5, 3, 0));
+    h.columns[S][r] = Felt::new(s) - Felt::new(32);
+    let w = h.get(R, r) | h.get(R + 1, r) << 8 | h.get(R + 2, r) << 16 | h.get(R + 3, r) << 24;
+    h.set_w(r, w + 1);
+    let p = 1u64 << s;
+    h.set(P, r, p);
+    h.set_u(r, 5 * p);
+    h.set_v(r, 0);
+    h.set_inv(r, Felt::ZERO - Felt::new(0xFFFF_FFFF));
+    h.recount();
+    // The cheater's count: the single key `S + 32 * right = s` named entry `s`.
+    let m = h.get(M_POW, s as usize);
+    h.set(M_POW, s as usize, m + 1);
+    h.assert_rejected(bus("pow2"));
+}
+
 /// div: a quotient off by one, with the remainder adjusted so `A = U*B + V` still holds.
 #[test]
 fn tamper_div_quotient_off_by_one() {
@@ -265,6 +302,33 @@ fn tamper_bitwise_wrong_and_byte() {
     h.set(VAL_C, r, c);
     h.recount();
     h.assert_rejected(bus("bitwise"));
+}
+
+/// bitwise (family): a byte lane of `A` that is not `A`'s byte. The lanes stay a consistent
+/// table entry (`z = x & y`, `w = x ^ y`) and the result follows them, so the bitwise bus
+/// balances; only `a_bytes` can notice.
+#[test]
+fn tamper_bitwise_lane_not_a_byte() {
+    let mut h = honest();
+    let r = h.row_of(Op::Xor, |h, r| h.get(X, r) < 255);
+    let x0 = h.get(X, r);
+    h.set(X, r, x0 + 1);
+    h.fix_lanes(r);
+    let c = h.get(W, r) | h.get(W + 1, r) << 8 | h.get(W + 2, r) << 16 | h.get(W + 3, r) << 24;
+    h.set(VAL_C, r, c);
+    h.recount();
+    h.assert_rejected(family("bitwise"));
+}
+
+/// Boundary assertions: the claimed cycle count is off by one while the trace is honest.
+/// Prover and verifier use the same (wrong) public inputs, so only the assertion
+/// `CLK[last] = cycles` can object.
+#[test]
+fn tamper_boundary_cycle_count() {
+    let mut h = honest();
+    h.pi.cycles += 1;
+    h.claim.cycles += 1;
+    h.assert_rejected(|v| matches!(v, Violation::Boundary(w) if w == "cycle count"));
 }
 
 /// eq: an equality result flipped, with the inverse advice chosen to match.
