@@ -56,27 +56,9 @@ const COMPARE: &[Workload] = &[
     },
 ];
 
-/// Workloads of the trace-recording rate (the first three also try the memory-using contracts,
-/// which `run_traced` refuses).
-const TRACED: &[Workload] = &[
-    Workload {
-        name: "sha256_4k",
-        contract: "sha256",
-        entry: "sha256_gen",
-        args: &[4096, 7],
-    },
-    Workload {
-        name: "sort_512",
-        contract: "sort",
-        entry: "sort_gen",
-        args: &[512, 7],
-    },
-    Workload {
-        name: "fib_rec",
-        contract: "recursive",
-        entry: "fib_rec",
-        args: &[FIB_REC_N],
-    },
+/// Further workloads of the trace-recording rate, after [`COMPARE`]'s (of which `run_traced`
+/// refuses the memory-using contracts).
+const TRACED_EXTRA: &[Workload] = &[
     Workload {
         name: "fib",
         contract: "fib",
@@ -259,7 +241,7 @@ fn compare(c: &mut Criterion) {
 
 fn traced(c: &mut Criterion) {
     let mut g = c.benchmark_group("wasmi_compare_traced");
-    for w in TRACED {
+    for w in COMPARE.iter().chain(TRACED_EXTRA) {
         let bytes = wasm_bytes(w.contract);
         let program = gloam_isa::load_module(&bytes).expect("Gloam loads the module");
         let (outcome, trace) = match run_traced(&program, w.entry, w.args, Limits::default()) {

@@ -179,19 +179,26 @@ impl<'s, const TRACE: bool> Machine<'s, TRACE> {
         self.grow_stack(self.fp + k, np.max(nr))?;
         let base = (self.fp + k) as usize;
         let args: Vec<u64> = self.slots[base..base + np as usize].to_vec();
-        let results = self
-            .store
-            .call_addr(addr, &args, self.depth)
-            .map_err(|e| match e {
-                // Attribute host-function traps to the calling instruction.
-                ExecError::Trap { kind, func, .. } if func == "<host>" => self.trap(kind),
-                e => e,
-            })?;
+        // Host traps and the re-entry bound are located at the calling instruction.
+        let results = match self.store.funcs[addr as usize].kind {
+            FuncKind::Host(_) => self
+                .store
+                .call_host(addr, &args)
+                .map_err(|k| self.trap(k))?,
+            FuncKind::Wasm { .. } if self.store.nesting_exhausted() => {
+                return Err(self.trap(TrapKind::StackExhausted))
+            }
+            FuncKind::Wasm { .. } => self.store.call_addr(addr, &args, self.depth)?,
+        };
         self.slots[base..base + results.len()].copy_from_slice(&results);
         Ok(())
     }
 
-    pub(crate) fn execute(&mut self) -> Result<(), ExecError> {
+    /// The traced path (`TRACE`): only the opcodes the AIR covers, each cycle recorded as a
+    /// [`Step`]; any other opcode stops the run with [`ExecError::NotProvable`]. The fast path
+    /// is [`Machine::execute_fast`].
+    pub(crate) fn execute_traced(&mut self) -> Result<(), ExecError> {
+        debug_assert!(TRACE, "the fast path is execute_fast");
         let inst = self.inst.clone();
         let instrs = &inst.program.instrs[..];
         let weights = &inst.program.wasm_weight[..];
@@ -206,9 +213,6 @@ impl<'s, const TRACE: bool> Machine<'s, TRACE> {
             }
             if self.store.cycles >= fuel {
                 return Err(ExecError::OutOfFuel { fuel });
-            }
-            if TRACE && !ins.op.is_provable() && ins.op != Op::Trap {
-                return Err(self.not_provable(ins.op));
             }
             // Timestamps are u32 and 4t+3 must fit: beyond 2^30 cycles only the fast path runs.
             let t = if TRACE {
@@ -539,26 +543,28 @@ impl<'s, const TRACE: bool> Machine<'s, TRACE> {
                 }
             }};
         }
+        // Each arm passes its opcode as a constant, so the shared reference semantics
+        // (`eval_binary`, `eval_binary64`, inlined) reduce to the one operation.
         macro_rules! bin32 {
-            ($ins:expr, |$a:ident, $b:ident| $e:expr) => {{
-                let $a = s!($ins.a) as u32;
-                let $b = if $ins.b_imm {
+            ($ins:expr, $op:expr) => {{
+                let a = s!($ins.a) as u32;
+                let b = if $ins.b_imm {
                     $ins.imm
                 } else {
                     s!($ins.b) as u32
                 };
-                s!($ins.c) = ($e) as u64;
+                s!($ins.c) = fallible!(eval_binary($op, a, b)) as u64;
             }};
         }
         macro_rules! bin64 {
-            ($ins:expr, |$a:ident, $b:ident| $e:expr) => {{
-                let $a = s!($ins.a);
-                let $b = if $ins.b_imm {
+            ($ins:expr, $op:expr) => {{
+                let a = s!($ins.a);
+                let b = if $ins.b_imm {
                     $ins.imm as i32 as i64 as u64
                 } else {
                     s!($ins.b)
                 };
-                s!($ins.c) = ($e) as u64;
+                s!($ins.c) = fallible!(eval_binary64($op, a, b));
             }};
         }
         macro_rules! fallible {
@@ -601,28 +607,24 @@ impl<'s, const TRACE: bool> Machine<'s, TRACE> {
             }
             let mut next = pc + 1;
             match ins.op {
-                Op::Add => bin32!(ins, |a, b| a.wrapping_add(b)),
-                Op::Sub => bin32!(ins, |a, b| a.wrapping_sub(b)),
-                Op::Mul => bin32!(ins, |a, b| a.wrapping_mul(b)),
-                Op::Shl => bin32!(ins, |a, b| a.wrapping_shl(b)),
-                Op::ShrU => bin32!(ins, |a, b| a.wrapping_shr(b)),
-                Op::Rotl => bin32!(ins, |a, b| a.rotate_left(b & 31)),
-                Op::Rotr => bin32!(ins, |a, b| a.rotate_right(b & 31)),
-                Op::DivU => bin32!(ins, |a, b| fallible!(a
-                    .checked_div(b)
-                    .ok_or(TrapKind::DivisionByZero))),
-                Op::RemU => bin32!(ins, |a, b| fallible!(a
-                    .checked_rem(b)
-                    .ok_or(TrapKind::DivisionByZero))),
-                Op::And => bin32!(ins, |a, b| a & b),
-                Op::Or => bin32!(ins, |a, b| a | b),
-                Op::Xor => bin32!(ins, |a, b| a ^ b),
-                Op::Eq => bin32!(ins, |a, b| a == b),
-                Op::Ne => bin32!(ins, |a, b| a != b),
-                Op::LtU => bin32!(ins, |a, b| a < b),
-                Op::GeU => bin32!(ins, |a, b| a >= b),
-                Op::LtS => bin32!(ins, |a, b| (a as i32) < (b as i32)),
-                Op::GeS => bin32!(ins, |a, b| (a as i32) >= (b as i32)),
+                Op::Add => bin32!(ins, Op::Add),
+                Op::Sub => bin32!(ins, Op::Sub),
+                Op::Mul => bin32!(ins, Op::Mul),
+                Op::Shl => bin32!(ins, Op::Shl),
+                Op::ShrU => bin32!(ins, Op::ShrU),
+                Op::Rotl => bin32!(ins, Op::Rotl),
+                Op::Rotr => bin32!(ins, Op::Rotr),
+                Op::DivU => bin32!(ins, Op::DivU),
+                Op::RemU => bin32!(ins, Op::RemU),
+                Op::And => bin32!(ins, Op::And),
+                Op::Or => bin32!(ins, Op::Or),
+                Op::Xor => bin32!(ins, Op::Xor),
+                Op::Eq => bin32!(ins, Op::Eq),
+                Op::Ne => bin32!(ins, Op::Ne),
+                Op::LtU => bin32!(ins, Op::LtU),
+                Op::GeU => bin32!(ins, Op::GeU),
+                Op::LtS => bin32!(ins, Op::LtS),
+                Op::GeS => bin32!(ins, Op::GeS),
                 Op::Const => s!(ins.c) = ins.imm as u64,
                 Op::CMov => {
                     let b = if ins.b_imm { ins.imm } else { s!(ins.b) as u32 };
@@ -680,30 +682,31 @@ impl<'s, const TRACE: bool> Machine<'s, TRACE> {
                         s!(ins.c) = s!(ins.a);
                     }
                 }
-                Op::I64Add => bin64!(ins, |a, b| a.wrapping_add(b)),
-                Op::I64Sub => bin64!(ins, |a, b| a.wrapping_sub(b)),
-                Op::I64Mul => bin64!(ins, |a, b| a.wrapping_mul(b)),
-                Op::I64And => bin64!(ins, |a, b| a & b),
-                Op::I64Or => bin64!(ins, |a, b| a | b),
-                Op::I64Xor => bin64!(ins, |a, b| a ^ b),
-                Op::I64Shl => bin64!(ins, |a, b| a.wrapping_shl(b as u32)),
-                Op::I64ShrS => bin64!(ins, |a, b| (a as i64).wrapping_shr(b as u32)),
-                Op::I64ShrU => bin64!(ins, |a, b| a.wrapping_shr(b as u32)),
-                Op::I64Rotl => bin64!(ins, |a, b| a.rotate_left((b & 63) as u32)),
-                Op::I64Rotr => bin64!(ins, |a, b| a.rotate_right((b & 63) as u32)),
-                Op::I64Eq => bin64!(ins, |a, b| a == b),
-                Op::I64Ne => bin64!(ins, |a, b| a != b),
-                Op::I64LtS => bin64!(ins, |a, b| (a as i64) < (b as i64)),
-                Op::I64LtU => bin64!(ins, |a, b| a < b),
-                Op::I64GtS => bin64!(ins, |a, b| (a as i64) > (b as i64)),
-                Op::I64GtU => bin64!(ins, |a, b| a > b),
-                Op::I64LeS => bin64!(ins, |a, b| (a as i64) <= (b as i64)),
-                Op::I64LeU => bin64!(ins, |a, b| a <= b),
-                Op::I64GeS => bin64!(ins, |a, b| (a as i64) >= (b as i64)),
-                Op::I64GeU => bin64!(ins, |a, b| a >= b),
-                Op::I64DivS | Op::I64DivU | Op::I64RemS | Op::I64RemU => {
-                    bin64!(ins, |a, b| fallible!(eval_binary64(ins.op, a, b)))
-                }
+                Op::I64Add => bin64!(ins, Op::I64Add),
+                Op::I64Sub => bin64!(ins, Op::I64Sub),
+                Op::I64Mul => bin64!(ins, Op::I64Mul),
+                Op::I64DivS => bin64!(ins, Op::I64DivS),
+                Op::I64DivU => bin64!(ins, Op::I64DivU),
+                Op::I64RemS => bin64!(ins, Op::I64RemS),
+                Op::I64RemU => bin64!(ins, Op::I64RemU),
+                Op::I64And => bin64!(ins, Op::I64And),
+                Op::I64Or => bin64!(ins, Op::I64Or),
+                Op::I64Xor => bin64!(ins, Op::I64Xor),
+                Op::I64Shl => bin64!(ins, Op::I64Shl),
+                Op::I64ShrS => bin64!(ins, Op::I64ShrS),
+                Op::I64ShrU => bin64!(ins, Op::I64ShrU),
+                Op::I64Rotl => bin64!(ins, Op::I64Rotl),
+                Op::I64Rotr => bin64!(ins, Op::I64Rotr),
+                Op::I64Eq => bin64!(ins, Op::I64Eq),
+                Op::I64Ne => bin64!(ins, Op::I64Ne),
+                Op::I64LtS => bin64!(ins, Op::I64LtS),
+                Op::I64LtU => bin64!(ins, Op::I64LtU),
+                Op::I64GtS => bin64!(ins, Op::I64GtS),
+                Op::I64GtU => bin64!(ins, Op::I64GtU),
+                Op::I64LeS => bin64!(ins, Op::I64LeS),
+                Op::I64LeU => bin64!(ins, Op::I64LeU),
+                Op::I64GeS => bin64!(ins, Op::I64GeS),
+                Op::I64GeU => bin64!(ins, Op::I64GeU),
                 Op::I64Clz
                 | Op::I64Ctz
                 | Op::I64Popcnt

@@ -555,18 +555,14 @@ impl Store {
         self.cycles
     }
 
-    fn invoke_inner(
-        &mut self,
-        instance: InstanceId,
-        export: &str,
-        args: &[Value],
-        count: bool,
-    ) -> Result<(Vec<Value>, u64, u64), ExecError> {
+    /// The store address of exported function `export` of `instance`, after checking the
+    /// number and types of `args` against its signature.
+    fn entry(&self, instance: InstanceId, export: &str, args: &[Value]) -> Result<u32, ExecError> {
         let addr = match self.export(instance, export) {
             Some(ExternVal::Func(a)) => a,
             _ => return Err(ExecError::NoSuchExport(export.to_string())),
         };
-        let sig = self.sigs[self.funcs[addr as usize].sig as usize].clone();
+        let sig = &self.sigs[self.funcs[addr as usize].sig as usize];
         if args.len() != sig.params.len() {
             return Err(ExecError::ArgCount {
                 entry: export.to_string(),
@@ -582,6 +578,18 @@ impl Store {
                 });
             }
         }
+        Ok(addr)
+    }
+
+    fn invoke_inner(
+        &mut self,
+        instance: InstanceId,
+        export: &str,
+        args: &[Value],
+        count: bool,
+    ) -> Result<(Vec<Value>, u64, u64), ExecError> {
+        let addr = self.entry(instance, export, args)?;
+        let sig = self.sigs[self.funcs[addr as usize].sig as usize].clone();
         self.cycles = 0;
         self.wasm_instrs = 0;
         let raw: Vec<u64> = args.iter().map(|a| a.to_slot()).collect();
@@ -598,56 +606,23 @@ impl Store {
     }
 
     /// Calls the function at store address `addr` with raw slot arguments at call depth
-    /// `depth`, returning raw results.
+    /// `depth`, returning raw results. A host function's trap has no instruction to be located
+    /// at here; calls from an instruction go through `Machine::call_external`, which locates it.
     pub(crate) fn call_addr(
         &mut self,
         addr: u32,
         args: &[u64],
         depth: u32,
     ) -> Result<Vec<u64>, ExecError> {
-        let f = &self.funcs[addr as usize];
-        let sig = f.sig;
-        match &f.kind {
-            FuncKind::Host(h) => {
-                let h = h.clone();
-                let s = &self.sigs[sig as usize];
-                let vals: Vec<Value> = args
-                    .iter()
-                    .zip(&s.params)
-                    .map(|(v, t)| Value::from_slot(*t, *v))
-                    .collect();
-                let results = h(&vals).map_err(|kind| ExecError::Trap {
-                    kind,
-                    pc: 0,
-                    func: "<host>".into(),
-                    offset: 0,
-                    cycle: self.cycles,
-                })?;
-                let s = &self.sigs[sig as usize];
-                if results.len() != s.results.len()
-                    || results.iter().zip(&s.results).any(|(v, t)| v.ty() != *t)
-                {
-                    return Err(ExecError::Trap {
-                        kind: TrapKind::HostError,
-                        pc: 0,
-                        func: "<host>".into(),
-                        offset: 0,
-                        cycle: self.cycles,
-                    });
-                }
-                Ok(results.iter().map(|v| v.to_slot()).collect())
-            }
+        match self.funcs[addr as usize].kind {
+            FuncKind::Host(_) => self.call_host(addr, args).map_err(|kind| ExecError::Trap {
+                kind,
+                pc: 0,
+                func: "<host>".into(),
+                offset: 0,
+                cycle: self.cycles,
+            }),
             FuncKind::Wasm { instance, index } => {
-                let (instance, index) = (*instance, *index);
-                if self.nesting >= MAX_NESTING {
-                    return Err(ExecError::Trap {
-                        kind: TrapKind::StackExhausted,
-                        pc: 0,
-                        func: "<host>".into(),
-                        offset: 0,
-                        cycle: self.cycles,
-                    });
-                }
                 let inst = self.instances[instance as usize].clone();
                 self.nesting += 1;
                 let count = self.count_wasm_instrs;
@@ -667,6 +642,33 @@ impl Store {
         }
     }
 
+    /// Calls host function `addr` with raw slot arguments: converts them to typed values and
+    /// checks the results against its signature (a mismatch is [`TrapKind::HostError`]).
+    pub(crate) fn call_host(&mut self, addr: u32, args: &[u64]) -> Result<Vec<u64>, TrapKind> {
+        let f = &self.funcs[addr as usize];
+        let FuncKind::Host(h) = &f.kind else {
+            unreachable!("call_host of a WebAssembly function")
+        };
+        let s = &self.sigs[f.sig as usize];
+        let vals: Vec<Value> = args
+            .iter()
+            .zip(&s.params)
+            .map(|(v, t)| Value::from_slot(*t, *v))
+            .collect();
+        let results = h(&vals)?;
+        if results.len() != s.results.len()
+            || results.iter().zip(&s.results).any(|(v, t)| v.ty() != *t)
+        {
+            return Err(TrapKind::HostError);
+        }
+        Ok(results.iter().map(|v| v.to_slot()).collect())
+    }
+
+    /// Whether another call into an instance would exceed the host re-entry bound.
+    pub(crate) fn nesting_exhausted(&self) -> bool {
+        self.nesting >= MAX_NESTING
+    }
+
     /// Traced run of export `entry` of `instance` with `i32` arguments (see
     /// [`crate::run_traced`]).
     pub(crate) fn run_traced(
@@ -675,23 +677,21 @@ impl Store {
         entry: &str,
         args: &[u32],
     ) -> Result<(Outcome, ExecTrace), ExecError> {
-        let inst = self.instances[instance.0 as usize].clone();
-        let (idx, f) = inst
-            .program
-            .export(entry)
-            .ok_or_else(|| ExecError::NoSuchExport(entry.to_string()))?;
-        if args.len() != f.num_params as usize {
-            return Err(ExecError::ArgCount {
-                entry: entry.to_string(),
-                expected: f.num_params as usize,
-                got: args.len(),
+        let values: Vec<Value> = args.iter().map(|v| Value::I32(*v)).collect();
+        let addr = self.entry(instance, entry, &values)?;
+        let FuncKind::Wasm { index: idx, .. } = self.funcs[addr as usize].kind else {
+            return Err(ExecError::NotProvable {
+                instr: "call of an imported function".into(),
+                func: entry.to_string(),
+                offset: 0,
             });
-        }
+        };
+        let inst = self.instances[instance.0 as usize].clone();
         let raw: Vec<u64> = args.iter().map(|v| *v as u64).collect();
         self.cycles = 0;
         self.wasm_instrs = 0;
         let mut m = Machine::<true>::new(self, inst, instance.0, idx, &raw, 0)?;
-        m.execute()?;
+        m.execute_traced()?;
         let RunResult {
             results,
             steps,

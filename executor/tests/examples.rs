@@ -1,19 +1,28 @@
 //! Every case of `examples/manifest.txt` runs to its reference result (computed independently
 //! by `examples/tools/reference.py`), from both the `.wasm` and the `.wat` of each contract.
 
-use gloam_executor::{run, run_traced, Limits};
+use gloam_executor::{run, run_traced, Limits, Outcome};
+use gloam_isa::Program;
+use gloam_testkit::Case;
+
+/// Loads `case`'s contract from its `.wasm` or `.wat` (`ext`), runs the case on the fast path
+/// and checks the reference result.
+fn run_case(case: &Case, ext: &str) -> (Program, Outcome) {
+    let bytes = std::fs::read(case.module_path(ext)).unwrap();
+    let program =
+        gloam_isa::load_module(&bytes).unwrap_or_else(|e| panic!("{}.{ext}: {e}", case.contract));
+    let out = run(&program, &case.entry, &case.args, Limits::default())
+        .unwrap_or_else(|e| panic!("{}: {e}", case.line));
+    assert_eq!(out.results, case.expected, "{} ({ext})", case.line);
+    (program, out)
+}
 
 #[test]
 fn manifest_cases_match_reference_results() {
     let cases = gloam_testkit::manifest();
     for case in &cases {
         for ext in ["wasm", "wat"] {
-            let bytes = std::fs::read(case.module_path(ext)).unwrap();
-            let program = gloam_isa::load_module(&bytes)
-                .unwrap_or_else(|e| panic!("{}.{ext}: {e}", case.contract));
-            let out = run(&program, &case.entry, &case.args, Limits::default())
-                .unwrap_or_else(|e| panic!("{}: {e}", case.line));
-            assert_eq!(out.results, case.expected, "{} ({ext})", case.line);
+            let (program, out) = run_case(case, ext);
             let (traced, trace) =
                 run_traced(&program, &case.entry, &case.args, Limits::default()).unwrap();
             assert_eq!(traced, out, "{}: traced and fast runs differ", case.line);
@@ -38,12 +47,7 @@ fn wide_cases_match_reference_results() {
     for case in &cases {
         contracts.insert(case.contract.clone());
         for ext in ["wasm", "wat"] {
-            let bytes = std::fs::read(case.module_path(ext)).unwrap();
-            let program = gloam_isa::load_module(&bytes)
-                .unwrap_or_else(|e| panic!("{}.{ext}: {e}", case.contract));
-            let out = run(&program, &case.entry, &case.args, Limits::default())
-                .unwrap_or_else(|e| panic!("{}: {e}", case.line));
-            assert_eq!(out.results, case.expected, "{} ({ext})", case.line);
+            let (program, out) = run_case(case, ext);
             let again = run(&program, &case.entry, &case.args, Limits::default()).unwrap();
             assert_eq!(again, out, "{}: runs differ", case.line);
         }

@@ -431,6 +431,9 @@ pub fn lower_wasm(wasm: &[u8]) -> Result<Program, FrontendError> {
     if let Some(e) = import_refusal {
         return Err(e);
     }
+    // A type mentioning floats that survives to here is used by no function or import; a block
+    // or `call_indirect` using it is refused while lowering. Its slot keeps an empty signature
+    // so type indices stay aligned.
     module.types = types
         .iter()
         .map(|t| t.clone().unwrap_or_default())

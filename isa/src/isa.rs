@@ -374,21 +374,34 @@ impl Instr {
     /// the callee.
     pub fn slot_end(&self) -> u64 {
         use Op::*;
-        let (a, b, c) = (self.a as u64, self.b as u64, self.c as u64);
-        let bb = if self.b_imm { 0 } else { b + 1 };
-        match self.op {
-            op if op.is_binary() || op.is_binary64() => (a + 1).max(bb).max(c + 1),
-            CMov | CMov64 => (a + 1).max(bb).max(c + 1),
-            op if op.is_unary() || op.is_load() => (a + 1).max(c + 1),
-            op if op.is_store() => (a + 1).max(b + 1),
-            Const | Const64 | MemorySize | GlobalGet | TableSize | RefFunc => c + 1,
-            Brz | Brnz | JTab | GlobalSet => a + 1,
-            Call => (b + 1).max(c + 1),
-            Ret | TableSet => (a + 1).max(b + 1),
-            MemoryGrow | TableGet => (a + 1).max(c + 1),
-            TableGrow => (a + 2).max(c + 1),
-            MemoryFill | MemoryCopy | MemoryInit | TableFill | TableCopy | TableInit => a + 3,
-            CallIndirect => b + 1,
+        let (a, b, c) = (self.a as u64 + 1, self.b as u64 + 1, self.c as u64 + 1);
+        let op = self.op;
+        let b_slot = !self.b_imm;
+        if op.is_provable() {
+            // The AIR's access predicates say which fields are slots.
+            let mut end = 0;
+            if op.reads_a() {
+                end = a;
+            }
+            if (op.has_b() && b_slot) || op.writes_b() {
+                end = end.max(b);
+            }
+            if op.writes_c() {
+                end = end.max(c);
+            }
+            return end;
+        }
+        match op {
+            op if op.is_binary64() || op == CMov64 => a.max(if b_slot { b } else { 0 }).max(c),
+            op if op.is_unary() || op.is_load() => a.max(c),
+            op if op.is_store() => a.max(b),
+            Const64 | MemorySize | GlobalGet | TableSize | RefFunc => c,
+            GlobalSet => a,
+            TableSet => a.max(b),
+            MemoryGrow | TableGet => a.max(c),
+            TableGrow => (a + 1).max(c),
+            MemoryFill | MemoryCopy | MemoryInit | TableFill | TableCopy | TableInit => a + 2,
+            CallIndirect => b,
             _ => 0,
         }
     }
