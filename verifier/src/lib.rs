@@ -22,6 +22,12 @@ use winterfell::AcceptableOptions;
 
 pub mod bounds;
 
+/// The proof file format written by `gloam prove`.
+pub use gloam_air::proof_file;
+/// The instruction set and WebAssembly front end, re-exported so that users of the verifier
+/// (the validator node) can compute a module's program hash without depending on more crates.
+pub use gloam_isa as isa;
+
 /// Conjectured security of the only accepted parameter set,
 /// [`gloam_air::default_options`] (bits).
 pub const MIN_CONJECTURED_BITS: u32 = 96;

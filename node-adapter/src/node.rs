@@ -1,0 +1,458 @@
+//! The validator's application core, shared by consensus, the HTTP API and the reporters:
+//! the finalized state, the speculative states of unfinalized blocks, the mempool, the
+//! program cache and the proof-verification cache.
+//!
+//! Proofs are checked with [`gloam_verifier::verify`] on the runtime's blocking pool
+//! ([`Node::verify_run`]), never on a consensus task. A transaction's verdict is cached under
+//! its id (blake3 of its bytes), so a proof verified at mempool admission is not verified
+//! again when the same bytes arrive in a block: the cached verdict *is* the verification of
+//! those exact bytes.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use commonware_cryptography::blake3::Digest;
+use commonware_runtime::Spawner;
+use gloam_verifier::isa::Program;
+use gloam_verifier::{Claim, VerifyError};
+
+use crate::state::{effect, Conflict, Leaves, Store, Tip};
+use crate::types::{hex, Block, Hash32, RunTx, Tx, TxId, MAX_TX_BYTES};
+
+/// Most transactions waiting in one validator's mempool.
+pub const MEMPOOL_CAPACITY: usize = 4096;
+
+/// How a validator behaves when it proposes. Anything but [`Behavior::Honest`] exists only to
+/// test that the other validators refuse such blocks.
+#[derive(Clone, Debug, Default)]
+pub enum Behavior {
+    /// Proposes only transactions it verified.
+    #[default]
+    Honest,
+    /// Byzantine: adds this transaction (e.g. a run with a forged proof) to every block it
+    /// proposes, without checking it.
+    InjectTx(Tx),
+}
+
+/// Why a submitted transaction was refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SubmitError {
+    /// The bytes do not decode as a transaction, or exceed the size limit.
+    #[error("{0}")]
+    Malformed(String),
+    /// Already pending or finalized.
+    #[error("duplicate: transaction {0} is already {1}")]
+    Duplicate(String, &'static str),
+    /// Conflicts with the state (already deployed, already recorded, unknown contract).
+    #[error("{0}")]
+    Conflict(#[from] Conflict),
+    /// The module is not a WebAssembly module Gloam accepts.
+    #[error("invalid module: {0}")]
+    InvalidModule(String),
+    /// The STARK proof does not verify.
+    #[error("proof rejected: {0}")]
+    InvalidProof(String),
+    /// The mempool is full.
+    #[error("mempool full ({MEMPOOL_CAPACITY} transactions): retry later")]
+    MempoolFull,
+}
+
+impl SubmitError {
+    /// A stable machine-readable code for the API.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SubmitError::Malformed(_) => "malformed",
+            SubmitError::Duplicate(..) => "duplicate",
+            SubmitError::Conflict(Conflict::UnknownContract(_)) => "unknown_contract",
+            SubmitError::Conflict(_) => "duplicate",
+            SubmitError::InvalidModule(_) => "invalid_module",
+            SubmitError::InvalidProof(_) => "invalid_proof",
+            SubmitError::MempoolFull => "mempool_full",
+        }
+    }
+}
+
+/// Counters and samples for `status` and the benchmark.
+#[derive(Clone, Debug, Default)]
+pub struct Metrics {
+    /// Proof verifications run (not cache hits).
+    pub verifications: u64,
+    /// Wall time of each verification (seconds), most recent last (bounded).
+    pub verify_seconds: Vec<f64>,
+    /// Blocks this validator proposed.
+    pub proposed: u64,
+    /// Blocks this validator refused to vote for.
+    pub rejected_blocks: u64,
+    /// Reason of the last refusal.
+    pub last_rejection: Option<String>,
+}
+
+struct Pending {
+    order: VecDeque<TxId>,
+    txs: HashMap<TxId, (Tx, Option<Hash32>)>,
+}
+
+/// Post-state of a verified, not yet finalized block.
+#[derive(Clone)]
+pub(crate) struct Spec {
+    pub height: u64,
+    pub leaves: Leaves,
+}
+
+/// One validator's application state (see the module docs).
+pub struct Node {
+    pub(crate) store: Store,
+    /// Digest of the genesis block.
+    pub genesis: Digest,
+    pub(crate) tip: Mutex<Tip>,
+    pending: Mutex<Pending>,
+    programs: Mutex<HashMap<Hash32, Arc<Program>>>,
+    /// blake3(module) -> program hash, or the front end's error.
+    lowered: Mutex<HashMap<Hash32, Result<Hash32, String>>>,
+    verdicts: Mutex<HashMap<TxId, Result<(), String>>>,
+    pub(crate) spec: Mutex<HashMap<Digest, Spec>>,
+    pub(crate) metrics: Mutex<Metrics>,
+    pub(crate) behavior: Behavior,
+    /// When each pending transaction was first seen here (for submission-to-finality time).
+    pub(crate) seen: Mutex<HashMap<TxId, Instant>>,
+    /// Submission-to-finality times of transactions first seen here (seconds).
+    pub(crate) finality_seconds: Mutex<Vec<f64>>,
+    /// Latest finalized tip reported by consensus (may be ahead of `tip` while catching up).
+    pub(crate) network_tip: Mutex<u64>,
+}
+
+impl Node {
+    /// Opens the validator's state over `store`.
+    ///
+    /// # Errors
+    /// Storage failures.
+    pub fn new(
+        store: Store,
+        genesis: Digest,
+        behavior: Behavior,
+    ) -> Result<Arc<Self>, crate::state::StoreError> {
+        let tip = store.tip(genesis)?;
+        let node = Arc::new(Self {
+            genesis,
+            tip: Mutex::new(tip),
+            pending: Mutex::new(Pending {
+                order: VecDeque::new(),
+                txs: HashMap::new(),
+            }),
+            programs: Mutex::new(HashMap::new()),
+            lowered: Mutex::new(HashMap::new()),
+            verdicts: Mutex::new(HashMap::new()),
+            spec: Mutex::new(HashMap::new()),
+            metrics: Mutex::new(Metrics::default()),
+            behavior,
+            seen: Mutex::new(HashMap::new()),
+            finality_seconds: Mutex::new(Vec::new()),
+            network_tip: Mutex::new(0),
+            store,
+        });
+        for (hash, module) in node.store.contracts()? {
+            let _ = node.lower(&module);
+            debug_assert!(node.program(&hash).is_some());
+        }
+        Ok(node)
+    }
+
+    /// Lowers a module (cached by its blake3) and returns its program hash.
+    ///
+    /// # Errors
+    /// The front end's message.
+    pub fn lower(&self, module: &[u8]) -> Result<Hash32, String> {
+        let key = *blake3::hash(module).as_bytes();
+        if let Some(r) = self.lowered.lock().unwrap().get(&key) {
+            return r.clone();
+        }
+        let r = match gloam_verifier::isa::load_module(module) {
+            Ok(p) if module.starts_with(b"\0asm") => {
+                let hash = p.hash().0;
+                self.programs
+                    .lock()
+                    .unwrap()
+                    .entry(hash)
+                    .or_insert_with(|| Arc::new(p));
+                Ok(hash)
+            }
+            Ok(_) => Err("a deploy carries binary WebAssembly (\\0asm), not text".into()),
+            Err(e) => Err(e.to_string()),
+        };
+        self.lowered.lock().unwrap().insert(key, r.clone());
+        r
+    }
+
+    /// A lowered program by hash (deployed or seen in a deploy).
+    pub fn program(&self, hash: &Hash32) -> Option<Arc<Program>> {
+        self.programs.lock().unwrap().get(hash).cloned()
+    }
+
+    /// The finalized tip.
+    pub fn tip(&self) -> Tip {
+        self.tip.lock().unwrap().clone()
+    }
+
+    /// The persistent store.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// A copy of the metrics.
+    pub fn metrics(&self) -> Metrics {
+        self.metrics.lock().unwrap().clone()
+    }
+
+    /// Submission-to-finality times observed here (seconds).
+    pub fn finality_seconds(&self) -> Vec<f64> {
+        self.finality_seconds.lock().unwrap().clone()
+    }
+
+    /// Number of pending transactions.
+    pub fn mempool_len(&self) -> usize {
+        self.pending.lock().unwrap().order.len()
+    }
+
+    /// Verifies a run's proof against its contract's program on the runtime's blocking pool
+    /// (cached by transaction id).
+    ///
+    /// # Errors
+    /// The verifier's reason.
+    pub async fn verify_run<E: Spawner + commonware_runtime::Supervisor>(
+        self: &Arc<Self>,
+        context: &E,
+        id: TxId,
+        run: &RunTx,
+    ) -> Result<(), String> {
+        if let Some(v) = self.verdicts.lock().unwrap().get(&id) {
+            return v.clone();
+        }
+        let Some(program) = self.program(&run.program_hash) else {
+            return Err(format!("unknown contract {}", hex(&run.program_hash)));
+        };
+        let claim = Claim {
+            entry: run.entry.clone(),
+            args: run.args.clone(),
+            results: run.results.clone(),
+            cycles: run.cycles,
+        };
+        let stark = run.stark.clone();
+        let handle = context
+            .child("verify")
+            .shared(true)
+            .spawn(move |_| async move {
+                let t = Instant::now();
+                let r = gloam_verifier::verify(&program, &claim, &stark);
+                (r, t.elapsed())
+            });
+        let (r, took) = match handle.await {
+            Ok(x) => x,
+            Err(e) => return Err(format!("verification task failed: {e:?}")),
+        };
+        let verdict = r.map(|_| ()).map_err(|e: VerifyError| e.to_string());
+        {
+            let mut m = self.metrics.lock().unwrap();
+            m.verifications += 1;
+            if m.verify_seconds.len() >= 100_000 {
+                m.verify_seconds.remove(0);
+            }
+            m.verify_seconds.push(took.as_secs_f64());
+        }
+        self.verdicts.lock().unwrap().insert(id, verdict.clone());
+        verdict
+    }
+
+    /// Mempool admission (the node's pre-verification): decodes, refuses duplicates and
+    /// conflicts with the finalized state plus the mempool, lowers deployed modules, verifies
+    /// run proofs (off the calling task), then queues the transaction for proposal.
+    ///
+    /// # Errors
+    /// [`SubmitError`] with the reason.
+    pub async fn submit<E: Spawner + commonware_runtime::Supervisor>(
+        self: &Arc<Self>,
+        context: &E,
+        bytes: &[u8],
+    ) -> Result<TxId, SubmitError> {
+        if bytes.len() > MAX_TX_BYTES {
+            return Err(SubmitError::Malformed(format!(
+                "transaction of {} bytes exceeds the {MAX_TX_BYTES}-byte limit",
+                bytes.len()
+            )));
+        }
+        let tx = Tx::from_bytes(bytes).map_err(SubmitError::Malformed)?;
+        let id = tx.id();
+        self.check_fresh(&tx, id)?;
+        let deploy_hash = match &tx {
+            Tx::Deploy { module } => Some(self.lower(module).map_err(SubmitError::InvalidModule)?),
+            Tx::Run(run) => {
+                self.verify_run(context, id, run)
+                    .await
+                    .map_err(SubmitError::InvalidProof)?;
+                None
+            }
+        };
+        // Re-check: the state or mempool may have changed while verifying.
+        self.check_fresh(&tx, id)?;
+        let mut p = self.pending.lock().unwrap();
+        if p.order.len() >= MEMPOOL_CAPACITY {
+            return Err(SubmitError::MempoolFull);
+        }
+        if p.txs.contains_key(&id) {
+            return Err(SubmitError::Duplicate(id.to_string(), "pending"));
+        }
+        p.order.push_back(id);
+        p.txs.insert(id, (tx, deploy_hash));
+        self.seen
+            .lock()
+            .unwrap()
+            .entry(id)
+            .or_insert_with(Instant::now);
+        Ok(id)
+    }
+
+    fn check_fresh(&self, tx: &Tx, id: TxId) -> Result<(), SubmitError> {
+        if self.pending.lock().unwrap().txs.contains_key(&id) {
+            return Err(SubmitError::Duplicate(id.to_string(), "pending"));
+        }
+        if self
+            .store
+            .tx_location(&id)
+            .map_err(|e| SubmitError::Malformed(e.to_string()))?
+            .is_some()
+        {
+            return Err(SubmitError::Duplicate(id.to_string(), "finalized"));
+        }
+        let leaves = self.tip.lock().unwrap().leaves.clone();
+        match tx {
+            Tx::Deploy { module } => {
+                if let Ok(hash) = self.lower(module) {
+                    effect(&leaves, tx, Some(hash))?;
+                    let p = self.pending.lock().unwrap();
+                    if p.txs.values().any(|(_, h)| *h == Some(hash)) {
+                        return Err(SubmitError::Conflict(Conflict::AlreadyDeployed(hex(&hash))));
+                    }
+                }
+            }
+            Tx::Run(run) => {
+                let st = run.statement_hash();
+                let p = self.pending.lock().unwrap();
+                let deploy_pending = p.txs.values().any(|(_, h)| *h == Some(run.program_hash));
+                if p.txs
+                    .values()
+                    .any(|(t, _)| matches!(t, Tx::Run(r) if r.statement_hash() == st))
+                {
+                    return Err(SubmitError::Conflict(Conflict::AlreadyRecorded(hex(&st))));
+                }
+                drop(p);
+                match effect(&leaves, tx, None) {
+                    Err(Conflict::UnknownContract(_)) if deploy_pending => {}
+                    Err(e) => return Err(e.into()),
+                    Ok(_) => {}
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Pending transactions in arrival order (with deploy hashes).
+    pub(crate) fn pending_txs(&self, max: usize) -> Vec<(TxId, Tx, Option<Hash32>)> {
+        let p = self.pending.lock().unwrap();
+        p.order
+            .iter()
+            .take(max)
+            .filter_map(|id| p.txs.get(id).map(|(t, h)| (*id, t.clone(), *h)))
+            .collect()
+    }
+
+    /// Drops finalized transactions from the mempool.
+    pub(crate) fn remove_pending(&self, ids: &[TxId]) {
+        let mut p = self.pending.lock().unwrap();
+        for id in ids {
+            if p.txs.remove(id).is_some() {
+                p.order.retain(|x| x != id);
+            }
+        }
+    }
+
+    /// Applies a finalized block to the store and the in-memory tip (idempotent by height).
+    ///
+    /// # Errors
+    /// Storage failures, or a block that does not apply to the tip (which means more than a
+    /// third of the stake is faulty; the node stops rather than diverge).
+    pub fn apply_finalized(&self, block: &Block) -> Result<bool, String> {
+        let mut tip = self.tip.lock().unwrap();
+        if block.height.get() <= tip.height {
+            return Ok(false);
+        }
+        if block.height.get() != tip.height + 1 || block.parent != tip.digest {
+            return Err(format!(
+                "finalized block {} at height {} does not extend the applied tip at height {}",
+                hex(&commonware_cryptography::Digestible::digest(block).0),
+                block.height.get(),
+                tip.height
+            ));
+        }
+        let mut leaves = tip.leaves.clone();
+        let mut hashes = Vec::with_capacity(block.txs.len());
+        for tx in &block.txs {
+            let h = match tx {
+                Tx::Deploy { module } => Some(self.lower(module)?),
+                Tx::Run(_) => None,
+            };
+            let e = effect(&leaves, tx, h).map_err(|e| e.to_string())?;
+            leaves.insert(e.key, e.value);
+            hashes.push(h);
+        }
+        if leaves.root() != block.state_root {
+            return Err(format!(
+                "finalized block at height {} carries state root {} but applying it gives {}",
+                block.height.get(),
+                hex(&block.state_root),
+                hex(&leaves.root())
+            ));
+        }
+        self.store
+            .apply(block, &hashes, &tip)
+            .map_err(|e| e.to_string())?;
+        tip.height = block.height.get();
+        tip.digest = commonware_cryptography::Digestible::digest(block);
+        tip.leaves = leaves;
+        tip.finalized_txs += block.txs.len() as u64;
+        let height = tip.height;
+        drop(tip);
+        let ids: Vec<TxId> = block.txs.iter().map(Tx::id).collect();
+        self.remove_pending(&ids);
+        {
+            let mut seen = self.seen.lock().unwrap();
+            let mut fin = self.finality_seconds.lock().unwrap();
+            for id in &ids {
+                if let Some(t) = seen.remove(id) {
+                    fin.push(t.elapsed().as_secs_f64());
+                }
+            }
+        }
+        self.spec.lock().unwrap().retain(|_, s| s.height > height);
+        let mut v = self.verdicts.lock().unwrap();
+        for id in &ids {
+            v.remove(id);
+        }
+        Ok(true)
+    }
+}
+
+/// Median and 99th percentile of `xs` (seconds), `None` if empty.
+pub fn median_p99(xs: &[f64]) -> Option<(f64, f64)> {
+    if xs.is_empty() {
+        return None;
+    }
+    let mut v = xs.to_vec();
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let at = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
+    Some((at(0.5), at(0.99)))
+}
+
+/// Milliseconds in a duration, as f64.
+pub fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}

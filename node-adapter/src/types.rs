@@ -1,0 +1,533 @@
+//! Transactions and blocks, and their canonical, versioned encoding.
+//!
+//! Both use `commonware-codec`: fixed-width integers are big-endian, lengths are canonical
+//! varints, decoding is bounded by the limits below and rejects trailing bytes, so every byte
+//! string that decodes re-encodes to itself (`encode(decode(b)) == b`), which consensus requires
+//! of blocks and which makes a transaction's id ([`TxId`], the blake3 hash of its encoding)
+//! unique.
+//!
+//! ```text
+//! Tx    = version u8 (= 1) | kind u8 | body
+//!   kind 0 Deploy: module (varint length | bytes, at most MAX_MODULE_BYTES)
+//!   kind 1 Run:    program_hash [32] | entry (varint length | UTF-8, at most 64)
+//!                  | args (varint count | u32 each, at most 64) | results (same)
+//!                  | cycles u64 | stark (varint length | bytes, at most MAX_PROOF_BYTES)
+//! Block = version u8 (= 1) | parent [32] | height u64 | timestamp_ms u64 | state_root [32]
+//!         | txs (varint count, at most MAX_BLOCK_TXS | Tx each)
+//! ```
+//!
+//! A block's digest is the blake3 hash of its header (everything but the transactions, with
+//! the transaction root in their place); the transaction root is the [`merkle_root`] of the
+//! transactions' ids.
+
+use bytes::{BufMut, Bytes};
+use commonware_codec::{
+    Buf, Copying, Decode, EncodeSize, Error as CodecError, RangeCfg, Read, ReadExt, Write,
+};
+use commonware_consensus::types::Height;
+use commonware_consensus::Heightable;
+use commonware_cryptography::blake3::Digest;
+use commonware_cryptography::Digestible;
+
+/// Encoding version of transactions and blocks.
+pub const VERSION: u8 = 1;
+/// Largest accepted module in a deploy transaction (bytes).
+pub const MAX_MODULE_BYTES: usize = 1 << 20;
+/// Largest accepted STARK proof in a run transaction (bytes). Gloam proofs are 60-250 KB.
+pub const MAX_PROOF_BYTES: usize = 2 << 20;
+/// Longest entry-function name (bytes).
+pub const MAX_ENTRY_BYTES: usize = 64;
+/// Most arguments or results of a run.
+pub const MAX_WORDS: usize = 64;
+/// Largest encoded transaction (bytes): a deploy of the largest module, or a run with the
+/// largest proof, plus framing.
+pub const MAX_TX_BYTES: usize = MAX_PROOF_BYTES + 4096;
+/// Most transactions in one block.
+pub const MAX_BLOCK_TXS: usize = 64;
+/// Largest sum of encoded transaction sizes in one block (bytes).
+pub const MAX_BLOCK_TX_BYTES: usize = 4 << 20;
+/// Largest encoded block (bytes).
+pub const MAX_BLOCK_BYTES: usize = MAX_BLOCK_TX_BYTES + 1024;
+
+/// A 32-byte blake3 hash.
+pub type Hash32 = [u8; 32];
+
+/// A transaction's id: blake3 of its canonical encoding.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TxId(pub Hash32);
+
+impl std::fmt::Display for TxId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&hex(&self.0))
+    }
+}
+impl std::fmt::Debug for TxId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "TxId({self})")
+    }
+}
+
+/// Lower-case hex of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+/// Parses 64 hex digits.
+pub fn parse_hash(s: &str) -> Option<Hash32> {
+    let s = s.strip_prefix("0x").unwrap_or(s);
+    if s.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, chunk) in s.as_bytes().chunks(2).enumerate() {
+        let hi = (chunk[0] as char).to_digit(16)?;
+        let lo = (chunk[1] as char).to_digit(16)?;
+        out[i] = (hi * 16 + lo) as u8;
+    }
+    Some(out)
+}
+
+/// The public statement of a proven run: *program `program_hash`, run from `entry` on `args`,
+/// halts after `cycles` cycles returning `results`*, and its STARK proof.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunTx {
+    /// blake3 program hash of the contract (its id).
+    pub program_hash: Hash32,
+    /// Exported entry function.
+    pub entry: String,
+    /// Arguments (32-bit words).
+    pub args: Vec<u32>,
+    /// Results (32-bit words).
+    pub results: Vec<u32>,
+    /// Cycles executed.
+    pub cycles: u64,
+    /// The winterfell proof bytes (as in the `.proof` file's `stark` field).
+    pub stark: Bytes,
+}
+
+impl RunTx {
+    /// The statement's hash (everything but the proof): the key under which the state records
+    /// the verified run, so one statement is accepted once whatever proof bytes carry it.
+    pub fn statement_hash(&self) -> Hash32 {
+        let mut h = blake3::Hasher::new();
+        h.update(b"gloam-statement-v1");
+        h.update(&self.program_hash);
+        h.update(&(self.entry.len() as u64).to_le_bytes());
+        h.update(self.entry.as_bytes());
+        h.update(&(self.args.len() as u64).to_le_bytes());
+        for a in &self.args {
+            h.update(&a.to_le_bytes());
+        }
+        h.update(&(self.results.len() as u64).to_le_bytes());
+        for r in &self.results {
+            h.update(&r.to_le_bytes());
+        }
+        h.update(&self.cycles.to_le_bytes());
+        *h.finalize().as_bytes()
+    }
+
+    /// Builds a run transaction from a proof file written by `gloam prove`.
+    ///
+    /// # Errors
+    /// The file does not decode ([`gloam_verifier::proof_file::ProofFileError`]).
+    pub fn from_proof_file(
+        bytes: &[u8],
+    ) -> Result<Self, gloam_verifier::proof_file::ProofFileError> {
+        let f = gloam_verifier::proof_file::ProofFile::from_bytes(bytes)?;
+        Ok(Self {
+            program_hash: f.program_hash,
+            entry: f.entry,
+            args: f.args,
+            results: f.results,
+            cycles: f.cycles,
+            stark: Bytes::from(f.stark),
+        })
+    }
+}
+
+/// A transaction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Tx {
+    /// Deploys a WebAssembly module; its program hash becomes the contract's id.
+    Deploy {
+        /// The module's bytes (binary WebAssembly).
+        module: Bytes,
+    },
+    /// Submits a proven run of a deployed contract.
+    Run(RunTx),
+}
+
+impl Tx {
+    /// Canonical encoding.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut v = Vec::with_capacity(self.encode_size());
+        self.write(&mut v);
+        v
+    }
+
+    /// Decodes a transaction, rejecting anything non-canonical, oversize or with trailing bytes.
+    ///
+    /// # Errors
+    /// A readable description of the first problem.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
+        if bytes.len() > MAX_TX_BYTES {
+            return Err(format!(
+                "transaction of {} bytes exceeds the {MAX_TX_BYTES}-byte limit",
+                bytes.len()
+            ));
+        }
+        Tx::decode_cfg(Copying(bytes), &()).map_err(|e| match e {
+            CodecError::ExtraData(n) => format!("malformed transaction: {n} trailing byte(s)"),
+            e => format!("malformed transaction: {e}"),
+        })
+    }
+
+    /// The transaction's id.
+    pub fn id(&self) -> TxId {
+        TxId(*blake3::hash(&self.to_bytes()).as_bytes())
+    }
+
+    /// Short kind name (`deploy` or `run`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Tx::Deploy { .. } => "deploy",
+            Tx::Run(_) => "run",
+        }
+    }
+}
+
+fn write_bytes(b: &[u8], buf: &mut impl BufMut) {
+    commonware_codec::varint::UInt(b.len() as u64).write(buf);
+    buf.put_slice(b);
+}
+
+fn bytes_size(b: &[u8]) -> usize {
+    commonware_codec::varint::UInt(b.len() as u64).encode_size() + b.len()
+}
+
+fn read_bytes(buf: &mut impl Buf, max: usize) -> Result<Bytes, CodecError> {
+    Bytes::read_cfg(buf, &RangeCfg::new(0..=max))
+}
+
+impl Write for RunTx {
+    fn write(&self, buf: &mut impl BufMut) {
+        self.program_hash.write(buf);
+        write_bytes(self.entry.as_bytes(), buf);
+        self.args.write(buf);
+        self.results.write(buf);
+        self.cycles.write(buf);
+        write_bytes(&self.stark, buf);
+    }
+}
+
+impl EncodeSize for RunTx {
+    fn encode_size(&self) -> usize {
+        32 + bytes_size(self.entry.as_bytes())
+            + self.args.encode_size()
+            + self.results.encode_size()
+            + 8
+            + bytes_size(&self.stark)
+    }
+}
+
+impl Read for RunTx {
+    type Cfg = ();
+    fn read_cfg(buf: &mut impl Buf, _: &()) -> Result<Self, CodecError> {
+        let program_hash = <[u8; 32]>::read(buf)?;
+        let entry = read_bytes(buf, MAX_ENTRY_BYTES)?;
+        let entry = String::from_utf8(entry.to_vec())
+            .map_err(|_| CodecError::Invalid("RunTx", "entry is not UTF-8"))?;
+        let words = (RangeCfg::new(0..=MAX_WORDS), ());
+        let args = Vec::<u32>::read_cfg(buf, &words)?;
+        let results = Vec::<u32>::read_cfg(buf, &words)?;
+        let cycles = u64::read(buf)?;
+        let stark = read_bytes(buf, MAX_PROOF_BYTES)?;
+        Ok(Self {
+            program_hash,
+            entry,
+            args,
+            results,
+            cycles,
+            stark,
+        })
+    }
+}
+
+impl Write for Tx {
+    fn write(&self, buf: &mut impl BufMut) {
+        VERSION.write(buf);
+        match self {
+            Tx::Deploy { module } => {
+                0u8.write(buf);
+                write_bytes(module, buf);
+            }
+            Tx::Run(r) => {
+                1u8.write(buf);
+                r.write(buf);
+            }
+        }
+    }
+}
+
+impl EncodeSize for Tx {
+    fn encode_size(&self) -> usize {
+        2 + match self {
+            Tx::Deploy { module } => bytes_size(module),
+            Tx::Run(r) => r.encode_size(),
+        }
+    }
+}
+
+impl Read for Tx {
+    type Cfg = ();
+    fn read_cfg(buf: &mut impl Buf, _: &()) -> Result<Self, CodecError> {
+        let version = u8::read(buf)?;
+        if version != VERSION {
+            return Err(CodecError::Invalid("Tx", "unsupported transaction version"));
+        }
+        match u8::read(buf)? {
+            0 => Ok(Tx::Deploy {
+                module: read_bytes(buf, MAX_MODULE_BYTES)?,
+            }),
+            1 => Ok(Tx::Run(RunTx::read(buf)?)),
+            t => Err(CodecError::InvalidEnum(t)),
+        }
+    }
+}
+
+/// Root of a binary blake3 Merkle tree over `leaves` (domain-separated: `0x00` for the empty
+/// tree, `0x01 || a || b` for inner nodes; an odd node is carried up unchanged). The leaves
+/// are hashes already.
+pub fn merkle_root(leaves: &[Hash32]) -> Hash32 {
+    if leaves.is_empty() {
+        return *blake3::hash(&[0u8]).as_bytes();
+    }
+    let mut level: Vec<Hash32> = leaves.to_vec();
+    while level.len() > 1 {
+        let mut next = Vec::with_capacity(level.len().div_ceil(2));
+        for pair in level.chunks(2) {
+            if pair.len() == 2 {
+                let mut h = blake3::Hasher::new();
+                h.update(&[1u8]);
+                h.update(&pair[0]);
+                h.update(&pair[1]);
+                next.push(*h.finalize().as_bytes());
+            } else {
+                next.push(pair[0]);
+            }
+        }
+        level = next;
+    }
+    level[0]
+}
+
+/// A block: header fields and the transactions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Block {
+    /// Digest of the parent block.
+    pub parent: Digest,
+    /// Height (genesis is 0).
+    pub height: Height,
+    /// Proposer's clock when it built the block (milliseconds since the Unix epoch); strictly
+    /// greater than the parent's.
+    pub timestamp_ms: u64,
+    /// Merkle root of the application state after this block's transactions.
+    pub state_root: Hash32,
+    /// The transactions, applied in order.
+    pub txs: Vec<Tx>,
+    digest: Digest,
+}
+
+impl Block {
+    /// Builds a block and computes its digest.
+    pub fn new(
+        parent: Digest,
+        height: Height,
+        timestamp_ms: u64,
+        state_root: Hash32,
+        txs: Vec<Tx>,
+    ) -> Self {
+        let mut b = Self {
+            parent,
+            height,
+            timestamp_ms,
+            state_root,
+            txs,
+            digest: Digest([0; 32]),
+        };
+        b.digest = b.compute_digest();
+        b
+    }
+
+    /// Merkle root of the transactions' ids.
+    pub fn tx_root(&self) -> Hash32 {
+        let ids: Vec<Hash32> = self.txs.iter().map(|t| t.id().0).collect();
+        merkle_root(&ids)
+    }
+
+    fn compute_digest(&self) -> Digest {
+        let mut h = blake3::Hasher::new();
+        h.update(b"gloam-block-v1");
+        h.update(&[VERSION]);
+        h.update(&self.parent.0);
+        h.update(&self.height.get().to_be_bytes());
+        h.update(&self.timestamp_ms.to_be_bytes());
+        h.update(&self.state_root);
+        h.update(&self.tx_root());
+        Digest(*h.finalize().as_bytes())
+    }
+
+    /// Canonical encoding.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut v = Vec::with_capacity(self.encode_size());
+        self.write(&mut v);
+        v
+    }
+
+    /// Decodes a block.
+    ///
+    /// # Errors
+    /// A readable description of the problem.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
+        Block::decode_cfg(Copying(bytes), &()).map_err(|e| format!("malformed block: {e}"))
+    }
+}
+
+impl Write for Block {
+    fn write(&self, buf: &mut impl BufMut) {
+        VERSION.write(buf);
+        self.parent.write(buf);
+        self.height.get().write(buf);
+        self.timestamp_ms.write(buf);
+        self.state_root.write(buf);
+        self.txs.write(buf);
+    }
+}
+
+impl EncodeSize for Block {
+    fn encode_size(&self) -> usize {
+        1 + 32 + 8 + 8 + 32 + self.txs.encode_size()
+    }
+}
+
+impl Read for Block {
+    type Cfg = ();
+    fn read_cfg(buf: &mut impl Buf, _: &()) -> Result<Self, CodecError> {
+        let version = u8::read(buf)?;
+        if version != VERSION {
+            return Err(CodecError::Invalid("Block", "unsupported block version"));
+        }
+        let parent = Digest::read(buf)?;
+        let height = Height::new(u64::read(buf)?);
+        let timestamp_ms = u64::read(buf)?;
+        let state_root = <[u8; 32]>::read(buf)?;
+        let txs = Vec::<Tx>::read_cfg(buf, &(RangeCfg::new(0..=MAX_BLOCK_TXS), ()))?;
+        let total: usize = txs.iter().map(|t| t.encode_size()).sum();
+        if total > MAX_BLOCK_TX_BYTES {
+            return Err(CodecError::Invalid(
+                "Block",
+                "transactions exceed the block size limit",
+            ));
+        }
+        Ok(Block::new(parent, height, timestamp_ms, state_root, txs))
+    }
+}
+
+impl Digestible for Block {
+    type Digest = Digest;
+    fn digest(&self) -> Digest {
+        self.digest
+    }
+}
+
+impl Heightable for Block {
+    fn height(&self) -> Height {
+        self.height
+    }
+}
+
+impl commonware_consensus::Block for Block {
+    fn parent(&self) -> Digest {
+        self.parent
+    }
+}
+
+impl commonware_consensus::BoundedBlock for Block {
+    fn max_encode_size(_: &()) -> usize {
+        MAX_BLOCK_BYTES
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run() -> Tx {
+        Tx::Run(RunTx {
+            program_hash: [7; 32],
+            entry: "main".into(),
+            args: vec![1, 2],
+            results: vec![3],
+            cycles: 99,
+            stark: Bytes::from(vec![5u8; 300]),
+        })
+    }
+
+    #[test]
+    fn tx_roundtrip_and_canonical() {
+        for tx in [
+            run(),
+            Tx::Deploy {
+                module: Bytes::from_static(b"\0asm\x01\0\0\0"),
+            },
+        ] {
+            let b = tx.to_bytes();
+            assert_eq!(b.len(), tx.encode_size());
+            assert_eq!(Tx::from_bytes(&b).unwrap(), tx);
+            let mut t = b.clone();
+            t.push(0);
+            assert!(Tx::from_bytes(&t).unwrap_err().contains("trailing"));
+            assert!(Tx::from_bytes(&b[..b.len() - 1]).is_err());
+            let mut v = b.clone();
+            v[0] = 2;
+            assert!(Tx::from_bytes(&v).unwrap_err().contains("version"));
+        }
+    }
+
+    #[test]
+    fn oversize_fields_refused() {
+        let mut r = match run() {
+            Tx::Run(r) => r,
+            _ => unreachable!(),
+        };
+        r.args = vec![0; MAX_WORDS + 1];
+        assert!(Tx::from_bytes(&Tx::Run(r).to_bytes()).is_err());
+        let big = vec![0u8; MAX_TX_BYTES + 1];
+        assert!(Tx::from_bytes(&big).unwrap_err().contains("limit"));
+    }
+
+    #[test]
+    fn block_roundtrip_and_digest_commits_to_txs() {
+        let b = Block::new(Digest([1; 32]), Height::new(5), 1000, [2; 32], vec![run()]);
+        let back = Block::from_bytes(&b.to_bytes()).unwrap();
+        assert_eq!(back, b);
+        assert_eq!(back.digest(), b.digest());
+        let other = Block::new(Digest([1; 32]), Height::new(5), 1000, [2; 32], vec![]);
+        assert_ne!(other.digest(), b.digest());
+    }
+
+    #[test]
+    fn merkle_root_domain_separated() {
+        let a = [1u8; 32];
+        let b = [2u8; 32];
+        assert_ne!(merkle_root(&[a, b]), merkle_root(&[b, a]));
+        assert_ne!(merkle_root(&[a]), merkle_root(&[a, a]));
+        assert_eq!(merkle_root(&[a]), a);
+        assert_ne!(merkle_root(&[]), merkle_root(&[[0; 32]]));
+    }
+}

@@ -1,0 +1,515 @@
+//! Validators on commonware's deterministic runtime and simulated network: fast and
+//! reproducible (one seed, simulated time). Every block carries real proofs of the shipped
+//! examples, made once per test binary with `gloam-prover`.
+
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use commonware_cryptography::ed25519::{PrivateKey, PublicKey};
+use commonware_cryptography::Signer;
+use commonware_p2p::simulated::{self, Link, Network, Oracle};
+use commonware_runtime::{deterministic, Clock, Quota, Runner, Supervisor};
+use commonware_utils::{probability, NZUsize, NZU32};
+use gloam_node::engine::{self, Channels, Timeouts, Validator, ValidatorConfig};
+use gloam_node::state::Store;
+use gloam_node::{Behavior, Node, RunTx, SubmitError, Tx};
+
+const N: usize = 4;
+const LINK: Link = Link {
+    latency: Duration::from_millis(20),
+    jitter: Duration::from_millis(2),
+    success_rate: probability!(1.0),
+};
+
+/// (module bytes, run transactions) per example contract.
+struct Fixture {
+    fib: Vec<u8>,
+    gcd: Vec<u8>,
+    runs: Vec<Tx>,
+}
+
+fn fixture() -> &'static Fixture {
+    static F: OnceLock<Fixture> = OnceLock::new();
+    F.get_or_init(|| {
+        let dir = gloam_testkit::examples_dir();
+        let fib = std::fs::read(dir.join("fib/fib.wasm")).unwrap();
+        let gcd = std::fs::read(dir.join("gcd/gcd.wasm")).unwrap();
+        let mut runs = Vec::new();
+        let cfg = gloam_prover::ProveConfig::default();
+        for (module, entry, args) in [
+            (&fib, "fib", vec![10u32]),
+            (&fib, "fib", vec![48]),
+            (&gcd, "gcd", vec![48, 18]),
+            (&fib, "fib", vec![20]),
+            (&gcd, "gcd", vec![1071, 462]),
+            (&fib, "fib", vec![30]),
+        ] {
+            let program = Arc::new(gloam_verifier::isa::load_module(module).unwrap());
+            let run = gloam_prover::prove(program, entry, &args, &cfg).unwrap();
+            runs.push(Tx::Run(
+                RunTx::from_proof_file(&run.file.to_bytes()).unwrap(),
+            ));
+        }
+        Fixture { fib, gcd, runs }
+    })
+}
+
+fn deploy(module: &[u8]) -> Tx {
+    Tx::Deploy {
+        module: bytes::Bytes::copy_from_slice(module),
+    }
+}
+
+/// A copy of `tx` whose proof has one byte flipped.
+fn forged(tx: &Tx) -> Tx {
+    let Tx::Run(r) = tx else { panic!() };
+    let mut r = r.clone();
+    let mut stark = r.stark.to_vec();
+    let at = stark.len() / 2;
+    stark[at] ^= 1;
+    r.stark = stark.into();
+    Tx::Run(r)
+}
+
+/// A copy of `tx` claiming a different result with the original proof.
+fn false_claim(tx: &Tx) -> Tx {
+    let Tx::Run(r) = tx else { panic!() };
+    let mut r = r.clone();
+    r.results[0] = r.results[0].wrapping_add(1);
+    Tx::Run(r)
+}
+
+struct Net {
+    keys: Vec<PrivateKey>,
+    validators: Vec<(PublicKey, u64)>,
+    oracle: Oracle<PublicKey, deterministic::Context>,
+    dir: tempfile::TempDir,
+}
+
+impl Net {
+    async fn new(ctx: &deterministic::Context) -> Self {
+        let keys: Vec<PrivateKey> = (0..N as u64)
+            .map(|i| PrivateKey::from_seed(100 + i))
+            .collect();
+        let validators: Vec<(PublicKey, u64)> = keys
+            .iter()
+            .zip([40u64, 30, 20, 10])
+            .map(|(k, s)| (k.public_key(), s))
+            .collect();
+        let (network, oracle) = Network::new_with_peers(
+            ctx.child("network"),
+            simulated::Config {
+                max_size: engine::MAX_MESSAGE_BYTES,
+                max_peers_per_set: NZUsize!(N),
+                disconnect_on_block: true,
+                tracked_peer_sets: NZUsize!(1),
+            },
+            validators.iter().map(|(k, _)| k.clone()),
+        )
+        .await;
+        network.start();
+        let net = Self {
+            keys,
+            validators,
+            oracle,
+            dir: tempfile::tempdir().unwrap(),
+        };
+        for i in 0..N {
+            for j in 0..N {
+                if i != j {
+                    net.link(i, j).await;
+                }
+            }
+        }
+        net
+    }
+
+    async fn link(&self, i: usize, j: usize) {
+        self.oracle
+            .add_link(
+                self.validators[i].0.clone(),
+                self.validators[j].0.clone(),
+                LINK,
+            )
+            .await
+            .unwrap();
+    }
+
+    async fn unlink(&self, i: usize, j: usize) {
+        self.oracle
+            .remove_link(self.validators[i].0.clone(), self.validators[j].0.clone())
+            .await
+            .unwrap();
+    }
+
+    async fn start(&self, ctx: &deterministic::Context, i: usize, behavior: Behavior) -> Validator {
+        let pk = self.validators[i].0.clone();
+        let control = self.oracle.control(pk.clone());
+        let quota = Quota::per_second(NZU32!(10_000));
+        let mut ch = Vec::new();
+        for c in 0..6u64 {
+            ch.push(control.register(c, quota).await.unwrap());
+        }
+        let mut ch = ch.into_iter();
+        let channels = Channels {
+            votes: ch.next().unwrap(),
+            certificates: ch.next().unwrap(),
+            resolver: ch.next().unwrap(),
+            backfill: ch.next().unwrap(),
+            blocks: ch.next().unwrap(),
+            txs: ch.next().unwrap(),
+        };
+        let genesis_hash = [42u8; 32];
+        let genesis = gloam_node::app::genesis_block(genesis_hash);
+        let store = Store::open(&self.dir.path().join(format!("v{i}.redb"))).unwrap();
+        let node = Node::new(
+            store,
+            commonware_cryptography::Digestible::digest(&genesis),
+            behavior,
+        )
+        .unwrap();
+        engine::start(
+            ctx.child(["validator0", "validator1", "validator2", "validator3"][i]),
+            ValidatorConfig {
+                signer: self.keys[i].clone(),
+                validators: self.validators.clone(),
+                genesis_hash,
+                namespace: b"gloam-test".to_vec(),
+                partition_prefix: format!("v{i}"),
+                timeouts: Timeouts::default(),
+            },
+            node,
+            control.clone(),
+            self.oracle.manager(),
+            channels,
+        )
+        .await
+    }
+}
+
+/// Waits (simulated time) until `cond` holds, failing after `limit`.
+async fn until(
+    ctx: &deterministic::Context,
+    limit: Duration,
+    what: &str,
+    mut cond: impl FnMut() -> bool,
+) {
+    let start = ctx.current();
+    while !cond() {
+        if ctx.current().duration_since(start).unwrap() > limit {
+            panic!("timed out after {limit:?} waiting for {what}");
+        }
+        ctx.sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn roots(vs: &[&Validator]) -> Vec<[u8; 32]> {
+    vs.iter().map(|v| v.node.tip().leaves.root()).collect()
+}
+
+fn runner(seed: u64) -> deterministic::Runner {
+    deterministic::Runner::new(
+        deterministic::Config::new()
+            .with_seed(seed)
+            .with_timeout(Some(Duration::from_secs(600))),
+    )
+}
+
+#[test]
+fn four_validators_finalize_real_proofs_and_refuse_bad_submissions() {
+    let f = fixture();
+    runner(1).start(|ctx| async move {
+        let net = Net::new(&ctx).await;
+        let mut vs = Vec::new();
+        for i in 0..N {
+            vs.push(net.start(&ctx, i, Behavior::Honest).await);
+        }
+        until(&ctx, Duration::from_secs(30), "first blocks", || {
+            vs.iter().all(|v| v.node.tip().height >= 2)
+        })
+        .await;
+        // Deploys to validator 0, runs spread over validators.
+        vs[0]
+            .submit(&ctx, &deploy(&f.fib).to_bytes())
+            .await
+            .unwrap();
+        vs[1]
+            .submit(&ctx, &deploy(&f.gcd).to_bytes())
+            .await
+            .unwrap();
+        // A validator that has not seen the contract refuses a run of it, naming why.
+        let e = vs[3].submit(&ctx, &f.runs[0].to_bytes()).await.unwrap_err();
+        assert_eq!(e.code(), "unknown_contract", "{e}");
+        until(&ctx, Duration::from_secs(30), "deploys finalized", || {
+            vs.iter().all(|v| v.node.tip().finalized_txs == 2)
+        })
+        .await;
+        for (i, tx) in f.runs.iter().enumerate() {
+            let r = vs[i % N].submit(&ctx, &tx.to_bytes()).await;
+            assert!(r.is_ok(), "run {i}: {r:?}");
+        }
+        let total = 2 + f.runs.len() as u64;
+        until(
+            &ctx,
+            Duration::from_secs(60),
+            "all transactions finalized",
+            || vs.iter().all(|v| v.node.tip().finalized_txs == total),
+        )
+        .await;
+        let r = roots(&vs.iter().collect::<Vec<_>>());
+        assert!(r.iter().all(|x| *x == r[0]), "state roots differ: {r:?}");
+        for tx in f.runs.iter() {
+            for v in &vs {
+                assert!(v.node.store().tx_location(&tx.id()).unwrap().is_some());
+            }
+        }
+
+        // Refusals at submission, with their reasons.
+        let v = &vs[2];
+        let dup = v.submit(&ctx, &f.runs[0].to_bytes()).await.unwrap_err();
+        assert!(
+            matches!(dup, SubmitError::Duplicate(_, "finalized")),
+            "{dup}"
+        );
+        let dup_deploy = v
+            .submit(&ctx, &deploy(&f.fib).to_bytes())
+            .await
+            .unwrap_err();
+        assert_eq!(dup_deploy.code(), "duplicate", "{dup_deploy}");
+        let forged_err = v
+            .submit(&ctx, &forged(&f.runs[1]).to_bytes())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                forged_err,
+                SubmitError::InvalidProof(_) | SubmitError::Conflict(_)
+            ),
+            "{forged_err}"
+        );
+        // A fresh statement with a forged proof: the proof check is what refuses it.
+        let lie = false_claim(&f.runs[3]);
+        let e = v.submit(&ctx, &lie.to_bytes()).await.unwrap_err();
+        assert!(matches!(e, SubmitError::InvalidProof(_)), "{e}");
+        assert!(e.to_string().contains("proof rejected"), "{e}");
+        let e = v.submit(&ctx, b"\x01\x07garbage").await.unwrap_err();
+        assert_eq!(e.code(), "malformed", "{e}");
+        let e = v
+            .submit(&ctx, &deploy(b"\0asm\x01\0\0\0\x99").to_bytes())
+            .await
+            .unwrap_err();
+        assert_eq!(e.code(), "invalid_module", "{e}");
+        // Nothing refused was finalized.
+        ctx.sleep(Duration::from_secs(3)).await;
+        assert!(vs.iter().all(|v| v.node.tip().finalized_txs == total));
+        let r = roots(&vs.iter().collect::<Vec<_>>());
+        assert!(r.iter().all(|x| *x == r[0]));
+    });
+}
+
+#[test]
+fn byzantine_proposer_with_forged_proof_gets_nothing_finalized() {
+    let f = fixture();
+    runner(2).start(|ctx| async move {
+        let net = Net::new(&ctx).await;
+        let forged_tx = false_claim(&f.runs[1]);
+        let mut vs = Vec::new();
+        for i in 0..N {
+            // Validator 0 (the largest stake, so it leads often) is byzantine.
+            let b = if i == 0 {
+                Behavior::InjectTx(forged_tx.clone())
+            } else {
+                Behavior::Honest
+            };
+            vs.push(net.start(&ctx, i, b).await);
+        }
+        vs[1]
+            .submit(&ctx, &deploy(&f.fib).to_bytes())
+            .await
+            .unwrap();
+        vs[1].submit(&ctx, &f.runs[0].to_bytes()).await.unwrap();
+        until(&ctx, Duration::from_secs(60), "honest progress", || {
+            vs[1..]
+                .iter()
+                .all(|v| v.node.tip().finalized_txs >= 2 && v.node.tip().height >= 15)
+        })
+        .await;
+        for v in &vs {
+            assert!(
+                v.node
+                    .store()
+                    .tx_location(&forged_tx.id())
+                    .unwrap()
+                    .is_none(),
+                "the forged proof was finalized"
+            );
+        }
+        let proposed = vs[0].node.metrics().proposed;
+        let rejected: u64 = vs[1..]
+            .iter()
+            .map(|v| v.node.metrics().rejected_blocks)
+            .sum();
+        assert!(proposed > 0, "the byzantine validator never proposed");
+        assert!(rejected > 0, "no honest validator refused a block");
+        let why = vs[1..]
+            .iter()
+            .filter_map(|v| v.node.metrics().last_rejection)
+            .collect::<Vec<_>>();
+        assert!(why.iter().any(|w| w.contains("proof rejected")), "{why:?}");
+        let r = roots(&vs.iter().collect::<Vec<_>>());
+        assert!(r.iter().all(|x| *x == r[0]), "state roots differ");
+    });
+}
+
+#[test]
+fn crashed_validator_restarts_and_catches_up() {
+    let f = fixture();
+    runner(3).start(|ctx| async move {
+        let net = Net::new(&ctx).await;
+        let mut vs: Vec<Option<Validator>> = Vec::new();
+        for i in 0..N {
+            vs.push(Some(net.start(&ctx, i, Behavior::Honest).await));
+        }
+        let v0 = |vs: &Vec<Option<Validator>>| vs[0].as_ref().unwrap().node.clone();
+        vs[0]
+            .as_ref()
+            .unwrap()
+            .submit(&ctx, &deploy(&f.fib).to_bytes())
+            .await
+            .unwrap();
+        vs[0]
+            .as_ref()
+            .unwrap()
+            .submit(&ctx, &f.runs[0].to_bytes())
+            .await
+            .unwrap();
+        until(&ctx, Duration::from_secs(60), "two finalized txs", || {
+            vs.iter()
+                .all(|v| v.as_ref().unwrap().node.tip().finalized_txs == 2)
+        })
+        .await;
+        let before = vs[3].as_ref().unwrap().node.tip();
+        vs[3].take().unwrap().crash();
+        // The other three go on (3 of 4 validators, 90 of 100 stake, is a quorum by count).
+        vs[0]
+            .as_ref()
+            .unwrap()
+            .submit(&ctx, &f.runs[1].to_bytes())
+            .await
+            .unwrap();
+        vs[1]
+            .as_ref()
+            .unwrap()
+            .submit(&ctx, &f.runs[3].to_bytes())
+            .await
+            .unwrap();
+        until(
+            &ctx,
+            Duration::from_secs(60),
+            "progress without validator 3",
+            || v0(&vs).tip().finalized_txs == 4 && v0(&vs).tip().height > before.height + 10,
+        )
+        .await;
+        // Restart from its store; it catches up from its peers.
+        vs[3] = Some(net.start(&ctx, 3, Behavior::Honest).await);
+        let restarted = vs[3].as_ref().unwrap().node.tip();
+        assert_eq!(
+            restarted.height, before.height,
+            "restart resumes from the stored tip"
+        );
+        assert_eq!(restarted.leaves.root(), before.leaves.root());
+        until(
+            &ctx,
+            Duration::from_secs(120),
+            "validator 3 catches up",
+            || {
+                let t = vs[3].as_ref().unwrap().node.tip();
+                t.finalized_txs == 4 && t.height >= v0(&vs).tip().height.saturating_sub(2)
+            },
+        )
+        .await;
+        let all: Vec<&Validator> = vs.iter().map(|v| v.as_ref().unwrap()).collect();
+        let target = all.iter().map(|v| v.node.tip().height).min().unwrap();
+        for v in &all {
+            let b = v.node.store().block(target).unwrap().unwrap();
+            assert_eq!(
+                b.state_root,
+                all[0]
+                    .node
+                    .store()
+                    .block(target)
+                    .unwrap()
+                    .unwrap()
+                    .state_root
+            );
+        }
+        // And it keeps finalizing new transactions with the others.
+        all[3].submit(&ctx, &f.runs[5].to_bytes()).await.unwrap();
+        until(
+            &ctx,
+            Duration::from_secs(60),
+            "a new tx through the restarted validator",
+            || all.iter().all(|v| v.node.tip().finalized_txs == 5),
+        )
+        .await;
+        let r = roots(&all);
+        assert!(r.iter().all(|x| *x == r[0]), "state roots differ");
+    });
+}
+
+#[test]
+fn partitioned_validator_heals() {
+    let f = fixture();
+    runner(4).start(|ctx| async move {
+        let net = Net::new(&ctx).await;
+        let mut vs = Vec::new();
+        for i in 0..N {
+            vs.push(net.start(&ctx, i, Behavior::Honest).await);
+        }
+        vs[0]
+            .submit(&ctx, &deploy(&f.gcd).to_bytes())
+            .await
+            .unwrap();
+        until(&ctx, Duration::from_secs(60), "deploy finalized", || {
+            vs.iter().all(|v| v.node.tip().finalized_txs == 1)
+        })
+        .await;
+        // Cut validator 2 off in both directions.
+        for j in [0, 1, 3] {
+            net.unlink(2, j).await;
+            net.unlink(j, 2).await;
+        }
+        let cut_height = vs[2].node.tip().height;
+        vs[0].submit(&ctx, &f.runs[2].to_bytes()).await.unwrap();
+        vs[1].submit(&ctx, &f.runs[4].to_bytes()).await.unwrap();
+        until(&ctx, Duration::from_secs(60), "majority progress", || {
+            vs[0].node.tip().finalized_txs == 3 && vs[0].node.tip().height > cut_height + 10
+        })
+        .await;
+        assert!(
+            vs[2].node.tip().height <= cut_height + 1,
+            "the cut-off validator finalized alone"
+        );
+        for j in [0, 1, 3] {
+            net.link(2, j).await;
+            net.link(j, 2).await;
+        }
+        until(
+            &ctx,
+            Duration::from_secs(120),
+            "validator 2 catches up",
+            || {
+                vs[2].node.tip().finalized_txs == 3
+                    && vs[2].node.tip().height >= vs[0].node.tip().height.saturating_sub(2)
+            },
+        )
+        .await;
+        ctx.sleep(Duration::from_secs(2)).await;
+        let h = vs.iter().map(|v| v.node.tip().height).min().unwrap();
+        let roots_at_h: Vec<_> = vs
+            .iter()
+            .map(|v| v.node.store().block(h).unwrap().unwrap().state_root)
+            .collect();
+        assert!(roots_at_h.iter().all(|x| *x == roots_at_h[0]));
+    });
+}
