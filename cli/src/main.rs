@@ -18,6 +18,8 @@ use gloam_prover::{Phase, ProveConfig, ProveError};
 use gloam_verifier::VerifyError;
 use serde_json::{json, Map, Value};
 
+mod node;
+
 /// Process exit codes. Keep in sync with [`EXIT_CODES_HELP`].
 pub mod exit {
     /// Success (for `verify`: the proof was accepted).
@@ -39,6 +41,12 @@ pub mod exit {
     pub const PROOF_FILE: i32 = 7;
     /// Internal error: a bug in Gloam (a panic caught by the command line tool).
     pub const INTERNAL: i32 = 8;
+    /// `node submit`: the node refused the transaction (duplicate, forged proof, ...).
+    pub const NODE_REFUSED: i32 = 9;
+    /// `node submit/status`: the node is unreachable, or finality timed out.
+    pub const NODE_UNREACHABLE: i32 = 10;
+    /// `node dev/init/start`: bad configuration, or a port or folder is unusable.
+    pub const NODE_CONFIG: i32 = 11;
 }
 
 /// The exit-code table of `gloam --help`.
@@ -53,6 +61,9 @@ Exit codes:
   6  proving failed otherwise (trace too long, STARK prover error, output not writable)
   7  proof file unreadable or malformed (verify)
   8  internal error (a bug in Gloam; please report it)
+  9  the node refused the transaction (node submit): the reason is printed
+ 10  node unreachable or finality timed out (node submit, node status)
+ 11  node configuration unusable or node cannot start (node dev, init, start)
 
 Errors are printed to stderr as `error: ...` lines. With --json, stdout also receives one
 JSON object {\"error\": \"...\", \"exit_code\": N} (verify adds \"verified\": false).
@@ -60,7 +71,8 @@ JSON object {\"error\": \"...\", \"exit_code\": N} (verify adds \"verified\": fa
 Examples:
   gloam run examples/fib/fib.wasm --entry fib --args 10
   gloam prove examples/fib/fib.wasm --entry fib --args 10 -o fib.proof
-  gloam verify examples/fib/fib.wasm fib.proof";
+  gloam verify examples/fib/fib.wasm fib.proof
+  gloam node dev &   gloam node submit examples/fib/fib.wasm fib.proof";
 
 const ARGS_HELP: &str = "Comma-separated arguments of the entry function: decimal \
 (4294967295), negative (two's complement: -5 = 4294967291 as i32) or hex (0xff); 32 bits for \
@@ -104,6 +116,9 @@ enum Command {
     /// Print the module lowered to Gloam instructions, with its program hash and exports.
     #[command(after_help = "Exit codes: 0 ok, 2 usage, 3 module refused.")]
     Disasm(DisasmArgs),
+    /// Run proof-of-stake validators that accept runs by verifying their proofs, and submit
+    /// proven runs to them.
+    Node(node::NodeArgs),
 }
 
 /// Module, entry function and arguments (shared by `run` and `prove`).
@@ -969,6 +984,7 @@ fn main() {
         Command::Prove(a) => (a.json, false),
         Command::Verify(a) => (a.json, true),
         Command::Disasm(_) => (false, false),
+        Command::Node(a) => (a.cmd.json(), false),
     };
     let result = guard(exit::INTERNAL, "running the command", || {
         match cli.command {
@@ -976,6 +992,7 @@ fn main() {
             Command::Prove(a) => cmd_prove(a),
             Command::Verify(a) => cmd_verify(a),
             Command::Disasm(a) => cmd_disasm(a),
+            Command::Node(a) => node::cmd_node(a),
         }
     })
     .and_then(|r| r);
@@ -1045,6 +1062,9 @@ mod tests {
             (exit::PROVE_FAILED, "proving failed"),
             (exit::PROOF_FILE, "proof file"),
             (exit::INTERNAL, "internal error"),
+            (exit::NODE_REFUSED, "refused the transaction"),
+            (exit::NODE_UNREACHABLE, "unreachable"),
+            (exit::NODE_CONFIG, "configuration"),
         ] {
             let line = EXIT_CODES_HELP
                 .lines()

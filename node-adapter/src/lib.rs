@@ -21,3 +21,6 @@ pub mod types;
 
 pub use node::{Behavior, Node, SubmitError};
 pub use types::{Block, RunTx, Tx, TxId};
+pub mod api;
+pub mod client;
+pub mod run;

@@ -209,6 +209,11 @@ impl Node {
         self.finality_seconds.lock().unwrap().clone()
     }
 
+    /// Whether `id` is waiting in the mempool.
+    pub fn is_pending(&self, id: &TxId) -> bool {
+        self.pending.lock().unwrap().txs.contains_key(id)
+    }
+
     /// Number of pending transactions.
     pub fn mempool_len(&self) -> usize {
         self.pending.lock().unwrap().order.len()
