@@ -129,6 +129,13 @@ where
         mut ancestry: impl Ancestry<Block>,
         _: (),
     ) -> Option<Digested<Block>> {
+        // With nothing to include, wait briefly for a transaction rather than finalize a
+        // stream of empty blocks (well inside the leader timeout).
+        let mut waited = Duration::ZERO;
+        while self.node.mempool_len() == 0 && waited < EMPTY_BLOCK_WAIT {
+            ctx.sleep(Duration::from_millis(20)).await;
+            waited += Duration::from_millis(20);
+        }
         let parent = ancestry.next().await?;
         let parent_ts = parent.inner().timestamp_ms;
         let height = parent.height().next();
@@ -258,6 +265,10 @@ where
         true
     }
 }
+
+/// How long a leader with an empty mempool waits for a transaction before proposing an empty
+/// block.
+pub const EMPTY_BLOCK_WAIT: Duration = Duration::from_millis(200);
 
 /// How many pending transactions a proposer looks at.
 const MEMPOOL_SCAN: usize = 4 * MAX_BLOCK_TXS;

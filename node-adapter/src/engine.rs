@@ -119,7 +119,9 @@ impl Validator {
         context: &E,
         bytes: &[u8],
     ) -> Result<TxId, SubmitError> {
+        let at = std::time::Instant::now();
         let id = self.node.submit(context, bytes).await?;
+        self.node.mark_submitted(id, at);
         let _ = self.gossip.unbounded_send(bytes.to_vec());
         Ok(id)
     }
@@ -158,7 +160,9 @@ impl Submitter {
         context: &E,
         bytes: &[u8],
     ) -> Result<TxId, SubmitError> {
+        let at = std::time::Instant::now();
         let id = self.node.submit(context, bytes).await?;
+        self.node.mark_submitted(id, at);
         let _ = self.gossip.unbounded_send(bytes.to_vec());
         Ok(id)
     }

@@ -316,6 +316,12 @@ impl Node {
         Ok(id)
     }
 
+    /// Records that `id` was submitted here by a client (starts its submission-to-finality
+    /// clock).
+    pub fn mark_submitted(&self, id: TxId, at: Instant) {
+        self.seen.lock().unwrap().entry(id).or_insert(at);
+    }
+
     fn check_fresh(&self, tx: &Tx, id: TxId) -> Result<(), SubmitError> {
         if self.pending.lock().unwrap().txs.contains_key(&id) {
             return Err(SubmitError::Duplicate(id.to_string(), "pending"));
