@@ -9,7 +9,7 @@
 //! those exact bytes.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use commonware_cryptography::blake3::Digest;
@@ -78,7 +78,8 @@ impl SubmitError {
 pub struct Metrics {
     /// Proof verifications run (not cache hits).
     pub verifications: u64,
-    /// Wall time of each verification (seconds), most recent last (bounded).
+    /// Wall time of each verification (seconds) inside its verification slot (at most one
+    /// verification per core runs at a time), most recent last (bounded).
     pub verify_seconds: Vec<f64>,
     /// Blocks this validator proposed.
     pub proposed: u64,
@@ -247,9 +248,10 @@ impl Node {
             .child("verify")
             .shared(true)
             .spawn(move |_| async move {
-                let t = Instant::now();
+                let _slot = VerifySlot::acquire();
+                let wall = Instant::now();
                 let r = gloam_verifier::verify(&program, &claim, &stark);
-                (r, t.elapsed())
+                (r, wall.elapsed())
             });
         let (r, took) = match handle.await {
             Ok(x) => x,
@@ -449,6 +451,39 @@ impl Node {
             v.remove(id);
         }
         Ok(true)
+    }
+}
+
+/// At most one proof verification per core runs at a time in this process (verifications
+/// beyond that wait for a slot instead of oversubscribing the cores), so the time measured
+/// inside a slot is the verification's own cost.
+struct VerifySlot;
+
+static SLOTS: OnceLock<(Mutex<usize>, Condvar)> = OnceLock::new();
+
+impl VerifySlot {
+    fn acquire() -> Self {
+        let (m, cv) = SLOTS.get_or_init(|| {
+            let n = std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1);
+            (Mutex::new(n), Condvar::new())
+        });
+        let mut free = m.lock().unwrap();
+        while *free == 0 {
+            free = cv.wait(free).unwrap();
+        }
+        *free -= 1;
+        VerifySlot
+    }
+}
+
+impl Drop for VerifySlot {
+    fn drop(&mut self) {
+        if let Some((m, cv)) = SLOTS.get() {
+            *m.lock().unwrap() += 1;
+            cv.notify_one();
+        }
     }
 }
 
