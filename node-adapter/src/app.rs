@@ -77,11 +77,12 @@ impl App {
     }
 
     /// The state after `parent`, replaying unfinalized ancestors from the finalized tip (or
-    /// the newest cached post-state). `None` if the chain does not extend the finalized tip.
+    /// the newest cached post-state). `None` if the chain does not extend the finalized tip
+    /// or an ancestor does not apply (permanent); pending while an ancestor is unavailable.
     async fn state_after(
         &self,
         parent: Digested<Block>,
-        ancestry: &mut (impl Ancestry<Block> + Unpin),
+        ancestry: &mut impl Ancestry<Block>,
     ) -> Option<Leaves> {
         let tip = self.node.tip();
         let mut chain: Vec<Digested<Block>> = Vec::new();
@@ -98,7 +99,11 @@ impl App {
                 return None;
             }
             chain.push(cur);
-            cur = ancestry.next().await?;
+            // The stream ends only on shutdown or missing data: wait (consensus cancels).
+            cur = match ancestry.next().await {
+                Some(b) => b,
+                None => return futures::future::pending().await,
+            };
         };
         for b in chain.into_iter().rev() {
             self.apply_known(&mut base, b.inner())?;
@@ -190,11 +195,13 @@ where
         (ctx, _): (E, Self::Context),
         mut ancestry: impl Ancestry<Block>,
     ) -> bool {
+        // An ancestry stream that ends early means shutdown or data that may still arrive:
+        // never a permanent `false` (consensus cancels the request when it moves on).
         let Some(digested) = ancestry.next().await else {
-            return false;
+            return futures::future::pending().await;
         };
         let Some(parent) = ancestry.next().await else {
-            return false;
+            return futures::future::pending().await;
         };
         let block = digested.inner().clone();
         // (marshal's inline wrapper has checked height = parent + 1 and the parent digest.)
@@ -206,12 +213,16 @@ where
                 parent.inner().timestamp_ms
             ));
         }
-        let now = ctx.current().epoch_millis();
         let drift = MAX_CLOCK_DRIFT.as_millis() as u64;
-        if block.timestamp_ms > now + drift {
-            // Abstain until our clock is close enough (never a permanent `false`).
-            ctx.sleep(Duration::from_millis(block.timestamp_ms - now - drift))
-                .await;
+        loop {
+            // Abstain until our clock is close enough (never a permanent `false`), in steps
+            // of at most a second.
+            let now = ctx.current().epoch_millis();
+            if block.timestamp_ms <= now.saturating_add(drift) {
+                break;
+            }
+            let wait = (block.timestamp_ms - now - drift).min(1000);
+            ctx.sleep(Duration::from_millis(wait)).await;
         }
         let Some(mut leaves) = self.state_after(parent, &mut ancestry).await else {
             return self.reject(format!(

@@ -12,6 +12,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
+use commonware_codec::EncodeSize;
 use commonware_cryptography::blake3::Digest;
 use commonware_runtime::Spawner;
 use gloam_verifier::isa::Program;
@@ -22,6 +23,13 @@ use crate::types::{hex, Block, Hash32, RunTx, Tx, TxId, MAX_TX_BYTES};
 
 /// Most transactions waiting in one validator's mempool.
 pub const MEMPOOL_CAPACITY: usize = 4096;
+/// Most bytes of transactions waiting in one validator's mempool.
+pub const MEMPOOL_BYTES: usize = 256 << 20;
+/// Bound of each recomputable cache (lowered modules, proof verdicts, speculative states):
+/// a full cache is cleared, never grown.
+pub const CACHE_LIMIT: usize = 65_536;
+/// Most samples kept for the timing statistics.
+const SAMPLES: usize = 100_000;
 
 /// How a validator behaves when it proposes. Anything but [`Behavior::Honest`] exists only to
 /// test that the other validators refuse such blocks.
@@ -92,6 +100,8 @@ pub struct Metrics {
 struct Pending {
     order: VecDeque<TxId>,
     txs: HashMap<TxId, (Tx, Option<Hash32>)>,
+    /// Sum of the encoded sizes of `txs`.
+    bytes: usize,
 }
 
 /// Post-state of a verified, not yet finalized block.
@@ -109,8 +119,8 @@ pub struct Node {
     pub(crate) tip: Mutex<Tip>,
     pending: Mutex<Pending>,
     programs: Mutex<HashMap<Hash32, Arc<Program>>>,
-    /// blake3(module) -> program hash, or the front end's error.
-    lowered: Mutex<HashMap<Hash32, Result<Hash32, String>>>,
+    /// blake3(module) -> program hash (bounded: cleared when full; recomputable).
+    lowered: Mutex<HashMap<Hash32, Hash32>>,
     verdicts: Mutex<HashMap<TxId, Result<(), String>>>,
     pub(crate) spec: Mutex<HashMap<Digest, Spec>>,
     pub(crate) metrics: Mutex<Metrics>,
@@ -140,6 +150,7 @@ impl Node {
             pending: Mutex::new(Pending {
                 order: VecDeque::new(),
                 txs: HashMap::new(),
+                bytes: 0,
             }),
             programs: Mutex::new(HashMap::new()),
             lowered: Mutex::new(HashMap::new()),
@@ -164,29 +175,39 @@ impl Node {
     /// # Errors
     /// The front end's message.
     pub fn lower(&self, module: &[u8]) -> Result<Hash32, String> {
-        let key = *blake3::hash(module).as_bytes();
-        if let Some(r) = self.lowered.lock().unwrap().get(&key) {
-            return r.clone();
+        if !module.starts_with(b"\0asm") {
+            return Err("a deploy carries binary WebAssembly (\\0asm...), not text".into());
         }
-        let r = match gloam_verifier::isa::load_module(module) {
-            Ok(p) if module.starts_with(b"\0asm") => {
-                let hash = p.hash().0;
-                self.programs
-                    .lock()
-                    .unwrap()
-                    .entry(hash)
-                    .or_insert_with(|| Arc::new(p));
-                Ok(hash)
+        let key = *blake3::hash(module).as_bytes();
+        if let Some(h) = self.lowered.lock().unwrap().get(&key) {
+            return Ok(*h);
+        }
+        // Errors are not cached: a client could otherwise grow the cache without bound.
+        let p = gloam_verifier::isa::load_module(module).map_err(|e| e.to_string())?;
+        let hash = p.hash().0;
+        {
+            let mut lowered = self.lowered.lock().unwrap();
+            if lowered.len() >= CACHE_LIMIT {
+                lowered.clear();
             }
-            Ok(_) => Err("a deploy carries binary WebAssembly (\\0asm), not text".into()),
-            Err(e) => Err(e.to_string()),
-        };
-        self.lowered.lock().unwrap().insert(key, r.clone());
-        r
+            lowered.insert(key, hash);
+        }
+        self.programs
+            .lock()
+            .unwrap()
+            .entry(hash)
+            .or_insert_with(|| Arc::new(p));
+        Ok(hash)
     }
 
     /// A lowered program by hash (deployed or seen in a deploy).
     pub fn program(&self, hash: &Hash32) -> Option<Arc<Program>> {
+        if let Some(p) = self.programs.lock().unwrap().get(hash).cloned() {
+            return Some(p);
+        }
+        // Pruned from the cache: a deployed contract is lowered again from the store.
+        let module = self.store.contract(hash).ok()??;
+        self.lower(&module).ok()?;
         self.programs.lock().unwrap().get(hash).cloned()
     }
 
@@ -255,18 +276,25 @@ impl Node {
             });
         let (r, took) = match handle.await {
             Ok(x) => x,
-            Err(e) => return Err(format!("verification task failed: {e:?}")),
+            // The runtime is shutting down: no verdict, ever (never a false rejection).
+            Err(_) => return futures::future::pending().await,
         };
         let verdict = r.map(|_| ()).map_err(|e: VerifyError| e.to_string());
         {
             let mut m = self.metrics.lock().unwrap();
             m.verifications += 1;
-            if m.verify_seconds.len() >= 100_000 {
+            if m.verify_seconds.len() >= SAMPLES {
                 m.verify_seconds.remove(0);
             }
             m.verify_seconds.push(took.as_secs_f64());
         }
-        self.verdicts.lock().unwrap().insert(id, verdict.clone());
+        {
+            let mut v = self.verdicts.lock().unwrap();
+            if v.len() >= CACHE_LIMIT {
+                v.clear();
+            }
+            v.insert(id, verdict.clone());
+        }
         verdict
     }
 
@@ -299,22 +327,17 @@ impl Node {
                 None
             }
         };
-        // Re-check: the state or mempool may have changed while verifying.
-        self.check_fresh(&tx, id)?;
+        // Re-check and insert under one lock: the state or mempool may have changed while
+        // verifying, and two conflicting submissions must not both get in.
+        let leaves = self.tip.lock().unwrap().leaves.clone();
         let mut p = self.pending.lock().unwrap();
-        if p.order.len() >= MEMPOOL_CAPACITY {
+        self.check_fresh_locked(&p, &leaves, &tx, id)?;
+        if p.order.len() >= MEMPOOL_CAPACITY || p.bytes + bytes.len() > MEMPOOL_BYTES {
             return Err(SubmitError::MempoolFull);
         }
-        if p.txs.contains_key(&id) {
-            return Err(SubmitError::Duplicate(id.to_string(), "pending"));
-        }
         p.order.push_back(id);
+        p.bytes += bytes.len();
         p.txs.insert(id, (tx, deploy_hash));
-        self.seen
-            .lock()
-            .unwrap()
-            .entry(id)
-            .or_insert_with(Instant::now);
         Ok(id)
     }
 
@@ -325,7 +348,20 @@ impl Node {
     }
 
     fn check_fresh(&self, tx: &Tx, id: TxId) -> Result<(), SubmitError> {
-        if self.pending.lock().unwrap().txs.contains_key(&id) {
+        let leaves = self.tip.lock().unwrap().leaves.clone();
+        let p = self.pending.lock().unwrap();
+        self.check_fresh_locked(&p, &leaves, tx, id)
+    }
+
+    /// Duplicate and conflict checks against `leaves` (the finalized state) and the mempool.
+    fn check_fresh_locked(
+        &self,
+        p: &Pending,
+        leaves: &Leaves,
+        tx: &Tx,
+        id: TxId,
+    ) -> Result<(), SubmitError> {
+        if p.txs.contains_key(&id) {
             return Err(SubmitError::Duplicate(id.to_string(), "pending"));
         }
         if self
@@ -336,12 +372,10 @@ impl Node {
         {
             return Err(SubmitError::Duplicate(id.to_string(), "finalized"));
         }
-        let leaves = self.tip.lock().unwrap().leaves.clone();
         match tx {
             Tx::Deploy { module } => {
                 if let Ok(hash) = self.lower(module) {
-                    effect(&leaves, tx, Some(hash))?;
-                    let p = self.pending.lock().unwrap();
+                    effect(leaves, tx, Some(hash))?;
                     if p.txs.values().any(|(_, h)| *h == Some(hash)) {
                         return Err(SubmitError::Conflict(Conflict::AlreadyDeployed(hex(&hash))));
                     }
@@ -349,7 +383,6 @@ impl Node {
             }
             Tx::Run(run) => {
                 let st = run.statement_hash();
-                let p = self.pending.lock().unwrap();
                 let deploy_pending = p.txs.values().any(|(_, h)| *h == Some(run.program_hash));
                 if p.txs
                     .values()
@@ -357,8 +390,7 @@ impl Node {
                 {
                     return Err(SubmitError::Conflict(Conflict::AlreadyRecorded(hex(&st))));
                 }
-                drop(p);
-                match effect(&leaves, tx, None) {
+                match effect(leaves, tx, None) {
                     Err(Conflict::UnknownContract(_)) if deploy_pending => {}
                     Err(e) => return Err(e.into()),
                     Ok(_) => {}
@@ -366,6 +398,39 @@ impl Node {
             }
         }
         Ok(())
+    }
+
+    /// Drops pending transactions that the finalized state `leaves` made permanently invalid
+    /// (contract deployed or statement recorded by another transaction; runs of a contract
+    /// that is neither deployed nor pending), so they cannot clog the mempool.
+    fn prune_pending(&self, leaves: &Leaves) {
+        let mut p = self.pending.lock().unwrap();
+        let pending_deploys: Vec<Hash32> = p.txs.values().filter_map(|(_, h)| *h).collect();
+        let mut drop_ids = Vec::new();
+        for (id, (tx, h)) in p.txs.iter() {
+            match effect(leaves, tx, *h) {
+                Ok(_) => {}
+                Err(Conflict::UnknownContract(_)) => {
+                    let Tx::Run(r) = tx else { continue };
+                    if !pending_deploys.contains(&r.program_hash) {
+                        drop_ids.push(*id);
+                    }
+                }
+                Err(_) => drop_ids.push(*id),
+            }
+        }
+        for id in &drop_ids {
+            if let Some((tx, _)) = p.txs.remove(id) {
+                p.bytes -= tx.encode_size();
+            }
+        }
+        if !drop_ids.is_empty() {
+            p.order.retain(|x| !drop_ids.contains(x));
+            let mut seen = self.seen.lock().unwrap();
+            for id in &drop_ids {
+                seen.remove(id);
+            }
+        }
     }
 
     /// Pending transactions in arrival order (with deploy hashes).
@@ -381,10 +446,16 @@ impl Node {
     /// Drops finalized transactions from the mempool.
     pub(crate) fn remove_pending(&self, ids: &[TxId]) {
         let mut p = self.pending.lock().unwrap();
+        let mut removed = false;
         for id in ids {
-            if p.txs.remove(id).is_some() {
-                p.order.retain(|x| x != id);
+            if let Some((tx, _)) = p.txs.remove(id) {
+                p.bytes -= tx.encode_size();
+                removed = true;
             }
+        }
+        if removed {
+            let Pending { order, txs, .. } = &mut *p;
+            order.retain(|x| txs.contains_key(x));
         }
     }
 
@@ -436,16 +507,27 @@ impl Node {
         drop(tip);
         let ids: Vec<TxId> = block.txs.iter().map(Tx::id).collect();
         self.remove_pending(&ids);
+        self.prune_pending(&self.tip.lock().unwrap().leaves.clone());
         {
             let mut seen = self.seen.lock().unwrap();
             let mut fin = self.finality_seconds.lock().unwrap();
             for id in &ids {
                 if let Some(t) = seen.remove(id) {
+                    if fin.len() >= SAMPLES {
+                        fin.remove(0);
+                    }
                     fin.push(t.elapsed().as_secs_f64());
                 }
             }
         }
-        self.spec.lock().unwrap().retain(|_, s| s.height > height);
+        {
+            let mut spec = self.spec.lock().unwrap();
+            spec.retain(|_, s| s.height > height);
+            // A lagging validator may cache many; they are recomputable.
+            if spec.len() > SPEC_LIMIT {
+                spec.clear();
+            }
+        }
         let mut v = self.verdicts.lock().unwrap();
         for id in &ids {
             v.remove(id);
@@ -453,6 +535,9 @@ impl Node {
         Ok(true)
     }
 }
+
+/// Most cached post-states of unfinalized blocks.
+const SPEC_LIMIT: usize = 1024;
 
 /// At most one proof verification per core runs at a time in this process (verifications
 /// beyond that wait for a slot instead of oversubscribing the cores), so the time measured

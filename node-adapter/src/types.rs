@@ -17,7 +17,7 @@
 //! ```
 //!
 //! A block's digest is the blake3 hash of its header (everything but the transactions, with
-//! the transaction root in their place); the transaction root is the [`merkle_root`] of the
+//! their count and root in their place); the transaction root is the [`merkle_root`] of the
 //! transactions' ids.
 
 use bytes::{BufMut, Bytes};
@@ -300,14 +300,28 @@ impl Read for Tx {
     }
 }
 
-/// Root of a binary blake3 Merkle tree over `leaves` (domain-separated: `0x00` for the empty
-/// tree, `0x01 || a || b` for inner nodes; an odd node is carried up unchanged). The leaves
-/// are hashes already.
-pub fn merkle_root(leaves: &[Hash32]) -> Hash32 {
-    if leaves.is_empty() {
-        return *blake3::hash(&[0u8]).as_bytes();
+/// Root of a binary blake3 Merkle tree over `items` (32-byte hashes), with domain
+/// separation so that no leaf, inner node or item can stand for another: each item enters as
+/// the leaf `blake3(0x00 ‖ item)`, an inner node is `blake3(0x01 ‖ left ‖ right)`, an odd node
+/// is carried up unchanged, and the empty tree is `blake3(0x02)`. Callers commit to the item
+/// count separately (a block header carries its transaction count).
+///
+/// Without the leaf prefix an inner node's 65-byte preimage could be the encoding of a
+/// transaction whose id is then an inner node: two different transaction lists would share a
+/// root (and blocks a digest). `tx_root_resists_inner_node_forgery` checks this.
+pub fn merkle_root(items: &[Hash32]) -> Hash32 {
+    if items.is_empty() {
+        return *blake3::hash(&[2u8]).as_bytes();
     }
-    let mut level: Vec<Hash32> = leaves.to_vec();
+    let mut level: Vec<Hash32> = items
+        .iter()
+        .map(|i| {
+            let mut h = blake3::Hasher::new();
+            h.update(&[0u8]);
+            h.update(i);
+            *h.finalize().as_bytes()
+        })
+        .collect();
     while level.len() > 1 {
         let mut next = Vec::with_capacity(level.len().div_ceil(2));
         for pair in level.chunks(2) {
@@ -378,6 +392,7 @@ impl Block {
         h.update(&self.height.get().to_be_bytes());
         h.update(&self.timestamp_ms.to_be_bytes());
         h.update(&self.state_root);
+        h.update(&(self.txs.len() as u64).to_be_bytes());
         h.update(&self.tx_root());
         Digest(*h.finalize().as_bytes())
     }
@@ -527,7 +542,38 @@ mod tests {
         let b = [2u8; 32];
         assert_ne!(merkle_root(&[a, b]), merkle_root(&[b, a]));
         assert_ne!(merkle_root(&[a]), merkle_root(&[a, a]));
-        assert_eq!(merkle_root(&[a]), a);
+        assert_ne!(merkle_root(&[a]), a, "a leaf is not its item");
         assert_ne!(merkle_root(&[]), merkle_root(&[[0; 32]]));
+    }
+
+    /// The attack found in review: with leaves equal to the ids, the 65-byte inner-node
+    /// preimage `0x01 ‖ L ‖ R` decodes as a deploy (version 1, kind 0, length 0x3e = 62) when
+    /// L starts with `00 3e`, so a block [X, Y] and a block holding that single deploy shared
+    /// a transaction root. Build exactly that deploy from two ids and check the roots differ.
+    #[test]
+    fn tx_root_resists_inner_node_forgery() {
+        let mut l = [7u8; 32];
+        l[0] = 0x00;
+        l[1] = 0x3e;
+        let r = [9u8; 32];
+        let mut module = Vec::new();
+        module.extend_from_slice(&l[2..]);
+        module.extend_from_slice(&r);
+        let forged = Tx::Deploy {
+            module: Bytes::from(module),
+        };
+        let mut pre = vec![1u8];
+        pre.extend_from_slice(&l);
+        pre.extend_from_slice(&r);
+        assert_eq!(
+            forged.to_bytes(),
+            pre,
+            "the preimage is a valid transaction encoding"
+        );
+        assert_ne!(merkle_root(&[forged.id().0]), merkle_root(&[l, r]));
+        // And the header commits to the count as well.
+        let a = Block::new(Digest([1; 32]), Height::new(1), 1, [0; 32], vec![]);
+        let b = Block::new(Digest([1; 32]), Height::new(1), 1, [0; 32], vec![forged]);
+        assert_ne!(a.digest(), b.digest());
     }
 }

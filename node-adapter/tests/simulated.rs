@@ -513,3 +513,41 @@ fn partitioned_validator_heals() {
         assert!(roots_at_h.iter().all(|x| *x == roots_at_h[0]));
     });
 }
+
+/// Two deploys of one program (module bytes differing only in a custom section, which the
+/// program hash ignores) submitted to different validators at once: one is finalized, the
+/// other becomes permanently invalid and must leave every mempool rather than clog it.
+#[test]
+fn conflicting_pending_transactions_are_pruned_after_finality() {
+    let f = fixture();
+    runner(5).start(|ctx| async move {
+        let net = Net::new(&ctx).await;
+        let mut vs = Vec::new();
+        for i in 0..N {
+            vs.push(net.start(&ctx, i, Behavior::Honest).await);
+        }
+        let mut twin = f.fib.clone();
+        twin.extend_from_slice(&[0x00, 0x03, 0x01, b'x', b'y']);
+        let a = deploy(&f.fib);
+        let b = deploy(&twin);
+        assert_ne!(a.id(), b.id());
+        vs[0].submit(&ctx, &a.to_bytes()).await.unwrap();
+        vs[3].submit(&ctx, &b.to_bytes()).await.unwrap();
+        until(
+            &ctx,
+            Duration::from_secs(30),
+            "one deploy finalized, mempools empty",
+            || {
+                vs.iter()
+                    .all(|v| v.node.tip().finalized_txs == 1 && v.node.mempool_len() == 0)
+            },
+        )
+        .await;
+        // The chain keeps including new work.
+        vs[1].submit(&ctx, &f.runs[0].to_bytes()).await.unwrap();
+        until(&ctx, Duration::from_secs(30), "run finalized", || {
+            vs.iter().all(|v| v.node.tip().finalized_txs == 2)
+        })
+        .await;
+    });
+}
