@@ -35,7 +35,7 @@ use rand_core::CryptoRng;
 use crate::app::{finalized_channel, genesis_block, run_finalizer, App, Evidence, Scheme};
 use crate::elector::StakeWeighted;
 use crate::node::{Node, SubmitError};
-use crate::types::{Block, TxId};
+use crate::types::TxId;
 
 /// Consensus timeouts.
 #[derive(Clone, Debug)]
@@ -94,6 +94,9 @@ pub struct Channels<S, R> {
     pub txs: (S, R),
 }
 
+/// Gossiped transactions admitted concurrently by one validator.
+const GOSSIP_CONCURRENCY: usize = 16;
+
 /// Largest p2p message (bytes): a block at its limit, with framing.
 pub const MAX_MESSAGE_BYTES: u32 = (crate::types::MAX_BLOCK_BYTES + 64 * 1024) as u32;
 
@@ -119,11 +122,7 @@ impl Validator {
         context: &E,
         bytes: &[u8],
     ) -> Result<TxId, SubmitError> {
-        let at = std::time::Instant::now();
-        let id = self.node.submit(context, bytes).await?;
-        self.node.mark_submitted(id, at);
-        let _ = self.gossip.unbounded_send(bytes.to_vec());
-        Ok(id)
+        self.submitter().submit(context, bytes).await
     }
 
     /// A handle that can submit from another task.
@@ -366,7 +365,7 @@ where
 
     // Transaction gossip: out to every peer, in through mempool admission.
     let (gossip, mut gossip_rx) = mpsc::unbounded::<Vec<u8>>();
-    let (mut tx_sender, mut tx_receiver) = channels.txs;
+    let (mut tx_sender, tx_receiver) = channels.txs;
     let gossip_out = context.child("gossip_out").spawn(move |_| async move {
         while let Some(bytes) = gossip_rx.next().await {
             tx_sender.send(Recipients::All, bytes, false);
@@ -374,15 +373,22 @@ where
     });
     let in_node = node.clone();
     let gossip_in = context.child("gossip_in").spawn(move |ctx| async move {
-        while let Ok((_, msg)) = tx_receiver.recv().await {
-            let bytes = msg.as_ref().to_vec();
-            if let Err(e) = in_node.submit(&ctx, &bytes).await {
-                tracing::debug!(error = %e, "gossiped transaction not admitted");
-            }
-        }
+        // Admit up to GOSSIP_CONCURRENCY gossiped transactions at once (their proofs still
+        // queue for the per-core verification slots).
+        let incoming = futures::stream::unfold(tx_receiver, |mut r| async move {
+            r.recv().await.ok().map(|m| (m, r))
+        });
+        let ctx = &ctx;
+        let in_node = &in_node;
+        incoming
+            .for_each_concurrent(GOSSIP_CONCURRENCY, |(_, msg)| async move {
+                let bytes = msg.as_ref().to_vec();
+                if let Err(e) = in_node.submit(ctx, &bytes).await {
+                    tracing::debug!(error = %e, "gossiped transaction not admitted");
+                }
+            })
+            .await;
     });
-
-    let _ = Block::new; // (type used by the wiring above)
     Validator {
         node,
         public_key: me,
