@@ -94,9 +94,6 @@ pub struct Channels<S, R> {
     pub txs: (S, R),
 }
 
-/// Gossiped transactions admitted concurrently by one validator.
-const GOSSIP_CONCURRENCY: usize = 16;
-
 /// Largest p2p message (bytes): a block at its limit, with framing.
 pub const MAX_MESSAGE_BYTES: u32 = (crate::types::MAX_BLOCK_BYTES + 64 * 1024) as u32;
 
@@ -373,22 +370,17 @@ where
     });
     let in_node = node.clone();
     let gossip_in = context.child("gossip_in").spawn(move |ctx| async move {
-        // Admit up to GOSSIP_CONCURRENCY gossiped transactions at once (their proofs still
-        // queue for the per-core verification slots).
-        let incoming = futures::stream::unfold(tx_receiver, |mut r| async move {
-            r.recv().await.ok().map(|m| (m, r))
-        });
-        let ctx = &ctx;
-        let in_node = &in_node;
-        incoming
-            .for_each_concurrent(GOSSIP_CONCURRENCY, |(_, msg)| async move {
-                let bytes = msg.as_ref().to_vec();
-                if let Err(e) = in_node.submit(ctx, &bytes).await {
-                    tracing::debug!(error = %e, "gossiped transaction not admitted");
-                }
-            })
-            .await;
+        // One at a time: admitting gossip concurrently measured slower (more proofs verified
+        // twice, by admission and by block verification racing for the same bytes).
+        let mut tx_receiver = tx_receiver;
+        while let Ok((_, msg)) = tx_receiver.recv().await {
+            let bytes = msg.as_ref().to_vec();
+            if let Err(e) = in_node.submit(&ctx, &bytes).await {
+                tracing::debug!(error = %e, "gossiped transaction not admitted");
+            }
+        }
     });
+
     Validator {
         node,
         public_key: me,
