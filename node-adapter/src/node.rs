@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use commonware_codec::EncodeSize;
 use commonware_cryptography::blake3::Digest;
 use commonware_runtime::Spawner;
+use futures::FutureExt;
 use gloam_verifier::isa::Program;
 use gloam_verifier::{Claim, VerifyError};
 
@@ -97,6 +98,10 @@ pub struct Metrics {
     pub last_rejection: Option<String>,
 }
 
+/// A proof verification in flight, shared by everyone waiting for the same transaction.
+type InFlight =
+    futures::future::Shared<futures::future::BoxFuture<'static, Option<Result<(), String>>>>;
+
 struct Pending {
     order: VecDeque<TxId>,
     txs: HashMap<TxId, (Tx, Option<Hash32>)>,
@@ -122,6 +127,7 @@ pub struct Node {
     /// blake3(module) -> program hash (bounded: cleared when full; recomputable).
     lowered: Mutex<HashMap<Hash32, Hash32>>,
     verdicts: Mutex<HashMap<TxId, Result<(), String>>>,
+    inflight: Mutex<HashMap<TxId, InFlight>>,
     pub(crate) spec: Mutex<HashMap<Digest, Spec>>,
     pub(crate) metrics: Mutex<Metrics>,
     pub(crate) behavior: Behavior,
@@ -155,6 +161,7 @@ impl Node {
             programs: Mutex::new(HashMap::new()),
             lowered: Mutex::new(HashMap::new()),
             verdicts: Mutex::new(HashMap::new()),
+            inflight: Mutex::new(HashMap::new()),
             spec: Mutex::new(HashMap::new()),
             metrics: Mutex::new(Metrics::default()),
             behavior,
@@ -265,21 +272,47 @@ impl Node {
             cycles: run.cycles,
         };
         let stark = run.stark.clone();
-        let handle = context
-            .child("verify")
-            .shared(true)
-            .spawn(move |_| async move {
-                let _slot = VerifySlot::acquire();
-                let wall = Instant::now();
-                let r = gloam_verifier::verify(&program, &claim, &stark);
-                (r, wall.elapsed())
-            });
-        let (r, took) = match handle.await {
-            Ok(x) => x,
-            // The runtime is shutting down: no verdict, ever (never a false rejection).
-            Err(_) => return futures::future::pending().await,
+        // One verification per transaction id at a time: admission and block verification
+        // racing for the same bytes share the verification in flight.
+        let shared = {
+            let mut inflight = self.inflight.lock().unwrap();
+            match inflight.get(&id) {
+                Some(f) => f.clone(),
+                None => {
+                    let handle = context
+                        .child("verify")
+                        .shared(true)
+                        .spawn(move |_| async move {
+                            let _slot = VerifySlot::acquire();
+                            let wall = Instant::now();
+                            let r = gloam_verifier::verify(&program, &claim, &stark);
+                            (r, wall.elapsed())
+                        });
+                    let node = self.clone();
+                    let f = async move {
+                        // `None`: the runtime is shutting down.
+                        let (r, took) = handle.await.ok()?;
+                        let verdict = r.map(|_| ()).map_err(|e: VerifyError| e.to_string());
+                        node.record_verdict(id, &verdict, took);
+                        Some(verdict)
+                    }
+                    .boxed()
+                    .shared();
+                    inflight.insert(id, f.clone());
+                    f
+                }
+            }
         };
-        let verdict = r.map(|_| ()).map_err(|e: VerifyError| e.to_string());
+        let out = shared.await;
+        self.inflight.lock().unwrap().remove(&id);
+        match out {
+            Some(verdict) => verdict,
+            // No verdict, ever (never a false rejection).
+            None => futures::future::pending().await,
+        }
+    }
+
+    fn record_verdict(&self, id: TxId, verdict: &Result<(), String>, took: Duration) {
         {
             let mut m = self.metrics.lock().unwrap();
             m.verifications += 1;
@@ -288,14 +321,11 @@ impl Node {
             }
             m.verify_seconds.push(took.as_secs_f64());
         }
-        {
-            let mut v = self.verdicts.lock().unwrap();
-            if v.len() >= CACHE_LIMIT {
-                v.clear();
-            }
-            v.insert(id, verdict.clone());
+        let mut v = self.verdicts.lock().unwrap();
+        if v.len() >= CACHE_LIMIT {
+            v.clear();
         }
-        verdict
+        v.insert(id, verdict.clone());
     }
 
     /// Mempool admission (the node's pre-verification): decodes, refuses duplicates and
