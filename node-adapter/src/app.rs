@@ -64,18 +64,6 @@ impl App {
 
     /// Effects of an already-notarized ancestor (no proof checks: its notarizing quorum
     /// verified them).
-    fn apply_known(&self, leaves: &mut Leaves, block: &Block) -> Option<()> {
-        for tx in &block.txs {
-            let h = match tx {
-                Tx::Deploy { module } => Some(self.node.lower(module).ok()?),
-                Tx::Run(_) => None,
-            };
-            let e = effect(leaves, tx, h).ok()?;
-            leaves.insert(e.key, e.value);
-        }
-        (leaves.root() == block.state_root).then_some(())
-    }
-
     /// The state after `parent`, replaying unfinalized ancestors from the finalized tip (or
     /// the newest cached post-state). `None` if the chain does not extend the finalized tip
     /// or an ancestor does not apply (permanent); pending while an ancestor is unavailable.
@@ -106,7 +94,7 @@ impl App {
             };
         };
         for b in chain.into_iter().rev() {
-            self.apply_known(&mut base, b.inner())?;
+            self.node.apply_block(&mut base, b.inner()).ok()?;
             self.node.spec.lock().unwrap().insert(
                 b.digest(),
                 Spec {
@@ -165,11 +153,7 @@ where
             }
         }
         if let Behavior::InjectTx(tx) = &self.node.behavior {
-            let h = match tx {
-                Tx::Deploy { module } => self.node.lower(module).ok(),
-                Tx::Run(_) => None,
-            };
-            if let Ok(e) = effect(&leaves, tx, h) {
+            if let Ok((e, _)) = self.node.tx_effect(&leaves, tx) {
                 leaves.insert(e.key, e.value);
                 txs.insert(0, tx.clone());
                 txs.truncate(MAX_BLOCK_TXS);
@@ -232,19 +216,12 @@ where
         };
         let mut runs = Vec::new();
         for (i, tx) in block.txs.iter().enumerate() {
-            let h = match tx {
-                Tx::Deploy { module } => match self.node.lower(module) {
-                    Ok(h) => Some(h),
-                    Err(e) => return self.reject(format!("transaction {i}: invalid module: {e}")),
-                },
-                Tx::Run(r) => {
-                    runs.push((i, tx.id(), r.clone()));
-                    None
-                }
-            };
-            match effect(&leaves, tx, h) {
-                Ok(e) => leaves.insert(e.key, e.value),
+            match self.node.tx_effect(&leaves, tx) {
+                Ok((e, _)) => leaves.insert(e.key, e.value),
                 Err(e) => return self.reject(format!("transaction {i}: {e}")),
+            }
+            if let Tx::Run(r) = tx {
+                runs.push((i, tx.id(), r.clone()));
             }
         }
         // Every proof, checked on the blocking pool, in parallel.

@@ -19,7 +19,7 @@ use futures::FutureExt;
 use gloam_verifier::isa::Program;
 use gloam_verifier::{Claim, VerifyError};
 
-use crate::state::{effect, Conflict, Leaves, Store, Tip};
+use crate::state::{effect, Conflict, Effect, Leaves, Store, Tip};
 use crate::types::{hex, Block, Hash32, RunTx, Tx, TxId, MAX_TX_BYTES};
 
 /// Most transactions waiting in one validator's mempool.
@@ -119,8 +119,6 @@ pub(crate) struct Spec {
 /// One validator's application state (see the module docs).
 pub struct Node {
     pub(crate) store: Store,
-    /// Digest of the genesis block.
-    pub genesis: Digest,
     pub(crate) tip: Mutex<Tip>,
     pending: Mutex<Pending>,
     programs: Mutex<HashMap<Hash32, Arc<Program>>>,
@@ -151,7 +149,6 @@ impl Node {
     ) -> Result<Arc<Self>, crate::state::StoreError> {
         let tip = store.tip(genesis)?;
         let node = Arc::new(Self {
-            genesis,
             tip: Mutex::new(tip),
             pending: Mutex::new(Pending {
                 order: VecDeque::new(),
@@ -170,10 +167,6 @@ impl Node {
             network_tip: Mutex::new(0),
             store,
         });
-        for (hash, module) in node.store.contracts()? {
-            let _ = node.lower(&module);
-            debug_assert!(node.program(&hash).is_some());
-        }
         Ok(node)
     }
 
@@ -205,6 +198,53 @@ impl Node {
             .entry(hash)
             .or_insert_with(|| Arc::new(p));
         Ok(hash)
+    }
+
+    /// The state effect of `tx` on `leaves` and, for a deploy, its program hash (the module
+    /// is lowered, cached).
+    ///
+    /// # Errors
+    /// `invalid module: ...` or the [`Conflict`].
+    pub fn tx_effect(&self, leaves: &Leaves, tx: &Tx) -> Result<(Effect, Option<Hash32>), String> {
+        let hash = match tx {
+            Tx::Deploy { module } => Some(
+                self.lower(module)
+                    .map_err(|e| format!("invalid module: {e}"))?,
+            ),
+            Tx::Run(_) => None,
+        };
+        let e = effect(leaves, tx, hash).map_err(|e| e.to_string())?;
+        Ok((e, hash))
+    }
+
+    /// Applies `block`'s transactions to `leaves` without checking proofs (the block is
+    /// notarized or finalized: its quorum checked them) and checks the header's state root.
+    /// Returns each transaction's deploy hash.
+    ///
+    /// # Errors
+    /// A transaction that does not apply, or a state-root mismatch.
+    pub fn apply_block(
+        &self,
+        leaves: &mut Leaves,
+        block: &Block,
+    ) -> Result<Vec<Option<Hash32>>, String> {
+        let mut hashes = Vec::with_capacity(block.txs.len());
+        for (i, tx) in block.txs.iter().enumerate() {
+            let (e, h) = self
+                .tx_effect(leaves, tx)
+                .map_err(|e| format!("transaction {i}: {e}"))?;
+            leaves.insert(e.key, e.value);
+            hashes.push(h);
+        }
+        if leaves.root() != block.state_root {
+            return Err(format!(
+                "block at height {} carries state root {} but applying it gives {}",
+                block.height.get(),
+                hex(&block.state_root),
+                hex(&leaves.root())
+            ));
+        }
+        Ok(hashes)
     }
 
     /// A lowered program by hash (deployed or seen in a deploy).
@@ -508,24 +548,7 @@ impl Node {
             ));
         }
         let mut leaves = tip.leaves.clone();
-        let mut hashes = Vec::with_capacity(block.txs.len());
-        for tx in &block.txs {
-            let h = match tx {
-                Tx::Deploy { module } => Some(self.lower(module)?),
-                Tx::Run(_) => None,
-            };
-            let e = effect(&leaves, tx, h).map_err(|e| e.to_string())?;
-            leaves.insert(e.key, e.value);
-            hashes.push(h);
-        }
-        if leaves.root() != block.state_root {
-            return Err(format!(
-                "finalized block at height {} carries state root {} but applying it gives {}",
-                block.height.get(),
-                hex(&block.state_root),
-                hex(&leaves.root())
-            ));
-        }
+        let hashes = self.apply_block(&mut leaves, block)?;
         self.store
             .apply(block, &hashes, &tip)
             .map_err(|e| e.to_string())?;
@@ -611,9 +634,4 @@ pub fn median_p99(xs: &[f64]) -> Option<(f64, f64)> {
     v.sort_by(|a, b| a.partial_cmp(b).unwrap());
     let at = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
     Some((at(0.5), at(0.99)))
-}
-
-/// Milliseconds in a duration, as f64.
-pub fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
 }

@@ -7,7 +7,7 @@
 //! | key | value |
 //! |---|---|
 //! | `'C' ‖ program hash` | blake3 of the module's bytes |
-//! | `'R' ‖ statement hash` ([`RunTx::statement_hash`]) | id of the transaction that carried it |
+//! | `'R' ‖ statement hash` ([`crate::types::RunTx::statement_hash`]) | id of the transaction that carried it |
 //!
 //! Each entry is a leaf `blake3(0x00 ‖ key ‖ value)`; the state root is the
 //! [`merkle_root`] of the leaves in key order. Every block header carries the root after its
@@ -27,7 +27,7 @@ use commonware_cryptography::blake3::Digest;
 use commonware_cryptography::Digestible;
 use redb::{Database, ReadableTable, ReadableTableMetadata, TableDefinition};
 
-use crate::types::{merkle_root, Block, Hash32, RunTx, Tx, TxId};
+use crate::types::{merkle_root, Block, Hash32, Tx, TxId};
 
 const BLOCKS: TableDefinition<u64, &[u8]> = TableDefinition::new("blocks");
 const DIGESTS: TableDefinition<&[u8], u64> = TableDefinition::new("block_digests");
@@ -359,24 +359,6 @@ impl Store {
             .map(|v| v.value().to_vec()))
     }
 
-    /// All deployed contracts (program hash, module).
-    ///
-    /// # Errors
-    /// [`StoreError`].
-    pub fn contracts(&self) -> Result<Vec<(Hash32, Vec<u8>)>, StoreError> {
-        let r = self.db.begin_read().map_err(se)?;
-        let t = r.open_table(CONTRACTS).map_err(se)?;
-        let mut out = Vec::new();
-        for row in t.iter().map_err(se)? {
-            let (k, v) = row.map_err(se)?;
-            out.push((
-                k.value().try_into().map_err(|_| se("corrupt key"))?,
-                v.value().to_vec(),
-            ));
-        }
-        Ok(out)
-    }
-
     /// Records equivocation evidence reported by consensus (a readable description).
     ///
     /// # Errors
@@ -406,10 +388,6 @@ impl Store {
         Ok(out)
     }
 }
-
-/// Keeps [`RunTx`] reachable from the docs above.
-#[allow(dead_code)]
-fn _doc_links(_: &RunTx) {}
 
 #[cfg(test)]
 mod tests {
