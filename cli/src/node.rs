@@ -179,7 +179,7 @@ fn init(a: InitArgs) -> CmdResult {
         return Err(Failure::new(exit::USAGE, "--validators must be at least 1"));
     }
     let paths =
-        gloam_node::run::init_network(&a.dir, a.validators, &a.chain_id, a.p2p_port, a.api_port)
+        gloam_node::run::init_network(&a.dir, a.validators, 0, &a.chain_id, a.p2p_port, a.api_port)
             .map_err(|e| Failure::new(exit::NODE_CONFIG, e.to_string()))?;
     emit(&format!("wrote {}\n", a.dir.join("genesis.json").display()));
     for p in paths {

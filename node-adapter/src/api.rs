@@ -7,10 +7,12 @@
 //! | `GET /v1/blocks/latest`, `GET /v1/blocks/{height}` | | a finalized block |
 //! | `GET /v1/tx/{id}` | | `{"id", "status": "finalized", "height", "index"}` or `{"status": "pending"}`; 404 if unknown |
 //! | `GET /v1/contracts/{program_hash}` | | `{"program_hash", "module_bytes"}`; 404 if not deployed |
+//! | `GET /v1/accounts/{public_key}` | | `{"public_key", "balance", "bonded", "nonce", "address"}` (finalized); 404 if none |
 //!
 //! Refusals carry a stable `error` code ([`SubmitError::code`]) and a readable `reason`:
-//! 400 `malformed`, 409 `duplicate`, 422 `unknown_contract` / `invalid_module` /
-//! `invalid_proof`, 503 `mempool_full`.
+//! 400 `malformed`, 409 `duplicate` / `stale_nonce` / `stake_refused`, 422
+//! `unknown_contract` / `invalid_module` / `invalid_proof` / `invalid_signature`, 503
+//! `mempool_full`.
 
 use std::sync::Arc;
 
@@ -41,7 +43,15 @@ pub struct Status {
     pub finalized_txs: u64,
     /// State root after `height` (hex).
     pub state_root: String,
-    /// The validator set: public keys (hex) and stakes.
+    /// The chain's genesis hash (hex; stake transactions sign it).
+    pub chain: String,
+    /// The epoch consensus runs here.
+    pub epoch: u64,
+    /// Whether this node is a validator of `epoch` (else it observes).
+    pub voting: bool,
+    /// Blocks per epoch.
+    pub epoch_length: u64,
+    /// The validator set of `epoch`: public keys (hex), stakes, addresses.
     pub validators: Vec<ValidatorInfo>,
     /// Transactions waiting in the mempool.
     pub mempool: usize,
@@ -72,24 +82,20 @@ pub struct ValidatorInfo {
     pub public_key: String,
     /// Stake.
     pub stake: u64,
+    /// p2p address.
+    pub address: String,
 }
 
 struct Api<E> {
     ctx: E,
     submitter: Submitter,
     public_key: String,
-    validators: Vec<ValidatorInfo>,
 }
 
 type Shared<E> = Arc<Api<E>>;
 
 /// The API router over one validator. `ctx` spawns proof verifications.
-pub fn router<E>(
-    ctx: E,
-    submitter: Submitter,
-    public_key: String,
-    validators: Vec<ValidatorInfo>,
-) -> Router
+pub fn router<E>(ctx: E, submitter: Submitter, public_key: String) -> Router
 where
     E: Spawner + Supervisor + Send + Sync + 'static,
 {
@@ -97,7 +103,6 @@ where
         ctx,
         submitter,
         public_key,
-        validators,
     });
     Router::new()
         .route("/v1/tx", post(submit::<E>))
@@ -106,6 +111,7 @@ where
         .route("/v1/blocks/latest", get(latest::<E>))
         .route("/v1/blocks/{height}", get(block::<E>))
         .route("/v1/contracts/{hash}", get(contract::<E>))
+        .route("/v1/accounts/{key}", get(account::<E>))
         .layer(DefaultBodyLimit::max(MAX_TX_BYTES + 1))
         .with_state(state)
 }
@@ -141,8 +147,22 @@ async fn submit<E: Spawner + Supervisor + Send + Sync + 'static>(
 }
 
 /// The status of a validator (also used by embedded callers).
-pub fn status_of(submitter: &Submitter, public_key: &str, validators: &[ValidatorInfo]) -> Status {
+pub fn status_of(submitter: &Submitter, public_key: &str) -> Status {
     let node = &submitter.node;
+    let (epoch, voting) = node.epoch_status();
+    let validators = node
+        .epoch_set(epoch)
+        .map(|set| {
+            set.members
+                .iter()
+                .map(|m| ValidatorInfo {
+                    public_key: hex(&m.key),
+                    stake: m.stake,
+                    address: m.address.clone(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let tip = node.tip();
     let m = node.metrics();
     let v = median_p99(&m.verify_seconds);
@@ -153,7 +173,11 @@ pub fn status_of(submitter: &Submitter, public_key: &str, validators: &[Validato
         network_height: (*node.network_tip.lock().unwrap()).max(tip.height),
         finalized_txs: tip.finalized_txs,
         state_root: hex(&tip.leaves.root()),
-        validators: validators.to_vec(),
+        chain: hex(&node.chain().hash),
+        epoch,
+        voting,
+        epoch_length: node.chain().params.epoch_length,
+        validators,
         mempool: node.mempool_len(),
         proposed_blocks: m.proposed,
         rejected_blocks: m.rejected_blocks,
@@ -168,7 +192,7 @@ pub fn status_of(submitter: &Submitter, public_key: &str, validators: &[Validato
 }
 
 async fn status<E>(State(api): State<Shared<E>>) -> Json<Status> {
-    Json(status_of(&api.submitter, &api.public_key, &api.validators))
+    Json(status_of(&api.submitter, &api.public_key))
 }
 
 /// JSON view of a block.
@@ -186,6 +210,11 @@ pub fn block_json(b: &Block) -> Value {
                 "program_hash": hex(&r.program_hash), "entry": r.entry,
                 "args": r.args, "results": r.results, "cycles": r.cycles,
                 "proof_bytes": r.stark.len(),
+            }),
+            Tx::Stake(st) => json!({
+                "id": t.id().to_string(), "kind": "stake",
+                "public_key": hex(st.public_key.as_ref()), "bond": st.bond,
+                "address": st.address, "nonce": st.nonce,
             }),
         })
         .collect();
@@ -254,5 +283,23 @@ async fn contract<E>(State(api): State<Shared<E>>, Path(hash): Path<String>) -> 
         }
         Ok(None) => not_found(format!("contract {} is not deployed", hex(&h))),
         Err(e) => refusal(StatusCode::INTERNAL_SERVER_ERROR, "storage", e.to_string()),
+    }
+}
+
+async fn account<E>(State(api): State<Shared<E>>, Path(key): Path<String>) -> Response {
+    let Some(k) = parse_hash(&key) else {
+        return refusal(
+            StatusCode::BAD_REQUEST,
+            "malformed",
+            "a public key is 64 hex digits".into(),
+        );
+    };
+    match api.submitter.node.tip().leaves.account(&k) {
+        Some(a) => Json(json!({
+            "public_key": hex(&k), "balance": a.balance, "bonded": a.bonded,
+            "nonce": a.nonce, "address": a.address,
+        }))
+        .into_response(),
+        None => not_found(format!("no account for key {}", hex(&k))),
     }
 }

@@ -8,7 +8,6 @@ use commonware_actor::Feedback;
 use commonware_consensus::marshal::ancestry::Ancestry;
 use commonware_consensus::marshal::Update;
 use commonware_consensus::simplex::types::{Activity, Context};
-use commonware_consensus::types::Height;
 use commonware_consensus::{Application, Heightable, Reporter};
 use commonware_cryptography::blake3::Digest;
 use commonware_cryptography::ed25519::PublicKey;
@@ -19,7 +18,7 @@ use futures::channel::mpsc;
 use futures::StreamExt;
 
 use crate::node::{Behavior, Node, Spec};
-use crate::state::{effect, Leaves};
+use crate::state::{EpochSet, Leaves};
 use crate::types::{hex, Block, Tx, MAX_BLOCK_TXS, MAX_BLOCK_TX_BYTES};
 
 /// The simplex signing scheme: ed25519 (attributable, so equivocation evidence names its
@@ -29,18 +28,6 @@ pub type Scheme = commonware_consensus::simplex::scheme::ed25519::Scheme;
 /// How far ahead of the local clock a block's timestamp may be before a validator waits
 /// (rather than votes) for its clock to catch up.
 pub const MAX_CLOCK_DRIFT: Duration = Duration::from_secs(5);
-
-/// The genesis block: height 0, no transactions, the empty state, and a parent digest that
-/// commits to the genesis file.
-pub fn genesis_block(genesis_hash: [u8; 32]) -> Block {
-    Block::new(
-        Digest(genesis_hash),
-        Height::zero(),
-        0,
-        Leaves::default().root(),
-        vec![],
-    )
-}
 
 /// The application handed to marshal's inline wrapper.
 #[derive(Clone)]
@@ -146,15 +133,15 @@ where
             if bytes + size > MAX_BLOCK_TX_BYTES {
                 continue;
             }
-            if let Ok(e) = effect(&leaves, &tx, deploy_hash) {
-                leaves.insert(e.key, e.value);
+            if let Ok(e) = self.node.admitted_effect(&leaves, &tx, deploy_hash) {
+                leaves.apply(&e);
                 bytes += size;
                 txs.push(tx);
             }
         }
         if let Behavior::InjectTx(tx) = &self.node.behavior {
             if let Ok((e, _)) = self.node.tx_effect(&leaves, tx) {
-                leaves.insert(e.key, e.value);
+                leaves.apply(&e);
                 txs.insert(0, tx.clone());
                 txs.truncate(MAX_BLOCK_TXS);
             }
@@ -217,7 +204,7 @@ where
         let mut runs = Vec::new();
         for (i, tx) in block.txs.iter().enumerate() {
             match self.node.tx_effect(&leaves, tx) {
-                Ok((e, _)) => leaves.insert(e.key, e.value),
+                Ok((e, _)) => leaves.apply(&e),
                 Err(e) => return self.reject(format!("transaction {i}: {e}")),
             }
             if let Tx::Run(r) = tx {
@@ -284,9 +271,14 @@ pub fn finalized_channel() -> (Finalized, mpsc::UnboundedReceiver<Update<Block>>
     (Finalized { tx }, rx)
 }
 
-/// Applies finalized blocks in order (persisting each before acknowledging it to marshal).
-/// Returns when the channel closes or a block cannot be applied (logged).
-pub async fn run_finalizer(node: Arc<Node>, mut rx: mpsc::UnboundedReceiver<Update<Block>>) {
+/// Applies finalized blocks in order (persisting each before acknowledging it to marshal)
+/// and hands each new epoch's validator set to the orchestrator. Returns when the channel
+/// closes or a block cannot be applied (logged).
+pub async fn run_finalizer(
+    node: Arc<Node>,
+    mut rx: mpsc::UnboundedReceiver<Update<Block>>,
+    epochs: mpsc::UnboundedSender<EpochSet>,
+) {
     while let Some(update) = rx.next().await {
         match update {
             Update::Tip(_, height, _) => {
@@ -294,7 +286,12 @@ pub async fn run_finalizer(node: Arc<Node>, mut rx: mpsc::UnboundedReceiver<Upda
                 *t = (*t).max(height.get());
             }
             Update::Block(block, ack) => match node.apply_finalized(block.inner()) {
-                Ok(_) => ack.acknowledge(),
+                Ok(next) => {
+                    ack.acknowledge();
+                    if let Some(set) = next {
+                        let _ = epochs.unbounded_send(set);
+                    }
+                }
                 Err(e) => {
                     tracing::error!(error = %e, "cannot apply finalized block; stopping");
                     return;

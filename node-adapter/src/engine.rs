@@ -1,11 +1,27 @@
-//! Wiring one validator: simplex consensus, marshal (ordered finalized blocks, backfill,
-//! archives), the block broadcast buffer, transaction gossip, and the application.
+//! Wiring one validator: simplex consensus (one engine per epoch, started and stopped by an
+//! orchestrator), marshal (ordered finalized blocks across epochs, backfill, archives), the
+//! block broadcast buffer, transaction gossip, and the application.
 //!
 //! The same function runs a validator on commonware's deterministic runtime with the
 //! simulated network (tests) and on the tokio runtime with authenticated p2p (processes).
 //!
 //! Channels (one p2p channel each): 0 votes, 1 certificates, 2 simplex's certificate
-//! resolver, 3 marshal backfill, 4 block broadcast, 5 transaction gossip.
+//! resolver, 3 marshal backfill, 4 block broadcast, 5 transaction gossip. The first three are
+//! multiplexed by epoch (a sub-channel per epoch engine).
+//!
+//! # Epochs
+//! Epoch `e` holds the heights `e·L ..= e·L + L − 1` (`L` = the genesis file's
+//! `epoch_length`). When the finalizer applies the last block of epoch `e`, the node fixes
+//! the validator set of `e + 1` from the state after that block (stake transactions) and
+//! the orchestrator stops epoch `e`'s simplex engine and starts one for `e + 1`: with the new
+//! participants, a signing scheme if this node is one of them (else a verify-only observer
+//! that still follows finality), the stake-weighted elector seeded with the boundary block's
+//! digest, and that block as the consensus floor. Marshal's epocher makes the last block of
+//! an epoch final for that epoch (a leader re-proposes it instead of building past it), and
+//! its certificate provider holds a scheme per epoch, so certificates of any epoch verify
+//! against that epoch's set. A node that sees votes of a later epoch than its own asks
+//! marshal to fetch its epoch's boundary finalization from the sender, which is how a
+//! restarted or newly joined node crosses epochs it missed.
 
 use std::num::{NonZeroU16, NonZeroU64, NonZeroUsize};
 use std::sync::Arc;
@@ -16,25 +32,29 @@ use commonware_consensus::marshal::{self, core::Actor as Marshal, standard::Inli
 use commonware_consensus::simplex::config::{Floor, ForwardPolicy, SkipBudget, SkipPolicy};
 use commonware_consensus::simplex::scheme::reporter::AttributableReporter;
 use commonware_consensus::simplex::{self};
-use commonware_consensus::types::{Epoch, FixedEpocher, ViewDelta};
+use commonware_consensus::types::{Epoch, FixedEpocher, Height, ViewDelta};
 use commonware_consensus::Reporters;
-use commonware_cryptography::certificate::ConstantProvider;
+use commonware_cryptography::blake3::Digest;
+use commonware_cryptography::certificate::{self, Scoped};
 use commonware_cryptography::ed25519::{PrivateKey, PublicKey};
 use commonware_cryptography::{Digested, Digestible, Signer};
+use commonware_p2p::utils::mux::{Builder as _, Muxer};
 use commonware_p2p::{Blocker, Provider, Receiver, Recipients, Sender};
 use commonware_parallel::Sequential;
 use commonware_runtime::buffer::paged::CacheRef;
 use commonware_runtime::{Clock, Handle, Metrics, Spawner, Storage, Supervisor};
 use commonware_storage::archive::immutable;
 use commonware_utils::ordered::Set;
+use commonware_utils::vec::NonEmptyVec;
 use commonware_utils::{NZDuration, NZUsize, NZU16, NZU64};
 use futures::channel::mpsc;
 use futures::StreamExt;
 use rand_core::CryptoRng;
 
-use crate::app::{finalized_channel, genesis_block, run_finalizer, App, Evidence, Scheme};
+use crate::app::{finalized_channel, run_finalizer, App, Evidence, Scheme};
 use crate::elector::StakeWeighted;
 use crate::node::{Node, SubmitError};
+use crate::state::EpochSet;
 use crate::types::TxId;
 
 /// Consensus timeouts.
@@ -61,15 +81,11 @@ impl Default for Timeouts {
     }
 }
 
-/// What one validator needs to start.
+/// What one validator needs to start (the chain itself is in its [`Node`]).
 #[derive(Clone)]
 pub struct ValidatorConfig {
     /// This validator's ed25519 key.
     pub signer: PrivateKey,
-    /// Every validator and its stake.
-    pub validators: Vec<(PublicKey, u64)>,
-    /// Hash of the genesis file (chain identity).
-    pub genesis_hash: [u8; 32],
     /// Signature namespace (derived from the chain id).
     pub namespace: Vec<u8>,
     /// Prefix of this validator's storage partitions.
@@ -191,17 +207,99 @@ fn archive_config<C>(prefix: &str, name: &str, cache: &CacheRef, codec: C) -> im
     }
 }
 
-/// Starts one validator over `node` and returns its handles.
+/// Keeps the p2p layer's peer sets in step with the epochs: called with each epoch's set
+/// before its engine starts (commonware's `track(epoch, peers)`).
+pub trait PeerSets: Send + 'static {
+    /// Tracks `set` as peer set `set.epoch`.
+    fn track(&mut self, set: &EpochSet);
+}
+
+/// For networks whose peers are managed elsewhere (the simulated network of the tests,
+/// where the harness registers every node).
+pub struct Untracked;
+
+impl PeerSets for Untracked {
+    fn track(&mut self, _: &EpochSet) {}
+}
+
+/// Public keys of an epoch's members (malformed keys are skipped: they cannot be in a
+/// finalized state, whose stake transactions carry decoded keys).
+pub fn member_keys(set: &EpochSet) -> Vec<(PublicKey, u64, String)> {
+    use commonware_codec::DecodeExt;
+    set.members
+        .iter()
+        .filter_map(|m| {
+            PublicKey::decode(commonware_codec::Copying(m.key.as_slice()))
+                .ok()
+                .map(|k| (k, m.stake, m.address.clone()))
+        })
+        .collect()
+}
+
+/// Marshal's certificate provider: one simplex scheme per epoch whose set is known, signing
+/// for epochs this node is a member of and verify-only for the others.
+#[derive(Clone)]
+pub struct EpochSchemes {
+    namespace: Arc<Vec<u8>>,
+    signer: PrivateKey,
+    schemes: Arc<std::sync::Mutex<std::collections::BTreeMap<u64, Scoped<Scheme>>>>,
+}
+
+impl EpochSchemes {
+    /// A provider with no epochs.
+    pub fn new(namespace: &[u8], signer: PrivateKey) -> Self {
+        Self {
+            namespace: Arc::new(namespace.to_vec()),
+            signer,
+            schemes: Default::default(),
+        }
+    }
+
+    /// Adds (or returns) the scheme of `set`'s epoch; `true` if this node signs in it.
+    pub fn insert(&self, set: &EpochSet) -> (Scheme, bool) {
+        let keys: Vec<PublicKey> = member_keys(set).into_iter().map(|(k, _, _)| k).collect();
+        let participants = Set::try_from(keys).expect("members are distinct");
+        let me = self.signer.public_key();
+        let signing = participants.iter().any(|k| *k == me);
+        let scheme = if signing {
+            Scheme::signer(&self.namespace, participants, self.signer.clone())
+                .expect("a member can sign")
+        } else {
+            Scheme::verifier(&self.namespace, participants)
+        };
+        let scoped = if signing {
+            Scoped::scheme(Arc::new(scheme.clone()))
+        } else {
+            Scoped::verifier(Arc::new(scheme.clone()))
+        };
+        self.schemes.lock().unwrap().insert(set.epoch, scoped);
+        (scheme, signing)
+    }
+}
+
+impl certificate::Provider for EpochSchemes {
+    type Scope = Epoch;
+    type Scheme = Scheme;
+
+    fn scoped(&self, epoch: Epoch) -> Option<Scoped<Scheme>> {
+        self.schemes.lock().unwrap().get(&epoch.get()).cloned()
+    }
+}
+
+/// Starts one validator over `node` and returns its handles. A node whose key is in no
+/// epoch's set yet runs as an observer (follows finality, never votes) until its stake puts
+/// it in one.
 ///
 /// # Panics
-/// If the signer is not among the validators, or storage cannot be initialised (both are
-/// checked by the callers before).
-pub async fn start<E, B, P, S, R>(
+/// If storage cannot be initialised (checked by the callers before).
+#[allow(clippy::too_many_arguments)]
+pub async fn start<E, B, P, S, R, T>(
     context: E,
     cfg: ValidatorConfig,
     node: Arc<Node>,
     blocker: B,
     provider: P,
+    mut peer_sets: T,
     channels: Channels<S, R>,
 ) -> Validator
 where
@@ -210,22 +308,22 @@ where
     P: Provider<PublicKey = PublicKey>,
     S: Sender<PublicKey = PublicKey>,
     R: Receiver<PublicKey = PublicKey>,
+    T: PeerSets,
 {
     let me = cfg.signer.public_key();
-    let participants: Set<PublicKey> = Set::try_from(
-        cfg.validators
-            .iter()
-            .map(|(k, _)| k.clone())
-            .collect::<Vec<_>>(),
-    )
-    .expect("validator keys are distinct");
-    let scheme = Scheme::signer(&cfg.namespace, participants, cfg.signer.clone())
-        .expect("this validator is in the validator set");
-    let genesis = genesis_block(cfg.genesis_hash);
+    let genesis = node.chain().genesis_block();
     let genesis_digest = genesis.digest();
     let prefix = cfg.partition_prefix.clone();
     let mailbox = NZUsize!(1024);
     let page_cache = CacheRef::new(PAGE_SIZE, PAGE_CACHE);
+
+    // Every epoch fixed so far gets a scheme (marshal verifies old certificates with them).
+    let schemes = EpochSchemes::new(&cfg.namespace, cfg.signer.clone());
+    for e in 0..=node.current_epoch() {
+        if let Some(set) = node.epoch_set(e) {
+            schemes.insert(&set);
+        }
+    }
 
     // Block broadcast buffer.
     let (broadcast, buffer) = buffered::Engine::new(
@@ -277,14 +375,15 @@ where
     .await
     .expect("blocks archive");
 
-    // One epoch (validator-set changes are not implemented; see docs/node.md).
-    let epocher = FixedEpocher::new(NZU64!(u64::MAX));
+    let epocher = FixedEpocher::new(
+        NonZeroU64::new(node.chain().params.epoch_length).expect("epoch length checked"),
+    );
     let (marshal, marshal_mailbox, _floor) = Marshal::init(
         context.child("marshal"),
         finalizations,
         blocks,
         marshal::Config {
-            provider: ConstantProvider::new(scheme.clone()),
+            provider: schemes.clone(),
             epocher: epocher.clone(),
             start: marshal::Start::Genesis(Digested::precomputed(genesis, genesis_digest)),
             partition_prefix: prefix.clone(),
@@ -308,57 +407,135 @@ where
     let inline = Inline::new(
         context.child("application"),
         App::new(node.clone()),
-        marshal_mailbox,
+        marshal_mailbox.clone(),
         epocher,
     );
-    let evidence = AttributableReporter::new(
-        context.child("evidence"),
-        scheme.clone(),
-        Evidence::new(node.clone()),
-        Sequential,
-        true,
-    );
-    let reporter: Reporters<_, _> = (inline.clone(), evidence).into();
-    let engine = simplex::Engine::new(
-        context.child("consensus"),
-        simplex::config::Config {
-            scheme,
-            elector: StakeWeighted {
-                stakes: cfg.validators.clone(),
-                seed: genesis_digest.0,
-            },
-            blocker,
-            automaton: inline.clone(),
-            relay: inline,
-            reporter,
-            strategy: Sequential,
-            partition: format!("{prefix}-simplex"),
-            mailbox_size: mailbox,
-            epoch: Epoch::zero(),
-            floor: Floor::Genesis(genesis_digest),
-            replay_buffer: BUFFER,
-            write_buffer: BUFFER,
-            page_cache,
-            leader_timeout: cfg.timeouts.leader,
-            certification_timeout: cfg.timeouts.certification,
-            timeout_retry: cfg.timeouts.timeout_retry,
-            view_retention: ViewDelta::new(256),
-            skip: SkipPolicy::Enabled {
-                timeout: cfg.timeouts.certification + cfg.timeouts.timeout_retry,
-                budget: SkipBudget::Participants,
-            },
-            fetch_timeout: NZDuration!(Duration::from_secs(1)),
-            fetch_retry_delay: Duration::from_millis(100),
-            forward: ForwardPolicy::SilentVoters,
-            track_historical_votes: false,
-        },
-    );
-    let consensus_handle = engine.start(channels.votes, channels.certificates, channels.resolver);
 
+    let (epoch_tx, mut epoch_rx) = mpsc::unbounded::<EpochSet>();
     let finalizer_node = node.clone();
     let finalizer_handle = context
         .child("finalizer")
-        .spawn(move |_| run_finalizer(finalizer_node, finalized_rx));
+        .spawn(move |_| run_finalizer(finalizer_node, finalized_rx, epoch_tx));
+
+    // The orchestrator: one simplex engine at a time, on per-epoch sub-channels.
+    let orch_node = node.clone();
+    let timeouts = cfg.timeouts.clone();
+    let (votes, certificates, certificate_resolver) =
+        (channels.votes, channels.certificates, channels.resolver);
+    let orchestrator = context.child("orchestrator").spawn(move |ctx| async move {
+        let node = orch_node;
+        let (vote_mux, mut vote_handle, mut vote_backup) =
+            Muxer::builder(ctx.child("vote_mux"), votes.0, votes.1)
+                .with_backup()
+                .build();
+        let _vote_mux = vote_mux.start();
+        let (cert_mux, mut cert_handle, mut cert_backup) =
+            Muxer::builder(ctx.child("certificate_mux"), certificates.0, certificates.1)
+                .with_backup()
+                .build();
+        let _cert_mux = cert_mux.start();
+        let (res_mux, mut res_handle) = Muxer::new(
+            ctx.child("resolver_mux"),
+            certificate_resolver.0,
+            certificate_resolver.1,
+        );
+        let _res_mux = res_mux.start();
+
+        let mut target = node.current_epoch();
+        let mut active: Option<(u64, Handle<()>)> = None;
+        loop {
+            if active.as_ref().map(|a| a.0) != Some(target) {
+                if let Some((_, h)) = active.take() {
+                    h.abort();
+                }
+                let Some(set) = node.epoch_set(target) else {
+                    tracing::error!(
+                        epoch = target,
+                        "validator set of the epoch unknown; stopping"
+                    );
+                    return;
+                };
+                peer_sets.track(&set);
+                let (scheme, signing) = schemes.insert(&set);
+                let members = member_keys(&set);
+                let stakes: Vec<(PublicKey, u64)> =
+                    members.iter().map(|(k, s, _)| (k.clone(), *s)).collect();
+                let evidence = AttributableReporter::new(
+                    ctx.child("evidence"),
+                    scheme.clone(),
+                    Evidence::new(node.clone()),
+                    Sequential,
+                    true,
+                );
+                let reporter: Reporters<_, _> = (inline.clone(), evidence).into();
+                let engine = simplex::Engine::new(
+                    ctx.child("consensus"),
+                    simplex::config::Config {
+                        scheme,
+                        elector: StakeWeighted {
+                            stakes,
+                            seed: set.boundary,
+                        },
+                        blocker: blocker.clone(),
+                        automaton: inline.clone(),
+                        relay: inline.clone(),
+                        reporter,
+                        strategy: Sequential,
+                        partition: format!("{prefix}-simplex-{target}"),
+                        mailbox_size: mailbox,
+                        epoch: Epoch::new(target),
+                        floor: Floor::Genesis(Digest(set.boundary)),
+                        replay_buffer: BUFFER,
+                        write_buffer: BUFFER,
+                        page_cache: page_cache.clone(),
+                        leader_timeout: timeouts.leader,
+                        certification_timeout: timeouts.certification,
+                        timeout_retry: timeouts.timeout_retry,
+                        view_retention: ViewDelta::new(256),
+                        skip: SkipPolicy::Enabled {
+                            timeout: timeouts.certification + timeouts.timeout_retry,
+                            budget: SkipBudget::Participants,
+                        },
+                        fetch_timeout: NZDuration!(Duration::from_secs(1)),
+                        fetch_retry_delay: Duration::from_millis(100),
+                        forward: ForwardPolicy::SilentVoters,
+                        track_historical_votes: false,
+                    },
+                );
+                let (Ok(v), Ok(c), Ok(r)) = (
+                    vote_handle.register(target).await,
+                    cert_handle.register(target).await,
+                    res_handle.register(target).await,
+                ) else {
+                    tracing::debug!("consensus channels closed; orchestrator stops");
+                    return;
+                };
+                let handle = engine.start(v, c, r);
+                node.set_epoch_status(target, signing);
+                tracing::info!(
+                    epoch = target,
+                    signing,
+                    validators = members.len(),
+                    "entered epoch"
+                );
+                active = Some((target, handle));
+            }
+            commonware_macros::select! {
+                set = epoch_rx.next() => match set {
+                    Some(set) => target = target.max(set.epoch),
+                    None => return,
+                },
+                m = vote_backup.recv() => match m {
+                    Some((their, (from, _))) => hint(&node, &marshal_mailbox, target, their, from),
+                    None => return,
+                },
+                m = cert_backup.recv() => match m {
+                    Some((their, (from, _))) => hint(&node, &marshal_mailbox, target, their, from),
+                    None => return,
+                },
+            }
+        }
+    });
 
     // Transaction gossip: out to every peer, in through mempool admission.
     let (gossip, mut gossip_rx) = mpsc::unbounded::<Vec<u8>>();
@@ -388,10 +565,36 @@ where
         handles: vec![
             broadcast_handle,
             marshal_handle,
-            consensus_handle,
+            orchestrator,
             finalizer_handle,
             gossip_out,
             gossip_in,
         ],
+    }
+}
+
+/// Traffic of a later epoch than ours means the network crossed our epoch's boundary: ask
+/// marshal to fetch that boundary's finalization from the sender (it verifies it against our
+/// epoch's set, delivers the blocks, and the finalizer moves us on).
+fn hint<M>(node: &Node, marshal: &M, ours: u64, theirs: u64, from: PublicKey)
+where
+    M: HintFinalized,
+{
+    if theirs > ours {
+        marshal.hint(Height::new(node.last_height(ours)), from);
+    }
+}
+
+/// Marshal's `hint_finalized`, behind a trait so [`hint`] needs no marshal type parameters.
+trait HintFinalized {
+    fn hint(&self, height: Height, from: PublicKey);
+}
+
+impl<V> HintFinalized for marshal::core::Mailbox<Scheme, V>
+where
+    V: marshal::core::Variant,
+{
+    fn hint(&self, height: Height, from: PublicKey) {
+        self.hint_finalized(height, NonEmptyVec::new(from));
     }
 }

@@ -20,7 +20,7 @@ pub mod state;
 pub mod types;
 
 pub use node::{Behavior, Node, SubmitError};
-pub use types::{Block, RunTx, Tx, TxId};
+pub use types::{Block, RunTx, StakeTx, Tx, TxId};
 pub mod api;
 pub mod client;
 pub mod run;

@@ -19,8 +19,42 @@ use futures::FutureExt;
 use gloam_verifier::isa::Program;
 use gloam_verifier::{Claim, VerifyError};
 
-use crate::state::{effect, Conflict, Effect, Leaves, Store, Tip};
+use crate::state::{effect, Conflict, Effect, EpochSet, Leaves, Params, Store, Tip};
 use crate::types::{hex, Block, Hash32, RunTx, Tx, TxId, MAX_TX_BYTES};
+
+/// What defines a chain: its genesis hash, parameters and genesis state.
+#[derive(Clone, Debug)]
+pub struct Chain {
+    /// The genesis hash (the genesis block's parent; stake signatures bind it).
+    pub hash: Hash32,
+    /// Chain parameters.
+    pub params: Params,
+    /// The genesis state (accounts of the genesis validators and other funded keys).
+    pub leaves: Leaves,
+}
+
+impl Chain {
+    /// The genesis block: height 0, no transactions, the genesis state's root, and a parent
+    /// digest that is the genesis hash.
+    pub fn genesis_block(&self) -> Block {
+        Block::new(
+            Digest(self.hash),
+            commonware_consensus::types::Height::zero(),
+            0,
+            self.leaves.root(),
+            vec![],
+        )
+    }
+
+    /// The validator set of epoch 0.
+    pub fn epoch0(&self) -> EpochSet {
+        EpochSet {
+            epoch: 0,
+            members: self.leaves.validator_set(&self.params),
+            boundary: commonware_cryptography::Digestible::digest(&self.genesis_block()).0,
+        }
+    }
+}
 
 /// Most transactions waiting in one validator's mempool.
 pub const MEMPOOL_CAPACITY: usize = 4096;
@@ -62,6 +96,9 @@ pub enum SubmitError {
     /// The STARK proof does not verify.
     #[error("proof rejected: {0}")]
     InvalidProof(String),
+    /// A stake transaction's signature does not verify for this chain.
+    #[error("invalid signature: the stake transaction is not signed by its key for this chain")]
+    InvalidSignature,
     /// The mempool is full.
     #[error("mempool full ({MEMPOOL_CAPACITY} transactions): retry later")]
     MempoolFull,
@@ -74,7 +111,12 @@ impl SubmitError {
             SubmitError::Malformed(_) => "malformed",
             SubmitError::Duplicate(..) => "duplicate",
             SubmitError::Conflict(Conflict::UnknownContract(_)) => "unknown_contract",
-            SubmitError::Conflict(_) => "duplicate",
+            SubmitError::Conflict(Conflict::AlreadyDeployed(_) | Conflict::AlreadyRecorded(_)) => {
+                "duplicate"
+            }
+            SubmitError::Conflict(Conflict::Nonce { .. }) => "stale_nonce",
+            SubmitError::Conflict(_) => "stake_refused",
+            SubmitError::InvalidSignature => "invalid_signature",
             SubmitError::InvalidModule(_) => "invalid_module",
             SubmitError::InvalidProof(_) => "invalid_proof",
             SubmitError::MempoolFull => "mempool_full",
@@ -118,6 +160,10 @@ pub(crate) struct Spec {
 
 /// One validator's application state (see the module docs).
 pub struct Node {
+    pub(crate) chain: Chain,
+    /// Validator sets by epoch (epoch 0 from genesis, later ones fixed by finalized epoch
+    /// boundaries and persisted).
+    epochs: Mutex<std::collections::BTreeMap<u64, EpochSet>>,
     pub(crate) store: Store,
     pub(crate) tip: Mutex<Tip>,
     pending: Mutex<Pending>,
@@ -135,6 +181,8 @@ pub struct Node {
     pub(crate) finality_seconds: Mutex<Vec<f64>>,
     /// Latest finalized tip reported by consensus (may be ahead of `tip` while catching up).
     pub(crate) network_tip: Mutex<u64>,
+    /// The epoch whose engine runs here and whether this node signs in it.
+    epoch_status: Mutex<(u64, bool)>,
 }
 
 impl Node {
@@ -144,11 +192,19 @@ impl Node {
     /// Storage failures.
     pub fn new(
         store: Store,
-        genesis: Digest,
+        chain: Chain,
         behavior: Behavior,
     ) -> Result<Arc<Self>, crate::state::StoreError> {
-        let tip = store.tip(genesis)?;
+        let genesis = commonware_cryptography::Digestible::digest(&chain.genesis_block());
+        let tip = store.tip(genesis, &chain.leaves)?;
+        let mut epochs = std::collections::BTreeMap::new();
+        epochs.insert(0, chain.epoch0());
+        for set in store.epochs()? {
+            epochs.insert(set.epoch, set);
+        }
         let node = Arc::new(Self {
+            chain,
+            epochs: Mutex::new(epochs),
             tip: Mutex::new(tip),
             pending: Mutex::new(Pending {
                 order: VecDeque::new(),
@@ -165,6 +221,7 @@ impl Node {
             seen: Mutex::new(HashMap::new()),
             finality_seconds: Mutex::new(Vec::new()),
             network_tip: Mutex::new(0),
+            epoch_status: Mutex::new((0, false)),
             store,
         });
         Ok(node)
@@ -212,9 +269,62 @@ impl Node {
                     .map_err(|e| format!("invalid module: {e}"))?,
             ),
             Tx::Run(_) => None,
+            Tx::Stake(st) => {
+                if !st.verify(&self.chain.hash) {
+                    return Err(SubmitError::InvalidSignature.to_string());
+                }
+                None
+            }
         };
-        let e = effect(leaves, tx, hash).map_err(|e| e.to_string())?;
+        let e = effect(leaves, tx, hash, &self.chain.params).map_err(|e| e.to_string())?;
         Ok((e, hash))
+    }
+
+    /// The chain's genesis hash, parameters and state.
+    pub fn chain(&self) -> &Chain {
+        &self.chain
+    }
+
+    /// The effect of an already-admitted transaction (its signature or proof was checked at
+    /// admission).
+    pub(crate) fn admitted_effect(
+        &self,
+        leaves: &Leaves,
+        tx: &Tx,
+        deploy_hash: Option<Hash32>,
+    ) -> Result<Effect, Conflict> {
+        effect(leaves, tx, deploy_hash, &self.chain.params)
+    }
+
+    /// The epoch of the block at `height`.
+    pub fn epoch_of(&self, height: u64) -> u64 {
+        height / self.chain.params.epoch_length
+    }
+
+    /// The last height of `epoch`.
+    pub fn last_height(&self, epoch: u64) -> u64 {
+        (epoch + 1) * self.chain.params.epoch_length - 1
+    }
+
+    /// The epoch the next block belongs to (the one consensus runs now).
+    pub fn current_epoch(&self) -> u64 {
+        self.epoch_of(self.tip.lock().unwrap().height + 1)
+    }
+
+    /// Records the epoch whose engine runs here and whether this node is one of its
+    /// validators (else it observes).
+    pub fn set_epoch_status(&self, epoch: u64, signing: bool) {
+        *self.epoch_status.lock().unwrap() = (epoch, signing);
+    }
+
+    /// The epoch whose engine runs here and whether this node votes in it.
+    pub fn epoch_status(&self) -> (u64, bool) {
+        *self.epoch_status.lock().unwrap()
+    }
+
+    /// The validator set of `epoch`, if fixed (finalized) yet.
+    pub fn epoch_set(&self, epoch: u64) -> Option<EpochSet> {
+        self.epochs.lock().unwrap().get(&epoch).cloned()
     }
 
     /// Applies `block`'s transactions to `leaves` without checking proofs (the block is
@@ -233,7 +343,7 @@ impl Node {
             let (e, h) = self
                 .tx_effect(leaves, tx)
                 .map_err(|e| format!("transaction {i}: {e}"))?;
-            leaves.insert(e.key, e.value);
+            leaves.apply(&e);
             hashes.push(h);
         }
         if leaves.root() != block.state_root {
@@ -396,6 +506,12 @@ impl Node {
                     .map_err(SubmitError::InvalidProof)?;
                 None
             }
+            Tx::Stake(st) => {
+                if !st.verify(&self.chain.hash) {
+                    return Err(SubmitError::InvalidSignature);
+                }
+                None
+            }
         };
         // Re-check and insert under one lock: the state or mempool may have changed while
         // verifying, and two conflicting submissions must not both get in.
@@ -445,7 +561,7 @@ impl Node {
         match tx {
             Tx::Deploy { module } => {
                 if let Ok(hash) = self.lower(module) {
-                    effect(leaves, tx, Some(hash))?;
+                    self.admitted_effect(leaves, tx, Some(hash))?;
                     if p.txs.values().any(|(_, h)| *h == Some(hash)) {
                         return Err(SubmitError::Conflict(Conflict::AlreadyDeployed(hex(&hash))));
                     }
@@ -460,11 +576,24 @@ impl Node {
                 {
                     return Err(SubmitError::Conflict(Conflict::AlreadyRecorded(hex(&st))));
                 }
-                match effect(leaves, tx, None) {
+                match self.admitted_effect(leaves, tx, None) {
                     Err(Conflict::UnknownContract(_)) if deploy_pending => {}
                     Err(e) => return Err(e.into()),
                     Ok(_) => {}
                 }
+            }
+            Tx::Stake(st) => {
+                // One pending stake transaction per key (its nonce is the account's).
+                if p.txs
+                    .values()
+                    .any(|(t, _)| matches!(t, Tx::Stake(o) if o.public_key == st.public_key))
+                {
+                    return Err(SubmitError::Duplicate(
+                        format!("stake of {}", hex(st.public_key.as_ref())),
+                        "pending",
+                    ));
+                }
+                self.admitted_effect(leaves, tx, None)?;
             }
         }
         Ok(())
@@ -478,7 +607,7 @@ impl Node {
         let pending_deploys: Vec<Hash32> = p.txs.values().filter_map(|(_, h)| *h).collect();
         let mut drop_ids = Vec::new();
         for (id, (tx, h)) in p.txs.iter() {
-            match effect(leaves, tx, *h) {
+            match self.admitted_effect(leaves, tx, *h) {
                 Ok(_) => {}
                 Err(Conflict::UnknownContract(_)) => {
                     let Tx::Run(r) = tx else { continue };
@@ -530,14 +659,16 @@ impl Node {
     }
 
     /// Applies a finalized block to the store and the in-memory tip (idempotent by height).
+    /// Returns the next epoch's validator set when `block` is the last of its epoch (written
+    /// in the same storage transaction as the block).
     ///
     /// # Errors
     /// Storage failures, or a block that does not apply to the tip (which means more than a
     /// third of the stake is faulty; the node stops rather than diverge).
-    pub fn apply_finalized(&self, block: &Block) -> Result<bool, String> {
+    pub fn apply_finalized(&self, block: &Block) -> Result<Option<EpochSet>, String> {
         let mut tip = self.tip.lock().unwrap();
         if block.height.get() <= tip.height {
-            return Ok(false);
+            return Ok(None);
         }
         if block.height.get() != tip.height + 1 || block.parent != tip.digest {
             return Err(format!(
@@ -549,9 +680,18 @@ impl Node {
         }
         let mut leaves = tip.leaves.clone();
         let hashes = self.apply_block(&mut leaves, block)?;
+        let h = block.height.get();
+        let next = (h == self.last_height(self.epoch_of(h))).then(|| EpochSet {
+            epoch: self.epoch_of(h) + 1,
+            members: leaves.validator_set(&self.chain.params),
+            boundary: commonware_cryptography::Digestible::digest(block).0,
+        });
         self.store
-            .apply(block, &hashes, &tip)
+            .apply(block, &hashes, &tip, &leaves, next.as_ref())
             .map_err(|e| e.to_string())?;
+        if let Some(set) = &next {
+            self.epochs.lock().unwrap().insert(set.epoch, set.clone());
+        }
         tip.height = block.height.get();
         tip.digest = commonware_cryptography::Digestible::digest(block);
         tip.leaves = leaves;
@@ -585,7 +725,7 @@ impl Node {
         for id in &ids {
             v.remove(id);
         }
-        Ok(true)
+        Ok(next)
     }
 }
 

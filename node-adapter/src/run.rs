@@ -18,10 +18,10 @@ use commonware_utils::ordered::Map;
 use commonware_utils::{NZUsize, NZU32};
 use serde::{Deserialize, Serialize};
 
-use crate::api::{router, ValidatorInfo};
+use crate::api::router;
 use crate::engine::{self, Channels, Timeouts, Validator, ValidatorConfig};
-use crate::node::{Behavior, Node};
-use crate::state::Store;
+use crate::node::{Behavior, Chain, Node};
+use crate::state::{Account, EpochSet, Leaves, Params, Store};
 use crate::types::{hex, parse_hash};
 
 /// Why a configuration cannot be used.
@@ -63,19 +63,44 @@ fn invalid(path: &Path, why: impl Into<String>) -> ConfigError {
 pub struct GenesisValidator {
     /// ed25519 public key, 64 hex digits.
     pub public_key: String,
-    /// Stake (leader election weight); positive.
+    /// Bonded stake (tokens; leader-election weight); at least `min_stake`.
     pub stake: u64,
     /// p2p address other validators dial.
     pub p2p: SocketAddr,
+    /// Liquid tokens besides the stake (default 0).
+    #[serde(default)]
+    pub balance: u64,
 }
 
-/// The genesis file: the chain id and the validator set.
+/// A funded key that is not a validator at genesis (it may bond stake later).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct GenesisAccount {
+    /// ed25519 public key, 64 hex digits.
+    pub public_key: String,
+    /// Liquid tokens.
+    pub balance: u64,
+}
+
+/// The genesis file: the chain id, the epoch-0 validators, other funded accounts and the
+/// chain parameters.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Genesis {
     /// Chain id (also the signature namespace).
     pub chain_id: String,
-    /// The validators.
+    /// The validators of epoch 0.
     pub validators: Vec<GenesisValidator>,
+    /// Other funded accounts (default none).
+    #[serde(default)]
+    pub accounts: Vec<GenesisAccount>,
+    /// Blocks per epoch (default 64, at least 2).
+    #[serde(default)]
+    pub epoch_length: Option<u64>,
+    /// Smallest non-zero bond (default 1).
+    #[serde(default)]
+    pub min_stake: Option<u64>,
+    /// Most validators per epoch (default 64).
+    #[serde(default)]
+    pub max_validators: Option<usize>,
     /// Consensus leader timeout (milliseconds); default 1000.
     #[serde(default)]
     pub leader_timeout_ms: Option<u64>,
@@ -89,7 +114,7 @@ impl Genesis {
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|e| io(path, e))?;
         let g: Genesis = serde_json::from_str(&text).map_err(|e| invalid(path, e.to_string()))?;
-        g.validators_parsed().map_err(|e| invalid(path, e))?;
+        g.chain().map_err(|e| invalid(path, e))?;
         Ok(g)
     }
 
@@ -107,8 +132,13 @@ impl Genesis {
                 .ok_or_else(|| format!("public key {:?} is not 64 hex digits", v.public_key))?;
             let pk = PublicKey::decode(commonware_codec::Copying(bytes.as_slice()))
                 .map_err(|e| format!("public key {}: {e}", v.public_key))?;
-            if v.stake == 0 {
-                return Err(format!("validator {} has zero stake", v.public_key));
+            if v.stake < self.params().min_stake.max(1) {
+                return Err(format!(
+                    "validator {} has stake {} below the minimum {}",
+                    v.public_key,
+                    v.stake,
+                    self.params().min_stake.max(1)
+                ));
             }
             if out.iter().any(|(k, _, _)| *k == pk) {
                 return Err(format!("validator {} listed twice", v.public_key));
@@ -118,20 +148,119 @@ impl Genesis {
         Ok(out)
     }
 
-    /// The chain's identity: blake3 over the chain id and the (key, stake) list in key order
-    /// (addresses and timeouts are local matters and excluded).
-    pub fn hash(&self) -> [u8; 32] {
-        let mut vs = self.validators_parsed().unwrap_or_default();
-        vs.sort_by(|a, b| a.0.cmp(&b.0));
+    /// The chain parameters (defaults filled in).
+    pub fn params(&self) -> Params {
+        let d = Params::default();
+        Params {
+            epoch_length: self.epoch_length.unwrap_or(d.epoch_length),
+            min_stake: self.min_stake.unwrap_or(d.min_stake),
+            max_validators: self.max_validators.unwrap_or(d.max_validators),
+        }
+    }
+
+    /// The genesis state, its parameters and the genesis hash: blake3 over the chain id, the
+    /// parameters and the genesis state root (which commits to every account: validators'
+    /// stakes and p2p addresses, other keys' balances). Timeouts are local matters and
+    /// excluded.
+    ///
+    /// # Errors
+    /// A readable problem (bad keys, duplicates, stakes, parameters).
+    pub fn chain(&self) -> Result<Chain, String> {
+        let params = self.params();
+        if params.epoch_length < 2 {
+            return Err("epoch_length must be at least 2".into());
+        }
+        if params.max_validators == 0 {
+            return Err("max_validators must be positive".into());
+        }
+        let mut leaves = Leaves::default();
+        let vs = self.validators_parsed()?;
+        for ((pk, stake, addr), v) in vs.iter().zip(&self.validators) {
+            leaves.set_account(
+                key_bytes(pk),
+                Account {
+                    balance: v.balance,
+                    bonded: *stake,
+                    nonce: 0,
+                    address: addr.to_string(),
+                },
+            );
+        }
+        for a in &self.accounts {
+            let pk = parse_key(&a.public_key)?;
+            if leaves.account(&key_bytes(&pk)).is_some() {
+                return Err(format!("key {} listed twice", a.public_key));
+            }
+            leaves.set_account(
+                key_bytes(&pk),
+                Account {
+                    balance: a.balance,
+                    ..Account::default()
+                },
+            );
+        }
         let mut h = blake3::Hasher::new();
-        h.update(b"gloam-genesis-v1");
+        h.update(b"gloam-genesis-v2");
         h.update(&(self.chain_id.len() as u64).to_le_bytes());
         h.update(self.chain_id.as_bytes());
-        for (pk, stake, _) in vs {
-            h.update(&pk.encode());
-            h.update(&stake.to_le_bytes());
+        h.update(&params.epoch_length.to_le_bytes());
+        h.update(&params.min_stake.to_le_bytes());
+        h.update(&(params.max_validators as u64).to_le_bytes());
+        h.update(&leaves.root());
+        Ok(Chain {
+            hash: *h.finalize().as_bytes(),
+            params,
+            leaves,
+        })
+    }
+
+    /// Whether `key` has an account at genesis (a validator or a funded key).
+    pub fn has_account(&self, key: &PublicKey) -> bool {
+        self.chain()
+            .map(|c| c.leaves.account(&key_bytes(key)).is_some())
+            .unwrap_or(false)
+    }
+}
+
+fn key_bytes(pk: &PublicKey) -> [u8; 32] {
+    pk.as_ref().try_into().expect("ed25519 keys are 32 bytes")
+}
+
+/// Parses an ed25519 public key from 64 hex digits.
+///
+/// # Errors
+/// A readable problem.
+pub fn parse_key(s: &str) -> Result<PublicKey, String> {
+    let bytes = parse_hash(s).ok_or_else(|| format!("public key {s:?} is not 64 hex digits"))?;
+    PublicKey::decode(commonware_codec::Copying(bytes.as_slice()))
+        .map_err(|e| format!("public key {s}: {e}"))
+}
+
+/// Parses an ed25519 private key from 64 hex digits.
+///
+/// # Errors
+/// A readable problem.
+pub fn parse_private_key(s: &str) -> Result<PrivateKey, String> {
+    let bytes = parse_hash(s).ok_or("a private key is 64 hex digits")?;
+    PrivateKey::decode(commonware_codec::Copying(bytes.as_slice())).map_err(|e| e.to_string())
+}
+
+/// Tracks each epoch's validators (with the p2p addresses their accounts record) in the
+/// authenticated `lookup` network.
+pub struct LookupPeers(pub lookup::Oracle<PublicKey>);
+
+impl engine::PeerSets for LookupPeers {
+    fn track(&mut self, set: &EpochSet) {
+        let peers: Vec<(PublicKey, Address)> = engine::member_keys(set)
+            .into_iter()
+            .filter_map(|(k, _, a)| a.parse::<SocketAddr>().ok().map(|a| (k, Address::from(a))))
+            .collect();
+        match Map::try_from(peers) {
+            Ok(map) => {
+                let _ = self.0.track(set.epoch, map);
+            }
+            Err(_) => tracing::error!(epoch = set.epoch, "duplicate keys in a validator set"),
         }
-        *h.finalize().as_bytes()
     }
 }
 
@@ -175,21 +304,16 @@ impl NodeConfig {
             serde_json::from_str(&text).map_err(|e| invalid(path, e.to_string()))?;
         let base = path.parent().unwrap_or(Path::new("."));
         let genesis = Genesis::load(&base.join(&c.genesis))?;
-        let key_bytes = parse_hash(&c.private_key)
-            .ok_or_else(|| invalid(path, "private_key is not 64 hex digits"))?;
-        let key = PrivateKey::decode(commonware_codec::Copying(key_bytes.as_slice()))
+        let key = parse_private_key(&c.private_key)
             .map_err(|e| invalid(path, format!("private_key: {e}")))?;
         let me = key.public_key();
-        if !genesis
-            .validators_parsed()
-            .map_err(|e| invalid(path, e))?
-            .iter()
-            .any(|(k, _, _)| *k == me)
-        {
+        genesis.chain().map_err(|e| invalid(path, e))?;
+        if !genesis.has_account(&me) {
             return Err(invalid(
                 path,
                 format!(
-                    "this key ({}) is not a validator in the genesis file",
+                    "this key ({}) has no account in the genesis file (neither a validator \
+                     nor a funded account), so it could never validate",
                     hex(&me.encode())
                 ),
             ));
@@ -204,22 +328,24 @@ impl NodeConfig {
     }
 }
 
-/// Writes a genesis file and one configuration per validator into `dir` (fresh random keys
-/// from the OS; p2p ports from `p2p_base`, API ports from `api_base`). Returns the config
-/// paths.
+/// Writes a genesis file and one configuration per node into `dir`: `n` validators (stake
+/// 100, balance 1000) and `candidates` funded keys that are not validators yet (balance 1000;
+/// they can join with `gloam node stake`). Fresh random keys from the OS; p2p ports from
+/// `p2p_base`, API ports from `api_base`. Returns the config paths (validators first).
 ///
 /// # Errors
 /// [`ConfigError`].
 pub fn init_network(
     dir: &Path,
     n: usize,
+    candidates: usize,
     chain_id: &str,
     p2p_base: u16,
     api_base: u16,
 ) -> Result<Vec<PathBuf>, ConfigError> {
     std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
     let mut keys = Vec::new();
-    for _ in 0..n {
+    for _ in 0..n + candidates {
         let mut seed = [0u8; 32];
         let mut f =
             std::fs::File::open("/dev/urandom").map_err(|e| io(Path::new("/dev/urandom"), e))?;
@@ -231,15 +357,26 @@ pub fn init_network(
     }
     let genesis = Genesis {
         chain_id: chain_id.into(),
-        validators: keys
+        validators: keys[..n]
             .iter()
             .enumerate()
             .map(|(i, k)| GenesisValidator {
                 public_key: hex(&k.public_key().encode()),
                 stake: 100,
                 p2p: SocketAddr::from(([127, 0, 0, 1], p2p_base + i as u16)),
+                balance: 1000,
             })
             .collect(),
+        accounts: keys[n..]
+            .iter()
+            .map(|k| GenesisAccount {
+                public_key: hex(&k.public_key().encode()),
+                balance: 1000,
+            })
+            .collect(),
+        epoch_length: None,
+        min_stake: None,
+        max_validators: None,
         leader_timeout_ms: None,
     };
     let gpath = dir.join("genesis.json");
@@ -289,7 +426,7 @@ pub async fn start_validator(
         "v14", "v15",
     ];
     let ctx = context.child(LABELS[index % LABELS.len()]);
-    let vs = genesis.validators_parsed()?;
+    let chain = genesis.chain()?;
     let namespace = format!("gloam:{}", genesis.chain_id).into_bytes();
     let p2p_cfg = lookup::Config::local(
         Cups::<_, ChaCha20Poly1305>::new(
@@ -303,18 +440,11 @@ pub async fn start_validator(
         ),
         &namespace,
         p2p_listen,
-        NZUsize!(vs.len().max(1)),
+        NZUsize!(chain.params.max_validators.max(1)),
         engine::MAX_MESSAGE_BYTES,
         NZUsize!(1024),
     );
-    let (mut network, mut oracle) = lookup::Network::new(ctx.child("p2p"), p2p_cfg);
-    let peers: Map<PublicKey, Address> = vs
-        .iter()
-        .map(|(k, _, a)| (k.clone(), Address::from(*a)))
-        .collect::<Vec<_>>()
-        .try_into()
-        .map_err(|_| "duplicate validator keys".to_string())?;
-    let _ = oracle.track(0, peers);
+    let (mut network, oracle) = lookup::Network::new(ctx.child("p2p"), p2p_cfg);
     let quota = Quota::per_second(NZU32!(10_000));
     let channels = Channels {
         votes: network.register(0, quota),
@@ -328,29 +458,20 @@ pub async fn start_validator(
 
     std::fs::create_dir_all(data_dir).map_err(|e| format!("{}: {e}", data_dir.display()))?;
     let store = Store::open(&data_dir.join("state.redb")).map_err(|e| e.to_string())?;
-    let genesis_hash = genesis.hash();
-    let genesis_block = crate::app::genesis_block(genesis_hash);
-    let node = Node::new(
-        store,
-        commonware_cryptography::Digestible::digest(&genesis_block),
-        Behavior::Honest,
-    )
-    .map_err(|e| e.to_string())?;
-    let validators: Vec<(PublicKey, u64)> = vs.iter().map(|(k, s, _)| (k.clone(), *s)).collect();
+    let node = Node::new(store, chain, Behavior::Honest).map_err(|e| e.to_string())?;
     let me = key.public_key();
     let validator = engine::start(
         ctx.child("engine"),
         ValidatorConfig {
             signer: key,
-            validators: validators.clone(),
-            genesis_hash,
             namespace,
             partition_prefix: format!("gloam-{}", hex(&me.encode()[..8])),
             timeouts: timeouts(genesis),
         },
         node,
         oracle.clone(),
-        oracle,
+        oracle.clone(),
+        LookupPeers(oracle),
         channels,
     )
     .await;
@@ -358,18 +479,10 @@ pub async fn start_validator(
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-        let infos: Vec<ValidatorInfo> = validators
-            .iter()
-            .map(|(k, s)| ValidatorInfo {
-                public_key: hex(&k.encode()),
-                stake: *s,
-            })
-            .collect();
         let app = router(
             ctx.child("api_ctx"),
             validator.submitter(),
             hex(&me.encode()),
-            infos,
         );
         ctx.child("api").spawn(move |_| async move {
             if let Err(e) = axum::serve(listener, app).await {
@@ -393,7 +506,7 @@ pub fn run_process(
         .validators_parsed()?
         .iter()
         .position(|(k, _, _)| *k == cfg.key.public_key())
-        .unwrap_or(0);
+        .unwrap_or(cfg.genesis.validators.len());
     std::fs::create_dir_all(&cfg.data_dir)
         .map_err(|e| format!("{}: {e}", cfg.data_dir.display()))?;
     let runner = cw_tokio::Runner::new(
@@ -437,7 +550,7 @@ pub fn run_dev(
     let configs: Vec<PathBuf> = if genesis_path.exists() {
         (0..n).map(|i| dir.join(format!("v{i}.json"))).collect()
     } else {
-        init_network(dir, n, "gloam-dev", p2p_base, api.port().wrapping_add(1))
+        init_network(dir, n, 0, "gloam-dev", p2p_base, api.port().wrapping_add(1))
             .map_err(|e| e.to_string())?
     };
     let loaded: Vec<Loaded> = configs

@@ -8,6 +8,12 @@
 //! |---|---|
 //! | `'C' ‖ program hash` | blake3 of the module's bytes |
 //! | `'R' ‖ statement hash` ([`crate::types::RunTx::statement_hash`]) | id of the transaction that carried it |
+//! | `'S' ‖ ed25519 public key` | blake3 of the account ([`Account::commitment`]): balance, bonded stake, nonce, p2p address |
+//!
+//! Accounts start from the genesis file (validators with their bonded stake, other accounts
+//! with a liquid balance) and change only through stake transactions. The validator set of
+//! epoch `e + 1` is a function of the accounts after the last block of epoch `e`
+//! ([`Leaves::validator_set`]), so it is committed by that block's state root.
 //!
 //! Each entry is a leaf `blake3(0x00 ‖ key ‖ value)`; the state root is the
 //! [`merkle_root`] of the leaves in key order. Every block header carries the root after its
@@ -36,6 +42,81 @@ const CONTRACTS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("contracts
 const RUNS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("runs");
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 const EVIDENCE: TableDefinition<u64, &str> = TableDefinition::new("evidence");
+const ACCOUNTS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("accounts");
+const EPOCHS: TableDefinition<u64, &[u8]> = TableDefinition::new("epochs");
+
+/// Chain parameters fixed by the genesis file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Params {
+    /// Blocks per epoch (at least 2). Epoch `e` holds heights `e·L ..= e·L + L − 1`
+    /// (commonware's `FixedEpocher`); epoch 0 includes genesis.
+    pub epoch_length: u64,
+    /// Smallest non-zero bond (tokens); a validator needs at least this much bonded.
+    pub min_stake: u64,
+    /// Most validators in one epoch (the largest bonds; ties by public key).
+    pub max_validators: usize,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Self {
+            epoch_length: 64,
+            min_stake: 1,
+            max_validators: 64,
+        }
+    }
+}
+
+/// An account: tokens and validator stake of one ed25519 key.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Account {
+    /// Liquid tokens.
+    pub balance: u64,
+    /// Bonded tokens (validator stake).
+    pub bonded: u64,
+    /// Stake transactions applied so far.
+    pub nonce: u64,
+    /// p2p address (`host:port`) other validators dial; may be empty.
+    pub address: String,
+}
+
+impl Account {
+    /// The leaf value: `blake3("gloam-account-v1" ‖ balance ‖ bonded ‖ nonce ‖ address length
+    /// ‖ address)` (integers big-endian u64).
+    pub fn commitment(&self) -> Hash32 {
+        let mut h = blake3::Hasher::new();
+        h.update(b"gloam-account-v1");
+        h.update(&self.balance.to_be_bytes());
+        h.update(&self.bonded.to_be_bytes());
+        h.update(&self.nonce.to_be_bytes());
+        h.update(&(self.address.len() as u64).to_be_bytes());
+        h.update(self.address.as_bytes());
+        *h.finalize().as_bytes()
+    }
+}
+
+/// One member of an epoch's validator set.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Member {
+    /// ed25519 public key (32 bytes).
+    pub key: Hash32,
+    /// Bonded stake (tokens): the leader-election weight.
+    pub stake: u64,
+    /// p2p address.
+    pub address: String,
+}
+
+/// The validator set of one epoch and the seed of its leader election.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct EpochSet {
+    /// The epoch.
+    pub epoch: u64,
+    /// Validators in public-key order.
+    pub members: Vec<Member>,
+    /// Digest of the block the epoch starts from (the previous epoch's last block; the genesis
+    /// block for epoch 0): the consensus floor and the leader-election seed.
+    pub boundary: Hash32,
+}
 
 /// A state key: a one-byte table tag and a 32-byte hash.
 pub type Key = [u8; 33];
@@ -48,6 +129,14 @@ pub fn contract_key(program_hash: &Hash32) -> Key {
     k
 }
 
+/// Key of an account.
+pub fn account_key(public_key: &Hash32) -> Key {
+    let mut k = [0u8; 33];
+    k[0] = b'S';
+    k[1..].copy_from_slice(public_key);
+    k
+}
+
 /// Key of a verified run.
 pub fn run_key(statement: &Hash32) -> Key {
     let mut k = [0u8; 33];
@@ -56,35 +145,84 @@ pub fn run_key(statement: &Hash32) -> Key {
     k
 }
 
-/// The state as a sorted map (see the module docs). Cheap to clone (shared until written).
+/// The state as a sorted map (see the module docs), with the accounts' contents beside their
+/// commitments. Cheap to clone (shared until written).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Leaves(Arc<BTreeMap<Key, Hash32>>);
+pub struct Leaves {
+    map: Arc<BTreeMap<Key, Hash32>>,
+    accounts: Arc<BTreeMap<Hash32, Account>>,
+}
 
 impl Leaves {
     /// Whether `key` is present.
     pub fn contains(&self, key: &Key) -> bool {
-        self.0.contains_key(key)
+        self.map.contains_key(key)
     }
 
-    /// Inserts an entry.
+    /// Inserts an entry (not for accounts: see [`Leaves::set_account`]).
     pub fn insert(&mut self, key: Key, value: Hash32) {
-        Arc::make_mut(&mut self.0).insert(key, value);
+        Arc::make_mut(&mut self.map).insert(key, value);
+    }
+
+    /// Writes an account and its leaf.
+    pub fn set_account(&mut self, public_key: Hash32, account: Account) {
+        self.insert(account_key(&public_key), account.commitment());
+        Arc::make_mut(&mut self.accounts).insert(public_key, account);
+    }
+
+    /// An account.
+    pub fn account(&self, public_key: &Hash32) -> Option<&Account> {
+        self.accounts.get(public_key)
+    }
+
+    /// Every account in key order.
+    pub fn accounts(&self) -> impl Iterator<Item = (&Hash32, &Account)> {
+        self.accounts.iter()
+    }
+
+    /// Applies a transaction's effect.
+    pub fn apply(&mut self, e: &Effect) {
+        match &e.account {
+            Some((pk, a)) => self.set_account(*pk, a.clone()),
+            None => self.insert(e.key, e.value),
+        }
+    }
+
+    /// The validator set these accounts give: every account with at least `min_stake` (and
+    /// at least 1) bonded, the `max_validators` largest bonds (ties by public key), in
+    /// public-key order.
+    pub fn validator_set(&self, params: &Params) -> Vec<Member> {
+        let floor = params.min_stake.max(1);
+        let mut v: Vec<Member> = self
+            .accounts
+            .iter()
+            .filter(|(_, a)| a.bonded >= floor)
+            .map(|(k, a)| Member {
+                key: *k,
+                stake: a.bonded,
+                address: a.address.clone(),
+            })
+            .collect();
+        v.sort_by(|a, b| b.stake.cmp(&a.stake).then(a.key.cmp(&b.key)));
+        v.truncate(params.max_validators.max(1));
+        v.sort_by(|a, b| a.key.cmp(&b.key));
+        v
     }
 
     /// Number of entries.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.map.len()
     }
 
     /// Whether the state is empty.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.map.is_empty()
     }
 
     /// The state root.
     pub fn root(&self) -> Hash32 {
         let leaves: Vec<Hash32> = self
-            .0
+            .map
             .iter()
             .map(|(k, v)| {
                 let mut h = blake3::Hasher::new();
@@ -105,6 +243,8 @@ pub struct Effect {
     pub key: Key,
     /// Value written.
     pub value: Hash32,
+    /// For a stake transaction: the account written (its commitment is `value`).
+    pub account: Option<(Hash32, Account)>,
 }
 
 /// Why a transaction cannot apply to a state (it may still be valid later, e.g. after its
@@ -120,15 +260,99 @@ pub enum Conflict {
     /// The run names a contract that is not deployed.
     #[error("unknown contract {0}: deploy its module first")]
     UnknownContract(String),
+    /// A stake transaction for a key without an account.
+    #[error("no account for key {0}: only keys funded in the genesis file can stake")]
+    NoAccount(String),
+    /// A stake transaction whose nonce is not the account's.
+    #[error("stale nonce: the account's nonce is {expected}, the transaction has {got}")]
+    Nonce {
+        /// The account's nonce.
+        expected: u64,
+        /// The transaction's nonce.
+        got: u64,
+    },
+    /// A bond larger than the account's tokens.
+    #[error("insufficient tokens: bond {bond} exceeds balance {balance} + bonded {bonded}")]
+    Insufficient {
+        /// Requested bond.
+        bond: u64,
+        /// Liquid balance.
+        balance: u64,
+        /// Currently bonded.
+        bonded: u64,
+    },
+    /// A non-zero bond below the minimum.
+    #[error("bond {0} is below the minimum stake {1} (bond 0 to leave)")]
+    BelowMinimum(u64, u64),
+    /// The last validator tried to unbond.
+    #[error("refused: unbonding would leave no validator")]
+    LastValidator,
 }
 
 /// The state effect of `tx` on `leaves`, given the deploy's program hash (computed by the
-/// caller from the module; `None` for runs).
+/// caller from the module; `None` for other transactions). A stake transaction's signature
+/// is checked by the caller ([`crate::types::StakeTx::verify`]); this checks its account,
+/// nonce, tokens, the minimum stake and that a validator remains.
 ///
 /// # Errors
 /// [`Conflict`] if the transaction does not apply.
-pub fn effect(leaves: &Leaves, tx: &Tx, deploy_hash: Option<Hash32>) -> Result<Effect, Conflict> {
+pub fn effect(
+    leaves: &Leaves,
+    tx: &Tx,
+    deploy_hash: Option<Hash32>,
+    params: &Params,
+) -> Result<Effect, Conflict> {
     match tx {
+        Tx::Stake(st) => {
+            let pk: Hash32 = st
+                .public_key
+                .as_ref()
+                .try_into()
+                .expect("ed25519 keys are 32 bytes");
+            let Some(old) = leaves.account(&pk) else {
+                return Err(Conflict::NoAccount(crate::types::hex(&pk)));
+            };
+            if st.nonce != old.nonce {
+                return Err(Conflict::Nonce {
+                    expected: old.nonce,
+                    got: st.nonce,
+                });
+            }
+            let total = old.balance as u128 + old.bonded as u128;
+            if st.bond as u128 > total {
+                return Err(Conflict::Insufficient {
+                    bond: st.bond,
+                    balance: old.balance,
+                    bonded: old.bonded,
+                });
+            }
+            let floor = params.min_stake.max(1);
+            if st.bond != 0 && st.bond < floor {
+                return Err(Conflict::BelowMinimum(st.bond, floor));
+            }
+            let account = Account {
+                balance: (total - st.bond as u128) as u64,
+                bonded: st.bond,
+                nonce: old.nonce + 1,
+                address: if st.address.is_empty() {
+                    old.address.clone()
+                } else {
+                    st.address.clone()
+                },
+            };
+            if account.bonded < floor
+                && !leaves
+                    .accounts()
+                    .any(|(k, a)| *k != pk && a.bonded >= floor)
+            {
+                return Err(Conflict::LastValidator);
+            }
+            Ok(Effect {
+                key: account_key(&pk),
+                value: account.commitment(),
+                account: Some((pk, account)),
+            })
+        }
         Tx::Deploy { module } => {
             let hash = deploy_hash.expect("deploy hash computed by the caller");
             let key = contract_key(&hash);
@@ -138,6 +362,7 @@ pub fn effect(leaves: &Leaves, tx: &Tx, deploy_hash: Option<Hash32>) -> Result<E
             Ok(Effect {
                 key,
                 value: *blake3::hash(module).as_bytes(),
+                account: None,
             })
         }
         Tx::Run(r) => {
@@ -154,6 +379,7 @@ pub fn effect(leaves: &Leaves, tx: &Tx, deploy_hash: Option<Hash32>) -> Result<E
             Ok(Effect {
                 key,
                 value: tx.id().0,
+                account: None,
             })
         }
     }
@@ -211,16 +437,19 @@ impl Store {
             w.open_table(RUNS).map_err(se)?;
             w.open_table(META).map_err(se)?;
             w.open_table(EVIDENCE).map_err(se)?;
+            w.open_table(ACCOUNTS).map_err(se)?;
+            w.open_table(EPOCHS).map_err(se)?;
         }
         w.commit().map_err(se)?;
         Ok(Self { db })
     }
 
-    /// Loads the finalized tip (genesis digest if nothing was applied yet).
+    /// Loads the finalized tip: the genesis state `genesis_leaves` (digest `genesis`) with
+    /// every applied block's writes on top.
     ///
     /// # Errors
     /// [`StoreError`].
-    pub fn tip(&self, genesis: Digest) -> Result<Tip, StoreError> {
+    pub fn tip(&self, genesis: Digest, genesis_leaves: &Leaves) -> Result<Tip, StoreError> {
         let r = self.db.begin_read().map_err(se)?;
         let meta = r.open_table(META).map_err(se)?;
         let get_u64 = |k: &str| -> Result<u64, StoreError> {
@@ -236,7 +465,13 @@ impl Store {
             Some(v) => Digest(v.value().try_into().map_err(|_| se("corrupt digest"))?),
             None => genesis,
         };
-        let mut leaves = Leaves::default();
+        let mut leaves = genesis_leaves.clone();
+        for row in r.open_table(ACCOUNTS).map_err(se)?.iter().map_err(se)? {
+            let (k, v) = row.map_err(se)?;
+            let pk: Hash32 = k.value().try_into().map_err(|_| se("corrupt key"))?;
+            let a: Account = serde_json::from_slice(v.value()).map_err(se)?;
+            leaves.set_account(pk, a);
+        }
         for row in r.open_table(CONTRACTS).map_err(se)?.iter().map_err(se)? {
             let (k, v) = row.map_err(se)?;
             let hash: Hash32 = k.value().try_into().map_err(|_| se("corrupt key"))?;
@@ -257,8 +492,10 @@ impl Store {
     }
 
     /// Applies a finalized block (one write transaction). `deploy_hashes[i]` is the program
-    /// hash of `block.txs[i]` when it is a deploy. Returns `false` (and writes nothing) if the
-    /// block is at or below the applied height.
+    /// hash of `block.txs[i]` when it is a deploy; `after` is the state after the block (the
+    /// accounts that stake transactions touched are written from it); `next_epoch` is the
+    /// validator set the block fixes when it is an epoch's last. Returns `false` (and writes
+    /// nothing) if the block is at or below the applied height.
     ///
     /// # Errors
     /// [`StoreError`].
@@ -267,6 +504,8 @@ impl Store {
         block: &Block,
         deploy_hashes: &[Option<Hash32>],
         tip: &Tip,
+        after: &Leaves,
+        next_epoch: Option<&EpochSet>,
     ) -> Result<bool, StoreError> {
         let h = block.height.get();
         if h <= tip.height {
@@ -285,6 +524,13 @@ impl Store {
             let mut txs = w.open_table(TXS).map_err(se)?;
             let mut contracts = w.open_table(CONTRACTS).map_err(se)?;
             let mut runs = w.open_table(RUNS).map_err(se)?;
+            let mut accounts = w.open_table(ACCOUNTS).map_err(se)?;
+            if let Some(set) = next_epoch {
+                w.open_table(EPOCHS)
+                    .map_err(se)?
+                    .insert(set.epoch, serde_json::to_vec(set).map_err(se)?.as_slice())
+                    .map_err(se)?;
+            }
             for (i, tx) in block.txs.iter().enumerate() {
                 let id = tx.id();
                 txs.insert(id.0.as_slice(), (h, i as u32)).map_err(se)?;
@@ -299,6 +545,21 @@ impl Store {
                     Tx::Run(r) => {
                         runs.insert(r.statement_hash().as_slice(), id.0.as_slice())
                             .map_err(se)?;
+                    }
+                    Tx::Stake(st) => {
+                        let pk: Hash32 = st
+                            .public_key
+                            .as_ref()
+                            .try_into()
+                            .expect("ed25519 keys are 32 bytes");
+                        if let Some(a) = after.account(&pk) {
+                            accounts
+                                .insert(
+                                    pk.as_slice(),
+                                    serde_json::to_vec(a).map_err(se)?.as_slice(),
+                                )
+                                .map_err(se)?;
+                        }
                     }
                 }
             }
@@ -319,6 +580,20 @@ impl Store {
         }
         w.commit().map_err(se)?;
         Ok(true)
+    }
+
+    /// Validator sets of the epochs after 0 fixed so far, in epoch order.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub fn epochs(&self) -> Result<Vec<EpochSet>, StoreError> {
+        let r = self.db.begin_read().map_err(se)?;
+        let t = r.open_table(EPOCHS).map_err(se)?;
+        let mut out = Vec::new();
+        for row in t.iter().map_err(se)? {
+            out.push(serde_json::from_slice(row.map_err(se)?.1.value()).map_err(se)?);
+        }
+        Ok(out)
     }
 
     /// The finalized block at `height`.
@@ -414,13 +689,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("s.redb")).unwrap();
         let genesis = Digest([0; 32]);
-        let tip = store.tip(genesis).unwrap();
+        let tip = store.tip(genesis, &Leaves::default()).unwrap();
         assert_eq!(tip.height, 0);
         let module = bytes::Bytes::from_static(b"module");
         let tx = Tx::Deploy { module };
         let mut leaves = tip.leaves.clone();
-        let e = effect(&leaves, &tx, Some([5; 32])).unwrap();
-        leaves.insert(e.key, e.value);
+        let p = Params::default();
+        let e = effect(&leaves, &tx, Some([5; 32]), &p).unwrap();
+        leaves.apply(&e);
         let block = Block::new(
             genesis,
             commonware_consensus::types::Height::new(1),
@@ -428,12 +704,16 @@ mod tests {
             leaves.root(),
             vec![tx.clone()],
         );
-        assert!(store.apply(&block, &[Some([5; 32])], &tip).unwrap());
-        let tip2 = store.tip(genesis).unwrap();
+        assert!(store
+            .apply(&block, &[Some([5; 32])], &tip, &leaves, None)
+            .unwrap());
+        let tip2 = store.tip(genesis, &Leaves::default()).unwrap();
         assert_eq!(tip2.height, 1);
         assert_eq!(tip2.leaves.root(), block.state_root);
         assert_eq!(tip2.finalized_txs, 1);
-        assert!(!store.apply(&block, &[Some([5; 32])], &tip2).unwrap());
+        assert!(!store
+            .apply(&block, &[Some([5; 32])], &tip2, &leaves, None)
+            .unwrap());
         assert_eq!(
             store.tx_location(&tx.id()).unwrap(),
             Some(TxLocation {
@@ -443,8 +723,97 @@ mod tests {
         );
         assert_eq!(store.block(1).unwrap().unwrap(), block);
         assert!(matches!(
-            effect(&tip2.leaves, &tx, Some([5; 32])),
+            effect(&tip2.leaves, &tx, Some([5; 32]), &p),
             Err(Conflict::AlreadyDeployed(_))
         ));
+    }
+
+    fn stake(key: &commonware_cryptography::ed25519::PrivateKey, bond: u64, nonce: u64) -> Tx {
+        Tx::Stake(crate::types::StakeTx::sign(key, &[1; 32], bond, "", nonce))
+    }
+
+    fn pk(key: &commonware_cryptography::ed25519::PrivateKey) -> Hash32 {
+        use commonware_cryptography::Signer;
+        key.public_key().as_ref().try_into().unwrap()
+    }
+
+    #[test]
+    fn stake_rules_and_validator_set() {
+        use commonware_cryptography::{ed25519::PrivateKey, Signer};
+        let a = PrivateKey::from_seed(1);
+        let b = PrivateKey::from_seed(2);
+        let c = PrivateKey::from_seed(3);
+        let p = Params {
+            epoch_length: 10,
+            min_stake: 10,
+            max_validators: 2,
+        };
+        let mut l = Leaves::default();
+        let acct = |balance, bonded| Account {
+            balance,
+            bonded,
+            nonce: 0,
+            address: "x:1".into(),
+        };
+        l.set_account(pk(&a), acct(0, 50));
+        l.set_account(pk(&b), acct(100, 0));
+        let root0 = l.root();
+        assert_eq!(l.validator_set(&p).len(), 1);
+
+        // b bonds 60 of its 100: balance 40, nonce 1, new root.
+        let e = effect(&l, &stake(&b, 60, 0), None, &p).unwrap();
+        let mut l2 = l.clone();
+        l2.apply(&e);
+        assert_ne!(l2.root(), root0);
+        assert_eq!(
+            l2.account(&pk(&b)),
+            Some(&Account {
+                balance: 40,
+                bonded: 60,
+                nonce: 1,
+                address: "x:1".into()
+            })
+        );
+        let set = l2.validator_set(&p);
+        assert_eq!(set.len(), 2);
+        assert!(set.windows(2).all(|w| w[0].key < w[1].key));
+        // Replay, wrong nonce, too much, below the minimum, unknown key.
+        assert!(matches!(
+            effect(&l2, &stake(&b, 60, 0), None, &p),
+            Err(Conflict::Nonce {
+                expected: 1,
+                got: 0
+            })
+        ));
+        assert!(matches!(
+            effect(&l2, &stake(&b, 101, 1), None, &p),
+            Err(Conflict::Insufficient { .. })
+        ));
+        assert!(matches!(
+            effect(&l2, &stake(&b, 5, 1), None, &p),
+            Err(Conflict::BelowMinimum(5, 10))
+        ));
+        assert!(matches!(
+            effect(&l2, &stake(&c, 5, 0), None, &p),
+            Err(Conflict::NoAccount(_))
+        ));
+        // a may leave while b remains; the last validator may not.
+        let e = effect(&l2, &stake(&a, 0, 0), None, &p).unwrap();
+        let mut l3 = l2.clone();
+        l3.apply(&e);
+        assert_eq!(l3.account(&pk(&a)).unwrap().balance, 50);
+        assert_eq!(l3.validator_set(&p).len(), 1);
+        assert!(matches!(
+            effect(&l3, &stake(&b, 0, 1), None, &p),
+            Err(Conflict::LastValidator)
+        ));
+        // max_validators keeps the largest bonds.
+        let mut l4 = l2.clone();
+        l4.set_account(pk(&c), acct(0, 55));
+        let set = l4.validator_set(&p);
+        let keys: Vec<Hash32> = set.iter().map(|m| m.key).collect();
+        assert_eq!(set.len(), 2);
+        assert!(keys.contains(&pk(&b)) && keys.contains(&pk(&c)));
+        let _ = a.public_key();
     }
 }

@@ -12,6 +12,8 @@
 //!   kind 1 Run:    program_hash [32] | entry (varint length | UTF-8, at most 64)
 //!                  | args (varint count | u32 each, at most 64) | results (same)
 //!                  | cycles u64 | stark (varint length | bytes, at most MAX_PROOF_BYTES)
+//!   kind 2 Stake:  public_key [32] | bond u64 | address (varint length | UTF-8, at most 64)
+//!                  | nonce u64 | signature [64]
 //! Block = version u8 (= 1) | parent [32] | height u64 | timestamp_ms u64 | state_root [32]
 //!         | txs (varint count, at most MAX_BLOCK_TXS | Tx each)
 //! ```
@@ -27,7 +29,8 @@ use commonware_codec::{
 use commonware_consensus::types::Height;
 use commonware_consensus::Heightable;
 use commonware_cryptography::blake3::Digest;
-use commonware_cryptography::Digestible;
+use commonware_cryptography::ed25519::{PrivateKey, PublicKey, Signature};
+use commonware_cryptography::{Digestible, Signer, Verifier as _};
 
 /// Encoding version of transactions and blocks.
 pub const VERSION: u8 = 1;
@@ -39,6 +42,11 @@ pub const MAX_PROOF_BYTES: usize = 2 << 20;
 pub const MAX_ENTRY_BYTES: usize = 64;
 /// Most arguments or results of a run.
 pub const MAX_WORDS: usize = 64;
+/// Longest p2p address in a stake transaction (bytes).
+pub const MAX_ADDRESS_BYTES: usize = 64;
+/// Signature namespace of stake transactions (ed25519 over this namespace and
+/// [`StakeTx::signed_message`]).
+pub const STAKE_NAMESPACE: &[u8] = b"gloam-stake-v1";
 /// Largest encoded transaction (bytes): a deploy of the largest module, or a run with the
 /// largest proof, plus framing.
 pub const MAX_TX_BYTES: usize = MAX_PROOF_BYTES + 4096;
@@ -150,6 +158,116 @@ impl RunTx {
     }
 }
 
+/// Sets the amount an account keeps bonded as validator stake, signed by the account's
+/// ed25519 key.
+///
+/// The account's tokens are split between a liquid `balance` and a `bonded` stake; this
+/// transaction moves tokens between the two so that `bonded == bond` afterwards (0 leaves the
+/// validator set). Bonded stake counts from the next epoch boundary: the validators of epoch
+/// `e + 1` are the accounts with the largest bonds after the last block of epoch `e`. `nonce`
+/// must equal the account's nonce (replay protection); the signature binds the chain (its
+/// genesis hash), so a stake transaction of one chain is void on another.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StakeTx {
+    /// The account (and validator) key.
+    pub public_key: PublicKey,
+    /// Bonded amount after this transaction (tokens).
+    pub bond: u64,
+    /// The p2p address other validators dial (`host:port`); empty keeps the recorded one.
+    pub address: String,
+    /// The account's nonce before this transaction.
+    pub nonce: u64,
+    /// ed25519 signature over [`StakeTx::signed_message`] in [`STAKE_NAMESPACE`].
+    pub signature: Signature,
+}
+
+impl StakeTx {
+    /// The signed bytes: `chain ‖ public_key ‖ bond ‖ address length ‖ address ‖ nonce`
+    /// (integers big-endian u64), where `chain` is the genesis hash.
+    pub fn signed_message(
+        chain: &Hash32,
+        public_key: &PublicKey,
+        bond: u64,
+        address: &str,
+        nonce: u64,
+    ) -> Vec<u8> {
+        let mut m = Vec::with_capacity(32 + 32 + 8 + 8 + address.len() + 8);
+        m.extend_from_slice(chain);
+        m.extend_from_slice(public_key.as_ref());
+        m.extend_from_slice(&bond.to_be_bytes());
+        m.extend_from_slice(&(address.len() as u64).to_be_bytes());
+        m.extend_from_slice(address.as_bytes());
+        m.extend_from_slice(&nonce.to_be_bytes());
+        m
+    }
+
+    /// Builds and signs a stake transaction for `chain` (the genesis hash).
+    pub fn sign(key: &PrivateKey, chain: &Hash32, bond: u64, address: &str, nonce: u64) -> Self {
+        let public_key = key.public_key();
+        let msg = Self::signed_message(chain, &public_key, bond, address, nonce);
+        Self {
+            signature: key.sign(STAKE_NAMESPACE, &msg),
+            public_key,
+            bond,
+            address: address.to_string(),
+            nonce,
+        }
+    }
+
+    /// Whether the signature is valid for `chain`.
+    pub fn verify(&self, chain: &Hash32) -> bool {
+        let msg = Self::signed_message(
+            chain,
+            &self.public_key,
+            self.bond,
+            &self.address,
+            self.nonce,
+        );
+        self.public_key
+            .verify(STAKE_NAMESPACE, &msg, &self.signature)
+    }
+}
+
+impl Write for StakeTx {
+    fn write(&self, buf: &mut impl BufMut) {
+        self.public_key.write(buf);
+        self.bond.write(buf);
+        write_bytes(self.address.as_bytes(), buf);
+        self.nonce.write(buf);
+        self.signature.write(buf);
+    }
+}
+
+impl EncodeSize for StakeTx {
+    fn encode_size(&self) -> usize {
+        self.public_key.encode_size()
+            + 8
+            + bytes_size(self.address.as_bytes())
+            + 8
+            + self.signature.encode_size()
+    }
+}
+
+impl Read for StakeTx {
+    type Cfg = ();
+    fn read_cfg(buf: &mut impl Buf, _: &()) -> Result<Self, CodecError> {
+        let public_key = PublicKey::read(buf)?;
+        let bond = u64::read(buf)?;
+        let address = read_bytes(buf, MAX_ADDRESS_BYTES)?;
+        let address = String::from_utf8(address.to_vec())
+            .map_err(|_| CodecError::Invalid("StakeTx", "address is not UTF-8"))?;
+        let nonce = u64::read(buf)?;
+        let signature = Signature::read(buf)?;
+        Ok(Self {
+            public_key,
+            bond,
+            address,
+            nonce,
+            signature,
+        })
+    }
+}
+
 /// A transaction.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Tx {
@@ -160,6 +278,8 @@ pub enum Tx {
     },
     /// Submits a proven run of a deployed contract.
     Run(RunTx),
+    /// Bonds or unbonds validator stake (takes effect at the next epoch boundary).
+    Stake(StakeTx),
 }
 
 impl Tx {
@@ -192,11 +312,12 @@ impl Tx {
         TxId(*blake3::hash(&self.to_bytes()).as_bytes())
     }
 
-    /// Short kind name (`deploy` or `run`).
+    /// Short kind name (`deploy`, `run` or `stake`).
     pub fn kind(&self) -> &'static str {
         match self {
             Tx::Deploy { .. } => "deploy",
             Tx::Run(_) => "run",
+            Tx::Stake(_) => "stake",
         }
     }
 }
@@ -270,6 +391,10 @@ impl Write for Tx {
                 1u8.write(buf);
                 r.write(buf);
             }
+            Tx::Stake(st) => {
+                2u8.write(buf);
+                st.write(buf);
+            }
         }
     }
 }
@@ -279,6 +404,7 @@ impl EncodeSize for Tx {
         2 + match self {
             Tx::Deploy { module } => bytes_size(module),
             Tx::Run(r) => r.encode_size(),
+            Tx::Stake(st) => st.encode_size(),
         }
     }
 }
@@ -295,6 +421,7 @@ impl Read for Tx {
                 module: read_bytes(buf, MAX_MODULE_BYTES)?,
             }),
             1 => Ok(Tx::Run(RunTx::read(buf)?)),
+            2 => Ok(Tx::Stake(StakeTx::read(buf)?)),
             t => Err(CodecError::InvalidEnum(t)),
         }
     }
@@ -494,8 +621,36 @@ mod tests {
     }
 
     #[test]
+    fn stake_signature_binds_every_field_and_the_chain() {
+        let key = PrivateKey::from_seed(7);
+        let chain = [3u8; 32];
+        let st = StakeTx::sign(&key, &chain, 500, "127.0.0.1:9000", 2);
+        assert!(st.verify(&chain));
+        assert!(!st.verify(&[4u8; 32]), "another chain");
+        let mut t = st.clone();
+        t.bond = 501;
+        assert!(!t.verify(&chain));
+        let mut t = st.clone();
+        t.nonce = 3;
+        assert!(!t.verify(&chain));
+        let mut t = st.clone();
+        t.address = "127.0.0.1:9001".into();
+        assert!(!t.verify(&chain));
+        let mut t = st.clone();
+        t.public_key = PrivateKey::from_seed(8).public_key();
+        assert!(!t.verify(&chain));
+    }
+
+    #[test]
     fn tx_roundtrip_and_canonical() {
         for tx in [
+            Tx::Stake(StakeTx::sign(
+                &PrivateKey::from_seed(1),
+                &[0; 32],
+                10,
+                "10.0.0.1:1",
+                0,
+            )),
             run(),
             Tx::Deploy {
                 module: Bytes::from_static(b"\0asm\x01\0\0\0"),

@@ -10,11 +10,17 @@ use commonware_cryptography::Signer;
 use commonware_p2p::simulated::{self, Link, Network, Oracle};
 use commonware_runtime::{deterministic, Clock, Quota, Runner, Supervisor};
 use commonware_utils::{probability, NZUsize, NZU32};
-use gloam_node::engine::{self, Channels, Timeouts, Validator, ValidatorConfig};
-use gloam_node::state::Store;
-use gloam_node::{Behavior, Node, RunTx, SubmitError, Tx};
+use gloam_node::engine::{self, Channels, Timeouts, Untracked, Validator, ValidatorConfig};
+use gloam_node::node::Chain;
+use gloam_node::state::{Account, Leaves, Params, Store};
+use gloam_node::{Behavior, Node, RunTx, StakeTx, SubmitError, Tx};
 
+/// Validators at genesis.
 const N: usize = 4;
+/// Nodes: the genesis validators and one funded key that is not a validator at genesis.
+const NODES: usize = N + 1;
+/// Epoch length of the tests that do not exercise epochs (long enough not to end).
+const LONG_EPOCH: u64 = 1 << 20;
 const LINK: Link = Link {
     latency: Duration::from_millis(20),
     jitter: Duration::from_millis(2),
@@ -82,25 +88,55 @@ fn false_claim(tx: &Tx) -> Tx {
 struct Net {
     keys: Vec<PrivateKey>,
     validators: Vec<(PublicKey, u64)>,
+    chain: Chain,
     oracle: Oracle<PublicKey, deterministic::Context>,
     dir: tempfile::TempDir,
 }
 
+fn key_bytes(k: &PublicKey) -> [u8; 32] {
+    k.as_ref().try_into().unwrap()
+}
+
 impl Net {
-    async fn new(ctx: &deterministic::Context) -> Self {
-        let keys: Vec<PrivateKey> = (0..N as u64)
+    /// Genesis: validators 0..4 with stakes 40, 30, 20, 10 (and 100 liquid tokens each), and
+    /// node 4 funded with 1000 tokens but not a validator.
+    async fn new(ctx: &deterministic::Context, epoch_length: u64) -> Self {
+        let keys: Vec<PrivateKey> = (0..NODES as u64)
             .map(|i| PrivateKey::from_seed(100 + i))
             .collect();
         let validators: Vec<(PublicKey, u64)> = keys
             .iter()
-            .zip([40u64, 30, 20, 10])
+            .zip([40u64, 30, 20, 10, 0])
             .map(|(k, s)| (k.public_key(), s))
             .collect();
+        let mut leaves = Leaves::default();
+        for (k, s) in &validators {
+            leaves.set_account(
+                key_bytes(k),
+                Account {
+                    balance: if *s == 0 { 1000 } else { 100 },
+                    bonded: *s,
+                    nonce: 0,
+                    address: String::new(),
+                },
+            );
+        }
+        let chain = Chain {
+            hash: [42u8; 32],
+            params: Params {
+                epoch_length,
+                min_stake: 5,
+                max_validators: 16,
+            },
+            leaves,
+        };
+        // The harness registers every node with the simulated network (peer sets are not
+        // what these tests exercise).
         let (network, oracle) = Network::new_with_peers(
             ctx.child("network"),
             simulated::Config {
                 max_size: engine::MAX_MESSAGE_BYTES,
-                max_peers_per_set: NZUsize!(N),
+                max_peers_per_set: NZUsize!(NODES),
                 disconnect_on_block: true,
                 tracked_peer_sets: NZUsize!(1),
             },
@@ -111,11 +147,12 @@ impl Net {
         let net = Self {
             keys,
             validators,
+            chain,
             oracle,
             dir: tempfile::tempdir().unwrap(),
         };
-        for i in 0..N {
-            for j in 0..N {
+        for i in 0..NODES {
+            for j in 0..NODES {
                 if i != j {
                     net.link(i, j).await;
                 }
@@ -159,21 +196,20 @@ impl Net {
             blocks: ch.next().unwrap(),
             txs: ch.next().unwrap(),
         };
-        let genesis_hash = [42u8; 32];
-        let genesis = gloam_node::app::genesis_block(genesis_hash);
         let store = Store::open(&self.dir.path().join(format!("v{i}.redb"))).unwrap();
-        let node = Node::new(
-            store,
-            commonware_cryptography::Digestible::digest(&genesis),
-            behavior,
-        )
-        .unwrap();
+        let node = Node::new(store, self.chain.clone(), behavior).unwrap();
         engine::start(
-            ctx.child(["validator0", "validator1", "validator2", "validator3"][i]),
+            ctx.child(
+                [
+                    "validator0",
+                    "validator1",
+                    "validator2",
+                    "validator3",
+                    "validator4",
+                ][i],
+            ),
             ValidatorConfig {
                 signer: self.keys[i].clone(),
-                validators: self.validators.clone(),
-                genesis_hash,
                 namespace: b"gloam-test".to_vec(),
                 partition_prefix: format!("v{i}"),
                 timeouts: Timeouts::default(),
@@ -181,6 +217,7 @@ impl Net {
             node,
             control.clone(),
             self.oracle.manager(),
+            Untracked,
             channels,
         )
         .await
@@ -219,7 +256,7 @@ fn runner(seed: u64) -> deterministic::Runner {
 fn four_validators_finalize_real_proofs_and_refuse_bad_submissions() {
     let f = fixture();
     runner(1).start(|ctx| async move {
-        let net = Net::new(&ctx).await;
+        let net = Net::new(&ctx, LONG_EPOCH).await;
         let mut vs = Vec::new();
         for i in 0..N {
             vs.push(net.start(&ctx, i, Behavior::Honest).await);
@@ -311,7 +348,7 @@ fn four_validators_finalize_real_proofs_and_refuse_bad_submissions() {
 fn byzantine_proposer_with_forged_proof_gets_nothing_finalized() {
     let f = fixture();
     runner(2).start(|ctx| async move {
-        let net = Net::new(&ctx).await;
+        let net = Net::new(&ctx, LONG_EPOCH).await;
         let forged_tx = false_claim(&f.runs[1]);
         let mut vs = Vec::new();
         for i in 0..N {
@@ -365,7 +402,7 @@ fn byzantine_proposer_with_forged_proof_gets_nothing_finalized() {
 fn crashed_validator_restarts_and_catches_up() {
     let f = fixture();
     runner(3).start(|ctx| async move {
-        let net = Net::new(&ctx).await;
+        let net = Net::new(&ctx, 8).await;
         let mut vs: Vec<Option<Validator>> = Vec::new();
         for i in 0..N {
             vs.push(Some(net.start(&ctx, i, Behavior::Honest).await));
@@ -429,6 +466,10 @@ fn crashed_validator_restarts_and_catches_up() {
         )
         .await;
         let all: Vec<&Validator> = vs.iter().map(|v| v.as_ref().unwrap()).collect();
+        // It was down across an epoch boundary (8-block epochs) and re-entered consensus in
+        // the network's epoch by fetching the boundary it missed.
+        assert!(all[3].node.epoch_status().0 > before.height.div_ceil(8));
+        assert_eq!(all[3].node.epoch_status(), all[0].node.epoch_status());
         let target = all.iter().map(|v| v.node.tip().height).min().unwrap();
         for v in &all {
             let b = v.node.store().block(target).unwrap().unwrap();
@@ -461,7 +502,7 @@ fn crashed_validator_restarts_and_catches_up() {
 fn partitioned_validator_heals() {
     let f = fixture();
     runner(4).start(|ctx| async move {
-        let net = Net::new(&ctx).await;
+        let net = Net::new(&ctx, 8).await;
         let mut vs = Vec::new();
         for i in 0..N {
             vs.push(net.start(&ctx, i, Behavior::Honest).await);
@@ -504,6 +545,8 @@ fn partitioned_validator_heals() {
             },
         )
         .await;
+        // The cut-off validator missed at least one epoch boundary (8-block epochs).
+        assert!(vs[2].node.epoch_status().0 > (cut_height + 1) / 8);
         ctx.sleep(Duration::from_secs(2)).await;
         let h = vs.iter().map(|v| v.node.tip().height).min().unwrap();
         let roots_at_h: Vec<_> = vs
@@ -521,7 +564,7 @@ fn partitioned_validator_heals() {
 fn conflicting_pending_transactions_are_pruned_after_finality() {
     let f = fixture();
     runner(5).start(|ctx| async move {
-        let net = Net::new(&ctx).await;
+        let net = Net::new(&ctx, LONG_EPOCH).await;
         let mut vs = Vec::new();
         for i in 0..N {
             vs.push(net.start(&ctx, i, Behavior::Honest).await);
@@ -549,5 +592,184 @@ fn conflicting_pending_transactions_are_pruned_after_finality() {
             vs.iter().all(|v| v.node.tip().finalized_txs == 2)
         })
         .await;
+    });
+}
+
+/// Proof of stake across epochs (epochs of 10 blocks): node 4, funded but not a genesis
+/// validator, observes epoch 0, bonds stake and votes from the next epoch; validator 0
+/// unbonds and becomes an observer; the new set finalizes real proofs, and needs node 4's
+/// votes to do so once another validator crashes. Bad stake transactions are refused with
+/// their reasons.
+#[test]
+fn validator_joins_and_leaves_at_epoch_boundaries() {
+    let f = fixture();
+    runner(6).start(|ctx| async move {
+        let net = Net::new(&ctx, 10).await;
+        let chain = net.chain.hash;
+        let mut vs: Vec<Option<Validator>> = Vec::new();
+        for i in 0..NODES {
+            vs.push(Some(net.start(&ctx, i, Behavior::Honest).await));
+        }
+        let v = |vs: &Vec<Option<Validator>>, i: usize| vs[i].as_ref().unwrap().node.clone();
+        until(&ctx, Duration::from_secs(30), "first blocks", || {
+            (0..NODES).all(|i| v(&vs, i).tip().height >= 2)
+        })
+        .await;
+        assert_eq!(
+            v(&vs, 4).epoch_status(),
+            (0, false),
+            "node 4 observes epoch 0"
+        );
+        assert!(v(&vs, 0).epoch_status().1, "validator 0 votes in epoch 0");
+
+        // Refusals: another chain's signature, a stale nonce, more than the account holds,
+        // below the minimum stake, a key without an account.
+        let submitter = vs[1].as_ref().unwrap().submitter();
+        let sctx = ctx.child("stake_client");
+        let submit = |tx: StakeTx| {
+            let bytes = Tx::Stake(tx).to_bytes();
+            let s = submitter.clone();
+            let ctx = &sctx;
+            async move { s.submit(ctx, &bytes).await }
+        };
+        let e = submit(StakeTx::sign(&net.keys[4], &[7; 32], 50, "", 0))
+            .await
+            .unwrap_err();
+        assert_eq!(e.code(), "invalid_signature", "{e}");
+        let e = submit(StakeTx::sign(&net.keys[4], &chain, 50, "", 1))
+            .await
+            .unwrap_err();
+        assert_eq!(e.code(), "stale_nonce", "{e}");
+        let e = submit(StakeTx::sign(&net.keys[4], &chain, 1001, "", 0))
+            .await
+            .unwrap_err();
+        assert_eq!(e.code(), "stake_refused", "{e}");
+        assert!(e.to_string().contains("insufficient"), "{e}");
+        let e = submit(StakeTx::sign(&net.keys[4], &chain, 2, "", 0))
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("minimum stake"), "{e}");
+        let e = submit(StakeTx::sign(
+            &PrivateKey::from_seed(999),
+            &chain,
+            50,
+            "",
+            0,
+        ))
+        .await
+        .unwrap_err();
+        assert!(e.to_string().contains("no account"), "{e}");
+
+        // Node 4 bonds 50 of its 1000 tokens.
+        let join = StakeTx::sign(&net.keys[4], &chain, 50, "sim:4", 0);
+        submit(join.clone()).await.unwrap();
+        let e = submit(join).await.unwrap_err();
+        assert_eq!(e.code(), "duplicate", "{e}");
+        until(&ctx, Duration::from_secs(60), "node 4 votes", || {
+            v(&vs, 4).epoch_status().1
+        })
+        .await;
+        let joined = v(&vs, 4).epoch_status().0;
+        assert!(joined >= 1);
+        for i in 0..NODES {
+            let set = v(&vs, i)
+                .epoch_set(joined)
+                .expect("set known to every node");
+            assert_eq!(set.members.len(), 5, "node {i}");
+            assert!(set
+                .members
+                .iter()
+                .any(|m| m.key == key_bytes(&net.keys[4].public_key()) && m.stake == 50));
+        }
+        let acct = v(&vs, 2)
+            .tip()
+            .leaves
+            .account(&key_bytes(&net.keys[4].public_key()))
+            .cloned()
+            .unwrap();
+        assert_eq!((acct.balance, acct.bonded, acct.nonce), (950, 50, 1));
+        assert_eq!(acct.address, "sim:4");
+
+        // Validator 0 (stake 40) unbonds everything and leaves at the next boundary.
+        submit(StakeTx::sign(&net.keys[0], &chain, 0, "", 0))
+            .await
+            .unwrap();
+        until(&ctx, Duration::from_secs(60), "validator 0 leaves", || {
+            let (e, voting) = v(&vs, 0).epoch_status();
+            e > joined && !voting
+        })
+        .await;
+        let left = v(&vs, 0).epoch_status().0;
+        let set = v(&vs, 1).epoch_set(left).unwrap();
+        assert_eq!(set.members.len(), 4);
+        assert!(!set
+            .members
+            .iter()
+            .any(|m| m.key == key_bytes(&net.keys[0].public_key())));
+        assert_eq!(
+            v(&vs, 1)
+                .tip()
+                .leaves
+                .account(&key_bytes(&net.keys[0].public_key()))
+                .unwrap()
+                .balance,
+            140
+        );
+
+        // The new set {1, 2, 3, 4} finalizes real proofs; node 0 follows as an observer.
+        let base = v(&vs, 1).tip().finalized_txs;
+        vs[3]
+            .as_ref()
+            .unwrap()
+            .submit(&ctx, &deploy(&f.fib).to_bytes())
+            .await
+            .unwrap();
+        until(&ctx, Duration::from_secs(60), "deploy finalized", || {
+            v(&vs, 4).tip().finalized_txs > base
+        })
+        .await;
+        vs[4]
+            .as_ref()
+            .unwrap()
+            .submit(&ctx, &f.runs[0].to_bytes())
+            .await
+            .unwrap();
+        until(
+            &ctx,
+            Duration::from_secs(60),
+            "runs finalized in the new set",
+            || (0..NODES).all(|i| v(&vs, i).tip().finalized_txs >= base + 2),
+        )
+        .await;
+
+        // With validator 1 crashed, {2, 3, 4} is 3 of 4: progress needs node 4's votes.
+        vs[1].take().unwrap().crash();
+        let h = v(&vs, 2).tip().height;
+        vs[2]
+            .as_ref()
+            .unwrap()
+            .submit(&ctx, &f.runs[1].to_bytes())
+            .await
+            .unwrap();
+        until(
+            &ctx,
+            Duration::from_secs(60),
+            "progress that needs node 4",
+            || v(&vs, 2).tip().finalized_txs >= base + 3 && v(&vs, 2).tip().height > h + 10,
+        )
+        .await;
+        assert!(v(&vs, 4).metrics().proposed > 0, "node 4 never led a round");
+        let live: Vec<&Validator> = vs.iter().flatten().collect();
+        until(&ctx, Duration::from_secs(60), "observers catch up", || {
+            live.iter()
+                .all(|x| x.node.tip().finalized_txs == live[0].node.tip().finalized_txs)
+        })
+        .await;
+        let target = live.iter().map(|x| x.node.tip().height).min().unwrap();
+        let r: Vec<_> = live
+            .iter()
+            .map(|x| x.node.store().block(target).unwrap().unwrap().state_root)
+            .collect();
+        assert!(r.iter().all(|x| *x == r[0]), "state roots differ");
     });
 }
