@@ -42,6 +42,35 @@ pub enum NodeCmd {
     /// Print a validator's status.
     #[command(after_help = "Exit codes: 0 ok, 10 node unreachable.")]
     Status(StatusArgs),
+    /// Bond (or unbond, with --bond 0) validator stake for the key of a node configuration;
+    /// it takes effect at the next epoch boundary.
+    #[command(
+        after_help = "Exit codes: 0 finalized (or accepted with --no-wait), 9 refused by the \
+node (reason printed), 10 node unreachable or finality timed out, 11 bad configuration."
+    )]
+    Stake(StakeArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct StakeArgs {
+    /// Node configuration file holding the key (written by `gloam node init`).
+    #[arg(long, value_name = "FILE")]
+    config: PathBuf,
+    /// Tokens to keep bonded after this transaction (0 leaves the validator set).
+    #[arg(long)]
+    bond: u64,
+    /// Validator API address to submit to.
+    #[arg(long, default_value = DEFAULT_API)]
+    api: String,
+    /// Return once the node accepted the transaction, without waiting for finality.
+    #[arg(long)]
+    no_wait: bool,
+    /// Seconds to wait for finality.
+    #[arg(long, default_value_t = 60)]
+    timeout: u64,
+    /// Print one JSON object.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args, Debug)]
@@ -77,6 +106,13 @@ pub struct InitArgs {
     /// First API port (validator i serves on PORT + i).
     #[arg(long, default_value_t = 8180)]
     api_port: u16,
+    /// Funded keys that are not validators at genesis (configurations c0.json, ...); they
+    /// join with `gloam node stake`.
+    #[arg(long, default_value_t = 0)]
+    candidates: usize,
+    /// Blocks per epoch (validator-set changes take effect at epoch boundaries).
+    #[arg(long, default_value_t = 64)]
+    epoch_length: u64,
 }
 
 #[derive(Args, Debug)]
@@ -123,6 +159,7 @@ impl NodeCmd {
         match self {
             NodeCmd::Submit(a) => a.json,
             NodeCmd::Status(a) => a.json,
+            NodeCmd::Stake(a) => a.json,
             _ => false,
         }
     }
@@ -147,6 +184,7 @@ pub fn cmd_node(a: NodeArgs) -> CmdResult {
         NodeCmd::Start(a) => start(a),
         NodeCmd::Submit(a) => submit(a),
         NodeCmd::Status(a) => status(a),
+        NodeCmd::Stake(a) => stake(a),
     }
 }
 
@@ -178,9 +216,22 @@ fn init(a: InitArgs) -> CmdResult {
     if a.validators == 0 {
         return Err(Failure::new(exit::USAGE, "--validators must be at least 1"));
     }
-    let paths =
-        gloam_node::run::init_network(&a.dir, a.validators, 0, &a.chain_id, a.p2p_port, a.api_port)
-            .map_err(|e| Failure::new(exit::NODE_CONFIG, e.to_string()))?;
+    if a.epoch_length < 2 {
+        return Err(Failure::new(
+            exit::USAGE,
+            "--epoch-length must be at least 2",
+        ));
+    }
+    let paths = gloam_node::run::init_network(
+        &a.dir,
+        a.validators,
+        a.candidates,
+        &a.chain_id,
+        a.p2p_port,
+        a.api_port,
+        Some(a.epoch_length),
+    )
+    .map_err(|e| Failure::new(exit::NODE_CONFIG, e.to_string()))?;
     emit(&format!("wrote {}\n", a.dir.join("genesis.json").display()));
     for p in paths {
         emit(&format!(
@@ -288,6 +339,74 @@ fn submit(a: SubmitArgs) -> CmdResult {
     Ok(())
 }
 
+fn stake(a: StakeArgs) -> CmdResult {
+    let cfg = gloam_node::run::NodeConfig::load(&a.config)
+        .map_err(|e| Failure::new(exit::NODE_CONFIG, e.to_string()))?;
+    let client = Client::new(&a.api);
+    let s = client.status().map_err(client_failure)?;
+    let chain = gloam_node::types::parse_hash(&s.chain)
+        .ok_or_else(|| Failure::new(exit::NODE_UNREACHABLE, "node sent a bad chain hash"))?;
+    let own = gloam_node::run::Genesis::chain(&cfg.genesis)
+        .map_err(|e| Failure::new(exit::NODE_CONFIG, e))?;
+    if own.hash != chain {
+        return Err(Failure::new(
+            exit::NODE_CONFIG,
+            format!(
+                "the node at {} runs chain {}, but {} names chain {}",
+                a.api,
+                s.chain,
+                a.config.display(),
+                hex(&own.hash)
+            ),
+        ));
+    }
+    let pk = cfg.public_key();
+    let key: [u8; 32] = pk.as_ref().try_into().expect("32-byte key");
+    let account = client
+        .account(&key)
+        .map_err(client_failure)?
+        .ok_or_else(|| {
+            Failure::new(
+                exit::NODE_REFUSED,
+                format!("the chain has no account for key {}", hex(&key)),
+            )
+        })?;
+    let tx = gloam_node::StakeTx::sign(
+        &cfg.key,
+        &chain,
+        a.bond,
+        &cfg.p2p_listen.to_string(),
+        account.nonce,
+    );
+    let id = client.submit(&Tx::Stake(tx)).map_err(client_failure)?;
+    let mut height = None;
+    if !a.no_wait {
+        height = Some(
+            client
+                .wait_finalized(&id, Duration::from_secs(a.timeout))
+                .map_err(client_failure)?,
+        );
+    }
+    let next_epoch = height.map(|h| h / s.epoch_length + 1);
+    if a.json {
+        emit_json(&json!({
+            "public_key": hex(&key), "bond": a.bond, "tx": id.to_string(),
+            "finalized_height": height, "effective_epoch": next_epoch,
+        }));
+    } else {
+        match height {
+            Some(h) => emit(&format!(
+                "bond of {} for {} finalized at height {h}; effective from epoch {} (tx {id})\n",
+                a.bond,
+                hex(&key),
+                next_epoch.unwrap_or(0)
+            )),
+            None => emit(&format!("stake transaction accepted (tx {id})\n")),
+        }
+    }
+    Ok(())
+}
+
 fn status(a: StatusArgs) -> CmdResult {
     let client = Client::new(&a.api);
     let s = client.status().map_err(client_failure)?;
@@ -300,8 +419,8 @@ fn status(a: StatusArgs) -> CmdResult {
             .unwrap_or_else(|| "-".into())
     };
     emit(&format!(
-        "validator      {}\nheight         {} (network {})\nfinalized txs  {}\nstate root     {}\nmempool        {}\nvalidators     {}\nproposed       {} blocks, refused {} blocks\nverifications  {} (median {}, p99 {})\nfinality       median {}, p99 {}\nevidence       {}\n",
-        s.public_key, s.height, s.network_height, s.finalized_txs, s.state_root, s.mempool,
+        "node           {}\nepoch          {} ({}, {} blocks per epoch)\nheight         {} (network {})\nfinalized txs  {}\nstate root     {}\nmempool        {}\nvalidators     {}\nproposed       {} blocks, refused {} blocks\nverifications  {} (median {}, p99 {})\nfinality       median {}, p99 {}\nevidence       {}\n",
+        s.public_key, s.epoch, if s.voting { "voting" } else { "observing" }, s.epoch_length, s.height, s.network_height, s.finalized_txs, s.state_root, s.mempool,
         s.validators.iter().map(|v| format!("{}..:{}", &v.public_key[..8], v.stake)).collect::<Vec<_>>().join(" "),
         s.proposed_blocks, s.rejected_blocks, s.verifications, ms(s.verify_ms_median), ms(s.verify_ms_p99),
         ms(s.finality_ms_median), ms(s.finality_ms_p99), s.evidence

@@ -180,3 +180,106 @@ fn four_validator_processes_on_loopback() {
         assert_eq!(c.status().unwrap().finalized_txs, 5);
     }
 }
+
+/// A funded key that is not a genesis validator starts as an observer process, bonds stake
+/// with `gloam node stake`, and votes from the next epoch (10-block epochs); a proven run
+/// submitted through it is finalized and every process ends with the same state root.
+#[test]
+fn candidate_process_joins_by_staking() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    // Ports 12000-19999, apart from the other test's 20000-39999.
+    let base = 12_000 + (std::process::id() % 800) as u16 * 10;
+    let o = gloam(&[
+        "node",
+        "init",
+        "--validators",
+        "4",
+        "--candidates",
+        "1",
+        "--epoch-length",
+        "10",
+        "--dir",
+        dir.to_str().unwrap(),
+        "--p2p-port",
+        &base.to_string(),
+        "--api-port",
+        &(base + 5).to_string(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    std::fs::rename(dir.join("c0.json"), dir.join("v4.json")).unwrap();
+    let apis: Vec<String> = (0..5)
+        .map(|i| format!("127.0.0.1:{}", base + 5 + i))
+        .collect();
+    let clients: Vec<Client> = apis.iter().map(|a| Client::new(a)).collect();
+    let _procs = Procs((0..5).map(|i| Some(start(dir, i))).collect());
+    until(
+        Duration::from_secs(60),
+        "validators finalize blocks",
+        || {
+            clients[..4]
+                .iter()
+                .all(|c| c.status().map(|s| s.height >= 2).unwrap_or(false))
+        },
+    );
+    let s4 = clients[4].status().unwrap();
+    assert!(!s4.voting, "the candidate does not vote before staking");
+    assert_eq!(s4.validators.len(), 4);
+
+    let cfg = dir.join("v4.json");
+    let o = Command::new(GLOAM)
+        .args(["node", "stake", "--config"])
+        .arg(&cfg)
+        .args(["--bond", "5000", "--api", &apis[0]])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(9), "more than the account holds");
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("insufficient"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let o = Command::new(GLOAM)
+        .args(["node", "stake", "--config"])
+        .arg(&cfg)
+        .args(["--bond", "150", "--api", &apis[0], "--json"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let effective = v["effective_epoch"].as_u64().unwrap();
+    until(Duration::from_secs(90), "the candidate votes", || {
+        clients[4]
+            .status()
+            .map(|s| s.voting && s.epoch >= effective)
+            .unwrap_or(false)
+    });
+    for c in &clients {
+        let s = c.status().unwrap();
+        assert!(s.epoch >= effective);
+        assert_eq!(s.validators.len(), 5, "{}", s.public_key);
+    }
+
+    let fib = prove(dir, "fib", "fib", "12");
+    let o = submit(&apis[4], "fib", &fib);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    until(
+        Duration::from_secs(60),
+        "every process has both transactions",
+        || {
+            clients
+                .iter()
+                .all(|c| c.status().map(|s| s.finalized_txs == 3).unwrap_or(false))
+        },
+    );
+    let h = clients
+        .iter()
+        .map(|c| c.status().unwrap().height)
+        .min()
+        .unwrap();
+    let roots: Vec<String> = clients
+        .iter()
+        .map(|c| c.get(&format!("/v1/blocks/{h}")).unwrap()["state_root"].to_string())
+        .collect();
+    assert!(roots.iter().all(|r| *r == roots[0]), "{roots:?}");
+}

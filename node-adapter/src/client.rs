@@ -135,6 +135,26 @@ impl Client {
         }
     }
 
+    /// A finalized account (`None` if the key has none).
+    ///
+    /// # Errors
+    /// [`ClientError`] other than "not found".
+    pub fn account(
+        &self,
+        public_key: &[u8; 32],
+    ) -> Result<Option<crate::state::Account>, ClientError> {
+        match self.get(&format!("/v1/accounts/{}", crate::types::hex(public_key))) {
+            Ok(v) => serde_json::from_value(v)
+                .map(Some)
+                .map_err(|e| ClientError::Unreachable {
+                    url: format!("{}/v1/accounts", self.base),
+                    why: format!("bad answer: {e}"),
+                }),
+            Err(ClientError::Refused { status: 404, .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Waits until `id` is finalized; returns its height.
     ///
     /// # Errors

@@ -4,6 +4,7 @@
 //! in the genesis file) on loopback or any network, and serve the HTTP API.
 
 use std::net::SocketAddr;
+use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 
 use commonware_codec::{DecodeExt, Encode};
@@ -293,6 +294,13 @@ pub struct Loaded {
     pub api_listen: SocketAddr,
 }
 
+impl Loaded {
+    /// This node's public key.
+    pub fn public_key(&self) -> PublicKey {
+        self.key.public_key()
+    }
+}
+
 impl NodeConfig {
     /// Loads a node configuration and its genesis.
     ///
@@ -330,7 +338,8 @@ impl NodeConfig {
 
 /// Writes a genesis file and one configuration per node into `dir`: `n` validators (stake
 /// 100, balance 1000) and `candidates` funded keys that are not validators yet (balance 1000;
-/// they can join with `gloam node stake`). Fresh random keys from the OS; p2p ports from
+/// they can join with `gloam node stake`); `epoch_length` blocks per epoch (default 64).
+/// Fresh random keys from the OS; p2p ports from
 /// `p2p_base`, API ports from `api_base`. Returns the config paths (validators first).
 ///
 /// # Errors
@@ -342,6 +351,7 @@ pub fn init_network(
     chain_id: &str,
     p2p_base: u16,
     api_base: u16,
+    epoch_length: Option<u64>,
 ) -> Result<Vec<PathBuf>, ConfigError> {
     std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
     let mut keys = Vec::new();
@@ -374,7 +384,7 @@ pub fn init_network(
                 balance: 1000,
             })
             .collect(),
-        epoch_length: None,
+        epoch_length,
         min_stake: None,
         max_validators: None,
         leader_timeout_ms: None,
@@ -391,7 +401,11 @@ pub fn init_network(
             p2p_listen: SocketAddr::from(([127, 0, 0, 1], p2p_base + i as u16)),
             api_listen: SocketAddr::from(([127, 0, 0, 1], api_base + i as u16)),
         };
-        let p = dir.join(format!("v{i}.json"));
+        let p = if i < n {
+            dir.join(format!("v{i}.json"))
+        } else {
+            dir.join(format!("c{}.json", i - n))
+        };
         std::fs::write(&p, serde_json::to_string_pretty(&c).unwrap()).map_err(|e| io(&p, e))?;
         paths.push(p);
     }
@@ -440,7 +454,16 @@ pub async fn start_validator(
         ),
         &namespace,
         p2p_listen,
-        NZUsize!(chain.params.max_validators.max(1)),
+        // Validator sets are drawn from the genesis accounts (no transaction creates one),
+        // and the p2p layer reserves buffers per peer slot: size the sets exactly.
+        NonZeroUsize::new(
+            chain
+                .params
+                .max_validators
+                .min(chain.leaves.accounts().count())
+                .max(1),
+        )
+        .expect("positive"),
         engine::MAX_MESSAGE_BYTES,
         NZUsize!(1024),
     );
@@ -550,8 +573,16 @@ pub fn run_dev(
     let configs: Vec<PathBuf> = if genesis_path.exists() {
         (0..n).map(|i| dir.join(format!("v{i}.json"))).collect()
     } else {
-        init_network(dir, n, 0, "gloam-dev", p2p_base, api.port().wrapping_add(1))
-            .map_err(|e| e.to_string())?
+        init_network(
+            dir,
+            n,
+            0,
+            "gloam-dev",
+            p2p_base,
+            api.port().wrapping_add(1),
+            None,
+        )
+        .map_err(|e| e.to_string())?
     };
     let loaded: Vec<Loaded> = configs
         .iter()
