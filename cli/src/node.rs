@@ -111,7 +111,7 @@ pub struct InitArgs {
     #[arg(long, default_value_t = 0)]
     candidates: usize,
     /// Blocks per epoch (validator-set changes take effect at epoch boundaries).
-    #[arg(long, default_value_t = 64)]
+    #[arg(long, default_value_t = 256)]
     epoch_length: u64,
 }
 

@@ -445,8 +445,14 @@ where
         let mut active: Option<(u64, Handle<()>)> = None;
         loop {
             if active.as_ref().map(|a| a.0) != Some(target) {
-                if let Some((_, h)) = active.take() {
+                if let Some((old, h)) = active.take() {
                     h.abort();
+                    // The finished epoch's consensus journal is not needed again (its
+                    // finalized blocks and certificates are in marshal's archives).
+                    let partition = format!("{prefix}-simplex-{old}");
+                    if let Err(e) = ctx.remove(&partition, None).await {
+                        tracing::debug!(error = %e, partition, "cannot remove the old journal");
+                    }
                 }
                 let Some(set) = node.epoch_set(target) else {
                     tracing::error!(

@@ -75,7 +75,7 @@ pub enum Behavior {
     Honest,
     /// Byzantine: adds this transaction (e.g. a run with a forged proof) to every block it
     /// proposes, without checking it.
-    InjectTx(Tx),
+    InjectTx(Box<Tx>),
 }
 
 /// Why a submitted transaction was refused.

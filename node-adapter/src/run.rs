@@ -93,7 +93,7 @@ pub struct Genesis {
     /// Other funded accounts (default none).
     #[serde(default)]
     pub accounts: Vec<GenesisAccount>,
-    /// Blocks per epoch (default 64, at least 2).
+    /// Blocks per epoch (default 256, at least 2).
     #[serde(default)]
     pub epoch_length: Option<u64>,
     /// Smallest non-zero bond (default 1).
@@ -338,7 +338,7 @@ impl NodeConfig {
 
 /// Writes a genesis file and one configuration per node into `dir`: `n` validators (stake
 /// 100, balance 1000) and `candidates` funded keys that are not validators yet (balance 1000;
-/// they can join with `gloam node stake`); `epoch_length` blocks per epoch (default 64).
+/// they can join with `gloam node stake`); `epoch_length` blocks per epoch (default 256).
 /// Fresh random keys from the OS; p2p ports from
 /// `p2p_base`, API ports from `api_base`. Returns the config paths (validators first).
 ///

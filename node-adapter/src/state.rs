@@ -60,7 +60,7 @@ pub struct Params {
 impl Default for Params {
     fn default() -> Self {
         Self {
-            epoch_length: 64,
+            epoch_length: 256,
             min_stake: 1,
             max_validators: 64,
         }
@@ -205,7 +205,7 @@ impl Leaves {
             .collect();
         v.sort_by(|a, b| b.stake.cmp(&a.stake).then(a.key.cmp(&b.key)));
         v.truncate(params.max_validators.max(1));
-        v.sort_by(|a, b| a.key.cmp(&b.key));
+        v.sort_by_key(|m| m.key);
         v
     }
 

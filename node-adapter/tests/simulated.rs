@@ -344,57 +344,86 @@ fn four_validators_finalize_real_proofs_and_refuse_bad_submissions() {
     });
 }
 
+/// Validator 0 (the largest stake, so it leads often) is byzantine: it puts `bad` into
+/// every block it proposes. Honest validators refuse those blocks naming `why`, the chain
+/// goes on without them, `bad` is never finalized and every validator ends with the same
+/// state root.
+async fn byzantine_leader(ctx: deterministic::Context, bad: Tx, why: &str) -> Vec<Validator> {
+    let f = fixture();
+    let net = Net::new(&ctx, LONG_EPOCH).await;
+    let mut vs = Vec::new();
+    for i in 0..N {
+        let b = if i == 0 {
+            Behavior::InjectTx(Box::new(bad.clone()))
+        } else {
+            Behavior::Honest
+        };
+        vs.push(net.start(&ctx, i, b).await);
+    }
+    vs[1]
+        .submit(&ctx, &deploy(&f.fib).to_bytes())
+        .await
+        .unwrap();
+    vs[1].submit(&ctx, &f.runs[0].to_bytes()).await.unwrap();
+    until(&ctx, Duration::from_secs(60), "honest progress", || {
+        vs[1..]
+            .iter()
+            .all(|v| v.node.tip().finalized_txs >= 2 && v.node.tip().height >= 15)
+    })
+    .await;
+    for v in &vs {
+        assert!(
+            v.node.store().tx_location(&bad.id()).unwrap().is_none(),
+            "the byzantine transaction was finalized"
+        );
+    }
+    let proposed = vs[0].node.metrics().proposed;
+    let rejected: u64 = vs[1..]
+        .iter()
+        .map(|v| v.node.metrics().rejected_blocks)
+        .sum();
+    assert!(proposed > 0, "the byzantine validator never proposed");
+    assert!(rejected > 0, "no honest validator refused a block");
+    let reasons = vs[1..]
+        .iter()
+        .filter_map(|v| v.node.metrics().last_rejection)
+        .collect::<Vec<_>>();
+    assert!(reasons.iter().any(|w| w.contains(why)), "{reasons:?}");
+    let r = roots(&vs.iter().collect::<Vec<_>>());
+    assert!(r.iter().all(|x| *x == r[0]), "state roots differ");
+    vs
+}
+
 #[test]
 fn byzantine_proposer_with_forged_proof_gets_nothing_finalized() {
     let f = fixture();
     runner(2).start(|ctx| async move {
-        let net = Net::new(&ctx, LONG_EPOCH).await;
-        let forged_tx = false_claim(&f.runs[1]);
-        let mut vs = Vec::new();
-        for i in 0..N {
-            // Validator 0 (the largest stake, so it leads often) is byzantine.
-            let b = if i == 0 {
-                Behavior::InjectTx(forged_tx.clone())
-            } else {
-                Behavior::Honest
-            };
-            vs.push(net.start(&ctx, i, b).await);
-        }
-        vs[1]
-            .submit(&ctx, &deploy(&f.fib).to_bytes())
-            .await
+        byzantine_leader(ctx, false_claim(&f.runs[1]), "proof rejected").await;
+    });
+}
+
+/// A stake transaction that unbonds validator 1, signed by validator 0's key instead of
+/// validator 1's: a stolen unbond must never be finalized.
+#[test]
+fn byzantine_proposer_with_forged_stake_signature_gets_nothing_finalized() {
+    runner(7).start(|ctx| async move {
+        let k0 = PrivateKey::from_seed(100);
+        let k1 = PrivateKey::from_seed(101);
+        let mut forged = StakeTx::sign(&k0, &[42u8; 32], 0, "", 0);
+        forged.public_key = k1.public_key();
+        let vs = byzantine_leader(ctx, Tx::Stake(forged), "invalid signature").await;
+        let a = vs[2]
+            .node
+            .tip()
+            .leaves
+            .account(&key_bytes(&k1.public_key()))
+            .cloned()
             .unwrap();
-        vs[1].submit(&ctx, &f.runs[0].to_bytes()).await.unwrap();
-        until(&ctx, Duration::from_secs(60), "honest progress", || {
-            vs[1..]
-                .iter()
-                .all(|v| v.node.tip().finalized_txs >= 2 && v.node.tip().height >= 15)
-        })
-        .await;
-        for v in &vs {
-            assert!(
-                v.node
-                    .store()
-                    .tx_location(&forged_tx.id())
-                    .unwrap()
-                    .is_none(),
-                "the forged proof was finalized"
-            );
-        }
-        let proposed = vs[0].node.metrics().proposed;
-        let rejected: u64 = vs[1..]
-            .iter()
-            .map(|v| v.node.metrics().rejected_blocks)
-            .sum();
-        assert!(proposed > 0, "the byzantine validator never proposed");
-        assert!(rejected > 0, "no honest validator refused a block");
-        let why = vs[1..]
-            .iter()
-            .filter_map(|v| v.node.metrics().last_rejection)
-            .collect::<Vec<_>>();
-        assert!(why.iter().any(|w| w.contains("proof rejected")), "{why:?}");
-        let r = roots(&vs.iter().collect::<Vec<_>>());
-        assert!(r.iter().all(|x| *x == r[0]), "state roots differ");
+        assert_eq!(
+            (a.bonded, a.nonce),
+            (30, 0),
+            "validator 1's stake untouched"
+        );
     });
 }
 
