@@ -59,7 +59,14 @@ pub struct StakeArgs {
     /// Tokens to keep bonded after this transaction (0 leaves the validator set).
     #[arg(long)]
     bond: u64,
-    /// Validator API address to submit to.
+    #[command(flatten)]
+    send: SendArgs,
+}
+
+/// Where a transaction goes and whether to wait for its finality (`submit`, `stake`).
+#[derive(Args, Debug)]
+pub struct SendArgs {
+    /// Validator API address.
     #[arg(long, default_value = DEFAULT_API)]
     api: String,
     /// Return once the node accepted the transaction, without waiting for finality.
@@ -71,6 +78,20 @@ pub struct StakeArgs {
     /// Print one JSON object.
     #[arg(long)]
     json: bool,
+}
+
+impl SendArgs {
+    /// Submits `tx` and, unless `--no-wait`, waits for its finality: (id, height).
+    fn send(&self, client: &Client, tx: &Tx) -> Result<(gloam_node::TxId, Option<u64>), Failure> {
+        let id = client.submit(tx).map_err(client_failure)?;
+        if self.no_wait {
+            return Ok((id, None));
+        }
+        let h = client
+            .wait_finalized(&id, Duration::from_secs(self.timeout))
+            .map_err(client_failure)?;
+        Ok((id, Some(h)))
+    }
 }
 
 #[derive(Args, Debug)]
@@ -130,18 +151,8 @@ pub struct SubmitArgs {
     /// The proof file written by `gloam prove`.
     #[arg(value_name = "PROOF")]
     proof: PathBuf,
-    /// Validator API address.
-    #[arg(long, default_value = DEFAULT_API)]
-    api: String,
-    /// Return once the node accepted the run, without waiting for finality.
-    #[arg(long)]
-    no_wait: bool,
-    /// Seconds to wait for finality.
-    #[arg(long, default_value_t = 60)]
-    timeout: u64,
-    /// Print one JSON object.
-    #[arg(long)]
-    json: bool,
+    #[command(flatten)]
+    send: SendArgs,
 }
 
 #[derive(Args, Debug)]
@@ -157,9 +168,9 @@ pub struct StatusArgs {
 impl NodeCmd {
     pub fn json(&self) -> bool {
         match self {
-            NodeCmd::Submit(a) => a.json,
+            NodeCmd::Submit(a) => a.send.json,
             NodeCmd::Status(a) => a.json,
-            NodeCmd::Stake(a) => a.json,
+            NodeCmd::Stake(a) => a.send.json,
             _ => false,
         }
     }
@@ -288,7 +299,7 @@ fn submit(a: SubmitArgs) -> CmdResult {
             ),
         ));
     }
-    let client = Client::new(&a.api);
+    let client = Client::new(&a.send.api);
     let started = Instant::now();
     let mut deployed_now = None;
     if !client.contract_deployed(&hash).map_err(client_failure)? {
@@ -302,17 +313,9 @@ fn submit(a: SubmitArgs) -> CmdResult {
             Err(e) => return Err(client_failure(e)),
         }
     }
-    let tx = Tx::Run(run.clone());
-    let id = client.submit(&tx).map_err(client_failure)?;
-    let mut height = None;
-    if !a.no_wait {
-        let h = client
-            .wait_finalized(&id, Duration::from_secs(a.timeout))
-            .map_err(client_failure)?;
-        height = Some(h);
-    }
+    let (id, height) = a.send.send(&client, &Tx::Run(run.clone()))?;
     let took = started.elapsed();
-    if a.json {
+    if a.send.json {
         emit_json(&json!({
             "program_hash": hex(&hash),
             "deployed": deployed_now.map(|d| d.to_string()),
@@ -342,7 +345,7 @@ fn submit(a: SubmitArgs) -> CmdResult {
 fn stake(a: StakeArgs) -> CmdResult {
     let cfg = gloam_node::run::NodeConfig::load(&a.config)
         .map_err(|e| Failure::new(exit::NODE_CONFIG, e.to_string()))?;
-    let client = Client::new(&a.api);
+    let client = Client::new(&a.send.api);
     let s = client.status().map_err(client_failure)?;
     let chain = gloam_node::types::parse_hash(&s.chain)
         .ok_or_else(|| Failure::new(exit::NODE_UNREACHABLE, "node sent a bad chain hash"))?;
@@ -353,7 +356,7 @@ fn stake(a: StakeArgs) -> CmdResult {
             exit::NODE_CONFIG,
             format!(
                 "the node at {} runs chain {}, but {} names chain {}",
-                a.api,
+                a.send.api,
                 s.chain,
                 a.config.display(),
                 hex(&own.hash)
@@ -361,7 +364,7 @@ fn stake(a: StakeArgs) -> CmdResult {
         ));
     }
     let pk = cfg.public_key();
-    let key: [u8; 32] = pk.as_ref().try_into().expect("32-byte key");
+    let key = gloam_node::types::key_bytes(&pk);
     let account = client
         .account(&key)
         .map_err(client_failure)?
@@ -378,17 +381,9 @@ fn stake(a: StakeArgs) -> CmdResult {
         &cfg.p2p_listen.to_string(),
         account.nonce,
     );
-    let id = client.submit(&Tx::Stake(tx)).map_err(client_failure)?;
-    let mut height = None;
-    if !a.no_wait {
-        height = Some(
-            client
-                .wait_finalized(&id, Duration::from_secs(a.timeout))
-                .map_err(client_failure)?,
-        );
-    }
+    let (id, height) = a.send.send(&client, &Tx::Stake(tx))?;
     let next_epoch = height.map(|h| h / s.epoch_length + 1);
-    if a.json {
+    if a.send.json {
         emit_json(&json!({
             "public_key": hex(&key), "bond": a.bond, "tx": id.to_string(),
             "finalized_height": height, "effective_epoch": next_epoch,

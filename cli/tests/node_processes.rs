@@ -73,27 +73,26 @@ fn submit(api: &str, contract: &str, proof: &Path) -> Output {
         .unwrap()
 }
 
+/// `gloam node init` with ports from `base` (p2p `base + i`, API `base + 5 + i`) and
+/// `extra` options; returns the API address of each of the first `n` nodes.
+fn init_network(dir: &Path, base: u16, n: u16, extra: &[&str]) -> Vec<String> {
+    let (p2p, api) = (base.to_string(), (base + 5).to_string());
+    let mut args = vec!["node", "init", "--dir", dir.to_str().unwrap()];
+    args.extend(["--p2p-port", &p2p, "--api-port", &api]);
+    args.extend(extra);
+    let o = gloam(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    (0..n)
+        .map(|i| format!("127.0.0.1:{}", base + 5 + i))
+        .collect()
+}
+
 #[test]
 fn four_validator_processes_on_loopback() {
     let dir = tempfile::tempdir().unwrap();
     let dir = dir.path();
     let base = 20_000 + (std::process::id() % 2_000) as u16 * 10;
-    let o = gloam(&[
-        "node",
-        "init",
-        "--validators",
-        "4",
-        "--dir",
-        dir.to_str().unwrap(),
-        "--p2p-port",
-        &base.to_string(),
-        "--api-port",
-        &(base + 5).to_string(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let apis: Vec<String> = (0..4)
-        .map(|i| format!("127.0.0.1:{}", base + 5 + i))
-        .collect();
+    let apis = init_network(dir, base, 4, &["--validators", "4"]);
     let clients: Vec<Client> = apis.iter().map(|a| Client::new(a)).collect();
     let mut procs = Procs((0..4).map(|i| Some(start(dir, i))).collect());
     until(
@@ -190,27 +189,16 @@ fn candidate_process_joins_by_staking() {
     let dir = dir.path();
     // Ports 12000-19999, apart from the other test's 20000-39999.
     let base = 12_000 + (std::process::id() % 800) as u16 * 10;
-    let o = gloam(&[
-        "node",
-        "init",
+    let extra = [
         "--validators",
         "4",
         "--candidates",
         "1",
         "--epoch-length",
         "10",
-        "--dir",
-        dir.to_str().unwrap(),
-        "--p2p-port",
-        &base.to_string(),
-        "--api-port",
-        &(base + 5).to_string(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    ];
+    let apis = init_network(dir, base, 5, &extra);
     std::fs::rename(dir.join("c0.json"), dir.join("v4.json")).unwrap();
-    let apis: Vec<String> = (0..5)
-        .map(|i| format!("127.0.0.1:{}", base + 5 + i))
-        .collect();
     let clients: Vec<Client> = apis.iter().map(|a| Client::new(a)).collect();
     let _procs = Procs((0..5).map(|i| Some(start(dir, i))).collect());
     until(

@@ -229,6 +229,17 @@ pub fn block_json(b: &Block) -> Value {
     })
 }
 
+/// A 32-byte path parameter, or the 400 refusal naming `what` it should be.
+fn hash_param(s: &str, what: &str) -> Result<[u8; 32], Box<Response>> {
+    parse_hash(s).ok_or_else(|| {
+        Box::new(refusal(
+            StatusCode::BAD_REQUEST,
+            "malformed",
+            format!("{what} is 64 hex digits"),
+        ))
+    })
+}
+
 fn not_found(what: String) -> Response {
     refusal(StatusCode::NOT_FOUND, "not_found", what)
 }
@@ -247,14 +258,10 @@ async fn latest<E>(State(api): State<Shared<E>>) -> Response {
 }
 
 async fn tx<E>(State(api): State<Shared<E>>, Path(id): Path<String>) -> Response {
-    let Some(hash) = parse_hash(&id) else {
-        return refusal(
-            StatusCode::BAD_REQUEST,
-            "malformed",
-            "a transaction id is 64 hex digits".into(),
-        );
+    let id = match hash_param(&id, "a transaction id") {
+        Ok(h) => TxId(h),
+        Err(r) => return *r,
     };
-    let id = TxId(hash);
     match api.submitter.node.store().tx_location(&id) {
         Ok(Some(loc)) => Json(json!({
             "id": id.to_string(), "status": "finalized",
@@ -270,12 +277,9 @@ async fn tx<E>(State(api): State<Shared<E>>, Path(id): Path<String>) -> Response
 }
 
 async fn contract<E>(State(api): State<Shared<E>>, Path(hash): Path<String>) -> Response {
-    let Some(h) = parse_hash(&hash) else {
-        return refusal(
-            StatusCode::BAD_REQUEST,
-            "malformed",
-            "a program hash is 64 hex digits".into(),
-        );
+    let h = match hash_param(&hash, "a program hash") {
+        Ok(h) => h,
+        Err(r) => return *r,
     };
     match api.submitter.node.store().contract(&h) {
         Ok(Some(m)) => {
@@ -287,12 +291,9 @@ async fn contract<E>(State(api): State<Shared<E>>, Path(hash): Path<String>) -> 
 }
 
 async fn account<E>(State(api): State<Shared<E>>, Path(key): Path<String>) -> Response {
-    let Some(k) = parse_hash(&key) else {
-        return refusal(
-            StatusCode::BAD_REQUEST,
-            "malformed",
-            "a public key is 64 hex digits".into(),
-        );
+    let k = match hash_param(&key, "a public key") {
+        Ok(k) => k,
+        Err(r) => return *r,
     };
     match api.submitter.node.tip().leaves.account(&k) {
         Some(a) => Json(json!({

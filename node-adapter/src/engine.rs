@@ -32,7 +32,7 @@ use commonware_consensus::marshal::{self, core::Actor as Marshal, standard::Inli
 use commonware_consensus::simplex::config::{Floor, ForwardPolicy, SkipBudget, SkipPolicy};
 use commonware_consensus::simplex::scheme::reporter::AttributableReporter;
 use commonware_consensus::simplex::{self};
-use commonware_consensus::types::{Epoch, FixedEpocher, Height, ViewDelta};
+use commonware_consensus::types::{Epoch, Height, ViewDelta};
 use commonware_consensus::Reporters;
 use commonware_cryptography::blake3::Digest;
 use commonware_cryptography::certificate::{self, Scoped};
@@ -375,9 +375,7 @@ where
     .await
     .expect("blocks archive");
 
-    let epocher = FixedEpocher::new(
-        NonZeroU64::new(node.chain().params.epoch_length).expect("epoch length checked"),
-    );
+    let epocher = node.chain().epocher();
     let (marshal, marshal_mailbox, _floor) = Marshal::init(
         context.child("marshal"),
         finalizations,
@@ -441,6 +439,15 @@ where
         );
         let _res_mux = res_mux.start();
 
+        // Traffic of a later epoch than ours means the network crossed our epoch's boundary:
+        // ask marshal to fetch that boundary's finalization from the sender (it verifies it
+        // against our epoch's set and delivers the blocks; the finalizer then moves us on).
+        let hint = |ours: u64, theirs: u64, from: PublicKey| {
+            if theirs > ours {
+                marshal_mailbox
+                    .hint_finalized(Height::new(node.last_height(ours)), NonEmptyVec::new(from));
+            }
+        };
         let mut target = node.current_epoch();
         let mut active: Option<(u64, Handle<()>)> = None;
         loop {
@@ -532,11 +539,11 @@ where
                     None => return,
                 },
                 m = vote_backup.recv() => match m {
-                    Some((their, (from, _))) => hint(&node, &marshal_mailbox, target, their, from),
+                    Some((theirs, (from, _))) => hint(target, theirs, from),
                     None => return,
                 },
                 m = cert_backup.recv() => match m {
-                    Some((their, (from, _))) => hint(&node, &marshal_mailbox, target, their, from),
+                    Some((theirs, (from, _))) => hint(target, theirs, from),
                     None => return,
                 },
             }
@@ -576,31 +583,5 @@ where
             gossip_out,
             gossip_in,
         ],
-    }
-}
-
-/// Traffic of a later epoch than ours means the network crossed our epoch's boundary: ask
-/// marshal to fetch that boundary's finalization from the sender (it verifies it against our
-/// epoch's set, delivers the blocks, and the finalizer moves us on).
-fn hint<M>(node: &Node, marshal: &M, ours: u64, theirs: u64, from: PublicKey)
-where
-    M: HintFinalized,
-{
-    if theirs > ours {
-        marshal.hint(Height::new(node.last_height(ours)), from);
-    }
-}
-
-/// Marshal's `hint_finalized`, behind a trait so [`hint`] needs no marshal type parameters.
-trait HintFinalized {
-    fn hint(&self, height: Height, from: PublicKey);
-}
-
-impl<V> HintFinalized for marshal::core::Mailbox<Scheme, V>
-where
-    V: marshal::core::Variant,
-{
-    fn hint(&self, height: Height, from: PublicKey) {
-        self.hint_finalized(height, NonEmptyVec::new(from));
     }
 }

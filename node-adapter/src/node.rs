@@ -19,6 +19,9 @@ use futures::FutureExt;
 use gloam_verifier::isa::Program;
 use gloam_verifier::{Claim, VerifyError};
 
+use commonware_consensus::types::{Epoch, Epocher, FixedEpocher, Height};
+use std::num::NonZeroU64;
+
 use crate::state::{effect, Conflict, Effect, EpochSet, Leaves, Params, Store, Tip};
 use crate::types::{hex, Block, Hash32, RunTx, Tx, TxId, MAX_TX_BYTES};
 
@@ -44,6 +47,12 @@ impl Chain {
             self.leaves.root(),
             vec![],
         )
+    }
+
+    /// The epoch boundaries (commonware's `FixedEpocher`, also marshal's): epoch `e` holds
+    /// heights `e·L ..= e·L + L − 1`.
+    pub fn epocher(&self) -> FixedEpocher {
+        FixedEpocher::new(NonZeroU64::new(self.params.epoch_length).expect("epoch length checked"))
     }
 
     /// The validator set of epoch 0.
@@ -161,6 +170,7 @@ pub(crate) struct Spec {
 /// One validator's application state (see the module docs).
 pub struct Node {
     pub(crate) chain: Chain,
+    epocher: FixedEpocher,
     /// Validator sets by epoch (epoch 0 from genesis, later ones fixed by finalized epoch
     /// boundaries and persisted).
     epochs: Mutex<std::collections::BTreeMap<u64, EpochSet>>,
@@ -203,6 +213,7 @@ impl Node {
             epochs.insert(set.epoch, set);
         }
         let node = Arc::new(Self {
+            epocher: chain.epocher(),
             chain,
             epochs: Mutex::new(epochs),
             tip: Mutex::new(tip),
@@ -298,12 +309,19 @@ impl Node {
 
     /// The epoch of the block at `height`.
     pub fn epoch_of(&self, height: u64) -> u64 {
-        height / self.chain.params.epoch_length
+        self.epocher
+            .containing(Height::new(height))
+            .expect("every height has an epoch")
+            .epoch()
+            .get()
     }
 
     /// The last height of `epoch`.
     pub fn last_height(&self, epoch: u64) -> u64 {
-        (epoch + 1) * self.chain.params.epoch_length - 1
+        self.epocher
+            .last(Epoch::new(epoch))
+            .expect("epochs in use have bounds")
+            .get()
     }
 
     /// The epoch the next block belongs to (the one consensus runs now).

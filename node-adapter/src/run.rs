@@ -23,7 +23,7 @@ use crate::api::router;
 use crate::engine::{self, Channels, Timeouts, Validator, ValidatorConfig};
 use crate::node::{Behavior, Chain, Node};
 use crate::state::{Account, EpochSet, Leaves, Params, Store};
-use crate::types::{hex, parse_hash};
+use crate::types::{hex, key_bytes, parse_hash};
 
 /// Why a configuration cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -221,10 +221,6 @@ impl Genesis {
             .map(|c| c.leaves.account(&key_bytes(key)).is_some())
             .unwrap_or(false)
     }
-}
-
-fn key_bytes(pk: &PublicKey) -> [u8; 32] {
-    pk.as_ref().try_into().expect("ed25519 keys are 32 bytes")
 }
 
 /// Parses an ed25519 public key from 64 hex digits.

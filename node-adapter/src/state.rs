@@ -33,7 +33,7 @@ use commonware_cryptography::blake3::Digest;
 use commonware_cryptography::Digestible;
 use redb::{Database, ReadableTable, ReadableTableMetadata, TableDefinition};
 
-use crate::types::{merkle_root, Block, Hash32, Tx, TxId};
+use crate::types::{key_bytes, merkle_root, Block, Hash32, Tx, TxId};
 
 const BLOCKS: TableDefinition<u64, &[u8]> = TableDefinition::new("blocks");
 const DIGESTS: TableDefinition<&[u8], u64> = TableDefinition::new("block_digests");
@@ -304,11 +304,7 @@ pub fn effect(
 ) -> Result<Effect, Conflict> {
     match tx {
         Tx::Stake(st) => {
-            let pk: Hash32 = st
-                .public_key
-                .as_ref()
-                .try_into()
-                .expect("ed25519 keys are 32 bytes");
+            let pk = key_bytes(&st.public_key);
             let Some(old) = leaves.account(&pk) else {
                 return Err(Conflict::NoAccount(crate::types::hex(&pk)));
             };
@@ -547,11 +543,7 @@ impl Store {
                             .map_err(se)?;
                     }
                     Tx::Stake(st) => {
-                        let pk: Hash32 = st
-                            .public_key
-                            .as_ref()
-                            .try_into()
-                            .expect("ed25519 keys are 32 bytes");
+                        let pk = key_bytes(&st.public_key);
                         if let Some(a) = after.account(&pk) {
                             accounts
                                 .insert(
@@ -734,7 +726,7 @@ mod tests {
 
     fn pk(key: &commonware_cryptography::ed25519::PrivateKey) -> Hash32 {
         use commonware_cryptography::Signer;
-        key.public_key().as_ref().try_into().unwrap()
+        key_bytes(&key.public_key())
     }
 
     #[test]

@@ -85,6 +85,13 @@ pub fn hex(bytes: &[u8]) -> String {
     s
 }
 
+/// The 32 bytes of an ed25519 public key (its encoding; the account key in the state).
+pub fn key_bytes(pk: &PublicKey) -> Hash32 {
+    pk.as_ref()
+        .try_into()
+        .expect("ed25519 public keys are 32 bytes")
+}
+
 /// Parses 64 hex digits.
 pub fn parse_hash(s: &str) -> Option<Hash32> {
     let s = s.strip_prefix("0x").unwrap_or(s);

@@ -13,6 +13,7 @@ use commonware_utils::{probability, NZUsize, NZU32};
 use gloam_node::engine::{self, Channels, Timeouts, Untracked, Validator, ValidatorConfig};
 use gloam_node::node::Chain;
 use gloam_node::state::{Account, Leaves, Params, Store};
+use gloam_node::types::key_bytes;
 use gloam_node::{Behavior, Node, RunTx, StakeTx, SubmitError, Tx};
 
 /// Validators at genesis.
@@ -91,10 +92,6 @@ struct Net {
     chain: Chain,
     oracle: Oracle<PublicKey, deterministic::Context>,
     dir: tempfile::TempDir,
-}
-
-fn key_bytes(k: &PublicKey) -> [u8; 32] {
-    k.as_ref().try_into().unwrap()
 }
 
 impl Net {
