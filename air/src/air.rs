@@ -329,5 +329,14 @@ pub fn validate_shape(
     if pub_inputs.results.len() >= n {
         return Err("more results than trace rows".into());
     }
+    // Canonical cycle count: `CLK` counts rows, so a run of `n` rows has at most `n - 1`
+    // cycles. Without this, `Felt::new(cycles)` reduces modulo p and a claim of
+    // `cycles + p` would verify with the proof of `cycles`.
+    if pub_inputs.cycles >= n as u64 {
+        return Err(format!(
+            "claimed {} cycles do not fit a trace of {n} rows",
+            pub_inputs.cycles
+        ));
+    }
     Ok(())
 }

@@ -1,12 +1,16 @@
 //! The versioned proof file: 8-byte magic `GLOAMPRF`, a little-endian `u16` format version,
-//! then the bincode (1.x, default options) encoding of [`ProofFile`].
+//! then the bincode (1.x, fixed-width integers) encoding of [`ProofFile`].
+//!
+//! Version 2 records the type of every argument and result ([`IntValue`]); version 1 files
+//! (untyped 32-bit words) are refused with [`ProofFileError::Version`].
 
+use gloam_isa::IntValue;
 use serde::{Deserialize, Serialize};
 
 /// File magic.
 pub const MAGIC: &[u8; 8] = b"GLOAMPRF";
 /// Current format version.
-pub const VERSION: u16 = 1;
+pub const VERSION: u16 = 2;
 /// Largest accepted file (bytes): far above any real proof, it bounds what a hostile file
 /// can make the decoder allocate.
 pub const MAX_FILE_BYTES: usize = 16 << 20;
@@ -18,10 +22,10 @@ pub struct ProofFile {
     pub program_hash: [u8; 32],
     /// Exported entry function.
     pub entry: String,
-    /// Arguments.
-    pub args: Vec<u32>,
-    /// Results.
-    pub results: Vec<u32>,
+    /// Arguments, typed as the entry function's parameters.
+    pub args: Vec<IntValue>,
+    /// Results, typed as the entry function's results.
+    pub results: Vec<IntValue>,
     /// Cycles executed.
     pub cycles: u64,
     /// The `winterfell` proof bytes.

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use clap::{Args, Parser, Subcommand};
 use gloam_air::proof_file::ProofFile;
 use gloam_executor::{ExecError, Limits, Store, Value as WasmValue};
-use gloam_isa::{FuncSig, Program, ValType};
+use gloam_isa::{FuncSig, IntValue, Program, TrapKind, ValType};
 use gloam_prover::{Phase, ProveConfig, ProveError};
 use gloam_verifier::VerifyError;
 use serde_json::{json, Map, Value};
@@ -47,6 +47,9 @@ pub mod exit {
     pub const NODE_UNREACHABLE: i32 = 10;
     /// `node dev/init/start`: bad configuration, or a port or folder is unusable.
     pub const NODE_CONFIG: i32 = 11;
+    /// `prove`: the run is too large to prove within the memory limit (`--max-memory`,
+    /// default the machine's available memory); refused before the trace is built.
+    pub const TOO_LARGE: i32 = 12;
 }
 
 /// The exit-code table of `gloam --help`.
@@ -64,6 +67,8 @@ Exit codes:
   9  the node refused the transaction (node submit): the reason is printed
  10  node unreachable or finality timed out (node submit, node status)
  11  node configuration unusable or node cannot start (node dev, init, start)
+ 12  the run is too large to prove within the memory limit (prove --max-memory): the
+     estimate, the limit and what to do are printed
 
 Errors are printed to stderr as `error: ...` lines. With --json, stdout also receives one
 JSON object {\"error\": \"...\", \"exit_code\": N} (verify adds \"verified\": false).
@@ -76,8 +81,8 @@ Examples:
 
 const ARGS_HELP: &str = "Comma-separated arguments of the entry function: decimal \
 (4294967295), negative (two's complement: -5 = 4294967291 as i32) or hex (0xff); 32 bits for \
-i32 parameters, 64 bits for i64 parameters (`run` only; `prove` takes i32). Omit for functions \
-without parameters.";
+i32 parameters, 64 bits for i64 parameters. Omit for functions without parameters. `prove` \
+records each value's type in the proof file (proofs of i64 entries are not supported yet).";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -104,7 +109,15 @@ enum Command {
     /// Run an exported function and prove the run, writing a proof file.
     #[command(
         after_help = "Exit codes: 0 ok, 2 usage, 3 module refused, 4 trap, 5 out of fuel, \
-6 proving failed (trace too long, STARK error, output not writable)."
+6 proving failed (trace too long, STARK error, output not writable), 12 too large for the \
+memory limit.
+
+What a proof states: the module (its program hash, with no imports, no start function and \
+every active segment in bounds) run from the entry on the typed arguments halts after the \
+cycles with the results. Stack limits are not part of it: WebAssembly leaves them to the \
+implementation, so a run that exhausts this prover's call-stack limits (call depth 16384, \
+2^22 frame slots) is refused here, but its result is the one a prover with larger limits \
+proves."
     )]
     Prove(ProveArgs),
     /// Verify a proof file against a module, without re-executing it.
@@ -157,6 +170,11 @@ struct ProveArgs {
     /// Maximum number of cycles [default: 2^22 - 1, the longest run a single proof covers].
     #[arg(long, value_name = "N")]
     fuel: Option<u64>,
+    /// Refuse, before building the trace, a run whose estimated peak proving memory exceeds
+    /// SIZE (bytes, or with a unit: 512MiB, 8GiB, 8GB) [default: the machine's available
+    /// memory]. The estimate is about 13.4 KB per trace row (docs/air.md §6).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    max_memory: Option<u64>,
     /// Print one JSON object (results, cycles, trace shape, timings, proof size, security,
     /// program hash, output path) and no progress.
     #[arg(long)]
@@ -207,6 +225,14 @@ fn parse_arg_list(s: &str) -> Result<ArgList, String> {
         .map(|t| parse_word64(t).map(|v| (t.trim().to_string(), v)))
         .collect::<Result<_, _>>()
         .map(ArgList)
+}
+
+/// Parses a memory size: plain bytes or a number with a unit (`8GiB`, `512 MB`).
+fn parse_size(s: &str) -> Result<u64, String> {
+    s.trim()
+        .parse::<bytesize::ByteSize>()
+        .map(|b| b.as_u64())
+        .map_err(|e| format!("`{s}` is not a memory size (e.g. 8GiB, 512MiB): {e}"))
 }
 
 /// Parses one 64-bit argument: decimal u64, negative i64 (two's complement) or `0x` hex.
@@ -340,6 +366,58 @@ fn fmt_call(entry: &str, args: &[u32], results: &[u32]) -> String {
         1 => format!("{entry}({a}) = {r}"),
         _ => format!("{entry}({a}) = ({r})"),
     }
+}
+
+/// The signature of exported function `entry` (checked to exist by [`pick_entry`]).
+fn entry_sig(program: &Program, entry: &str) -> FuncSig {
+    program
+        .export(entry)
+        .and_then(|(idx, _)| program.defined_sig(idx))
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// Typed values as JSON numbers (bit patterns, as `gloam run --json` prints them).
+fn values_json(v: &[IntValue]) -> Value {
+    json!(v.iter().map(|x| x.bits()).collect::<Vec<_>>())
+}
+
+/// Types of typed values, for JSON (`["i32", "i64"]`).
+fn types_json(v: &[IntValue]) -> Value {
+    json!(v.iter().map(|x| x.ty().to_string()).collect::<Vec<_>>())
+}
+
+/// A typed value for call lines: `i32` as [`fmt_arg`], `i64` signed when negative.
+fn fmt_value(v: &IntValue) -> String {
+    match *v {
+        IntValue::I32(w) => fmt_arg(w),
+        IntValue::I64(w) if (w as i64) < 0 => (w as i64).to_string(),
+        IntValue::I64(w) => w.to_string(),
+    }
+}
+
+/// `entry(a, b) = r` for typed values.
+fn fmt_call_values(entry: &str, args: &[IntValue], results: &[IntValue]) -> String {
+    let join = |v: &[IntValue]| v.iter().map(fmt_value).collect::<Vec<_>>().join(", ");
+    match results.len() {
+        0 => format!("{entry}({})", join(args)),
+        1 => format!("{entry}({}) = {}", join(args), join(results)),
+        _ => format!("{entry}({}) = ({})", join(args), join(results)),
+    }
+}
+
+/// Typed values for the detail lines: `7 (i32), -1 (i64)`.
+fn fmt_values(v: &[IntValue]) -> String {
+    if v.is_empty() {
+        return "(none)".to_string();
+    }
+    v.iter()
+        .map(|x| match x {
+            IntValue::I32(w) => format!("{} (i32)", fmt_word(*w)),
+            other => format!("{} (i64)", fmt_value(other)),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Compact form for call lines: negative i32 values are shown signed.
@@ -585,6 +663,27 @@ fn cmd_run(a: RunArgs) -> CmdResult {
     Ok(())
 }
 
+/// The `--args` values typed by the entry's parameters: 32-bit range check for `i32`, any
+/// 64-bit pattern for `i64` (the count is checked by the caller).
+fn typed_args(entry: &str, sig: &FuncSig, raw: &ArgList) -> Result<Vec<IntValue>, Failure> {
+    let mut args = Vec::new();
+    for ((text, v), ty) in raw.0.iter().zip(&sig.params) {
+        args.push(match ty {
+            ValType::I32 => {
+                IntValue::I32(parse_word(text).map_err(|e| Failure::new(exit::USAGE, e))?)
+            }
+            ValType::I64 => IntValue::I64(*v),
+            t => {
+                return Err(Failure::new(
+                    exit::USAGE,
+                    format!("`{entry}` takes a {t} parameter, which the command line cannot pass"),
+                ))
+            }
+        });
+    }
+    Ok(args)
+}
+
 /// `gloam run` of an entry whose signature has `i64` (or reference) parameters or results:
 /// typed invocation through a store.
 fn run_typed(
@@ -605,21 +704,13 @@ fn run_typed(
             ),
         ));
     }
-    let mut args = Vec::new();
-    for ((text, v), ty) in raw.0.iter().zip(&sig.params) {
-        args.push(match ty {
-            ValType::I32 => {
-                WasmValue::I32(parse_word(text).map_err(|e| Failure::new(exit::USAGE, e))?)
-            }
-            ValType::I64 => WasmValue::I64(*v),
-            t => {
-                return Err(Failure::new(
-                    exit::USAGE,
-                    format!("`{entry}` takes a {t} parameter, which the command line cannot pass"),
-                ))
-            }
-        });
-    }
+    let args: Vec<WasmValue> = typed_args(entry, sig, raw)?
+        .into_iter()
+        .map(|v| match v {
+            IntValue::I32(w) => WasmValue::I32(w),
+            IntValue::I64(w) => WasmValue::I64(w),
+        })
+        .collect();
     let t = Instant::now();
     let (results, cycles, wasm_instrs) = guard(exit::INTERNAL, "running", || {
         let mut store = Store::new(limits);
@@ -680,8 +771,19 @@ fn extension_name(degree: u32) -> &'static str {
 fn cmd_prove(a: ProveArgs) -> CmdResult {
     let program = Arc::new(load(&a.inv.module)?);
     let entry = pick_entry(&program, &a.inv.module, a.inv.entry.as_deref())?;
-    let args = a.inv.args.unwrap_or_default().words()?;
-    check_arity(&program, &entry, &args)?;
+    let raw = a.inv.args.clone().unwrap_or_default();
+    let sig = entry_sig(&program, &entry);
+    if raw.0.len() != sig.params.len() {
+        return Err(Failure::new(
+            exit::USAGE,
+            format!(
+                "`{entry}` takes {} argument(s), {} given with --args (signature: {sig})",
+                sig.params.len(),
+                raw.0.len()
+            ),
+        ));
+    }
+    let values = typed_args(&entry, &sig, &raw)?;
     // Fail before the (long) proof if the output cannot be written.
     if let Some(dir) = a.output.parent().filter(|d| !d.as_os_str().is_empty()) {
         if !dir.is_dir() {
@@ -705,7 +807,10 @@ fn cmd_prove(a: ProveArgs) -> CmdResult {
         ));
     }
 
-    let mut cfg = ProveConfig::default();
+    let mut cfg = ProveConfig {
+        max_memory: a.max_memory,
+        ..ProveConfig::default()
+    };
     let default_fuel = cfg.limits.fuel;
     if let Some(f) = a.fuel {
         cfg.limits.fuel = f;
@@ -739,18 +844,42 @@ fn cmd_prove(a: ProveArgs) -> CmdResult {
 
     let t = Instant::now();
     let result = guard(exit::PROVE_FAILED, "proving", || {
-        gloam_prover::prove(program.clone(), &entry, &args, &cfg)
+        gloam_prover::prove_values(program.clone(), &entry, &values, &cfg)
     });
     let total = t.elapsed();
     if let Some(pb) = &bar {
         pb.finish_and_clear();
     }
     let run = result?.map_err(|e| match e {
+        ProveError::Exec(
+            e @ ExecError::Trap {
+                kind: TrapKind::StackExhausted,
+                ..
+            },
+        ) => {
+            let mut f = exec_failure(e, "");
+            f.msg.push_str(
+                " (a resource limit of this prover, not part of the proven statement: \
+                 WebAssembly leaves stack limits to the implementation; see `gloam prove --help`)",
+            );
+            f
+        }
         ProveError::Exec(e @ ExecError::Trap { .. }) => {
             let mut f = exec_failure(e, "");
             f.msg.push_str(" (a trapping run cannot be proven)");
             f
         }
+        e @ ProveError::Setup(_) => Failure::new(exit::MODULE, e.to_string()),
+        e @ ProveError::Args { .. } => Failure::new(exit::USAGE, e.to_string()),
+        e @ ProveError::TooLarge {
+            rows,
+            estimate,
+            limit,
+            ..
+        } => Failure::new(exit::TOO_LARGE, e.to_string())
+            .with("trace_rows", json!(rows))
+            .with("estimated_peak_memory_bytes", json!(estimate))
+            .with("memory_limit_bytes", json!(limit)),
         ProveError::Exec(e) => exec_failure(e, &fuel_hint),
         ProveError::Trace(e) => {
             Failure::new(exit::PROVE_FAILED, format!("cannot build the trace: {e}"))
@@ -773,8 +902,10 @@ fn cmd_prove(a: ProveArgs) -> CmdResult {
         emit_json(&json!({
             "program_hash": hash,
             "entry": entry,
-            "args": args,
-            "results": run.outcome.results,
+            "args": values_json(&run.file.args),
+            "arg_types": types_json(&run.file.args),
+            "results": values_json(&run.file.results),
+            "result_types": types_json(&run.file.results),
             "cycles": run.outcome.cycles,
             "wasm_instrs": run.outcome.wasm_instrs,
             "trace_rows": st.trace_rows,
@@ -790,6 +921,7 @@ fn cmd_prove(a: ProveArgs) -> CmdResult {
             "stark_proof_bytes": st.proof_bytes,
             "conjectured_security_bits": st.conjectured_bits,
             "proven_security_bits": st.proven_bits,
+            "estimated_peak_memory_bytes": st.estimated_peak_memory,
             "output": a.output.display().to_string(),
         }));
     } else {
@@ -798,10 +930,10 @@ fn cmd_prove(a: ProveArgs) -> CmdResult {
         let _ = writeln!(
             s,
             "proved {}",
-            fmt_call(&entry, &args, &run.outcome.results)
+            fmt_call_values(&entry, &run.file.args, &run.file.results)
         );
         let _ = writeln!(s, "  program    {hash}");
-        let _ = writeln!(s, "  results    {}", fmt_words(&run.outcome.results));
+        let _ = writeln!(s, "  results    {}", fmt_values(&run.file.results));
         let _ = writeln!(s, "  cycles     {}", thousands(run.outcome.cycles));
         let _ = writeln!(
             s,
@@ -843,7 +975,7 @@ fn cmd_prove(a: ProveArgs) -> CmdResult {
 fn verify_failure(e: VerifyError, path: &Path) -> Failure {
     let code = match &e {
         VerifyError::File(_) | VerifyError::Malformed(_) => exit::PROOF_FILE,
-        VerifyError::Program(_) => exit::MODULE,
+        VerifyError::Program(_) | VerifyError::Setup(_) => exit::MODULE,
         VerifyError::WrongProgram { .. }
         | VerifyError::Claim(_)
         | VerifyError::Shape(_)
@@ -908,8 +1040,8 @@ fn cmd_verify(a: VerifyArgs) -> CmdResult {
                         json!(gloam_isa::ProgramHash(c.program_hash).to_string()),
                     )
                     .with("entry", json!(c.entry))
-                    .with("args", json!(c.args))
-                    .with("results", json!(c.results))
+                    .with("args", values_json(&c.args))
+                    .with("results", values_json(&c.results))
                     .with("cycles", json!(c.cycles));
             }
             return Err(f.with("program_hash", json!(program.hash().to_string())));
@@ -921,8 +1053,10 @@ fn cmd_verify(a: VerifyArgs) -> CmdResult {
             "verified": true,
             "program_hash": st.program_hash.to_string(),
             "entry": c.entry,
-            "args": c.args,
-            "results": c.results,
+            "args": values_json(&c.args),
+            "arg_types": types_json(&c.args),
+            "results": values_json(&c.results),
+            "result_types": types_json(&c.results),
             "cycles": c.cycles,
             "conjectured_security_bits": st.conjectured_bits,
             "proven_security_bits": st.proven_bits,
@@ -930,11 +1064,15 @@ fn cmd_verify(a: VerifyArgs) -> CmdResult {
         }));
     } else {
         let mut s = String::new();
-        let _ = writeln!(s, "verified {}", fmt_call(&c.entry, &c.args, &c.results));
+        let _ = writeln!(
+            s,
+            "verified {}",
+            fmt_call_values(&c.entry, &c.args, &c.results)
+        );
         let _ = writeln!(s, "  program    {}", st.program_hash);
         let _ = writeln!(s, "  entry      {}", c.entry);
-        let _ = writeln!(s, "  args       {}", fmt_words(&c.args));
-        let _ = writeln!(s, "  results    {}", fmt_words(&c.results));
+        let _ = writeln!(s, "  args       {}", fmt_values(&c.args));
+        let _ = writeln!(s, "  results    {}", fmt_values(&c.results));
         let _ = writeln!(s, "  cycles     {}", thousands(c.cycles));
         let _ = writeln!(
             s,
@@ -1065,6 +1203,7 @@ mod tests {
             (exit::NODE_REFUSED, "refused the transaction"),
             (exit::NODE_UNREACHABLE, "unreachable"),
             (exit::NODE_CONFIG, "configuration"),
+            (exit::TOO_LARGE, "too large to prove"),
         ] {
             let line = EXIT_CODES_HELP
                 .lines()

@@ -10,7 +10,7 @@ use gloam_node::types::hex;
 use gloam_node::{RunTx, Tx};
 use serde_json::json;
 
-use crate::{emit, emit_json, exit, CmdResult, Failure};
+use crate::{emit, emit_json, exit, values_json, CmdResult, Failure};
 
 /// Default API address of `gloam node dev` and the default target of `submit`/`status`.
 pub const DEFAULT_API: &str = "127.0.0.1:8080";
@@ -320,7 +320,8 @@ fn submit(a: SubmitArgs) -> CmdResult {
             "program_hash": hex(&hash),
             "deployed": deployed_now.map(|d| d.to_string()),
             "tx": id.to_string(),
-            "entry": run.entry, "args": run.args, "results": run.results, "cycles": run.cycles,
+            "entry": run.entry, "args": values_json(&run.args), "results": values_json(&run.results),
+            "cycles": run.cycles,
             "finalized_height": height,
             "seconds": took.as_secs_f64(),
         }));
@@ -330,10 +331,8 @@ fn submit(a: SubmitArgs) -> CmdResult {
         }
         match height {
             Some(h) => emit(&format!(
-                "run {}({:?}) = {:?} finalized at height {h} in {:.2} s (tx {id})\n",
-                run.entry,
-                run.args,
-                run.results,
+                "run {} finalized at height {h} in {:.2} s (tx {id})\n",
+                crate::fmt_call_values(&run.entry, &run.args, &run.results),
                 took.as_secs_f64()
             )),
             None => emit(&format!("run accepted into the mempool (tx {id})\n")),

@@ -12,6 +12,7 @@ pub mod isa;
 pub mod module;
 pub mod program;
 pub mod semantics;
+pub mod statement;
 
 pub use frontend::{load_module, lower_wasm, FrontendError};
 pub use isa::{trap_code, Instr, Op, HALT_PC};
@@ -21,3 +22,4 @@ pub use module::{
 };
 pub use program::{Function, Origin, Program, ProgramError, ProgramHash};
 pub use semantics::{eval_binary, eval_binary64, eval_unary, TrapKind};
+pub use statement::{check_setup, check_types, IntValue, SetupError};

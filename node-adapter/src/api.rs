@@ -208,7 +208,9 @@ pub fn block_json(b: &Block) -> Value {
             Tx::Run(r) => json!({
                 "id": t.id().to_string(), "kind": "run",
                 "program_hash": hex(&r.program_hash), "entry": r.entry,
-                "args": r.args, "results": r.results, "cycles": r.cycles,
+                "args": values_json(&r.args), "results": values_json(&r.results),
+                "arg_types": types_json(&r.args), "result_types": types_json(&r.results),
+                "cycles": r.cycles,
                 "proof_bytes": r.stark.len(),
             }),
             Tx::Stake(st) => json!({
@@ -303,4 +305,14 @@ async fn account<E>(State(api): State<Shared<E>>, Path(key): Path<String>) -> Re
         .into_response(),
         None => not_found(format!("no account for key {}", hex(&k))),
     }
+}
+
+/// Typed values as JSON numbers (their bit patterns).
+pub fn values_json(v: &[gloam_verifier::isa::IntValue]) -> Value {
+    json!(v.iter().map(|x| x.bits()).collect::<Vec<_>>())
+}
+
+/// The types of typed values (`["i32", "i64"]`).
+pub fn types_json(v: &[gloam_verifier::isa::IntValue]) -> Value {
+    json!(v.iter().map(|x| x.ty().to_string()).collect::<Vec<_>>())
 }

@@ -7,14 +7,15 @@
 //! unique.
 //!
 //! ```text
-//! Tx    = version u8 (= 1) | kind u8 | body
+//! Tx    = version u8 (= 2) | kind u8 | body
 //!   kind 0 Deploy: module (varint length | bytes, at most MAX_MODULE_BYTES)
 //!   kind 1 Run:    program_hash [32] | entry (varint length | UTF-8, at most 64)
-//!                  | args (varint count | u32 each, at most 64) | results (same)
+//!                  | args (varint count, at most 64 | value each) | results (same)
+//!                  value = type u8 (0 = i32, 1 = i64) | u32 or u64
 //!                  | cycles u64 | stark (varint length | bytes, at most MAX_PROOF_BYTES)
 //!   kind 2 Stake:  public_key [32] | bond u64 | address (varint length | UTF-8, at most 64)
 //!                  | nonce u64 | signature [64]
-//! Block = version u8 (= 1) | parent [32] | height u64 | timestamp_ms u64 | state_root [32]
+//! Block = version u8 (= 2) | parent [32] | height u64 | timestamp_ms u64 | state_root [32]
 //!         | txs (varint count, at most MAX_BLOCK_TXS | Tx each)
 //! ```
 //!
@@ -31,9 +32,10 @@ use commonware_consensus::Heightable;
 use commonware_cryptography::blake3::Digest;
 use commonware_cryptography::ed25519::{PrivateKey, PublicKey, Signature};
 use commonware_cryptography::{Digestible, Signer, Verifier as _};
+use gloam_verifier::isa::IntValue;
 
 /// Encoding version of transactions and blocks.
-pub const VERSION: u8 = 1;
+pub const VERSION: u8 = 2;
 /// Largest accepted module in a deploy transaction (bytes).
 pub const MAX_MODULE_BYTES: usize = 1 << 20;
 /// Largest accepted STARK proof in a run transaction (bytes). Gloam proofs are 60-250 KB.
@@ -115,10 +117,10 @@ pub struct RunTx {
     pub program_hash: Hash32,
     /// Exported entry function.
     pub entry: String,
-    /// Arguments (32-bit words).
-    pub args: Vec<u32>,
-    /// Results (32-bit words).
-    pub results: Vec<u32>,
+    /// Arguments, typed as the entry's parameters.
+    pub args: Vec<IntValue>,
+    /// Results, typed as the entry's results.
+    pub results: Vec<IntValue>,
     /// Cycles executed.
     pub cycles: u64,
     /// The winterfell proof bytes (as in the `.proof` file's `stark` field).
@@ -130,17 +132,17 @@ impl RunTx {
     /// the verified run, so one statement is accepted once whatever proof bytes carry it.
     pub fn statement_hash(&self) -> Hash32 {
         let mut h = blake3::Hasher::new();
-        h.update(b"gloam-statement-v1");
+        h.update(b"gloam-statement-v2");
         h.update(&self.program_hash);
         h.update(&(self.entry.len() as u64).to_le_bytes());
         h.update(self.entry.as_bytes());
-        h.update(&(self.args.len() as u64).to_le_bytes());
-        for a in &self.args {
-            h.update(&a.to_le_bytes());
-        }
-        h.update(&(self.results.len() as u64).to_le_bytes());
-        for r in &self.results {
-            h.update(&r.to_le_bytes());
+        for values in [&self.args, &self.results] {
+            let mut bytes = Vec::with_capacity(9 * values.len());
+            for v in values {
+                v.write_canonical(&mut bytes);
+            }
+            h.update(&(values.len() as u64).to_le_bytes());
+            h.update(&bytes);
         }
         h.update(&self.cycles.to_le_bytes());
         *h.finalize().as_bytes()
@@ -329,6 +331,46 @@ impl Tx {
     }
 }
 
+fn write_values(v: &[IntValue], buf: &mut impl BufMut) {
+    commonware_codec::varint::UInt(v.len() as u64).write(buf);
+    for x in v {
+        match *x {
+            IntValue::I32(w) => {
+                0u8.write(buf);
+                w.write(buf);
+            }
+            IntValue::I64(w) => {
+                1u8.write(buf);
+                w.write(buf);
+            }
+        }
+    }
+}
+
+fn values_size(v: &[IntValue]) -> usize {
+    commonware_codec::varint::UInt(v.len() as u64).encode_size()
+        + v.iter()
+            .map(|x| match x {
+                IntValue::I32(_) => 5,
+                IntValue::I64(_) => 9,
+            })
+            .sum::<usize>()
+}
+
+fn read_values(buf: &mut impl Buf) -> Result<Vec<IntValue>, CodecError> {
+    let n = commonware_codec::varint::UInt::<u64>::read(buf)?.0;
+    if n > MAX_WORDS as u64 {
+        return Err(CodecError::InvalidLength(n as usize));
+    }
+    (0..n)
+        .map(|_| match u8::read(buf)? {
+            0 => Ok(IntValue::I32(u32::read(buf)?)),
+            1 => Ok(IntValue::I64(u64::read(buf)?)),
+            _ => Err(CodecError::Invalid("RunTx", "value type is not i32 or i64")),
+        })
+        .collect()
+}
+
 fn write_bytes(b: &[u8], buf: &mut impl BufMut) {
     commonware_codec::varint::UInt(b.len() as u64).write(buf);
     buf.put_slice(b);
@@ -346,8 +388,8 @@ impl Write for RunTx {
     fn write(&self, buf: &mut impl BufMut) {
         self.program_hash.write(buf);
         write_bytes(self.entry.as_bytes(), buf);
-        self.args.write(buf);
-        self.results.write(buf);
+        write_values(&self.args, buf);
+        write_values(&self.results, buf);
         self.cycles.write(buf);
         write_bytes(&self.stark, buf);
     }
@@ -356,8 +398,8 @@ impl Write for RunTx {
 impl EncodeSize for RunTx {
     fn encode_size(&self) -> usize {
         32 + bytes_size(self.entry.as_bytes())
-            + self.args.encode_size()
-            + self.results.encode_size()
+            + values_size(&self.args)
+            + values_size(&self.results)
             + 8
             + bytes_size(&self.stark)
     }
@@ -370,9 +412,8 @@ impl Read for RunTx {
         let entry = read_bytes(buf, MAX_ENTRY_BYTES)?;
         let entry = String::from_utf8(entry.to_vec())
             .map_err(|_| CodecError::Invalid("RunTx", "entry is not UTF-8"))?;
-        let words = (RangeCfg::new(0..=MAX_WORDS), ());
-        let args = Vec::<u32>::read_cfg(buf, &words)?;
-        let results = Vec::<u32>::read_cfg(buf, &words)?;
+        let args = read_values(buf)?;
+        let results = read_values(buf)?;
         let cycles = u64::read(buf)?;
         let stark = read_bytes(buf, MAX_PROOF_BYTES)?;
         Ok(Self {
@@ -620,8 +661,8 @@ mod tests {
         Tx::Run(RunTx {
             program_hash: [7; 32],
             entry: "main".into(),
-            args: vec![1, 2],
-            results: vec![3],
+            args: vec![IntValue::I32(1), IntValue::I64(u64::MAX)],
+            results: vec![IntValue::I32(3)],
             cycles: 99,
             stark: Bytes::from(vec![5u8; 300]),
         })
@@ -671,7 +712,7 @@ mod tests {
             assert!(Tx::from_bytes(&t).unwrap_err().contains("trailing"));
             assert!(Tx::from_bytes(&b[..b.len() - 1]).is_err());
             let mut v = b.clone();
-            v[0] = 2;
+            v[0] = VERSION + 1;
             assert!(Tx::from_bytes(&v).unwrap_err().contains("version"));
         }
     }
@@ -682,7 +723,7 @@ mod tests {
             Tx::Run(r) => r,
             _ => unreachable!(),
         };
-        r.args = vec![0; MAX_WORDS + 1];
+        r.args = vec![IntValue::I32(0); MAX_WORDS + 1];
         assert!(Tx::from_bytes(&Tx::Run(r).to_bytes()).is_err());
         let big = vec![0u8; MAX_TX_BYTES + 1];
         assert!(Tx::from_bytes(&big).unwrap_err().contains("limit"));
@@ -724,7 +765,9 @@ mod tests {
         let forged = Tx::Deploy {
             module: Bytes::from(module),
         };
-        let mut pre = vec![1u8];
+        // The attack used version 1 (equal to the inner-node tag 0x01); the same forgery
+        // with today's version byte must not collide either.
+        let mut pre = vec![VERSION];
         pre.extend_from_slice(&l);
         pre.extend_from_slice(&r);
         assert_eq!(

@@ -15,6 +15,7 @@ use gloam_node::node::Chain;
 use gloam_node::state::{Account, Leaves, Params, Store};
 use gloam_node::types::key_bytes;
 use gloam_node::{Behavior, Node, RunTx, StakeTx, SubmitError, Tx};
+use gloam_verifier::isa::IntValue;
 
 /// Validators at genesis.
 const N: usize = 4;
@@ -82,7 +83,18 @@ fn forged(tx: &Tx) -> Tx {
 fn false_claim(tx: &Tx) -> Tx {
     let Tx::Run(r) = tx else { panic!() };
     let mut r = r.clone();
-    r.results[0] = r.results[0].wrapping_add(1);
+    r.results[0] = match r.results[0] {
+        IntValue::I32(v) => IntValue::I32(v.wrapping_add(1)),
+        IntValue::I64(v) => IntValue::I64(v.wrapping_add(1)),
+    };
+    Tx::Run(r)
+}
+
+/// A copy of `tx` claiming `cycles + p` (p = 2^64 - 2^32 + 1) with the original proof.
+fn cycles_alias(tx: &Tx) -> Tx {
+    let Tx::Run(r) = tx else { panic!() };
+    let mut r = r.clone();
+    r.cycles += 0xFFFF_FFFF_0000_0001;
     Tx::Run(r)
 }
 
@@ -326,6 +338,12 @@ fn four_validators_finalize_real_proofs_and_refuse_bad_submissions() {
         let e = v.submit(&ctx, &lie.to_bytes()).await.unwrap_err();
         assert!(matches!(e, SubmitError::InvalidProof(_)), "{e}");
         assert!(e.to_string().contains("proof rejected"), "{e}");
+        // A finalized run's proof claiming `cycles + p` (p the Goldilocks modulus): reduced
+        // into the field it is the same statement, so it must not count as a second run.
+        let alias = cycles_alias(&f.runs[0]);
+        let e = v.submit(&ctx, &alias.to_bytes()).await.unwrap_err();
+        assert!(matches!(e, SubmitError::InvalidProof(_)), "{e}");
+        assert!(e.to_string().contains("2^22"), "{e}");
         let e = v.submit(&ctx, b"\x01\x07garbage").await.unwrap_err();
         assert_eq!(e.code(), "malformed", "{e}");
         let e = v

@@ -18,10 +18,10 @@ use std::time::{Duration, Instant};
 
 use gloam_air::logup::{self, Challenges, AUX_WIDTH, GROUPS, NUM_FRACTIONS, NUM_RAND};
 use gloam_air::proof_file::ProofFile;
-use gloam_air::trace::{build_main_trace, TraceError};
+use gloam_air::trace::{build_main_trace, trace_len, TraceError};
 use gloam_air::{columns::MAIN_WIDTH, default_options, Felt, GloamAir, PublicInputs};
 use gloam_executor::{run_traced, ExecError, Limits, Outcome};
-use gloam_isa::Program;
+use gloam_isa::{IntValue, Program, SetupError, ValType};
 use rayon::prelude::*;
 use winterfell::crypto::{hashers::Blake3_256, DefaultRandomCoin, MerkleTree};
 use winterfell::math::{batch_inversion, FieldElement};
@@ -47,9 +47,83 @@ pub enum ProveError {
     /// The run cannot be turned into a trace.
     #[error(transparent)]
     Trace(#[from] TraceError),
+    /// The module's setup is outside what a proof covers (imports, a start function, a
+    /// segment that traps at instantiation); the verifier refuses it the same way.
+    #[error("module refused: {0}")]
+    Setup(#[from] SetupError),
+    /// The arguments do not match the entry function's signature.
+    #[error("`{entry}`: {why}")]
+    Args {
+        /// Entry function.
+        entry: String,
+        /// What does not match.
+        why: String,
+    },
+    /// Proving this run would need more memory than allowed; refused before building the
+    /// trace (see [`estimate_peak_memory`]).
+    #[error("the run needs a trace of {rows} rows; proving it would take about {} of memory, above the limit of {} ({limit_source}). Prove a shorter run, free memory or use a machine with more; runs of any length in bounded memory need segments (not implemented yet)", fmt_bytes(*estimate), fmt_bytes(*limit))]
+    TooLarge {
+        /// Trace rows the run needs.
+        rows: usize,
+        /// Estimated peak memory of the prover (bytes).
+        estimate: u64,
+        /// The limit (bytes).
+        limit: u64,
+        /// Where the limit came from (configured, or the machine's available memory).
+        limit_source: String,
+    },
     /// `winterfell` refused.
     #[error("STARK prover failed: {0}")]
     Stark(String),
+}
+
+/// `n` bytes in binary units (`1.5 GiB`).
+pub fn fmt_bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut v = n as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u + 1 < UNITS.len() {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+/// Fixed part of the prover's peak memory (bytes): the program, the executor, the periodic
+/// tables (byte tables of 2^16 entries) and the allocator's slack.
+pub const PEAK_MEMORY_BASE: u64 = 16 << 20;
+
+/// Estimated peak memory (bytes) of proving a trace of `rows` rows with `options`.
+///
+/// `winterfell` keeps the whole low-degree extension: per trace row, `blowup` rows of the
+/// main segment (`MAIN_WIDTH` base-field elements of 8 bytes) and of the auxiliary segment
+/// (`AUX_WIDTH` extension elements of `8 * degree` bytes), plus the trace itself, its
+/// polynomials, the Merkle trees over the LDE and the constraint evaluations. Measured peak
+/// RSS divided by that LDE size is 1.85-1.88 from 2^14 to 2^20 rows (`benches/scaling.sh`,
+/// README), so the model is
+///
+/// `PEAK_MEMORY_BASE + rows * blowup * (8 * MAIN_WIDTH + 8 * degree * AUX_WIDTH) * 1.9`,
+///
+/// about 13.4 KB per row with Gloam's options (92 + 9 columns, blowup 8, quadratic
+/// extension), a slight over-estimate at every measured size.
+pub fn estimate_peak_memory(rows: usize, options: &ProofOptions) -> u64 {
+    let ext = options.field_extension().degree() as u64;
+    let lde_row =
+        options.blowup_factor() as u64 * (8 * MAIN_WIDTH as u64 + 8 * ext * AUX_WIDTH as u64);
+    PEAK_MEMORY_BASE + rows as u64 * lde_row * 19 / 10
+}
+
+/// Memory the operating system reports as available to a new allocation (bytes), or `None`
+/// where it cannot be read.
+pub fn available_memory() -> Option<u64> {
+    let mut sys = sysinfo::System::new();
+    sys.refresh_memory();
+    let a = sys.available_memory();
+    (a > 0).then_some(a)
 }
 
 /// Proving configuration.
@@ -61,6 +135,11 @@ pub struct ProveConfig {
     pub limits: Limits,
     /// Called at the start of every phase.
     pub progress: Option<Arc<dyn Fn(Phase) + Send + Sync>>,
+    /// Largest estimated peak memory (bytes) the prover may use
+    /// ([`estimate_peak_memory`]); a run that needs more is refused with
+    /// [`ProveError::TooLarge`] before its trace is built. `None`: the memory the machine
+    /// reports as available when proving starts ([`available_memory`]).
+    pub max_memory: Option<u64>,
 }
 
 impl Default for ProveConfig {
@@ -72,6 +151,7 @@ impl Default for ProveConfig {
                 ..Limits::default()
             },
             progress: None,
+            max_memory: None,
         }
     }
 }
@@ -97,6 +177,8 @@ pub struct ProveStats {
     pub conjectured_bits: u32,
     /// Proven security in bits (list-decoding regime).
     pub proven_bits: u32,
+    /// The peak-memory estimate the run was admitted with ([`estimate_peak_memory`], bytes).
+    pub estimated_peak_memory: u64,
 }
 
 /// A proven run.
@@ -109,17 +191,65 @@ pub struct ProvenRun {
     pub stats: ProveStats,
 }
 
-/// Executes `entry(args)` and proves the run.
+/// Executes `entry(args)` of an entry whose parameters and results are all `i32`, and proves
+/// the run (see [`prove_values`]).
 ///
 /// # Errors
-/// [`ProveError`]: the run trapped or ran out of fuel (trapping runs are refused, not proven),
-/// the trace would be too long, or the STARK prover failed.
+/// As [`prove_values`].
 pub fn prove(
     program: Arc<Program>,
     entry: &str,
     args: &[u32],
     cfg: &ProveConfig,
 ) -> Result<ProvenRun, ProveError> {
+    let values: Vec<IntValue> = args.iter().map(|v| IntValue::I32(*v)).collect();
+    prove_values(program, entry, &values, cfg)
+}
+
+/// Executes `entry(args)` and proves the run.
+///
+/// Refuses, before executing, what the verifier refuses: a module whose setup a proof does
+/// not cover ([`gloam_isa::check_setup`]), arguments whose types differ from the entry's
+/// parameters, and entries with `i64` parameters or results (not proven yet). After
+/// executing, refuses a run whose estimated peak memory exceeds [`ProveConfig::max_memory`].
+///
+/// # Errors
+/// [`ProveError`]: the module setup or the arguments are refused, the run trapped or ran out
+/// of fuel (trapping runs are refused, not proven), the trace would be too long or too large
+/// for memory, or the STARK prover failed.
+pub fn prove_values(
+    program: Arc<Program>,
+    entry: &str,
+    args: &[IntValue],
+    cfg: &ProveConfig,
+) -> Result<ProvenRun, ProveError> {
+    gloam_isa::check_setup(&program.module)?;
+    let (idx, _) = program
+        .export(entry)
+        .ok_or_else(|| ExecError::NoSuchExport(entry.to_string()))?;
+    let sig = program
+        .defined_sig(idx)
+        .cloned()
+        .ok_or_else(|| ExecError::NoSuchExport(entry.to_string()))?;
+    gloam_isa::check_types(args, &sig.params, "argument").map_err(|why| ProveError::Args {
+        entry: entry.to_string(),
+        why,
+    })?;
+    if sig
+        .params
+        .iter()
+        .chain(&sig.results)
+        .any(|t| *t != ValType::I32)
+    {
+        return Err(ExecError::NotProvable {
+            instr: format!("i64 parameter or result of the entry function ({sig})"),
+            func: entry.to_string(),
+            offset: 0,
+        }
+        .into());
+    }
+    let args: Vec<u32> = args.iter().filter_map(|v| v.as_i32()).collect();
+    let args = &args[..];
     let report = |p: Phase| {
         if let Some(cb) = &cfg.progress {
             cb(p)
@@ -129,6 +259,23 @@ pub fn prove(
     let t0 = Instant::now();
     let (outcome, exec) = run_traced(&program, entry, args, cfg.limits)?;
     let execute = t0.elapsed();
+    let rows = trace_len(&program, outcome.cycles, exec.slots_used());
+    let estimate = estimate_peak_memory(rows, &cfg.options);
+    let (limit, limit_source) = match cfg.max_memory {
+        Some(l) => (l, "the configured limit".to_string()),
+        None => match available_memory() {
+            Some(a) => (a, "the memory this machine has available".to_string()),
+            None => (u64::MAX, String::new()),
+        },
+    };
+    if estimate > limit {
+        return Err(ProveError::TooLarge {
+            rows,
+            estimate,
+            limit,
+            limit_source,
+        });
+    }
     report(Phase::BuildTrace);
     let t1 = Instant::now();
     let (main, pi) = build_main_trace(program.clone(), entry, args, &outcome, &exec)?;
@@ -151,12 +298,13 @@ pub fn prove(
         proof_bytes: bytes.len(),
         conjectured_bits: proof.conjectured_security::<Hasher>().bits(),
         proven_bits: proof.proven_security::<Hasher>().ldr_bits(),
+        estimated_peak_memory: estimate,
     };
     let file = ProofFile {
         program_hash: program.hash().0,
         entry: entry.to_string(),
-        args: args.to_vec(),
-        results: outcome.results.clone(),
+        args: args.iter().map(|v| IntValue::I32(*v)).collect(),
+        results: outcome.results.iter().map(|v| IntValue::I32(*v)).collect(),
         cycles: outcome.cycles,
         stark: bytes,
     };

@@ -27,7 +27,11 @@ fn every_example_proves_and_verifies() {
         let st = verify_file(&program, &proven.file.to_bytes())
             .unwrap_or_else(|e| panic!("{line}: {e}"));
         assert_eq!(
-            st.claim.results, fast.results,
+            st.claim.results,
+            fast.results
+                .iter()
+                .map(|v| gloam_isa::IntValue::I32(*v))
+                .collect::<Vec<_>>(),
             "{line}: verified results differ from `gloam run`"
         );
         assert_eq!(st.claim.cycles, fast.cycles, "{line}");
@@ -58,7 +62,7 @@ fn corrupted_proofs_are_rejected_without_panic() {
     let good = proven.file.to_bytes();
     assert_eq!(
         verify_file(&program, &good).unwrap().claim.results,
-        vec![21]
+        vec![gloam_isa::IntValue::I32(21)]
     );
 
     // Truncations.
@@ -95,7 +99,7 @@ fn corrupted_proofs_are_rejected_without_panic() {
         "accepted swapped arguments"
     );
     let mut f = ProofFile::from_bytes(&good).unwrap();
-    f.results[0] += 1;
+    f.results[0] = gloam_isa::IntValue::I32(f.results[0].as_i32().unwrap() + 1);
     assert!(
         verify_file(&program, &f.to_bytes()).is_err(),
         "accepted a wrong result"
@@ -117,7 +121,7 @@ fn corrupted_proofs_are_rejected_without_panic() {
     let mut f = ProofFile::from_bytes(&good).unwrap();
     f.program_hash = other.hash().0;
     f.entry = "fib".into();
-    f.args = vec![1071];
+    f.args = vec![gloam_isa::IntValue::I32(1071)];
     assert!(
         verify_file(&other, &f.to_bytes()).is_err(),
         "accepted a proof for another program"

@@ -13,7 +13,7 @@ use gloam_air::columns::*;
 use gloam_air::trace::build_main_trace;
 use gloam_air::{default_options, Felt, PublicInputs};
 use gloam_executor::{run_traced, Limits};
-use gloam_isa::{Op, Program};
+use gloam_isa::{IntValue, Op, Program};
 use gloam_prover::{prove_trace, GloamTrace};
 use gloam_verifier::{verify, Claim};
 use winterfell::math::FieldElement;
@@ -61,12 +61,7 @@ fn honest_run(wat: &str, entry: &str, args: &[u32]) -> Honest {
     let (out, exec) = run_traced(&program, entry, args, Limits::default()).expect("run");
     let (trace, pi) = build_main_trace(program.clone(), entry, args, &out, &exec).expect("trace");
     check(&trace.columns, &pi).expect("the honest trace satisfies the AIR");
-    let claim = Claim {
-        entry: entry.into(),
-        args: args.to_vec(),
-        results: out.results,
-        cycles: out.cycles,
-    };
+    let claim = Claim::i32(entry, args, &out.results, out.cycles);
     Honest {
         program,
         columns: trace.columns,
@@ -483,7 +478,7 @@ fn tamper_memory_forged_final_value() {
         vec![v],
         h.pi.cycles,
     );
-    h.claim.results = vec![v];
+    h.claim.results = vec![IntValue::I32(v)];
     h.assert_rejected(bus("memory"));
 }
 
@@ -497,7 +492,7 @@ fn wrong_statements_are_rejected() {
     let bytes = proof.to_bytes();
     let mut claims = Vec::new();
     let mut c = h.claim.clone();
-    c.results[0] ^= 1;
+    c.results[0] = IntValue::I32(c.results[0].as_i32().unwrap() ^ 1);
     claims.push(("result", c));
     let mut c = h.claim.clone();
     c.cycles += 1;

@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use gloam_air::proof_file::{ProofFile, ProofFileError};
 use gloam_air::{validate_shape, Felt, GloamAir, PublicInputs};
-use gloam_isa::{Program, ProgramHash};
+use gloam_isa::{IntValue, Program, ProgramHash, SetupError, ValType};
 use winterfell::crypto::{hashers::Blake3_256, DefaultRandomCoin, MerkleTree};
 use winterfell::AcceptableOptions;
 
@@ -35,16 +35,33 @@ pub const MIN_CONJECTURED_BITS: u32 = 96;
 type Hasher = Blake3_256<Felt>;
 
 /// The public part of a run, as the verifier is asked to accept it.
+///
+/// Every field is canonical by construction or checked before it becomes a field element:
+/// values are typed 32- or 64-bit patterns whose types must equal the entry function's
+/// signature, and `cycles` must be below [`gloam_air::MAX_TRACE_LEN`] (and below the proof's
+/// trace length), so `cycles + p` (p the Goldilocks modulus) cannot alias `cycles`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Claim {
     /// Exported entry function.
     pub entry: String,
-    /// Arguments.
-    pub args: Vec<u32>,
-    /// Results.
-    pub results: Vec<u32>,
+    /// Arguments, typed as the entry's parameters.
+    pub args: Vec<IntValue>,
+    /// Results, typed as the entry's results.
+    pub results: Vec<IntValue>,
     /// Cycles executed.
     pub cycles: u64,
+}
+
+impl Claim {
+    /// A claim about an entry whose parameters and results are all `i32`.
+    pub fn i32(entry: &str, args: &[u32], results: &[u32], cycles: u64) -> Self {
+        Claim {
+            entry: entry.to_string(),
+            args: args.iter().map(|v| IntValue::I32(*v)).collect(),
+            results: results.iter().map(|v| IntValue::I32(*v)).collect(),
+            cycles,
+        }
+    }
 }
 
 /// A verified statement: *program `program_hash`, run from `entry` on `args`, halts after
@@ -78,6 +95,10 @@ pub enum VerifyError {
     /// The program the verifier holds is malformed.
     #[error("invalid program: {0}")]
     Program(String),
+    /// The module's setup is outside what a proof covers (imports, a start function, a
+    /// segment that traps at instantiation): the honest prover refuses it the same way.
+    #[error("module refused: {0}")]
+    Setup(#[from] SetupError),
     /// The claim does not fit the program.
     #[error("invalid claim: {0}")]
     Claim(String),
@@ -107,27 +128,13 @@ pub fn verify(
     program
         .validate()
         .map_err(|e| VerifyError::Program(e.to_string()))?;
+    gloam_isa::check_setup(&program.module)?;
+    let (args, results) = claim_words(program, claim)?;
     let (_, f) = program
         .export(&claim.entry)
-        .ok_or_else(|| VerifyError::Claim(format!("no exported function `{}`", claim.entry)))?;
-    if claim.args.len() != f.num_params as usize || claim.results.len() != f.num_results as usize {
-        return Err(VerifyError::Claim(format!(
-            "`{}` takes {} argument(s) and returns {} result(s); the claim has {} and {}",
-            claim.entry,
-            f.num_params,
-            f.num_results,
-            claim.args.len(),
-            claim.results.len()
-        )));
-    }
+        .expect("checked by claim_words");
     let proof = bounds::parse_proof(stark_proof).map_err(VerifyError::Malformed)?;
-    let pi = PublicInputs::new(
-        program.clone(),
-        f.entry_pc,
-        claim.args.clone(),
-        claim.results.clone(),
-        claim.cycles,
-    );
+    let pi = PublicInputs::new(program.clone(), f.entry_pc, args, results, claim.cycles);
     validate_shape(proof.trace_info(), &pi, proof.options()).map_err(VerifyError::Shape)?;
     // Only Gloam's parameter set is accepted. Besides fixing the security level, this closes a
     // malleability: winterfell does not bind every option field into Fiat-Shamir (the Merkle
@@ -157,6 +164,44 @@ pub fn verify(
         Ok(Err(e)) => Err(VerifyError::Rejected(e.to_string())),
         Err(_) => Err(VerifyError::Internal),
     }
+}
+
+/// Checks `claim` against the program's export and returns the arguments and results as the
+/// 32-bit words of the AIR's public inputs.
+///
+/// # Errors
+/// [`VerifyError::Claim`]: no such export, values whose number or types differ from the
+/// export's signature, an `i64` in the signature (not proven yet: the prover refuses such
+/// entries too), or a cycle count at or above [`gloam_air::MAX_TRACE_LEN`] (a non-canonical
+/// claim: `cycles + p` would alias `cycles` in the field).
+pub fn claim_words(program: &Program, claim: &Claim) -> Result<(Vec<u32>, Vec<u32>), VerifyError> {
+    let (idx, _) = program
+        .export(&claim.entry)
+        .ok_or_else(|| VerifyError::Claim(format!("no exported function `{}`", claim.entry)))?;
+    let sig = program
+        .defined_sig(idx)
+        .ok_or_else(|| VerifyError::Program(format!("function {idx} has no type")))?;
+    let bad = |e: String| VerifyError::Claim(format!("`{}` ({sig}): {e}", claim.entry));
+    gloam_isa::check_types(&claim.args, &sig.params, "argument").map_err(bad)?;
+    gloam_isa::check_types(&claim.results, &sig.results, "result").map_err(bad)?;
+    if sig
+        .params
+        .iter()
+        .chain(&sig.results)
+        .any(|t| *t != ValType::I32)
+    {
+        return Err(bad(
+            "entries with i64 parameters or results are not proven yet".into(),
+        ));
+    }
+    if claim.cycles >= gloam_air::MAX_TRACE_LEN as u64 {
+        return Err(VerifyError::Claim(format!(
+            "{} cycles is not below 2^22, the longest run a proof covers",
+            claim.cycles
+        )));
+    }
+    let words = |v: &[IntValue]| v.iter().filter_map(|x| x.as_i32()).collect();
+    Ok((words(&claim.args), words(&claim.results)))
 }
 
 /// Verifies a proof file (as written by `gloam prove`) against `program`.

@@ -19,12 +19,12 @@ fn every_single_byte_corruption_is_handled() {
     )
     .unwrap();
     let stark = run.file.stark.clone();
-    let claim = Claim {
-        entry: "f".into(),
-        args: vec![123456, 789],
-        results: run.outcome.results.clone(),
-        cycles: run.outcome.cycles,
-    };
+    let claim = Claim::i32(
+        "f",
+        &[123456, 789],
+        &run.outcome.results,
+        run.outcome.cycles,
+    );
     assert!(verify(&program, &claim, &stark).is_ok());
 
     // Every byte, two different flips: the bounded parser must return, whatever it returns.

@@ -1,0 +1,287 @@
+//! One proof, one statement: regression tests for the four defects found adversarially in
+//! what a proof binds (issue "Prove every contract the executor runs", part one).
+//!
+//! 1. Public values are canonical: `cycles + p` does not verify with the proof of `cycles`.
+//! 2. Module setup is part of the statement: a proof about a module whose instantiation
+//!    traps, or whose start function would run first, or that imports, is refused by the
+//!    verifier exactly as the honest prover refuses it.
+//! 3. Stack limits are not part of the statement (WebAssembly leaves them to the
+//!    implementation): what a proof of a deep recursion means is tested here as documented.
+//! 4. Entry signatures: the claim's values carry types, checked against the export's type.
+
+use std::sync::Arc;
+
+use gloam_air::proof_file::{ProofFile, ProofFileError};
+use gloam_air::trace::build_main_trace;
+use gloam_air::{default_options, MAX_TRACE_LEN};
+use gloam_executor::{run_traced, ExecError, Limits};
+use gloam_isa::{IntValue, Program, SetupError, TrapKind};
+use gloam_prover::{prove, prove_trace, prove_values, GloamTrace, ProveConfig, ProveError};
+use gloam_verifier::{verify, verify_file, Claim, VerifyError};
+
+/// The Goldilocks modulus.
+const P: u64 = 0xFFFF_FFFF_0000_0001;
+
+const GCD: &str = r#"(module (func (export "gcd") (param i32 i32) (result i32) (local i32)
+    block loop local.get 1 i32.eqz br_if 1
+      local.get 0 local.get 1 i32.rem_u local.set 2 local.get 1 local.set 0
+      local.get 2 local.set 1 br 0 end end local.get 0))"#;
+
+fn load(wat: &str) -> Arc<Program> {
+    Arc::new(gloam_isa::load_module(wat.as_bytes()).expect("valid module"))
+}
+
+#[test]
+fn cycles_are_canonical() {
+    let program = load(GCD);
+    let run = prove(
+        program.clone(),
+        "gcd",
+        &[1071, 462],
+        &ProveConfig::default(),
+    )
+    .unwrap();
+    let good = run.file.to_bytes();
+    let st = verify_file(&program, &good).expect("honest proof");
+    assert_eq!(st.claim.results, vec![IntValue::I32(21)]);
+
+    // The attack: the same proof file claiming `cycles + p` (which `Felt::new` reduces to
+    // `cycles`) and other non-canonical or impossible counts.
+    for cycles in [
+        run.file.cycles + P,
+        run.file.cycles.wrapping_sub(P),
+        MAX_TRACE_LEN as u64,
+        u64::MAX,
+    ] {
+        let mut f = run.file.clone();
+        f.cycles = cycles;
+        let e = verify_file(&program, &f.to_bytes()).unwrap_err();
+        assert!(
+            matches!(e, VerifyError::Claim(ref m) if m.contains("2^22")),
+            "claim of {cycles} cycles: {e}"
+        );
+    }
+    // Below 2^22 but beyond the trace: refused by the shape check before the STARK check.
+    let mut f = run.file.clone();
+    f.cycles = (1 << 14) + run.file.cycles;
+    let e = verify_file(&program, &f.to_bytes()).unwrap_err();
+    assert!(
+        matches!(e, VerifyError::Shape(ref m) if m.contains("cycles")),
+        "{e}"
+    );
+}
+
+/// Proves `entry(args)` of `program` through the public low-level API (executor, trace
+/// builder, STARK prover), bypassing the honest prover's setup check: `run_program` is a copy
+/// of `program` whose setup does not trap, with the same instructions.
+fn prove_bypassing_setup(
+    program: &Arc<Program>,
+    run_program: &Program,
+    entry: &str,
+    args: &[u32],
+) -> (Claim, Vec<u8>) {
+    let (out, exec) = run_traced(run_program, entry, args, Limits::default()).expect("run");
+    let (trace, pi) = build_main_trace(program.clone(), entry, args, &out, &exec).expect("trace");
+    let proof = prove_trace(GloamTrace::new(trace.columns), pi, default_options(), None)
+        .expect("the STARK prover does not look at the module setup");
+    (
+        Claim::i32(entry, args, &out.results, out.cycles),
+        proof.to_bytes(),
+    )
+}
+
+#[test]
+fn module_setup_is_part_of_the_statement() {
+    // An active data segment past the end of memory: instantiation traps, so no export of
+    // this module can run.
+    let oob = load(&GCD.replace(
+        "(module",
+        r#"(module (memory 1) (data (i32.const 65535) "ab")"#,
+    ));
+    let mut fixed = (*oob).clone();
+    fixed.module.datas.clear();
+    let (claim, stark) = prove_bypassing_setup(&oob, &fixed, "gcd", &[12, 18]);
+    let e = verify(&oob, &claim, &stark).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            VerifyError::Setup(SetupError::SegmentOutOfBounds { kind: "data", .. })
+        ),
+        "{e}"
+    );
+    // The honest prover refuses the same module with the same reason.
+    let e = prove(oob.clone(), "gcd", &[12, 18], &ProveConfig::default()).err();
+    assert!(
+        matches!(
+            e,
+            Some(ProveError::Setup(SetupError::SegmentOutOfBounds { .. }))
+        ),
+        "{e:?}"
+    );
+
+    // An element segment past the end of its table.
+    let oob = load(&GCD.replace(
+        "(module",
+        r#"(module (table 1 funcref) (elem (i32.const 1) 0)"#,
+    ));
+    let mut fixed = (*oob).clone();
+    fixed.module.elems.clear();
+    let (claim, stark) = prove_bypassing_setup(&oob, &fixed, "gcd", &[12, 18]);
+    assert!(matches!(
+        verify(&oob, &claim, &stark),
+        Err(VerifyError::Setup(SetupError::SegmentOutOfBounds {
+            kind: "element",
+            ..
+        }))
+    ));
+
+    // A start function (here one that traps): the proof would not cover its run.
+    let start = load(&GCD.replace("(module", "(module (func $boom unreachable) (start $boom)"));
+    let mut fixed = (*start).clone();
+    fixed.module.start = None;
+    let (claim, stark) = prove_bypassing_setup(&start, &fixed, "gcd", &[12, 18]);
+    assert!(matches!(
+        verify(&start, &claim, &stark),
+        Err(VerifyError::Setup(SetupError::StartFunction(_)))
+    ));
+    assert!(matches!(
+        prove(start, "gcd", &[12, 18], &ProveConfig::default()),
+        Err(ProveError::Setup(SetupError::StartFunction(_)))
+    ));
+
+    // An import (never called by the proven export).
+    let import = load(&GCD.replace("(module", r#"(module (import "env" "f" (func))"#));
+    let mut fixed = (*import).clone();
+    fixed.module.imports.clear();
+    fixed.module.num_func_imports = 0;
+    let e = verify(&import, &Claim::i32("gcd", &[12, 18], &[6], 40), &[]).unwrap_err();
+    assert!(
+        matches!(e, VerifyError::Setup(SetupError::Import { .. })),
+        "{e}"
+    );
+    assert!(matches!(
+        prove(import, "gcd", &[12, 18], &ProveConfig::default()),
+        Err(ProveError::Setup(SetupError::Import { .. }))
+    ));
+
+    // A segment that fits is fine: setup then decides nothing the proof leaves out.
+    let ok = load(&GCD.replace(
+        "(module",
+        r#"(module (memory 1) (data (i32.const 65534) "ab")"#,
+    ));
+    let run = prove(ok.clone(), "gcd", &[12, 18], &ProveConfig::default()).unwrap();
+    assert!(verify_file(&ok, &run.file.to_bytes()).is_ok());
+}
+
+#[test]
+fn stack_limits_are_not_part_of_the_statement() {
+    let program = load(
+        r#"(module (func $d (export "depth") (param i32) (result i32)
+            local.get 0 i32.eqz if (result i32) i32.const 0 else
+            local.get 0 i32.const 1 i32.sub call $d i32.const 1 i32.add end))"#,
+    );
+    // Under a call-depth limit of 100 the run exhausts the stack: this prover refuses it...
+    let small = ProveConfig {
+        limits: Limits {
+            max_call_depth: 100,
+            ..ProveConfig::default().limits
+        },
+        ..ProveConfig::default()
+    };
+    match prove(program.clone(), "depth", &[200], &small) {
+        Err(ProveError::Exec(ExecError::Trap {
+            kind: TrapKind::StackExhausted,
+            ..
+        })) => {}
+        other => panic!("expected stack exhaustion, got {:?}", other.err()),
+    }
+    // ...while a prover with the default limits proves it, and the verifier, which sees no
+    // limit, accepts: the statement is the run's result with the stack it needs
+    // (docs/air.md §1).
+    let run = prove(program.clone(), "depth", &[200], &ProveConfig::default()).unwrap();
+    let st = verify_file(&program, &run.file.to_bytes()).unwrap();
+    assert_eq!(st.claim.results, vec![IntValue::I32(200)]);
+}
+
+#[test]
+fn claims_are_typed_by_the_entry_signature() {
+    let program = load(GCD);
+    let run = prove(
+        program.clone(),
+        "gcd",
+        &[1071, 462],
+        &ProveConfig::default(),
+    )
+    .unwrap();
+    let stark = run.file.stark.clone();
+    let honest = Claim::i32("gcd", &[1071, 462], &[21], run.file.cycles);
+    assert!(verify(&program, &honest, &stark).is_ok());
+
+    // The same bit patterns typed i64, a missing and an extra value: refused as claims.
+    let mut c = honest.clone();
+    c.args[0] = IntValue::I64(1071);
+    assert!(
+        matches!(verify(&program, &c, &stark), Err(VerifyError::Claim(m)) if m.contains("i64"))
+    );
+    let mut c = honest.clone();
+    c.results[0] = IntValue::I64(21);
+    assert!(matches!(
+        verify(&program, &c, &stark),
+        Err(VerifyError::Claim(_))
+    ));
+    let mut c = honest.clone();
+    c.args.pop();
+    assert!(matches!(
+        verify(&program, &c, &stark),
+        Err(VerifyError::Claim(_))
+    ));
+    let mut c = honest.clone();
+    c.results.push(IntValue::I32(0));
+    assert!(matches!(
+        verify(&program, &c, &stark),
+        Err(VerifyError::Claim(_))
+    ));
+
+    // The prover checks the same types before running.
+    let e = prove_values(
+        program.clone(),
+        "gcd",
+        &[IntValue::I32(1071), IntValue::I64(462)],
+        &ProveConfig::default(),
+    )
+    .err();
+    assert!(matches!(e, Some(ProveError::Args { .. })), "{e:?}");
+
+    // Entries with i64 in their signature are refused by both until i64 is proven.
+    let wide = load(r#"(module (func (export "w") (param i64) (result i64) local.get 0))"#);
+    let e = prove_values(
+        wide.clone(),
+        "w",
+        &[IntValue::I64(u64::MAX)],
+        &ProveConfig::default(),
+    )
+    .err();
+    assert!(
+        matches!(e, Some(ProveError::Exec(ExecError::NotProvable { .. }))),
+        "{e:?}"
+    );
+    let c = Claim {
+        entry: "w".into(),
+        args: vec![IntValue::I64(u64::MAX)],
+        results: vec![IntValue::I64(u64::MAX)],
+        cycles: 1,
+    };
+    assert!(
+        matches!(verify(&wide, &c, &stark), Err(VerifyError::Claim(m)) if m.contains("not proven yet"))
+    );
+
+    // The proof file records the types; an untyped version-1 file is refused by version.
+    let file = ProofFile::from_bytes(&run.file.to_bytes()).unwrap();
+    assert_eq!(file.args, vec![IntValue::I32(1071), IntValue::I32(462)]);
+    let mut v1 = run.file.to_bytes();
+    v1[8..10].copy_from_slice(&1u16.to_le_bytes());
+    assert_eq!(
+        ProofFile::from_bytes(&v1).unwrap_err(),
+        ProofFileError::Version(1)
+    );
+}
