@@ -1,10 +1,11 @@
 //! # gloam-executor
 //!
-//! Runs lowered [`Program`]s: integer WebAssembly 2.0 (everything but floats and SIMD), with
-//! instantiation and linking ([`Store`]), a host-function registry, fuel, a call-depth limit
-//! and bounded memory and table growth.
+//! Runs lowered [`Program`](gloam_isa::Program)s: integer WebAssembly 2.0 (everything but
+//! floats and SIMD), with instantiation and linking ([`Store`]), a host-function registry,
+//! fuel, a call-depth limit and bounded memory and table growth.
 //!
-//! Two paths share one machine model (see `docs/executor.md`):
+//! Two interpreters share one machine model (see `docs/executor.md`; the code is in `exec/`,
+//! the store's entities and linking in `store.rs`):
 //! * the fast path ([`Store::invoke`], [`run`]) only computes results;
 //! * [`run_traced`] also records, per cycle, everything the AIR's trace builder needs: the
 //!   state (`pc`, `fp`), the values of the three slot accesses and the timestamps of the
@@ -17,11 +18,12 @@
 //! inputs give the same results, cycle count and trace on every machine.
 #![deny(missing_docs)]
 
-mod machine;
+mod exec;
 mod store;
 
-use gloam_isa::{Program, TrapKind, ValType};
+use gloam_isa::{TrapKind, ValType};
 
+pub use exec::{run, run_traced};
 pub use store::{ExternVal, InstanceId, Store};
 
 /// Resource limits of a [`Store`] and of every run in it.
@@ -267,81 +269,4 @@ impl ExecTrace {
     pub fn slots_used(&self) -> usize {
         self.final_values.len()
     }
-}
-
-/// Checks that export `entry` has only `i32` parameters and results, as [`run`] and
-/// [`run_traced`] require.
-fn i32_signature(program: &Program, entry: &str) -> Result<(), ExecError> {
-    let export = program
-        .module
-        .export(entry)
-        .filter(|e| e.kind == gloam_isa::ExportKind::Func)
-        .ok_or_else(|| ExecError::NoSuchExport(entry.to_string()))?;
-    let sig = program
-        .module
-        .func_sig(export.index)
-        .ok_or_else(|| ExecError::NoSuchExport(entry.to_string()))?;
-    if sig
-        .params
-        .iter()
-        .chain(&sig.results)
-        .any(|t| *t != ValType::I32)
-    {
-        return Err(ExecError::ArgType {
-            entry: entry.to_string(),
-            why: format!("signature {sig} is not all i32; use `Store::invoke` for typed values"),
-        });
-    }
-    Ok(())
-}
-
-/// Instantiates `program` in a fresh [`Store`] (no imports) and runs exported function
-/// `entry` with `i32` arguments, returning only the outcome (no trace).
-///
-/// # Errors
-/// [`ExecError`] for a missing export, a signature that is not all `i32`, wrong arity, a
-/// failed instantiation, a trap or running out of fuel.
-pub fn run(
-    program: &Program,
-    entry: &str,
-    args: &[u32],
-    limits: Limits,
-) -> Result<Outcome, ExecError> {
-    i32_signature(program, entry)?;
-    let mut store = Store::new(limits);
-    let inst = store.instantiate(std::sync::Arc::new(program.clone()))?;
-    let args: Vec<Value> = args.iter().map(|v| Value::I32(*v)).collect();
-    let (results, cycles, wasm_instrs) = store.invoke_counted(inst, entry, &args)?;
-    Ok(Outcome {
-        results: results.iter().map(|v| v.to_slot() as u32).collect(),
-        cycles,
-        wasm_instrs,
-    })
-}
-
-/// Runs exported function `entry` with `args` and records the execution trace.
-///
-/// The module is instantiated without imports; a module with a start function is refused
-/// (the proof would not cover the start function's run).
-///
-/// # Errors
-/// As [`run`], plus [`ExecError::NotProvable`] when the run reaches an instruction the AIR
-/// does not cover yet (or the module has a start function).
-pub fn run_traced(
-    program: &Program,
-    entry: &str,
-    args: &[u32],
-    limits: Limits,
-) -> Result<(Outcome, ExecTrace), ExecError> {
-    i32_signature(program, entry)?;
-    if let Some(start) = program.module.start {
-        return Err(ExecError::NotProvable {
-            instr: "start function".into(),
-            func: format!("func[{start}]"),
-            offset: 0,
-        });
-    }
-    let mut store = Store::new(limits);
-    let inst = store.instantiate(std::sync::Arc::new(program.clone()))?;
-    store.run_traced(inst, entry, args)
 }

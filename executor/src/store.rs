@@ -1,5 +1,10 @@
 //! The store: every function, table, memory and global of every instance, the host registry,
-//! and instantiation (WebAssembly 2.0 core spec §4.5.4, "Instantiation").
+//! and instantiation and linking (WebAssembly 2.0 core spec §4.5, "Modules").
+//!
+//! The store holds data only and never runs code: it does not know the interpreters. The
+//! `Store` methods that execute code (`instantiate`, which ends by running the start function,
+//! `invoke`, `invoke_counted`) are implemented in `exec/invoke.rs`, so the dependency goes one
+//! way, `exec` → `store`.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -9,17 +14,13 @@ use gloam_isa::{
     TrapKind, ValType,
 };
 
-use crate::machine::{Machine, RunResult};
-use crate::{ExecError, ExecTrace, Limits, Outcome, Value};
+use crate::{ExecError, Limits, Value};
 
 /// A host function: receives the arguments, returns the results or a trap.
 pub(crate) type HostFn = dyn Fn(&[Value]) -> Result<Vec<Value>, TrapKind> + Send + Sync;
 
 /// WebAssembly page size in bytes.
 pub(crate) const PAGE: usize = 65536;
-
-/// Host re-entries (calls into another instance) allowed on the host stack at once.
-const MAX_NESTING: u32 = 64;
 
 /// Handle of an instance in a [`Store`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -101,7 +102,8 @@ pub struct Store {
     sig_ids: HashMap<FuncSig, u32>,
     pub(crate) sigs: Vec<FuncSig>,
     names: BTreeMap<(String, String), ExternVal>,
-    /// Cycles of the current top-level invocation (nested calls included).
+    /// Cycles of the current top-level invocation (nested calls included). This and the
+    /// next three fields are the state of the current invocation, kept by `exec`.
     pub(crate) cycles: u64,
     pub(crate) wasm_instrs: u64,
     /// Host stack re-entries in progress.
@@ -266,16 +268,21 @@ impl Store {
             })
     }
 
-    /// Instantiates `program`: resolves its imports by name among host definitions and
-    /// registered instances (checking kinds and types, §4.5.3 "Import matching"), allocates
-    /// its functions, tables, memory and globals, applies active element and data segments
-    /// in order (a segment out of bounds traps, and earlier segments' writes to shared tables
-    /// and memories stay, as the spec requires), and runs the start function.
+    /// Instantiation up to, not including, the start function (§4.5.4): resolves the imports
+    /// of `program` by name among host definitions and registered instances (checking kinds
+    /// and types, §4.5.3 "Import matching"), allocates its functions, tables, memory and
+    /// globals, and applies active element and data segments in order (a segment out of
+    /// bounds traps, and earlier segments' writes to shared tables and memories stay, as the
+    /// spec requires). Returns the instance and the store address of its start function, which
+    /// `Store::instantiate` (`exec/invoke.rs`) then runs.
     ///
     /// # Errors
     /// [`ExecError::UnknownImport`], [`ExecError::IncompatibleImport`],
-    /// [`ExecError::ResourceLimit`], or the trap of a segment or of the start function.
-    pub fn instantiate(&mut self, program: Arc<Program>) -> Result<InstanceId, ExecError> {
+    /// [`ExecError::ResourceLimit`], or the trap of a segment.
+    pub(crate) fn instantiate_module(
+        &mut self,
+        program: Arc<Program>,
+    ) -> Result<(InstanceId, Option<u32>), ExecError> {
         let m = &program.module;
         let mut funcs = Vec::new();
         let mut tables = Vec::new();
@@ -439,13 +446,8 @@ impl Store {
                 self.data_segs[seg_addr] = Arc::from(&[][..]);
             }
         }
-        if let Some(start) = m.start {
-            let addr = inst.funcs[start as usize];
-            self.cycles = 0;
-            self.wasm_instrs = 0;
-            self.call_addr(addr, &[], 0)?;
-        }
-        Ok(id)
+        let start = m.start.map(|start| inst.funcs[start as usize]);
+        Ok((id, start))
     }
 
     fn alloc_table(&mut self, t: &TableType) -> Result<u32, ExecError> {
@@ -519,199 +521,6 @@ impl Store {
             self.memories[mem as usize].data[d..d + n].copy_from_slice(&bytes[s..s + n]);
         }
         Ok(())
-    }
-
-    /// Invokes exported function `export` of `instance` with typed arguments.
-    ///
-    /// # Errors
-    /// [`ExecError::NoSuchExport`], [`ExecError::ArgCount`], [`ExecError::ArgType`], a trap
-    /// or [`ExecError::OutOfFuel`].
-    pub fn invoke(
-        &mut self,
-        instance: InstanceId,
-        export: &str,
-        args: &[Value],
-    ) -> Result<Vec<Value>, ExecError> {
-        self.invoke_inner(instance, export, args, false)
-            .map(|r| r.0)
-    }
-
-    /// [`Store::invoke`], also returning the cycles and the WebAssembly instructions they
-    /// account for (counting those costs a table lookup per cycle).
-    ///
-    /// # Errors
-    /// As [`Store::invoke`].
-    pub fn invoke_counted(
-        &mut self,
-        instance: InstanceId,
-        export: &str,
-        args: &[Value],
-    ) -> Result<(Vec<Value>, u64, u64), ExecError> {
-        self.invoke_inner(instance, export, args, true)
-    }
-
-    /// The cycles of the last invocation (nested calls included).
-    pub fn last_cycles(&self) -> u64 {
-        self.cycles
-    }
-
-    /// The store address of exported function `export` of `instance`, after checking the
-    /// number and types of `args` against its signature.
-    fn entry(&self, instance: InstanceId, export: &str, args: &[Value]) -> Result<u32, ExecError> {
-        let addr = match self.export(instance, export) {
-            Some(ExternVal::Func(a)) => a,
-            _ => return Err(ExecError::NoSuchExport(export.to_string())),
-        };
-        let sig = &self.sigs[self.funcs[addr as usize].sig as usize];
-        if args.len() != sig.params.len() {
-            return Err(ExecError::ArgCount {
-                entry: export.to_string(),
-                expected: sig.params.len(),
-                got: args.len(),
-            });
-        }
-        for (i, (a, t)) in args.iter().zip(&sig.params).enumerate() {
-            if a.ty() != *t {
-                return Err(ExecError::ArgType {
-                    entry: export.to_string(),
-                    why: format!("argument {i} is {} where {t} is expected", a.ty()),
-                });
-            }
-        }
-        Ok(addr)
-    }
-
-    fn invoke_inner(
-        &mut self,
-        instance: InstanceId,
-        export: &str,
-        args: &[Value],
-        count: bool,
-    ) -> Result<(Vec<Value>, u64, u64), ExecError> {
-        let addr = self.entry(instance, export, args)?;
-        let sig = self.sigs[self.funcs[addr as usize].sig as usize].clone();
-        self.cycles = 0;
-        self.wasm_instrs = 0;
-        let raw: Vec<u64> = args.iter().map(|a| a.to_slot()).collect();
-        self.count_wasm_instrs = count;
-        let out = self.call_addr(addr, &raw, 0);
-        self.count_wasm_instrs = false;
-        let out = out?;
-        let results = out
-            .iter()
-            .zip(&sig.results)
-            .map(|(v, t)| Value::from_slot(*t, *v))
-            .collect();
-        Ok((results, self.cycles, self.wasm_instrs))
-    }
-
-    /// Calls the function at store address `addr` with raw slot arguments at call depth
-    /// `depth`, returning raw results. A host function's trap has no instruction to be located
-    /// at here; calls from an instruction go through `Machine::call_external`, which locates it.
-    pub(crate) fn call_addr(
-        &mut self,
-        addr: u32,
-        args: &[u64],
-        depth: u32,
-    ) -> Result<Vec<u64>, ExecError> {
-        match self.funcs[addr as usize].kind {
-            FuncKind::Host(_) => self.call_host(addr, args).map_err(|kind| ExecError::Trap {
-                kind,
-                pc: 0,
-                func: "<host>".into(),
-                offset: 0,
-                cycle: self.cycles,
-            }),
-            FuncKind::Wasm { instance, index } => {
-                let inst = self.instances[instance as usize].clone();
-                self.nesting += 1;
-                let count = self.count_wasm_instrs;
-                let r = Machine::<false>::new(self, inst, instance, index, args, depth).and_then(
-                    |mut m| {
-                        if count {
-                            m.execute_fast::<true>()?;
-                        } else {
-                            m.execute_fast::<false>()?;
-                        }
-                        Ok(m.results())
-                    },
-                );
-                self.nesting -= 1;
-                r
-            }
-        }
-    }
-
-    /// Calls host function `addr` with raw slot arguments: converts them to typed values and
-    /// checks the results against its signature (a mismatch is [`TrapKind::HostError`]).
-    pub(crate) fn call_host(&mut self, addr: u32, args: &[u64]) -> Result<Vec<u64>, TrapKind> {
-        let f = &self.funcs[addr as usize];
-        let FuncKind::Host(h) = &f.kind else {
-            unreachable!("call_host of a WebAssembly function")
-        };
-        let s = &self.sigs[f.sig as usize];
-        let vals: Vec<Value> = args
-            .iter()
-            .zip(&s.params)
-            .map(|(v, t)| Value::from_slot(*t, *v))
-            .collect();
-        let results = h(&vals)?;
-        if results.len() != s.results.len()
-            || results.iter().zip(&s.results).any(|(v, t)| v.ty() != *t)
-        {
-            return Err(TrapKind::HostError);
-        }
-        Ok(results.iter().map(|v| v.to_slot()).collect())
-    }
-
-    /// Whether another call into an instance would exceed the host re-entry bound.
-    pub(crate) fn nesting_exhausted(&self) -> bool {
-        self.nesting >= MAX_NESTING
-    }
-
-    /// Traced run of export `entry` of `instance` with `i32` arguments (see
-    /// [`crate::run_traced`]).
-    pub(crate) fn run_traced(
-        &mut self,
-        instance: InstanceId,
-        entry: &str,
-        args: &[u32],
-    ) -> Result<(Outcome, ExecTrace), ExecError> {
-        let values: Vec<Value> = args.iter().map(|v| Value::I32(*v)).collect();
-        let addr = self.entry(instance, entry, &values)?;
-        let FuncKind::Wasm { index: idx, .. } = self.funcs[addr as usize].kind else {
-            return Err(ExecError::NotProvable {
-                instr: "call of an imported function".into(),
-                func: entry.to_string(),
-                offset: 0,
-            });
-        };
-        let inst = self.instances[instance.0 as usize].clone();
-        let raw: Vec<u64> = args.iter().map(|v| *v as u64).collect();
-        self.cycles = 0;
-        self.wasm_instrs = 0;
-        let mut m = Machine::<true>::new(self, inst, instance.0, idx, &raw, 0)?;
-        m.execute_traced()?;
-        let RunResult {
-            results,
-            steps,
-            slots,
-            last_ts,
-        } = m.finish();
-        let outcome = Outcome {
-            results: results.iter().map(|v| *v as u32).collect(),
-            cycles: self.cycles,
-            wasm_instrs: self.wasm_instrs,
-        };
-        let n = slots.len();
-        Ok((
-            outcome,
-            ExecTrace {
-                steps,
-                final_values: slots.iter().map(|v| *v as u32).collect(),
-                final_ts: last_ts[..n].to_vec(),
-            },
-        ))
     }
 }
 

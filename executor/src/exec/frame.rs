@@ -1,0 +1,94 @@
+//! The state both interpreters share: the instance being run, the slot stack and the
+//! registers (`pc`, `fp`, the call depth), with the operations that do not depend on the
+//! interpreter: setting up the entry frame, growing the slot stack and locating a trap.
+
+use std::sync::Arc;
+
+use gloam_isa::TrapKind;
+
+use crate::store::{Instance, Store};
+use crate::ExecError;
+
+/// One run of one instance: the call stack of 64-bit slots (frame after frame) and the
+/// registers. A call into another instance runs on a new `Frame` of its own.
+pub(super) struct Frame<'s> {
+    pub(super) store: &'s mut Store,
+    pub(super) inst: Arc<Instance>,
+    /// `inst`'s index in the store.
+    pub(super) inst_id: u32,
+    pub(super) slots: Vec<u64>,
+    pub(super) pc: u32,
+    pub(super) fp: u32,
+    pub(super) depth: u32,
+    /// Results of the entry function, left in slots `0..num_results`.
+    pub(super) num_results: usize,
+}
+
+impl<'s> Frame<'s> {
+    /// A frame about to run defined function `index` of instance `inst` with `args`, called
+    /// at call depth `depth`, with `frame_size.max(reserve)` slots allocated.
+    pub(super) fn new(
+        store: &'s mut Store,
+        inst: Arc<Instance>,
+        inst_id: u32,
+        index: u32,
+        args: &[u64],
+        depth: u32,
+        reserve: u32,
+    ) -> Result<Self, ExecError> {
+        let f = &inst.program.functions[index as usize];
+        let (entry, frame, results) = (f.entry_pc, f.frame_size, f.num_results as usize);
+        let mut m = Frame {
+            store,
+            inst,
+            inst_id,
+            slots: vec![0; frame.max(reserve) as usize],
+            pc: entry,
+            fp: 0,
+            depth: depth + 1,
+            num_results: results,
+        };
+        if frame > m.store.limits.max_slots || m.depth > m.store.limits.max_call_depth {
+            return Err(m.trap(TrapKind::StackExhausted));
+        }
+        m.slots[..args.len()].copy_from_slice(args);
+        Ok(m)
+    }
+
+    /// The entry function's results (after it returned).
+    pub(super) fn results(&self) -> Vec<u64> {
+        self.slots[..self.num_results].to_vec()
+    }
+
+    /// Trap `kind` at the current `pc`, located by the program's origin table.
+    pub(super) fn trap(&self, kind: TrapKind) -> ExecError {
+        let p = &self.inst.program;
+        let o = p.origin.get(self.pc as usize).copied().unwrap_or_default();
+        let n_imp = p.module.num_func_imports;
+        ExecError::Trap {
+            kind,
+            pc: self.pc,
+            func: o
+                .func
+                .checked_sub(n_imp)
+                .and_then(|i| p.functions.get(i as usize))
+                .map(|f| f.name.clone())
+                .unwrap_or_default(),
+            offset: o.offset,
+            cycle: self.store.cycles,
+        }
+    }
+
+    /// Makes room for a callee frame of `frame` slots at `new_fp`, or traps when that exceeds
+    /// `Limits::max_slots`.
+    pub(super) fn grow_stack(&mut self, new_fp: u32, frame: u32) -> Result<(), ExecError> {
+        let top = new_fp as u64 + frame as u64;
+        if top > self.store.limits.max_slots as u64 {
+            return Err(self.trap(TrapKind::StackExhausted));
+        }
+        if top as usize > self.slots.len() {
+            self.slots.resize(top as usize, 0);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,307 @@
+//! Entry points: instantiation's start function, invocations, calls by store address
+//! (including host functions and calls into other instances) and the traced run.
+//!
+//! `Store::instantiate`, `Store::invoke` and `Store::invoke_counted` are implemented here, not
+//! in `store.rs`, so that the store never depends on the interpreters. Calls out of an
+//! instance (imports, or `call_indirect` into another instance) come back here from the fast
+//! interpreter through `Store::call_addr` and run a nested [`Fast`] machine.
+
+use std::sync::Arc;
+
+use gloam_isa::{Program, TrapKind, ValType};
+
+use super::fast::Fast;
+use super::traced::{TraceRun, Traced};
+use crate::store::{ExternVal, FuncKind, InstanceId, Store};
+use crate::{ExecError, ExecTrace, Limits, Outcome, Value};
+
+/// Host re-entries (calls into another instance) allowed on the host stack at once.
+const MAX_NESTING: u32 = 64;
+
+impl Store {
+    /// Instantiates `program`: resolves its imports by name among host definitions and
+    /// registered instances (checking kinds and types, §4.5.3 "Import matching"), allocates
+    /// its functions, tables, memory and globals, applies active element and data segments
+    /// in order (a segment out of bounds traps, and earlier segments' writes to shared tables
+    /// and memories stay, as the spec requires), and runs the start function.
+    ///
+    /// # Errors
+    /// [`ExecError::UnknownImport`], [`ExecError::IncompatibleImport`],
+    /// [`ExecError::ResourceLimit`], or the trap of a segment or of the start function.
+    pub fn instantiate(&mut self, program: Arc<Program>) -> Result<InstanceId, ExecError> {
+        let (id, start) = self.instantiate_module(program)?;
+        if let Some(addr) = start {
+            self.cycles = 0;
+            self.wasm_instrs = 0;
+            self.call_addr(addr, &[], 0)?;
+        }
+        Ok(id)
+    }
+
+    /// Invokes exported function `export` of `instance` with typed arguments.
+    ///
+    /// # Errors
+    /// [`ExecError::NoSuchExport`], [`ExecError::ArgCount`], [`ExecError::ArgType`], a trap
+    /// or [`ExecError::OutOfFuel`].
+    pub fn invoke(
+        &mut self,
+        instance: InstanceId,
+        export: &str,
+        args: &[Value],
+    ) -> Result<Vec<Value>, ExecError> {
+        self.invoke_inner(instance, export, args, false)
+            .map(|r| r.0)
+    }
+
+    /// [`Store::invoke`], also returning the cycles and the WebAssembly instructions they
+    /// account for (counting those costs a table lookup per cycle).
+    ///
+    /// # Errors
+    /// As [`Store::invoke`].
+    pub fn invoke_counted(
+        &mut self,
+        instance: InstanceId,
+        export: &str,
+        args: &[Value],
+    ) -> Result<(Vec<Value>, u64, u64), ExecError> {
+        self.invoke_inner(instance, export, args, true)
+    }
+
+    /// The cycles of the last invocation (nested calls included).
+    pub fn last_cycles(&self) -> u64 {
+        self.cycles
+    }
+
+    /// The store address of exported function `export` of `instance`, after checking the
+    /// number and types of `args` against its signature.
+    fn entry(&self, instance: InstanceId, export: &str, args: &[Value]) -> Result<u32, ExecError> {
+        let addr = match self.export(instance, export) {
+            Some(ExternVal::Func(a)) => a,
+            _ => return Err(ExecError::NoSuchExport(export.to_string())),
+        };
+        let sig = &self.sigs[self.funcs[addr as usize].sig as usize];
+        if args.len() != sig.params.len() {
+            return Err(ExecError::ArgCount {
+                entry: export.to_string(),
+                expected: sig.params.len(),
+                got: args.len(),
+            });
+        }
+        for (i, (a, t)) in args.iter().zip(&sig.params).enumerate() {
+            if a.ty() != *t {
+                return Err(ExecError::ArgType {
+                    entry: export.to_string(),
+                    why: format!("argument {i} is {} where {t} is expected", a.ty()),
+                });
+            }
+        }
+        Ok(addr)
+    }
+
+    fn invoke_inner(
+        &mut self,
+        instance: InstanceId,
+        export: &str,
+        args: &[Value],
+        count: bool,
+    ) -> Result<(Vec<Value>, u64, u64), ExecError> {
+        let addr = self.entry(instance, export, args)?;
+        let sig = self.sigs[self.funcs[addr as usize].sig as usize].clone();
+        self.cycles = 0;
+        self.wasm_instrs = 0;
+        let raw: Vec<u64> = args.iter().map(|a| a.to_slot()).collect();
+        self.count_wasm_instrs = count;
+        let out = self.call_addr(addr, &raw, 0);
+        self.count_wasm_instrs = false;
+        let out = out?;
+        let results = out
+            .iter()
+            .zip(&sig.results)
+            .map(|(v, t)| Value::from_slot(*t, *v))
+            .collect();
+        Ok((results, self.cycles, self.wasm_instrs))
+    }
+
+    /// Calls the function at store address `addr` with raw slot arguments at call depth
+    /// `depth`, returning raw results. A host function's trap has no instruction to be located
+    /// at here; calls from an instruction go through `Fast::call_external`, which locates it.
+    pub(super) fn call_addr(
+        &mut self,
+        addr: u32,
+        args: &[u64],
+        depth: u32,
+    ) -> Result<Vec<u64>, ExecError> {
+        match self.funcs[addr as usize].kind {
+            FuncKind::Host(_) => self.call_host(addr, args).map_err(|kind| ExecError::Trap {
+                kind,
+                pc: 0,
+                func: "<host>".into(),
+                offset: 0,
+                cycle: self.cycles,
+            }),
+            FuncKind::Wasm { instance, index } => {
+                let inst = self.instances[instance as usize].clone();
+                self.nesting += 1;
+                let count = self.count_wasm_instrs;
+                let r = Fast::new(self, inst, instance, index, args, depth).and_then(|mut m| {
+                    if count {
+                        m.execute::<true>()?;
+                    } else {
+                        m.execute::<false>()?;
+                    }
+                    Ok(m.results())
+                });
+                self.nesting -= 1;
+                r
+            }
+        }
+    }
+
+    /// Calls host function `addr` with raw slot arguments: converts them to typed values and
+    /// checks the results against its signature (a mismatch is [`TrapKind::HostError`]).
+    pub(super) fn call_host(&mut self, addr: u32, args: &[u64]) -> Result<Vec<u64>, TrapKind> {
+        let f = &self.funcs[addr as usize];
+        let FuncKind::Host(h) = &f.kind else {
+            unreachable!("call_host of a WebAssembly function")
+        };
+        let s = &self.sigs[f.sig as usize];
+        let vals: Vec<Value> = args
+            .iter()
+            .zip(&s.params)
+            .map(|(v, t)| Value::from_slot(*t, *v))
+            .collect();
+        let results = h(&vals)?;
+        if results.len() != s.results.len()
+            || results.iter().zip(&s.results).any(|(v, t)| v.ty() != *t)
+        {
+            return Err(TrapKind::HostError);
+        }
+        Ok(results.iter().map(|v| v.to_slot()).collect())
+    }
+
+    /// Whether another call into an instance would exceed the host re-entry bound.
+    pub(super) fn nesting_exhausted(&self) -> bool {
+        self.nesting >= MAX_NESTING
+    }
+
+    /// Traced run of export `entry` of `instance` with `i32` arguments (see [`run_traced`]).
+    fn invoke_traced(
+        &mut self,
+        instance: InstanceId,
+        entry: &str,
+        args: &[u32],
+    ) -> Result<(Outcome, ExecTrace), ExecError> {
+        let values: Vec<Value> = args.iter().map(|v| Value::I32(*v)).collect();
+        let addr = self.entry(instance, entry, &values)?;
+        let FuncKind::Wasm { index: idx, .. } = self.funcs[addr as usize].kind else {
+            return Err(ExecError::NotProvable {
+                instr: "call of an imported function".into(),
+                func: entry.to_string(),
+                offset: 0,
+            });
+        };
+        let inst = self.instances[instance.0 as usize].clone();
+        let raw: Vec<u64> = args.iter().map(|v| *v as u64).collect();
+        self.cycles = 0;
+        self.wasm_instrs = 0;
+        let mut m = Traced::new(self, inst, instance.0, idx, &raw, 0)?;
+        m.execute()?;
+        let TraceRun {
+            results,
+            steps,
+            slots,
+            last_ts,
+        } = m.finish();
+        let outcome = Outcome {
+            results: results.iter().map(|v| *v as u32).collect(),
+            cycles: self.cycles,
+            wasm_instrs: self.wasm_instrs,
+        };
+        let n = slots.len();
+        Ok((
+            outcome,
+            ExecTrace {
+                steps,
+                final_values: slots.iter().map(|v| *v as u32).collect(),
+                final_ts: last_ts[..n].to_vec(),
+            },
+        ))
+    }
+}
+
+/// Checks that export `entry` has only `i32` parameters and results, as [`run`] and
+/// [`run_traced`] require.
+fn i32_signature(program: &Program, entry: &str) -> Result<(), ExecError> {
+    let export = program
+        .module
+        .export(entry)
+        .filter(|e| e.kind == gloam_isa::ExportKind::Func)
+        .ok_or_else(|| ExecError::NoSuchExport(entry.to_string()))?;
+    let sig = program
+        .module
+        .func_sig(export.index)
+        .ok_or_else(|| ExecError::NoSuchExport(entry.to_string()))?;
+    if sig
+        .params
+        .iter()
+        .chain(&sig.results)
+        .any(|t| *t != ValType::I32)
+    {
+        return Err(ExecError::ArgType {
+            entry: entry.to_string(),
+            why: format!("signature {sig} is not all i32; use `Store::invoke` for typed values"),
+        });
+    }
+    Ok(())
+}
+
+/// Instantiates `program` in a fresh [`Store`] (no imports) and runs exported function
+/// `entry` with `i32` arguments, returning only the outcome (no trace).
+///
+/// # Errors
+/// [`ExecError`] for a missing export, a signature that is not all `i32`, wrong arity, a
+/// failed instantiation, a trap or running out of fuel.
+pub fn run(
+    program: &Program,
+    entry: &str,
+    args: &[u32],
+    limits: Limits,
+) -> Result<Outcome, ExecError> {
+    i32_signature(program, entry)?;
+    let mut store = Store::new(limits);
+    let inst = store.instantiate(std::sync::Arc::new(program.clone()))?;
+    let args: Vec<Value> = args.iter().map(|v| Value::I32(*v)).collect();
+    let (results, cycles, wasm_instrs) = store.invoke_counted(inst, entry, &args)?;
+    Ok(Outcome {
+        results: results.iter().map(|v| v.to_slot() as u32).collect(),
+        cycles,
+        wasm_instrs,
+    })
+}
+
+/// Runs exported function `entry` with `args` and records the execution trace.
+///
+/// The module is instantiated without imports; a module with a start function is refused
+/// (the proof would not cover the start function's run).
+///
+/// # Errors
+/// As [`run`], plus [`ExecError::NotProvable`] when the run reaches an instruction the AIR
+/// does not cover yet (or the module has a start function).
+pub fn run_traced(
+    program: &Program,
+    entry: &str,
+    args: &[u32],
+    limits: Limits,
+) -> Result<(Outcome, ExecTrace), ExecError> {
+    i32_signature(program, entry)?;
+    if let Some(start) = program.module.start {
+        return Err(ExecError::NotProvable {
+            instr: "start function".into(),
+            func: format!("func[{start}]"),
+            offset: 0,
+        });
+    }
+    let mut store = Store::new(limits);
+    let inst = store.instantiate(std::sync::Arc::new(program.clone()))?;
+    store.invoke_traced(inst, entry, args)
+}

@@ -1,0 +1,231 @@
+//! The trace-recording interpreter: only the opcodes the AIR covers, each cycle recorded as a
+//! [`Step`] with the timestamps of the slot accesses it follows, plus every slot's final
+//! value and last-access timestamp for the AIR's memory argument. Used by `run_traced`.
+//!
+//! Slot accesses of cycle `t` carry timestamps `4t + 1` (slot `a`), `4t + 2` (slot `b`) and
+//! `4t + 3` (slot `c`); timestamp 0 is the initial state of every slot.
+
+use std::sync::Arc;
+
+use gloam_isa::{eval_binary, Op, TrapKind, HALT_PC};
+
+use super::frame::Frame;
+use crate::store::{Instance, Store};
+use crate::{ExecError, Step};
+
+/// What a finished traced run leaves behind.
+pub(super) struct TraceRun {
+    /// The entry function's results.
+    pub(super) results: Vec<u64>,
+    /// One step per cycle.
+    pub(super) steps: Vec<Step>,
+    /// Final value of every slot.
+    pub(super) slots: Vec<u64>,
+    /// Timestamp of the last access to every slot.
+    pub(super) last_ts: Vec<u32>,
+}
+
+/// The trace-recording interpreter over one [`Frame`].
+pub(super) struct Traced<'s> {
+    frame: Frame<'s>,
+    /// Timestamp of the last access to each slot (as long as `frame.slots`).
+    last_ts: Vec<u32>,
+    steps: Vec<Step>,
+}
+
+impl<'s> Traced<'s> {
+    /// A machine about to run defined function `index` of instance `inst` with `args`.
+    pub(super) fn new(
+        store: &'s mut Store,
+        inst: Arc<Instance>,
+        inst_id: u32,
+        index: u32,
+        args: &[u64],
+        depth: u32,
+    ) -> Result<Self, ExecError> {
+        let frame = Frame::new(store, inst, inst_id, index, args, depth, 0)?;
+        Ok(Traced {
+            last_ts: vec![0; frame.slots.len()],
+            frame,
+            steps: Vec::new(),
+        })
+    }
+
+    /// The results, the steps and the final slot state (after [`Traced::execute`] returned
+    /// `Ok`).
+    pub(super) fn finish(self) -> TraceRun {
+        TraceRun {
+            results: self.frame.results(),
+            steps: self.steps,
+            slots: self.frame.slots,
+            last_ts: self.last_ts,
+        }
+    }
+
+    /// [`ExecError::NotProvable`] for `op` at the current `pc`.
+    fn not_provable(&self, op: Op) -> ExecError {
+        let ExecError::Trap { func, offset, .. } = self.frame.trap(TrapKind::Unreachable) else {
+            unreachable!("trap() builds a Trap")
+        };
+        ExecError::NotProvable {
+            instr: op.mnemonic().to_string(),
+            func,
+            offset,
+        }
+    }
+
+    /// Reads slot `addr`, returning (value, timestamp of the previous access).
+    #[inline(always)]
+    fn read(&mut self, addr: u32, ts: u32) -> (u64, u32) {
+        let v = self.frame.slots[addr as usize];
+        let p = std::mem::replace(&mut self.last_ts[addr as usize], ts);
+        (v, p)
+    }
+
+    /// Writes slot `addr`, returning (previous value, timestamp of the previous access).
+    #[inline(always)]
+    fn write(&mut self, addr: u32, v: u64, ts: u32) -> (u64, u32) {
+        let old = std::mem::replace(&mut self.frame.slots[addr as usize], v);
+        let p = std::mem::replace(&mut self.last_ts[addr as usize], ts);
+        (old, p)
+    }
+
+    /// Makes room for a callee frame of `frame` slots at `new_fp` (slots and timestamps).
+    fn grow_stack(&mut self, new_fp: u32, frame: u32) -> Result<(), ExecError> {
+        self.frame.grow_stack(new_fp, frame)?;
+        self.last_ts.resize(self.frame.slots.len(), 0);
+        Ok(())
+    }
+
+    /// Counts a call into the depth, trapping beyond `Limits::max_call_depth`.
+    fn enter_call(&mut self) -> Result<(), ExecError> {
+        self.frame.depth += 1;
+        if self.frame.depth > self.frame.store.limits.max_call_depth {
+            return Err(self.frame.trap(TrapKind::StackExhausted));
+        }
+        Ok(())
+    }
+
+    /// Runs to the final `HALT`: only the opcodes the AIR covers, each cycle recorded as a
+    /// [`Step`]; any other opcode stops the run with [`ExecError::NotProvable`].
+    pub(super) fn execute(&mut self) -> Result<(), ExecError> {
+        let inst = self.frame.inst.clone();
+        let instrs = &inst.program.instrs[..];
+        let weights = &inst.program.wasm_weight[..];
+        let fuel = self.frame.store.limits.fuel;
+        loop {
+            let Some(&ins) = instrs.get(self.frame.pc as usize) else {
+                return Err(ExecError::PcOutOfRange(self.frame.pc));
+            };
+            if ins.op == Op::Halt {
+                debug_assert_eq!(self.frame.pc, HALT_PC);
+                return Ok(());
+            }
+            if self.frame.store.cycles >= fuel {
+                return Err(ExecError::OutOfFuel { fuel });
+            }
+            // Timestamps are u32 and 4t+3 must fit: beyond 2^30 cycles only the fast path runs.
+            let t = u32::try_from(self.frame.store.cycles)
+                .ok()
+                .filter(|c| *c < 1 << 30)
+                .ok_or(ExecError::OutOfFuel { fuel: 1 << 30 })?
+                * 4;
+            let fp = self.frame.fp;
+            let mut st = Step {
+                pc: self.frame.pc,
+                fp,
+                ..Step::default()
+            };
+            let mut next = self.frame.pc + 1;
+            match ins.op {
+                op if op.is_binary() || op == Op::CMov => {
+                    let (a, pa) = self.read(fp + ins.a, t + 1);
+                    let (b, pb) = if ins.b_imm {
+                        (ins.imm as u64, 0)
+                    } else {
+                        self.read(fp + ins.b, t + 2)
+                    };
+                    let (a, b) = (a as u32, b as u32);
+                    let c = match op {
+                        Op::CMov if b != 0 => a,
+                        Op::CMov => self.frame.slots[(fp + ins.c) as usize] as u32,
+                        _ => eval_binary(op, a, b).map_err(|k| self.frame.trap(k))?,
+                    };
+                    let (cp, pc_) = self.write(fp + ins.c, c as u64, t + 3);
+                    st = Step {
+                        a,
+                        b,
+                        c,
+                        c_prev: cp as u32,
+                        pts_a: pa,
+                        pts_b: pb,
+                        pts_c: pc_,
+                        ..st
+                    };
+                }
+                Op::Const => {
+                    let (cp, pc_) = self.write(fp + ins.c, ins.imm as u64, t + 3);
+                    st = Step {
+                        c: ins.imm,
+                        c_prev: cp as u32,
+                        pts_c: pc_,
+                        ..st
+                    };
+                }
+                Op::Jmp => next = ins.imm,
+                Op::Brz | Op::Brnz | Op::JTab => {
+                    let (a, pa) = self.read(fp + ins.a, t + 1);
+                    let a = a as u32;
+                    st = Step { a, pts_a: pa, ..st };
+                    next = match ins.op {
+                        Op::Brz if a == 0 => ins.imm,
+                        Op::Brnz if a != 0 => ins.imm,
+                        Op::JTab => ins.imm.wrapping_add(a),
+                        _ => next,
+                    };
+                }
+                Op::Call => {
+                    let new_fp = fp + ins.a;
+                    let frame = inst.frame_at.get(ins.imm as usize).copied().unwrap_or(0);
+                    self.grow_stack(new_fp, frame)?;
+                    self.enter_call()?;
+                    let (bp, pb) = self.write(fp + ins.b, fp as u64, t + 2);
+                    let (cp, pc_) = self.write(fp + ins.c, (self.frame.pc + 1) as u64, t + 3);
+                    st = Step {
+                        b: fp,
+                        b_prev: bp as u32,
+                        c: self.frame.pc + 1,
+                        c_prev: cp as u32,
+                        pts_b: pb,
+                        pts_c: pc_,
+                        ..st
+                    };
+                    next = ins.imm;
+                    self.frame.fp = new_fp;
+                }
+                Op::Ret => {
+                    let (a, pa) = self.read(fp + ins.a, t + 1);
+                    let (b, pb) = self.read(fp + ins.b, t + 2);
+                    let (a, b) = (a as u32, b as u32);
+                    st = Step {
+                        a,
+                        b,
+                        pts_a: pa,
+                        pts_b: pb,
+                        ..st
+                    };
+                    next = a;
+                    self.frame.fp = b;
+                    self.frame.depth -= 1;
+                }
+                Op::Trap => return Err(self.frame.trap(TrapKind::from_code(ins.imm))),
+                // Only the fast path runs executor-only instructions.
+                op => return Err(self.not_provable(op)),
+            }
+            self.steps.push(st);
+            self.frame.store.wasm_instrs += weights[self.frame.pc as usize] as u64;
+            self.frame.store.cycles += 1;
+            self.frame.pc = next;
+        }
+    }
+}

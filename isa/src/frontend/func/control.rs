@@ -1,0 +1,413 @@
+//! Control flow: block frames, branches (with the moves that deliver a label's values),
+//! `else`/`end`, returns, unreachable code, and direct and indirect calls.
+
+use wasmparser::{BlockType, BrTable, Operator};
+
+use super::{ra_slot, FnLowerer, Opnd};
+use crate::frontend::module::val_type;
+use crate::frontend::{invalid, FrontendError};
+use crate::isa::{Instr, Op};
+
+/// What opened a control frame.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Block,
+    /// A loop starting at this pc (its label).
+    Loop(u32),
+    If,
+    /// A block inside unreachable code: only its nesting is tracked.
+    Dead,
+}
+
+/// An open block, loop or `if`.
+pub(super) struct Ctrl {
+    kind: Kind,
+    /// Stack height below the block's parameters.
+    height: u32,
+    /// Parameter types (wide or not).
+    params: Vec<bool>,
+    /// Result types (wide or not).
+    results: Vec<bool>,
+    /// The `brz` of an `if` that jumps to its `else` (or `end`).
+    else_fixup: Option<usize>,
+    /// Jumps to the label at the end.
+    end_fixups: Vec<usize>,
+}
+
+impl Ctrl {
+    /// The frame of the function body itself, whose label is the return.
+    pub(super) fn function(results: Vec<bool>) -> Ctrl {
+        Ctrl {
+            kind: Kind::Block,
+            height: 0,
+            params: vec![],
+            results,
+            else_fixup: None,
+            end_fixups: Vec::new(),
+        }
+    }
+
+    /// Types of the values a branch to this label carries.
+    pub(super) fn label_types(&self) -> &[bool] {
+        match self.kind {
+            Kind::Loop(_) => &self.params,
+            _ => &self.results,
+        }
+    }
+}
+
+impl FnLowerer<'_> {
+    /// Parameter and result types (wide or not) of type `type_index`.
+    pub(super) fn sig_of(&self, type_index: u32) -> Result<(Vec<bool>, Vec<bool>), FrontendError> {
+        match self.types.get(type_index as usize) {
+            Some(Ok(sig)) => Ok((
+                sig.params.iter().map(|t| t.is_wide()).collect(),
+                sig.results.iter().map(|t| t.is_wide()).collect(),
+            )),
+            Some(Err(t)) => Err(self.unsupported_type(t.clone())),
+            None => Err(FrontendError::InvalidWasm(format!(
+                "bad type index {type_index}"
+            ))),
+        }
+    }
+
+    /// Parameter and result types (wide or not) of a block type.
+    pub(super) fn block_sig(&self, bt: BlockType) -> Result<(Vec<bool>, Vec<bool>), FrontendError> {
+        match bt {
+            BlockType::Empty => Ok((vec![], vec![])),
+            BlockType::Type(t) => match val_type(t) {
+                Some(t) => Ok((vec![], vec![t.is_wide()])),
+                None => Err(self.unsupported_type(t.to_string())),
+            },
+            BlockType::FuncType(i) => self.sig_of(i),
+        }
+    }
+
+    /// `block`.
+    pub(super) fn block(&mut self, blockty: BlockType) -> Result<(), FrontendError> {
+        self.flush();
+        let (params, results) = self.block_sig(blockty)?;
+        self.ctrl.push(Ctrl {
+            kind: Kind::Block,
+            height: (self.stack.len() - params.len()) as u32,
+            params,
+            results,
+            else_fixup: None,
+            end_fixups: Vec::new(),
+        });
+        Ok(())
+    }
+
+    /// `loop`: its label is its start.
+    pub(super) fn loop_(&mut self, blockty: BlockType) -> Result<(), FrontendError> {
+        self.flush();
+        let (params, results) = self.block_sig(blockty)?;
+        // The `loop` marker executes once; charge it to the previous instruction.
+        self.out
+            .add_weight_to_last(std::mem::take(&mut self.pending_weight));
+        let start = self.here();
+        self.last_def = None;
+        self.ctrl.push(Ctrl {
+            kind: Kind::Loop(start),
+            height: (self.stack.len() - params.len()) as u32,
+            params,
+            results,
+            else_fixup: None,
+            end_fixups: Vec::new(),
+        });
+        Ok(())
+    }
+
+    /// `if`: a `brz` to the `else` (or the `end`), patched when that is reached.
+    pub(super) fn if_(&mut self, blockty: BlockType) -> Result<(), FrontendError> {
+        let cond = self.pop();
+        self.flush();
+        let cond = self.slot_of(cond, self.t0 + self.stack.len() as u32);
+        self.touch(cond);
+        let (params, results) = self.block_sig(blockty)?;
+        let fix = self.jump(Op::Brz, cond, 0);
+        self.ctrl.push(Ctrl {
+            kind: Kind::If,
+            height: (self.stack.len() - params.len()) as u32,
+            params,
+            results,
+            else_fixup: Some(fix),
+            end_fixups: Vec::new(),
+        });
+        Ok(())
+    }
+
+    /// `br`.
+    pub(super) fn br(&mut self, relative_depth: u32) {
+        self.flush();
+        self.branch_to(relative_depth as usize);
+        self.dead = true;
+    }
+
+    /// `br_if`: a single `brnz` when the branch needs no moves, else a `brz` around them.
+    pub(super) fn br_if(&mut self, relative_depth: u32) {
+        let cond = self.pop();
+        self.flush();
+        let cond = self.slot_of(cond, self.t0 + self.stack.len() as u32);
+        self.touch(cond);
+        let depth = relative_depth as usize;
+        if self.branch_moves(depth).is_empty() && depth != self.ctrl.len() - 1 {
+            let pc = self.jump(Op::Brnz, cond, 0);
+            self.bind_branch(depth, pc);
+        } else {
+            let skip = self.jump(Op::Brz, cond, 0);
+            self.branch_to(depth);
+            let here = self.here();
+            self.patch(skip, here);
+        }
+    }
+
+    /// `br_table`: a bounds check to the default, then a `jtab` into a table of jumps (with
+    /// stubs for targets that need moves).
+    pub(super) fn br_table(&mut self, targets: BrTable) -> Result<(), FrontendError> {
+        let idx = self.pop();
+        self.flush();
+        let idx = self.slot_of(idx, self.t0 + self.stack.len() as u32);
+        let scratch = self.canon(self.stack.len() + 1);
+        let default = targets.default() as usize;
+        let list: Vec<usize> = targets
+            .targets()
+            .map(|t| t.map(|t| t as usize))
+            .collect::<Result<_, _>>()
+            .map_err(invalid)?;
+        let n = list.len() as u32;
+        if n > 0 {
+            self.op3(Op::LtU, scratch, idx, Opnd::I(n));
+            let to_default = self.jump(Op::Brz, scratch, 0);
+            let jtab = self.jump(Op::JTab, idx, 0);
+            let base = self.here();
+            self.patch(jtab, base);
+            let mut stubs = Vec::new();
+            for &t in &list {
+                let pc = self.jump(Op::Jmp, 0, 0);
+                if self.branch_moves(t).is_empty() && t != self.ctrl.len() - 1 {
+                    self.bind_branch(t, pc);
+                } else {
+                    stubs.push((pc, t));
+                }
+            }
+            for (pc, t) in stubs {
+                let here = self.here();
+                self.patch(pc, here);
+                self.branch_to(t);
+            }
+            let here = self.here();
+            self.patch(to_default, here);
+        }
+        self.branch_to(default);
+        self.dead = true;
+        Ok(())
+    }
+
+    /// `return`.
+    pub(super) fn return_(&mut self) {
+        self.emit_return();
+        self.dead = true;
+    }
+
+    /// Tracks nesting while skipping unreachable code.
+    pub(super) fn dead_operator(&mut self, op: Operator) -> Result<(), FrontendError> {
+        match op {
+            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
+                self.ctrl.push(Ctrl {
+                    kind: Kind::Dead,
+                    height: 0,
+                    params: vec![],
+                    results: vec![],
+                    else_fixup: None,
+                    end_fixups: Vec::new(),
+                });
+            }
+            Operator::Else if self.ctrl.last().map(|c| c.kind) != Some(Kind::Dead) => {
+                self.else_(true);
+            }
+            Operator::End => {
+                if self.ctrl.last().map(|c| c.kind) == Some(Kind::Dead) {
+                    self.ctrl.pop();
+                } else {
+                    self.end(true);
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Moves needed to deliver a branch's values to the target label: (dest, src, wide).
+    pub(super) fn branch_moves(&self, depth: usize) -> Vec<(u32, u32, bool)> {
+        let target = &self.ctrl[self.ctrl.len() - 1 - depth];
+        let tys = target.label_types();
+        let arity = tys.len();
+        let len = self.stack.len();
+        (0..arity)
+            .map(|i| {
+                (
+                    self.t0 + target.height + i as u32,
+                    self.t0 + (len - arity + i) as u32,
+                    tys[i],
+                )
+            })
+            .filter(|(d, s, _)| d != s)
+            .collect()
+    }
+
+    /// Records that jump instruction `pc` targets label `depth`.
+    pub(super) fn bind_branch(&mut self, depth: usize, pc: usize) {
+        let idx = self.ctrl.len() - 1 - depth;
+        match self.ctrl[idx].kind {
+            Kind::Loop(start) => self.patch(pc, start),
+            _ => self.ctrl[idx].end_fixups.push(pc),
+        }
+    }
+
+    /// Emits the moves and the jump of an unconditional branch (stack already flushed).
+    pub(super) fn branch_to(&mut self, depth: usize) {
+        if depth == self.ctrl.len() - 1 {
+            self.emit_return();
+            return;
+        }
+        for (d, s, wide) in self.branch_moves(depth) {
+            self.mov_typed(d, s, wide);
+        }
+        let pc = self.jump(Op::Jmp, 0, 0);
+        self.bind_branch(depth, pc);
+    }
+
+    /// Moves the results to slots `0..R` and returns.
+    pub(super) fn emit_return(&mut self) {
+        self.flush();
+        let r = self.result_wide.len();
+        let len = self.stack.len();
+        for i in 0..r {
+            let src = self.t0 + (len - r + i) as u32;
+            let wide = self.result_wide[i];
+            self.mov_typed(i as u32, src, wide);
+        }
+        let ra = self.ra();
+        self.emit(Instr {
+            op: Op::Ret,
+            a: ra,
+            b: ra + 1,
+            ..Instr::new(Op::Ret)
+        });
+    }
+
+    /// `else`; `was_dead` when the `then` branch ended in unreachable code.
+    pub(super) fn else_(&mut self, was_dead: bool) {
+        if !was_dead {
+            self.flush();
+            let pc = self.jump(Op::Jmp, 0, 0);
+            self.ctrl.last_mut().expect("validated").end_fixups.push(pc);
+        }
+        let here = self.here();
+        self.last_def = None;
+        let frame = self.ctrl.last_mut().expect("validated");
+        if let Some(fix) = frame.else_fixup.take() {
+            self.out.at(fix).imm = here;
+        }
+        let height = frame.height;
+        let params = frame.params.clone();
+        self.stack.truncate(height as usize);
+        for w in params {
+            self.push_canon(w);
+        }
+        self.dead = false;
+    }
+
+    /// `end` of a block, or of the function body; `was_dead` when the block ended in unreachable code.
+    pub(super) fn end(&mut self, was_dead: bool) {
+        if self.ctrl.len() == 1 {
+            // End of the function body.
+            let frame = self.ctrl.pop().expect("function frame");
+            if !was_dead {
+                self.emit_return();
+            }
+            debug_assert!(
+                frame.end_fixups.is_empty(),
+                "branches to the function label are lowered as returns"
+            );
+            // Leftover weight (the final `end`) belongs to the return.
+            self.out
+                .add_weight_to_last(std::mem::take(&mut self.pending_weight));
+            self.dead = false;
+            return;
+        }
+        if !was_dead {
+            self.flush();
+        }
+        let frame = self.ctrl.pop().expect("validated");
+        let here = self.here();
+        self.last_def = None;
+        if let Some(fix) = frame.else_fixup {
+            // `if` without `else`: the false path carries the parameters through unchanged.
+            self.out.at(fix).imm = here;
+        }
+        for pc in frame.end_fixups {
+            self.out.at(pc).imm = here;
+        }
+        self.stack.truncate(frame.height as usize);
+        for w in frame.results {
+            self.push_canon(w);
+        }
+        self.dead = false;
+    }
+
+    /// `call f`: arguments and results in consecutive slots from the first argument's canonical slot,
+    /// which becomes the callee's frame pointer.
+    pub(super) fn call(&mut self, f: u32) {
+        let info = self.infos[f as usize].clone();
+        self.flush();
+        let base = self.stack.len() - info.params as usize;
+        let k = self.t0 + base as u32;
+        let results = info.results.len() as u32;
+        if f < self.n_imp {
+            self.touch(k + info.params.max(results));
+            self.raw(Op::CallImport, k, 0, 0, f);
+        } else {
+            let callee_ra = ra_slot(info.params, info.locals, results);
+            self.touch(k + callee_ra + 2);
+            let pc = self.emit(Instr {
+                op: Op::Call,
+                a: k,
+                b: k + callee_ra + 1,
+                c: k + callee_ra,
+                imm: 0,
+                b_imm: false,
+            });
+            self.out.call_fixup(pc, f);
+        }
+        self.stack.truncate(base);
+        for w in info.results {
+            self.push_canon(w);
+        }
+    }
+
+    /// `call_indirect`: the callee's frame is checked at run time.
+    pub(super) fn call_indirect(
+        &mut self,
+        type_index: u32,
+        table: u32,
+    ) -> Result<(), FrontendError> {
+        let (params, results) = self.sig_of(type_index)?;
+        let idx = self.pop();
+        self.flush();
+        let h = self.stack.len();
+        let scratch = self.canon(h);
+        let idx = self.slot_of(idx, scratch);
+        let base = h - params.len();
+        let k = self.t0 + base as u32;
+        // The callee's frame (size known only at run time) is checked by the executor.
+        self.touch(k + params.len().max(results.len()) as u32);
+        self.raw(Op::CallIndirect, k, idx, table, type_index);
+        self.stack.truncate(base);
+        for w in results {
+            self.push_canon(w);
+        }
+        Ok(())
+    }
+}

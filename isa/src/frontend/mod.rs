@@ -1,0 +1,164 @@
+//! The WebAssembly front end: validation with `wasmparser`, then lowering of each function body
+//! to Gloam's three-address form.
+//!
+//! The operand stack is resolved at compile time: every stack position `i` of a function has a
+//! canonical frame slot `t0 + i`, and a *virtual stack* remembers, for each position, whether
+//! the value is already in its canonical slot, still sits in a local's slot, or is a constant.
+//! Instructions then read their operands straight from locals and immediates, so
+//! `local.get a; local.get b; i32.add; local.set c` lowers to the single instruction
+//! `add c, a, b`. At control-flow boundaries the virtual stack is flushed to canonical slots.
+//!
+//! The translator's stages, one file each:
+//!
+//! | stage | file |
+//! |---|---|
+//! | validation, sections → [`ModuleInfo`](crate::ModuleInfo), signatures and locals | `module.rs` |
+//! | the program being built: instructions, weights, origins, call fixups | `emit.rs` |
+//! | one function body: lowerer state, frame layout, instruction primitives | `func/mod.rs` |
+//! | the virtual stack, canonical slots, flushing, `local.set` | `func/stack.rs` |
+//! | blocks, branches, `else`/`end`, returns, calls | `func/control.rs` |
+//! | the operator dispatch | `func/visit.rs` |
+//! | one-instruction numeric lowerings (with constant folding) | `func/numeric.rs` |
+//! | memory, globals, tables, `ref.func` | `func/storage.rs` |
+//! | multi-instruction expansions (`shr_s`, `div_s`/`rem_s`, bit counts, `select`) | `func/expand.rs` |
+//!
+//! The lowered program is what the program hash covers, so any change here re-identifies
+//! every contract; `isa/tests/program_hash.rs` pins the example contracts' hashes.
+
+mod emit;
+mod func;
+mod module;
+
+use wasmparser::Validator;
+
+use crate::program::{Function, Program, ProgramError};
+
+/// Why a module cannot be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum FrontendError {
+    /// The bytes are not a valid WebAssembly 2.0 module (malformed or failing validation).
+    #[error("invalid WebAssembly module: {0}")]
+    InvalidWasm(String),
+    /// The text is not valid WebAssembly text format.
+    #[error("invalid WebAssembly text: {0}")]
+    InvalidWat(String),
+    /// A floating-point or SIMD instruction: Gloam supports integer WebAssembly 2.0 only.
+    #[error("function `{func}` (index {index}) uses `{instr}` at byte offset {offset:#x}: floating-point and SIMD instructions are not supported (Gloam runs integer WebAssembly 2.0)")]
+    UnsupportedInstruction {
+        /// Function name.
+        func: String,
+        /// Function index (function index space, imports first).
+        index: u32,
+        /// The instruction's WebAssembly mnemonic.
+        instr: String,
+        /// Byte offset in the module.
+        offset: usize,
+    },
+    /// A float or SIMD type in a signature, local, global or import.
+    #[error("`{func}` (index {index}) uses type `{ty}`: floating-point and SIMD types are not supported (Gloam runs integer WebAssembly 2.0)")]
+    UnsupportedType {
+        /// Function, global or import naming the type.
+        func: String,
+        /// Its index.
+        index: u32,
+        /// The type.
+        ty: String,
+    },
+    /// A function declares more locals than Gloam's frame layout allows.
+    #[error("function `{func}` (index {index}) declares more than 65535 locals")]
+    TooManyLocals {
+        /// Function name.
+        func: String,
+        /// Function index.
+        index: u32,
+    },
+    /// The lowered program breaks a structural limit.
+    #[error(transparent)]
+    Program(#[from] ProgramError),
+}
+
+impl FrontendError {
+    /// Whether the module was refused only for using floating point or SIMD (as opposed to
+    /// being malformed, invalid or too large).
+    pub fn is_float_or_simd(&self) -> bool {
+        matches!(
+            self,
+            FrontendError::UnsupportedInstruction { .. } | FrontendError::UnsupportedType { .. }
+        )
+    }
+}
+
+/// Loads a module given as binary WebAssembly (`\0asm` magic) or WebAssembly text.
+///
+/// # Errors
+/// [`FrontendError`] if the module is malformed, invalid or uses floats or SIMD.
+pub fn load_module(bytes: &[u8]) -> Result<Program, FrontendError> {
+    if bytes.starts_with(b"\0asm") {
+        lower_wasm(bytes)
+    } else {
+        let wasm = wat::parse_bytes(bytes).map_err(|e| FrontendError::InvalidWat(e.to_string()))?;
+        lower_wasm(&wasm)
+    }
+}
+
+fn invalid(e: impl std::fmt::Display) -> FrontendError {
+    FrontendError::InvalidWasm(e.to_string())
+}
+
+/// Validates and lowers a binary WebAssembly module.
+///
+/// # Errors
+/// [`FrontendError`] if the module is malformed, invalid or uses floats or SIMD.
+pub fn lower_wasm(wasm: &[u8]) -> Result<Program, FrontendError> {
+    Validator::new_with_features(module::wasm2_features())
+        .validate_all(wasm)
+        .map_err(invalid)?;
+    let mut parsed = module::read(wasm)?;
+    let n_imp = parsed.module.num_func_imports;
+
+    let mut out = emit::Emitter::new();
+    let mut functions: Vec<Function> = Vec::with_capacity(parsed.bodies.len());
+    let mut local_types = std::mem::take(&mut parsed.local_types);
+    for (idx, body) in parsed.bodies.iter().enumerate() {
+        let local_wide = std::mem::take(&mut local_types[idx]);
+        functions.push(func::lower(
+            &mut out, &parsed, idx as u32, local_wide, body,
+        )?);
+    }
+    let (instrs, wasm_weight, origin) = out.finish(&functions, n_imp);
+    let program = Program {
+        instrs,
+        functions,
+        exports: parsed.exports,
+        wasm_weight,
+        origin,
+        module: parsed.module,
+    };
+    program.validate()?;
+    Ok(program)
+}
+
+/// Turns `wasmparser`'s operator name (`I64Add`) into WebAssembly's mnemonic (`i64.add`).
+fn wasm_mnemonic(debug_name: &str) -> String {
+    let prefixes = [
+        "I8x16", "I16x8", "I32x4", "I64x2", "F32x4", "F64x2", "I32", "I64", "F32", "F64", "V128",
+        "Memory", "Global", "Local", "Table", "Ref", "Elem", "Data",
+    ];
+    let (head, tail) = prefixes
+        .iter()
+        .find(|p| debug_name.starts_with(*p) && debug_name.len() > p.len())
+        .map(|p| (p.to_lowercase(), &debug_name[p.len()..]))
+        .unwrap_or_else(|| (String::new(), debug_name));
+    let mut snake = String::new();
+    for (i, ch) in tail.chars().enumerate() {
+        if ch.is_ascii_uppercase() && i > 0 {
+            snake.push('_');
+        }
+        snake.push(ch.to_ascii_lowercase());
+    }
+    if head.is_empty() {
+        snake
+    } else {
+        format!("{head}.{snake}")
+    }
+}
