@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Compare proving a Fibonacci loop in Miden VM 0.20.6 against Gloam on this machine.
+# Compare proving a Fibonacci loop in Miden VM 0.23.5 against Gloam on this machine.
+# Miden 0.23 proves with its Plonky3-based lifted STARK backend, which enforces every AIR
+# constraint (0.20.6, on winterfell, ran with most constraints disabled).
 #
 # Unit of comparison: ONE FIBONACCI ITERATION, i.e. one step (a, b) -> (b, a + b)
 # of a run-time loop. Both systems are run for the same iteration counts
@@ -14,10 +16,11 @@
 #
 # Environment (all optional):
 #   ITERS="4679 18722"  fibonacci iteration counts to run (space separated).
-#                       The defaults are the largest counts for which Miden 0.20.6
+#                       The defaults are the largest counts for which Miden 0.23.5
 #                       keeps fib.masm's padded trace at 2^16 and 2^18 rows
-#                       (14 cycles/iteration + 22 cycles of fixed overhead, as
-#                       reported by `miden-vm run`; padded = next_pow2(cycles + 1)).
+#                       (14 rows/iteration + 23 rows of fixed overhead in the stack
+#                       segment, the longest one, which `miden-vm run` reports as
+#                       "VM cycles"; padded = next_pow2(VM cycles)).
 #                       ITERS=auto recomputes them from what Miden reports, for
 #                       each log2 trace length in LOG_CYCLES.
 #   LOG_CYCLES="16 18"  target log2 padded Miden trace lengths for ITERS=auto.
@@ -25,10 +28,12 @@
 #                       is reported.
 #   NICE=19             niceness for every build / prove / verify command.
 #   MIDEN_ROOT=$HOME/.cache/gloam-bench/miden   cargo install root for miden-vm.
-#   MIDEN_HASHER=blake3-256   miden-vm prove --hasher (blake3-192|blake3-256|rpo|rpx|poseidon2);
-#                             blake3-256 matches Gloam's hash; with it miden-vm cannot verify
-#                             (its `verify` has no --hasher), so set blake3-192 to check proofs.
-#   MIDEN_SECURITY=96bits     miden-vm prove --security (96bits|128bits)
+#   MIDEN_HASHER=blake3-256   miden-vm prove --hasher (blake3-256|rpo|rpx|poseidon2|keccak);
+#                             blake3-256 (its default) matches Gloam's hash. The proof records
+#                             its hasher, so `miden-vm verify` checks proofs of every hasher.
+#   MIDEN_SECURITY=96bits     miden-vm prove --security; 0.23 accepts only 96bits (fixed PCS
+#                             parameters: blowup 8, 27 queries, FRI folding arity 4, final
+#                             degree < 128, 16 + 4 + 12 bits of query/folding/DEEP grinding).
 #   GLOAM_BIN=<repo>/target/release/gloam      Gloam CLI binary.
 #   GLOAM_WASM=<repo>/examples/fib/fib.wasm    Gloam fib module (entry `fib`, arg N).
 #   OUT_DIR=$HOME/.cache/gloam-bench/runs/<timestamp>   logs, proofs, results.tsv.
@@ -38,7 +43,7 @@
 #   miden-vm prove benches/miden/fib.masm -i N.inputs -o N.outputs -p N.proof \
 #                  --hasher blake3-256 --security 96bits --release -e <2^k>
 #                  under /usr/bin/time -v                          (wall time, peak RSS)
-#   miden-vm verify -p N.proof -i N.inputs -o N.outputs -x <program hash>
+#   miden-vm verify -p N.proof -i N.inputs -o N.outputs -x <program hash>   (any hasher)
 #   and the top output is checked against F(N) mod (2^64 - 2^32 + 1).
 # Gloam side, per iteration count N (interface of the future gloam-cli):
 #   gloam prove examples/fib/fib.wasm --entry fib --args N -o N.proof --json
@@ -50,7 +55,7 @@ set -euo pipefail
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$SCRIPT_DIR/.." && pwd)"
 
-MIDEN_VERSION="0.20.6"
+MIDEN_VERSION="0.23.5"
 MIDEN_ROOT="${MIDEN_ROOT:-$HOME/.cache/gloam-bench/miden}"
 MIDEN_BIN="$MIDEN_ROOT/bin/miden-vm"
 MIDEN_PROGRAM="$SCRIPT_DIR/miden/fib.masm"
@@ -162,6 +167,8 @@ PY
 }
 
 # Largest N whose padded Miden trace is 2^L, from the per-iteration cost Miden reports.
+# Miden 0.23's "VM cycles" is the length of the longest trace segment (the stack's, which
+# includes the final row), and the padded length is next_pow2 of it.
 calibrate_iters() {
     local a b ca cb per base out=""
     a=1000 b=2000
@@ -174,7 +181,7 @@ calibrate_iters() {
     base=$((ca - per * a))
     log "Miden fib.masm: $per cycles/iteration + $base cycles fixed overhead"
     for L in $LOG_CYCLES; do
-        local n=$((((1 << L) - base - 1) / per)) padded
+        local n=$((((1 << L) - base) / per)) padded
         while :; do
             s=$(miden_run_summary $n)
             read -r _ padded _ <<<"$s"
@@ -239,12 +246,8 @@ miden_one() {
     proof_bytes=$(stat -c %s "$dir/fib.proof")
 
     local verified=no
-    if [[ $MIDEN_HASHER != blake3-192 ]]; then
-        # miden-vm 0.20.6's `verify` has no --hasher option: it only accepts proofs made with
-        # its default hasher (blake3-192), so proofs made with another hasher are not checked.
-        verified=n/a
-        log "Miden N=$n: verify skipped (miden-vm verify only accepts the default blake3-192 hasher)"
-    elif niced "$MIDEN_BIN" verify -p "$dir/fib.proof" -i "$dir/fib.inputs" -o "$dir/fib.outputs" \
+    # The proof records the hasher it was made with, so this checks proofs of every --hasher.
+    if niced "$MIDEN_BIN" verify -p "$dir/fib.proof" -i "$dir/fib.inputs" -o "$dir/fib.outputs" \
         -x "$hash" >"$dir/verify.log" 2>&1 && grep -q 'Verification complete' "$dir/verify.log"; then
         verified=yes
         log "Miden N=$n: proof verified ($(sed -n 's/.*Verification complete in \(.*\)/\1/p' "$dir/verify.log"))"
@@ -310,7 +313,7 @@ gloam_one() {
         if ((rss > best_rss)); then best_rss=$rss; fi
     done
     local verified=no
-    if "$GLOAM_BIN" verify "$GLOAM_WASM" "$dir/fib.proof" >"$dir/verify.log" 2>&1; then
+    if niced "$GLOAM_BIN" verify "$GLOAM_WASM" "$dir/fib.proof" >"$dir/verify.log" 2>&1; then
         verified=yes
     else
         cat "$dir/verify.log" >&2
