@@ -16,7 +16,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use gloam_air::logup::{self, Challenges, AUX_WIDTH, GROUPS, NUM_FRACTIONS, NUM_RAND};
+use gloam_air::logup::{self, Challenges, AUX_WIDTH, NUM_FRACTIONS, NUM_RAND, PACKING};
 use gloam_air::proof_file::ProofFile;
 use gloam_air::trace::{build_main_trace, TraceError};
 use gloam_air::{columns::MAIN_WIDTH, default_options, Felt, GloamAir, PublicInputs};
@@ -359,7 +359,7 @@ pub fn build_aux_columns<E: FieldElement<BaseField = Felt>>(
             let helpers: Vec<[E; logup::NUM_HELPERS]> = (0..end.saturating_sub(start))
                 .map(|i| {
                     let mut h = [E::ZERO; logup::NUM_HELPERS];
-                    for (g, group) in GROUPS.iter().enumerate() {
+                    for (g, group) in PACKING.groups().enumerate() {
                         for &j in group.iter() {
                             h[g] += nums[i * NUM_FRACTIONS + j] * inv[i * NUM_FRACTIONS + j];
                         }
