@@ -21,8 +21,6 @@ pub mod constraints;
 pub mod field;
 pub mod logup;
 pub mod proof_file;
-#[cfg(feature = "trace-builder")]
-pub mod trace;
 
 pub use air::{
     default_options, validate_shape, GloamAir, PublicInputs, MAX_TRACE_LEN, MIN_TRACE_LEN,

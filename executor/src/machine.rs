@@ -215,6 +215,7 @@ impl<'s, const TRACE: bool> Machine<'s, TRACE> {
                 return Err(ExecError::OutOfFuel { fuel });
             }
             // Timestamps are u32 and 4t+3 must fit: beyond 2^30 cycles only the fast path runs.
+            // The stride 4 is the AIR's `ACCESSES_PER_ROW` (gloam_air::columns).
             let t = if TRACE {
                 u32::try_from(self.store.cycles)
                     .ok()

@@ -10,10 +10,10 @@ use std::sync::Arc;
 
 use gloam_air::check::{check, Violation};
 use gloam_air::columns::*;
-use gloam_air::trace::build_main_trace;
 use gloam_air::{default_options, Felt, PublicInputs};
 use gloam_executor::{run_traced, Limits};
 use gloam_isa::{Op, Program};
+use gloam_prover::trace::{build_main_trace, fill_multiplicities};
 use gloam_prover::{prove_trace, GloamTrace};
 use gloam_verifier::{verify, Claim};
 use winterfell::math::FieldElement;
@@ -116,7 +116,7 @@ impl Honest {
     /// Recomputes every multiplicity from the (tampered) trace, as a cheating prover would;
     /// tuples that are not table entries cannot be counted.
     fn recount(&mut self) {
-        gloam_air::trace::fill_multiplicities(&mut self.columns);
+        fill_multiplicities(&mut self.columns);
     }
 
     fn set_inv(&mut self, row: usize, x: Felt) {
