@@ -2,7 +2,7 @@
 //! lookups the bus declarations of `gloam_air::buses` make on each row, so a lookup added to a
 //! bus is counted without a second list here.
 
-use gloam_air::buses::{bitwise, pow2, program, range};
+use gloam_air::buses::{bitwise, pow2, range};
 use gloam_air::columns::*;
 use gloam_air::constraints::Row;
 use gloam_air::field::{Felt, FieldElement};
@@ -63,8 +63,8 @@ impl Counts {
                 self.pow[(s + 32 * right) as usize] += m.as_int();
             }
         }
-        // The program table's entry `pc` is the instruction at `pc`.
-        let pc = program::lookup(r)[0].as_int() as usize;
+        // The program table's entry `pc` is the instruction at `pc` (the lookup's first field).
+        let pc = r.c(PC).as_int() as usize;
         if pc < self.rows {
             if pc >= self.prog.len() {
                 self.prog.resize(pc + 1, 0);
@@ -82,20 +82,26 @@ impl Counts {
 pub fn fill_multiplicities(columns: &mut [Vec<Felt>]) {
     let n = columns[0].len();
     const CHUNK: usize = 1 << 14;
+    // Rows are copied a block at a time, column by column (sequential reads), into a
+    // row-major buffer; lookups read the current row only, so `nxt` stays zero.
+    const BLOCK: usize = 256;
     let counts = (0..(n - 1).div_ceil(CHUNK))
         .into_par_iter()
         .map(|c| {
             let mut counts = Counts::new(n);
-            let (mut cur, mut nxt) = (vec![Felt::ZERO; MAIN_WIDTH], vec![Felt::ZERO; MAIN_WIDTH]);
-            for row in c * CHUNK..((c + 1) * CHUNK).min(n - 1) {
+            let nxt = vec![Felt::ZERO; MAIN_WIDTH];
+            let mut block = vec![Felt::ZERO; BLOCK * MAIN_WIDTH];
+            let end = ((c + 1) * CHUNK).min(n - 1);
+            for start in (c * CHUNK..end).step_by(BLOCK) {
+                let rows = (end - start).min(BLOCK);
                 for (col, column) in columns.iter().enumerate() {
-                    cur[col] = column[row];
-                    nxt[col] = column[row + 1];
+                    for (i, v) in column[start..start + rows].iter().enumerate() {
+                        block[i * MAIN_WIDTH + col] = *v;
+                    }
                 }
-                counts.row(&Row {
-                    cur: &cur,
-                    nxt: &nxt,
-                });
+                for cur in block.chunks_exact(MAIN_WIDTH).take(rows) {
+                    counts.row(&Row { cur, nxt: &nxt });
+                }
             }
             counts
         })
