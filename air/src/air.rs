@@ -2,16 +2,18 @@
 
 use std::sync::Arc;
 
-use gloam_isa::{Program, ProgramHash, HALT_PC};
-use winterfell::math::{fields::f64::BaseElement as Felt, FieldElement, ToElements};
+use gloam_isa::{Program, ProgramHash};
 use winterfell::{
     Air, AirContext, Assertion, AuxRandElements, BatchingMethod, EvaluationFrame, FieldExtension,
     ProofOptions, TraceInfo, TransitionConstraintDegree,
 };
 
+use crate::boundary;
+use crate::buses;
 use crate::columns::{self, *};
 use crate::constraints::{self, FAMILIES};
-use crate::logup::{self, Challenges, AUX_WIDTH, GROUPS, NUM_RAND};
+use crate::field::{ExtensionOf, Felt, FieldElement, ToElements};
+use crate::logup::{self, aux_degrees, Challenges, AUX_WIDTH, NUM_RAND};
 
 /// Shortest trace: the byte tables (2^16 entries, four per row) are periodic columns of
 /// period 2^14 and must fit.
@@ -119,27 +121,6 @@ pub struct GloamAir {
     pub_inputs: PublicInputs,
 }
 
-/// Transition-constraint degrees of the auxiliary segment for program period `p`, derived
-/// from [`logup::GROUPS`]: helper `g`'s constraint `h * prod(den) - sum(num * prod(other den))`
-/// has degree 1 (the helper or a numerator) plus one per lookup denominator, and each table
-/// denominator adds its periodic column's cycle. The running-sum constraint has degree 2
-/// (`first` times a multiplicity).
-pub fn aux_degrees(p: usize) -> Vec<TransitionConstraintDegree> {
-    let mut d: Vec<TransitionConstraintDegree> = GROUPS
-        .iter()
-        .map(|g| {
-            let cycles: Vec<usize> = g
-                .iter()
-                .filter_map(|&j| logup::table_period(j, p))
-                .collect();
-            TransitionConstraintDegree::with_cycles(1 + g.len() - cycles.len(), cycles)
-        })
-        .collect();
-    d.push(TransitionConstraintDegree::new(2));
-    debug_assert_eq!(d.len(), logup::AUX_WIDTH);
-    d
-}
-
 impl Air for GloamAir {
     type BaseField = Felt;
     type PublicInputs = PublicInputs;
@@ -157,7 +138,7 @@ impl Air for GloamAir {
             })
             .collect();
         let aux = aux_degrees(pub_inputs.program_period());
-        let num_main_assertions = 7 + pub_inputs.results.len();
+        let num_main_assertions = boundary::main_assertions(&pub_inputs, trace_info.length()).len();
         let context =
             AirContext::new_multi_segment(trace_info, main, aux, num_main_assertions, 2, options);
         GloamAir {
@@ -180,21 +161,10 @@ impl Air for GloamAir {
     }
 
     fn get_assertions(&self) -> Vec<Assertion<Felt>> {
-        let last = self.trace_length() - 1;
-        let p = &self.pub_inputs;
-        let mut a = vec![
-            Assertion::single(IDX, 0, Felt::ZERO),
-            Assertion::single(FIRST, 0, Felt::ONE),
-            Assertion::single(CLK, 0, Felt::ZERO),
-            Assertion::single(PC, 0, Felt::new(p.entry_pc as u64)),
-            Assertion::single(FP, 0, Felt::ZERO),
-            Assertion::single(PC, last, Felt::new(HALT_PC as u64)),
-            Assertion::single(CLK, last, Felt::new(p.cycles)),
-        ];
-        for (i, r) in p.results.iter().enumerate() {
-            a.push(Assertion::single(FVAL, i, Felt::new(*r as u64)));
-        }
-        a
+        boundary::main_assertions(&self.pub_inputs, self.trace_length())
+            .into_iter()
+            .map(|b| Assertion::single(b.column, b.row, b.value))
+            .collect()
     }
 
     fn evaluate_aux_transition<F, E>(
@@ -206,7 +176,7 @@ impl Air for GloamAir {
         result: &mut [E],
     ) where
         F: FieldElement<BaseField = Felt>,
-        E: FieldElement<BaseField = Felt> + winterfell::math::ExtensionOf<F>,
+        E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
     {
         let ch = Challenges::new(aux_rand_elements.rand_elements());
         logup::eval_aux(
@@ -225,15 +195,10 @@ impl Air for GloamAir {
         aux_rand_elements: &AuxRandElements<E>,
     ) -> Vec<Assertion<E>> {
         let ch = Challenges::new(aux_rand_elements.rand_elements());
-        let last = self.trace_length() - 1;
-        vec![
-            Assertion::single(logup::SUM, 0, E::ZERO),
-            Assertion::single(
-                logup::SUM,
-                last,
-                logup::expected_sum(&self.pub_inputs.args, &ch),
-            ),
-        ]
+        boundary::aux_assertions(&self.pub_inputs, self.trace_length(), &ch)
+            .into_iter()
+            .map(|(col, row, v)| Assertion::single(col, row, v))
+            .collect()
     }
 
     fn get_periodic_column_values(&self) -> Vec<Vec<Felt>> {
@@ -241,54 +206,14 @@ impl Air for GloamAir {
     }
 }
 
-/// The 25 periodic columns: the program table (7 columns of period `p`), the four byte-table
-/// entries of the next row (16 columns of period 2^14) and the pow2 table (2 columns of
-/// period 64).
+/// The 26 periodic columns ([`columns::periodic`]): the program table (7 columns of period
+/// `p`), the four byte-table entries of the next row (16 columns of period 2^14) and the pow2
+/// table (3 columns of period 64).
 pub fn periodic_columns(program: &Program, p: usize) -> Vec<Vec<Felt>> {
-    let mut cols: Vec<Vec<Felt>> = (0..columns::periodic::PROG_COLS)
-        .map(|_| Vec::with_capacity(p))
-        .collect();
-    for pc in 0..p {
-        // Padding entries are `trap` (no flag): they can never be looked up.
-        let ins = program
-            .instrs
-            .get(pc)
-            .copied()
-            .unwrap_or(gloam_isa::Instr::new(gloam_isa::Op::Trap));
-        let vals = [
-            pc as u64,
-            ins.op.code() as u64,
-            ins.b_imm as u64,
-            ins.a as u64,
-            ins.b as u64,
-            ins.c as u64,
-            ins.imm as u64,
-        ];
-        for (c, v) in cols.iter_mut().zip(vals) {
-            c.push(Felt::new(v));
-        }
-    }
-    let l = columns::BYTE_PERIOD;
-    let mut byte: Vec<Vec<Felt>> = (0..4 * columns::BYTE_K)
-        .map(|_| Vec::with_capacity(l))
-        .collect();
-    for r in 0..l {
-        for j in 0..columns::BYTE_K {
-            let e = ((r + 1) % l) * columns::BYTE_K + j;
-            let (x, y) = ((e >> 8) as u64, (e & 255) as u64);
-            for (c, v) in byte[4 * j..4 * j + 4].iter_mut().zip([x, y, x & y, x ^ y]) {
-                c.push(Felt::new(v));
-            }
-        }
-    }
-    cols.extend(byte);
-    let keys = 0..columns::POW_TABLE_LEN as u64;
-    cols.push(keys.clone().map(|k| Felt::new(k % 32)).collect());
-    cols.push(keys.clone().map(|k| Felt::new(k / 32)).collect());
-    cols.push(
-        keys.map(|k| Felt::new(columns::pow_table_value(k)))
-            .collect(),
-    );
+    let mut cols = buses::program::table_columns(program, p);
+    cols.extend(buses::byte_table_columns());
+    cols.extend(buses::pow2::table_columns());
+    debug_assert_eq!(cols.len(), columns::periodic::WIDTH);
     cols
 }
 

@@ -1,101 +1,208 @@
-//! The main trace's column layout: 92 base-field columns.
+//! The main trace's column layout: 92 base-field columns in ten regions.
 //!
-//! | columns | name | meaning |
+//! Every region is declared once, in order, in [`regions!`] below: its columns' offsets are
+//! computed (each column starts where the previous one ends, each region where the previous
+//! region ends), so adding a column or a region renumbers everything after it. The names stay
+//! those of `docs/air.md` (`VAL_A`, `FVAL`, ...); a multi-column name (`FLAGS`, `X`, `D`,
+//! `M_RANGE`, ...) is its first column.
+//!
+//! | region | columns | meaning |
 //! |---|---|---|
-//! | 0 | `IDX` | row index (memory-table address) |
-//! | 1 | `FIRST` | 1 on row 0, else 0 |
-//! | 2 | `CLK` | cycles executed so far (stops at `HALT`) |
-//! | 3, 4 | `PC`, `FP` | program counter, frame pointer |
-//! | 5..=9 | `OFF_A`, `OFF_B`, `OFF_C`, `IMM`, `BIMM` | instruction fields |
-//! | 10..=36 | `FLAGS` | one-hot opcode flags (opcode code `k` at `FLAGS + k - 1`) |
-//! | 37..=44 | `VAL_A`, `PTS_A`, `VAL_B`, `PREV_B`, `PTS_B`, `VAL_C`, `PREV_C`, `PTS_C` | memory accesses |
-//! | 45..=60 | `X`, `Y`, `Z`, `W` | four bitwise lanes `(x, y, x & y, x ^ y)` of bytes |
-//! | 61..=64 | `R` | four bytes range-checked in pairs |
-//! | 65..=73 | `D` | bytes of the three timestamp gaps (`dA0..2`, `dB0..2`, `dC0..2`) |
-//! | 74..=79 | `K`, `SA`, `SB`, `INV`, `P`, `S` | advice: carry/boolean, sign bits, inverse, power of two, shift |
-//! | 80..=83 | `M_RANGE` | multiplicities of the 4 range-table entries of the row |
-//! | 84..=87 | `M_BIT` | multiplicities of the 4 bitwise-table entries of the row |
-//! | 88, 89 | `M_POW`, `M_PROG` | pow2 and program table multiplicities |
-//! | 90, 91 | `FVAL`, `FTS` | memory table: final value and timestamp of address `IDX` |
+//! | [`SYSTEM`] | `IDX`, `FIRST`, `CLK`, `PC`, `FP` | row index (memory-table address), 1 on row 0, cycles so far, program counter, frame pointer |
+//! | [`INSTR`] | `OFF_A`, `OFF_B`, `OFF_C`, `IMM`, `BIMM` | instruction fields |
+//! | [`DECODE`] | `FLAGS` (27) | one-hot opcode flags (opcode code `k` at `FLAGS + k - 1`) |
+//! | [`ACCESS`] | `VAL_A`, `PTS_A`, `VAL_B`, `PREV_B`, `PTS_B`, `VAL_C`, `PREV_C`, `PTS_C` | the three memory accesses |
+//! | [`LANES`] | `X`, `Y`, `Z`, `W` (4 each) | four bitwise lanes `(x, y, x & y, x ^ y)` of bytes |
+//! | [`RANGE_BYTES`] | `R` (4) | four bytes range-checked in pairs |
+//! | [`GAPS`] | `D` (9) | bytes of the three timestamp gaps (`dA0..2`, `dB0..2`, `dC0..2`) |
+//! | [`ADVICE`] | `K`, `SA`, `SB`, `INV`, `P`, `S` | carry/boolean, sign bits, inverse, power of two, shift |
+//! | [`MULTIPLICITY`] | `M_RANGE` (4), `M_BIT` (4), `M_POW`, `M_PROG` | LogUp table multiplicities |
+//! | [`MEMORY_TABLE`] | `FVAL`, `FTS` | final value and timestamp of address `IDX` |
+
+use std::ops::Range;
 
 use gloam_isa::Op;
 
-/// Row index.
-pub const IDX: usize = 0;
-/// First-row indicator.
-pub const FIRST: usize = 1;
-/// Cycle counter.
-pub const CLK: usize = 2;
-/// Program counter.
-pub const PC: usize = 3;
-/// Frame pointer.
-pub const FP: usize = 4;
-/// Offset of slot `a`.
-pub const OFF_A: usize = 5;
-/// Offset of slot `b`.
-pub const OFF_B: usize = 6;
-/// Offset of slot `c`.
-pub const OFF_C: usize = 7;
-/// Immediate.
-pub const IMM: usize = 8;
-/// `B` operand is the immediate.
-pub const BIMM: usize = 9;
-/// First opcode flag.
-pub const FLAGS: usize = 10;
-/// Value read from slot `a`.
-pub const VAL_A: usize = 37;
-/// Timestamp of the access slot `a`'s read follows.
-pub const PTS_A: usize = 38;
-/// Operand `B` (read, immediate, or written value for `call`).
-pub const VAL_B: usize = 39;
-/// Previous value of slot `b` (for the `call` write).
-pub const PREV_B: usize = 40;
-/// Timestamp of the previous access to slot `b`.
-pub const PTS_B: usize = 41;
-/// Value written to slot `c`.
-pub const VAL_C: usize = 42;
-/// Previous value of slot `c`.
-pub const PREV_C: usize = 43;
-/// Timestamp of the previous access to slot `c`.
-pub const PTS_C: usize = 44;
-/// Bitwise lanes: `x` bytes.
-pub const X: usize = 45;
-/// Bitwise lanes: `y` bytes.
-pub const Y: usize = 49;
-/// Bitwise lanes: `x & y`.
-pub const Z: usize = 53;
-/// Bitwise lanes: `x ^ y`.
-pub const W: usize = 57;
-/// Range-checked bytes.
-pub const R: usize = 61;
-/// Timestamp-gap bytes: `D + 3*j + i` is byte `i` of access `j` (a, b, c).
-pub const D: usize = 65;
-/// Carry / borrow / boolean result.
-pub const K: usize = 74;
-/// Sign bit of `A` (signed compares).
-pub const SA: usize = 75;
-/// Sign bit of `B` (signed compares).
-pub const SB: usize = 76;
-/// Field inverse advice.
-pub const INV: usize = 77;
-/// Multiplier: `B` for `mul`, a power of two for shifts.
-pub const P: usize = 78;
-/// Shift amount `B mod 32`.
-pub const S: usize = 79;
-/// Multiplicities of the range-table entries `BYTE_K * (IDX mod BYTE_PERIOD) + j`, `j < BYTE_K`.
-pub const M_RANGE: usize = 80;
-/// Multiplicities of the bitwise-table entries, likewise.
-pub const M_BIT: usize = 84;
-/// Multiplicity of pow2-table entry `IDX mod 64`.
-pub const M_POW: usize = 88;
-/// Multiplicity of program-table entry `IDX mod P`.
-pub const M_PROG: usize = 89;
-/// Final value of memory address `IDX`.
-pub const FVAL: usize = 90;
-/// Final access timestamp of memory address `IDX`.
-pub const FTS: usize = 91;
-/// Main trace width.
-pub const MAIN_WIDTH: usize = 92;
+/// A contiguous run of columns: `start .. start + len`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Region {
+    /// First column.
+    pub start: usize,
+    /// Number of columns.
+    pub len: usize,
+}
+
+impl Region {
+    /// The columns `start .. start + len`.
+    pub const fn new(start: usize, len: usize) -> Region {
+        Region { start, len }
+    }
+    /// One past the last column: where the next region starts.
+    pub const fn end(self) -> usize {
+        self.start + self.len
+    }
+    /// The columns as a range.
+    pub const fn range(self) -> Range<usize> {
+        self.start..self.end()
+    }
+    /// Whether column `col` is in the region.
+    pub const fn contains(self, col: usize) -> bool {
+        self.start <= col && col < self.end()
+    }
+}
+
+/// Declares consecutive regions of columns: `REGION { NAME: width, ... }`. Each column name
+/// becomes a `usize` constant (its first column), each region a [`Region`], and the total
+/// width the constant named first.
+macro_rules! regions {
+    ($width:ident; $($body:tt)*) => {
+        regions!(@region $width; 0; $($body)*);
+    };
+    (@region $width:ident; $start:expr; ) => {
+        #[doc = concat!("Total width: the end of the last region.")]
+        pub const $width: usize = $start;
+    };
+    (@region $width:ident; $start:expr;
+        $(#[$rm:meta])* $region:ident { $( $(#[$cm:meta])* $col:ident : $w:expr ),* $(,)? }
+        $($rest:tt)*
+    ) => {
+        $(#[$rm])*
+        pub const $region: Region = Region::new($start, 0 $(+ $w)*);
+        regions!(@cols $region.start; $( $(#[$cm])* $col : $w, )*);
+        regions!(@region $width; $region.end(); $($rest)*);
+    };
+    (@cols $at:expr; ) => {};
+    (@cols $at:expr; $(#[$cm:meta])* $col:ident : $w:expr, $($rest:tt)*) => {
+        $(#[$cm])*
+        pub const $col: usize = $at;
+        regions!(@cols $col + $w; $($rest)*);
+    };
+}
+
+/// Bytes of a 32-bit word (the lanes and `R` hold one word's bytes each).
+pub const WORD_BYTES: usize = 4;
+/// Memory accesses a row makes: slot `a` (read), slot `b` (read, or `call`'s write), slot `c`
+/// (write), in timestamp order `j = 0, 1, 2`.
+pub const ACCESSES: usize = 3;
+/// Timestamp slots per row, the timestamp stride: access `j` of row `IDX` happens at
+/// timestamp `ACCESSES_PER_ROW * IDX + j + 1` (timestamp 0 is every slot's initial state).
+/// Rows use [`ACCESSES`] `= 3` of the 4 slots today; a fourth access (a load or store) fits as
+/// `j = 3` without changing the stride. The one definition of the timestamps: the AIR
+/// ([`crate::constraints::Row::ts`]) and the trace builder use it, and the executor, which
+/// cannot depend on `air`, computes the same `4t + j + 1` (see `executor/src/lib.rs`).
+pub const ACCESSES_PER_ROW: usize = 4;
+/// Bytes of a timestamp gap `ts - pts - 1`, so gaps are below 2^24.
+pub const GAP_BYTES: usize = 3;
+
+const _: () = assert!(ACCESSES <= ACCESSES_PER_ROW);
+
+regions! { MAIN_WIDTH;
+    /// Machine state.
+    SYSTEM {
+        /// Row index.
+        IDX: 1,
+        /// First-row indicator.
+        FIRST: 1,
+        /// Cycle counter.
+        CLK: 1,
+        /// Program counter.
+        PC: 1,
+        /// Frame pointer.
+        FP: 1,
+    }
+    /// Instruction fields (looked up in the program table).
+    INSTR {
+        /// Offset of slot `a`.
+        OFF_A: 1,
+        /// Offset of slot `b`.
+        OFF_B: 1,
+        /// Offset of slot `c`.
+        OFF_C: 1,
+        /// Immediate.
+        IMM: 1,
+        /// `B` operand is the immediate.
+        BIMM: 1,
+    }
+    /// Opcode flags.
+    DECODE {
+        /// First opcode flag (one per opcode with a flag).
+        FLAGS: Op::NUM_FLAGS,
+    }
+    /// The row's memory accesses: values and the timestamps of the accesses they follow.
+    ACCESS {
+        /// Value read from slot `a`.
+        VAL_A: 1,
+        /// Timestamp of the access slot `a`'s read follows.
+        PTS_A: 1,
+        /// Operand `B` (read, immediate, or written value for `call`).
+        VAL_B: 1,
+        /// Previous value of slot `b` (for the `call` write).
+        PREV_B: 1,
+        /// Timestamp of the previous access to slot `b`.
+        PTS_B: 1,
+        /// Value written to slot `c`.
+        VAL_C: 1,
+        /// Previous value of slot `c`.
+        PREV_C: 1,
+        /// Timestamp of the previous access to slot `c`.
+        PTS_C: 1,
+    }
+    /// Bitwise lanes: entries `(x_i, y_i, x_i & y_i, x_i ^ y_i)` of the bitwise table.
+    LANES {
+        /// Bitwise lanes: `x` bytes.
+        X: WORD_BYTES,
+        /// Bitwise lanes: `y` bytes.
+        Y: WORD_BYTES,
+        /// Bitwise lanes: `x & y`.
+        Z: WORD_BYTES,
+        /// Bitwise lanes: `x ^ y`.
+        W: WORD_BYTES,
+    }
+    /// Bytes range-checked in pairs.
+    RANGE_BYTES {
+        /// Range-checked bytes of the word `W`.
+        R: WORD_BYTES,
+    }
+    /// Timestamp-gap bytes.
+    GAPS {
+        /// Timestamp-gap bytes: `D + GAP_BYTES * j + i` is byte `i` of access `j` (a, b, c).
+        D: GAP_BYTES * ACCESSES,
+    }
+    /// Advice values of the arithmetic families.
+    ADVICE {
+        /// Carry / borrow / boolean result.
+        K: 1,
+        /// Sign bit of `A` (signed compares).
+        SA: 1,
+        /// Sign bit of `B` (signed compares).
+        SB: 1,
+        /// Field inverse advice.
+        INV: 1,
+        /// Multiplier: `B` for `mul`, a power of two for shifts.
+        P: 1,
+        /// Shift amount `B mod 32`.
+        S: 1,
+    }
+    /// LogUp table multiplicities.
+    MULTIPLICITY {
+        /// Multiplicities of the range-table entries `BYTE_K * (IDX mod BYTE_PERIOD) + j`,
+        /// `j < BYTE_K`.
+        M_RANGE: BYTE_K,
+        /// Multiplicities of the bitwise-table entries, likewise.
+        M_BIT: BYTE_K,
+        /// Multiplicity of pow2-table entry `IDX mod 64`.
+        M_POW: 1,
+        /// Multiplicity of program-table entry `IDX mod P`.
+        M_PROG: 1,
+    }
+    /// The memory table (one address per row).
+    MEMORY_TABLE {
+        /// Final value of memory address `IDX`.
+        FVAL: 1,
+        /// Final access timestamp of memory address `IDX`.
+        FTS: 1,
+    }
+}
 
 /// Column of the flag of opcode `op` (not defined for `Trap`).
 pub const fn flag(op: Op) -> usize {
@@ -104,19 +211,35 @@ pub const fn flag(op: Op) -> usize {
 
 /// Periodic column indices.
 pub mod periodic {
-    /// Program table: pc, opcode, b_imm, a, b, c, imm (period `P`).
-    pub const PROG: usize = 0;
-    /// Number of program-table columns.
+    use super::{Region, BYTE_K};
+
+    /// Program-table columns: pc, opcode, b_imm, a, b, c, imm.
     pub const PROG_COLS: usize = 7;
-    /// Byte-table entries of the *next* row: for `j < BYTE_K`, columns `BYTE + 4j ..` hold
-    /// x, y, x & y, x ^ y of entry `BYTE_K * row' + j` (period `BYTE_PERIOD`).
-    pub const BYTE: usize = 7;
-    /// pow2 table: shift amount `k mod 32`, direction `k div 32` (1 = right), value (period
-    /// 64). Spelling out the amount and direction (rather than one key `s + 32 * right`) is
-    /// what confines the looked-up shift amount `S` to `[0, 32)`.
-    pub const POW: usize = BYTE + 4 * super::BYTE_K;
-    /// Number of pow2-table columns.
+    /// Columns of one byte-table entry: x, y, x & y, x ^ y.
+    pub const BYTE_ENTRY_COLS: usize = 4;
+    /// pow2-table columns: amount, direction, value.
     pub const POW_COLS: usize = 3;
+
+    regions! { WIDTH;
+        /// Program table (period `P`).
+        PROG_TABLE {
+            /// First program-table column.
+            PROG: PROG_COLS,
+        }
+        /// Byte-table entries of the *next* row: for `j < BYTE_K`, columns `BYTE + 4j ..`
+        /// hold x, y, x & y, x ^ y of entry `BYTE_K * row' + j` (period `BYTE_PERIOD`).
+        BYTE_TABLE {
+            /// First byte-table column.
+            BYTE: BYTE_ENTRY_COLS * BYTE_K,
+        }
+        /// pow2 table: shift amount `k mod 32`, direction `k div 32` (1 = right), value
+        /// (period 64). Spelling out the amount and direction (rather than one key
+        /// `s + 32 * right`) is what confines the looked-up shift amount `S` to `[0, 32)`.
+        POW_TABLE {
+            /// First pow2-table column.
+            POW: POW_COLS,
+        }
+    }
 }
 
 /// Entries of the byte-pair tables (range and bitwise): one per `(x, y)`, 2^16.
@@ -134,5 +257,51 @@ pub const fn pow_table_value(k: u64) -> u64 {
         1 << k
     } else {
         1 << (64 - k)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The computed offsets are the layout `docs/air.md` documents (and proofs depend on).
+    #[test]
+    fn layout_matches_the_documented_offsets() {
+        let expected = [
+            (IDX, 0),
+            (FIRST, 1),
+            (CLK, 2),
+            (PC, 3),
+            (FP, 4),
+            (OFF_A, 5),
+            (BIMM, 9),
+            (FLAGS, 10),
+            (VAL_A, 37),
+            (PTS_C, 44),
+            (X, 45),
+            (Y, 49),
+            (Z, 53),
+            (W, 57),
+            (R, 61),
+            (D, 65),
+            (K, 74),
+            (S, 79),
+            (M_RANGE, 80),
+            (M_BIT, 84),
+            (M_POW, 88),
+            (M_PROG, 89),
+            (FVAL, 90),
+            (FTS, 91),
+            (MAIN_WIDTH, 92),
+            (periodic::BYTE, 7),
+            (periodic::POW, 23),
+            (periodic::WIDTH, 26),
+        ];
+        for (got, want) in expected {
+            assert_eq!(got, want);
+        }
+        assert_eq!(MEMORY_TABLE.end(), MAIN_WIDTH);
+        assert_eq!(DECODE.range(), 10..37);
+        assert!(ACCESS.contains(PREV_B) && !ACCESS.contains(X));
     }
 }

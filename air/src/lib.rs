@@ -1,25 +1,28 @@
 //! # gloam-air
 //!
-//! Gloam's algebraic intermediate representation for `winterfell` 0.13: the trace columns
-//! ([`columns`]), the transition constraints by family ([`constraints`]), the LogUp buses of
-//! the auxiliary segment ([`logup`]), the AIR itself ([`GloamAir`]) and, with the default
-//! `trace-builder` feature, the trace builder ([`trace`]). `docs/air.md` explains the design
-//! and why it is sound.
+//! Gloam's algebraic intermediate representation for `winterfell` 0.13, constraints only:
+//! the trace columns by region ([`columns`]), the transition constraints by family
+//! ([`constraints`]), the LogUp buses by bus ([`buses`]) and their packing into the auxiliary
+//! segment ([`logup`]), the boundary assertions ([`boundary`]), the AIR itself ([`GloamAir`])
+//! and a row-by-row checker ([`check`]). Field types come from one prelude ([`field`]). The
+//! trace builders live in `gloam-prover` (`prover/src/trace/`). `docs/air.md` explains the
+//! design and why it is sound.
 //!
 //! Shape: 92 main columns and 9 auxiliary (quadratic-extension) columns; 2^14 to 2^22 rows;
 //! constraint degree at most 5.
 #![deny(missing_docs)]
 
 pub mod air;
+pub mod boundary;
+pub mod buses;
 pub mod check;
 pub mod columns;
 pub mod constraints;
+pub mod field;
 pub mod logup;
 pub mod proof_file;
-#[cfg(feature = "trace-builder")]
-pub mod trace;
 
 pub use air::{
     default_options, validate_shape, GloamAir, PublicInputs, MAX_TRACE_LEN, MIN_TRACE_LEN,
 };
-pub use winterfell::math::fields::f64::BaseElement as Felt;
+pub use field::Felt;

@@ -11,6 +11,10 @@
 //! table produces `(addr, 0, 0)` and consumes `(addr, final value, final timestamp)` for every
 //! address `IDX`; the verifier adds the tokens of the entry arguments.
 //!
+//! The buses' fractions are declared in [`crate::buses`]; this module packs them into helper
+//! columns ([`PACKING`], derived from the declarations under the degree bound [`MAX_DEGREE`])
+//! and evaluates the auxiliary constraints.
+//!
 //! Auxiliary columns (quadratic-extension elements): 8 helper columns `h_g`, each the sum of
 //! the group's fractions on its row, pinned by `h_g * prod(d) = sum_j n_j prod_{k != j} d_k`,
 //! and the running sum `S`, `S[0] = 0`, `S' = S + sum_g h_g - first * (first-row table
@@ -21,45 +25,155 @@
 //! shifted by one (so rows `1..n` are covered) plus an explicit first-row term for row 0,
 //! because transition constraints never see the last row.
 
-use winterfell::math::{fields::f64::BaseElement as Felt, ExtensionOf, FieldElement};
+use crate::buses::{self, Bus, Den, Fraction, FRACTIONS};
+use crate::columns::*;
+use crate::field::{k, ExtensionOf, Felt, FieldElement};
+use winterfell::TransitionConstraintDegree;
 
-use crate::columns::BYTE_K;
-use crate::columns::{self, *};
-use crate::constraints::{decode, k, mul::SHIFTS, Row};
-use gloam_isa::Op;
+pub use crate::buses::{fractions, NUM_FRACTIONS};
 
-/// Bus tags.
+/// Bus tags (see [`Bus::tag`]).
 pub mod tag {
+    use crate::buses::Bus;
     /// Memory tokens `(addr, value, timestamp)`.
-    pub const MEM: u64 = 1;
+    pub const MEM: u64 = Bus::Memory.tag();
     /// Program table `(pc, opcode, b_imm, a, b, c, imm)`.
-    pub const PROG: u64 = 2;
+    pub const PROG: u64 = Bus::Program.tag();
     /// Range table: a byte pair `(x, y)`.
-    pub const RANGE: u64 = 3;
+    pub const RANGE: u64 = Bus::Range.tag();
     /// Bitwise table `(x, y, x & y, x ^ y)`.
-    pub const BIT: u64 = 4;
-    /// pow2 table `(key, value)`.
-    pub const POW: u64 = 5;
+    pub const BIT: u64 = Bus::Bitwise.tag();
+    /// pow2 table `(amount, direction, value)`.
+    pub const POW: u64 = Bus::Pow2.tag();
 }
 
-/// Fractions per row: 21 lookups and memory tokens, the program and pow2 tables, and
-/// `BYTE_K` entries of each byte table.
-pub const NUM_FRACTIONS: usize = 23 + 2 * BYTE_K;
-/// How fractions are grouped into helper columns: four fractions with degree-1 denominators
-/// give degree-5 helper constraints (constraint-evaluation blowup 4); the table groups have
-/// periodic denominators.
-pub const GROUPS: &[&[usize]] = &[
-    &[0, 1, 2, 3],
-    &[4, 5, 6, 7],
-    &[8, 9, 10, 11],
-    &[12, 13, 14, 15],
-    &[16, 17, 18, 19],
-    &[20, 21, 22],
-    &[23, 24, 25, 26],
-    &[27, 28, 29, 30],
-];
+/// The highest constraint degree allowed (counting one per trace column factor and one per
+/// periodic column): 5 keeps the constraint-evaluation blowup at
+/// [`crate::air::CE_BLOWUP`] = 4.
+pub const MAX_DEGREE: usize = 5;
+/// Most fractions in one helper column: `h * prod(d)` has degree `1 + len`.
+pub const MAX_GROUP: usize = MAX_DEGREE - 1;
+
+/// The fractions of [`FRACTIONS`] grouped into helper columns.
+#[derive(Clone, Copy, Debug)]
+pub struct Packing {
+    groups: [[usize; MAX_GROUP]; NUM_FRACTIONS],
+    lens: [usize; NUM_FRACTIONS],
+    count: usize,
+}
+
+impl Packing {
+    /// Number of groups (helper columns).
+    pub const fn len(&self) -> usize {
+        self.count
+    }
+    /// Whether there is no group.
+    pub const fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+    /// The fraction indices of group `g`.
+    #[inline(always)]
+    pub fn group(&self, g: usize) -> &[usize] {
+        &self.groups[g][..self.lens[g]]
+    }
+    /// Every group, in helper-column order.
+    pub fn groups(&self) -> impl Iterator<Item = &[usize]> {
+        (0..self.count).map(|g| self.group(g))
+    }
+
+    /// Packs `fr` under [`MAX_DEGREE`]: first the lookups, each into the first group it fits
+    /// (declaration order), then each bus's table entries, kept together, into the first group
+    /// they all fit. A group fits while its helper constraint
+    /// `h prod_j d_j - sum_j n_j prod_{k != j} d_k` stays within the bound, counting every
+    /// denominator as degree 1 (a periodic column counts as one).
+    pub const fn pack(fr: &[Fraction; NUM_FRACTIONS]) -> Packing {
+        let mut p = Packing {
+            groups: [[0; MAX_GROUP]; NUM_FRACTIONS],
+            lens: [0; NUM_FRACTIONS],
+            count: 0,
+        };
+        let mut i = 0;
+        while i < NUM_FRACTIONS {
+            if !fr[i].is_table() {
+                p.place(fr, i, 1);
+            }
+            i += 1;
+        }
+        i = 0;
+        while i < NUM_FRACTIONS {
+            if fr[i].is_table() {
+                let mut len = 1;
+                while i + len < NUM_FRACTIONS
+                    && fr[i + len].is_table()
+                    && fr[i + len].bus as u64 == fr[i].bus as u64
+                {
+                    len += 1;
+                }
+                p.place(fr, i, len);
+                i += len;
+            } else {
+                i += 1;
+            }
+        }
+        p
+    }
+
+    /// Puts fractions `first .. first + len` into the first group where they fit, or a new one.
+    const fn place(&mut self, fr: &[Fraction; NUM_FRACTIONS], first: usize, len: usize) {
+        let mut g = 0;
+        while g < self.count && !self.fits(fr, g, first, len) {
+            g += 1;
+        }
+        if g == self.count {
+            self.count += 1;
+            assert!(
+                self.fits(fr, g, first, len),
+                "a fraction alone exceeds the degree bound"
+            );
+        }
+        let mut j = 0;
+        while j < len {
+            self.groups[g][self.lens[g]] = first + j;
+            self.lens[g] += 1;
+            j += 1;
+        }
+    }
+
+    /// Whether group `g` plus fractions `first .. first + len` stays within [`MAX_DEGREE`].
+    const fn fits(
+        &self,
+        fr: &[Fraction; NUM_FRACTIONS],
+        g: usize,
+        first: usize,
+        len: usize,
+    ) -> bool {
+        let total = self.lens[g] + len;
+        if total > MAX_GROUP {
+            return false;
+        }
+        // h * prod(d): 1 + total; numerator j times the other denominators: n_j + total - 1.
+        let mut deg = 1 + total;
+        let mut m = 0;
+        while m < total {
+            let j = if m < self.lens[g] {
+                self.groups[g][m]
+            } else {
+                first + m - self.lens[g]
+            };
+            let d = fr[j].num_degree + total - 1;
+            if d > deg {
+                deg = d;
+            }
+            m += 1;
+        }
+        deg <= MAX_DEGREE
+    }
+}
+
+/// The helper columns' groups, derived from the buses' declarations.
+pub const PACKING: Packing = Packing::pack(&FRACTIONS);
 /// Helper columns.
-pub const NUM_HELPERS: usize = 8;
+pub const NUM_HELPERS: usize = PACKING.len();
 /// Index of the running-sum column in the auxiliary segment.
 pub const SUM: usize = NUM_HELPERS;
 /// Auxiliary segment width (extension-field columns).
@@ -67,29 +181,32 @@ pub const AUX_WIDTH: usize = NUM_HELPERS + 1;
 /// Random elements drawn for the auxiliary segment: `alpha`, `beta`.
 pub const NUM_RAND: usize = 2;
 
-/// First table fraction in [`fractions`]' order: the lookups (denominators of degree 1 in the
-/// trace) come first, then the program table, the pow2 table, the `BYTE_K` range-table and the
-/// `BYTE_K` bitwise-table entries, whose denominators are periodic columns.
-pub const FIRST_TABLE_FRACTION: usize = NUM_FRACTIONS - 2 - 2 * BYTE_K;
-
-/// Period of the periodic columns in fraction `j`'s denominator, or `None` for a lookup (a
-/// trace expression of degree 1). `p` is the program table's period.
-pub fn table_period(j: usize, p: usize) -> Option<usize> {
-    match j.checked_sub(FIRST_TABLE_FRACTION)? {
-        0 => Some(p),
-        1 => Some(columns::POW_TABLE_LEN),
-        t if t < 2 + 2 * BYTE_K => Some(columns::BYTE_PERIOD),
-        _ => None,
-    }
+/// Transition-constraint degrees of the auxiliary segment for program period `p`, derived
+/// from the declarations: helper `g`'s constraint `h * prod(den) - sum(num * prod(other den))`
+/// has trace degree `max(1 + L, n_j + L - [j is a lookup])` with `L` lookup denominators in
+/// the group, and each table denominator adds its periodic column's cycle. The running-sum
+/// constraint has degree 2 (`first` times a multiplicity).
+pub fn aux_degrees(p: usize) -> Vec<TransitionConstraintDegree> {
+    let mut d: Vec<TransitionConstraintDegree> = PACKING
+        .groups()
+        .map(|g| {
+            let lookups: usize = g.iter().map(|&j| FRACTIONS[j].den_degree()).sum();
+            let mut base = 1 + lookups;
+            let mut cycles = Vec::new();
+            for &j in g {
+                let f = &FRACTIONS[j];
+                base = base.max(f.num_degree + lookups - f.den_degree());
+                if let Den::Table(period) = f.den {
+                    cycles.push(period.rows(p));
+                }
+            }
+            TransitionConstraintDegree::with_cycles(base, cycles)
+        })
+        .collect();
+    d.push(TransitionConstraintDegree::new(2));
+    debug_assert_eq!(d.len(), AUX_WIDTH);
+    d
 }
-
-/// The bus each fraction belongs to (for diagnostics).
-pub const FRACTION_BUS: [&str; NUM_FRACTIONS] = [
-    "program", "range", "range", "memory", "memory", "memory", "memory", "memory", "memory",
-    "memory", "memory", "range", "range", "range", "range", "range", "bitwise", "bitwise",
-    "bitwise", "bitwise", "pow2", "program", "pow2", "range", "range", "range", "range", "bitwise",
-    "bitwise", "bitwise", "bitwise",
-];
 
 /// The verifier's challenges: `alpha` and the powers of `beta`.
 #[derive(Clone, Debug)]
@@ -138,118 +255,48 @@ impl<E: FieldElement<BaseField = Felt>> Challenges<E> {
     }
 }
 
-/// The fractions `(numerator, denominator)` of one transition `(cur, nxt)`.
-pub fn fractions<F, E>(
-    cur: &[F],
-    nxt: &[F],
-    periodic: &[F],
-    ch: &Challenges<E>,
-) -> [(E, E); NUM_FRACTIONS]
+/// Row 0's entries of the shifted byte tables, `(0, j)` of the range table and
+/// `(0, j, 0, j)` of the bitwise table for `j < BYTE_K` (range first): `(bus, multiplicity
+/// on this row, constant denominator)`. The table fractions of [`crate::buses::range`] and
+/// [`crate::buses::bitwise`] pair each row's periodic entries with the *next* row's
+/// multiplicities, so these entries are added on the first row instead.
+pub fn first_row_fractions<F, E>(cur: &[F], ch: &Challenges<E>) -> [(Bus, F, E); 2 * BYTE_K]
 where
     F: FieldElement<BaseField = Felt>,
     E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
 {
-    let r = Row { cur, nxt };
-    let one = E::ONE;
-    let fp = r.c(FP);
-    let (en_a, en_b, en_c) = (E::from(r.en_a()), E::from(r.en_b()), E::from(r.en_c()));
-    let mem = |addr: F, val: F, ts: F| ch.den(tag::MEM, &[addr, val, ts]);
-    let range = |x: F, y: F| ch.den(tag::RANGE, &[x, y]);
-    let bit = |i: usize| ch.den(tag::BIT, &[r.c(X + i), r.c(Y + i), r.c(Z + i), r.c(W + i)]);
-    let (aa, ab, ac) = (fp + r.c(OFF_A), fp + r.c(OFF_B), fp + r.c(OFF_C));
-    let right = r.fs(&[Op::ShrU, Op::Rotr]);
-    let pp = &periodic[periodic::PROG..periodic::PROG + periodic::PROG_COLS];
-    let pb = |j: usize| &periodic[periodic::BYTE + 4 * j..periodic::BYTE + 4 * j + 4];
-    let range_t = |j: usize| (-E::from(r.n(M_RANGE + j)), ch.den(tag::RANGE, &pb(j)[..2]));
-    let bit_t = |j: usize| (-E::from(r.n(M_BIT + j)), ch.den(tag::BIT, pb(j)));
-    [
-        (
-            one,
-            ch.den(
-                tag::PROG,
-                &[
-                    r.c(PC),
-                    decode::opcode(&r),
-                    r.c(BIMM),
-                    r.c(OFF_A),
-                    r.c(OFF_B),
-                    r.c(OFF_C),
-                    r.c(IMM),
-                ],
-            ),
-        ),
-        (one, range(r.c(R), r.c(R + 1))),
-        (one, range(r.c(R + 2), r.c(R + 3))),
-        (en_a, mem(aa, r.c(VAL_A), r.c(PTS_A))),
-        (-en_a, mem(aa, r.c(VAL_A), r.ts(0))),
-        (en_c, mem(ac, r.c(PREV_C), r.c(PTS_C))),
-        (-en_c, mem(ac, r.c(VAL_C), r.ts(2))),
-        (en_b, mem(ab, r.c(PREV_B), r.c(PTS_B))),
-        (-en_b, mem(ab, r.c(VAL_B), r.ts(1))),
-        (-one, mem(r.c(IDX), F::ZERO, F::ZERO)),
-        (one, mem(r.c(IDX), r.c(FVAL), r.c(FTS))),
-        (one, range(r.c(D), r.c(D + 1))),
-        (one, range(r.c(D + 3), r.c(D + 4))),
-        (one, range(r.c(D + 6), r.c(D + 7))),
-        (one, range(r.c(D + 2), r.c(D + 5))),
-        (one, range(r.c(D + 8), F::ZERO)),
-        (one, bit(0)),
-        (one, bit(1)),
-        (one, bit(2)),
-        (one, bit(3)),
-        (
-            E::from(r.fs(SHIFTS)),
-            ch.den(tag::POW, &[r.c(S), right, r.c(columns::P)]),
-        ),
-        (-E::from(r.c(M_PROG)), ch.den(tag::PROG, pp)),
-        (
-            -E::from(r.c(M_POW)),
-            ch.den(
-                tag::POW,
-                &periodic[periodic::POW..periodic::POW + periodic::POW_COLS],
-            ),
-        ),
-        range_t(0),
-        range_t(1),
-        range_t(2),
-        range_t(3),
-        bit_t(0),
-        bit_t(1),
-        bit_t(2),
-        bit_t(3),
-    ]
+    core::array::from_fn(|i| {
+        let (bus, m_col, width) = if i < BYTE_K {
+            (Bus::Range, M_RANGE, 2)
+        } else {
+            (Bus::Bitwise, M_BIT, 4)
+        };
+        let j = i % BYTE_K;
+        let entry = buses::byte_entry(j).map(k::<F>);
+        (bus, cur[m_col + j], ch.den(bus.tag(), &entry[..width]))
+    })
 }
 
-/// The byte-table entries of row 0, `(0, j)` for `j < BYTE_K`, are not covered by the shifted
-/// table fractions. With the constant denominators `d_1 .. d_2K` of those entries (range
-/// entries first, then bitwise), returns `(prod d, first * sum_i m_i prod_{k != i} d_k)`:
-/// the running-sum step is `S' - S - sum h = -first * sum_i m_i / d_i`, multiplied through by
-/// `prod d` so no inversion is needed.
+/// The first-row entries ([`first_row_fractions`]) with denominators `d_1 .. d_2K`: returns
+/// `(prod d, first * sum_i m_i prod_{k != i} d_k)`: the running-sum step is
+/// `S' - S - sum h = -first * sum_i m_i / d_i`, multiplied through by `prod d` so no
+/// inversion is needed.
 pub fn first_row_scaled<F, E>(cur: &[F], ch: &Challenges<E>) -> (E, E)
 where
     F: FieldElement<BaseField = Felt>,
     E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
 {
-    let z = F::ZERO;
-    let mut d = [E::ONE; 2 * BYTE_K];
-    let mut m = [F::ZERO; 2 * BYTE_K];
-    for j in 0..BYTE_K {
-        let y = k::<F>(j as u64);
-        d[j] = ch.den::<F>(tag::RANGE, &[z, y]);
-        d[BYTE_K + j] = ch.den::<F>(tag::BIT, &[z, y, z, y]);
-        m[j] = cur[M_RANGE + j];
-        m[BYTE_K + j] = cur[M_BIT + j];
-    }
+    let fr = first_row_fractions(cur, ch);
     // prefix[i] = d_0 .. d_{i-1}; the product without d_i is prefix[i] * suffix[i+1]
     let mut prefix = [E::ONE; 2 * BYTE_K + 1];
     for i in 0..2 * BYTE_K {
-        prefix[i + 1] = prefix[i] * d[i];
+        prefix[i + 1] = prefix[i] * fr[i].2;
     }
     let mut suffix = E::ONE;
     let mut term = E::ZERO;
     for i in (0..2 * BYTE_K).rev() {
-        term += (prefix[i] * suffix).mul_base(m[i]);
-        suffix *= d[i];
+        term += (prefix[i] * suffix).mul_base(fr[i].1);
+        suffix *= fr[i].2;
     }
     (prefix[2 * BYTE_K], term.mul_base(cur[FIRST]))
 }
@@ -279,7 +326,7 @@ pub fn eval_aux<F, E>(
 {
     let fr = fractions(cur, nxt, periodic, ch);
     let mut total = E::ZERO;
-    for (g, group) in GROUPS.iter().enumerate() {
+    for (g, group) in PACKING.groups().enumerate() {
         let h = aux_cur[g];
         total += h;
         let mut prod = E::ONE;

@@ -14,7 +14,8 @@
 //!
 //! One cycle is one Gloam instruction. Slot accesses of cycle `t` carry timestamps
 //! `4t + 1` (slot `a`), `4t + 2` (slot `b`) and `4t + 3` (slot `c`); timestamp 0 is the
-//! initial state of every slot. Execution is deterministic: the same program, entry and
+//! initial state of every slot. The stride 4 is the AIR's `gloam_air::columns::ACCESSES_PER_ROW`
+//! (the executor cannot depend on `gloam-air`): the two must change together. Execution is deterministic: the same program, entry and
 //! inputs give the same results, cycle count and trace on every machine.
 #![deny(missing_docs)]
 

@@ -1998,7 +1998,7 @@ fn air_check_case(
         ));
     }
     let (main, pi) =
-        gloam_air::trace::build_main_trace(program.clone(), entry, args, &outcome, &trace)
+        gloam_prover::trace::build_main_trace(program.clone(), entry, args, &outcome, &trace)
             .map_err(|e| format!("{label}: build_main_trace: {e}"))?;
     if main.columns.iter().any(|c| c.len() != main.len) {
         return Err(format!("{label}: ragged trace"));

@@ -1,8 +1,8 @@
 //! # gloam-prover
 //!
 //! Proves a Gloam run with `winterfell` 0.13 (multi-threaded through rayon): execute with trace
-//! recording, build the 92-column main trace, build the 9 LogUp columns of the auxiliary
-//! segment after the main-trace commitment, and run the STARK prover (LDE with blowup 8,
+//! recording, build the 92-column main trace ([`trace`]), build the 9 LogUp columns of the
+//! auxiliary segment after the main-trace commitment ([`trace::logup`]), and run the STARK prover (LDE with blowup 8,
 //! constraint evaluation, DEEP composition, FRI).
 //!
 //! ```no_run
@@ -16,15 +16,13 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use gloam_air::logup::{self, Challenges, AUX_WIDTH, GROUPS, NUM_FRACTIONS, NUM_RAND};
+use gloam_air::field::FieldElement;
+use gloam_air::logup::{Challenges, AUX_WIDTH, NUM_RAND};
 use gloam_air::proof_file::ProofFile;
-use gloam_air::trace::{build_main_trace, trace_len, TraceError};
 use gloam_air::{columns::MAIN_WIDTH, default_options, Felt, GloamAir, PublicInputs};
 use gloam_executor::{run_traced, ExecError, Limits, Outcome};
 use gloam_isa::{IntValue, Program, SetupError, ValType};
-use rayon::prelude::*;
 use winterfell::crypto::{hashers::Blake3_256, DefaultRandomCoin, MerkleTree};
-use winterfell::math::{batch_inversion, FieldElement};
 use winterfell::matrix::ColMatrix;
 use winterfell::{
     AuxRandElements, CompositionPoly, CompositionPolyTrace, ConstraintCompositionCoefficients,
@@ -33,7 +31,10 @@ use winterfell::{
 };
 
 pub mod progress;
+pub mod trace;
 pub use progress::Phase;
+
+use trace::{build_aux_columns, build_main_trace, trace_len, TraceError};
 
 /// The hash function of Gloam proofs (Merkle commitments and Fiat-Shamir): blake3, 256 bits.
 pub type Hasher = Blake3_256<Felt>;
@@ -464,75 +465,4 @@ impl Prover for GloamProver {
         let ch = Challenges::new(aux_rand_elements.rand_elements());
         ColMatrix::new(build_aux_columns(&main_trace.main, &self.pub_inputs, &ch))
     }
-}
-
-/// Builds the auxiliary segment: the 8 LogUp helper columns and the running sum.
-/// Rows are processed in parallel chunks with one batch inversion per chunk.
-pub fn build_aux_columns<E: FieldElement<BaseField = Felt>>(
-    main: &ColMatrix<Felt>,
-    pi: &PublicInputs,
-    ch: &Challenges<E>,
-) -> Vec<Vec<E>> {
-    let n = main.num_rows();
-    let periodic = gloam_air::air::periodic_columns(pi.program(), pi.program_period());
-    const CHUNK: usize = 1024;
-    let chunks: Vec<(Vec<[E; logup::NUM_HELPERS]>, Vec<E>)> = (0..n.div_ceil(CHUNK))
-        .into_par_iter()
-        .map(|c| {
-            let start = c * CHUNK;
-            let end = (start + CHUNK).min(n - 1);
-            let mut cur = vec![Felt::ZERO; MAIN_WIDTH];
-            let mut nxt = vec![Felt::ZERO; MAIN_WIDTH];
-            let mut per = vec![Felt::ZERO; periodic.len()];
-            let mut nums = Vec::with_capacity((end - start) * NUM_FRACTIONS);
-            let mut dens = Vec::with_capacity((end - start) * NUM_FRACTIONS);
-            let mut firsts = Vec::with_capacity(end.saturating_sub(start));
-            for row in start..end {
-                main.read_row_into(row, &mut cur);
-                main.read_row_into(row + 1, &mut nxt);
-                for (p, col) in per.iter_mut().zip(&periodic) {
-                    *p = col[row % col.len()];
-                }
-                for (num, den) in logup::fractions(&cur, &nxt, &per, ch) {
-                    nums.push(num);
-                    dens.push(den);
-                }
-                firsts.push(if cur[gloam_air::columns::FIRST] == Felt::ZERO {
-                    E::ZERO
-                } else {
-                    logup::first_row_term(&cur, ch)
-                });
-            }
-            let inv = batch_inversion(&dens);
-            let helpers: Vec<[E; logup::NUM_HELPERS]> = (0..end.saturating_sub(start))
-                .map(|i| {
-                    let mut h = [E::ZERO; logup::NUM_HELPERS];
-                    for (g, group) in GROUPS.iter().enumerate() {
-                        for &j in group.iter() {
-                            h[g] += nums[i * NUM_FRACTIONS + j] * inv[i * NUM_FRACTIONS + j];
-                        }
-                    }
-                    h
-                })
-                .collect();
-            (helpers, firsts)
-        })
-        .collect();
-    let mut cols = vec![vec![E::ZERO; n]; AUX_WIDTH];
-    let mut row = 0;
-    let mut sum = E::ZERO;
-    for (helpers, firsts) in chunks {
-        for (h, first) in helpers.iter().zip(firsts) {
-            cols[logup::SUM][row] = sum;
-            let mut total = E::ZERO;
-            for g in 0..logup::NUM_HELPERS {
-                cols[g][row] = h[g];
-                total += h[g];
-            }
-            sum += total - first;
-            row += 1;
-        }
-    }
-    cols[logup::SUM][n - 1] = sum;
-    cols
 }

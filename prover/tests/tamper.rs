@@ -10,10 +10,10 @@ use std::sync::Arc;
 
 use gloam_air::check::{check, Violation};
 use gloam_air::columns::*;
-use gloam_air::trace::build_main_trace;
 use gloam_air::{default_options, Felt, PublicInputs};
 use gloam_executor::{run_traced, Limits};
 use gloam_isa::{IntValue, Op, Program};
+use gloam_prover::trace::{build_main_trace, fill_multiplicities};
 use gloam_prover::{prove_trace, GloamTrace};
 use gloam_verifier::{verify, Claim};
 use winterfell::math::FieldElement;
@@ -111,7 +111,7 @@ impl Honest {
     /// Recomputes every multiplicity from the (tampered) trace, as a cheating prover would;
     /// tuples that are not table entries cannot be counted.
     fn recount(&mut self) {
-        gloam_air::trace::fill_multiplicities(&mut self.columns);
+        fill_multiplicities(&mut self.columns);
     }
 
     fn set_inv(&mut self, row: usize, x: Felt) {
@@ -140,6 +140,11 @@ fn assert_stark_rejects(
             assert!(r.is_err(), "verifier accepted a proof of a tampered trace");
         }
     }
+}
+
+/// Timestamp of access `j` (0 = a, 1 = b, 2 = c) of row `row`.
+fn ts(row: usize, j: usize) -> u64 {
+    (ACCESSES_PER_ROW * row + j + 1) as u64
 }
 
 fn family(name: &'static str) -> impl Fn(&Violation) -> bool {
@@ -432,7 +437,7 @@ fn tamper_memory_stale_read() {
         }
         let a = addr(&h, w, OFF_C);
         for r in w + 1..n {
-            let reads_a = h.get(PTS_A, r) == 4 * w as u64 + 3 && addr(&h, r, OFF_A) == a;
+            let reads_a = h.get(PTS_A, r) == ts(w, 2) && addr(&h, r, OFF_A) == a;
             if reads_a {
                 found = Some((w, r));
                 break 'outer;
@@ -443,7 +448,7 @@ fn tamper_memory_stale_read() {
     let (old_val, old_ts) = (h.get(PREV_C, w), h.get(PTS_C, w));
     h.set(VAL_A, r, old_val);
     h.set(PTS_A, r, old_ts);
-    let gap = 4 * r as u64 + 1 - old_ts - 1;
+    let gap = ts(r, 0) - old_ts - 1;
     for i in 0..3 {
         h.set(D + i, r, (gap >> (8 * i)) & 255);
     }
@@ -460,8 +465,7 @@ fn tamper_memory_stale_read() {
 fn tamper_memory_timestamp_from_future() {
     let mut h = honest();
     let r = h.row_of(Op::Add, |h, r| h.get(BIMM, r) == 0);
-    let ts = 4 * r as u64 + 1;
-    h.set(PTS_A, r, ts + 4);
+    h.set(PTS_A, r, ts(r, 0) + 4);
     h.assert_rejected(family("memory"));
 }
 

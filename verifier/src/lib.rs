@@ -2,7 +2,7 @@
 //!
 //! Checks a Gloam proof against a program the verifier holds, without executing anything:
 //! the program enters only through its hash (Fiat-Shamir seed) and the periodic program
-//! columns. Depends on `gloam-isa`, `gloam-air` (without the trace builder) and `winterfell`'s
+//! columns. Depends on `gloam-isa`, `gloam-air` (constraints only) and `winterfell`'s
 //! verifier only.
 //!
 //! Every byte string is either accepted or rejected with a [`VerifyError`]; none panics or

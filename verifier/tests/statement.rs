@@ -12,10 +12,10 @@
 use std::sync::Arc;
 
 use gloam_air::proof_file::{ProofFile, ProofFileError};
-use gloam_air::trace::build_main_trace;
 use gloam_air::{default_options, MAX_TRACE_LEN};
 use gloam_executor::{run_traced, ExecError, Limits};
 use gloam_isa::{IntValue, Program, SetupError, TrapKind};
+use gloam_prover::trace::build_main_trace;
 use gloam_prover::{prove, prove_trace, prove_values, GloamTrace, ProveConfig, ProveError};
 use gloam_verifier::{verify, verify_file, Claim, VerifyError};
 

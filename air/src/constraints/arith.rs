@@ -5,10 +5,10 @@
 //! carry/borrow. Signed `lt_s`/`ge_s` first bias both operands by `2^31` (`A + 2^31 = V +
 //! 2^32 sa`, likewise `B` with `W`, `sb`), which maps signed order to unsigned order.
 
-use super::{k, two32, Row, Sink, Spec};
+use super::{Row, Sink, Spec};
 use crate::columns::*;
+use crate::field::{k, two32, Felt, FieldElement};
 use gloam_isa::Op;
-use winterfell::math::{fields::f64::BaseElement as Felt, FieldElement};
 
 /// Constraints of the family.
 pub const CONSTRAINTS: &[Spec] = &[
@@ -46,4 +46,33 @@ pub fn eval<E: FieldElement<BaseField = Felt>>(r: &Row<E>, s: &mut Sink<E>) {
     s.push(r.f(Op::Sub) * (c - u));
     s.push(r.fs(&[Op::LtU, Op::LtS]) * (c - kk));
     s.push(r.fs(&[Op::GeU, Op::GeS]) * (c - one + kk));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::Rows;
+    use crate::columns::*;
+    use gloam_isa::Op;
+
+    #[test]
+    fn add_with_carry_holds_wrong_result_does_not() {
+        let mut r = Rows::new(Op::Add);
+        r.abc(0xFFFF_FFFF, 2, 1).u(1).set(K, 1);
+        r.holds("arith");
+        r.set(VAL_C, 2).u(2);
+        r.rejected_by("arith", "add_carry");
+    }
+
+    #[test]
+    fn signed_compare_holds_flipped_borrow_does_not() {
+        // -1 <s 1: biased 0x7FFF_FFFF < 0x8000_0001.
+        let (a, b) = (0xFFFF_FFFFu64, 1u64);
+        let (ba, bb) = (a ^ 0x8000_0000, b ^ 0x8000_0000);
+        let mut r = Rows::new(Op::LtS);
+        r.abc(a, b, 1).set(SA, 1).set(SB, 0).v(ba).w(bb);
+        r.u(ba.wrapping_sub(bb) & 0xFFFF_FFFF).set(K, 1);
+        r.holds("arith");
+        r.set(K, 0).set(VAL_C, 0);
+        r.rejected_by("arith", "signed_borrow");
+    }
 }

@@ -4,8 +4,8 @@
 
 use super::{Row, Sink, Spec};
 use crate::columns::*;
+use crate::field::{Felt, FieldElement};
 use gloam_isa::Op;
-use winterfell::math::{fields::f64::BaseElement as Felt, FieldElement};
 
 /// Constraints of the family.
 pub const CONSTRAINTS: &[Spec] = &[
@@ -29,4 +29,32 @@ pub fn eval<E: FieldElement<BaseField = Felt>>(r: &Row<E>, s: &mut Sink<E>) {
     s.push(r.f(Op::And) * (c - zs));
     s.push(r.f(Op::Or) * (c - zs - ws));
     s.push(r.f(Op::Xor) * (c - ws));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::Rows;
+    use crate::columns::*;
+    use gloam_isa::Op;
+
+    fn and_row(a: u64, b: u64) -> Rows {
+        let mut r = Rows::new(Op::And);
+        r.abc(a, b, a & b);
+        for i in 0..4 {
+            r.set(X + i, (a >> (8 * i)) & 255)
+                .set(Y + i, (b >> (8 * i)) & 255);
+        }
+        r.lanes();
+        r
+    }
+
+    #[test]
+    fn lanes_hold_a_lane_not_a_byte_of_a_does_not() {
+        let mut r = and_row(0x1234_5678, 0x0F0F_F0F0);
+        r.holds("bitwise");
+        r.set(X, 0x79).lanes();
+        let c = (0..4).map(|i| r.cur[Z + i].as_int() << (8 * i)).sum();
+        r.set(VAL_C, c);
+        r.rejected_by("bitwise", "a_bytes");
+    }
 }

@@ -4,8 +4,8 @@
 
 use super::{Row, Sink, Spec};
 use crate::columns::*;
+use crate::field::{Felt, FieldElement};
 use gloam_isa::Op;
-use winterfell::math::{fields::f64::BaseElement as Felt, FieldElement};
 
 /// Constraints of the family.
 pub const CONSTRAINTS: &[Spec] = &[
@@ -24,4 +24,30 @@ pub fn eval<E: FieldElement<BaseField = Felt>>(r: &Row<E>, s: &mut Sink<E>) {
     s.push(fc * (b * r.c(INV) - kk));
     s.push(fc * b * (one - kk));
     s.push(fc * (c - kk * r.a() - (one - kk) * r.c(PREV_C)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::Rows;
+    use crate::columns::*;
+    use crate::field::Felt;
+    use gloam_isa::Op;
+
+    #[test]
+    fn move_holds_ignored_condition_does_not() {
+        let mut r = Rows::new(Op::CMov);
+        r.abc(7, 3, 7).set(PREV_C, 9).set(K, 1).inv(Felt::new(3));
+        r.holds("cmov");
+        r.set(K, 0).set(VAL_C, 9);
+        r.rejected_by("cmov", "cmov_nonzero");
+    }
+
+    #[test]
+    fn const_writes_the_immediate() {
+        let mut r = Rows::new(Op::Const);
+        r.set(IMM, 77).set(VAL_C, 77);
+        r.holds("cmov");
+        r.set(VAL_C, 78);
+        r.rejected_by("cmov", "const_result");
+    }
 }

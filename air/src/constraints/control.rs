@@ -3,8 +3,8 @@
 
 use super::{Row, Sink, Spec};
 use crate::columns::*;
+use crate::field::{Felt, FieldElement};
 use gloam_isa::Op;
-use winterfell::math::{fields::f64::BaseElement as Felt, FieldElement};
 
 /// Constraints of the family.
 pub const CONSTRAINTS: &[Spec] = &[
@@ -49,4 +49,34 @@ pub fn eval<E: FieldElement<BaseField = Felt>>(r: &Row<E>, s: &mut Sink<E>) {
 
     s.push(call * (r.res() - pc - one));
     s.push(call * (r.b() - fp));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::Rows;
+    use crate::columns::*;
+    use crate::field::Felt;
+    use gloam_isa::Op;
+
+    #[test]
+    fn sequential_row_holds_skipped_cycle_does_not() {
+        let mut r = Rows::new(Op::Add);
+        r.holds("control");
+        r.next(CLK, 7);
+        r.rejected_by("control", "clk_counts_non_halt_rows");
+    }
+
+    #[test]
+    fn taken_branch_jumps_to_imm() {
+        // brnz on A = 3: k = 1, taken, next pc = imm.
+        let mut r = Rows::new(Op::Brnz);
+        r.set(VAL_A, 3).set(K, 1).set(IMM, 40).inv(Felt::new(3));
+        r.next(PC, 40);
+        r.holds("control");
+        r.next(PC, 11);
+        r.rejected_by("control", "pc_transition");
+        // Claiming A = 0 (not taken) needs k = 0, which A (1 - k) = 0 refuses.
+        r.set(K, 0);
+        r.rejected_by("control", "branch_nonzero");
+    }
 }

@@ -5,8 +5,8 @@
 
 use super::{Row, Sink, Spec};
 use crate::columns::*;
+use crate::field::{Felt, FieldElement};
 use gloam_isa::Op;
-use winterfell::math::{fields::f64::BaseElement as Felt, FieldElement};
 
 /// 27 flag booleans, one-hot, `b_imm` boolean, `B = imm` under `b_imm`.
 pub const CONSTRAINTS: &[Spec] = &[
@@ -63,4 +63,28 @@ pub fn eval<E: FieldElement<BaseField = Felt>>(r: &Row<E>, s: &mut Sink<E>) {
     let bimm = r.c(BIMM);
     s.push(bimm * (bimm - E::ONE));
     s.push(bimm * (r.b() - r.c(IMM)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::Rows;
+    use crate::columns::*;
+    use gloam_isa::Op;
+
+    #[test]
+    fn one_flag_holds_two_flags_do_not() {
+        let mut r = Rows::new(Op::Add);
+        r.holds("decode");
+        r.set(flag(Op::Sub), 1);
+        r.rejected_by("decode", "flags_one_hot");
+    }
+
+    #[test]
+    fn immediate_operand_must_equal_imm() {
+        let mut r = Rows::new(Op::Add);
+        r.set(BIMM, 1).set(IMM, 7).abc(1, 7, 8);
+        r.holds("decode");
+        r.set(VAL_B, 8);
+        r.rejected_by("decode", "b_is_imm");
+    }
 }

@@ -4,8 +4,8 @@
 //! are the unique quotient and remainder. Signed division is lowered by the front end.
 
 use super::{Row, Sink, Spec};
+use crate::field::{Felt, FieldElement};
 use gloam_isa::Op;
-use winterfell::math::{fields::f64::BaseElement as Felt, FieldElement};
 
 /// Constraints of the family.
 pub const CONSTRAINTS: &[Spec] = &[
@@ -23,4 +23,23 @@ pub fn eval<E: FieldElement<BaseField = Felt>>(r: &Row<E>, s: &mut Sink<E>) {
     s.push(fd * (b - v - E::ONE - r.w()));
     s.push(r.f(Op::DivU) * (c - u));
     s.push(r.f(Op::RemU) * (c - v));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::Rows;
+    use gloam_isa::Op;
+
+    #[test]
+    fn quotient_holds_off_by_one_does_not() {
+        let mut r = Rows::new(Op::DivU);
+        r.abc(47, 5, 9).u(9).v(2).w(2);
+        r.holds("div");
+        // 47 = 8 * 5 + 7, but the remainder 7 is not below 5.
+        r.abc(47, 5, 8)
+            .u(8)
+            .v(7)
+            .w((5u64.wrapping_sub(8)) & 0xFFFF_FFFF);
+        r.rejected_by("div", "remainder_below_divisor");
+    }
 }

@@ -3,8 +3,8 @@
 
 use super::{Row, Sink, Spec};
 use crate::columns::*;
+use crate::field::{Felt, FieldElement};
 use gloam_isa::Op;
-use winterfell::math::{fields::f64::BaseElement as Felt, FieldElement};
 
 /// Constraints of the family.
 pub const CONSTRAINTS: &[Spec] = &[
@@ -23,4 +23,26 @@ pub fn eval<E: FieldElement<BaseField = Felt>>(r: &Row<E>, s: &mut Sink<E>) {
     s.push(fe * d * kk);
     s.push(r.f(Op::Eq) * (c - kk));
     s.push(r.f(Op::Ne) * (c - one + kk));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::Rows;
+    use crate::columns::*;
+    use crate::field::{Felt, FieldElement};
+    use gloam_isa::Op;
+
+    #[test]
+    fn equality_holds_flipped_result_does_not() {
+        let mut r = Rows::new(Op::Eq);
+        r.abc(5, 5, 1).set(K, 1);
+        r.holds("eq");
+        r.set(K, 0).set(VAL_C, 0);
+        r.rejected_by("eq", "difference_inverse");
+        let mut r = Rows::new(Op::Ne);
+        r.abc(5, 9, 1).set(K, 0).inv(Felt::new(5) - Felt::new(9));
+        r.holds("eq");
+        r.set(K, 1).set(VAL_C, 0).set_felt(INV, Felt::ZERO);
+        r.rejected_by("eq", "equal_indicator");
+    }
 }

@@ -1,16 +1,17 @@
 //! Memory (frame slots): the main-trace half of the offline memory-checking argument.
 //!
-//! Each row makes up to three accesses, at timestamps `4 IDX + 1` (slot `a`, read), `+2`
-//! (slot `b`, read, or `call`'s write) and `+3` (slot `c`, write). Each access consumes the
+//! Each row makes up to three accesses, at timestamps `ACCESSES_PER_ROW * IDX + 1` (slot `a`,
+//! read), `+2` (slot `b`, read, or `call`'s write) and `+3` (slot `c`, write); see
+//! [`crate::columns::ACCESSES_PER_ROW`]. Each access consumes the
 //! token `(addr, previous value, previous timestamp)` and produces `(addr, value, timestamp)`;
 //! [`crate::logup`] balances the multisets. Here: the previous timestamp is strictly older
 //! (`ts - pts - 1` is three range-checked bytes, so `0 <= ts - pts - 1 < 2^24`), and a read of
 //! slot `b` leaves its value unchanged (`A` is always a read: its consumed and produced tokens
 //! both carry `VAL_A`).
 
-use super::{k, Row, Sink, Spec};
+use super::{Row, Sink, Spec};
 use crate::columns::*;
-use winterfell::math::{fields::f64::BaseElement as Felt, FieldElement};
+use crate::field::{k, Felt, FieldElement};
 
 /// Constraints of the family.
 pub const CONSTRAINTS: &[Spec] = &[
@@ -22,7 +23,8 @@ pub const CONSTRAINTS: &[Spec] = &[
 
 /// The gap bytes of access `j` as one value.
 pub fn gap<E: FieldElement<BaseField = Felt>>(r: &Row<E>, j: usize) -> E {
-    r.c(D + 3 * j) + r.c(D + 3 * j + 1) * k::<E>(256) + r.c(D + 3 * j + 2) * k::<E>(65536)
+    let d = D + GAP_BYTES * j;
+    r.c(d) + r.c(d + 1) * k::<E>(256) + r.c(d + 2) * k::<E>(65536)
 }
 
 /// Evaluates the family.
@@ -32,4 +34,33 @@ pub fn eval<E: FieldElement<BaseField = Felt>>(r: &Row<E>, s: &mut Sink<E>) {
     s.push(r.en_b() * (r.ts(1) - r.c(PTS_B) - one) - gap(r, 1));
     s.push(r.en_c() * (r.ts(2) - r.c(PTS_C) - one) - gap(r, 2));
     s.push(r.read_b() * (one - r.c(BIMM)) * (r.b() - r.c(PREV_B)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::Rows;
+    use crate::columns::*;
+    use gloam_isa::Op;
+
+    fn add_row() -> Rows {
+        let mut r = Rows::new(Op::Add);
+        r.abc(1, 2, 3).gap(0, 3).gap(1, 10).gap(2, 0);
+        r
+    }
+
+    #[test]
+    fn older_accesses_hold_one_from_the_future_does_not() {
+        add_row().holds("memory");
+        let mut r = add_row();
+        let ts_a = ACCESSES_PER_ROW as u64 * 5 + 1;
+        r.set(PTS_A, ts_a + 4);
+        r.rejected_by("memory", "a_timestamp_gap");
+    }
+
+    #[test]
+    fn a_read_of_b_keeps_its_value() {
+        let mut r = add_row();
+        r.set(PREV_B, 5);
+        r.rejected_by("memory", "b_read_keeps_value");
+    }
 }

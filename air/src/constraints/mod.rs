@@ -5,9 +5,8 @@
 //! opcode flags it applies to, so on other rows it vanishes. Degrees count one per trace column
 //! factor. The LogUp arguments over the auxiliary segment live in [`crate::logup`].
 
-use winterfell::math::{fields::f64::BaseElement as Felt, FieldElement};
-
 use crate::columns::*;
+use crate::field::{k, Felt, FieldElement};
 use gloam_isa::Op;
 
 pub mod arith;
@@ -19,17 +18,8 @@ pub mod div;
 pub mod eq;
 pub mod memory;
 pub mod mul;
-
-/// A constant as a field element.
-#[inline(always)]
-pub fn k<E: FieldElement<BaseField = Felt>>(v: u64) -> E {
-    E::from(Felt::new(v))
-}
-
-/// 2^32 as a field element.
-pub fn two32<E: FieldElement<BaseField = Felt>>() -> E {
-    k(1 << 32)
-}
+#[cfg(test)]
+pub(crate) mod testing;
 
 /// The current and next rows of the main trace, with the expressions constraints share.
 pub struct Row<'a, E> {
@@ -116,9 +106,10 @@ impl<E: FieldElement<BaseField = Felt>> Row<'_, E> {
     pub fn en_c(&self) -> E {
         self.fset(&WRITES_C)
     }
-    /// Timestamp of access `j` (0 = a, 1 = b, 2 = c) of this row: `4 * IDX + j + 1`.
+    /// Timestamp of access `j` (0 = a, 1 = b, 2 = c) of this row:
+    /// `ACCESSES_PER_ROW * IDX + j + 1` (see [`ACCESSES_PER_ROW`]).
     pub fn ts(&self, j: u64) -> E {
-        self.c(IDX) * k::<E>(4) + k::<E>(j + 1)
+        self.c(IDX) * k::<E>(ACCESSES_PER_ROW as u64) + k::<E>(j + 1)
     }
 }
 
@@ -210,45 +201,48 @@ pub struct Family {
     pub constraints: &'static [Spec],
 }
 
-/// All main-trace families, in evaluation order.
-pub const FAMILIES: &[Family] = &[
-    Family {
-        name: "decode",
-        constraints: decode::CONSTRAINTS,
-    },
-    Family {
-        name: "control",
-        constraints: control::CONSTRAINTS,
-    },
-    Family {
-        name: "arith",
-        constraints: arith::CONSTRAINTS,
-    },
-    Family {
-        name: "mul",
-        constraints: mul::CONSTRAINTS,
-    },
-    Family {
-        name: "div",
-        constraints: div::CONSTRAINTS,
-    },
-    Family {
-        name: "bitwise",
-        constraints: bitwise::CONSTRAINTS,
-    },
-    Family {
-        name: "eq",
-        constraints: eq::CONSTRAINTS,
-    },
-    Family {
-        name: "cmov",
-        constraints: cmov::CONSTRAINTS,
-    },
-    Family {
-        name: "memory",
-        constraints: memory::CONSTRAINTS,
-    },
-];
+/// Declares the main-trace families, in evaluation order: generates [`FAMILIES`] and
+/// [`eval_main`], which checks (in debug builds) that each family pushes exactly as many
+/// evaluations as its `CONSTRAINTS` declares; a unit test checks it in every build.
+macro_rules! families {
+    ($($fam:ident),* $(,)?) => {
+        /// All main-trace families, in evaluation order.
+        pub const FAMILIES: &[Family] = &[$(Family {
+            name: stringify!($fam),
+            constraints: $fam::CONSTRAINTS,
+        }),*];
+
+        /// Evaluates every main transition constraint on `(cur, nxt)` into `out`.
+        pub fn eval_main<E: FieldElement<BaseField = Felt>>(cur: &[E], nxt: &[E], out: &mut [E]) {
+            let row = Row { cur, nxt };
+            let mut s = Sink::new(out);
+            $(
+                let start = s.len();
+                $fam::eval(&row, &mut s);
+                debug_assert_eq!(
+                    s.len() - start,
+                    $fam::CONSTRAINTS.len(),
+                    concat!("family `", stringify!($fam), "` pushed a wrong number of constraints"),
+                );
+            )*
+            debug_assert_eq!(s.len(), num_main_constraints());
+        }
+
+        /// Evaluates family `index` of [`FAMILIES`] alone (for diagnostics and tests).
+        pub fn eval_family<E: FieldElement<BaseField = Felt>>(index: usize, row: &Row<E>, s: &mut Sink<E>) {
+            let mut i = 0;
+            $(
+                if i == index {
+                    return $fam::eval(row, s);
+                }
+                i += 1;
+            )*
+            panic!("no family {index} (there are {i})");
+        }
+    };
+}
+
+families!(decode, control, arith, mul, div, bitwise, eq, cmov, memory);
 
 /// Number of main transition constraints.
 pub fn num_main_constraints() -> usize {
@@ -266,18 +260,41 @@ pub fn constraint_name(mut i: usize) -> (&'static str, &'static str) {
     ("?", "?")
 }
 
-/// Evaluates every main transition constraint on `(cur, nxt)` into `out`.
-pub fn eval_main<E: FieldElement<BaseField = Felt>>(cur: &[E], nxt: &[E], out: &mut [E]) {
-    let row = Row { cur, nxt };
-    let mut s = Sink::new(out);
-    decode::eval(&row, &mut s);
-    control::eval(&row, &mut s);
-    arith::eval(&row, &mut s);
-    mul::eval(&row, &mut s);
-    div::eval(&row, &mut s);
-    bitwise::eval(&row, &mut s);
-    eq::eval(&row, &mut s);
-    cmov::eval(&row, &mut s);
-    memory::eval(&row, &mut s);
-    debug_assert_eq!(s.len(), num_main_constraints());
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each family pushes exactly its declared number of evaluations.
+    #[test]
+    fn every_family_pushes_its_declared_count() {
+        let row = vec![Felt::ZERO; MAIN_WIDTH];
+        for (i, f) in FAMILIES.iter().enumerate() {
+            let mut out = vec![Felt::ZERO; f.constraints.len()];
+            let mut s = Sink::new(&mut out);
+            eval_family(
+                i,
+                &Row {
+                    cur: &row,
+                    nxt: &row,
+                },
+                &mut s,
+            );
+            assert_eq!(s.len(), f.constraints.len(), "family {}", f.name);
+        }
+        assert_eq!(num_main_constraints(), 81);
+    }
+
+    /// Main constraints stay within the degree bound of the LogUp helpers (5).
+    #[test]
+    fn degrees_within_bound() {
+        for f in FAMILIES {
+            for (name, d) in f.constraints {
+                assert!(
+                    *d >= 1 && *d <= crate::logup::MAX_DEGREE,
+                    "{}::{name}",
+                    f.name
+                );
+            }
+        }
+    }
 }

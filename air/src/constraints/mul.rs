@@ -7,10 +7,10 @@
 //! `V = 2^32 - 1` and `U > 0`; the `v_max` constraints exclude that case (`d = V - (2^32-1)`,
 //! `d * (1 - d * inv) = 0` makes `1 - d * inv` the indicator of `d = 0`, and then `U` must be 0).
 
-use super::{two32, Row, Sink, Spec};
+use super::{Row, Sink, Spec};
 use crate::columns::*;
+use crate::field::{two32, Felt, FieldElement};
 use gloam_isa::Op;
-use winterfell::math::{fields::f64::BaseElement as Felt, FieldElement};
 
 /// Opcodes of the family.
 pub const OPS: &[Op] = &[Op::Mul, Op::Shl, Op::ShrU, Op::Rotl, Op::Rotr];
@@ -47,4 +47,39 @@ pub fn eval<E: FieldElement<BaseField = Felt>>(r: &Row<E>, s: &mut Sink<E>) {
     s.push(r.f(Op::ShrU) * (c - v));
     s.push(r.fs(&[Op::Rotl, Op::Rotr]) * (c - u - v));
     s.push(r.f(Op::Mul) * (c - u));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::Rows;
+    use crate::columns::*;
+    use crate::field::{Felt, FieldElement};
+    use gloam_isa::Op;
+
+    fn mul_row(a: u64, b: u64, u: u64, v: u64) -> Rows {
+        let mut r = Rows::new(Op::Mul);
+        r.abc(a, b, u).set(P, b).u(u).v(v);
+        r.inv(Felt::new(v) - Felt::new(0xFFFF_FFFF));
+        r
+    }
+
+    #[test]
+    fn product_holds_wraparound_forgery_does_not() {
+        mul_row(6, 7, 42, 0).holds("mul");
+        // U + 2^32 (2^32 - 1) = 43 + p - 1 = 42 in the field: only v_max can object.
+        let mut r = mul_row(6, 7, 43, 0xFFFF_FFFF);
+        r.set_felt(INV, Felt::ZERO);
+        r.rejected_by("mul", "v_max_forces_u_zero");
+    }
+
+    #[test]
+    fn shift_splits_b_into_amount_and_high_bits() {
+        // shl 5 by 35: amount 3, W = 1, P = 8.
+        let mut r = Rows::new(Op::Shl);
+        r.abc(5, 35, 40).set(S, 3).w(1).set(P, 8).u(40).v(0);
+        r.inv(Felt::ZERO - Felt::new(0xFFFF_FFFF));
+        r.holds("mul");
+        r.set(S, 4);
+        r.rejected_by("mul", "shift_amount_split");
+    }
 }

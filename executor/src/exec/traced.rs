@@ -125,6 +125,7 @@ impl<'s> Traced<'s> {
                 return Err(ExecError::OutOfFuel { fuel });
             }
             // Timestamps are u32 and 4t+3 must fit: beyond 2^30 cycles only the fast path runs.
+            // The stride 4 is the AIR's `ACCESSES_PER_ROW` (gloam_air::columns).
             let t = u32::try_from(self.frame.store.cycles)
                 .ok()
                 .filter(|c| *c < 1 << 30)

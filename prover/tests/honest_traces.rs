@@ -1,8 +1,8 @@
 //! Honest traces of every example case satisfy every constraint and balance every bus
 //! (checked row by row with `gloam_air::check`).
 
-use gloam_air::trace::build_main_trace;
 use gloam_executor::{run_traced, Limits};
+use gloam_prover::trace::build_main_trace;
 
 #[test]
 fn every_manifest_case_satisfies_the_air() {

@@ -1,0 +1,108 @@
+//! Range bus (tag 3): byte pairs `(x, y)` looked up in the byte-pair table (2^16 entries,
+//! `BYTE_K = 4` per row in periodic columns of period 2^14), which proves both are bytes.
+//! Lookups: the bytes of the word `W` (`(r0, r1)`, `(r2, r3)`) and of the three timestamp
+//! gaps (`(dA0, dA1)`, `(dB0, dB1)`, `(dC0, dC1)`, `(dA2, dB2)`, `(dC2, 0)`).
+//!
+//! The table fractions use the *next* row's multiplicities `M_RANGE'` against periodic columns
+//! shifted by one row (transition constraints never see the last row); row 0's entries
+//! `(0, j)` are added through `FIRST` ([`crate::logup::first_row_fractions`]).
+
+use super::{byte_table, Bus, Declaration, Fraction, FractionSink, Period};
+use crate::columns::*;
+use crate::constraints::Row;
+use crate::field::{ExtensionOf, Felt, FieldElement};
+use crate::logup::Challenges;
+
+/// The bytes of the word `W`: `(r0, r1)`, `(r2, r3)`.
+pub struct WordBytes;
+/// The bytes of the three timestamp gaps.
+pub struct GapBytes;
+/// The byte-pair table: `BYTE_K` entries per row, weighted by `M_RANGE'`.
+pub struct Table;
+
+/// The bytes of `W` a row looks up, each pair with multiplicity 1.
+#[inline(always)]
+pub fn word_bytes<F: FieldElement<BaseField = Felt>>(r: &Row<F>) -> [[F; 2]; 2] {
+    [[r.c(R), r.c(R + 1)], [r.c(R + 2), r.c(R + 3)]]
+}
+
+/// The timestamp-gap bytes a row looks up, each pair with multiplicity 1: the two low bytes
+/// of each gap, then the high bytes in pairs (`(dA2, dB2)`, `(dC2, 0)`).
+#[inline(always)]
+pub fn gap_bytes<F: FieldElement<BaseField = Felt>>(r: &Row<F>) -> [[F; 2]; 5] {
+    let gap = |j: usize, i: usize| r.c(D + GAP_BYTES * j + i);
+    [
+        [gap(0, 0), gap(0, 1)],
+        [gap(1, 0), gap(1, 1)],
+        [gap(2, 0), gap(2, 1)],
+        [gap(0, 2), gap(1, 2)],
+        [gap(2, 2), F::ZERO],
+    ]
+}
+
+impl Declaration for WordBytes {
+    const FRACTIONS: &'static [Fraction] = &[
+        Fraction::lookup(Bus::Range, "w_bytes_0_1", 0),
+        Fraction::lookup(Bus::Range, "w_bytes_2_3", 0),
+    ];
+
+    #[inline(always)]
+    fn eval<F, E>(r: &Row<F>, _periodic: &[F], ch: &Challenges<E>, s: &mut FractionSink<E>)
+    where
+        F: FieldElement<BaseField = Felt>,
+        E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
+    {
+        for t in word_bytes(r) {
+            s.push(E::ONE, ch.den(Bus::Range.tag(), &t));
+        }
+    }
+}
+
+impl Declaration for GapBytes {
+    const FRACTIONS: &'static [Fraction] = &[
+        Fraction::lookup(Bus::Range, "gap_a_bytes_0_1", 0),
+        Fraction::lookup(Bus::Range, "gap_b_bytes_0_1", 0),
+        Fraction::lookup(Bus::Range, "gap_c_bytes_0_1", 0),
+        Fraction::lookup(Bus::Range, "gap_a_b_bytes_2", 0),
+        Fraction::lookup(Bus::Range, "gap_c_byte_2", 0),
+    ];
+
+    #[inline(always)]
+    fn eval<F, E>(r: &Row<F>, _periodic: &[F], ch: &Challenges<E>, s: &mut FractionSink<E>)
+    where
+        F: FieldElement<BaseField = Felt>,
+        E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
+    {
+        for t in gap_bytes(r) {
+            s.push(E::ONE, ch.den(Bus::Range.tag(), &t));
+        }
+    }
+}
+
+const fn entry(name: &'static str) -> Fraction {
+    Fraction::table(Bus::Range, name, Period::Rows(BYTE_PERIOD))
+}
+
+impl Declaration for Table {
+    const FRACTIONS: &'static [Fraction] = &[
+        entry("table_entry_0"),
+        entry("table_entry_1"),
+        entry("table_entry_2"),
+        entry("table_entry_3"),
+    ];
+
+    #[inline(always)]
+    fn eval<F, E>(r: &Row<F>, periodic: &[F], ch: &Challenges<E>, s: &mut FractionSink<E>)
+    where
+        F: FieldElement<BaseField = Felt>,
+        E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
+    {
+        for j in 0..BYTE_K {
+            s.push(
+                -E::from(r.n(M_RANGE + j)),
+                ch.den(Bus::Range.tag(), &byte_table(periodic, j)[..2]),
+            );
+        }
+    }
+}
+const _: () = assert!(<Table as Declaration>::FRACTIONS.len() == BYTE_K);

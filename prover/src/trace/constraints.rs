@@ -1,0 +1,109 @@
+//! The advice values of the constraint families (`gloam_air::constraints`): the bytes of
+//! `U`, `V`, `W`, the carry `K`, sign bits, multiplier `P`, shift amount `S`, and the inverse
+//! advice `INV`, each computed from a row's operands as its family requires.
+
+use gloam_air::columns::*;
+use gloam_air::field::{Felt, FieldElement};
+use gloam_executor::ExecTrace;
+use gloam_isa::{Op, Program};
+
+/// Inverse advice of the executed rows (a field element, computed apart from the `u64`
+/// values): `1/(A - B)` for `eq`/`ne`, `1/B` for `cmov`, `1/A` for branches, `1/(V - (2^32 -
+/// 1))` for `mul` and shifts; 0 where the inverted value is 0.
+pub fn fill_inverses(columns: &mut [Vec<Felt>], program: &Program, exec: &ExecTrace) {
+    for row in 0..exec.steps.len() {
+        let st = &exec.steps[row];
+        let op = program.instrs[st.pc as usize].op;
+        let x = match op {
+            Op::Eq | Op::Ne => Felt::new(st.a as u64) - Felt::new(st.b as u64),
+            Op::CMov => Felt::new(st.b as u64),
+            Op::Brz | Op::Brnz => Felt::new(st.a as u64),
+            Op::Mul | Op::Shl | Op::ShrU | Op::Rotl | Op::Rotr => {
+                columns_v(columns, row) - Felt::new(u32::MAX as u64)
+            }
+            _ => Felt::ZERO,
+        };
+        columns[INV][row] = if x == Felt::ZERO { Felt::ZERO } else { x.inv() };
+    }
+}
+
+/// `V` of a row (bytes `x2, y2, x3, y3`).
+fn columns_v(c: &[Vec<Felt>], row: usize) -> Felt {
+    let b = [c[X + 2][row], c[Y + 2][row], c[X + 3][row], c[Y + 3][row]];
+    b[0] + b[1] * Felt::new(256) + b[2] * Felt::new(1 << 16) + b[3] * Felt::new(1 << 24)
+}
+
+fn put_u(v: &mut [u64; MAIN_WIDTH], u: u64) {
+    v[X] = u & 255;
+    v[Y] = (u >> 8) & 255;
+    v[X + 1] = (u >> 16) & 255;
+    v[Y + 1] = u >> 24;
+}
+
+fn put_v(v: &mut [u64; MAIN_WIDTH], x: u64) {
+    v[X + 2] = x & 255;
+    v[Y + 2] = (x >> 8) & 255;
+    v[X + 3] = (x >> 16) & 255;
+    v[Y + 3] = x >> 24;
+}
+
+fn put_w(v: &mut [u64; MAIN_WIDTH], w: u64) {
+    for i in 0..4 {
+        v[R + i] = (w >> (8 * i)) & 255;
+    }
+}
+
+/// Advice of the arithmetic families (everything but the inverse) on a row executing `op`
+/// with operands `a`, `b`.
+pub fn fill_advice(v: &mut [u64; MAIN_WIDTH], op: Op, a: u64, b: u64) {
+    const M32: u64 = 0xFFFF_FFFF;
+    match op {
+        Op::Add => {
+            put_u(v, (a + b) & M32);
+            v[K] = (a + b) >> 32;
+        }
+        Op::Sub | Op::LtU | Op::GeU => {
+            put_u(v, a.wrapping_sub(b) & M32);
+            v[K] = (a < b) as u64;
+        }
+        Op::LtS | Op::GeS => {
+            let (ba, bb) = (a ^ 0x8000_0000, b ^ 0x8000_0000);
+            v[SA] = a >> 31;
+            v[SB] = b >> 31;
+            put_v(v, ba);
+            put_w(v, bb);
+            put_u(v, ba.wrapping_sub(bb) & M32);
+            v[K] = (ba < bb) as u64;
+        }
+        Op::Mul | Op::Shl | Op::ShrU | Op::Rotl | Op::Rotr => {
+            let p = if op == Op::Mul {
+                b
+            } else {
+                let s = b & 31;
+                v[S] = s;
+                put_w(v, b >> 5);
+                pow_table_value(s + 32 * matches!(op, Op::ShrU | Op::Rotr) as u64)
+            };
+            v[P] = p;
+            let prod = a as u128 * p as u128;
+            put_u(v, (prod as u64) & M32);
+            put_v(v, (prod >> 32) as u64);
+        }
+        Op::DivU | Op::RemU => {
+            let (q, r) = (a / b, a % b);
+            put_u(v, q);
+            put_v(v, r);
+            put_w(v, b - r - 1);
+        }
+        Op::And | Op::Or | Op::Xor => {
+            for i in 0..4 {
+                v[X + i] = (a >> (8 * i)) & 255;
+                v[Y + i] = (b >> (8 * i)) & 255;
+            }
+        }
+        Op::Eq | Op::Ne => v[K] = (a == b) as u64,
+        Op::CMov => v[K] = (b != 0) as u64,
+        Op::Brz | Op::Brnz => v[K] = (a != 0) as u64,
+        _ => {}
+    }
+}
