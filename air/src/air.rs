@@ -45,12 +45,15 @@ pub fn default_options() -> ProofOptions {
     )
 }
 
-/// The public statement: *running program `program` from `entry_pc` on `args` halts after
-/// `cycles` cycles with `results`*.
+/// The public statement: *running program `program` from export `entry` (first pc
+/// `entry_pc`) on `args` halts after `cycles` cycles with `results`*.
 #[derive(Clone, Debug)]
 pub struct PublicInputs {
     program: Arc<Program>,
     program_hash: ProgramHash,
+    /// Name of the exported entry function. Bound into the statement (a function exported
+    /// under two names would otherwise give one proof that verifies under both).
+    pub entry: String,
     /// First pc of the entry function.
     pub entry_pc: u32,
     /// Arguments of the entry function.
@@ -65,6 +68,7 @@ impl PublicInputs {
     /// A statement about `program` (its hash is computed here, never taken on trust).
     pub fn new(
         program: Arc<Program>,
+        entry: &str,
         entry_pc: u32,
         args: Vec<u32>,
         results: Vec<u32>,
@@ -74,6 +78,7 @@ impl PublicInputs {
         PublicInputs {
             program,
             program_hash,
+            entry: entry.to_string(),
             entry_pc,
             args,
             results,
@@ -96,8 +101,11 @@ impl PublicInputs {
 }
 
 impl ToElements<Felt> for PublicInputs {
-    /// Program hash (8 little-endian 32-bit limbs), entry pc, argument count and arguments,
-    /// result count and results, cycles: all hashed into the Fiat-Shamir seed.
+    /// Program hash (8 little-endian 32-bit limbs), the entry name's digest
+    /// (`blake3("gloam-entry-v1" ‖ name)`, 8 limbs), entry pc, argument count and arguments,
+    /// result count and results, cycles: all hashed into the Fiat-Shamir seed. Every element
+    /// is below 2^32 except `cycles`, which the verifier refuses at or above 2^22
+    /// ([`validate_shape`]), so no public value is reduced modulo p.
     fn to_elements(&self) -> Vec<Felt> {
         let mut v: Vec<Felt> = self
             .program_hash
@@ -105,6 +113,15 @@ impl ToElements<Felt> for PublicInputs {
             .chunks(4)
             .map(|c| Felt::new(u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as u64))
             .collect();
+        let mut h = blake3::Hasher::new();
+        h.update(b"gloam-entry-v1");
+        h.update(self.entry.as_bytes());
+        v.extend(
+            h.finalize()
+                .as_bytes()
+                .chunks(4)
+                .map(|c| Felt::new(u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as u64)),
+        );
         v.push(Felt::new(self.entry_pc as u64));
         v.push(Felt::new(self.args.len() as u64));
         v.extend(self.args.iter().map(|a| Felt::new(*a as u64)));

@@ -85,7 +85,7 @@ mod tests {
     #[test]
     fn one_assertion_per_result_after_the_seven_fixed_ones() {
         let program = Arc::new(gloam_isa::load_module(br#"(module (func (export "f")))"#).unwrap());
-        let p = PublicInputs::new(program, 3, vec![1], vec![5, 6], 10);
+        let p = PublicInputs::new(program, "f", 3, vec![1], vec![5, 6], 10);
         let a = main_assertions(&p, 1 << 14);
         assert_eq!(a.len(), 9);
         assert_eq!(a[3], Boundary::new(PC, 0, Felt::new(3), "pc[0] = entry"));

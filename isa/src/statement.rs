@@ -2,8 +2,9 @@
 //! ([`IntValue`]) and the module setup a provable run starts from ([`check_setup`]).
 //!
 //! Both the honest prover and the verifier call these functions, so a statement the prover
-//! refuses is refused by the verifier for the same reason, and vice versa
-//! (`docs/air.md` §1, "The statement").
+//! refuses for its module setup or its types is refused by the verifier for the same reason,
+//! and vice versa (`docs/air.md` §1, "The statement"); the prover's resource limits (stack,
+//! memory pages, table elements) are outside the statement.
 
 use serde::{Deserialize, Serialize};
 
@@ -155,8 +156,14 @@ pub const PAGE_BYTES: u64 = 65_536;
 /// This is the module half of a proven statement. The prover refuses before executing and
 /// the verifier refuses before checking the proof, with the same error.
 ///
-/// Segment offsets are `i32.const` or `global.get` of a module global initialised by
-/// `i32.const` (imported globals are refused with the imports).
+/// Segment offsets are `i32.const` (WebAssembly 2.0 allows `global.get` only of imported
+/// globals, and imports are refused; a module-global offset, valid in later proposals, is
+/// evaluated from its `i32.const` initialiser).
+///
+/// Resource limits of the prover are not checked here and are not part of the statement,
+/// like stack limits (`docs/air.md` §1): an initial memory above the executor's page limit or
+/// a table above its element limit is refused by a prover with default limits and proven by
+/// one with larger limits.
 ///
 /// # Errors
 /// [`SetupError`] naming the first reason.

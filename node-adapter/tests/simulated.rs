@@ -351,6 +351,15 @@ fn four_validators_finalize_real_proofs_and_refuse_bad_submissions() {
             .await
             .unwrap_err();
         assert_eq!(e.code(), "invalid_module", "{e}");
+        // A module no proof can cover (a start function) is refused at deploy, with the
+        // verifier's reason.
+        let start = wat::parse_str("(module (func $s) (start $s) (func (export \"f\")))").unwrap();
+        let e = v
+            .submit(&ctx, &deploy(&start).to_bytes())
+            .await
+            .unwrap_err();
+        assert_eq!(e.code(), "invalid_module", "{e}");
+        assert!(e.to_string().contains("start function"), "{e}");
         // Nothing refused was finalized.
         ctx.sleep(Duration::from_secs(3)).await;
         assert!(vs.iter().all(|v| v.node.tip().finalized_txs == total));
@@ -512,7 +521,13 @@ fn crashed_validator_restarts_and_catches_up() {
         let all: Vec<&Validator> = vs.iter().map(|v| v.as_ref().unwrap()).collect();
         // It was down across an epoch boundary (8-block epochs) and re-entered consensus in
         // the network's epoch by fetching the boundary it missed.
-        assert!(all[3].node.epoch_status().0 > before.height.div_ceil(8));
+        // (Epoch e holds heights 8e..8e+7, so the epoch of the stored tip is height / 8.)
+        assert!(
+            all[3].node.epoch_status().0 > before.height / 8,
+            "restarted in epoch {} from height {}",
+            all[3].node.epoch_status().0,
+            before.height
+        );
         assert_eq!(all[3].node.epoch_status(), all[0].node.epoch_status());
         let target = all.iter().map(|v| v.node.tip().height).min().unwrap();
         for v in &all {

@@ -380,6 +380,7 @@ fn tamper_control_cycle_counter() {
     }
     h.pi = PublicInputs::new(
         h.program.clone(),
+        &h.pi.entry,
         h.pi.entry_pc,
         h.pi.args.clone(),
         h.pi.results.clone(),
@@ -477,6 +478,7 @@ fn tamper_memory_forged_final_value() {
     h.set(FVAL, 0, v as u64);
     h.pi = PublicInputs::new(
         h.program.clone(),
+        &h.pi.entry,
         h.pi.entry_pc,
         h.pi.args.clone(),
         vec![v],

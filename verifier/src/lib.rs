@@ -134,7 +134,14 @@ pub fn verify(
         .export(&claim.entry)
         .expect("checked by claim_words");
     let proof = bounds::parse_proof(stark_proof).map_err(VerifyError::Malformed)?;
-    let pi = PublicInputs::new(program.clone(), f.entry_pc, args, results, claim.cycles);
+    let pi = PublicInputs::new(
+        program.clone(),
+        &claim.entry,
+        f.entry_pc,
+        args,
+        results,
+        claim.cycles,
+    );
     validate_shape(proof.trace_info(), &pi, proof.options()).map_err(VerifyError::Shape)?;
     // Only Gloam's parameter set is accepted. Besides fixing the security level, this closes a
     // malleability: winterfell does not bind every option field into Fiat-Shamir (the Merkle

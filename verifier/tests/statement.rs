@@ -174,6 +174,26 @@ fn module_setup_is_part_of_the_statement() {
 }
 
 #[test]
+fn entry_name_is_bound() {
+    // One function exported under two names: a proof for one name must not verify for the
+    // other (found in review: the node would have recorded it as two runs).
+    let program = load(
+        r#"(module (func (export "a") (export "b") (param i32) (result i32)
+            local.get 0 i32.const 1 i32.add))"#,
+    );
+    let run = prove(program.clone(), "a", &[41], &ProveConfig::default()).unwrap();
+    assert!(verify_file(&program, &run.file.to_bytes()).is_ok());
+    let mut f = run.file.clone();
+    f.entry = "b".into();
+    let e = verify_file(&program, &f.to_bytes()).unwrap_err();
+    assert!(matches!(e, VerifyError::Rejected(_)), "{e}");
+    // Proven under its other name, it verifies under that name only.
+    let run_b = prove(program.clone(), "b", &[41], &ProveConfig::default()).unwrap();
+    assert!(verify_file(&program, &run_b.file.to_bytes()).is_ok());
+    assert_ne!(run.file.stark, run_b.file.stark);
+}
+
+#[test]
 fn stack_limits_are_not_part_of_the_statement() {
     let program = load(
         r#"(module (func $d (export "depth") (param i32) (result i32)

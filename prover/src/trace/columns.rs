@@ -151,6 +151,7 @@ pub fn build_main_trace(
     fill_multiplicities(&mut columns);
     let pi = PublicInputs::new(
         program,
+        entry,
         entry_pc,
         args.to_vec(),
         outcome.results.clone(),
