@@ -9,8 +9,10 @@
 #
 # Every freshly built module is also checked by tools/check_subset.py: the
 # provable contracts must use only the WebAssembly subset the prover supports;
-# the executor-only ones (sha256 sort merkle: linear memory, i64, globals)
-# must use no float or SIMD instruction (integer WebAssembly 1.0 only).
+# the executor-only ones (sha256 sort merkle dispatch startup: linear memory,
+# i64, globals, call_indirect, a start function) must use no float or SIMD
+# instruction (integer WebAssembly 1.0 only, plus memory.init/data.drop for
+# startup).
 #
 # Needs the frozen Debian bookworm toolchain:
 #   apt-get install -y --no-install-recommends \
@@ -30,18 +32,20 @@ declare -A C_EXPORTS=(
 )
 C_CONTRACTS=(fib gcd collatz alu sha256)
 # Rust contracts: one no_std cdylib crate each; the library is named like the dir.
-RUST_CONTRACTS=(isqrt recursive hash sort merkle)
-# (sha256, sort and merkle are executor-only: they use linear memory, i64 and
-# globals; tools/check_subset.py knows them by name, see WIDE_CONTRACTS there.)
+RUST_CONTRACTS=(isqrt recursive hash sort merkle dispatch)
+# (sha256, sort, merkle, dispatch and startup are executor-only: they use
+# linear memory, i64 and globals, dispatch calls through a function table
+# (call_indirect) and startup has a start function and passive data segments;
+# tools/check_subset.py knows them by name, see WIDE_CONTRACTS there.)
 # Hand-written WebAssembly text: <name>/<name>.src.wat.
-WAT_CONTRACTS=(control)
+WAT_CONTRACTS=(control startup)
 
 RUSTC_BIN=/usr/bin/rustc
 CARGO_BIN=/usr/bin/cargo
 CLANG_BIN=clang-14
 
 usage() {
-    sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 MODE=check

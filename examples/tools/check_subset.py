@@ -10,15 +10,18 @@ every file by --provable / --wide):
 - provable (every contract not listed in WIDE_CONTRACTS): every function body
   uses only the instruction subset the Gloam prover supports (ALLOWED), and
   every parameter, result and local is i32.
-- executor-only (WIDE_CONTRACTS: sha256, sort, merkle): these use linear
-  memory, i64 and globals; the executor runs them, proving them comes later.
-  For them the check is that no float or SIMD instruction or type is used:
-  bodies may use only the integer part of WebAssembly 1.0 (WIDE_ALLOWED: the
-  i32 and i64 instructions, loads and stores of every width, global.get/set,
+- executor-only (WIDE_CONTRACTS: sha256, sort, merkle, dispatch, startup):
+  these use linear memory, i64 and globals (dispatch also call_indirect
+  through a function table, startup a start function and passive data
+  segments); the executor runs them, proving them comes later. For them the
+  check is that no float or SIMD instruction or type is used: bodies may use
+  only the integer part of WebAssembly 1.0 (WIDE_ALLOWED: the i32 and i64
+  instructions, loads and stores of every width, global.get/set,
   memory.size/grow, call_indirect), parameters, results, locals and globals
   are i32 or i64, and exported functions take and return only i32 (the case
   files hold u32 values). Anything past 1.0 (bulk memory, sign extension,
-  saturating truncation, ...) is refused too.
+  saturating truncation, ...) is refused too, except the few instructions
+  WIDE_EXTRA allows a named contract (startup: memory.init, data.drop).
 
 In both categories imports are refused (contracts are self-contained).
 Exit status 1 on any violation.
@@ -28,8 +31,14 @@ import os
 import re
 import sys
 
-# Contracts that use linear memory, i64 and globals: executor-only for now.
-WIDE_CONTRACTS = {"sha256", "sort", "merkle"}
+# Contracts that use linear memory, i64 and globals (and call_indirect, a start
+# function, passive data segments): executor-only for now.
+WIDE_CONTRACTS = {"sha256", "sort", "merkle", "dispatch", "startup"}
+
+# Post-1.0 instructions a named executor-only contract may use on purpose.
+WIDE_EXTRA = {
+    "startup": {"memory.init", "data.drop"},  # passive data segments (bulk memory)
+}
 
 ALLOWED = set("""
 i32.const
@@ -69,12 +78,16 @@ def classify(op):
 
 
 def is_wide(path):
-    return os.path.splitext(os.path.basename(path))[0] in WIDE_CONTRACTS
+    return contract_of(path) in WIDE_CONTRACTS
+
+
+def contract_of(path):
+    return os.path.splitext(os.path.basename(path))[0]
 
 
 def check(path, wide=False):
     """Returns (opcode counts, [(line number, violation)])."""
-    allowed = WIDE_ALLOWED if wide else ALLOWED
+    allowed = WIDE_ALLOWED | WIDE_EXTRA.get(contract_of(path), set()) if wide else ALLOWED
     types = ("i32", "i64") if wide else ("i32",)
     where = "in the executor-only category" if wide else "in the prover subset"
     bad = []

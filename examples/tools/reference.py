@@ -3,7 +3,8 @@
 
 Writes (default) or checks (--check) examples/manifest.txt,
 examples/bench.txt and examples/wide.txt (the cases of the executor-only
-contracts sha256, sort and merkle, which use linear memory, i64 and globals).
+contracts sha256, sort, merkle, dispatch and startup, which use linear
+memory, i64, globals, call_indirect, a start function and passive data).
 The expected values come only from the plain-Python
 models below, written from each contract's specification (see README.md) and
 never from running the compiled WebAssembly. tools/run_cases.py then runs the
@@ -391,6 +392,180 @@ def merkle_root_word(depth, seed, w):
     return digest_words(merkle_levels(depth, seed)[depth][0])[w]
 
 
+# ------------------------------------------------------------------ dispatch
+# A stack machine stepped through a handler table; modelled with a plain
+# if/elif chain over the opcodes (the table and the trait objects are what the
+# contract exercises, not what it computes).
+DISPATCH_LEN = 64
+
+
+def rotl64(x, k):
+    k &= 63
+    return ((x << k) | (x >> (64 - k))) & M64 if k else x
+
+
+def dispatch_program(seed):
+    x, prog = seed, []
+    for _ in range(DISPATCH_LEN):
+        x = u32(x * 1103515245 + 12345)
+        prog.append((x >> 16) & 0xFF)
+    return prog
+
+
+class StackMachine:
+    def __init__(self, slots, sp, pc, acc):
+        self.s, self.sp, self.pc, self.acc = list(slots), sp, pc, acc
+
+    def step(self, byte):
+        """Runs one instruction (no fetch)."""
+        op, k, s = byte & 7, byte >> 3, self.s
+        top = self.sp & 7
+        below = (self.sp - 1) & 7
+        if op == 0:  # push k
+            self.sp = u32(self.sp + 1)
+            s[self.sp & 7] = k
+        elif op in (1, 2, 3):  # binary: a = pop, then combine into the new top
+            a = s[top]
+            self.sp = u32(self.sp - 1)
+            x = s[below]
+            if op == 1:
+                s[below] = (x + a) & M64
+            elif op == 2:
+                s[below] = (x * a) & M64
+            else:
+                s[below] = rotl64(x, a & 63) ^ a
+        elif op == 4:  # dup
+            v = s[top]
+            self.sp = u32(self.sp + 1)
+            s[self.sp & 7] = v
+        elif op == 5:  # swap
+            s[top], s[below] = s[below], s[top]
+        elif op == 6:  # jump k if the top is odd
+            if s[top] & 1:
+                self.pc = (self.pc + k) % DISPATCH_LEN
+        else:  # mix the popped top into acc
+            self.acc = ((self.acc ^ s[top]) * 0x100000001B3) & M64
+            self.sp = u32(self.sp - 1)
+
+    def digest(self):
+        return self.s[self.sp & 7] ^ rotl64(self.acc, 17) ^ (self.sp << 32) ^ self.pc
+
+
+def dispatch_run(seed, steps):
+    prog = dispatch_program(seed)
+    vm = StackMachine([0] * 8, 0, 0, 0xCBF29CE484222325 ^ seed)
+    for _ in range(steps):
+        byte = prog[vm.pc]
+        vm.pc = (vm.pc + 1) % DISPATCH_LEN
+        vm.step(byte)
+    return vm.digest()
+
+
+def run_lo(seed, steps):
+    return dispatch_run(seed, steps) & M32
+
+
+def run_hi(seed, steps):
+    return dispatch_run(seed, steps) >> 32
+
+
+def op1(byte, a, b):
+    vm = StackMachine([a, b, 0, 0, 0, 0, 0, 0], 1, 0, 0)
+    vm.step(byte & 0xFF)
+    return vm.digest() & M32
+
+
+def program_byte(seed, i):
+    return dispatch_program(seed)[i % DISPATCH_LEN]
+
+
+# ------------------------------------------------------------------ startup
+# The tables the start function copies in are computed here from their
+# definitions: the AES S-box from the inverse in GF(2^8) and the affine map
+# (FIPS 197, 5.1.1), the SHA-256 constants from the cube roots of the first 16
+# primes (FIPS 180-4, 4.2.2).
+STARTUP_TAG = b"Gloam startup!\x00\x00"  # the active segment at 0x140
+STARTUP_EXTENT = 0x150
+
+
+def gf_mul(a, b):
+    r = 0
+    while b:
+        if b & 1:
+            r ^= a
+        a <<= 1
+        if a & 0x100:
+            a ^= 0x11B
+        b >>= 1
+    return r
+
+
+def aes_sbox():
+    inverse = [0] * 256
+    for a in range(1, 256):
+        for x in range(1, 256):
+            if gf_mul(a, x) == 1:
+                inverse[a] = x
+                break
+    out = []
+    for a in range(256):
+        b = inverse[a]
+        s = b
+        for k in range(1, 5):
+            s ^= ((b << k) | (b >> (8 - k))) & 0xFF
+        out.append(s ^ 0x63)
+    return out
+
+
+def icbrt(n):
+    lo, hi = 0, 1 << ((n.bit_length() + 2) // 3 + 1)
+    while lo < hi:  # largest r with r**3 <= n
+        mid = (lo + hi + 1) // 2
+        if mid ** 3 <= n:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def sha256_k(count):
+    primes = [p for p in range(2, 320) if all(p % d for d in range(2, p))][:count]
+    return [icbrt(p << 96) & M32 for p in primes]  # fractional part, 32 bits
+
+
+SBOX = aes_sbox()
+K16 = sha256_k(16)
+STARTUP_MEMORY = bytes(SBOX) + b"".join(k.to_bytes(4, "little") for k in K16) + STARTUP_TAG
+assert len(STARTUP_MEMORY) == STARTUP_EXTENT
+
+
+def ready():
+    return 1  # the start function ran before the call
+
+
+def sbox_sum():
+    return u32(sum(v * (i + 1) for i, v in enumerate(SBOX)))
+
+
+def lookup(i):
+    return SBOX[i] if i < 256 else M32
+
+
+def sub_word(w):
+    return sum(SBOX[(w >> (8 * j)) & 0xFF] << (8 * j) for j in range(4))
+
+
+def word(i):
+    return K16[i] if i < 16 else 0
+
+
+def checksum(n):
+    h = 0x811C9DC5
+    for byte in STARTUP_MEMORY[:min(n, STARTUP_EXTENT)]:
+        h = u32((h ^ byte) * 0x01000193)
+    return h
+
+
 FUNCS = {
     "fib": fib, "gcd": gcd, "isqrt": isqrt, "ack": ack, "fib_rec": fib_rec,
     "fmix32": fmix32, "mix": mix, "collatz": collatz,
@@ -404,6 +579,9 @@ FUNCS = {
     "sorted_lo": sorted_lo, "sort_hi": sort_hi, "sort_lo": sort_lo,
     "merkle_check": merkle_check, "merkle_tamper": merkle_tamper,
     "merkle_root_word": merkle_root_word,
+    "run_lo": run_lo, "run_hi": run_hi, "op1": op1, "program_byte": program_byte,
+    "ready": ready, "sbox_sum": sbox_sum, "lookup": lookup, "sub_word": sub_word,
+    "word": word, "checksum": checksum,
 }
 
 NEG = lambda x: u32(-x)  # noqa: E731  (two's-complement spelling of -x)
@@ -616,6 +794,68 @@ WIDE = [
     ("merkle", "merkle_tamper", [5, 17, 3]),
     ("merkle", "merkle_check", [4, 15, 0xDEADBEEF]),
     ("merkle", "merkle_root_word", [2, 0xDEADBEEF, 0]),
+    "# dispatch: a stack machine (8-slot u64 ring, acc) whose 8 opcode handlers are called through",
+    "# trait objects (call_indirect); run_lo / run_hi(seed, steps) give the halves of the digest",
+    "# S[sp] ^ rotl64(acc, 17) ^ sp << 32 ^ pc after steps steps of seed's 64-byte LCG program.",
+    ("dispatch", "program_byte", [1, 0]),
+    ("dispatch", "program_byte", [1, 63]),
+    ("dispatch", "program_byte", [0xDEADBEEF, 64]),
+    "# op1(byte, a, b): one instruction (opcode byte & 7, operand byte >> 3) on s[0] = a, s[1] = b, sp = 1",
+    ("dispatch", "op1", [5 << 3 | 0, 7, 9]),
+    ("dispatch", "op1", [0x100 | 5 << 3 | 0, 7, 9]),
+    ("dispatch", "op1", [1, M32, 1]),
+    ("dispatch", "op1", [1, 0x12345678, 0x11111111]),
+    ("dispatch", "op1", [2, 0x10001, 0xFFFF]),
+    ("dispatch", "op1", [3, 0x80000001, 4]),
+    ("dispatch", "op1", [3, 1, 63]),
+    ("dispatch", "op1", [4, 1, 0xDEADBEEF]),
+    ("dispatch", "op1", [5, 1, 2]),
+    ("dispatch", "op1", [9 << 3 | 6, 1, 3]),
+    ("dispatch", "op1", [9 << 3 | 6, 1, 2]),
+    ("dispatch", "op1", [31 << 3 | 6, 1, M32]),
+    ("dispatch", "op1", [7, 5, 6]),
+    "# runs: 0 steps is the initial digest; the stack pointer wraps (the ring never overflows)",
+    ("dispatch", "run_lo", [0, 0]),
+    ("dispatch", "run_hi", [0, 0]),
+    ("dispatch", "run_lo", [1, 1]),
+    ("dispatch", "run_hi", [1, 1]),
+    ("dispatch", "run_lo", [1, 64]),
+    ("dispatch", "run_hi", [1, 64]),
+    ("dispatch", "run_lo", [42, 1000]),
+    ("dispatch", "run_hi", [42, 1000]),
+    ("dispatch", "run_lo", [M32, 333]),
+    ("dispatch", "run_hi", [0xDEADBEEF, 777]),
+    "# benchmark size: 10,000 interpreted instructions",
+    ("dispatch", "run_lo", [7, 10000]),
+    ("dispatch", "run_hi", [7, 10000]),
+    "# startup: the start function copies the AES S-box (0x000) and SHA-256 K[0..16] (0x100, LE) from",
+    "# passive data segments (memory.init, then data.drop), sets $sbox_sum = sum S[i] * (i + 1) and",
+    "# $ready = 1; an active segment holds \"Gloam startup!\\0\\0\" at 0x140. checksum(n) is FNV-1a of",
+    "# the first min(n, 0x150) bytes of memory; lookup gives 0xFFFFFFFF and word 0 out of range.",
+    ("startup", "ready", []),
+    ("startup", "sbox_sum", []),
+    ("startup", "lookup", [0]),
+    ("startup", "lookup", [1]),
+    ("startup", "lookup", [0x53]),
+    ("startup", "lookup", [255]),
+    ("startup", "lookup", [256]),
+    ("startup", "lookup", [M32]),
+    ("startup", "sub_word", [0]),
+    ("startup", "sub_word", [0x01020304]),
+    ("startup", "sub_word", [M32]),
+    ("startup", "word", [0]),
+    ("startup", "word", [7]),
+    ("startup", "word", [8]),
+    ("startup", "word", [15]),
+    ("startup", "word", [16]),
+    ("startup", "word", [M32]),
+    ("startup", "checksum", [0]),
+    ("startup", "checksum", [1]),
+    ("startup", "checksum", [256]),
+    ("startup", "checksum", [320]),
+    ("startup", "checksum", [334]),
+    ("startup", "checksum", [336]),
+    ("startup", "checksum", [M32]),
 ]
 
 HEADER = """\
@@ -649,11 +889,14 @@ def render(cases, title):
 
 
 WIDE_TITLE = """\
-Cases of the executor-only contracts sha256, sort and merkle, which use
-linear memory, i64 and globals (the __stack_pointer of the shadow stack):
-Gloam's executor runs them, the prover does not cover them yet. Small and
-edge cases plus the two benchmark sizes sha256_gen 4096 and sort_gen 512.
-Every case runs on a fresh instance (zero-initialised memory)."""
+Cases of the executor-only contracts sha256, sort, merkle, dispatch and
+startup, which use linear memory, i64 and globals (the __stack_pointer of
+the shadow stack), call_indirect through a function table (dispatch), a start
+function and passive data segments (startup): Gloam's executor runs them, the
+prover does not cover them yet. Small and edge cases plus the benchmark sizes
+sha256_gen 4096, sort_gen 512 and dispatch run_lo 7,10000.
+Every case runs on a fresh instance (zero-initialised memory, then the active
+data segments and the start function, if any)."""
 
 
 def self_test():
@@ -676,6 +919,16 @@ def self_test():
     assert sort_gen(0, 5) == 0 and all(sort_gen(n, 3) != M32 for n in (1, 50))
     assert merkle_check(4, 9, 1) == 1 and merkle_tamper(4, 9, 1) == 0
     assert merkle_root_word(0, 1, 0) == digest_words(merkle_leaf(1, 0))[0]
+    # FIPS 197 S-box and FIPS 180-4 constants; the first values of the LCG program.
+    assert SBOX[:4] == [0x63, 0x7C, 0x77, 0x7B] and SBOX[0x53] == 0xED and SBOX[255] == 0x16
+    assert sorted(SBOX) == list(range(256)) and sbox_sum() != 0
+    assert K16[0] == 0x428A2F98 and K16[15] == 0xC19BF174
+    assert word(0) == sha256_k(64)[0] and sha256_k(64)[63] == 0xC67178F2
+    assert checksum(0) == 0x811C9DC5
+    assert dispatch_program(0)[0] == (12345 >> 16) & 0xFF
+    assert op1(5 << 3, 7, 9) == 5 and op1(5, 1, 2) == 1 and op1(4, 1, 0xDEADBEEF) == 0xDEADBEEF
+    assert op1(9 << 3 | 6, 1, 3) == 3 ^ 9 and op1(9 << 3 | 6, 1, 2) == 2
+    assert dispatch_run(0, 0) == rotl64(0xCBF29CE484222325, 17)
 
 
 def main():

@@ -36,10 +36,11 @@ fn manifest_cases_match_reference_results() {
     );
 }
 
-/// The contracts that use linear memory, i64 and globals (`examples/wide.txt`, reference results
+/// The contracts that use linear memory, i64 and globals, `call_indirect` (`dispatch`) and a
+/// start function with passive data segments (`startup`) (`examples/wide.txt`, reference results
 /// from the independent Python models): the fast path gives the expected results from both the
 /// `.wasm` and the `.wat`, repeated runs are identical, and the traced run refuses them naming
-/// the first instruction the AIR does not cover yet.
+/// the first instruction the AIR does not cover yet (for `startup`, its start function).
 #[test]
 fn wide_cases_match_reference_results() {
     let cases = gloam_testkit::wide_cases();
@@ -52,19 +53,45 @@ fn wide_cases_match_reference_results() {
             assert_eq!(again, out, "{}: runs differ", case.line);
         }
     }
+    let wide = ["dispatch", "merkle", "sha256", "sort", "startup"];
     assert_eq!(
         contracts.into_iter().collect::<Vec<_>>(),
-        ["merkle", "sha256", "sort"],
-        "every memory/i64 contract has cases"
+        wide,
+        "every executor-only contract has cases"
     );
-    for name in ["merkle", "sha256", "sort"] {
+    for name in wide {
         let p = gloam_testkit::load_example(name);
         let case = cases.iter().find(|c| c.contract == name).unwrap();
         match run_traced(&p, &case.entry, &case.args, Limits::default()) {
             Err(gloam_executor::ExecError::NotProvable { instr, .. }) => {
-                assert!(!instr.is_empty(), "{name}")
+                assert!(!instr.is_empty(), "{name}");
+                if name == "startup" {
+                    assert_eq!(instr, "start function");
+                }
             }
             other => panic!("{name}: expected NotProvable, got {other:?}"),
         }
     }
+}
+
+/// `dispatch` reaches its handlers only through `call_indirect` (a table filled by an element
+/// segment), and `startup` fills memory in its start function from passive data segments: the
+/// modules really have these parts.
+#[test]
+fn dispatch_and_startup_have_table_and_start() {
+    use gloam_isa::{Op, SegmentMode};
+    let dispatch = gloam_testkit::load_example("dispatch");
+    assert!(dispatch.instrs.iter().any(|i| i.op == Op::CallIndirect));
+    assert!(!dispatch.module.tables.is_empty());
+    assert!(!dispatch.module.elems.is_empty());
+    assert!(dispatch.module.start.is_none());
+    let startup = gloam_testkit::load_example("startup");
+    assert!(startup.module.start.is_some());
+    assert!(startup
+        .module
+        .datas
+        .iter()
+        .any(|d| matches!(d.mode, SegmentMode::Passive)));
+    assert!(startup.instrs.iter().any(|i| i.op == Op::MemoryInit));
+    assert!(startup.instrs.iter().any(|i| i.op == Op::DataDrop));
 }

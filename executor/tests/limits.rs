@@ -278,7 +278,7 @@ fn host_functions_receive_typed_arguments_and_results_are_checked() {
 
 #[test]
 fn runs_are_deterministic() {
-    for name in ["sha256", "sort", "merkle"] {
+    for name in ["sha256", "sort", "merkle", "dispatch", "startup"] {
         let p = gloam_testkit::load_example(name);
         let case = gloam_testkit::wide_cases()
             .into_iter()

@@ -1,6 +1,7 @@
 //! Test support shared by the crates' test suites: the example contracts in `examples/` and
-//! the reference cases of `examples/manifest.txt` (small runs) and `examples/bench.txt`
-//! (benchmark-size runs), whose expected results come from an independent Python model.
+//! the reference cases of `examples/manifest.txt` (small runs), `examples/bench.txt`
+//! (benchmark-size runs) and `examples/wide.txt` (executor-only contracts), whose expected
+//! results come from an independent Python model.
 #![deny(missing_docs)]
 
 use std::path::PathBuf;
@@ -73,9 +74,10 @@ pub fn bench_cases() -> Vec<Case> {
     read_cases("bench.txt")
 }
 
-/// The cases of `examples/wide.txt`: the executor-only contracts `sha256`, `sort` and `merkle`,
-/// which use linear memory, i64 and globals (the prover does not cover them yet). Each case
-/// expects a fresh instance.
+/// The cases of `examples/wide.txt`: the executor-only contracts `sha256`, `sort`, `merkle`,
+/// `dispatch` and `startup`, which use linear memory, i64 and globals, `call_indirect` through a
+/// function table (`dispatch`), a start function and passive data segments (`startup`); the
+/// prover does not cover them yet. Each case expects a fresh instance.
 pub fn wide_cases() -> Vec<Case> {
     read_cases("wide.txt")
 }
