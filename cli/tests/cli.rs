@@ -515,18 +515,87 @@ fn run_takes_i64_arguments_and_prints_typed_results() {
         2,
     );
     assert_fails(&gloam(&["run", p(&m), "--entry", "f", "--args", "1"]), 2);
-    // `prove` takes i32 only and refuses the i64 run as not provable.
+    // `prove` parses the same typed arguments (a 64-bit value for the i64 parameter, the
+    // 32-bit range check for the i32 one) and refuses the i64 entry as not proven yet.
     let proof = temp_path("wide.proof");
+    let prove = |args: &str| {
+        gloam(&[
+            "prove",
+            p(&m),
+            "--entry",
+            "f",
+            "--args",
+            args,
+            "-o",
+            p(&proof),
+            "--json",
+        ])
+    };
+    let err = assert_fails(&prove("0x100000000,-2"), 3);
+    assert!(err.contains("i64"), "{err}");
+    assert_fails(&prove("1,0x100000000"), 2);
+    assert_fails(&prove("1"), 2);
+    assert!(!proof.exists());
+    std::fs::remove_file(m).ok();
+}
+
+#[test]
+fn prove_refuses_a_run_over_the_memory_limit_with_exit_12() {
+    // fib(100000) runs 500k cycles: a 2^19-row trace, estimated at about 7 GB.
+    let proof = temp_path("big.proof");
     let o = gloam(&[
         "prove",
-        p(&m),
+        p(&example("fib")),
         "--entry",
-        "f",
+        "fib",
         "--args",
-        "1,2",
+        "100000",
         "-o",
         p(&proof),
+        "--max-memory",
+        "1GiB",
+        "--json",
     ]);
-    assert!(code(&o) == 2 || code(&o) == 3, "{}", stderr(&o));
-    std::fs::remove_file(m).ok();
+    let err = assert_fails(&o, 12);
+    assert!(err.contains("524288 rows"), "{err}");
+    assert!(
+        err.contains("1.0 GiB") && err.contains("configured limit"),
+        "{err}"
+    );
+    let v = json(&o);
+    assert_eq!(v["exit_code"], 12);
+    assert_eq!(v["trace_rows"], 1 << 19);
+    let est = v["estimated_peak_memory_bytes"].as_u64().unwrap();
+    assert!((6_000_000_000..8_000_000_000).contains(&est), "{est}");
+    assert_eq!(v["memory_limit_bytes"], 1u64 << 30);
+    assert!(!proof.exists(), "nothing written");
+    // A small run fits the same limit.
+    let o = gloam(&[
+        "prove",
+        p(&example("fib")),
+        "--args",
+        "10",
+        "-o",
+        p(&proof),
+        "--max-memory",
+        "1GiB",
+        "--json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(json(&o)["estimated_peak_memory_bytes"].as_u64().unwrap() < 1 << 30);
+    std::fs::remove_file(&proof).ok();
+    // A size that does not parse is a usage error.
+    assert_fails(
+        &gloam(&[
+            "prove",
+            p(&example("fib")),
+            "--args",
+            "10",
+            "-o",
+            p(&proof),
+            "--max-memory",
+            "lots",
+        ]),
+        2,
+    );
 }
