@@ -31,8 +31,8 @@ fn load(wat: &str) -> Arc<Program> {
     Arc::new(gloam_isa::load_module(wat.as_bytes()).expect("valid module"))
 }
 
-#[test]
-fn cycles_are_canonical() {
+/// `gcd(1071, 462)` and its honest proof.
+fn gcd_proof() -> (Arc<Program>, gloam_prover::ProvenRun) {
     let program = load(GCD);
     let run = prove(
         program.clone(),
@@ -41,6 +41,12 @@ fn cycles_are_canonical() {
         &ProveConfig::default(),
     )
     .unwrap();
+    (program, run)
+}
+
+#[test]
+fn cycles_are_canonical() {
+    let (program, run) = gcd_proof();
     let good = run.file.to_bytes();
     let st = verify_file(&program, &good).expect("honest proof");
     assert_eq!(st.claim.results, vec![IntValue::I32(21)]);
@@ -225,14 +231,7 @@ fn stack_limits_are_not_part_of_the_statement() {
 
 #[test]
 fn claims_are_typed_by_the_entry_signature() {
-    let program = load(GCD);
-    let run = prove(
-        program.clone(),
-        "gcd",
-        &[1071, 462],
-        &ProveConfig::default(),
-    )
-    .unwrap();
+    let (program, run) = gcd_proof();
     let stark = run.file.stark.clone();
     let honest = Claim::i32("gcd", &[1071, 462], &[21], run.file.cycles);
     assert!(verify(&program, &honest, &stark).is_ok());
