@@ -370,11 +370,7 @@ fn fmt_call(entry: &str, args: &[u32], results: &[u32]) -> String {
 
 /// The signature of exported function `entry` (checked to exist by [`pick_entry`]).
 fn entry_sig(program: &Program, entry: &str) -> FuncSig {
-    program
-        .export(entry)
-        .and_then(|(idx, _)| program.defined_sig(idx))
-        .cloned()
-        .unwrap_or_default()
+    program.export_sig(entry).cloned().unwrap_or_default()
 }
 
 /// Typed values as JSON numbers (bit patterns, as `gloam run --json` prints them).
@@ -617,18 +613,8 @@ fn cmd_run(a: RunArgs) -> CmdResult {
         ..Limits::default()
     };
     let raw = a.inv.args.clone().unwrap_or_default();
-    let sig = program
-        .module
-        .export(&entry)
-        .and_then(|e| program.module.func_sig(e.index))
-        .cloned()
-        .unwrap_or_default();
-    if sig
-        .params
-        .iter()
-        .chain(&sig.results)
-        .any(|t| *t != ValType::I32)
-    {
+    let sig = entry_sig(&program, &entry);
+    if !sig.is_all_i32() {
         return run_typed(program, &entry, &sig, &raw, limits, a.json);
     }
     let args = raw.words()?;

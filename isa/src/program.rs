@@ -204,6 +204,11 @@ impl Program {
         out
     }
 
+    /// The signature of the function exported under `name`.
+    pub fn export_sig(&self, name: &str) -> Option<&crate::module::FuncSig> {
+        self.export(name).and_then(|(idx, _)| self.defined_sig(idx))
+    }
+
     /// The first function-index-space signature of a defined function `idx` (0-based among
     /// defined functions).
     pub fn defined_sig(&self, idx: u32) -> Option<&crate::module::FuncSig> {

@@ -21,7 +21,7 @@ use gloam_air::logup::{Challenges, AUX_WIDTH, NUM_RAND};
 use gloam_air::proof_file::ProofFile;
 use gloam_air::{columns::MAIN_WIDTH, default_options, Felt, GloamAir, PublicInputs};
 use gloam_executor::{run_traced, ExecError, Limits, Outcome};
-use gloam_isa::{IntValue, Program, SetupError, ValType};
+use gloam_isa::{IntValue, Program, SetupError};
 use winterfell::crypto::{hashers::Blake3_256, DefaultRandomCoin, MerkleTree};
 use winterfell::matrix::ColMatrix;
 use winterfell::{
@@ -225,23 +225,15 @@ pub fn prove_values(
     cfg: &ProveConfig,
 ) -> Result<ProvenRun, ProveError> {
     gloam_isa::check_setup(&program.module)?;
-    let (idx, _) = program
-        .export(entry)
-        .ok_or_else(|| ExecError::NoSuchExport(entry.to_string()))?;
     let sig = program
-        .defined_sig(idx)
+        .export_sig(entry)
         .cloned()
         .ok_or_else(|| ExecError::NoSuchExport(entry.to_string()))?;
     gloam_isa::check_types(args, &sig.params, "argument").map_err(|why| ProveError::Args {
         entry: entry.to_string(),
         why,
     })?;
-    if sig
-        .params
-        .iter()
-        .chain(&sig.results)
-        .any(|t| *t != ValType::I32)
-    {
+    if !sig.is_all_i32() {
         return Err(ExecError::NotProvable {
             instr: format!("i64 parameter or result of the entry function ({sig})"),
             func: entry.to_string(),

@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use gloam_air::proof_file::{ProofFile, ProofFileError};
 use gloam_air::{validate_shape, Felt, GloamAir, PublicInputs};
-use gloam_isa::{IntValue, Program, ProgramHash, SetupError, ValType};
+use gloam_isa::{IntValue, Program, ProgramHash, SetupError};
 use winterfell::crypto::{hashers::Blake3_256, DefaultRandomCoin, MerkleTree};
 use winterfell::AcceptableOptions;
 
@@ -191,12 +191,7 @@ pub fn claim_words(program: &Program, claim: &Claim) -> Result<(Vec<u32>, Vec<u3
     let bad = |e: String| VerifyError::Claim(format!("`{}` ({sig}): {e}", claim.entry));
     gloam_isa::check_types(&claim.args, &sig.params, "argument").map_err(bad)?;
     gloam_isa::check_types(&claim.results, &sig.results, "result").map_err(bad)?;
-    if sig
-        .params
-        .iter()
-        .chain(&sig.results)
-        .any(|t| *t != ValType::I32)
-    {
+    if !sig.is_all_i32() {
         return Err(bad(
             "entries with i64 parameters or results are not proven yet".into(),
         ));

@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use gloam_isa::{Program, TrapKind, ValType};
+use gloam_isa::{Program, TrapKind};
 
 use super::fast::Fast;
 use super::traced::{TraceRun, Traced};
@@ -241,12 +241,7 @@ fn i32_signature(program: &Program, entry: &str) -> Result<(), ExecError> {
         .module
         .func_sig(export.index)
         .ok_or_else(|| ExecError::NoSuchExport(entry.to_string()))?;
-    if sig
-        .params
-        .iter()
-        .chain(&sig.results)
-        .any(|t| *t != ValType::I32)
-    {
+    if !sig.is_all_i32() {
         return Err(ExecError::ArgType {
             entry: entry.to_string(),
             why: format!("signature {sig} is not all i32; use `Store::invoke` for typed values"),
