@@ -7,9 +7,10 @@
 //! * `B` is the value read from slot `fp + b`, or the immediate when `b_imm` is set;
 //! * the result, if any, is written to slot `fp + c`.
 //!
-//! Slots hold 64-bit words. The provable opcodes (codes 1..=27) read and write `i32` bit
+//! Slots hold 64-bit words. The provable opcodes (codes 1..=38) read and write `i32` bit
 //! patterns (the low 32 bits of a slot; they write zero-extended values), so every value of a
-//! provable run fits in 32 bits. The executor-only opcodes (codes 29..) cover the rest of
+//! provable run fits in 32 bits; they include the 32-bit globals words and the loads and
+//! stores of 1, 2 and 4 bytes of linear memory. The executor-only opcodes (codes 40..) cover the rest of
 //! integer WebAssembly 2.0: `i64`, linear memory, globals, tables and references (a reference
 //! is 0 for null, else its store address plus one), indirect and imported calls.
 //! Jump targets are absolute instruction indices. Program index 0 always holds [`Op::Halt`],
@@ -30,8 +31,8 @@ pub mod trap_code {
 
 macro_rules! ops {
     ($( $(#[$doc:meta])* $name:ident = $code:literal, $mn:literal ;)*) => {
-        /// A Gloam opcode. The numeric code (1..=27) is the value the AIR's one-hot opcode
-        /// flags encode; [`Op::Trap`] (28) and the executor-only opcodes (29..) have no flag,
+        /// A Gloam opcode. The numeric code (1..=38) is the value the AIR's one-hot opcode
+        /// flags encode; [`Op::Trap`] (39) and the executor-only opcodes (40..) have no flag,
         /// so no valid trace can execute them.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
         #[repr(u8)]
@@ -94,205 +95,224 @@ ops! {
     LtS = 17, "lt_s";
     /// `C = (A >= B)` signed.
     GeS = 18, "ge_s";
+    /// `C = (A * B) >> 32`: the high word of the unsigned 64-bit product.
+    MulHU = 19, "mulhu";
     /// `C = imm`.
-    Const = 19, "const";
+    Const = 20, "const";
     /// `C = A` if `B != 0`, else `C` keeps its value.
-    CMov = 20, "cmov";
+    CMov = 21, "cmov";
     /// `pc = imm`.
-    Jmp = 21, "jmp";
+    Jmp = 22, "jmp";
     /// `pc = imm` if `A == 0`, else `pc + 1`.
-    Brz = 22, "brz";
+    Brz = 23, "brz";
     /// `pc = imm` if `A != 0`, else `pc + 1`.
-    Brnz = 23, "brnz";
+    Brnz = 24, "brnz";
     /// `pc = imm + A` (jump table dispatch; the front end bounds-checks `A` first).
-    JTab = 24, "jtab";
+    JTab = 25, "jtab";
     /// Call: `slot[fp+c] = pc + 1`, `slot[fp+b] = fp`, `fp += a`, `pc = imm`.
-    Call = 25, "call";
+    Call = 26, "call";
     /// Return: `pc = A` (saved pc), `fp = B` (saved fp).
-    Ret = 26, "ret";
+    Ret = 27, "ret";
     /// Stop: `pc` and `fp` stay; the trace is padded with `HALT` rows.
-    Halt = 27, "halt";
+    Halt = 28, "halt";
+    /// `C = global word imm`: globals are 32-bit words, global `i` in words `2i` (low) and
+    /// `2i + 1` (high; zero for an `i32` global).
+    GlobalGet = 29, "global.get";
+    /// `global word imm = A`.
+    GlobalSet = 30, "global.set";
+    /// `C = mem[A + imm]`, 32 bits little-endian; every load and store traps when
+    /// `A + imm + width` exceeds the memory size. Addresses need no alignment.
+    I32Load = 31, "i32.load";
+    /// `i32.load8_s`.
+    I32Load8S = 32, "i32.load8_s";
+    /// `i32.load8_u`.
+    I32Load8U = 33, "i32.load8_u";
+    /// `i32.load16_s`.
+    I32Load16S = 34, "i32.load16_s";
+    /// `i32.load16_u`.
+    I32Load16U = 35, "i32.load16_u";
+    /// `mem[A + imm] = B` (32 bits); `b_imm` is never set for stores (`imm` is the offset).
+    I32Store = 36, "i32.store";
+    /// `i32.store8`.
+    I32Store8 = 37, "i32.store8";
+    /// `i32.store16`.
+    I32Store16 = 38, "i32.store16";
     /// Trap with code `imm`; never provable.
-    Trap = 28, "trap";
+    Trap = 39, "trap";
 
-    // ---- Executor-only instructions (codes 29..): no AIR flag yet, so no proof can
+    // ---- Executor-only instructions (codes 40..): no AIR flag yet, so no proof can
     // ---- execute them; `run_traced` refuses a run that reaches one. Slots hold 64 bits.
     /// `C = A`, all 64 bits (moves of `i64` and reference values).
-    Mov64 = 29, "mov64";
+    Mov64 = 40, "mov64";
     /// `C = (b << 32) | imm`: a 64-bit constant (`b` is the high word, not a slot).
-    Const64 = 30, "const64";
+    Const64 = 41, "const64";
     /// `C = A` (64 bits) if `B != 0`, else `C` keeps its value.
-    CMov64 = 31, "cmov64";
+    CMov64 = 42, "cmov64";
     /// `i64.add`. For every 64-bit binary operator an immediate `B` is `imm` sign-extended.
-    I64Add = 32, "i64.add";
+    I64Add = 43, "i64.add";
     /// `i64.sub`.
-    I64Sub = 33, "i64.sub";
+    I64Sub = 44, "i64.sub";
     /// `i64.mul`.
-    I64Mul = 34, "i64.mul";
+    I64Mul = 45, "i64.mul";
     /// `i64.div_s`; traps on zero and on overflow.
-    I64DivS = 35, "i64.div_s";
+    I64DivS = 46, "i64.div_s";
     /// `i64.div_u`; traps on zero.
-    I64DivU = 36, "i64.div_u";
+    I64DivU = 47, "i64.div_u";
     /// `i64.rem_s`; traps on zero.
-    I64RemS = 37, "i64.rem_s";
+    I64RemS = 48, "i64.rem_s";
     /// `i64.rem_u`; traps on zero.
-    I64RemU = 38, "i64.rem_u";
+    I64RemU = 49, "i64.rem_u";
     /// `i64.and`.
-    I64And = 39, "i64.and";
+    I64And = 50, "i64.and";
     /// `i64.or`.
-    I64Or = 40, "i64.or";
+    I64Or = 51, "i64.or";
     /// `i64.xor`.
-    I64Xor = 41, "i64.xor";
+    I64Xor = 52, "i64.xor";
     /// `i64.shl`.
-    I64Shl = 42, "i64.shl";
+    I64Shl = 53, "i64.shl";
     /// `i64.shr_s`.
-    I64ShrS = 43, "i64.shr_s";
+    I64ShrS = 54, "i64.shr_s";
     /// `i64.shr_u`.
-    I64ShrU = 44, "i64.shr_u";
+    I64ShrU = 55, "i64.shr_u";
     /// `i64.rotl`.
-    I64Rotl = 45, "i64.rotl";
+    I64Rotl = 56, "i64.rotl";
     /// `i64.rotr`.
-    I64Rotr = 46, "i64.rotr";
+    I64Rotr = 57, "i64.rotr";
     /// `i64.eq` (an `i32` result).
-    I64Eq = 47, "i64.eq";
+    I64Eq = 58, "i64.eq";
     /// `i64.ne`.
-    I64Ne = 48, "i64.ne";
+    I64Ne = 59, "i64.ne";
     /// `i64.lt_s`.
-    I64LtS = 49, "i64.lt_s";
+    I64LtS = 60, "i64.lt_s";
     /// `i64.lt_u`.
-    I64LtU = 50, "i64.lt_u";
+    I64LtU = 61, "i64.lt_u";
     /// `i64.gt_s`.
-    I64GtS = 51, "i64.gt_s";
+    I64GtS = 62, "i64.gt_s";
     /// `i64.gt_u`.
-    I64GtU = 52, "i64.gt_u";
+    I64GtU = 63, "i64.gt_u";
     /// `i64.le_s`.
-    I64LeS = 53, "i64.le_s";
+    I64LeS = 64, "i64.le_s";
     /// `i64.le_u`.
-    I64LeU = 54, "i64.le_u";
+    I64LeU = 65, "i64.le_u";
     /// `i64.ge_s`.
-    I64GeS = 55, "i64.ge_s";
+    I64GeS = 66, "i64.ge_s";
     /// `i64.ge_u`.
-    I64GeU = 56, "i64.ge_u";
+    I64GeU = 67, "i64.ge_u";
     /// `i64.clz`: `C = f(A)` for this and every unary operator below.
-    I64Clz = 57, "i64.clz";
+    I64Clz = 68, "i64.clz";
     /// `i64.ctz`.
-    I64Ctz = 58, "i64.ctz";
+    I64Ctz = 69, "i64.ctz";
     /// `i64.popcnt`.
-    I64Popcnt = 59, "i64.popcnt";
+    I64Popcnt = 70, "i64.popcnt";
     /// `i64.eqz` (also `ref.is_null`: null references are 0).
-    I64Eqz = 60, "i64.eqz";
+    I64Eqz = 71, "i64.eqz";
     /// `i32.extend8_s`.
-    I32Extend8S = 61, "i32.extend8_s";
+    I32Extend8S = 72, "i32.extend8_s";
     /// `i32.extend16_s`.
-    I32Extend16S = 62, "i32.extend16_s";
+    I32Extend16S = 73, "i32.extend16_s";
     /// `i64.extend8_s`.
-    I64Extend8S = 63, "i64.extend8_s";
+    I64Extend8S = 74, "i64.extend8_s";
     /// `i64.extend16_s`.
-    I64Extend16S = 64, "i64.extend16_s";
+    I64Extend16S = 75, "i64.extend16_s";
     /// `i64.extend32_s` and `i64.extend_i32_s`.
-    I64Extend32S = 65, "i64.extend32_s";
+    I64Extend32S = 76, "i64.extend32_s";
     /// `i32.wrap_i64`.
-    I32WrapI64 = 66, "i32.wrap_i64";
+    I32WrapI64 = 77, "i32.wrap_i64";
     /// `i64.extend_i32_u`.
-    I64ExtendI32U = 67, "i64.extend_i32_u";
-    /// `C = mem[A + imm]` (32 bits); every load and store traps out of bounds.
-    I32Load = 68, "i32.load";
-    /// `i32.load8_s`.
-    I32Load8S = 69, "i32.load8_s";
-    /// `i32.load8_u`.
-    I32Load8U = 70, "i32.load8_u";
-    /// `i32.load16_s`.
-    I32Load16S = 71, "i32.load16_s";
-    /// `i32.load16_u`.
-    I32Load16U = 72, "i32.load16_u";
+    I64ExtendI32U = 78, "i64.extend_i32_u";
     /// `i64.load`.
-    I64Load = 73, "i64.load";
+    I64Load = 79, "i64.load";
     /// `i64.load8_s`.
-    I64Load8S = 74, "i64.load8_s";
+    I64Load8S = 80, "i64.load8_s";
     /// `i64.load8_u`.
-    I64Load8U = 75, "i64.load8_u";
+    I64Load8U = 81, "i64.load8_u";
     /// `i64.load16_s`.
-    I64Load16S = 76, "i64.load16_s";
+    I64Load16S = 82, "i64.load16_s";
     /// `i64.load16_u`.
-    I64Load16U = 77, "i64.load16_u";
+    I64Load16U = 83, "i64.load16_u";
     /// `i64.load32_s`.
-    I64Load32S = 78, "i64.load32_s";
+    I64Load32S = 84, "i64.load32_s";
     /// `i64.load32_u`.
-    I64Load32U = 79, "i64.load32_u";
-    /// `mem[A + imm] = B` (32 bits).
-    I32Store = 80, "i32.store";
-    /// `i32.store8`.
-    I32Store8 = 81, "i32.store8";
-    /// `i32.store16`.
-    I32Store16 = 82, "i32.store16";
+    I64Load32U = 85, "i64.load32_u";
     /// `i64.store`.
-    I64Store = 83, "i64.store";
+    I64Store = 86, "i64.store";
     /// `i64.store8`.
-    I64Store8 = 84, "i64.store8";
+    I64Store8 = 87, "i64.store8";
     /// `i64.store16`.
-    I64Store16 = 85, "i64.store16";
+    I64Store16 = 88, "i64.store16";
     /// `i64.store32`.
-    I64Store32 = 86, "i64.store32";
+    I64Store32 = 89, "i64.store32";
     /// `C = memory.size` (pages).
-    MemorySize = 87, "memory.size";
+    MemorySize = 90, "memory.size";
     /// `C = memory.grow(A)`: the old size in pages, or -1.
-    MemoryGrow = 88, "memory.grow";
+    MemoryGrow = 91, "memory.grow";
     /// `memory.fill` with `(dest, value, len)` in slots `a, a+1, a+2`.
-    MemoryFill = 89, "memory.fill";
+    MemoryFill = 92, "memory.fill";
     /// `memory.copy` with `(dest, src, len)` in slots `a, a+1, a+2`.
-    MemoryCopy = 90, "memory.copy";
+    MemoryCopy = 93, "memory.copy";
     /// `memory.init` of data segment `imm` with `(dest, src, len)` in slots `a, a+1, a+2`.
-    MemoryInit = 91, "memory.init";
+    MemoryInit = 94, "memory.init";
     /// `data.drop` of data segment `imm`.
-    DataDrop = 92, "data.drop";
-    /// `C = global[imm]`.
-    GlobalGet = 93, "global.get";
-    /// `global[imm] = A`.
-    GlobalSet = 94, "global.set";
+    DataDrop = 95, "data.drop";
     /// `C = table[imm][A]`.
-    TableGet = 95, "table.get";
+    TableGet = 96, "table.get";
     /// `table[imm][A] = B`.
-    TableSet = 96, "table.set";
+    TableSet = 97, "table.set";
     /// `C = table.size` of table `imm`.
-    TableSize = 97, "table.size";
+    TableSize = 98, "table.size";
     /// `C = table.grow` of table `imm` by `(init, n)` in slots `a, a+1`.
-    TableGrow = 98, "table.grow";
+    TableGrow = 99, "table.grow";
     /// `table.fill` of table `imm` with `(i, value, n)` in slots `a, a+1, a+2`.
-    TableFill = 99, "table.fill";
+    TableFill = 100, "table.fill";
     /// `table.copy` from table `c` to table `b` with `(dest, src, n)` in slots `a, a+1, a+2`.
-    TableCopy = 100, "table.copy";
+    TableCopy = 101, "table.copy";
     /// `table.init` of table `b` from element segment `c` with `(dest, src, n)` in slots
     /// `a, a+1, a+2`.
-    TableInit = 101, "table.init";
+    TableInit = 102, "table.init";
     /// `elem.drop` of element segment `imm`.
-    ElemDrop = 102, "elem.drop";
+    ElemDrop = 103, "elem.drop";
     /// `C = ref.func imm` (a reference to WebAssembly function `imm`).
-    RefFunc = 103, "ref.func";
+    RefFunc = 104, "ref.func";
     /// `call_indirect` through table `c` with type `imm`, element index in slot `b`; the
     /// callee frame starts at `fp + a` (its saved pc and `fp` go to its own `ra_slot`).
-    CallIndirect = 104, "call_indirect";
+    CallIndirect = 105, "call_indirect";
     /// Call of imported function `imm` (host or another instance); arguments and results in
     /// slots from `fp + a`.
-    CallImport = 105, "call_import";
+    CallImport = 106, "call_import";
 }
 
 /// Which slots an opcode touches. This is the single source of truth shared by the executor,
 /// the trace builder and the AIR (where these become the access-enable expressions).
 impl Op {
     /// Number of opcodes that have an AIR flag (all but `Trap`).
-    pub const NUM_FLAGS: usize = 27;
+    pub const NUM_FLAGS: usize = 38;
 
     /// Binary operators `C = f(A, B)`.
     pub const fn is_binary(self) -> bool {
-        self.code() >= Op::Add.code() && self.code() <= Op::GeS.code()
+        self.code() >= Op::Add.code() && self.code() <= Op::MulHU.code()
     }
     /// Reads slot `a`.
     pub const fn reads_a(self) -> bool {
-        self.is_binary() || matches!(self, Op::CMov | Op::Brz | Op::Brnz | Op::JTab | Op::Ret)
+        self.is_binary()
+            || self.is_load()
+            || self.is_store()
+            || matches!(
+                self,
+                Op::CMov | Op::Brz | Op::Brnz | Op::JTab | Op::Ret | Op::GlobalSet
+            )
     }
-    /// Has a `B` operand (slot read, or immediate).
+    /// Has a `B` operand: a slot read or the immediate. Loads and `global.get` read their `B`
+    /// (the first memory word, the global word) through the same access, from the address
+    /// the row computes rather than from `fp + b` (see [`Op::b_is_slot`]).
     pub const fn has_b(self) -> bool {
-        self.is_binary() || matches!(self, Op::CMov | Op::Ret)
+        self.is_binary()
+            || self.is_load()
+            || self.is_store()
+            || matches!(self, Op::CMov | Op::Ret | Op::GlobalGet)
+    }
+    /// Its `B` access (if any) is frame slot `fp + b`; false for loads and `global.get`.
+    pub const fn b_is_slot(self) -> bool {
+        !(self.is_load() || matches!(self, Op::GlobalGet))
     }
     /// May take `B` from the immediate instead of a slot.
     pub const fn allows_b_imm(self) -> bool {
@@ -302,15 +322,26 @@ impl Op {
     pub const fn writes_b(self) -> bool {
         matches!(self, Op::Call)
     }
-    /// Writes slot `c`.
+    /// Writes through access `c`: slot `fp + c`, or (stores, `global.set`) the first
+    /// memory word or the global word.
     pub const fn writes_c(self) -> bool {
-        self.is_binary() || matches!(self, Op::Const | Op::CMov | Op::Call)
+        self.is_binary()
+            || self.is_load()
+            || self.is_store()
+            || matches!(self, Op::Const | Op::CMov | Op::Call | Op::GlobalGet | Op::GlobalSet)
+    }
+    /// Its `C` access (if any) is frame slot `fp + c`; false for stores and `global.set`.
+    pub const fn c_is_slot(self) -> bool {
+        !(self.is_store() || matches!(self, Op::GlobalSet))
     }
     /// Continues at `pc + 1`.
     pub const fn is_sequential(self) -> bool {
-        self.is_binary() || matches!(self, Op::Const | Op::CMov)
+        self.is_binary()
+            || self.is_load()
+            || self.is_store()
+            || matches!(self, Op::Const | Op::CMov | Op::GlobalGet | Op::GlobalSet)
     }
-    /// Has an AIR flag: the opcodes a proof can execute (codes 1..=27).
+    /// Has an AIR flag: the opcodes a proof can execute (codes 1..=38).
     pub const fn is_provable(self) -> bool {
         self.code() <= Op::Halt.code()
     }
@@ -323,13 +354,34 @@ impl Op {
         (self.code() >= Op::I64Clz.code() && self.code() <= Op::I64ExtendI32U.code())
             || matches!(self, Op::Mov64)
     }
-    /// Loads `C = mem[A + imm]`.
+    /// Provable loads `C = mem[A + imm]` of 1, 2 or 4 bytes.
     pub const fn is_load(self) -> bool {
-        self.code() >= Op::I32Load.code() && self.code() <= Op::I64Load32U.code()
+        self.code() >= Op::I32Load.code() && self.code() <= Op::I32Load16U.code()
     }
-    /// Stores `mem[A + imm] = B`.
+    /// Provable stores `mem[A + imm] = B` of 1, 2 or 4 bytes.
     pub const fn is_store(self) -> bool {
-        self.code() >= Op::I32Store.code() && self.code() <= Op::I64Store32.code()
+        self.code() >= Op::I32Store.code() && self.code() <= Op::I32Store16.code()
+    }
+    /// Executor-only 64-bit loads.
+    pub const fn is_load64(self) -> bool {
+        self.code() >= Op::I64Load.code() && self.code() <= Op::I64Load32U.code()
+    }
+    /// Executor-only 64-bit stores.
+    pub const fn is_store64(self) -> bool {
+        self.code() >= Op::I64Store.code() && self.code() <= Op::I64Store32.code()
+    }
+    /// Bytes a provable load or store moves (1, 2 or 4); 0 for other opcodes.
+    pub const fn mem_width(self) -> u32 {
+        match self {
+            Op::I32Load | Op::I32Store => 4,
+            Op::I32Load16S | Op::I32Load16U | Op::I32Store16 => 2,
+            Op::I32Load8S | Op::I32Load8U | Op::I32Store8 => 1,
+            _ => 0,
+        }
+    }
+    /// A provable load that sign-extends.
+    pub const fn is_signed_load(self) -> bool {
+        matches!(self, Op::I32Load8S | Op::I32Load16S)
     }
     /// Uses the pow2 lookup (dynamic or immediate shift/rotate).
     pub const fn is_shift(self) -> bool {
@@ -383,20 +435,19 @@ impl Instr {
             if op.reads_a() {
                 end = a;
             }
-            if (op.has_b() && b_slot) || op.writes_b() {
+            if (op.has_b() && b_slot && op.b_is_slot()) || op.writes_b() {
                 end = end.max(b);
             }
-            if op.writes_c() {
+            if op.writes_c() && op.c_is_slot() {
                 end = end.max(c);
             }
             return end;
         }
         match op {
             op if op.is_binary64() || op == CMov64 => a.max(if b_slot { b } else { 0 }).max(c),
-            op if op.is_unary() || op.is_load() => a.max(c),
-            op if op.is_store() => a.max(b),
-            Const64 | MemorySize | GlobalGet | TableSize | RefFunc => c,
-            GlobalSet => a,
+            op if op.is_unary() || op.is_load64() => a.max(c),
+            op if op.is_store64() => a.max(b),
+            Const64 | MemorySize | TableSize | RefFunc => c,
             TableSet => a.max(b),
             MemoryGrow | TableGet => a.max(c),
             TableGrow => (a + 1).max(c),
@@ -442,7 +493,7 @@ impl std::fmt::Display for Instr {
                 ((self.b as u64) << 32) | self.imm as u64
             ),
             Op::CMov64 => write!(f, "cmov64 s{}, s{}, {}", self.c, self.a, b),
-            op if op.is_load() => {
+            op if op.is_load() || op.is_load64() => {
                 write!(
                     f,
                     "{} s{}, [s{}+{}]",
@@ -452,7 +503,7 @@ impl std::fmt::Display for Instr {
                     self.imm
                 )
             }
-            op if op.is_store() => {
+            op if op.is_store() || op.is_store64() => {
                 write!(
                     f,
                     "{} [s{}+{}], s{}",

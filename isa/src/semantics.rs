@@ -78,6 +78,7 @@ pub fn eval_binary(op: Op, a: u32, b: u32) -> Result<u32, TrapKind> {
         Op::GeU => (a >= b) as u32,
         Op::LtS => ((a as i32) < (b as i32)) as u32,
         Op::GeS => ((a as i32) >= (b as i32)) as u32,
+        Op::MulHU => ((a as u64 * b as u64) >> 32) as u32,
         _ => panic!("eval_binary called with non-binary opcode {op:?}"),
     })
 }

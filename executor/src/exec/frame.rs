@@ -91,4 +91,19 @@ impl<'s> Frame<'s> {
         }
         Ok(())
     }
+
+    /// Global word `w` of this instance: global `w / 2`, its low (`w` even) or high 32 bits
+    /// (`Op::GlobalGet`'s layout: global `i` in words `2i`, `2i + 1`).
+    pub(super) fn global_word(&self, w: u32) -> u32 {
+        let g = self.inst.globals[(w / 2) as usize] as usize;
+        (self.store.globals[g].value >> (32 * (w % 2))) as u32
+    }
+
+    /// Sets global word `w` (the other half of the global keeps its value).
+    pub(super) fn set_global_word(&mut self, w: u32, v: u32) {
+        let g = self.inst.globals[(w / 2) as usize] as usize;
+        let old = self.store.globals[g].value;
+        let shift = 32 * (w % 2);
+        self.store.globals[g].value = (old & !(0xffff_ffffu64 << shift)) | ((v as u64) << shift);
+    }
 }
