@@ -62,6 +62,12 @@ pub struct PublicInputs {
     pub results: Vec<u32>,
     /// Cycles executed.
     pub cycles: u64,
+    /// The initial state besides zeros, from the arguments and the module (not hashed into
+    /// the seed separately: the module is bound by the program hash): `(address, value)` of
+    /// the argument slots, the nonzero global words and the nonzero memory words.
+    initial: Vec<(u64, u32)>,
+    /// The linear memory's size in 4-byte words ([`gloam_isa::image::memory_words`]).
+    memory_words: u64,
 }
 
 impl PublicInputs {
@@ -75,6 +81,22 @@ impl PublicInputs {
         cycles: u64,
     ) -> Self {
         let program_hash = program.hash();
+        let mut initial: Vec<(u64, u32)> = args
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (i as u64, *v))
+            .collect();
+        initial.extend(
+            gloam_isa::image::initial_global_words(&program)
+                .into_iter()
+                .map(|(w, v)| (columns::GLOBAL_BASE + w as u64, v)),
+        );
+        initial.extend(
+            gloam_isa::image::initial_memory_words(&program)
+                .into_iter()
+                .map(|(w, v)| (columns::MEM_BASE + w as u64, v)),
+        );
+        let memory_words = gloam_isa::image::memory_words(&program);
         PublicInputs {
             program,
             program_hash,
@@ -83,7 +105,19 @@ impl PublicInputs {
             args,
             results,
             cycles,
+            initial,
+            memory_words,
         }
+    }
+    /// Every address the statement initialises, with its value (zeros included for the
+    /// arguments): argument `i` at slot `i`, global word `w` at `GLOBAL_BASE + w`, memory
+    /// word `wa` at `MEM_BASE + wa`. The memory table must hold a row for each.
+    pub fn initial_words(&self) -> &[(u64, u32)] {
+        &self.initial
+    }
+    /// The linear memory's size in 4-byte words (0 without a memory).
+    pub fn memory_words(&self) -> u64 {
+        self.memory_words
     }
     /// The program.
     pub fn program(&self) -> &Arc<Program> {
@@ -132,7 +166,8 @@ impl ToElements<Felt> for PublicInputs {
     }
 }
 
-/// Gloam's AIR over the Goldilocks field: 92 main columns, 9 auxiliary columns.
+/// Gloam's AIR over the Goldilocks field: 122 main columns and the auxiliary LogUp columns
+/// ([`crate::logup::AUX_WIDTH`]).
 pub struct GloamAir {
     context: AirContext<Felt>,
     pub_inputs: PublicInputs,

@@ -2,11 +2,14 @@
 //! `get_aux_assertions` turn them into `winterfell` assertions, and the row checker
 //! ([`crate::check`]) checks the same list by name.
 //!
-//! Main segment (`7 + results` assertions on a trace of `n` rows): `IDX[0] = 0`,
+//! Main segment (`11 + results` assertions, one more with two results or more, on a trace of `n` rows): `IDX[0] = 0`,
 //! `FIRST[0] = 1`, `CLK[0] = 0`, `PC[0] =` entry pc, `FP[0] = 0`, `PC[n-1] = HALT_PC` (the run
-//! halted), `CLK[n-1] =` cycles, and `FVAL[i] = results[i]` (the final values of the result
-//! slots). Auxiliary segment (2): the running sum starts at 0 and ends at
-//! [`crate::logup::expected_sum`] of the arguments.
+//! halted), `CLK[n-1] =` cycles; the memory table's frame: `TADDR[0] = 0`, `REGION[0] = 0`,
+//! `REGION[n-1] = 2`, `TADDR[n-1] = MEM_BASE + memory_words` (so every counted memory word
+//! lies below the memory's end); with `r >= 2` results, `TADDR[r-1] = r-1` (so rows `0..r` are the
+//! result slots, the table's addresses being strictly increasing from 0) and `FVAL[i] =
+//! results[i]`. Auxiliary segment (2): the running sum starts at 0 and ends at
+//! [`crate::logup::expected_sum`] of the initial state.
 
 use std::borrow::Cow;
 
@@ -52,7 +55,26 @@ pub fn main_assertions(p: &PublicInputs, n: usize) -> Vec<Boundary> {
         Boundary::new(FP, 0, Felt::ZERO, "fp[0] = 0"),
         Boundary::new(PC, last, Felt::new(HALT_PC as u64), "the run halts"),
         Boundary::new(CLK, last, Felt::new(p.cycles), "cycle count"),
+        Boundary::new(TADDR, 0, Felt::ZERO, "table address[0] = 0"),
+        Boundary::new(REGION, 0, Felt::ZERO, "table region[0] = slots"),
+        Boundary::new(REGION, last, Felt::new(2), "table region[n-1] = memory"),
+        Boundary::new(
+            TADDR,
+            last,
+            Felt::new(MEM_BASE + p.memory_words()),
+            "table address[n-1] = end of memory",
+        ),
     ];
+    // With one result, row 0 is already pinned by `TADDR[0] = 0`.
+    if p.results.len() > 1 {
+        let r = p.results.len() - 1;
+        a.push(Boundary {
+            column: TADDR,
+            row: r,
+            value: Felt::new(r as u64),
+            name: Cow::Borrowed("result slots head the table"),
+        });
+    }
     for (i, r) in p.results.iter().enumerate() {
         a.push(Boundary {
             column: FVAL,
@@ -73,7 +95,11 @@ pub fn aux_assertions<E: FieldElement<BaseField = Felt>>(
 ) -> [(usize, usize, E); 2] {
     [
         (logup::SUM, 0, E::ZERO),
-        (logup::SUM, n - 1, logup::expected_sum(&p.args, ch)),
+        (
+            logup::SUM,
+            n - 1,
+            logup::expected_sum(p.initial_words(), ch),
+        ),
     ]
 }
 
@@ -87,9 +113,17 @@ mod tests {
         let program = Arc::new(gloam_isa::load_module(br#"(module (func (export "f")))"#).unwrap());
         let p = PublicInputs::new(program, "f", 3, vec![1], vec![5, 6], 10);
         let a = main_assertions(&p, 1 << 14);
-        assert_eq!(a.len(), 9);
+        assert_eq!(a.len(), 14);
         assert_eq!(a[3], Boundary::new(PC, 0, Felt::new(3), "pc[0] = entry"));
         assert_eq!((a[6].row, a[6].value), ((1 << 14) - 1, Felt::new(10)));
-        assert_eq!((a[8].column, a[8].row, a[8].value), (FVAL, 1, Felt::new(6)));
+        assert_eq!((a[10].column, a[10].value), (TADDR, Felt::new(MEM_BASE)));
+        assert_eq!(
+            (a[11].column, a[11].row, a[11].value),
+            (TADDR, 1, Felt::new(1))
+        );
+        assert_eq!(
+            (a[13].column, a[13].row, a[13].value),
+            (FVAL, 1, Felt::new(6))
+        );
     }
 }

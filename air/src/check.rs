@@ -78,7 +78,7 @@ pub fn check(columns: &[Vec<Felt>], pi: &PublicInputs) -> Result<(), Violation> 
             }
         }
     }
-    let expected_mem = logup::expected_sum(&pi.args, &ch);
+    let expected_mem = logup::expected_sum(pi.initial_words(), &ch);
     for bus in Bus::ALL {
         let want = if bus == Bus::Memory {
             expected_mem

@@ -1,4 +1,4 @@
-//! The main trace's column layout: 92 base-field columns in ten regions.
+//! The main trace's column layout: 122 base-field columns in ten regions.
 //!
 //! Every region is declared once, in order, in [`regions!`] below: its columns' offsets are
 //! computed (each column starts where the previous one ends, each region where the previous
@@ -10,14 +10,17 @@
 //! |---|---|---|
 //! | [`SYSTEM`] | `IDX`, `FIRST`, `CLK`, `PC`, `FP` | row index (memory-table address), 1 on row 0, cycles so far, program counter, frame pointer |
 //! | [`INSTR`] | `OFF_A`, `OFF_B`, `OFF_C`, `IMM`, `BIMM` | instruction fields |
-//! | [`DECODE`] | `FLAGS` (27) | one-hot opcode flags (opcode code `k` at `FLAGS + k - 1`) |
-//! | [`ACCESS`] | `VAL_A`, `PTS_A`, `VAL_B`, `PREV_B`, `PTS_B`, `VAL_C`, `PREV_C`, `PTS_C` | the three memory accesses |
+//! | [`DECODE`] | `FLAGS` (38) | one-hot opcode flags (opcode code `k` at `FLAGS + k - 1`) |
+//! | [`ACCESS`] | `VAL_A`, `PTS_A`, `VAL_B`, `PREV_B`, `PTS_B`, `VAL_C`, `PREV_C`, `PTS_C`, `ADDR_B`, `ADDR_C`, `VAL_D`, `PREV_D`, `PTS_D` | the four memory accesses and the addresses of `b` and `c` |
 //! | [`LANES`] | `X`, `Y`, `Z`, `W` (4 each) | four bitwise lanes `(x, y, x & y, x ^ y)` of bytes |
 //! | [`RANGE_BYTES`] | `R` (4) | four bytes range-checked in pairs |
-//! | [`GAPS`] | `D` (9) | bytes of the three timestamp gaps (`dA0..2`, `dB0..2`, `dC0..2`) |
-//! | [`ADVICE`] | `K`, `SA`, `SB`, `INV`, `P`, `S` | carry/boolean, sign bits, inverse, power of two, shift |
+//! | [`GAPS`] | `D` (12) | bytes of the four timestamp gaps (`dA0..2`, `dB0..2`, `dC0..2`, `dD0..2`) |
+//! | [`ADVICE`] | `K`, `SA`, `SB`, `INV`, `P`, `S`, `WA`, `O` (4) | carry/boolean, sign bits, inverse, power of two, shift, memory word address, byte offset (one-hot) |
 //! | [`MULTIPLICITY`] | `M_RANGE` (4), `M_BIT` (4), `M_POW`, `M_PROG` | LogUp table multiplicities |
-//! | [`MEMORY_TABLE`] | `FVAL`, `FTS` | final value and timestamp of address `IDX` |
+//! | [`MEMORY_TABLE`] | `TADDR`, `REGION`, `G` (4), `FVAL`, `FTS` | one address of the memory table per row: the address, its region, the bytes of the gap to the next address, final value and timestamp |
+//!
+//! Addresses of the memory argument: frame slots are `fp + offset` (below 2^54), global word
+//! `w` is [`GLOBAL_BASE`]` + w`, 4-byte memory word `wa` is [`MEM_BASE`]` + wa`.
 
 use std::ops::Range;
 
@@ -81,15 +84,28 @@ macro_rules! regions {
 
 /// Bytes of a 32-bit word (the lanes and `R` hold one word's bytes each).
 pub const WORD_BYTES: usize = 4;
-/// Memory accesses a row makes: slot `a` (read), slot `b` (read, or `call`'s write), slot `c`
-/// (write), in timestamp order `j = 0, 1, 2`.
-pub const ACCESSES: usize = 3;
+/// Memory accesses a row makes, in timestamp order `j = 0, 1, 2, 3`: slot `a` (read); `b`
+/// (slot read, `call`'s write, or the first memory word of a load or the global word of
+/// `global.get`); `c` (slot write, or the first memory word of a store, or the global word of
+/// `global.set`); `d` (the second memory word of a load or store crossing a 4-byte boundary).
+pub const ACCESSES: usize = 4;
+/// Base address of the global words in the memory argument: 2^59 (frame-slot addresses stay
+/// below 2^54, see `docs/air.md` §5).
+pub const GLOBAL_BASE: u64 = 1 << 59;
+/// Base address of the 4-byte linear-memory words: 2^60.
+pub const MEM_BASE: u64 = 1 << 60;
+/// The base address of memory-table region `r` is `r * REGION_STEP`: region 0 (slots) at 0,
+/// region 1 (globals) at [`GLOBAL_BASE`], region 2 (memory words) at [`MEM_BASE`].
+pub const REGION_STEP: u64 = 1 << 59;
+/// Number of memory-table regions.
+pub const REGIONS: u64 = 3;
+/// Bytes of the gap between consecutive memory-table addresses (gaps below 2^32).
+pub const TABLE_GAP_BYTES: usize = 4;
 /// Timestamp slots per row, the timestamp stride: access `j` of row `IDX` happens at
-/// timestamp `ACCESSES_PER_ROW * IDX + j + 1` (timestamp 0 is every slot's initial state).
-/// Rows use [`ACCESSES`] `= 3` of the 4 slots today; a fourth access (a load or store) fits as
-/// `j = 3` without changing the stride. The one definition of the timestamps: the AIR
-/// ([`crate::constraints::Row::ts`]) and the trace builder use it, and the executor, which
-/// cannot depend on `air`, computes the same `4t + j + 1` (see `executor/src/lib.rs`).
+/// timestamp `ACCESSES_PER_ROW * IDX + j + 1` (timestamp 0 is every address's initial
+/// state). The one definition of the timestamps: the AIR ([`crate::constraints::Row::ts`])
+/// and the trace builder use it, and the executor, which cannot depend on `air`, computes the
+/// same `4t + j + 1` (see `executor/src/exec/traced.rs`).
 pub const ACCESSES_PER_ROW: usize = 4;
 /// Bytes of a timestamp gap `ts - pts - 1`, so gaps are below 2^24.
 pub const GAP_BYTES: usize = 3;
@@ -146,6 +162,16 @@ regions! { MAIN_WIDTH;
         PREV_C: 1,
         /// Timestamp of the previous access to slot `c`.
         PTS_C: 1,
+        /// Address of access `b` (`fp + b`, a memory word or a global word).
+        ADDR_B: 1,
+        /// Address of access `c`.
+        ADDR_C: 1,
+        /// Value of the second memory word after the access.
+        VAL_D: 1,
+        /// Its value before.
+        PREV_D: 1,
+        /// Timestamp of the previous access to it.
+        PTS_D: 1,
     }
     /// Bitwise lanes: entries `(x_i, y_i, x_i & y_i, x_i ^ y_i)` of the bitwise table.
     LANES {
@@ -165,7 +191,7 @@ regions! { MAIN_WIDTH;
     }
     /// Timestamp-gap bytes.
     GAPS {
-        /// Timestamp-gap bytes: `D + GAP_BYTES * j + i` is byte `i` of access `j` (a, b, c).
+        /// Timestamp-gap bytes: `D + GAP_BYTES * j + i` is byte `i` of access `j` (a, b, c, d).
         D: GAP_BYTES * ACCESSES,
     }
     /// Advice values of the arithmetic families.
@@ -182,6 +208,10 @@ regions! { MAIN_WIDTH;
         P: 1,
         /// Shift amount `B mod 32`.
         S: 1,
+        /// Word address of a load or store: `A + imm = 4 WA + offset`.
+        WA: 1,
+        /// Byte offset in the word, one-hot: `O + i` is 1 iff the offset is `i`.
+        O: 4,
     }
     /// LogUp table multiplicities.
     MULTIPLICITY {
@@ -195,11 +225,18 @@ regions! { MAIN_WIDTH;
         /// Multiplicity of program-table entry `IDX mod P`.
         M_PROG: 1,
     }
-    /// The memory table (one address per row).
+    /// The memory table: one address per row, strictly increasing.
     MEMORY_TABLE {
-        /// Final value of memory address `IDX`.
+        /// The address.
+        TADDR: 1,
+        /// Its region (0 slots, 1 globals, 2 memory words); steps by 0 or 1.
+        REGION: 1,
+        /// Bytes of the gap to the next row's address (`TADDR' - TADDR - 1`, or
+        /// `TADDR' - REGION' * REGION_STEP` when the region steps).
+        G: TABLE_GAP_BYTES,
+        /// Final value of address `TADDR`.
         FVAL: 1,
-        /// Final access timestamp of memory address `IDX`.
+        /// Final access timestamp of address `TADDR`.
         FTS: 1,
     }
 }
@@ -276,23 +313,30 @@ mod tests {
             (OFF_A, 5),
             (BIMM, 9),
             (FLAGS, 10),
-            (VAL_A, 37),
-            (PTS_C, 44),
-            (X, 45),
-            (Y, 49),
-            (Z, 53),
-            (W, 57),
-            (R, 61),
-            (D, 65),
-            (K, 74),
-            (S, 79),
-            (M_RANGE, 80),
-            (M_BIT, 84),
-            (M_POW, 88),
-            (M_PROG, 89),
-            (FVAL, 90),
-            (FTS, 91),
-            (MAIN_WIDTH, 92),
+            (VAL_A, 48),
+            (PTS_C, 55),
+            (ADDR_B, 56),
+            (PTS_D, 60),
+            (X, 61),
+            (Y, 65),
+            (Z, 69),
+            (W, 73),
+            (R, 77),
+            (D, 81),
+            (K, 93),
+            (S, 98),
+            (WA, 99),
+            (O, 100),
+            (M_RANGE, 104),
+            (M_BIT, 108),
+            (M_POW, 112),
+            (M_PROG, 113),
+            (TADDR, 114),
+            (REGION, 115),
+            (G, 116),
+            (FVAL, 120),
+            (FTS, 121),
+            (MAIN_WIDTH, 122),
             (periodic::BYTE, 7),
             (periodic::POW, 23),
             (periodic::WIDTH, 26),
@@ -301,7 +345,7 @@ mod tests {
             assert_eq!(got, want);
         }
         assert_eq!(MEMORY_TABLE.end(), MAIN_WIDTH);
-        assert_eq!(DECODE.range(), 10..37);
+        assert_eq!(DECODE.range(), 10..48);
         assert!(ACCESS.contains(PREV_B) && !ACCESS.contains(X));
     }
 }

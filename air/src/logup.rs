@@ -9,16 +9,18 @@
 //! read-set/write-set form of Spice/Cairo): every access consumes the token
 //! `(addr, old value, old timestamp)` and produces `(addr, new value, timestamp)`; the memory
 //! table produces `(addr, 0, 0)` and consumes `(addr, final value, final timestamp)` for every
-//! address `IDX`; the verifier adds the tokens of the entry arguments.
+//! address `TADDR`; the verifier adds the tokens of the entry arguments and of the nonzero
+//! initial global and memory words.
 //!
 //! The buses' fractions are declared in [`crate::buses`]; this module packs them into helper
 //! columns ([`PACKING`], derived from the declarations under the degree bound [`MAX_DEGREE`])
 //! and evaluates the auxiliary constraints.
 //!
-//! Auxiliary columns (quadratic-extension elements): 8 helper columns `h_g`, each the sum of
+//! Auxiliary columns (quadratic-extension elements): helper columns `h_g`, each the sum of
 //! the group's fractions on its row, pinned by `h_g * prod(d) = sum_j n_j prod_{k != j} d_k`,
 //! and the running sum `S`, `S[0] = 0`, `S' = S + sum_g h_g - first * (first-row table
-//! terms)` (multiplied through by the constant table denominators), `S[n-1] =` the value the verifier computes from the arguments.
+//! terms)` (multiplied through by the constant table denominators), `S[n-1] =` the value the
+//! verifier computes from the initial state.
 //!
 //! The byte tables (range and bitwise, 2^16 entries each) hold `BYTE_K = 4` entries per row,
 //! so they fit in 2^14 rows. They use the *next* row's multiplicities with periodic columns
@@ -349,14 +351,22 @@ pub fn eval_aux<F, E>(
     out[SUM] = (aux_nxt[SUM] - aux_cur[SUM] - total) * scale + term;
 }
 
-/// The running sum's required final value: the entry arguments' initial memory tokens,
-/// `sum_i 1/(alpha - enc(i, arg_i, 0)) - 1/(alpha - enc(i, 0, 0))`.
-pub fn expected_sum<E: FieldElement<BaseField = Felt>>(args: &[u32], ch: &Challenges<E>) -> E {
+/// The running sum's required final value: for every address the statement initialises to a
+/// nonzero value `v` (the entry arguments in slots `0..`, the global words at `GLOBAL_BASE +
+/// w`, the memory words at `MEM_BASE + wa`: [`crate::PublicInputs::initial_words`]), the
+/// verifier produces `(addr, v, 0)` and consumes the zero token `(addr, 0, 0)` that the memory
+/// table produces for it: `sum 1/(alpha - enc(addr, v, 0)) - 1/(alpha - enc(addr, 0, 0))`.
+/// The cost is one pair of inversions per initialised word (the data segments are part of the
+/// program hash).
+pub fn expected_sum<E: FieldElement<BaseField = Felt>>(
+    initial: &[(u64, u32)],
+    ch: &Challenges<E>,
+) -> E {
     let mut s = E::ZERO;
-    for (i, a) in args.iter().enumerate() {
-        if *a != 0 {
-            s += ch.inv_const(tag::MEM, &[i as u64, *a as u64, 0])
-                - ch.inv_const(tag::MEM, &[i as u64, 0, 0]);
+    for &(addr, v) in initial {
+        if v != 0 {
+            s += ch.inv_const(tag::MEM, &[addr, v as u64, 0])
+                - ch.inv_const(tag::MEM, &[addr, 0, 0]);
         }
     }
     s

@@ -229,7 +229,12 @@ pub struct Outcome {
     pub wasm_instrs: u64,
 }
 
-/// One recorded cycle: 10 words, 40 bytes.
+/// One recorded cycle: 14 words, 56 bytes.
+///
+/// Loads, stores and the global moves reuse the three accesses for words that are not frame
+/// slots: a load reads its first memory word as `b`, a store writes it as `c`, `global.get`
+/// reads the global word as `b`, `global.set` writes it as `c`; the second memory word of an
+/// access that crosses a 4-byte boundary is the fourth access `d`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Step {
     /// Program counter.
@@ -252,6 +257,15 @@ pub struct Step {
     pub pts_b: u32,
     /// Likewise for slot `fp + c`.
     pub pts_c: u32,
+    /// Second memory word of a load or store that crosses a 4-byte boundary: its value after
+    /// the access (a load leaves it unchanged).
+    pub d: u32,
+    /// Its value before the access.
+    pub d_prev: u32,
+    /// Timestamp of the access to that word that this one follows.
+    pub pts_d: u32,
+    /// Effective byte address `A + imm` of a load or store.
+    pub ea: u32,
 }
 
 /// The execution trace of a completed run.
@@ -263,6 +277,12 @@ pub struct ExecTrace {
     pub final_values: Vec<u32>,
     /// Timestamp of the last access to every slot (0 if never accessed).
     pub final_ts: Vec<u32>,
+    /// Every global word the run accessed: `(word, final value, last-access timestamp)`,
+    /// sorted by word.
+    pub globals: Vec<(u32, u32, u32)>,
+    /// Every 4-byte word of linear memory the run accessed: `(word address = byte address / 4,
+    /// final value (little-endian), last-access timestamp)`, sorted by address.
+    pub memory: Vec<(u32, u32, u32)>,
 }
 
 impl ExecTrace {

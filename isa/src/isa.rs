@@ -328,7 +328,10 @@ impl Op {
         self.is_binary()
             || self.is_load()
             || self.is_store()
-            || matches!(self, Op::Const | Op::CMov | Op::Call | Op::GlobalGet | Op::GlobalSet)
+            || matches!(
+                self,
+                Op::Const | Op::CMov | Op::Call | Op::GlobalGet | Op::GlobalSet
+            )
     }
     /// Its `C` access (if any) is frame slot `fp + c`; false for stores and `global.set`.
     pub const fn c_is_slot(self) -> bool {
@@ -343,7 +346,7 @@ impl Op {
     }
     /// Has an AIR flag: the opcodes a proof can execute (codes 1..=38).
     pub const fn is_provable(self) -> bool {
-        self.code() <= Op::Halt.code()
+        self.code() < Op::Trap.code()
     }
     /// 64-bit binary operators `C = f(A, B)` (immediate `B` is sign-extended).
     pub const fn is_binary64(self) -> bool {
@@ -533,5 +536,20 @@ impl std::fmt::Display for Instr {
                 self.imm
             ),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The provable opcodes are exactly codes `1..=NUM_FLAGS`, the AIR's flags.
+    #[test]
+    fn provable_codes_are_the_flags() {
+        for op in Op::ALL {
+            let code = op.code() as usize;
+            assert_eq!(op.is_provable(), code <= Op::NUM_FLAGS, "{op:?}");
+        }
+        assert_eq!(Op::Trap.code() as usize, Op::NUM_FLAGS + 1);
     }
 }

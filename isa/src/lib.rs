@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 pub mod frontend;
+pub mod image;
 pub mod isa;
 pub mod module;
 pub mod program;

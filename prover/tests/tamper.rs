@@ -142,7 +142,7 @@ fn assert_stark_rejects(
     }
 }
 
-/// Timestamp of access `j` (0 = a, 1 = b, 2 = c) of row `row`.
+/// Timestamp of access `j` (0 = a, 1 = b, 2 = c, 3 = d) of row `row`.
 fn ts(row: usize, j: usize) -> u64 {
     (ACCESSES_PER_ROW * row + j + 1) as u64
 }
@@ -526,4 +526,174 @@ fn wrong_statements_are_rejected() {
         "accepted the proof for another program"
     );
     assert!(verify(&h.program, &h.claim, &bytes).is_ok());
+}
+
+/// A contract exercising linear memory (loads and stores of every width, signed and
+/// unsigned, aligned, unaligned and across a word boundary, a data segment) and globals.
+const MEM_OPS: &str = r#"
+(module
+  (memory 1)
+  (global $g (mut i32) (i32.const 1000))
+  (data (i32.const 16) "\11\22\33\44\55\66\77\88\f0\ff")
+  (data (i32.const 64) "\01\02\03\04")
+  (func (export "mem") (param $p i32) (result i32)
+    (local $acc i32)
+    (local.set $acc (i32.load (i32.add (local.get $p) (i32.const 3))))
+    (local.set $acc (i32.add (local.get $acc) (i32.load8_s offset=8 (local.get $p))))
+    (local.set $acc (i32.add (local.get $acc) (i32.load16_s offset=8 (local.get $p))))
+    (local.set $acc (i32.add (local.get $acc) (i32.load16_u offset=7 (local.get $p))))
+    (local.set $acc (i32.add (local.get $acc) (i32.load8_u offset=1 (local.get $p))))
+    (i32.store offset=1 (i32.const 100) (local.get $acc))
+    (i32.store16 offset=3 (i32.const 200) (i32.const 0xBEEF))
+    (i32.store8 (i32.const 203) (i32.const 0x1234))
+    (local.set $acc (i32.xor (local.get $acc) (i32.load offset=1 (i32.const 100))))
+    (local.set $acc (i32.add (local.get $acc) (i32.load (i32.const 202))))
+    (global.set $g (i32.add (global.get $g) (i32.const 7)))
+    (i32.add (local.get $acc) (global.get $g))))
+"#;
+
+fn honest_mem() -> Honest {
+    honest_run(MEM_OPS, "mem", &[16])
+}
+
+#[test]
+fn honest_memory_trace_is_accepted() {
+    let h = honest_mem();
+    let proof =
+        prove_trace(GloamTrace::new(h.columns), h.pi, default_options(), None).expect("prove");
+    let st = verify(&h.program, &h.claim, &proof.to_bytes()).expect("honest proof verifies");
+    assert_eq!(st.claim, h.claim);
+}
+
+/// load_store: a load returns another value than the selected bytes.
+#[test]
+fn tamper_load_store_wrong_loaded_value() {
+    let mut h = honest_mem();
+    let r = h.row_of(Op::I32Load, |_, _| true);
+    let c = h.get(VAL_C, r);
+    h.set(VAL_C, r, c ^ 0x100);
+    h.assert_rejected(family("load_store"));
+}
+
+/// load_store: a store claims another word address than `A + imm` (the address column moved
+/// with it, so the memory tokens are consistent with the forged address).
+#[test]
+fn tamper_load_store_store_to_another_address() {
+    let mut h = honest_mem();
+    let r = h.row_of(Op::I32Store, |_, _| true);
+    let wa = h.get(WA, r);
+    h.set(WA, r, wa + 1);
+    h.set(ADDR_C, r, MEM_BASE + wa + 1);
+    h.assert_rejected(family("load_store"));
+}
+
+/// load_store: a signed byte load claimed with the wrong sign extension (the sign bit `K`
+/// cleared and the value zero-extended): the sign residue `r0` is then no byte.
+#[test]
+fn tamper_load_store_wrong_sign_extension() {
+    let mut h = honest_mem();
+    let r = h.row_of(Op::I32Load8S, |h, r| h.get(K, r) == 1);
+    let c = h.get(VAL_C, r);
+    h.set(K, r, 0);
+    h.set(VAL_C, r, c & 0xFF);
+    let r0 = h.get(R, r);
+    h.set(R, r, r0 + 256);
+    h.recount();
+    h.assert_rejected(|v| {
+        matches!(
+            v,
+            Violation::Bus { bus: "range" } | Violation::Transition { .. }
+        )
+    });
+}
+
+/// load_store: a load claims the width of another load (the flag of `i32.load16_u` on an
+/// `i32.load8_u` row, with its value): the program bus refuses the opcode.
+#[test]
+fn tamper_load_store_wrong_width() {
+    let mut h = honest_mem();
+    let r = h.row_of(Op::I32Load8U, |_, _| true);
+    h.set(flag(Op::I32Load8U), r, 0);
+    h.set(flag(Op::I32Load16U), r, 1);
+    h.recount();
+    h.assert_rejected(|v| {
+        matches!(
+            v,
+            Violation::Bus { bus: "program" } | Violation::Transition { .. }
+        )
+    });
+}
+
+/// memory bus: the first read of a data-segment word returns a forged initial value (the
+/// lanes, the word and the loaded value all consistent with it): no token with that value
+/// was ever produced, since the verifier adds the initial words itself.
+#[test]
+fn tamper_memory_forged_initial_word() {
+    let mut h = honest_mem();
+    let r = h.row_of(Op::I32Load8U, |_, _| true);
+    // byte at offset 1 of the word is the loaded one; forge it
+    let off = (0..4).find(|&i| h.get(O + i, r) == 1).unwrap();
+    let byte = h.get(X + off, r);
+    let forged = byte ^ 1;
+    h.set(X + off, r, forged);
+    h.fix_lanes(r);
+    let w0 = h.get(VAL_B, r) ^ (1 << (8 * off));
+    h.set(VAL_B, r, w0);
+    h.set(PREV_B, r, w0);
+    h.set(VAL_C, r, forged);
+    h.recount();
+    h.assert_rejected(|v| {
+        matches!(
+            v,
+            Violation::Bus { bus: "memory" } | Violation::Transition { .. }
+        )
+    });
+}
+
+/// globals + memory: `global.get` reads another global word (its address moved with the
+/// claim): the address pin refuses it.
+#[test]
+fn tamper_globals_wrong_global() {
+    let mut h = honest_mem();
+    let r = h.row_of(Op::GlobalGet, |_, _| true);
+    let a = h.get(ADDR_B, r);
+    h.set(ADDR_B, r, a + 2);
+    h.assert_rejected(family("memory"));
+}
+
+/// globals: `global.get` writes a value other than the global's.
+#[test]
+fn tamper_globals_wrong_value() {
+    let mut h = honest_mem();
+    let r = h.row_of(Op::GlobalGet, |_, _| true);
+    let c = h.get(VAL_C, r);
+    h.set(VAL_C, r, c + 1);
+    h.assert_rejected(family("globals"));
+}
+
+/// table: a memory-table row repeats the previous address (so a second initial token for
+/// it could be produced), the gap bytes forged to the smallest byte values.
+#[test]
+fn tamper_table_repeated_address() {
+    let mut h = honest_mem();
+    let n = h.columns[0].len();
+    let row = (1..n - 1)
+        .find(|&r| h.get(REGION, r) == 2 && h.get(REGION, r - 1) == 2)
+        .or_else(|| (1..n - 1).find(|&r| h.get(REGION, r) == 0))
+        .unwrap();
+    let prev = h.get(TADDR, row - 1);
+    h.set(TADDR, row, prev);
+    for i in 0..TABLE_GAP_BYTES {
+        h.set(G + i, row - 1, 0);
+    }
+    h.recount();
+    h.assert_rejected(|v| {
+        matches!(
+            v,
+            Violation::Transition {
+                family: "table",
+                ..
+            } | Violation::Bus { .. }
+        )
+    });
 }

@@ -1,27 +1,30 @@
 //! Memory bus (tag 1): offline memory checking (Blum et al. 1991, in the read-set/write-set
 //! form of Spice/Cairo). Every access `j` of a row consumes the token `(addr, old value,
 //! old timestamp)` and produces `(addr, new value, ts_j)` with `ts_j = ACCESSES_PER_ROW * IDX
-//! + j + 1`, weighted by its access enable; the memory table produces `(IDX, 0, 0)` and
-//! consumes `(IDX, FVAL, FTS)` for every address `IDX`; the verifier adds the entry
-//! arguments' tokens ([`crate::logup::expected_sum`]). The timestamp order is the memory
-//! family's constraint ([`crate::constraints::memory`]).
+//! + j + 1`, weighted by its access enable; the memory table produces `(TADDR, 0, 0)` and
+//! consumes `(TADDR, FVAL, FTS)` for the address `TADDR` of every row (frame slots, global
+//! words and memory words: [`crate::constraints::table`]); the verifier adds the tokens of
+//! the entry arguments and of the nonzero initial global and memory words
+//! ([`crate::logup::expected_sum`]). The timestamp order is the memory family's constraint
+//! ([`crate::constraints::memory`]).
 
 use super::{Bus, Declaration, Fraction, FractionSink};
 use crate::columns::*;
 use crate::constraints::Row;
-use crate::field::{ExtensionOf, Felt, FieldElement};
+use crate::field::{k, ExtensionOf, Felt, FieldElement};
 use crate::logup::Challenges;
 
-/// The row's eight tokens.
+/// The row's ten tokens.
 pub struct Tokens;
 
 /// The row's tokens `(numerator, (addr, value, timestamp))`, in the order of
 /// [`Tokens`]' fractions (numerator signs: `+` consumed, `-` produced).
 #[inline(always)]
-pub fn tokens<F: FieldElement<BaseField = Felt>>(r: &Row<F>) -> [(F, [F; 3]); 8] {
+pub fn tokens<F: FieldElement<BaseField = Felt>>(r: &Row<F>) -> [(F, [F; 3]); 10] {
     let fp = r.c(FP);
-    let (en_a, en_b, en_c) = (r.en_a(), r.en_b(), r.en_c());
-    let (aa, ab, ac) = (fp + r.c(OFF_A), fp + r.c(OFF_B), fp + r.c(OFF_C));
+    let (en_a, en_b, en_c, en_d) = (r.en_a(), r.en_b(), r.en_c(), r.en_d());
+    let (aa, ab, ac) = (fp + r.c(OFF_A), r.c(ADDR_B), r.c(ADDR_C));
+    let ad = k::<F>(MEM_BASE + 1) + r.c(WA);
     [
         (en_a, [aa, r.c(VAL_A), r.c(PTS_A)]),
         (-en_a, [aa, r.c(VAL_A), r.ts(0)]),
@@ -29,8 +32,10 @@ pub fn tokens<F: FieldElement<BaseField = Felt>>(r: &Row<F>) -> [(F, [F; 3]); 8]
         (-en_c, [ac, r.c(VAL_C), r.ts(2)]),
         (en_b, [ab, r.c(PREV_B), r.c(PTS_B)]),
         (-en_b, [ab, r.c(VAL_B), r.ts(1)]),
-        (-F::ONE, [r.c(IDX), F::ZERO, F::ZERO]),
-        (F::ONE, [r.c(IDX), r.c(FVAL), r.c(FTS)]),
+        (en_d, [ad, r.c(PREV_D), r.c(PTS_D)]),
+        (-en_d, [ad, r.c(VAL_D), r.ts(3)]),
+        (-F::ONE, [r.c(TADDR), F::ZERO, F::ZERO]),
+        (F::ONE, [r.c(TADDR), r.c(FVAL), r.c(FTS)]),
     ]
 }
 
@@ -42,6 +47,8 @@ impl Declaration for Tokens {
         Fraction::lookup(Bus::Memory, "c_produced", 1),
         Fraction::lookup(Bus::Memory, "b_consumed", 2),
         Fraction::lookup(Bus::Memory, "b_produced", 2),
+        Fraction::lookup(Bus::Memory, "d_consumed", 2),
+        Fraction::lookup(Bus::Memory, "d_produced", 2),
         Fraction::lookup(Bus::Memory, "table_initial", 0),
         Fraction::lookup(Bus::Memory, "table_final", 0),
     ];

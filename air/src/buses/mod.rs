@@ -14,9 +14,9 @@
 //!
 //! | bus (tag) | file | lookups per row | table |
 //! |---|---|---|---|
-//! | memory (1) | [`memory`] | 6 access tokens, 2 memory-table tokens | none (offline memory checking) |
+//! | memory (1) | [`memory`] | 8 access tokens, 2 memory-table tokens | none (offline memory checking) |
 //! | program (2) | [`program`] | the instruction `(pc, op, b_imm, a, b, c, imm)` | periodic program table, `M_PROG` |
-//! | range (3) | [`range`] | 7 byte pairs | `BYTE_K` byte-table entries, `M_RANGE'` |
+//! | range (3) | [`range`] | 10 byte pairs | `BYTE_K` byte-table entries, `M_RANGE'` |
 //! | bitwise (4) | [`bitwise`] | 4 lanes `(x, y, x & y, x ^ y)` | `BYTE_K` byte-table entries, `M_BIT'` |
 //! | pow2 (5) | [`pow2`] | `(S, right, P)` of shifts | periodic pow2 table, `M_POW` |
 //!
@@ -298,6 +298,7 @@ buses! {
     range::WordBytes,
     memory::Tokens,
     range::GapBytes,
+    range::TableGapBytes,
     bitwise::Lanes,
     pow2::Shift,
     program::Table,

@@ -1,7 +1,8 @@
 //! Range bus (tag 3): byte pairs `(x, y)` looked up in the byte-pair table (2^16 entries,
 //! `BYTE_K = 4` per row in periodic columns of period 2^14), which proves both are bytes.
-//! Lookups: the bytes of the word `W` (`(r0, r1)`, `(r2, r3)`) and of the three timestamp
-//! gaps (`(dA0, dA1)`, `(dB0, dB1)`, `(dC0, dC1)`, `(dA2, dB2)`, `(dC2, 0)`).
+//! Lookups: the bytes of the word `W` (`(r0, r1)`, `(r2, r3)`), of the four timestamp gaps
+//! (`(dA0, dA1)`, `(dB0, dB1)`, `(dC0, dC1)`, `(dD0, dD1)`, `(dA2, dB2)`, `(dC2, dD2)`) and of
+//! the memory table's address gap (`(g0, g1)`, `(g2, g3)`).
 //!
 //! The table fractions use the *next* row's multiplicities `M_RANGE'` against periodic columns
 //! shifted by one row (transition constraints never see the last row); row 0's entries
@@ -15,8 +16,10 @@ use crate::logup::Challenges;
 
 /// The bytes of the word `W`: `(r0, r1)`, `(r2, r3)`.
 pub struct WordBytes;
-/// The bytes of the three timestamp gaps.
+/// The bytes of the four timestamp gaps.
 pub struct GapBytes;
+/// The bytes of the memory table's address gap.
+pub struct TableGapBytes;
 /// The byte-pair table: `BYTE_K` entries per row, weighted by `M_RANGE'`.
 pub struct Table;
 
@@ -27,17 +30,24 @@ pub fn word_bytes<F: FieldElement<BaseField = Felt>>(r: &Row<F>) -> [[F; 2]; 2] 
 }
 
 /// The timestamp-gap bytes a row looks up, each pair with multiplicity 1: the two low bytes
-/// of each gap, then the high bytes in pairs (`(dA2, dB2)`, `(dC2, 0)`).
+/// of each gap, then the high bytes in pairs (`(dA2, dB2)`, `(dC2, dD2)`).
 #[inline(always)]
-pub fn gap_bytes<F: FieldElement<BaseField = Felt>>(r: &Row<F>) -> [[F; 2]; 5] {
+pub fn gap_bytes<F: FieldElement<BaseField = Felt>>(r: &Row<F>) -> [[F; 2]; 6] {
     let gap = |j: usize, i: usize| r.c(D + GAP_BYTES * j + i);
     [
         [gap(0, 0), gap(0, 1)],
         [gap(1, 0), gap(1, 1)],
         [gap(2, 0), gap(2, 1)],
+        [gap(3, 0), gap(3, 1)],
         [gap(0, 2), gap(1, 2)],
-        [gap(2, 2), F::ZERO],
+        [gap(2, 2), gap(3, 2)],
     ]
+}
+
+/// The memory table's address-gap bytes a row looks up: `(g0, g1)`, `(g2, g3)`.
+#[inline(always)]
+pub fn table_gap_bytes<F: FieldElement<BaseField = Felt>>(r: &Row<F>) -> [[F; 2]; 2] {
+    [[r.c(G), r.c(G + 1)], [r.c(G + 2), r.c(G + 3)]]
 }
 
 impl Declaration for WordBytes {
@@ -63,8 +73,9 @@ impl Declaration for GapBytes {
         Fraction::lookup(Bus::Range, "gap_a_bytes_0_1", 0),
         Fraction::lookup(Bus::Range, "gap_b_bytes_0_1", 0),
         Fraction::lookup(Bus::Range, "gap_c_bytes_0_1", 0),
+        Fraction::lookup(Bus::Range, "gap_d_bytes_0_1", 0),
         Fraction::lookup(Bus::Range, "gap_a_b_bytes_2", 0),
-        Fraction::lookup(Bus::Range, "gap_c_byte_2", 0),
+        Fraction::lookup(Bus::Range, "gap_c_d_bytes_2", 0),
     ];
 
     #[inline(always)]
@@ -74,6 +85,24 @@ impl Declaration for GapBytes {
         E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
     {
         for t in gap_bytes(r) {
+            s.push(E::ONE, ch.den(Bus::Range.tag(), &t));
+        }
+    }
+}
+
+impl Declaration for TableGapBytes {
+    const FRACTIONS: &'static [Fraction] = &[
+        Fraction::lookup(Bus::Range, "table_gap_bytes_0_1", 0),
+        Fraction::lookup(Bus::Range, "table_gap_bytes_2_3", 0),
+    ];
+
+    #[inline(always)]
+    fn eval<F, E>(r: &Row<F>, _periodic: &[F], ch: &Challenges<E>, s: &mut FractionSink<E>)
+    where
+        F: FieldElement<BaseField = Felt>,
+        E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
+    {
+        for t in table_gap_bytes(r) {
             s.push(E::ONE, ch.den(Bus::Range.tag(), &t));
         }
     }

@@ -8,7 +8,7 @@ use crate::columns::*;
 use crate::field::{Felt, FieldElement};
 use gloam_isa::Op;
 
-/// 27 flag booleans, one-hot, `b_imm` boolean, `B = imm` under `b_imm`.
+/// 38 flag booleans, one-hot, `b_imm` boolean, `B = imm` under `b_imm`.
 pub const CONSTRAINTS: &[Spec] = &[
     ("flag_bool_add", 2),
     ("flag_bool_sub", 2),
@@ -28,6 +28,7 @@ pub const CONSTRAINTS: &[Spec] = &[
     ("flag_bool_ge_u", 2),
     ("flag_bool_lt_s", 2),
     ("flag_bool_ge_s", 2),
+    ("flag_bool_mulhu", 2),
     ("flag_bool_const", 2),
     ("flag_bool_cmov", 2),
     ("flag_bool_jmp", 2),
@@ -37,6 +38,16 @@ pub const CONSTRAINTS: &[Spec] = &[
     ("flag_bool_call", 2),
     ("flag_bool_ret", 2),
     ("flag_bool_halt", 2),
+    ("flag_bool_global_get", 2),
+    ("flag_bool_global_set", 2),
+    ("flag_bool_i32_load", 2),
+    ("flag_bool_i32_load8_s", 2),
+    ("flag_bool_i32_load8_u", 2),
+    ("flag_bool_i32_load16_s", 2),
+    ("flag_bool_i32_load16_u", 2),
+    ("flag_bool_i32_store", 2),
+    ("flag_bool_i32_store8", 2),
+    ("flag_bool_i32_store16", 2),
     ("flags_one_hot", 1),
     ("b_imm_bool", 2),
     ("b_is_imm", 2),
@@ -88,3 +99,5 @@ mod tests {
         r.rejected_by("decode", "b_is_imm");
     }
 }
+
+const _: () = assert!(CONSTRAINTS.len() == Op::NUM_FLAGS + 3);

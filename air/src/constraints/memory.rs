@@ -1,24 +1,34 @@
-//! Memory (frame slots): the main-trace half of the offline memory-checking argument.
+//! Memory (frame slots, global words, memory words): the main-trace half of the offline
+//! memory-checking argument.
 //!
-//! Each row makes up to three accesses, at timestamps `ACCESSES_PER_ROW * IDX + 1` (slot `a`,
-//! read), `+2` (slot `b`, read, or `call`'s write) and `+3` (slot `c`, write); see
-//! [`crate::columns::ACCESSES_PER_ROW`]. Each access consumes the
+//! Each row makes up to four accesses, at timestamps `ACCESSES_PER_ROW * IDX + 1` (slot `a`,
+//! read), `+2` (`b`: slot read, `call`'s write, a load's first memory word, `global.get`'s
+//! word), `+3` (`c`: slot write, a store's first memory word, `global.set`'s word) and `+4`
+//! (`d`: the second memory word of a load or store crossing a word boundary); see
+//! [`crate::columns::ACCESSES_PER_ROW`]. The addresses of `b` and `c` are the columns
+//! `ADDR_B`, `ADDR_C`, pinned here: `fp + offset`, or `MEM_BASE + WA`, or `GLOBAL_BASE + imm`.
+//! Each access consumes the
 //! token `(addr, previous value, previous timestamp)` and produces `(addr, value, timestamp)`;
 //! [`crate::logup`] balances the multisets. Here: the previous timestamp is strictly older
-//! (`ts - pts - 1` is three range-checked bytes, so `0 <= ts - pts - 1 < 2^24`), and a read of
-//! slot `b` leaves its value unchanged (`A` is always a read: its consumed and produced tokens
-//! both carry `VAL_A`).
+//! (`ts - pts - 1` is three range-checked bytes, so `0 <= ts - pts - 1 < 2^24`), and a read
+//! through `b` or a load's `d` leaves the value unchanged (`A` is always a read: its consumed
+//! and produced tokens both carry `VAL_A`).
 
 use super::{Row, Sink, Spec};
 use crate::columns::*;
 use crate::field::{k, Felt, FieldElement};
+use gloam_isa::Op;
 
 /// Constraints of the family.
 pub const CONSTRAINTS: &[Spec] = &[
     ("a_timestamp_gap", 2),
     ("b_timestamp_gap", 3),
     ("c_timestamp_gap", 2),
+    ("d_timestamp_gap", 3),
     ("b_read_keeps_value", 3),
+    ("d_load_keeps_value", 2),
+    ("b_address", 2),
+    ("c_address", 2),
 ];
 
 /// The gap bytes of access `j` as one value.
@@ -33,7 +43,26 @@ pub fn eval<E: FieldElement<BaseField = Felt>>(r: &Row<E>, s: &mut Sink<E>) {
     s.push(r.en_a() * (r.ts(0) - r.c(PTS_A) - one) - gap(r, 0));
     s.push(r.en_b() * (r.ts(1) - r.c(PTS_B) - one) - gap(r, 1));
     s.push(r.en_c() * (r.ts(2) - r.c(PTS_C) - one) - gap(r, 2));
+    s.push(r.en_d() * (r.ts(3) - r.c(PTS_D) - one) - gap(r, 3));
     s.push(r.read_b() * (one - r.c(BIMM)) * (r.b() - r.c(PREV_B)));
+    s.push(r.f_load() * (r.c(VAL_D) - r.c(PREV_D)));
+    let fp = r.c(FP);
+    let word = k::<E>(MEM_BASE) + r.c(WA);
+    let global = k::<E>(GLOBAL_BASE) + r.c(IMM);
+    let slot_b = fp + r.c(OFF_B);
+    let slot_c = fp + r.c(OFF_C);
+    s.push(
+        r.c(ADDR_B)
+            - slot_b
+            - r.f_load() * (word - slot_b)
+            - r.f(Op::GlobalGet) * (global - slot_b),
+    );
+    s.push(
+        r.c(ADDR_C)
+            - slot_c
+            - r.f_store() * (word - slot_c)
+            - r.f(Op::GlobalSet) * (global - slot_c),
+    );
 }
 
 #[cfg(test)]

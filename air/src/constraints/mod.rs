@@ -16,8 +16,11 @@ pub mod control;
 pub mod decode;
 pub mod div;
 pub mod eq;
+pub mod globals;
+pub mod load_store;
 pub mod memory;
 pub mod mul;
+pub mod table;
 #[cfg(test)]
 pub(crate) mod testing;
 
@@ -90,6 +93,38 @@ impl<E: FieldElement<BaseField = Felt>> Row<'_, E> {
     pub fn w(&self) -> E {
         self.bytes4([R, R + 1, R + 2, R + 3])
     }
+    /// Byte `j` of the two memory words a load or store touches (`j < 4`: the first word's
+    /// bytes in lanes `X`, else the second word's in lanes `Y`).
+    pub fn mem_byte(&self, j: usize) -> E {
+        if j < 4 {
+            self.c(X + j)
+        } else {
+            self.c(Y + j - 4)
+        }
+    }
+    /// The first memory word, from its bytes (`x0..x3`).
+    pub fn word0(&self) -> E {
+        self.bytes4([X, X + 1, X + 2, X + 3])
+    }
+    /// The second memory word, from its bytes (`y0..y3`).
+    pub fn word1(&self) -> E {
+        self.bytes4([Y, Y + 1, Y + 2, Y + 3])
+    }
+    /// Sum of the load flags.
+    pub fn f_load(&self) -> E {
+        self.fs(load_store::LOADS)
+    }
+    /// Sum of the store flags.
+    pub fn f_store(&self) -> E {
+        self.fs(load_store::STORES)
+    }
+    /// Access-enable of `d`: the load or store crosses a 4-byte boundary (a 4-byte access
+    /// at offset 1..3, a 2-byte access at offset 3). Degree 2.
+    pub fn en_d(&self) -> E {
+        let w4 = self.fs(&[Op::I32Load, Op::I32Store]);
+        let w2 = self.fs(&[Op::I32Load16S, Op::I32Load16U, Op::I32Store16]);
+        w4 * (E::ONE - self.c(O)) + w2 * self.c(O + 3)
+    }
     /// Access-enable of slot `a` (a read).
     pub fn en_a(&self) -> E {
         self.fset(&READS_A)
@@ -106,7 +141,7 @@ impl<E: FieldElement<BaseField = Felt>> Row<'_, E> {
     pub fn en_c(&self) -> E {
         self.fset(&WRITES_C)
     }
-    /// Timestamp of access `j` (0 = a, 1 = b, 2 = c) of this row:
+    /// Timestamp of access `j` (0 = a, 1 = b, 2 = c, 3 = d) of this row:
     /// `ACCESSES_PER_ROW * IDX + j + 1` (see [`ACCESSES_PER_ROW`]).
     pub fn ts(&self, j: u64) -> E {
         self.c(IDX) * k::<E>(ACCESSES_PER_ROW as u64) + k::<E>(j + 1)
@@ -242,7 +277,7 @@ macro_rules! families {
     };
 }
 
-families!(decode, control, arith, mul, div, bitwise, eq, cmov, memory);
+families!(decode, control, arith, mul, div, bitwise, eq, cmov, memory, load_store, globals, table);
 
 /// Number of main transition constraints.
 pub fn num_main_constraints() -> usize {
@@ -281,7 +316,7 @@ mod tests {
             );
             assert_eq!(s.len(), f.constraints.len(), "family {}", f.name);
         }
-        assert_eq!(num_main_constraints(), 81);
+        assert_eq!(num_main_constraints(), 116);
     }
 
     /// Main constraints stay within the degree bound of the LogUp helpers (5).

@@ -1,7 +1,8 @@
 //! Multiplication, shifts and rotations: `A * P = U + 2^32 V` with `U`, `V` four
 //! range-checked bytes each. For `mul`, `P = B`; for shifts `P` is a power of two looked up in
 //! the pow2 table by `s + 32 * right`, where `B = s + 32 W` splits `B` into `s = B mod 32` and
-//! a 32-bit `W`. `shl` is `U`, `shr_u` is `V` of `A * 2^(32 - s)`, `rotl`/`rotr` are `U + V`.
+//! a 32-bit `W`. `shl` is `U`, `shr_u` is `V` of `A * 2^(32 - s)`, `rotl`/`rotr` are `U + V`; `mul` is `U`
+//! and `mulhu` (the high word of the unsigned product) is `V`.
 //!
 //! Uniqueness: `A * P <= (2^32 - 1) 2^32 = p - 1`, and `U + 2^32 V` is below `p` unless
 //! `V = 2^32 - 1` and `U > 0`; the `v_max` constraints exclude that case (`d = V - (2^32-1)`,
@@ -13,7 +14,7 @@ use crate::field::{two32, Felt, FieldElement};
 use gloam_isa::Op;
 
 /// Opcodes of the family.
-pub const OPS: &[Op] = &[Op::Mul, Op::Shl, Op::ShrU, Op::Rotl, Op::Rotr];
+pub const OPS: &[Op] = &[Op::Mul, Op::MulHU, Op::Shl, Op::ShrU, Op::Rotl, Op::Rotr];
 /// Shift opcodes.
 pub const SHIFTS: &[Op] = &[Op::Shl, Op::ShrU, Op::Rotl, Op::Rotr];
 
@@ -28,6 +29,7 @@ pub const CONSTRAINTS: &[Spec] = &[
     ("shr_u_result", 2),
     ("rot_result", 2),
     ("mul_result", 2),
+    ("mulhu_result", 2),
 ];
 
 /// Evaluates the family.
@@ -41,12 +43,13 @@ pub fn eval<E: FieldElement<BaseField = Felt>>(r: &Row<E>, s: &mut Sink<E>) {
     let is_max = one - d * r.c(INV);
     s.push(fm * d * is_max);
     s.push(fm * u * is_max);
-    s.push(r.f(Op::Mul) * (p - b));
+    s.push(r.fs(&[Op::Mul, Op::MulHU]) * (p - b));
     s.push(r.fs(SHIFTS) * (b - r.c(S) - E::from(32u32) * r.w()));
     s.push(r.f(Op::Shl) * (c - u));
     s.push(r.f(Op::ShrU) * (c - v));
     s.push(r.fs(&[Op::Rotl, Op::Rotr]) * (c - u - v));
     s.push(r.f(Op::Mul) * (c - u));
+    s.push(r.f(Op::MulHU) * (c - v));
 }
 
 #[cfg(test)]

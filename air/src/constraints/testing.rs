@@ -27,6 +27,8 @@ impl Rows {
             .set(CLK, 5)
             .set(PC, 10)
             .set(FP, 100)
+            .set(ADDR_B, 100)
+            .set(ADDR_C, 100)
             .set(flag(op), 1);
         r.next(IDX, 6).next(CLK, 6).next(PC, 11).next(FP, 100);
         r.next(flag(Op::Halt), 1);

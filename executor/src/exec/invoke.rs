@@ -211,6 +211,8 @@ impl Store {
             steps,
             slots,
             last_ts,
+            globals,
+            memory,
         } = m.finish();
         let outcome = Outcome {
             results: results.iter().map(|v| *v as u32).collect(),
@@ -224,6 +226,8 @@ impl Store {
                 steps,
                 final_values: slots.iter().map(|v| *v as u32).collect(),
                 final_ts: last_ts[..n].to_vec(),
+                globals,
+                memory,
             },
         ))
     }

@@ -3,8 +3,12 @@
 //! value and last-access timestamp for the AIR's memory argument. Used by `run_traced`.
 //!
 //! Slot accesses of cycle `t` carry timestamps `4t + 1` (slot `a`), `4t + 2` (slot `b`) and
-//! `4t + 3` (slot `c`); timestamp 0 is the initial state of every slot.
+//! `4t + 3` (slot `c`), and the second memory word of a load or store crossing a 4-byte
+//! boundary `4t + 4`; timestamp 0 is the initial state of every slot and word. Global words
+//! and 4-byte memory words are timestamped like slots (loads and `global.get` read their word
+//! as access `b`, stores and `global.set` write it as access `c`).
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use gloam_isa::{eval_binary, Op, TrapKind, HALT_PC};
@@ -23,6 +27,10 @@ pub(super) struct TraceRun {
     pub(super) slots: Vec<u64>,
     /// Timestamp of the last access to every slot.
     pub(super) last_ts: Vec<u32>,
+    /// Accessed global words: (word, final value, last timestamp).
+    pub(super) globals: Vec<(u32, u32, u32)>,
+    /// Accessed memory words: (word address, final value, last timestamp).
+    pub(super) memory: Vec<(u32, u32, u32)>,
 }
 
 /// The trace-recording interpreter over one [`Frame`].
@@ -30,6 +38,10 @@ pub(super) struct Traced<'s> {
     frame: Frame<'s>,
     /// Timestamp of the last access to each slot (as long as `frame.slots`).
     last_ts: Vec<u32>,
+    /// Timestamp of the last access to each accessed global word.
+    global_ts: BTreeMap<u32, u32>,
+    /// Timestamp of the last access to each accessed 4-byte memory word.
+    mem_ts: BTreeMap<u32, u32>,
     steps: Vec<Step>,
 }
 
@@ -47,6 +59,8 @@ impl<'s> Traced<'s> {
         Ok(Traced {
             last_ts: vec![0; frame.slots.len()],
             frame,
+            global_ts: BTreeMap::new(),
+            mem_ts: BTreeMap::new(),
             steps: Vec::new(),
         })
     }
@@ -54,12 +68,56 @@ impl<'s> Traced<'s> {
     /// The results, the steps and the final slot state (after [`Traced::execute`] returned
     /// `Ok`).
     pub(super) fn finish(self) -> TraceRun {
+        let globals = self
+            .global_ts
+            .iter()
+            .map(|(&w, &ts)| (w, self.frame.global_word(w), ts))
+            .collect();
+        let memory = self
+            .mem_ts
+            .iter()
+            .map(|(&wa, &ts)| (wa, self.mem_word(wa), ts))
+            .collect();
         TraceRun {
             results: self.frame.results(),
             steps: self.steps,
             slots: self.frame.slots,
             last_ts: self.last_ts,
+            globals,
+            memory,
         }
+    }
+
+    /// The instance's linear memory (validation guarantees one exists for loads and stores).
+    fn memory(&self) -> &[u8] {
+        match self.frame.inst.memory {
+            Some(m) => &self.frame.store.memories[m as usize].data,
+            None => &[],
+        }
+    }
+
+    /// Little-endian 4-byte memory word `wa` (0 beyond the memory).
+    fn mem_word(&self, wa: u32) -> u32 {
+        let i = wa as usize * 4;
+        self.memory()
+            .get(i..i + 4)
+            .map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    /// Bounds-checks a `width`-byte access at `A + imm` and returns `(ea, word address,
+    /// offset in the word, crosses into the next word)`.
+    fn mem_address(
+        &self,
+        a: u32,
+        imm: u32,
+        width: u32,
+    ) -> Result<(u32, u32, u32, bool), ExecError> {
+        let ea = a as u64 + imm as u64;
+        if ea + width as u64 > self.memory().len() as u64 {
+            return Err(self.frame.trap(TrapKind::MemoryOutOfBounds));
+        }
+        let off = (ea % 4) as u32;
+        Ok((ea as u32, (ea / 4) as u32, off, off + width > 4))
     }
 
     /// [`ExecError::NotProvable`] for `op` at the current `pc`.
@@ -124,12 +182,12 @@ impl<'s> Traced<'s> {
             if self.frame.store.cycles >= fuel {
                 return Err(ExecError::OutOfFuel { fuel });
             }
-            // Timestamps are u32 and 4t+3 must fit: beyond 2^30 cycles only the fast path runs.
+            // Timestamps are u32 and 4t+4 must fit: beyond 2^29 cycles only the fast path runs.
             // The stride 4 is the AIR's `ACCESSES_PER_ROW` (gloam_air::columns).
             let t = u32::try_from(self.frame.store.cycles)
                 .ok()
-                .filter(|c| *c < 1 << 30)
-                .ok_or(ExecError::OutOfFuel { fuel: 1 << 30 })?
+                .filter(|c| *c < 1 << 29)
+                .ok_or(ExecError::OutOfFuel { fuel: 1 << 29 })?
                 * 4;
             let fp = self.frame.fp;
             let mut st = Step {
@@ -218,6 +276,113 @@ impl<'s> Traced<'s> {
                     next = a;
                     self.frame.fp = b;
                     self.frame.depth -= 1;
+                }
+                Op::GlobalGet => {
+                    let v = self.frame.global_word(ins.imm);
+                    let pb = self.global_ts.insert(ins.imm, t + 2).unwrap_or(0);
+                    let (cp, pc_) = self.write(fp + ins.c, v as u64, t + 3);
+                    st = Step {
+                        b: v,
+                        pts_b: pb,
+                        c: v,
+                        c_prev: cp as u32,
+                        pts_c: pc_,
+                        ..st
+                    };
+                }
+                Op::GlobalSet => {
+                    let (a, pa) = self.read(fp + ins.a, t + 1);
+                    let a = a as u32;
+                    let old = self.frame.global_word(ins.imm);
+                    self.frame.set_global_word(ins.imm, a);
+                    let pc_ = self.global_ts.insert(ins.imm, t + 3).unwrap_or(0);
+                    st = Step {
+                        a,
+                        pts_a: pa,
+                        c: a,
+                        c_prev: old,
+                        pts_c: pc_,
+                        ..st
+                    };
+                }
+                op if op.is_load() => {
+                    let (a, pa) = self.read(fp + ins.a, t + 1);
+                    let a = a as u32;
+                    let width = op.mem_width();
+                    let (ea, wa, off, cross) = self.mem_address(a, ins.imm, width)?;
+                    let w0 = self.mem_word(wa);
+                    let w1 = if cross { self.mem_word(wa + 1) } else { 0 };
+                    let pb = self.mem_ts.insert(wa, t + 2).unwrap_or(0);
+                    let pd = if cross {
+                        self.mem_ts.insert(wa + 1, t + 4).unwrap_or(0)
+                    } else {
+                        0
+                    };
+                    let both = (w0 as u64) | ((w1 as u64) << 32);
+                    let bits = 8 * width;
+                    let raw = (both >> (8 * off)) & ((1u64 << bits) - 1);
+                    let value = if op.is_signed_load() && raw >> (bits - 1) == 1 {
+                        (raw | (u64::MAX << bits)) as u32
+                    } else {
+                        raw as u32
+                    };
+                    let (cp, pc_) = self.write(fp + ins.c, value as u64, t + 3);
+                    st = Step {
+                        a,
+                        pts_a: pa,
+                        b: w0,
+                        pts_b: pb,
+                        c: value,
+                        c_prev: cp as u32,
+                        pts_c: pc_,
+                        d: w1,
+                        d_prev: w1,
+                        pts_d: pd,
+                        ea,
+                        ..st
+                    };
+                }
+                op if op.is_store() => {
+                    let (a, pa) = self.read(fp + ins.a, t + 1);
+                    let (b, pb) = self.read(fp + ins.b, t + 2);
+                    let (a, b) = (a as u32, b as u32);
+                    let width = op.mem_width();
+                    let (ea, wa, off, cross) = self.mem_address(a, ins.imm, width)?;
+                    let w0 = self.mem_word(wa);
+                    let w1 = if cross { self.mem_word(wa + 1) } else { 0 };
+                    let both = (w0 as u64) | ((w1 as u64) << 32);
+                    let mask = ((1u64 << (8 * width)) - 1) << (8 * off);
+                    let new = (both & !mask) | (((b as u64) << (8 * off)) & mask);
+                    let (n0, n1) = (new as u32, (new >> 32) as u32);
+                    let ea_us = ea as usize;
+                    let m = self
+                        .frame
+                        .inst
+                        .memory
+                        .expect("validated: a store has a memory");
+                    let data = &mut self.frame.store.memories[m as usize].data;
+                    data[ea_us..ea_us + width as usize]
+                        .copy_from_slice(&b.to_le_bytes()[..width as usize]);
+                    let pc_ = self.mem_ts.insert(wa, t + 3).unwrap_or(0);
+                    let pd = if cross {
+                        self.mem_ts.insert(wa + 1, t + 4).unwrap_or(0)
+                    } else {
+                        0
+                    };
+                    st = Step {
+                        a,
+                        pts_a: pa,
+                        b,
+                        pts_b: pb,
+                        c: n0,
+                        c_prev: w0,
+                        pts_c: pc_,
+                        d: if cross { n1 } else { 0 },
+                        d_prev: w1,
+                        pts_d: pd,
+                        ea,
+                        ..st
+                    };
                 }
                 Op::Trap => return Err(self.frame.trap(TrapKind::from_code(ins.imm))),
                 // Only the fast path runs executor-only instructions.

@@ -49,7 +49,11 @@ impl Counts {
                 m[(x * 256 + y) as usize] += 1;
             }
         };
-        for [x, y] in range::word_bytes(r).into_iter().chain(range::gap_bytes(r)) {
+        for [x, y] in range::word_bytes(r)
+            .into_iter()
+            .chain(range::gap_bytes(r))
+            .chain(range::table_gap_bytes(r))
+        {
             byte_pair(&mut self.range, x, y);
         }
         for [x, y, _, _] in bitwise::lanes(r) {

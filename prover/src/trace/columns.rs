@@ -1,11 +1,16 @@
-//! The main trace: from the executor's recorded run to the 92 columns of
+//! The main trace: from the executor's recorded run to the 122 columns of
 //! `gloam_air::columns`, `MAIN_WIDTH x n`.
 //!
 //! Rows `0..cycles` are the executed instructions; the remaining rows, up to the next power
-//! of two (at least 2^14, at least the memory size plus two, at least the program period), are
+//! of two (at least 2^14, at least the memory table plus one, at least the program period), are
 //! `HALT` rows. Every advice value is computed from the recorded values
 //! ([`super::constraints`]); the multiplicities are counted from the lookups
 //! ([`super::buses`]). The AIR pins each value (see `docs/air.md`).
+//!
+//! The memory table (columns `TADDR .. FTS`) runs beside the instructions, one address per
+//! row in increasing order: the frame slots the run touched (from 0, padded with unused slot
+//! addresses to fill the rows), every global word, every memory word the run touched or the
+//! data segments initialise, and on the last row the end of memory (its tokens do not count).
 
 use std::sync::Arc;
 
@@ -16,7 +21,7 @@ use gloam_executor::{ExecTrace, Outcome};
 use gloam_isa::{Op, Program};
 
 use super::buses::fill_multiplicities;
-use super::constraints::{fill_advice, fill_inverses};
+use super::constraints::{fill_advice, fill_inverses, fill_memory_advice};
 
 /// Why a trace cannot be built.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -42,18 +47,58 @@ pub struct MainTrace {
     pub len: usize,
 }
 
-/// The trace length a run needs.
-pub fn trace_len(program: &Program, cycles: u64, slots: usize) -> usize {
+/// The trace length a run needs: `cycles + 1` rows, the program table's period, 2^14, and
+/// the memory table: `table_rows` addresses plus the end-of-memory row.
+pub fn trace_len(program: &Program, cycles: u64, table_rows: usize) -> usize {
     let p = (program.instrs.len() + 1).next_power_of_two();
     [
         MIN_TRACE_LEN,
         (cycles as usize + 1).next_power_of_two(),
-        (slots + 2).next_power_of_two(),
+        (table_rows + 1).next_power_of_two(),
         p,
     ]
     .into_iter()
     .max()
     .unwrap_or(MIN_TRACE_LEN)
+}
+
+/// One memory-table row: address, region, final value, final timestamp.
+type TableRow = (u64, u64, u64, u64);
+
+/// The memory table's global and memory-word rows (in address order) of a run: every global
+/// word (its final value if the run touched it, else its initial value) and every memory word
+/// the run touched or the data segments initialise.
+fn table_tail(program: &Program, exec: &ExecTrace) -> Vec<TableRow> {
+    let mut rows = Vec::new();
+    let init_g: std::collections::BTreeMap<u32, u32> =
+        gloam_isa::image::initial_global_words(program)
+            .into_iter()
+            .collect();
+    let touched_g: std::collections::BTreeMap<u32, (u32, u32)> = exec
+        .globals
+        .iter()
+        .map(|&(w, v, ts)| (w, (v, ts)))
+        .collect();
+    let words = gloam_isa::image::global_words(program).max(1);
+    for w in 0..words {
+        let (v, ts) = touched_g
+            .get(&w)
+            .copied()
+            .unwrap_or((init_g.get(&w).copied().unwrap_or(0), 0));
+        rows.push((GLOBAL_BASE + w as u64, 1, v as u64, ts as u64));
+    }
+    let mut mem: std::collections::BTreeMap<u32, (u32, u32)> =
+        gloam_isa::image::initial_memory_words(program)
+            .into_iter()
+            .map(|(w, v)| (w, (v, 0)))
+            .collect();
+    for &(w, v, ts) in &exec.memory {
+        mem.insert(w, (v, ts));
+    }
+    for (w, (v, ts)) in mem {
+        rows.push((MEM_BASE + w as u64, 2, v as u64, ts as u64));
+    }
+    rows
 }
 
 /// Builds the main trace and the public inputs of a recorded run.
@@ -71,7 +116,8 @@ pub fn build_main_trace(
         .export(entry)
         .ok_or_else(|| TraceError::NoSuchExport(entry.into()))?;
     let entry_pc = f.entry_pc;
-    let n = trace_len(&program, outcome.cycles, exec.slots_used());
+    let tail = table_tail(&program, exec);
+    let n = trace_len(&program, outcome.cycles, exec.slots_used() + tail.len());
     if n > MAX_TRACE_LEN {
         return Err(TraceError::TooLong {
             rows: n,
@@ -104,17 +150,40 @@ pub fn build_main_trace(
             v[VAL_C] = c;
             v[PREV_C] = st.c_prev as u64;
             v[PREV_B] = if op.writes_b() { st.b_prev as u64 } else { b };
+            let fp = st.fp as u64;
+            let word = MEM_BASE + (st.ea / 4) as u64;
+            let global = GLOBAL_BASE + ins.imm as u64;
+            v[ADDR_B] = match op {
+                op if op.is_load() => word,
+                Op::GlobalGet => global,
+                _ => fp + ins.b as u64,
+            };
+            v[ADDR_C] = match op {
+                op if op.is_store() => word,
+                Op::GlobalSet => global,
+                _ => fp + ins.c as u64,
+            };
+            let width = op.mem_width();
+            let cross = width > 0 && st.ea % 4 + width > 4;
+            v[VAL_D] = st.d as u64;
+            v[PREV_D] = st.d_prev as u64;
             // Access j happens at ACCESSES_PER_ROW * row + j + 1.
             let ts = (ACCESSES_PER_ROW * row) as u64;
             let en = [
                 op.reads_a(),
                 (op.has_b() && !ins.b_imm) || op.writes_b(),
                 op.writes_c(),
+                cross,
             ];
-            let pts = [st.pts_a as u64, st.pts_b as u64, st.pts_c as u64];
+            let pts = [
+                st.pts_a as u64,
+                st.pts_b as u64,
+                st.pts_c as u64,
+                st.pts_d as u64,
+            ];
             for j in 0..ACCESSES {
                 if en[j] {
-                    v[[PTS_A, PTS_B, PTS_C][j]] = pts[j];
+                    v[[PTS_A, PTS_B, PTS_C, PTS_D][j]] = pts[j];
                     let gap = ts + j as u64 + 1 - pts[j] - 1;
                     debug_assert!(gap < 1 << (8 * GAP_BYTES));
                     for i in 0..GAP_BYTES {
@@ -122,7 +191,12 @@ pub fn build_main_trace(
                     }
                 }
             }
-            fill_advice(&mut v, op, a, b);
+            if width > 0 {
+                let w0 = if op.is_load() { st.b } else { st.c_prev };
+                fill_memory_advice(&mut v, op, st.ea, w0, st.d_prev, b);
+            } else {
+                fill_advice(&mut v, op, a, b);
+            }
         } else {
             v[CLK] = outcome.cycles;
             v[PC] = gloam_isa::HALT_PC as u64;
@@ -134,15 +208,45 @@ pub fn build_main_trace(
             v[Z + i] = v[X + i] & v[Y + i];
             v[W + i] = v[X + i] ^ v[Y + i];
         }
-        if row < exec.slots_used() {
-            v[FVAL] = exec.final_values[row] as u64;
-            v[FTS] = exec.final_ts[row] as u64;
+        // The memory table: slots 0.. (unused slot addresses fill the rows the other
+        // regions leave), then the globals and memory words, then the end of memory.
+        let slot_rows = n - 1 - tail.len();
+        if row < slot_rows {
+            v[TADDR] = row as u64;
+            if row < exec.slots_used() {
+                v[FVAL] = exec.final_values[row] as u64;
+                v[FTS] = exec.final_ts[row] as u64;
+            }
+        } else if row < n - 1 {
+            let (addr, region, fval, fts) = tail[row - slot_rows];
+            (v[TADDR], v[REGION], v[FVAL], v[FTS]) = (addr, region, fval, fts);
+        } else {
+            v[TADDR] = MEM_BASE + gloam_isa::image::memory_words(&program);
+            v[REGION] = 2;
         }
         for (c, val) in cols.iter_mut().zip(v) {
             c[row] = val;
         }
     }
 
+    // Gaps between consecutive table addresses (the last row has no successor).
+    for row in 0..n - 1 {
+        let (t, t1, r, r1) = (
+            cols[TADDR][row],
+            cols[TADDR][row + 1],
+            cols[REGION][row],
+            cols[REGION][row + 1],
+        );
+        let gap = if r1 == r {
+            t1 - t - 1
+        } else {
+            t1 - r1 * REGION_STEP
+        };
+        debug_assert!(gap < 1 << 32, "table gap at row {row}");
+        for i in 0..TABLE_GAP_BYTES {
+            cols[G + i][row] = (gap >> (8 * i)) & 255;
+        }
+    }
     let mut columns: Vec<Vec<Felt>> = cols
         .into_iter()
         .map(|c| c.into_iter().map(Felt::new).collect())

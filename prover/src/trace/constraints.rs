@@ -18,7 +18,7 @@ pub fn fill_inverses(columns: &mut [Vec<Felt>], program: &Program, exec: &ExecTr
             Op::Eq | Op::Ne => Felt::new(st.a as u64) - Felt::new(st.b as u64),
             Op::CMov => Felt::new(st.b as u64),
             Op::Brz | Op::Brnz => Felt::new(st.a as u64),
-            Op::Mul | Op::Shl | Op::ShrU | Op::Rotl | Op::Rotr => {
+            Op::Mul | Op::MulHU | Op::Shl | Op::ShrU | Op::Rotl | Op::Rotr => {
                 columns_v(columns, row) - Felt::new(u32::MAX as u64)
             }
             _ => Felt::ZERO,
@@ -75,8 +75,8 @@ pub fn fill_advice(v: &mut [u64; MAIN_WIDTH], op: Op, a: u64, b: u64) {
             put_u(v, ba.wrapping_sub(bb) & M32);
             v[K] = (ba < bb) as u64;
         }
-        Op::Mul | Op::Shl | Op::ShrU | Op::Rotl | Op::Rotr => {
-            let p = if op == Op::Mul {
+        Op::Mul | Op::MulHU | Op::Shl | Op::ShrU | Op::Rotl | Op::Rotr => {
+            let p = if matches!(op, Op::Mul | Op::MulHU) {
                 b
             } else {
                 let s = b & 31;
@@ -105,5 +105,29 @@ pub fn fill_advice(v: &mut [u64; MAIN_WIDTH], op: Op, a: u64, b: u64) {
         Op::CMov => v[K] = (b != 0) as u64,
         Op::Brz | Op::Brnz => v[K] = (a != 0) as u64,
         _ => {}
+    }
+}
+
+/// Advice of a load or store (`gloam_air::constraints::load_store`) at effective address `ea`
+/// over the words `w0` (old first word) and `w1` (old second word, 0 unless the access
+/// crosses a word boundary), storing `b`: the word address `WA`, the one-hot offset `O`, the
+/// old bytes in lanes `X` and `Y`, for stores the bytes of `B` in `R`, for signed loads the
+/// sign bit `K` of the top byte and `r0 = 2 (top - 128 K)`.
+pub fn fill_memory_advice(v: &mut [u64; MAIN_WIDTH], op: Op, ea: u32, w0: u32, w1: u32, b: u64) {
+    let off = (ea % 4) as usize;
+    v[WA] = (ea / 4) as u64;
+    v[O + off] = 1;
+    for i in 0..4 {
+        v[X + i] = ((w0 >> (8 * i)) & 255) as u64;
+        v[Y + i] = ((w1 >> (8 * i)) & 255) as u64;
+    }
+    if op.is_store() {
+        put_w(v, b);
+    } else if op.is_signed_load() {
+        let width = op.mem_width() as usize;
+        let both = (w0 as u64) | ((w1 as u64) << 32);
+        let top = (both >> (8 * (off + width - 1))) & 255;
+        v[K] = top >> 7;
+        v[R] = 2 * (top - 128 * v[K]);
     }
 }

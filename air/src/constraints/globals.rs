@@ -1,0 +1,39 @@
+//! Global words. A global is two 32-bit words in the memory argument (global `i` at
+//! `GLOBAL_BASE + 2i` and `+ 2i + 1`); `global.get` reads word `imm` as access `b` and
+//! writes it to slot `c`, `global.set` reads slot `a` and writes it to word `imm` as access
+//! `c` (the addresses are pinned in [`super::memory`]). Their initial values are the module's
+//! initialisers, added by the verifier ([`crate::logup::expected_sum`]).
+
+use super::{Row, Sink, Spec};
+use crate::field::{Felt, FieldElement};
+use gloam_isa::Op;
+
+/// Constraints of the family.
+pub const CONSTRAINTS: &[Spec] = &[("get_result", 2), ("set_value", 2)];
+
+/// Evaluates the family.
+pub fn eval<E: FieldElement<BaseField = Felt>>(r: &Row<E>, s: &mut Sink<E>) {
+    s.push(r.f(Op::GlobalGet) * (r.res() - r.b()));
+    s.push(r.f(Op::GlobalSet) * (r.res() - r.a()));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::Rows;
+    use crate::columns::*;
+    use gloam_isa::Op;
+
+    #[test]
+    fn get_copies_the_global_set_copies_the_slot() {
+        let mut r = Rows::new(Op::GlobalGet);
+        r.abc(0, 77, 77);
+        r.holds("globals");
+        r.set(VAL_C, 78);
+        r.rejected_by("globals", "get_result");
+        let mut r = Rows::new(Op::GlobalSet);
+        r.abc(9, 0, 9);
+        r.holds("globals");
+        r.set(VAL_C, 8);
+        r.rejected_by("globals", "set_value");
+    }
+}

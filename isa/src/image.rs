@@ -1,0 +1,151 @@
+//! The initial state a proof starts from, computed from the module alone: the nonzero words
+//! of the initial linear memory (active data segments) and of the globals (their constant
+//! initialisers), and the size of the memory in 4-byte words.
+//!
+//! The verifier adds one initial token per word listed here to the memory argument (so its
+//! cost is the size of the data, which the program hash covers), and the prover's memory
+//! table holds one row per listed word; words not listed start at zero. Both sides call these
+//! functions, so they agree by construction. They assume a module that passed
+//! [`crate::check_setup`] (no imports, active segments in bounds).
+
+use crate::module::{ConstExpr, ModuleInfo, SegmentMode};
+use crate::statement::PAGE_BYTES;
+use crate::Program;
+
+/// Bytes per memory word of the AIR's memory argument.
+pub const WORD_BYTES: u64 = 4;
+
+/// The initial linear memory in 4-byte words: `min pages * 65536 / 4` (0 without a memory).
+/// Loads and stores are proven only while the memory keeps this size (`memory.grow` is not
+/// proven yet), so every proven access lies below `4 * memory_words` bytes.
+pub fn memory_words(program: &Program) -> u64 {
+    program
+        .module
+        .memory
+        .map_or(0, |l| l.min as u64 * PAGE_BYTES / WORD_BYTES)
+}
+
+/// The value a constant expression initialises a global to, as the executor stores it in a
+/// fresh store: `i32` zero-extended, `i64` as is, a null reference 0, `ref.func f` the
+/// function's store address plus one, which in a fresh store holding only this module is
+/// `f + 1`; `global.get g` the value of the earlier global `g`.
+fn const_value(m: &ModuleInfo, e: &ConstExpr, depth: u32) -> u64 {
+    match e {
+        ConstExpr::I32(v) => *v as u64,
+        ConstExpr::I64(v) => *v,
+        ConstExpr::RefNull => 0,
+        ConstExpr::RefFunc(f) => *f as u64 + 1,
+        ConstExpr::GlobalGet(g) if depth < 4 => m
+            .globals
+            .get(*g as usize)
+            .map_or(0, |(_, init)| const_value(m, init, depth + 1)),
+        ConstExpr::GlobalGet(_) => 0,
+    }
+}
+
+/// Every nonzero initial global word `(word, value)`, sorted by word: global `i` occupies
+/// words `2i` (low 32 bits) and `2i + 1` (high 32 bits; zero for `i32` globals and
+/// references), the layout of `global.get`/`global.set`.
+pub fn initial_global_words(program: &Program) -> Vec<(u32, u32)> {
+    let m = &program.module;
+    let mut out = Vec::new();
+    for (i, (_, init)) in m.globals.iter().enumerate() {
+        let v = const_value(m, init, 0);
+        for (half, w) in [(0u32, v as u32), (1, (v >> 32) as u32)] {
+            if w != 0 {
+                out.push((2 * i as u32 + half, w));
+            }
+        }
+    }
+    out
+}
+
+/// Number of global words: two per global.
+pub fn global_words(program: &Program) -> u32 {
+    2 * program.module.globals.len() as u32
+}
+
+/// Every nonzero 4-byte word `(word address, little-endian value)` of the initial linear
+/// memory, sorted by address: the active data segments applied in order (a later segment
+/// overwrites an earlier one where they overlap, as instantiation does). Segments out of
+/// bounds or with a non-constant offset are skipped ([`crate::check_setup`] refuses such
+/// modules).
+pub fn initial_memory_words(program: &Program) -> Vec<(u32, u32)> {
+    let m = &program.module;
+    let size = memory_words(program) * WORD_BYTES;
+    let mut bytes: std::collections::BTreeMap<u64, u8> = std::collections::BTreeMap::new();
+    for seg in &m.datas {
+        let SegmentMode::Active { offset, .. } = &seg.mode else {
+            continue;
+        };
+        let off = match offset {
+            ConstExpr::I32(v) => *v as u64,
+            e @ ConstExpr::GlobalGet(_) => const_value(m, e, 0) as u32 as u64,
+            _ => continue,
+        };
+        if off + seg.bytes.len() as u64 > size {
+            continue;
+        }
+        for (i, b) in seg.bytes.iter().enumerate() {
+            bytes.insert(off + i as u64, *b);
+        }
+    }
+    let mut out: Vec<(u32, u32)> = Vec::new();
+    for (addr, b) in bytes {
+        if b == 0 {
+            continue;
+        }
+        let wa = (addr / WORD_BYTES) as u32;
+        let v = (b as u32) << (8 * (addr % WORD_BYTES));
+        match out.last_mut() {
+            Some((w, val)) if *w == wa => *val |= v,
+            _ => out.push((wa, v)),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn program(wat: &str) -> Program {
+        crate::load_module(wat.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn data_segments_become_little_endian_words_later_ones_win() {
+        let p = program(
+            r#"(module (memory 1)
+                (data (i32.const 2) "\01\02\03")
+                (data (i32.const 4) "\00\09")
+                (data (i32.const 100) "\00\00\00\00"))"#,
+        );
+        assert_eq!(memory_words(&p), 16384);
+        // bytes 2,3 = 01 02 -> word 0 = 0x0201_0000; byte 4 = 00 (overwritten 03), 5 = 09
+        assert_eq!(
+            initial_memory_words(&p),
+            vec![(0, 0x0201_0000), (1, 0x0900)]
+        );
+    }
+
+    #[test]
+    fn globals_are_two_words_each_only_nonzero_listed() {
+        let p = program(
+            r#"(module (global i32 (i32.const 7)) (global (mut i64) (i64.const 0x100000002))
+                (global i32 (i32.const 0)) (global funcref (ref.func 0)) (func))"#,
+        );
+        assert_eq!(global_words(&p), 8);
+        assert_eq!(
+            initial_global_words(&p),
+            vec![(0, 7), (2, 2), (3, 1), (6, 1)]
+        );
+    }
+
+    #[test]
+    fn no_memory_no_words() {
+        let p = program("(module (func))");
+        assert_eq!(memory_words(&p), 0);
+        assert!(initial_memory_words(&p).is_empty());
+    }
+}
