@@ -175,7 +175,7 @@ impl Skip {
 /// Why a call the AIR covers was executed but not proven.
 #[derive(Clone, Copy, Debug)]
 enum NotProven {
-    /// Its function already has its proofs.
+    /// Its function or its script already has its proofs.
     Budget,
     /// Its trace is longer than the row limit.
     TooLong,
@@ -323,7 +323,7 @@ struct Budget {
     per_func: usize,
     per_file: usize,
     max_rows: usize,
-    /// Whether both are the defaults (the floors are only checked then).
+    /// Whether all three are the defaults (the floors of proven calls are only checked then).
     default: bool,
     prove: ProveConfig,
     /// [`Budget::prove`] with a memory limit of 0 bytes: the prover's verdict on a call
