@@ -50,30 +50,31 @@
 //! `GLOAM_SPEC_FILTER=<text>` runs only the files whose name contains `<text>` (and then does not
 //! compare the table).
 //!
+//! Finding and parsing the scripts, converting their values, the `spectest` module and the
+//! script's store and modules (`Session`) are in `gloam_testkit::spec`, shared with the
+//! prover's spec runner (`prover/tests/spec_proofs.rs`); this file judges the directives.
+//!
 //! Run with `cargo test --release -p gloam-executor --test spec -- --nocapture`.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
-use gloam_executor::{ExecError, InstanceId, Limits, Store, Value};
-use gloam_isa::{load_module, FrontendError, FuncSig, TrapKind, ValType};
-use wast::core::{AbstractHeapType, HeapType, WastArgCore, WastRetCore};
-use wast::lexer::Lexer;
-use wast::parser::{self, ParseBuffer};
-use wast::token::{Id, Span};
-use wast::{QuoteWat, Wast, WastArg, WastDirective, WastExecute, WastInvoke, WastRet, Wat};
+use gloam_executor::Value;
+use gloam_testkit::spec::{
+    describe_expected, describe_values, directive_kind, expected_results, file_name, load,
+    location, parse_buffer, read_text, results_match, spec_dir, trap_matches, wast_files,
+    ActionError, Instantiation, Loaded, NotRun, Session,
+};
+use wast::parser;
+use wast::token::Id;
+use wast::{QuoteWat, Wast, WastDirective, WastExecute, WastInvoke, WastRet, Wat};
 
-/// Environment variable naming the folder of `.wast` files (overrides the default location).
-const ENV_SPEC_DIR: &str = "GLOAM_SPEC_TESTS";
 /// Environment variable that, when set to `1`, rewrites `docs/spec-tests.md`.
 const ENV_BLESS: &str = "GLOAM_BLESS";
 /// Environment variable restricting the run to files whose name contains its value.
 const ENV_FILTER: &str = "GLOAM_SPEC_FILTER";
-/// Default location of the spec tests, relative to this crate's manifest directory.
-const DEFAULT_SPEC_DIR: &str = "../../shared/wasm-spec-tests";
 /// The generated summary, relative to this crate's manifest directory.
 const SUMMARY_DOC: &str = "../docs/spec-tests.md";
 /// How many failures the panic message lists.
@@ -215,61 +216,18 @@ impl FileReport {
     }
 }
 
-// ------------------------------------------------------------------------------------------
-// Finding and reading the files
-// ------------------------------------------------------------------------------------------
-
-fn manifest_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The folder of `.wast` files: `$GLOAM_SPEC_TESTS`, else `<repo>/../shared/wasm-spec-tests`.
-fn spec_dir() -> PathBuf {
-    match std::env::var_os(ENV_SPEC_DIR) {
-        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-        _ => manifest_dir().join(DEFAULT_SPEC_DIR),
+impl From<NotRun> for Outcome {
+    fn from(why: NotRun) -> Outcome {
+        match why {
+            NotRun::ModuleNeedsFloats => Outcome::Skip(SkipReason::ModuleNeedsFloats),
+            NotRun::FloatValue => Outcome::Skip(SkipReason::NeedsFloats),
+            NotRun::Invalid(message) => Outcome::Fail(message),
+        }
     }
 }
 
-/// All `.wast` files of `dir`, sorted by name; panics loudly if there are none.
-fn wast_files(dir: &Path) -> Vec<PathBuf> {
-    let shown = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
-    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| {
-        panic!(
-            "\n\n*** WebAssembly spec tests NOT FOUND ***\n\
-             Looked in {} ({e}).\n\
-             The tests live in the shared folder beside the repository \
-             (`<repo>/../shared/wasm-spec-tests`); set {ENV_SPEC_DIR}=<folder> to use another one.\n",
-            shown.display()
-        )
-    });
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|ext| ext == "wast") && p.is_file())
-        .collect();
-    files.sort();
-    assert!(
-        !files.is_empty(),
-        "\n\n*** WebAssembly spec tests NOT FOUND ***\n\
-         {} holds no .wast files.\n\
-         The tests live in the shared folder beside the repository \
-         (`<repo>/../shared/wasm-spec-tests`); set {ENV_SPEC_DIR}=<folder> to use another one.\n",
-        shown.display()
-    );
-    files
-}
-
-/// The file's text. The spec scripts are UTF-8 (the text format requires it); some hold
-/// control characters and non-ASCII text in comments, which `wast` lexes fine.
-fn read_text(path: &Path) -> Result<String, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "{} is not UTF-8 (invalid byte at offset {}); the WebAssembly text format must be UTF-8",
-            path.display(),
-            e.utf8_error().valid_up_to()
-        )
-    })
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 // ------------------------------------------------------------------------------------------
@@ -278,10 +236,7 @@ fn read_text(path: &Path) -> Result<String, String> {
 
 /// Runs every directive of one `.wast` file.
 fn run_file(path: &Path) -> FileReport {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.display().to_string());
+    let name = file_name(path);
     let mut report = FileReport::new(&name);
     let text = match read_text(path) {
         Ok(text) => text,
@@ -304,12 +259,11 @@ fn run_file(path: &Path) -> FileReport {
 /// Parses a script and runs its directives in order, recording each in `report`. A parse
 /// error (returned) stops the file before any directive runs.
 fn run_script(name: &str, text: &str, report: &mut FileReport) -> Result<(), wast::Error> {
-    let mut lexer = Lexer::new(text);
-    // names.wast holds bidirectional-override characters in strings on purpose.
-    lexer.allow_confusing_unicode(true);
-    let buffer = ParseBuffer::new_with_lexer(lexer)?;
+    let buffer = parse_buffer(text)?;
     let script = parser::parse::<Wast<'_>>(&buffer)?;
-    let mut runner = ScriptRunner::new();
+    let mut runner = ScriptRunner {
+        session: Session::new(FUEL),
+    };
     for directive in script.directives {
         let location = location(name, text, directive.span());
         let kind = directive_kind(&directive);
@@ -319,132 +273,12 @@ fn run_script(name: &str, text: &str, report: &mut FileReport) -> Result<(), was
     Ok(())
 }
 
-fn location(file: &str, text: &str, span: Span) -> String {
-    let (line, col) = span.linecol_in(text);
-    format!("{file}:{}:{}", line + 1, col + 1)
-}
-
-/// The name under which a directive is counted.
-fn directive_kind(directive: &WastDirective<'_>) -> &'static str {
-    match directive {
-        WastDirective::Module(_) => "module",
-        WastDirective::ModuleDefinition(_) => "module definition",
-        WastDirective::ModuleInstance { .. } => "module instance",
-        WastDirective::Register { .. } => "register",
-        WastDirective::Invoke(_) => "invoke",
-        WastDirective::AssertReturn { .. } => "assert_return",
-        WastDirective::AssertTrap { .. } => "assert_trap",
-        WastDirective::AssertExhaustion { .. } => "assert_exhaustion",
-        WastDirective::AssertInvalid { .. } => "assert_invalid",
-        WastDirective::AssertMalformed { .. } => "assert_malformed",
-        WastDirective::AssertUnlinkable { .. } => "assert_unlinkable",
-        WastDirective::AssertInvalidCustom { .. } => "assert_invalid_custom",
-        WastDirective::AssertMalformedCustom { .. } => "assert_malformed_custom",
-        WastDirective::AssertException { .. } => "assert_exception",
-        WastDirective::AssertSuspension { .. } => "assert_suspension",
-        WastDirective::Thread(_) => "thread",
-        WastDirective::Wait { .. } => "wait",
-    }
-}
-
-/// What a module name (or the absence of one) refers to.
-#[derive(Clone, Debug)]
-enum ModuleSlot {
-    /// An instantiated module.
-    Ready(InstanceId),
-    /// A module skipped because it needs floats or SIMD.
-    NeedsFloats,
-    /// A module that failed to load or instantiate (a failure already counted).
-    Broken,
-}
-
-/// What came of loading and instantiating one module.
-enum Instantiation {
-    Ready(InstanceId),
-    /// Refused for floats/SIMD, or linked against a module that was.
-    NeedsFloats,
-    /// The `wast` crate could not encode it or the front end rejected it.
-    NotLoaded(String),
-    /// Loaded, but instantiation failed.
-    Failed(ExecError),
-}
-
-/// What the front end said about one module.
-enum Loaded {
-    Program(Arc<gloam_isa::Program>),
-    /// Refused for a float or SIMD instruction or type.
-    NeedsFloats,
-    /// Any other rejection.
-    Rejected(String),
-}
-
-/// An `invoke` or `get` resolved against an instance, with its arguments converted.
-enum Action<'a> {
-    Invoke {
-        instance: InstanceId,
-        name: &'a str,
-        args: Vec<Value>,
-    },
-    Get {
-        instance: InstanceId,
-        name: &'a str,
-    },
-}
-
-/// Why an action returned no values.
-#[derive(Debug)]
-enum ActionError {
-    /// The executor's error (a trap, a missing export, ...).
-    Exec(ExecError),
-    /// `get` of a global the instance does not export.
-    NoSuchGlobal(String),
-}
-
-impl ActionError {
-    fn trap_kind(&self) -> Option<TrapKind> {
-        match self {
-            ActionError::Exec(e) => e.trap_kind(),
-            ActionError::NoSuchGlobal(_) => None,
-        }
-    }
-}
-
-impl std::fmt::Display for ActionError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ActionError::Exec(e) => e.fmt(f),
-            ActionError::NoSuchGlobal(name) => write!(f, "no exported global named `{name}`"),
-        }
-    }
-}
-
-/// The state of one script: its store and the modules defined so far.
+/// One script's [`Session`], judged directive by directive.
 struct ScriptRunner {
-    store: Store,
-    /// The most recently defined module.
-    current: Option<ModuleSlot>,
-    /// Modules by `$id` (without the `$`).
-    named: HashMap<String, ModuleSlot>,
-    /// Names under which a module skipped for floats was `register`ed: a later module that
-    /// fails to link only because it imports from one of them is skipped too.
-    float_registrations: HashSet<String>,
+    session: Session,
 }
 
 impl ScriptRunner {
-    fn new() -> ScriptRunner {
-        let mut store = Store::new(Limits {
-            fuel: FUEL,
-            ..Limits::default()
-        });
-        define_spectest(&mut store);
-        ScriptRunner {
-            store,
-            current: None,
-            named: HashMap::new(),
-            float_registrations: HashSet::new(),
-        }
-    }
-
     /// Runs one directive; a panic in the front end or executor is a failure, not an abort,
     /// so that one bug does not hide the results of every later test.
     fn run_guarded(&mut self, directive: WastDirective<'_>) -> Outcome {
@@ -493,157 +327,32 @@ impl ScriptRunner {
     // --- modules ------------------------------------------------------------------------
 
     /// `(module ...)`: instantiate and make it the current module.
-    fn define_module(&mut self, mut module: QuoteWat<'_>) -> Outcome {
-        let id = module.name().map(|id| id.name().to_string());
-        let (slot, outcome) = match self.instantiate(&mut module) {
-            Instantiation::Ready(instance) => (ModuleSlot::Ready(instance), Outcome::Pass),
-            Instantiation::NeedsFloats => (
-                ModuleSlot::NeedsFloats,
-                Outcome::Skip(SkipReason::ModuleNeedsFloats),
-            ),
-            Instantiation::NotLoaded(why) => (
-                ModuleSlot::Broken,
-                Outcome::Fail(format!("module failed to load: {why}")),
-            ),
-            Instantiation::Failed(e) => (
-                ModuleSlot::Broken,
-                Outcome::Fail(format!("module failed to instantiate: {e}")),
-            ),
-        };
-        if let Some(id) = id {
-            self.named.insert(id, slot.clone());
-        }
-        self.current = Some(slot);
-        outcome
-    }
-
-    /// Encodes, loads and instantiates a module.
-    fn instantiate(&mut self, module: &mut QuoteWat<'_>) -> Instantiation {
-        let bytes = match module.encode() {
-            Ok(bytes) => bytes,
-            Err(e) => {
-                return Instantiation::NotLoaded(format!(
-                    "the wast crate cannot encode it: {}",
-                    e.message()
-                ))
-            }
-        };
-        let program = match load(&bytes) {
-            Loaded::Program(program) => program,
-            Loaded::NeedsFloats => return Instantiation::NeedsFloats,
-            Loaded::Rejected(why) => return Instantiation::NotLoaded(why),
-        };
-        match self.store.instantiate(program) {
-            Ok(instance) => Instantiation::Ready(instance),
-            Err(e) if self.imports_from_float_module(&e) => Instantiation::NeedsFloats,
-            Err(e) => Instantiation::Failed(e),
-        }
-    }
-
-    /// Whether a link error names a module name under which a float-skipped module was
-    /// registered (and which therefore does not exist in the store).
-    fn imports_from_float_module(&self, e: &ExecError) -> bool {
-        match e {
-            ExecError::UnknownImport { module, .. }
-            | ExecError::IncompatibleImport { module, .. } => {
-                self.float_registrations.contains(module)
-            }
-            _ => false,
-        }
-    }
-
-    /// The module a directive refers to: `$id`, or the most recent one.
-    fn lookup(&self, id: Option<Id<'_>>) -> Result<InstanceId, Outcome> {
-        let slot = match id {
-            Some(id) => self.named.get(id.name()).ok_or_else(|| {
-                Outcome::Fail(format!("no module named ${} was defined", id.name()))
-            })?,
-            None => self
-                .current
-                .as_ref()
-                .ok_or_else(|| Outcome::Fail("no module was defined before".to_string()))?,
-        };
-        match slot {
-            ModuleSlot::Ready(instance) => Ok(*instance),
-            ModuleSlot::NeedsFloats => Err(Outcome::Skip(SkipReason::ModuleNeedsFloats)),
-            ModuleSlot::Broken => Err(Outcome::Fail(
-                "the module was not instantiated (see its own failure)".to_string(),
-            )),
+    fn define_module(&mut self, module: QuoteWat<'_>) -> Outcome {
+        match self.session.define_module(module) {
+            Instantiation::Ready { .. } => Outcome::Pass,
+            Instantiation::NeedsFloats => Outcome::Skip(SkipReason::ModuleNeedsFloats),
+            Instantiation::NotLoaded(why) => Outcome::Fail(format!("module failed to load: {why}")),
+            Instantiation::Failed(e) => Outcome::Fail(format!("module failed to instantiate: {e}")),
         }
     }
 
     /// `(register "name" $id?)`.
     fn register(&mut self, name: &str, id: Option<Id<'_>>) -> Outcome {
-        match self.lookup(id) {
-            Ok(instance) => {
-                self.store.register(name, instance);
-                self.float_registrations.remove(name);
-                Outcome::Pass
-            }
-            Err(outcome @ Outcome::Skip(SkipReason::ModuleNeedsFloats)) => {
-                self.float_registrations.insert(name.to_string());
-                outcome
-            }
-            Err(outcome) => outcome,
+        match self.session.register(name, id) {
+            Ok(()) => Outcome::Pass,
+            Err(why) => why.into(),
         }
     }
 
     // --- actions ------------------------------------------------------------------------
 
-    /// Resolves an `invoke` against its instance and converts its arguments.
-    fn invoke_action<'a>(&self, invoke: &WastInvoke<'a>) -> Result<Action<'a>, Outcome> {
-        let instance = self.lookup(invoke.module)?;
-        let args = invoke
-            .args
-            .iter()
-            .map(argument)
-            .collect::<Result<Vec<Value>, Outcome>>()?;
-        Ok(Action::Invoke {
-            instance,
-            name: invoke.name,
-            args,
-        })
-    }
-
-    /// Resolves an `invoke` or `get`; a module in that place is the caller's business.
-    fn action<'a>(&self, exec: &WastExecute<'a>) -> Result<Action<'a>, Outcome> {
-        match exec {
-            WastExecute::Invoke(invoke) => self.invoke_action(invoke),
-            WastExecute::Get { module, global, .. } => Ok(Action::Get {
-                instance: self.lookup(*module)?,
-                name: global,
-            }),
-            WastExecute::Wat(_) => Err(Outcome::Fail(
-                "a module is not an action here (only assert_trap instantiates one)".to_string(),
-            )),
-        }
-    }
-
-    fn perform(&mut self, action: Action<'_>) -> Result<Vec<Value>, ActionError> {
-        match action {
-            Action::Invoke {
-                instance,
-                name,
-                args,
-            } => self
-                .store
-                .invoke(instance, name, &args)
-                .map_err(ActionError::Exec),
-            Action::Get { instance, name } => self
-                .store
-                .global_value(instance, name)
-                .map(|value| vec![value])
-                .ok_or_else(|| ActionError::NoSuchGlobal(name.to_string())),
-        }
-    }
-
     /// A bare `(invoke ...)`: must not trap.
     fn invoke(&mut self, invoke: &WastInvoke<'_>) -> Outcome {
-        let action = match self.invoke_action(invoke) {
+        let action = match self.session.invoke_action(invoke) {
             Ok(action) => action,
-            Err(outcome) => return outcome,
+            Err(why) => return why.into(),
         };
-        match self.perform(action) {
+        match self.session.perform(action) {
             Ok(_) => Outcome::Pass,
             Err(e) => Outcome::Fail(format!("invoke of `{}` failed: {e}", invoke.name)),
         }
@@ -652,19 +361,15 @@ impl ScriptRunner {
     // --- assertions ---------------------------------------------------------------------
 
     fn assert_return(&mut self, exec: &WastExecute<'_>, results: &[WastRet<'_>]) -> Outcome {
-        let action = match self.action(exec) {
+        let action = match self.session.action(exec) {
             Ok(action) => action,
-            Err(outcome) => return outcome,
+            Err(why) => return why.into(),
         };
-        let expected = match results
-            .iter()
-            .map(expected_result)
-            .collect::<Result<Vec<_>, _>>()
-        {
+        let expected = match expected_results(results) {
             Ok(expected) => expected,
-            Err(outcome) => return outcome,
+            Err(why) => return why.into(),
         };
-        match self.perform(action) {
+        match self.session.perform(action) {
             Ok(values) if results_match(&expected, &values) => Outcome::Pass,
             Ok(values) => Outcome::Fail(format!(
                 "expected {}, got {}",
@@ -682,20 +387,20 @@ impl ScriptRunner {
         if let WastExecute::Wat(wat) = exec {
             return self.assert_instantiation_traps(wat, message);
         }
-        match self.action(&exec) {
+        match self.session.action(&exec) {
             Ok(action) => {
-                let result = self.perform(action);
+                let result = self.session.perform(action);
                 expect_trap(result, message)
             }
-            Err(outcome) => outcome,
+            Err(why) => why.into(),
         }
     }
 
     /// `assert_trap` on a module: instantiation (segment initialisation or the start
     /// function) must trap.
     fn assert_instantiation_traps(&mut self, wat: Wat<'_>, message: &str) -> Outcome {
-        match self.instantiate(&mut QuoteWat::Wat(wat)) {
-            Instantiation::Ready(_) => Outcome::Fail(format!(
+        match self.session.instantiate(&mut QuoteWat::Wat(wat)) {
+            Instantiation::Ready { .. } => Outcome::Fail(format!(
                 "module instantiated, expected its instantiation to trap with `{message}`"
             )),
             Instantiation::NeedsFloats => Outcome::Skip(SkipReason::ModuleNeedsFloats),
@@ -707,12 +412,12 @@ impl ScriptRunner {
     }
 
     fn assert_exhaustion(&mut self, call: &WastInvoke<'_>, message: &str) -> Outcome {
-        match self.invoke_action(call) {
+        match self.session.invoke_action(call) {
             Ok(action) => {
-                let result = self.perform(action);
+                let result = self.session.perform(action);
                 expect_trap(result, message)
             }
-            Err(outcome) => outcome,
+            Err(why) => why.into(),
         }
     }
 
@@ -760,8 +465,8 @@ impl ScriptRunner {
 
     /// `assert_unlinkable`: the module must load and fail to instantiate with a link error.
     fn assert_unlinkable(&mut self, wat: Wat<'_>, message: &str) -> Outcome {
-        match self.instantiate(&mut QuoteWat::Wat(wat)) {
-            Instantiation::Ready(_) => Outcome::Fail(format!(
+        match self.session.instantiate(&mut QuoteWat::Wat(wat)) {
+            Instantiation::Ready { .. } => Outcome::Fail(format!(
                 "module instantiated, expected a link error `{message}`"
             )),
             Instantiation::NeedsFloats => Outcome::Skip(SkipReason::ModuleNeedsFloats),
@@ -774,45 +479,6 @@ impl ScriptRunner {
             )),
         }
     }
-}
-
-/// The `spectest` module every spec script may import from. Its float functions and
-/// globals are left out: modules importing them are refused for their float types anyway.
-fn define_spectest(store: &mut Store) {
-    use ValType::{I32, I64};
-    let nothing = |_: &[Value]| -> Result<Vec<Value>, TrapKind> { Ok(Vec::new()) };
-    store.define_func("spectest", "print", FuncSig::new(vec![], vec![]), nothing);
-    store.define_func(
-        "spectest",
-        "print_i32",
-        FuncSig::new(vec![I32], vec![]),
-        nothing,
-    );
-    store.define_func(
-        "spectest",
-        "print_i64",
-        FuncSig::new(vec![I64], vec![]),
-        nothing,
-    );
-    store.define_global("spectest", "global_i32", Value::I32(666), false);
-    store.define_global("spectest", "global_i64", Value::I64(666), false);
-    store.define_table("spectest", "table", ValType::FuncRef, 10, Some(20));
-    store.define_memory("spectest", "memory", 1, Some(2));
-}
-
-/// Runs the front end, telling a float/SIMD refusal from any other rejection.
-fn load(bytes: &[u8]) -> Loaded {
-    match load_module(bytes) {
-        Ok(program) => Loaded::Program(Arc::new(program)),
-        Err(e) if refused_for_floats(&e) => Loaded::NeedsFloats,
-        Err(e) => Loaded::Rejected(e.to_string()),
-    }
-}
-
-/// Whether the front end refused a float or SIMD instruction or type. Refusals of anything
-/// else are not skips: Gloam must support all of integer WebAssembly 2.0.
-fn refused_for_floats(e: &FrontendError) -> bool {
-    e.is_float_or_simd()
 }
 
 /// Checks the error of an action that should have trapped with `message`.
@@ -830,161 +496,6 @@ fn expect_trap(result: Result<Vec<Value>, ActionError>, message: &str) -> Outcom
             None => Outcome::Fail(format!("expected trap `{message}`, failed otherwise: {e}")),
         },
     }
-}
-
-/// Whether our trap's message and the spec's agree: either is a prefix of the other.
-fn trap_matches(kind: TrapKind, expected: &str) -> bool {
-    let ours = kind.to_string();
-    !ours.is_empty() && (ours.starts_with(expected) || expected.starts_with(ours.as_str()))
-}
-
-// ------------------------------------------------------------------------------------------
-// Values
-// ------------------------------------------------------------------------------------------
-
-/// An expected result of `assert_return`.
-#[derive(Debug)]
-enum Expected {
-    I32(u32),
-    I64(u64),
-    NullFuncRef,
-    NullExternRef,
-    /// `ref.null` without a type: a null reference of either type.
-    NullRef,
-    /// `ref.extern N`, or any non-null externref.
-    ExternRef(Option<u32>),
-    /// Any non-null funcref.
-    AnyFuncRef,
-    /// Any one of the alternatives.
-    Either(Vec<Expected>),
-}
-
-/// Converts an `invoke` argument; floats and SIMD values are a skip.
-fn argument(arg: &WastArg<'_>) -> Result<Value, Outcome> {
-    let WastArg::Core(arg) = arg else {
-        return Err(Outcome::Fail(format!("component-model argument {arg:?}")));
-    };
-    match arg {
-        WastArgCore::I32(v) => Ok(Value::I32(*v as u32)),
-        WastArgCore::I64(v) => Ok(Value::I64(*v as u64)),
-        WastArgCore::F32(_) | WastArgCore::F64(_) | WastArgCore::V128(_) => {
-            Err(Outcome::Skip(SkipReason::NeedsFloats))
-        }
-        WastArgCore::RefNull(heap) => match abstract_heap_type(heap) {
-            Some(AbstractHeapType::Func) => Ok(Value::FuncRef(None)),
-            Some(AbstractHeapType::Extern) => Ok(Value::ExternRef(None)),
-            _ => Err(Outcome::Fail(format!(
-                "argument `ref.null {heap:?}` is not a WebAssembly 2.0 value"
-            ))),
-        },
-        WastArgCore::RefExtern(n) => Ok(Value::ExternRef(Some(*n))),
-        WastArgCore::RefHost(_) => Err(Outcome::Fail(
-            "argument `ref.host` is not a WebAssembly 2.0 value".to_string(),
-        )),
-    }
-}
-
-fn abstract_heap_type(heap: &HeapType<'_>) -> Option<AbstractHeapType> {
-    match heap {
-        HeapType::Abstract { shared: false, ty } => Some(*ty),
-        _ => None,
-    }
-}
-
-/// Converts an expected `assert_return` result; floats and SIMD values are a skip.
-fn expected_result(ret: &WastRet<'_>) -> Result<Expected, Outcome> {
-    let WastRet::Core(ret) = ret else {
-        return Err(Outcome::Fail(format!("component-model result {ret:?}")));
-    };
-    expected_core(ret)
-}
-
-fn expected_core(ret: &WastRetCore<'_>) -> Result<Expected, Outcome> {
-    match ret {
-        WastRetCore::I32(v) => Ok(Expected::I32(*v as u32)),
-        WastRetCore::I64(v) => Ok(Expected::I64(*v as u64)),
-        WastRetCore::F32(_) | WastRetCore::F64(_) | WastRetCore::V128(_) => {
-            Err(Outcome::Skip(SkipReason::NeedsFloats))
-        }
-        WastRetCore::RefNull(None) => Ok(Expected::NullRef),
-        WastRetCore::RefNull(Some(heap)) => match abstract_heap_type(heap) {
-            Some(AbstractHeapType::Func) => Ok(Expected::NullFuncRef),
-            Some(AbstractHeapType::Extern) => Ok(Expected::NullExternRef),
-            _ => Err(Outcome::Fail(format!(
-                "result `ref.null {heap:?}` is not a WebAssembly 2.0 value"
-            ))),
-        },
-        WastRetCore::RefExtern(n) => Ok(Expected::ExternRef(*n)),
-        WastRetCore::RefFunc(None) => Ok(Expected::AnyFuncRef),
-        WastRetCore::Either(alternatives) => alternatives
-            .iter()
-            .map(expected_core)
-            .collect::<Result<Vec<_>, _>>()
-            .map(Expected::Either),
-        other => Err(Outcome::Fail(format!(
-            "result {other:?} is not a WebAssembly 2.0 value"
-        ))),
-    }
-}
-
-fn results_match(expected: &[Expected], values: &[Value]) -> bool {
-    expected.len() == values.len()
-        && expected
-            .iter()
-            .zip(values)
-            .all(|(e, v)| value_matches(e, v))
-}
-
-fn value_matches(expected: &Expected, value: &Value) -> bool {
-    match (expected, value) {
-        (Expected::I32(e), Value::I32(v)) => e == v,
-        (Expected::I64(e), Value::I64(v)) => e == v,
-        (Expected::NullFuncRef, Value::FuncRef(None)) => true,
-        (Expected::NullExternRef, Value::ExternRef(None)) => true,
-        (Expected::NullRef, Value::FuncRef(None) | Value::ExternRef(None)) => true,
-        (Expected::ExternRef(None), Value::ExternRef(Some(_))) => true,
-        (Expected::ExternRef(Some(e)), Value::ExternRef(Some(v))) => e == v,
-        (Expected::AnyFuncRef, Value::FuncRef(Some(_))) => true,
-        (Expected::Either(alternatives), _) => alternatives.iter().any(|e| value_matches(e, value)),
-        _ => false,
-    }
-}
-
-fn describe_expected(expected: &[Expected]) -> String {
-    let parts: Vec<String> = expected.iter().map(describe_one_expected).collect();
-    format!("[{}]", parts.join(", "))
-}
-
-fn describe_one_expected(expected: &Expected) -> String {
-    match expected {
-        Expected::I32(v) => format!("i32 {v} ({v:#x})"),
-        Expected::I64(v) => format!("i64 {v} ({v:#x})"),
-        Expected::NullFuncRef => "ref.null func".to_string(),
-        Expected::NullExternRef => "ref.null extern".to_string(),
-        Expected::NullRef => "ref.null".to_string(),
-        Expected::ExternRef(Some(n)) => format!("ref.extern {n}"),
-        Expected::ExternRef(None) => "ref.extern".to_string(),
-        Expected::AnyFuncRef => "ref.func".to_string(),
-        Expected::Either(alternatives) => {
-            let parts: Vec<String> = alternatives.iter().map(describe_one_expected).collect();
-            format!("either({})", parts.join(" | "))
-        }
-    }
-}
-
-fn describe_values(values: &[Value]) -> String {
-    let parts: Vec<String> = values
-        .iter()
-        .map(|value| match value {
-            Value::I32(v) => format!("i32 {v} ({v:#x})"),
-            Value::I64(v) => format!("i64 {v} ({v:#x})"),
-            Value::FuncRef(None) => "ref.null func".to_string(),
-            Value::FuncRef(Some(f)) => format!("ref.func {f}"),
-            Value::ExternRef(None) => "ref.null extern".to_string(),
-            Value::ExternRef(Some(n)) => format!("ref.extern {n}"),
-        })
-        .collect();
-    format!("[{}]", parts.join(", "))
 }
 
 // ------------------------------------------------------------------------------------------

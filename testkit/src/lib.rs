@@ -1,8 +1,11 @@
 //! Test support shared by the crates' test suites: the example contracts in `examples/` and
 //! the reference cases of `examples/manifest.txt` (small runs), `examples/bench.txt`
 //! (benchmark-size runs) and `examples/wide.txt` (executor-only contracts), whose expected
-//! results come from an independent Python model.
+//! results come from an independent Python model; and ([`spec`]) the official WebAssembly 2.0
+//! spec-test scripts, parsed and run by the executor's and the prover's spec runners.
 #![deny(missing_docs)]
+
+pub mod spec;
 
 use std::path::PathBuf;
 use std::sync::Arc;
