@@ -68,6 +68,8 @@ pub struct PublicInputs {
     initial: Vec<(u64, u32)>,
     /// The linear memory's size in 4-byte words ([`gloam_isa::image::memory_words`]).
     memory_words: u64,
+    /// The main trace's layout, from the program.
+    layout: Layout,
 }
 
 impl PublicInputs {
@@ -86,14 +88,21 @@ impl PublicInputs {
             .enumerate()
             .map(|(i, v)| (i as u64, *v))
             .collect();
+        let layout = Layout::of(&program);
+        // The narrow layout's programs read no global or memory word: their initial values
+        // cannot matter, and its table (addressed by `IDX`) has no rows for them.
+        let wide = layout == Layout::Wide;
         initial.extend(
             gloam_isa::image::initial_global_words(&program)
+                .into_iter()
+                .filter(|_| wide)
                 .into_iter()
                 .map(|(w, v)| (columns::GLOBAL_BASE + w as u64, v)),
         );
         initial.extend(
             gloam_isa::image::initial_memory_words(&program)
                 .into_iter()
+                .filter(|_| wide)
                 .map(|(w, v)| (columns::MEM_BASE + w as u64, v)),
         );
         let memory_words = gloam_isa::image::memory_words(&program);
@@ -107,7 +116,12 @@ impl PublicInputs {
             cycles,
             initial,
             memory_words,
+            layout,
         }
+    }
+    /// The main trace's layout ([`Layout::of`] the program).
+    pub fn layout(&self) -> Layout {
+        self.layout
     }
     /// Every address the statement initialises, with its value (zeros included for the
     /// arguments): argument `i` at slot `i`, global word `w` at `GLOBAL_BASE + w`, memory
@@ -290,7 +304,7 @@ pub fn validate_shape(
             "trace length {n} is shorter than the program table"
         ));
     }
-    if info.main_trace_width() != MAIN_WIDTH
+    if info.main_trace_width() != pub_inputs.layout().width()
         || info.aux_segment_width() != AUX_WIDTH
         || info.get_num_aux_segment_rand_elements() != NUM_RAND
     {

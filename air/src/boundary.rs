@@ -2,7 +2,8 @@
 //! `get_aux_assertions` turn them into `winterfell` assertions, and the row checker
 //! ([`crate::check`]) checks the same list by name.
 //!
-//! Main segment (`11 + results` assertions, one more with two results or more, on a trace of `n` rows): `IDX[0] = 0`,
+//! Main segment (`7 + results` assertions in the narrow layout, `11 + results` in the wide
+//! one, plus one with two results or more there, on a trace of `n` rows): `IDX[0] = 0`,
 //! `FIRST[0] = 1`, `CLK[0] = 0`, `PC[0] =` entry pc, `FP[0] = 0`, `PC[n-1] = HALT_PC` (the run
 //! halted), `CLK[n-1] =` cycles; the memory table's frame: `TADDR[0] = 0`, `REGION[0] = 0`,
 //! `REGION[n-1] = 2`, `TADDR[n-1] = MEM_BASE + memory_words` (so every counted memory word
@@ -55,6 +56,25 @@ pub fn main_assertions(p: &PublicInputs, n: usize) -> Vec<Boundary> {
         Boundary::new(FP, 0, Felt::ZERO, "fp[0] = 0"),
         Boundary::new(PC, last, Felt::new(HALT_PC as u64), "the run halts"),
         Boundary::new(CLK, last, Felt::new(p.cycles), "cycle count"),
+    ];
+    if p.layout() == Layout::Wide {
+        a.extend(wide_table_assertions(p, last));
+    }
+    for (i, r) in p.results.iter().enumerate() {
+        a.push(Boundary {
+            column: FVAL,
+            row: i,
+            value: Felt::new(*r as u64),
+            name: Cow::Owned(format!("result {i}")),
+        });
+    }
+    a
+}
+
+/// The wide layout's memory-table frame: addresses from 0 to the end of memory, and the
+/// result slots at the head of the table.
+fn wide_table_assertions(p: &PublicInputs, last: usize) -> Vec<Boundary> {
+    let mut a = vec![
         Boundary::new(TADDR, 0, Felt::ZERO, "table address[0] = 0"),
         Boundary::new(REGION, 0, Felt::ZERO, "table region[0] = slots"),
         Boundary::new(REGION, last, Felt::new(2), "table region[n-1] = memory"),
@@ -73,14 +93,6 @@ pub fn main_assertions(p: &PublicInputs, n: usize) -> Vec<Boundary> {
             row: r,
             value: Felt::new(r as u64),
             name: Cow::Borrowed("result slots head the table"),
-        });
-    }
-    for (i, r) in p.results.iter().enumerate() {
-        a.push(Boundary {
-            column: FVAL,
-            row: i,
-            value: Felt::new(*r as u64),
-            name: Cow::Owned(format!("result {i}")),
         });
     }
     a
@@ -112,11 +124,29 @@ mod tests {
     fn one_assertion_per_result_after_the_seven_fixed_ones() {
         let program = Arc::new(gloam_isa::load_module(br#"(module (func (export "f")))"#).unwrap());
         let p = PublicInputs::new(program, "f", 3, vec![1], vec![5, 6], 10);
+        assert_eq!(p.layout(), Layout::Narrow);
         let a = main_assertions(&p, 1 << 14);
-        assert_eq!(a.len(), 14);
+        assert_eq!(a.len(), 9);
         assert_eq!(a[3], Boundary::new(PC, 0, Felt::new(3), "pc[0] = entry"));
         assert_eq!((a[6].row, a[6].value), ((1 << 14) - 1, Felt::new(10)));
-        assert_eq!((a[10].column, a[10].value), (TADDR, Felt::new(MEM_BASE)));
+        assert_eq!((a[8].column, a[8].row, a[8].value), (FVAL, 1, Felt::new(6)));
+    }
+
+    #[test]
+    fn the_wide_layout_frames_the_memory_table() {
+        let program = Arc::new(
+            gloam_isa::load_module(
+                br#"(module (memory 2) (func (export "f") i32.const 0 i32.load drop))"#,
+            )
+            .unwrap(),
+        );
+        let p = PublicInputs::new(program, "f", 3, vec![1], vec![5, 6], 10);
+        assert_eq!(p.layout(), Layout::Wide);
+        let a = main_assertions(&p, 1 << 14);
+        assert_eq!(a.len(), 14);
+        assert_eq!((a[7].column, a[7].value), (TADDR, Felt::ZERO));
+        let end = MEM_BASE + 2 * 65536 / 4;
+        assert_eq!((a[10].column, a[10].value), (TADDR, Felt::new(end)));
         assert_eq!(
             (a[11].column, a[11].row, a[11].value),
             (TADDR, 1, Felt::new(1))

@@ -45,15 +45,16 @@ pub enum Violation {
 /// The first [`Violation`].
 pub fn check(columns: &[Vec<Felt>], pi: &PublicInputs) -> Result<(), Violation> {
     let n = columns[0].len();
-    let mut cur = vec![Felt::ZERO; MAIN_WIDTH];
-    let mut nxt = vec![Felt::ZERO; MAIN_WIDTH];
+    let width = columns.len();
+    let mut cur = vec![Felt::ZERO; width];
+    let mut nxt = vec![Felt::ZERO; width];
     let mut out = vec![Felt::ZERO; num_main_constraints()];
     let p = pi.program_period();
     let periodic = periodic_columns(pi.program(), p);
     let ch = Challenges::<Felt>::new(&[Felt::new(0x1234_5678_9abc), Felt::new(0x0fed_cba9_8765)]);
     let mut sums = BTreeMap::<Bus, Felt>::new();
     for row in 0..n - 1 {
-        for c in 0..MAIN_WIDTH {
+        for c in 0..width {
             cur[c] = columns[c][row];
             nxt[c] = columns[c][row + 1];
         }

@@ -1,4 +1,5 @@
-//! The main trace's column layout: 122 base-field columns in ten regions.
+//! The main trace's column layout: 122 base-field columns in eleven regions (103 in the
+//! narrow layout of programs without linear memory or globals: [`Layout`]).
 //!
 //! Every region is declared once, in order, in [`regions!`] below: its columns' offsets are
 //! computed (each column starts where the previous one ends, each region where the previous
@@ -11,13 +12,14 @@
 //! | [`SYSTEM`] | `IDX`, `FIRST`, `CLK`, `PC`, `FP` | row index (memory-table address), 1 on row 0, cycles so far, program counter, frame pointer |
 //! | [`INSTR`] | `OFF_A`, `OFF_B`, `OFF_C`, `IMM`, `BIMM` | instruction fields |
 //! | [`DECODE`] | `FLAGS` (38) | one-hot opcode flags (opcode code `k` at `FLAGS + k - 1`) |
-//! | [`ACCESS`] | `VAL_A`, `PTS_A`, `VAL_B`, `PREV_B`, `PTS_B`, `VAL_C`, `PREV_C`, `PTS_C`, `ADDR_B`, `ADDR_C`, `VAL_D`, `PREV_D`, `PTS_D` | the four memory accesses and the addresses of `b` and `c` |
+//! | [`ACCESS`] | `VAL_A`, `PTS_A`, `VAL_B`, `PREV_B`, `PTS_B`, `VAL_C`, `PREV_C`, `PTS_C` | accesses `a`, `b`, `c` |
 //! | [`LANES`] | `X`, `Y`, `Z`, `W` (4 each) | four bitwise lanes `(x, y, x & y, x ^ y)` of bytes |
 //! | [`RANGE_BYTES`] | `R` (4) | four bytes range-checked in pairs |
-//! | [`GAPS`] | `D` (12) | bytes of the four timestamp gaps (`dA0..2`, `dB0..2`, `dC0..2`, `dD0..2`) |
-//! | [`ADVICE`] | `K`, `SA`, `SB`, `INV`, `P`, `S`, `WA`, `O` (4) | carry/boolean, sign bits, inverse, power of two, shift, memory word address, byte offset (one-hot) |
+//! | [`GAPS`] | `D` (9) | bytes of three timestamp gaps (`dA0..2`, `dB0..2`, `dC0..2`) |
+//! | [`ADVICE`] | `K`, `SA`, `SB`, `INV`, `P`, `S` | carry/boolean, sign bits, inverse, power of two, shift |
 //! | [`MULTIPLICITY`] | `M_RANGE` (4), `M_BIT` (4), `M_POW`, `M_PROG` | LogUp table multiplicities |
-//! | [`MEMORY_TABLE`] | `TADDR`, `REGION`, `G` (4), `FVAL`, `FTS` | one address of the memory table per row: the address, its region, the bytes of the gap to the next address, final value and timestamp |
+//! | [`MEMORY_TABLE`] | `FVAL`, `FTS` | final value and timestamp of the row's memory-table address |
+//! | [`MEMORY_EXT`] | `ADDR_B`, `ADDR_C`, `VAL_D`, `PREV_D`, `PTS_D`, `DD` (3), `WA`, `O` (4), `TADDR`, `REGION`, `G` (4) | wide layout only: access addresses, the fourth access, load/store advice, the sparse table's address, region and gap bytes |
 //!
 //! Addresses of the memory argument: frame slots are `fp + offset` (below 2^54), global word
 //! `w` is [`GLOBAL_BASE`]` + w`, 4-byte memory word `wa` is [`MEM_BASE`]` + wa`.
@@ -112,6 +114,52 @@ pub const GAP_BYTES: usize = 3;
 
 const _: () = assert!(ACCESSES <= ACCESSES_PER_ROW);
 
+/// Column of byte `i` of access `j`'s timestamp gap (`j = 0, 1, 2`: `D + 3j + i`; `j = 3`:
+/// `DD + i`).
+pub const fn gap_col(j: usize, i: usize) -> usize {
+    if j < 3 {
+        D + GAP_BYTES * j + i
+    } else {
+        DD + i
+    }
+}
+
+/// Width of the narrow layout: programs without loads, stores or globals end before
+/// [`MEMORY_EXT`] (103 columns); the wide layout is [`MAIN_WIDTH`] (122).
+pub const NARROW_WIDTH: usize = MEMORY_EXT.start;
+
+/// The main trace's layout, decided by the program alone (so prover and verifier agree).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// No load, store or global access in the program: [`NARROW_WIDTH`] columns, the memory
+    /// table addressed by `IDX` (frame slots only).
+    Narrow,
+    /// [`MAIN_WIDTH`] columns: the sparse memory table over slots, globals and memory words.
+    Wide,
+}
+
+impl Layout {
+    /// The layout of `program`: wide iff it holds a load, a store, `global.get` or
+    /// `global.set`.
+    pub fn of(program: &gloam_isa::Program) -> Layout {
+        let uses = program.instrs.iter().any(|i| {
+            i.op.is_load() || i.op.is_store() || matches!(i.op, Op::GlobalGet | Op::GlobalSet)
+        });
+        if uses {
+            Layout::Wide
+        } else {
+            Layout::Narrow
+        }
+    }
+    /// Number of main columns.
+    pub const fn width(self) -> usize {
+        match self {
+            Layout::Narrow => NARROW_WIDTH,
+            Layout::Wide => MAIN_WIDTH,
+        }
+    }
+}
+
 regions! { MAIN_WIDTH;
     /// Machine state.
     SYSTEM {
@@ -162,16 +210,6 @@ regions! { MAIN_WIDTH;
         PREV_C: 1,
         /// Timestamp of the previous access to slot `c`.
         PTS_C: 1,
-        /// Address of access `b` (`fp + b`, a memory word or a global word).
-        ADDR_B: 1,
-        /// Address of access `c`.
-        ADDR_C: 1,
-        /// Value of the second memory word after the access.
-        VAL_D: 1,
-        /// Its value before.
-        PREV_D: 1,
-        /// Timestamp of the previous access to it.
-        PTS_D: 1,
     }
     /// Bitwise lanes: entries `(x_i, y_i, x_i & y_i, x_i ^ y_i)` of the bitwise table.
     LANES {
@@ -191,8 +229,9 @@ regions! { MAIN_WIDTH;
     }
     /// Timestamp-gap bytes.
     GAPS {
-        /// Timestamp-gap bytes: `D + GAP_BYTES * j + i` is byte `i` of access `j` (a, b, c, d).
-        D: GAP_BYTES * ACCESSES,
+        /// Timestamp-gap bytes: `D + GAP_BYTES * j + i` is byte `i` of access `j` (a, b, c);
+        /// access `d`'s are `DD`.
+        D: GAP_BYTES * 3,
     }
     /// Advice values of the arithmetic families.
     ADVICE {
@@ -208,10 +247,6 @@ regions! { MAIN_WIDTH;
         P: 1,
         /// Shift amount `B mod 32`.
         S: 1,
-        /// Word address of a load or store: `A + imm = 4 WA + offset`.
-        WA: 1,
-        /// Byte offset in the word, one-hot: `O + i` is 1 iff the offset is `i`.
-        O: 4,
     }
     /// LogUp table multiplicities.
     MULTIPLICITY {
@@ -225,19 +260,42 @@ regions! { MAIN_WIDTH;
         /// Multiplicity of program-table entry `IDX mod P`.
         M_PROG: 1,
     }
-    /// The memory table: one address per row, strictly increasing.
+    /// The memory table: one address per row (`IDX` in the narrow layout, `TADDR` in the
+    /// wide one).
     MEMORY_TABLE {
-        /// The address.
+        /// Final value of the row's address.
+        FVAL: 1,
+        /// Final access timestamp of the row's address.
+        FTS: 1,
+    }
+    /// The wide layout's columns (programs with loads, stores or globals): the addresses of
+    /// accesses `b`, `c`, the fourth access `d`, the load/store advice and the sparse memory
+    /// table's addresses. The narrow layout ends before this region; its rows read these
+    /// columns as zero.
+    MEMORY_EXT {
+        /// Address of access `b` (`fp + b`, a memory word or a global word).
+        ADDR_B: 1,
+        /// Address of access `c`.
+        ADDR_C: 1,
+        /// Value of the second memory word after the access.
+        VAL_D: 1,
+        /// Its value before.
+        PREV_D: 1,
+        /// Timestamp of the previous access to it.
+        PTS_D: 1,
+        /// Timestamp-gap bytes of access `d`.
+        DD: GAP_BYTES,
+        /// Word address of a load or store: `A + imm = 4 WA + offset`.
+        WA: 1,
+        /// Byte offset in the word, one-hot: `O + i` is 1 iff the offset is `i`.
+        O: 4,
+        /// The memory table's address (strictly increasing).
         TADDR: 1,
         /// Its region (0 slots, 1 globals, 2 memory words); steps by 0 or 1.
         REGION: 1,
         /// Bytes of the gap to the next row's address (`TADDR' - TADDR - 1`, or
         /// `TADDR' - REGION' * REGION_STEP` when the region steps).
         G: TABLE_GAP_BYTES,
-        /// Final value of address `TADDR`.
-        FVAL: 1,
-        /// Final access timestamp of address `TADDR`.
-        FTS: 1,
     }
 }
 
@@ -315,27 +373,29 @@ mod tests {
             (FLAGS, 10),
             (VAL_A, 48),
             (PTS_C, 55),
-            (ADDR_B, 56),
-            (PTS_D, 60),
-            (X, 61),
-            (Y, 65),
-            (Z, 69),
-            (W, 73),
-            (R, 77),
-            (D, 81),
-            (K, 93),
-            (S, 98),
-            (WA, 99),
-            (O, 100),
-            (M_RANGE, 104),
-            (M_BIT, 108),
-            (M_POW, 112),
-            (M_PROG, 113),
-            (TADDR, 114),
-            (REGION, 115),
-            (G, 116),
-            (FVAL, 120),
-            (FTS, 121),
+            (X, 56),
+            (Y, 60),
+            (Z, 64),
+            (W, 68),
+            (R, 72),
+            (D, 76),
+            (K, 85),
+            (S, 90),
+            (M_RANGE, 91),
+            (M_BIT, 95),
+            (M_POW, 99),
+            (M_PROG, 100),
+            (FVAL, 101),
+            (FTS, 102),
+            (NARROW_WIDTH, 103),
+            (ADDR_B, 103),
+            (PTS_D, 107),
+            (DD, 108),
+            (WA, 111),
+            (O, 112),
+            (TADDR, 116),
+            (REGION, 117),
+            (G, 118),
             (MAIN_WIDTH, 122),
             (periodic::BYTE, 7),
             (periodic::POW, 23),
@@ -344,7 +404,7 @@ mod tests {
         for (got, want) in expected {
             assert_eq!(got, want);
         }
-        assert_eq!(MEMORY_TABLE.end(), MAIN_WIDTH);
+        assert_eq!(MEMORY_EXT.end(), MAIN_WIDTH);
         assert_eq!(DECODE.range(), 10..48);
         assert!(ACCESS.contains(PREV_B) && !ACCESS.contains(X));
     }

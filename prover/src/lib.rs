@@ -19,7 +19,10 @@ use std::time::{Duration, Instant};
 use gloam_air::field::FieldElement;
 use gloam_air::logup::{Challenges, AUX_WIDTH, NUM_RAND};
 use gloam_air::proof_file::ProofFile;
-use gloam_air::{columns::MAIN_WIDTH, default_options, Felt, GloamAir, PublicInputs};
+use gloam_air::{
+    columns::{MAIN_WIDTH, NARROW_WIDTH},
+    default_options, Felt, GloamAir, PublicInputs,
+};
 use gloam_executor::{run_traced, ExecError, Limits, Outcome};
 use gloam_isa::{IntValue, Program, SetupError};
 use winterfell::crypto::{hashers::Blake3_256, DefaultRandomCoin, MerkleTree};
@@ -34,7 +37,7 @@ pub mod progress;
 pub mod trace;
 pub use progress::Phase;
 
-use trace::{build_aux_columns, build_main_trace, trace_len, TraceError};
+use trace::{build_aux_columns, build_main_trace, trace_shape, TraceError};
 
 /// The hash function of Gloam proofs (Merkle commitments and Fiat-Shamir): blake3, 256 bits.
 pub type Hasher = Blake3_256<Felt>;
@@ -107,14 +110,16 @@ pub const PEAK_MEMORY_BASE: u64 = 16 << 20;
 /// RSS divided by that LDE size is 1.83 at 2^14 rows rising to 1.97 at 2^20
 /// (`benches/scaling.sh`, README), so the model is
 ///
-/// `PEAK_MEMORY_BASE + rows * blowup * (8 * MAIN_WIDTH + 8 * degree * AUX_WIDTH) * 2.05`,
+/// `PEAK_MEMORY_BASE + rows * blowup * (8 * main_columns + 8 * degree * AUX_WIDTH) * 2.05`,
 ///
-/// about 14.4 KB per row with Gloam's options (92 + 9 columns, blowup 8, quadratic
-/// extension): 4-8% above the measured peak at every size from 2^14 to 2^20 rows.
-pub fn estimate_peak_memory(rows: usize, options: &ProofOptions) -> u64 {
+/// with `main_columns` the layout's width (103 narrow, 122 wide): about 15.2 KB (narrow) and
+/// 17.7 KB (wide) per row with Gloam's options (blowup 8, quadratic extension). The factor was
+/// fitted at 92 + 9 columns (4-8% above the measured peak at every size from 2^14 to 2^20
+/// rows).
+pub fn estimate_peak_memory(rows: usize, main_columns: usize, options: &ProofOptions) -> u64 {
     let ext = options.field_extension().degree() as u64;
     let lde_row =
-        options.blowup_factor() as u64 * (8 * MAIN_WIDTH as u64 + 8 * ext * AUX_WIDTH as u64);
+        options.blowup_factor() as u64 * (8 * main_columns as u64 + 8 * ext * AUX_WIDTH as u64);
     PEAK_MEMORY_BASE + rows as u64 * lde_row * 41 / 20
 }
 
@@ -252,8 +257,8 @@ pub fn prove_values(
     let t0 = Instant::now();
     let (outcome, exec) = run_traced(&program, entry, args, cfg.limits)?;
     let execute = t0.elapsed();
-    let rows = trace_len(&program, outcome.cycles, exec.slots_used());
-    let estimate = estimate_peak_memory(rows, &cfg.options);
+    let (rows, layout) = trace_shape(&program, outcome.cycles, &exec);
+    let estimate = estimate_peak_memory(rows, layout.width(), &cfg.options);
     let (limit, limit_source) = match cfg.max_memory {
         Some(l) => (l, "the configured limit".to_string()),
         None => match available_memory() {
@@ -283,7 +288,7 @@ pub fn prove_values(
     let bytes = proof.to_bytes();
     let stats = ProveStats {
         trace_rows,
-        main_columns: MAIN_WIDTH,
+        main_columns: layout.width(),
         aux_columns: AUX_WIDTH,
         execute,
         build_trace,
@@ -343,14 +348,16 @@ pub struct GloamTrace {
 }
 
 impl GloamTrace {
-    /// Wraps `MAIN_WIDTH` columns of equal power-of-two length.
+    /// Wraps the columns of a narrow or wide layout (`NARROW_WIDTH` or `MAIN_WIDTH` columns)
+    /// of equal power-of-two length.
     ///
     /// # Panics
     /// If the shape is wrong (the trace builder never produces such a trace).
     pub fn new(columns: Vec<Vec<Felt>>) -> Self {
-        assert_eq!(columns.len(), MAIN_WIDTH);
+        let width = columns.len();
+        assert!(width == MAIN_WIDTH || width == NARROW_WIDTH);
         let n = columns[0].len();
-        let info = TraceInfo::new_multi_segment(MAIN_WIDTH, AUX_WIDTH, NUM_RAND, n, vec![]);
+        let info = TraceInfo::new_multi_segment(width, AUX_WIDTH, NUM_RAND, n, vec![]);
         GloamTrace {
             info,
             main: ColMatrix::new(columns),

@@ -23,7 +23,7 @@ pub struct Tokens;
 pub fn tokens<F: FieldElement<BaseField = Felt>>(r: &Row<F>) -> [(F, [F; 3]); 10] {
     let fp = r.c(FP);
     let (en_a, en_b, en_c, en_d) = (r.en_a(), r.en_b(), r.en_c(), r.en_d());
-    let (aa, ab, ac) = (fp + r.c(OFF_A), r.c(ADDR_B), r.c(ADDR_C));
+    let (aa, ab, ac) = (fp + r.c(OFF_A), r.addr_b(), r.addr_c());
     let ad = k::<F>(MEM_BASE + 1) + r.c(WA);
     [
         (en_a, [aa, r.c(VAL_A), r.c(PTS_A)]),
@@ -34,8 +34,8 @@ pub fn tokens<F: FieldElement<BaseField = Felt>>(r: &Row<F>) -> [(F, [F; 3]); 10
         (-en_b, [ab, r.c(VAL_B), r.ts(1)]),
         (en_d, [ad, r.c(PREV_D), r.c(PTS_D)]),
         (-en_d, [ad, r.c(VAL_D), r.ts(3)]),
-        (-F::ONE, [r.c(TADDR), F::ZERO, F::ZERO]),
-        (F::ONE, [r.c(TADDR), r.c(FVAL), r.c(FTS)]),
+        (-F::ONE, [r.table_addr(), F::ZERO, F::ZERO]),
+        (F::ONE, [r.table_addr(), r.c(FVAL), r.c(FTS)]),
     ]
 }
 

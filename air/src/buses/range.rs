@@ -33,7 +33,7 @@ pub fn word_bytes<F: FieldElement<BaseField = Felt>>(r: &Row<F>) -> [[F; 2]; 2] 
 /// of each gap, then the high bytes in pairs (`(dA2, dB2)`, `(dC2, dD2)`).
 #[inline(always)]
 pub fn gap_bytes<F: FieldElement<BaseField = Felt>>(r: &Row<F>) -> [[F; 2]; 6] {
-    let gap = |j: usize, i: usize| r.c(D + GAP_BYTES * j + i);
+    let gap = |j: usize, i: usize| r.c(gap_col(j, i));
     [
         [gap(0, 0), gap(0, 1)],
         [gap(1, 0), gap(1, 1)],

@@ -33,8 +33,7 @@ pub const CONSTRAINTS: &[Spec] = &[
 
 /// The gap bytes of access `j` as one value.
 pub fn gap<E: FieldElement<BaseField = Felt>>(r: &Row<E>, j: usize) -> E {
-    let d = D + GAP_BYTES * j;
-    r.c(d) + r.c(d + 1) * k::<E>(256) + r.c(d + 2) * k::<E>(65536)
+    r.c(gap_col(j, 0)) + r.c(gap_col(j, 1)) * k::<E>(256) + r.c(gap_col(j, 2)) * k::<E>(65536)
 }
 
 /// Evaluates the family.
@@ -46,6 +45,12 @@ pub fn eval<E: FieldElement<BaseField = Felt>>(r: &Row<E>, s: &mut Sink<E>) {
     s.push(r.en_d() * (r.ts(3) - r.c(PTS_D) - one) - gap(r, 3));
     s.push(r.read_b() * (one - r.c(BIMM)) * (r.b() - r.c(PREV_B)));
     s.push(r.f_load() * (r.c(VAL_D) - r.c(PREV_D)));
+    if !r.wide() {
+        // Narrow layout: the addresses are `fp + b`, `fp + c` by definition.
+        s.push(E::ZERO);
+        s.push(E::ZERO);
+        return;
+    }
     let fp = r.c(FP);
     let word = k::<E>(MEM_BASE) + r.c(WA);
     let global = k::<E>(GLOBAL_BASE) + r.c(IMM);

@@ -36,12 +36,50 @@ impl<E: FieldElement<BaseField = Felt>> Row<'_, E> {
     /// Current-row column.
     #[inline(always)]
     pub fn c(&self, col: usize) -> E {
-        self.cur[col]
+        // The narrow layout's rows end before `MEMORY_EXT`: those columns read as zero.
+        if col < self.cur.len() {
+            self.cur[col]
+        } else {
+            E::ZERO
+        }
     }
     /// Next-row column.
     #[inline(always)]
     pub fn n(&self, col: usize) -> E {
-        self.nxt[col]
+        if col < self.nxt.len() {
+            self.nxt[col]
+        } else {
+            E::ZERO
+        }
+    }
+    /// Whether the row has the wide layout (`MEMORY_EXT` present).
+    #[inline(always)]
+    pub fn wide(&self) -> bool {
+        self.cur.len() > NARROW_WIDTH
+    }
+    /// Address of access `b`: `ADDR_B` (wide layout) or `fp + b`.
+    pub fn addr_b(&self) -> E {
+        if self.wide() {
+            self.c(ADDR_B)
+        } else {
+            self.c(FP) + self.c(OFF_B)
+        }
+    }
+    /// Address of access `c`: `ADDR_C` (wide layout) or `fp + c`.
+    pub fn addr_c(&self) -> E {
+        if self.wide() {
+            self.c(ADDR_C)
+        } else {
+            self.c(FP) + self.c(OFF_C)
+        }
+    }
+    /// The memory table's address of this row: `TADDR` (wide layout) or `IDX`.
+    pub fn table_addr(&self) -> E {
+        if self.wide() {
+            self.c(TADDR)
+        } else {
+            self.c(IDX)
+        }
     }
     /// Flag of `op`.
     #[inline(always)]

@@ -1,4 +1,5 @@
-//! The memory table's addresses: one per row, strictly increasing, in three regions (frame
+//! The memory table's addresses (wide layout; the narrow one addresses the table by `IDX`):
+//! one per row, strictly increasing, in three regions (frame
 //! slots from 0, global words from `GLOBAL_BASE`, memory words from `MEM_BASE`).
 //!
 //! `REGION` steps by 0 or 1 between rows; within a region the gap `TADDR' - TADDR - 1`, and
@@ -28,6 +29,12 @@ pub fn gap<E: FieldElement<BaseField = Felt>>(r: &Row<E>) -> E {
 
 /// Evaluates the family.
 pub fn eval<E: FieldElement<BaseField = Felt>>(r: &Row<E>, s: &mut Sink<E>) {
+    if !r.wide() {
+        // Narrow layout: the table is addressed by `IDX`, which `control` increments.
+        s.push(E::ZERO);
+        s.push(E::ZERO);
+        return;
+    }
     let one = E::ONE;
     let step = r.n(REGION) - r.c(REGION);
     s.push(step * (step - one));

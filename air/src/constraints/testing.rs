@@ -91,9 +91,9 @@ impl Rows {
     pub fn gap(&mut self, j: usize, pts: u64) -> &mut Self {
         let ts = ACCESSES_PER_ROW as u64 * self.cur[IDX].as_int() + j as u64 + 1;
         let gap = ts - pts - 1;
-        self.set([PTS_A, PTS_B, PTS_C][j], pts);
+        self.set([PTS_A, PTS_B, PTS_C, PTS_D][j], pts);
         for i in 0..GAP_BYTES {
-            self.set(D + GAP_BYTES * j + i, (gap >> (8 * i)) & 255);
+            self.set(gap_col(j, i), (gap >> (8 * i)) & 255);
         }
         self
     }

@@ -93,17 +93,18 @@ pub fn fill_multiplicities(columns: &mut [Vec<Felt>]) {
         .into_par_iter()
         .map(|c| {
             let mut counts = Counts::new(n);
-            let nxt = vec![Felt::ZERO; MAIN_WIDTH];
-            let mut block = vec![Felt::ZERO; BLOCK * MAIN_WIDTH];
+            let width = columns.len();
+            let nxt = vec![Felt::ZERO; width];
+            let mut block = vec![Felt::ZERO; BLOCK * width];
             let end = ((c + 1) * CHUNK).min(n - 1);
             for start in (c * CHUNK..end).step_by(BLOCK) {
                 let rows = (end - start).min(BLOCK);
                 for (col, column) in columns.iter().enumerate() {
                     for (i, v) in column[start..start + rows].iter().enumerate() {
-                        block[i * MAIN_WIDTH + col] = *v;
+                        block[i * width + col] = *v;
                     }
                 }
-                for cur in block.chunks_exact(MAIN_WIDTH).take(rows) {
+                for cur in block.chunks_exact(width).take(rows) {
                     counts.row(&Row { cur, nxt: &nxt });
                 }
             }

@@ -39,7 +39,7 @@ pub enum TraceError {
     NoSuchExport(String),
 }
 
-/// A built main trace: `columns[c][row]`, `MAIN_WIDTH` columns of `len` rows.
+/// A built main trace: `columns[c][row]`, `Layout::width` columns of `len` rows.
 pub struct MainTrace {
     /// Column-major values.
     pub columns: Vec<Vec<Felt>>,
@@ -60,6 +60,17 @@ pub fn trace_len(program: &Program, cycles: u64, table_rows: usize) -> usize {
     .into_iter()
     .max()
     .unwrap_or(MIN_TRACE_LEN)
+}
+
+/// The shape of the trace a recorded run needs: `(rows, layout)`, as [`build_main_trace`]
+/// builds it.
+pub fn trace_shape(program: &Program, cycles: u64, exec: &ExecTrace) -> (usize, Layout) {
+    let layout = Layout::of(program);
+    let tail = match layout {
+        Layout::Wide => table_tail(program, exec).len(),
+        Layout::Narrow => 0,
+    };
+    (trace_len(program, cycles, exec.slots_used() + tail), layout)
 }
 
 /// One memory-table row: address, region, final value, final timestamp.
@@ -116,7 +127,11 @@ pub fn build_main_trace(
         .export(entry)
         .ok_or_else(|| TraceError::NoSuchExport(entry.into()))?;
     let entry_pc = f.entry_pc;
-    let tail = table_tail(&program, exec);
+    let layout = Layout::of(&program);
+    let tail = match layout {
+        Layout::Wide => table_tail(&program, exec),
+        Layout::Narrow => Vec::new(),
+    };
     let n = trace_len(&program, outcome.cycles, exec.slots_used() + tail.len());
     if n > MAX_TRACE_LEN {
         return Err(TraceError::TooLong {
@@ -187,7 +202,7 @@ pub fn build_main_trace(
                     let gap = ts + j as u64 + 1 - pts[j] - 1;
                     debug_assert!(gap < 1 << (8 * GAP_BYTES));
                     for i in 0..GAP_BYTES {
-                        v[D + GAP_BYTES * j + i] = (gap >> (8 * i)) & 255;
+                        v[gap_col(j, i)] = (gap >> (8 * i)) & 255;
                     }
                 }
             }
@@ -210,7 +225,10 @@ pub fn build_main_trace(
         }
         // The memory table: slots 0.. (unused slot addresses fill the rows the other
         // regions leave), then the globals and memory words, then the end of memory.
-        let slot_rows = n - 1 - tail.len();
+        let slot_rows = match layout {
+            Layout::Wide => n - 1 - tail.len(),
+            Layout::Narrow => n,
+        };
         if row < slot_rows {
             v[TADDR] = row as u64;
             if row < exec.slots_used() {
@@ -230,7 +248,7 @@ pub fn build_main_trace(
     }
 
     // Gaps between consecutive table addresses (the last row has no successor).
-    for row in 0..n - 1 {
+    for row in 0..if layout == Layout::Wide { n - 1 } else { 0 } {
         let (t, t1, r, r1) = (
             cols[TADDR][row],
             cols[TADDR][row + 1],
@@ -247,6 +265,7 @@ pub fn build_main_trace(
             cols[G + i][row] = (gap >> (8 * i)) & 255;
         }
     }
+    cols.truncate(layout.width());
     let mut columns: Vec<Vec<Felt>> = cols
         .into_iter()
         .map(|c| c.into_iter().map(Felt::new).collect())

@@ -2,7 +2,7 @@
 //! its group's fractions on a row, and the running sum, `AUX_WIDTH x n` extension-field
 //! values, built after the main-trace commitment from the drawn challenges.
 
-use gloam_air::columns::{FIRST, MAIN_WIDTH};
+use gloam_air::columns::FIRST;
 use gloam_air::field::{Felt, FieldElement};
 use gloam_air::logup::{self, Challenges, AUX_WIDTH, NUM_FRACTIONS, PACKING};
 use gloam_air::PublicInputs;
@@ -25,8 +25,8 @@ pub fn build_aux_columns<E: FieldElement<BaseField = Felt>>(
         .map(|c| {
             let start = c * CHUNK;
             let end = (start + CHUNK).min(n - 1);
-            let mut cur = vec![Felt::ZERO; MAIN_WIDTH];
-            let mut nxt = vec![Felt::ZERO; MAIN_WIDTH];
+            let mut cur = vec![Felt::ZERO; main.num_cols()];
+            let mut nxt = vec![Felt::ZERO; main.num_cols()];
             let mut per = vec![Felt::ZERO; periodic.len()];
             let mut nums = Vec::with_capacity((end - start) * NUM_FRACTIONS);
             let mut dens = Vec::with_capacity((end - start) * NUM_FRACTIONS);
