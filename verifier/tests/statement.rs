@@ -304,3 +304,28 @@ fn claims_are_typed_by_the_entry_signature() {
         ProofFileError::Version(1)
     );
 }
+
+/// The memory image and the layout are part of the statement: a module's data segment is
+/// added to the memory argument by the verifier from the module, so the same proof does not
+/// verify for a module whose data differs in one byte; and a program with memory cannot be
+/// proven in the narrow layout (its trace width is checked against the program's layout).
+#[test]
+fn memory_image_and_layout_are_bound() {
+    const WAT: &str = r#"(module (memory 1) (data (i32.const 8) "\05\00\00\00")
+        (func (export "get") (result i32) i32.const 8 i32.load))"#;
+    let program = load(WAT);
+    let run = prove(program.clone(), "get", &[], &ProveConfig::default()).expect("prove");
+    let claim = Claim::i32("get", &[], &[5], run.outcome.cycles);
+    let bytes = run.file.stark.clone();
+    assert!(verify(&program, &claim, &bytes).is_ok());
+    // One byte of the data segment changed: another program hash, and another memory image.
+    let other = load(&WAT.replace("\\05", "\\06"));
+    assert!(verify(&other, &claim, &bytes).is_err());
+    // A narrow-layout proof (of a program without memory returning the same value) offered
+    // for the program with memory is refused by its shape before anything else.
+    let narrow = load(r#"(module (func (export "get") (result i32) i32.const 5))"#);
+    let nrun = prove(narrow, "get", &[], &ProveConfig::default()).expect("prove");
+    let nclaim = Claim::i32("get", &[], &[5], nrun.outcome.cycles);
+    let e = verify(&program, &nclaim, &nrun.file.stark).expect_err("narrow proof refused");
+    assert!(e.to_string().contains("width"), "{e}");
+}
