@@ -96,7 +96,6 @@ impl PublicInputs {
             gloam_isa::image::initial_global_words(&program)
                 .into_iter()
                 .filter(|_| wide)
-                .into_iter()
                 .map(|(w, v)| (columns::GLOBAL_BASE + w as u64, v)),
         );
         initial.extend(

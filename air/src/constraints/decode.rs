@@ -53,6 +53,8 @@ pub const CONSTRAINTS: &[Spec] = &[
     ("b_is_imm", 2),
 ];
 
+const _: () = assert!(CONSTRAINTS.len() == Op::NUM_FLAGS + 3);
+
 /// The opcode value the flags encode: `sum_k k * flag_k`.
 pub fn opcode<E: FieldElement<BaseField = Felt>>(r: &Row<E>) -> E {
     let mut acc = E::ZERO;
@@ -99,5 +101,3 @@ mod tests {
         r.rejected_by("decode", "b_is_imm");
     }
 }
-
-const _: () = assert!(CONSTRAINTS.len() == Op::NUM_FLAGS + 3);
