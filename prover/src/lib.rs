@@ -79,6 +79,16 @@ pub enum ProveError {
     /// `winterfell` refused.
     #[error("STARK prover failed: {0}")]
     Stark(String),
+    /// The trace-recording interpreter and the fast interpreter disagree on the run's results
+    /// or cycles: a bug in Gloam's executor (the proof would state what the recorded run did,
+    /// not what `gloam run` reports), so nothing is proven.
+    #[error("internal error: the recorded run ({traced}) differs from the fast interpreter's ({fast}); nothing was proven")]
+    Diverged {
+        /// Results and cycles of the recorded run.
+        traced: String,
+        /// Results and cycles of the fast interpreter.
+        fast: String,
+    },
 }
 
 /// `n` bytes in binary units (`1.5 GiB`).
@@ -256,6 +266,14 @@ pub fn prove_values(
     report(Phase::Execute);
     let t0 = Instant::now();
     let (outcome, exec) = run_traced(&program, entry, args, cfg.limits)?;
+    // Defence in depth: the statement a proof makes is what `gloam run` reports.
+    let fast = gloam_executor::run(&program, entry, args, cfg.limits)?;
+    if fast.results != outcome.results || fast.cycles != outcome.cycles {
+        return Err(ProveError::Diverged {
+            traced: format!("results {:?}, {} cycles", outcome.results, outcome.cycles),
+            fast: format!("results {:?}, {} cycles", fast.results, fast.cycles),
+        });
+    }
     let execute = t0.elapsed();
     let (rows, layout) = trace_shape(&program, outcome.cycles, &exec);
     let estimate = estimate_peak_memory(rows, layout.width(), &cfg.options);

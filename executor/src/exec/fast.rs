@@ -294,11 +294,11 @@ impl<'s> Fast<'s> {
                 Op::I32Store | Op::I64Store32 => store!(ins, 4),
                 Op::I64Store => store!(ins, 8),
                 Op::GlobalGet => {
-                    let g = inst.globals[ins.imm as usize] as usize;
+                    let g = inst.globals[(ins.imm / 2) as usize] as usize;
                     s!(ins.c) = self.frame.store.globals[g].value;
                 }
                 Op::GlobalSet => {
-                    let g = inst.globals[ins.imm as usize] as usize;
+                    let g = inst.globals[(ins.imm / 2) as usize] as usize;
                     self.frame.store.globals[g].value = s!(ins.a);
                 }
                 Op::CallIndirect => {
@@ -417,12 +417,12 @@ impl<'s> Fast<'s> {
                 self.frame.store.data_segs[seg] = Arc::from(&[][..]);
             }
             Op::GlobalGet => {
-                let g = self.frame.inst.globals[ins.imm as usize] as usize;
+                let g = self.frame.inst.globals[(ins.imm / 2) as usize] as usize;
                 let v = self.frame.store.globals[g].value;
                 self.set(ins.c, v);
             }
             Op::GlobalSet => {
-                let g = self.frame.inst.globals[ins.imm as usize] as usize;
+                let g = self.frame.inst.globals[(ins.imm / 2) as usize] as usize;
                 let v = self.get(ins.a);
                 self.frame.store.globals[g].value = v;
             }

@@ -70,7 +70,8 @@ impl FnLowerer<'_> {
     pub(super) fn global_get(&mut self, global_index: u32) {
         let wide = self.globals[global_index as usize].ty.is_wide();
         let dest = self.canon(self.stack.len());
-        self.raw(Op::GlobalGet, 0, 0, dest, global_index);
+        // Global `i` is the words `2i`, `2i + 1` (`Op::GlobalGet`).
+        self.raw(Op::GlobalGet, 0, 0, dest, 2 * global_index);
         self.stack.push(Val::in_slot(dest, wide));
     }
 
@@ -79,7 +80,7 @@ impl FnLowerer<'_> {
         let v = self.pop();
         let scratch = self.canon(self.stack.len());
         let s = self.slot_of(v, scratch);
-        self.raw(Op::GlobalSet, s, 0, 0, global_index);
+        self.raw(Op::GlobalSet, s, 0, 0, 2 * global_index);
     }
 
     /// `table.get`.
