@@ -565,7 +565,12 @@ fn honest_memory_trace_is_accepted() {
     // The recorded run agrees with the fast interpreter (every global read, not only global
     // 0: a global index once read the wrong word and a wrong result verified).
     let fast = gloam_executor::run(&h.program, "mem", &[16], Limits::default()).expect("run");
-    let recorded: Vec<u32> = h.claim.results.iter().map(|v| v.as_i32().unwrap()).collect();
+    let recorded: Vec<u32> = h
+        .claim
+        .results
+        .iter()
+        .map(|v| v.as_i32().unwrap())
+        .collect();
     assert_eq!(recorded, fast.results);
     let proof =
         prove_trace(GloamTrace::new(h.columns), h.pi, default_options(), None).expect("prove");
