@@ -871,6 +871,7 @@ fn cmd_prove(a: ProveArgs) -> CmdResult {
             Failure::new(exit::PROVE_FAILED, format!("cannot build the trace: {e}"))
         }
         e @ ProveError::Stark(_) => Failure::new(exit::PROVE_FAILED, e.to_string()),
+        e @ ProveError::Diverged { .. } => Failure::new(exit::INTERNAL, e.to_string()),
     })?;
 
     let bytes = run.file.to_bytes();
