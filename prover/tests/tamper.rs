@@ -637,6 +637,31 @@ fn tamper_load_store_wrong_width() {
     });
 }
 
+/// memory bus, access `d`: a load crossing a word boundary claims another second word (its
+/// bytes, the word and the loaded value all consistent with it), a value never stored there.
+#[test]
+fn tamper_memory_forged_second_word() {
+    let mut h = honest_mem();
+    let r = h.row_of(Op::I32Load, |h, r| h.get(O, r) == 0 && h.get(Y, r) != 0);
+    let y0 = h.get(Y, r);
+    h.set(Y, r, y0 ^ 1);
+    h.fix_lanes(r);
+    let w1 = h.get(PREV_D, r) ^ 1;
+    h.set(PREV_D, r, w1);
+    h.set(VAL_D, r, w1);
+    // the first byte of the second word is byte (4 - offset) of the loaded value
+    let off = (0..4).find(|&i| h.get(O + i, r) == 1).unwrap() as u64;
+    let c = h.get(VAL_C, r) ^ (1 << (8 * (4 - off)));
+    h.set(VAL_C, r, c);
+    h.recount();
+    h.assert_rejected(|v| {
+        matches!(
+            v,
+            Violation::Bus { bus: "memory" } | Violation::Transition { .. }
+        )
+    });
+}
+
 /// memory bus: the first read of a data-segment word returns a forged initial value (the
 /// lanes, the word and the loaded value all consistent with it): no token with that value
 /// was ever produced, since the verifier adds the initial words itself.

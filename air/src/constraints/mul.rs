@@ -76,6 +76,19 @@ mod tests {
     }
 
     #[test]
+    fn mulhu_is_the_high_word_of_the_product() {
+        // 0xFFFF_FFFF * 0xFFFF_FFFF = 0xFFFF_FFFE_0000_0001: high word 0xFFFF_FFFE.
+        let (a, b) = (0xFFFF_FFFFu64, 0xFFFF_FFFFu64);
+        let mut r = Rows::new(Op::MulHU);
+        r.abc(a, b, 0xFFFF_FFFE).set(P, b).u(1).v(0xFFFF_FFFE);
+        r.inv(Felt::new(0xFFFF_FFFE) - Felt::new(0xFFFF_FFFF));
+        r.holds("mul");
+        // The low word as the result: only `mulhu_result` objects.
+        r.set(VAL_C, 1);
+        r.rejected_by("mul", "mulhu_result");
+    }
+
+    #[test]
     fn shift_splits_b_into_amount_and_high_bits() {
         // shl 5 by 35: amount 3, W = 1, P = 8.
         let mut r = Rows::new(Op::Shl);
