@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 pub mod frontend;
+pub mod image;
 pub mod isa;
 pub mod module;
 pub mod program;
@@ -15,6 +16,7 @@ pub mod semantics;
 pub mod statement;
 
 pub use frontend::{load_module, lower_wasm, FrontendError};
+pub use image::{initial_global_words, initial_memory_words};
 pub use isa::{trap_code, Instr, Op, HALT_PC};
 pub use module::{
     ConstExpr, DataSegment, ElemSegment, Export, ExportKind, FuncSig, GlobalType, Import,
@@ -22,4 +24,6 @@ pub use module::{
 };
 pub use program::{Function, Origin, Program, ProgramError, ProgramHash};
 pub use semantics::{eval_binary, eval_binary64, eval_unary, TrapKind};
-pub use statement::{check_setup, check_types, IntValue, SetupError};
+pub use statement::{
+    check_setup, check_types, value_words, values_from_words, IntValue, SetupError,
+};
