@@ -498,13 +498,13 @@ fn load(path: &Path) -> Result<Program, Failure> {
 }
 
 fn signature(program: &Program, name: &str) -> String {
-    match program.export(name) {
-        Some((_, f)) => format!(
+    match program.export_sig(name) {
+        Some(sig) => format!(
             "{name}({} param{}) -> {} result{}",
-            f.num_params,
-            if f.num_params == 1 { "" } else { "s" },
-            f.num_results,
-            if f.num_results == 1 { "" } else { "s" }
+            sig.params.len(),
+            if sig.params.len() == 1 { "" } else { "s" },
+            sig.results.len(),
+            if sig.results.len() == 1 { "" } else { "s" }
         ),
         None => name.to_string(),
     }
@@ -547,13 +547,13 @@ fn pick_entry(program: &Program, path: &Path, entry: Option<&str>) -> Result<Str
 }
 
 fn check_arity(program: &Program, entry: &str, args: &[u32]) -> Result<(), Failure> {
-    let (_, f) = program.export(entry).expect("checked by pick_entry");
-    if f.num_params as usize != args.len() {
+    let params = entry_sig(program, entry).params.len();
+    if params != args.len() {
         return Err(Failure::new(
             exit::USAGE,
             format!(
                 "`{entry}` takes {} argument(s), {} given with --args (signature: {})",
-                f.num_params,
+                params,
                 args.len(),
                 signature(program, entry)
             ),

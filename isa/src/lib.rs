@@ -23,7 +23,7 @@ pub use module::{
     ImportKind, ModuleInfo, SegmentMode, TableType, ValType,
 };
 pub use program::{Function, Origin, Program, ProgramError, ProgramHash};
-pub use semantics::{eval_binary, eval_binary64, eval_unary, TrapKind};
+pub use semantics::{eval_binary, TrapKind};
 pub use statement::{
     check_setup, check_types, value_words, values_from_words, IntValue, SetupError,
 };
