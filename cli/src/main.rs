@@ -82,7 +82,7 @@ Examples:
 const ARGS_HELP: &str = "Comma-separated arguments of the entry function: decimal \
 (4294967295), negative (two's complement: -5 = 4294967291 as i32) or hex (0xff); 32 bits for \
 i32 parameters, 64 bits for i64 parameters. Omit for functions without parameters. `prove` \
-records each value's type in the proof file (proofs of i64 entries are not supported yet).";
+records each value's type in the proof file.";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -614,7 +614,13 @@ fn cmd_run(a: RunArgs) -> CmdResult {
     };
     let raw = a.inv.args.clone().unwrap_or_default();
     let sig = entry_sig(&program, &entry);
-    if !sig.is_all_i32() {
+    // Entries with i64 (or reference) parameters or results print typed values.
+    if sig
+        .params
+        .iter()
+        .chain(&sig.results)
+        .any(|t| *t != ValType::I32)
+    {
         return run_typed(program, &entry, &sig, &raw, limits, a.json);
     }
     let args = raw.words()?;

@@ -69,14 +69,6 @@ impl FuncSig {
             results: results.into(),
         }
     }
-
-    /// Whether every parameter and result is `i32` (what the prover covers today).
-    pub fn is_all_i32(&self) -> bool {
-        self.params
-            .iter()
-            .chain(&self.results)
-            .all(|t| *t == ValType::I32)
-    }
 }
 
 impl std::fmt::Display for FuncSig {
