@@ -166,6 +166,20 @@ impl Program {
                 return Err(ProgramError::BadFunction(idx as u32));
             }
         }
+        // The module's defined functions have the frame layout of their types (the helper
+        // functions after them have no WebAssembly type).
+        let defined =
+            (self.module.func_types.len() as u32).saturating_sub(self.module.num_func_imports);
+        for idx in 0..defined.min(self.functions.len() as u32) {
+            let f = &self.functions[idx as usize];
+            let ok = self.defined_sig(idx).is_some_and(|sig| {
+                crate::module::ValType::slots_of(&sig.params) == f.param_slots
+                    && crate::module::ValType::slots_of(&sig.results) == f.result_slots
+            });
+            if !ok {
+                return Err(ProgramError::BadFunction(idx));
+            }
+        }
         for (_, idx) in &self.exports {
             if *idx as usize >= self.functions.len() {
                 return Err(ProgramError::BadFunction(*idx));
