@@ -82,7 +82,7 @@ Examples:
 const ARGS_HELP: &str = "Comma-separated arguments of the entry function: decimal \
 (4294967295), negative (two's complement: -5 = 4294967291 as i32) or hex (0xff); 32 bits for \
 i32 parameters, 64 bits for i64 parameters. Omit for functions without parameters. `prove` \
-records each value's type in the proof file (proofs of i64 entries are not supported yet).";
+records each value's type in the proof file.";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -498,13 +498,13 @@ fn load(path: &Path) -> Result<Program, Failure> {
 }
 
 fn signature(program: &Program, name: &str) -> String {
-    match program.export(name) {
-        Some((_, f)) => format!(
+    match program.export_sig(name) {
+        Some(sig) => format!(
             "{name}({} param{}) -> {} result{}",
-            f.num_params,
-            if f.num_params == 1 { "" } else { "s" },
-            f.num_results,
-            if f.num_results == 1 { "" } else { "s" }
+            sig.params.len(),
+            if sig.params.len() == 1 { "" } else { "s" },
+            sig.results.len(),
+            if sig.results.len() == 1 { "" } else { "s" }
         ),
         None => name.to_string(),
     }
@@ -547,13 +547,13 @@ fn pick_entry(program: &Program, path: &Path, entry: Option<&str>) -> Result<Str
 }
 
 fn check_arity(program: &Program, entry: &str, args: &[u32]) -> Result<(), Failure> {
-    let (_, f) = program.export(entry).expect("checked by pick_entry");
-    if f.num_params as usize != args.len() {
+    let params = entry_sig(program, entry).params.len();
+    if params != args.len() {
         return Err(Failure::new(
             exit::USAGE,
             format!(
                 "`{entry}` takes {} argument(s), {} given with --args (signature: {})",
-                f.num_params,
+                params,
                 args.len(),
                 signature(program, entry)
             ),
@@ -614,7 +614,13 @@ fn cmd_run(a: RunArgs) -> CmdResult {
     };
     let raw = a.inv.args.clone().unwrap_or_default();
     let sig = entry_sig(&program, &entry);
-    if !sig.is_all_i32() {
+    // Entries with i64 (or reference) parameters or results print typed values.
+    if sig
+        .params
+        .iter()
+        .chain(&sig.results)
+        .any(|t| *t != ValType::I32)
+    {
         return run_typed(program, &entry, &sig, &raw, limits, a.json);
     }
     let args = raw.words()?;

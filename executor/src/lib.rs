@@ -33,7 +33,7 @@ pub struct Limits {
     /// Maximum number of cycles (instructions executed) per invocation before
     /// [`ExecError::OutOfFuel`].
     pub fuel: u64,
-    /// Maximum number of frame slots (64-bit words) of one call stack; a call that would
+    /// Maximum number of frame slots (32-bit words) of one call stack; a call that would
     /// exceed it raises the `call stack exhausted` trap.
     pub max_slots: u32,
     /// Maximum call depth; deeper calls raise the `call stack exhausted` trap (the
@@ -47,7 +47,7 @@ pub struct Limits {
 }
 
 impl Default for Limits {
-    /// 2^32 cycles of fuel, 2^22 slots (32 MiB) of call stack, call depth 2^14, memory up to
+    /// 2^32 cycles of fuel, 2^22 slots of call stack, call depth 2^14, memory up to
     /// 2^14 pages (1 GiB), tables up to 2^20 elements.
     fn default() -> Self {
         Limits {
@@ -84,9 +84,9 @@ impl Value {
         }
     }
 
-    /// The 64-bit slot encoding: integers zero-extended, references 0 for null, else
-    /// address + 1.
-    pub fn to_slot(self) -> u64 {
+    /// The value's bits as the store keeps globals and table elements: integers
+    /// zero-extended, references 0 for null, else address + 1.
+    pub fn to_bits(self) -> u64 {
         match self {
             Value::I32(v) => v as u64,
             Value::I64(v) => v,
@@ -94,8 +94,8 @@ impl Value {
         }
     }
 
-    /// Decodes a slot holding a value of type `ty`.
-    pub fn from_slot(ty: ValType, v: u64) -> Value {
+    /// Decodes [`Value::to_bits`] of a value of type `ty`.
+    pub fn from_bits(ty: ValType, v: u64) -> Value {
         let r = (v != 0).then(|| (v - 1) as u32);
         match ty {
             ValType::I32 => Value::I32(v as u32),
@@ -103,6 +103,54 @@ impl Value {
             ValType::FuncRef => Value::FuncRef(r),
             ValType::ExternRef => Value::ExternRef(r),
         }
+    }
+
+    /// Whether the value fits its slots: every value but the external reference
+    /// `u32::MAX`, whose encoding (`u32::MAX + 1`) needs 33 bits.
+    pub fn is_representable(self) -> bool {
+        self.ty().is_wide() || self.to_bits() <= u32::MAX as u64
+    }
+
+    /// Appends the value's slot words: one for `i32` and references (0 for null, else
+    /// address + 1), two for `i64` (low word, then high word).
+    pub fn push_words(self, out: &mut Vec<u32>) {
+        let bits = self.to_bits();
+        out.push(bits as u32);
+        if self.ty().is_wide() {
+            out.push((bits >> 32) as u32);
+        }
+    }
+
+    /// The slot words of `values`, packed one after the other: the layout of a function's
+    /// arguments and results.
+    pub fn to_words(values: &[Value]) -> Vec<u32> {
+        let mut out = Vec::with_capacity(values.len() * 2);
+        for v in values {
+            v.push_words(&mut out);
+        }
+        out
+    }
+
+    /// The values of types `types` whose packed slot words are `words`; `None` if the number
+    /// of words does not match.
+    pub fn from_words(types: &[ValType], words: &[u32]) -> Option<Vec<Value>> {
+        if words.len() != ValType::slots_of(types) as usize {
+            return None;
+        }
+        let mut at = 0;
+        Some(
+            types
+                .iter()
+                .map(|t| {
+                    let mut bits = words[at] as u64;
+                    if t.is_wide() {
+                        bits |= (words[at + 1] as u64) << 32;
+                    }
+                    at += t.slots() as usize;
+                    Value::from_bits(*t, bits)
+                })
+                .collect(),
+        )
     }
 }
 
@@ -124,7 +172,7 @@ pub enum ExecError {
     /// The module does not export a function of that name.
     #[error("no exported function named `{0}`")]
     NoSuchExport(String),
-    /// Wrong number of arguments.
+    /// Wrong number of arguments (for [`run`] and [`run_traced`], of argument words).
     #[error("`{entry}` takes {expected} argument(s), {got} given")]
     ArgCount {
         /// Entry name.
@@ -135,7 +183,7 @@ pub enum ExecError {
         got: usize,
     },
     /// An argument of the wrong type (or, for [`run`] and [`run_traced`], a signature with
-    /// types other than `i32`).
+    /// reference types, or the wrong number of argument words for an `i64` signature).
     #[error("`{entry}`: {why}")]
     ArgType {
         /// Entry name.
@@ -221,7 +269,8 @@ impl ExecError {
 /// The result of a completed run.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Outcome {
-    /// Values returned by the entry function.
+    /// The entry function's result words (packed: one per `i32`, two per `i64`, low word
+    /// first), as it leaves them in slots `0..`.
     pub results: Vec<u32>,
     /// Cycles executed (instructions, excluding the final `HALT`).
     pub cycles: u64,

@@ -54,6 +54,7 @@ pub(crate) struct FuncInst {
 
 pub(crate) struct TableInst {
     pub elem: ValType,
+    /// References: 0 for null, else store address + 1 (below 2^32).
     pub elems: Vec<u64>,
     pub max: Option<u32>,
 }
@@ -65,6 +66,8 @@ pub(crate) struct MemInst {
 
 pub(crate) struct GlobalInst {
     pub ty: GlobalType,
+    /// [`Value::to_bits`]: an `i64` in all 64 bits, other values in the low 32; the global
+    /// words of `global.get`/`global.set` are its low and high halves.
     pub value: u64,
 }
 
@@ -173,14 +176,22 @@ impl Store {
     }
 
     /// Registers host global `module.name` with initial `value`.
+    ///
+    /// # Panics
+    /// If `value` is not representable ([`Value::is_representable`]: the external reference
+    /// `u32::MAX`).
     pub fn define_global(&mut self, module: &str, name: &str, value: Value, mutable: bool) {
+        assert!(
+            value.is_representable(),
+            "{value} does not fit a 32-bit slot"
+        );
         let addr = self.globals.len() as u32;
         self.globals.push(GlobalInst {
             ty: GlobalType {
                 ty: value.ty(),
                 mutable,
             },
-            value: value.to_slot(),
+            value: value.to_bits(),
         });
         self.define(module, name, ExternVal::Global(addr));
     }
@@ -241,7 +252,7 @@ impl Store {
         match self.export(instance, name)? {
             ExternVal::Global(g) => {
                 let g = &self.globals[g as usize];
-                Some(Value::from_slot(g.ty.ty, g.value))
+                Some(Value::from_bits(g.ty.ty, g.value))
             }
             _ => None,
         }
@@ -334,7 +345,10 @@ impl Store {
         }
 
         let instance = self.instances.len() as u32;
-        for i in 0..program.functions.len() {
+        // The module's defined functions (the program's helper functions after them are
+        // reached only by `call` and are no store functions).
+        let defined = m.func_types.len() - m.num_func_imports as usize;
+        for i in 0..defined {
             let sig = type_ids[m.func_types[m.num_func_imports as usize + i] as usize];
             funcs.push(self.funcs.len() as u32);
             self.funcs.push(FuncInst {

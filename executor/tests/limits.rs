@@ -330,6 +330,17 @@ fn hand_made_programs_cannot_escape_the_slot_stack() {
         Err(ExecError::PcOutOfRange(_))
     ));
 
+    // A frame layout that disagrees with the function's type: invalid, and no panic.
+    let mut p = (*program(r#"(module (func (export "f") (result i32) i32.const 7))"#)).clone();
+    p.functions[0].result_slots = 2;
+    assert!(matches!(
+        p.validate(),
+        Err(gloam_isa::ProgramError::BadFunction(0))
+    ));
+    let mut s = Store::new(Limits::default());
+    let i = s.instantiate(Arc::new(p)).unwrap();
+    assert_eq!(s.invoke(i, "f", &[]).unwrap(), [Value::I32(7)]);
+
     // Slot offsets beyond the slot limit are refused at instantiation.
     let mut p = (*program(r#"(module (func (export "f") (result i32) i32.const 7))"#)).clone();
     p.instrs[konst].c = u32::MAX;

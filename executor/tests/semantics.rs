@@ -1630,17 +1630,58 @@ fn float_and_simd_instructions_are_refused_at_load() {
 
 #[test]
 fn integer_instructions_run_but_are_refused_by_the_traced_run() {
-    // (first executor-only instruction the run reaches, declarations, body, arg, result)
-    let cases: &[(&str, &str, &str, u32, u32)] = &[
+    // i64 arithmetic and the sign extensions lower to 32-bit instructions: traced like any
+    // i32 code.
+    let traced: &[(&str, &str, u32, u32)] = &[
         (
             "i64.add",
-            "",
             "(local i64) i64.const 5 local.set 1 local.get 1 local.get 1 i64.add i32.wrap_i64",
             7,
             10,
         ),
-        ("i64.extend_i32_u", "", "local.get 0 i64.extend_i32_u i32.wrap_i64", 9, 9),
-        ("i64.extend32_s", "", "local.get 0 i64.extend_i32_s i64.const 32 i64.shr_u i32.wrap_i64", 0x8000_0000, u32::MAX),
+        (
+            "i64.extend_i32_u",
+            "local.get 0 i64.extend_i32_u i32.wrap_i64",
+            9,
+            9,
+        ),
+        (
+            "i64.extend32_s",
+            "local.get 0 i64.extend_i32_s i64.const 32 i64.shr_u i32.wrap_i64",
+            0x8000_0000,
+            u32::MAX,
+        ),
+        (
+            "i32.extend8_s",
+            "local.get 0 i32.extend8_s",
+            0x80,
+            0xFFFF_FF80,
+        ),
+        (
+            "i32.extend16_s",
+            "local.get 0 i32.extend16_s",
+            0x7FFF,
+            0x7FFF,
+        ),
+        (
+            "i64.div_u",
+            "local.get 0 i64.extend_i32_u i64.const 3 i64.div_u i32.wrap_i64",
+            100,
+            33,
+        ),
+    ];
+    for &(instr, body, arg, want) in traced {
+        let wat = format!("(module (func (export \"f\") (param i32) (result i32) {body}))");
+        let p = load(&wat);
+        let out =
+            run(&p, "f", &[arg], Limits::default()).unwrap_or_else(|e| panic!("{instr}: {e}"));
+        assert_eq!(out.results, vec![want], "{instr}");
+        let (traced, _) = run_traced(&p, "f", &[arg], Limits::default())
+            .unwrap_or_else(|e| panic!("{instr}: {e}"));
+        assert_eq!(traced, out, "{instr}");
+    }
+    // (first executor-only instruction the run reaches, declarations, body, arg, result)
+    let cases: &[(&str, &str, &str, u32, u32)] = &[
         ("i32.load", "(memory 1) (data (i32.const 8) \"\\2a\")", "local.get 0 i32.load", 8, 42),
         ("i32.store", "(memory 1)", "i32.const 0 local.get 0 i32.store i32.const 0 i32.load", 5, 5),
         ("i32.load8_u", "(memory 1) (data (i32.const 0) \"\\ff\")", "local.get 0 i32.load8_u", 0, 255),
@@ -1655,8 +1696,6 @@ fn integer_instructions_run_but_are_refused_by_the_traced_run() {
             0,
             77,
         ),
-        ("i32.extend8_s", "", "local.get 0 i32.extend8_s", 0x80, 0xFFFF_FF80),
-        ("i32.extend16_s", "", "local.get 0 i32.extend16_s", 0x7FFF, 0x7FFF),
     ];
     for &(instr, decls, body, arg, want) in cases {
         let wat = format!(

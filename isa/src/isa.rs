@@ -7,12 +7,13 @@
 //! * `B` is the value read from slot `fp + b`, or the immediate when `b_imm` is set;
 //! * the result, if any, is written to slot `fp + c`.
 //!
-//! Slots hold 64-bit words. The provable opcodes (codes 1..=38) read and write `i32` bit
-//! patterns (the low 32 bits of a slot; they write zero-extended values), so every value of a
-//! provable run fits in 32 bits; they include the 32-bit globals words and the loads and
-//! stores of 1, 2 and 4 bytes of linear memory. The executor-only opcodes (codes 40..) cover the rest of
-//! integer WebAssembly 2.0: `i64`, linear memory, globals, tables and references (a reference
-//! is 0 for null, else its store address plus one), indirect and imported calls.
+//! Slots hold 32-bit words: every slot value is below 2^32 at all times. An `i32` or a
+//! reference (0 for null, else its store address plus one) occupies one slot, an `i64` two
+//! consecutive slots, the low word first; the front end lowers every `i64` operator into the
+//! provable 32-bit opcodes (codes 1..=38), which include the 32-bit global words and the
+//! loads and stores of 1, 2 and 4 bytes of linear memory. The executor-only opcodes
+//! (codes 40..) cover the rest of integer WebAssembly 2.0: memory size, growth and bulk
+//! operations, tables and references, indirect and imported calls.
 //! Jump targets are absolute instruction indices. Program index 0 always holds [`Op::Halt`],
 //! the address every entry function returns to.
 
@@ -25,8 +26,14 @@ pub const HALT_PC: u32 = 0;
 pub mod trap_code {
     /// WebAssembly `unreachable`.
     pub const UNREACHABLE: u32 = 0;
-    /// Signed division overflow (`i32.div_s` of `INT_MIN` by `-1`).
+    /// Signed division overflow (`div_s` of the minimum value by `-1`).
     pub const INTEGER_OVERFLOW: u32 = 1;
+    /// Integer division or remainder by zero (the `i64` division checks; `div_u` and `rem_u`
+    /// by zero trap by themselves).
+    pub const DIVISION_BY_ZERO: u32 = 2;
+    /// A memory access out of bounds whatever the address: an `i64` load or store whose
+    /// offset plus 4 does not fit in 32 bits.
+    pub const MEMORY_OUT_OF_BOUNDS: u32 = 3;
 }
 
 macro_rules! ops {
@@ -144,144 +151,44 @@ ops! {
     Trap = 39, "trap";
 
     // ---- Executor-only instructions (codes 40..): no AIR flag yet, so no proof can
-    // ---- execute them; `run_traced` refuses a run that reaches one. Slots hold 64 bits.
-    /// `C = A`, all 64 bits (moves of `i64` and reference values).
-    Mov64 = 40, "mov64";
-    /// `C = (b << 32) | imm`: a 64-bit constant (`b` is the high word, not a slot).
-    Const64 = 41, "const64";
-    /// `C = A` (64 bits) if `B != 0`, else `C` keeps its value.
-    CMov64 = 42, "cmov64";
-    /// `i64.add`. For every 64-bit binary operator an immediate `B` is `imm` sign-extended.
-    I64Add = 43, "i64.add";
-    /// `i64.sub`.
-    I64Sub = 44, "i64.sub";
-    /// `i64.mul`.
-    I64Mul = 45, "i64.mul";
-    /// `i64.div_s`; traps on zero and on overflow.
-    I64DivS = 46, "i64.div_s";
-    /// `i64.div_u`; traps on zero.
-    I64DivU = 47, "i64.div_u";
-    /// `i64.rem_s`; traps on zero.
-    I64RemS = 48, "i64.rem_s";
-    /// `i64.rem_u`; traps on zero.
-    I64RemU = 49, "i64.rem_u";
-    /// `i64.and`.
-    I64And = 50, "i64.and";
-    /// `i64.or`.
-    I64Or = 51, "i64.or";
-    /// `i64.xor`.
-    I64Xor = 52, "i64.xor";
-    /// `i64.shl`.
-    I64Shl = 53, "i64.shl";
-    /// `i64.shr_s`.
-    I64ShrS = 54, "i64.shr_s";
-    /// `i64.shr_u`.
-    I64ShrU = 55, "i64.shr_u";
-    /// `i64.rotl`.
-    I64Rotl = 56, "i64.rotl";
-    /// `i64.rotr`.
-    I64Rotr = 57, "i64.rotr";
-    /// `i64.eq` (an `i32` result).
-    I64Eq = 58, "i64.eq";
-    /// `i64.ne`.
-    I64Ne = 59, "i64.ne";
-    /// `i64.lt_s`.
-    I64LtS = 60, "i64.lt_s";
-    /// `i64.lt_u`.
-    I64LtU = 61, "i64.lt_u";
-    /// `i64.gt_s`.
-    I64GtS = 62, "i64.gt_s";
-    /// `i64.gt_u`.
-    I64GtU = 63, "i64.gt_u";
-    /// `i64.le_s`.
-    I64LeS = 64, "i64.le_s";
-    /// `i64.le_u`.
-    I64LeU = 65, "i64.le_u";
-    /// `i64.ge_s`.
-    I64GeS = 66, "i64.ge_s";
-    /// `i64.ge_u`.
-    I64GeU = 67, "i64.ge_u";
-    /// `i64.clz`: `C = f(A)` for this and every unary operator below.
-    I64Clz = 68, "i64.clz";
-    /// `i64.ctz`.
-    I64Ctz = 69, "i64.ctz";
-    /// `i64.popcnt`.
-    I64Popcnt = 70, "i64.popcnt";
-    /// `i64.eqz` (also `ref.is_null`: null references are 0).
-    I64Eqz = 71, "i64.eqz";
-    /// `i32.extend8_s`.
-    I32Extend8S = 72, "i32.extend8_s";
-    /// `i32.extend16_s`.
-    I32Extend16S = 73, "i32.extend16_s";
-    /// `i64.extend8_s`.
-    I64Extend8S = 74, "i64.extend8_s";
-    /// `i64.extend16_s`.
-    I64Extend16S = 75, "i64.extend16_s";
-    /// `i64.extend32_s` and `i64.extend_i32_s`.
-    I64Extend32S = 76, "i64.extend32_s";
-    /// `i32.wrap_i64`.
-    I32WrapI64 = 77, "i32.wrap_i64";
-    /// `i64.extend_i32_u`.
-    I64ExtendI32U = 78, "i64.extend_i32_u";
-    /// `i64.load`.
-    I64Load = 79, "i64.load";
-    /// `i64.load8_s`.
-    I64Load8S = 80, "i64.load8_s";
-    /// `i64.load8_u`.
-    I64Load8U = 81, "i64.load8_u";
-    /// `i64.load16_s`.
-    I64Load16S = 82, "i64.load16_s";
-    /// `i64.load16_u`.
-    I64Load16U = 83, "i64.load16_u";
-    /// `i64.load32_s`.
-    I64Load32S = 84, "i64.load32_s";
-    /// `i64.load32_u`.
-    I64Load32U = 85, "i64.load32_u";
-    /// `i64.store`.
-    I64Store = 86, "i64.store";
-    /// `i64.store8`.
-    I64Store8 = 87, "i64.store8";
-    /// `i64.store16`.
-    I64Store16 = 88, "i64.store16";
-    /// `i64.store32`.
-    I64Store32 = 89, "i64.store32";
+    // ---- execute them; `run_traced` refuses a run that reaches one.
     /// `C = memory.size` (pages).
-    MemorySize = 90, "memory.size";
+    MemorySize = 40, "memory.size";
     /// `C = memory.grow(A)`: the old size in pages, or -1.
-    MemoryGrow = 91, "memory.grow";
+    MemoryGrow = 41, "memory.grow";
     /// `memory.fill` with `(dest, value, len)` in slots `a, a+1, a+2`.
-    MemoryFill = 92, "memory.fill";
+    MemoryFill = 42, "memory.fill";
     /// `memory.copy` with `(dest, src, len)` in slots `a, a+1, a+2`.
-    MemoryCopy = 93, "memory.copy";
+    MemoryCopy = 43, "memory.copy";
     /// `memory.init` of data segment `imm` with `(dest, src, len)` in slots `a, a+1, a+2`.
-    MemoryInit = 94, "memory.init";
+    MemoryInit = 44, "memory.init";
     /// `data.drop` of data segment `imm`.
-    DataDrop = 95, "data.drop";
+    DataDrop = 45, "data.drop";
     /// `C = table[imm][A]`.
-    TableGet = 96, "table.get";
+    TableGet = 46, "table.get";
     /// `table[imm][A] = B`.
-    TableSet = 97, "table.set";
+    TableSet = 47, "table.set";
     /// `C = table.size` of table `imm`.
-    TableSize = 98, "table.size";
+    TableSize = 48, "table.size";
     /// `C = table.grow` of table `imm` by `(init, n)` in slots `a, a+1`.
-    TableGrow = 99, "table.grow";
+    TableGrow = 49, "table.grow";
     /// `table.fill` of table `imm` with `(i, value, n)` in slots `a, a+1, a+2`.
-    TableFill = 100, "table.fill";
+    TableFill = 50, "table.fill";
     /// `table.copy` from table `c` to table `b` with `(dest, src, n)` in slots `a, a+1, a+2`.
-    TableCopy = 101, "table.copy";
+    TableCopy = 51, "table.copy";
     /// `table.init` of table `b` from element segment `c` with `(dest, src, n)` in slots
     /// `a, a+1, a+2`.
-    TableInit = 102, "table.init";
+    TableInit = 52, "table.init";
     /// `elem.drop` of element segment `imm`.
-    ElemDrop = 103, "elem.drop";
+    ElemDrop = 53, "elem.drop";
     /// `C = ref.func imm` (a reference to WebAssembly function `imm`).
-    RefFunc = 104, "ref.func";
+    RefFunc = 54, "ref.func";
     /// `call_indirect` through table `c` with type `imm`, element index in slot `b`; the
     /// callee frame starts at `fp + a` (its saved pc and `fp` go to its own `ra_slot`).
-    CallIndirect = 105, "call_indirect";
+    CallIndirect = 55, "call_indirect";
     /// Call of imported function `imm` (host or another instance); arguments and results in
     /// slots from `fp + a`.
-    CallImport = 106, "call_import";
+    CallImport = 56, "call_import";
 }
 
 /// Which slots an opcode touches. This is the single source of truth shared by the executor,
@@ -319,7 +226,7 @@ impl Op {
     }
     /// May take `B` from the immediate instead of a slot.
     pub const fn allows_b_imm(self) -> bool {
-        self.is_binary() || self.is_binary64() || matches!(self, Op::CMov | Op::CMov64)
+        self.is_binary() || matches!(self, Op::CMov)
     }
     /// Writes slot `b` (only `Call`, saving `fp`).
     pub const fn writes_b(self) -> bool {
@@ -351,15 +258,6 @@ impl Op {
     pub const fn is_provable(self) -> bool {
         self.code() < Op::Trap.code()
     }
-    /// 64-bit binary operators `C = f(A, B)` (immediate `B` is sign-extended).
-    pub const fn is_binary64(self) -> bool {
-        self.code() >= Op::I64Add.code() && self.code() <= Op::I64GeU.code()
-    }
-    /// Unary operators `C = f(A)`.
-    pub const fn is_unary(self) -> bool {
-        (self.code() >= Op::I64Clz.code() && self.code() <= Op::I64ExtendI32U.code())
-            || matches!(self, Op::Mov64)
-    }
     /// Provable loads `C = mem[A + imm]` of 1, 2 or 4 bytes.
     pub const fn is_load(self) -> bool {
         self.code() >= Op::I32Load.code() && self.code() <= Op::I32Load16U.code()
@@ -367,14 +265,6 @@ impl Op {
     /// Provable stores `mem[A + imm] = B` of 1, 2 or 4 bytes.
     pub const fn is_store(self) -> bool {
         self.code() >= Op::I32Store.code() && self.code() <= Op::I32Store16.code()
-    }
-    /// Executor-only 64-bit loads.
-    pub const fn is_load64(self) -> bool {
-        self.code() >= Op::I64Load.code() && self.code() <= Op::I64Load32U.code()
-    }
-    /// Executor-only 64-bit stores.
-    pub const fn is_store64(self) -> bool {
-        self.code() >= Op::I64Store.code() && self.code() <= Op::I64Store32.code()
     }
     /// Bytes a provable load or store moves (1, 2 or 4); 0 for other opcodes.
     pub const fn mem_width(self) -> u32 {
@@ -450,10 +340,7 @@ impl Instr {
             return end;
         }
         match op {
-            op if op.is_binary64() || op == CMov64 => a.max(if b_slot { b } else { 0 }).max(c),
-            op if op.is_unary() || op.is_load64() => a.max(c),
-            op if op.is_store64() => a.max(b),
-            Const64 | MemorySize | TableSize | RefFunc => c,
+            MemorySize | TableSize | RefFunc => c,
             TableSet => a.max(b),
             MemoryGrow | TableGet => a.max(c),
             TableGrow => (a + 1).max(c),
@@ -488,18 +375,7 @@ impl std::fmt::Display for Instr {
             Op::Ret => write!(f, "ret (ra s{}, fp s{})", self.a, self.b),
             Op::Halt => write!(f, "halt"),
             Op::Trap => write!(f, "trap #{}", self.imm),
-            op if op.is_binary64() => {
-                write!(f, "{} s{}, s{}, {}", op.mnemonic(), self.c, self.a, b)
-            }
-            op if op.is_unary() => write!(f, "{} s{}, s{}", op.mnemonic(), self.c, self.a),
-            Op::Const64 => write!(
-                f,
-                "const64 s{}, #{}",
-                self.c,
-                ((self.b as u64) << 32) | self.imm as u64
-            ),
-            Op::CMov64 => write!(f, "cmov64 s{}, s{}, {}", self.c, self.a, b),
-            op if op.is_load() || op.is_load64() => {
+            op if op.is_load() => {
                 write!(
                     f,
                     "{} s{}, [s{}+{}]",
@@ -509,7 +385,7 @@ impl std::fmt::Display for Instr {
                     self.imm
                 )
             }
-            op if op.is_store() || op.is_store64() => {
+            op if op.is_store() => {
                 write!(
                     f,
                     "{} [s{}+{}], s{}",

@@ -16,11 +16,14 @@ pub mod semantics;
 pub mod statement;
 
 pub use frontend::{load_module, lower_wasm, FrontendError};
+pub use image::{initial_global_words, initial_memory_words};
 pub use isa::{trap_code, Instr, Op, HALT_PC};
 pub use module::{
     ConstExpr, DataSegment, ElemSegment, Export, ExportKind, FuncSig, GlobalType, Import,
     ImportKind, ModuleInfo, SegmentMode, TableType, ValType,
 };
 pub use program::{Function, Origin, Program, ProgramError, ProgramHash};
-pub use semantics::{eval_binary, eval_binary64, eval_unary, TrapKind};
-pub use statement::{check_setup, check_types, IntValue, SetupError};
+pub use semantics::{eval_binary, TrapKind};
+pub use statement::{
+    check_setup, check_types, value_words, values_from_words, IntValue, SetupError,
+};

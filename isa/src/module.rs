@@ -22,9 +22,22 @@ impl ValType {
     pub const fn is_ref(self) -> bool {
         matches!(self, ValType::FuncRef | ValType::ExternRef)
     }
-    /// Needs all 64 bits of a slot (everything but `i32`).
+    /// Occupies two 32-bit slots (`i64`: the low word, then the high word).
     pub const fn is_wide(self) -> bool {
-        !matches!(self, ValType::I32)
+        matches!(self, ValType::I64)
+    }
+    /// Number of 32-bit slots (and statement words) a value of this type occupies: 2 for
+    /// `i64`, 1 for `i32` and references (0 for null, else a store address plus one).
+    pub const fn slots(self) -> u32 {
+        if self.is_wide() {
+            2
+        } else {
+            1
+        }
+    }
+    /// Slots of a list of values laid out one after the other (parameters, results).
+    pub fn slots_of(types: &[ValType]) -> u32 {
+        types.iter().map(|t| t.slots()).sum()
     }
 }
 
@@ -55,14 +68,6 @@ impl FuncSig {
             params: params.into(),
             results: results.into(),
         }
-    }
-
-    /// Whether every parameter and result is `i32` (what the prover covers today).
-    pub fn is_all_i32(&self) -> bool {
-        self.params
-            .iter()
-            .chain(&self.results)
-            .all(|t| *t == ValType::I32)
     }
 }
 

@@ -7,20 +7,29 @@ use crate::module::ModuleInfo;
 
 /// One lowered function and its frame layout.
 ///
-/// Frame layout (slot offsets from the function's `fp`): parameters `0..num_params`, declared
-/// locals from `num_params`, saved return pc at `ra_slot = max(params + locals, results)`, saved caller `fp` `ra_slot + 1`,
-/// then operand-stack temporaries up to `frame_size`. Results are returned in slots
-/// `0..num_results`.
+/// Every slot holds a 32-bit word. A value occupies one slot (`i32`, references) or two
+/// (`i64`: low word, then high word), and lists of values are *packed*: value `i` starts at
+/// slot `sum_{j<i} width_j`.
+///
+/// Frame layout (slot offsets from the function's `fp`): the parameters packed in
+/// `0..param_slots`; the declared locals packed from `param_slots` (`L` slots); the saved
+/// return pc at `ra_slot = max(param_slots + L, result_slots)` and the saved caller `fp` at
+/// `ra_slot + 1`; then the operand-stack temporaries, packed the same way (stack position `i`
+/// starts at `ra_slot + 2` plus the widths of the positions below it), and scratch slots, up
+/// to `frame_size`. Results are returned packed in slots `0..result_slots`. A caller puts the
+/// arguments of a call in consecutive slots, which become the callee's slots `0..`, and finds
+/// the results there.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Function {
-    /// Debug name (from the `name` section or an export), or `func[i]`.
+    /// Debug name (an export name), `func[i]`, or the helper's name for the front end's
+    /// helper functions.
     pub name: String,
     /// First instruction of the function.
     pub entry_pc: u32,
-    /// Number of parameters (one slot each).
-    pub num_params: u32,
-    /// Number of results (one slot each).
-    pub num_results: u32,
+    /// Slots of the parameters (packed: 2 per `i64`, 1 per other value).
+    pub param_slots: u32,
+    /// Slots of the results (packed likewise).
+    pub result_slots: u32,
     /// Slot of the saved return pc (the saved `fp` is the next slot).
     pub ra_slot: u32,
     /// Number of slots the frame uses.
@@ -30,9 +39,12 @@ pub struct Function {
 /// Where a Gloam instruction came from: function index and byte offset in the module.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Origin {
-    /// Index of the WebAssembly function.
+    /// Index of the WebAssembly function (function index space, imports first); for an
+    /// instruction of a front-end helper function, the number of imported functions plus the
+    /// helper's index in [`Program::functions`].
     pub func: u32,
-    /// Byte offset of the WebAssembly instruction in the module.
+    /// Byte offset of the WebAssembly instruction in the module (in the helper module's own
+    /// bytes for a helper function).
     pub offset: u32,
 }
 
@@ -41,7 +53,9 @@ pub struct Origin {
 pub struct Program {
     /// Instructions; index = pc. `instrs[0]` is `HALT`.
     pub instrs: Vec<Instr>,
-    /// Functions in WebAssembly index order.
+    /// The module's defined functions in WebAssembly index order, then the front end's
+    /// helper functions (out-of-line parts of the `i64` lowering: division and bit counts),
+    /// which only `call` instructions reach and no export names.
     pub functions: Vec<Function>,
     /// Exported functions: (export name, function index), sorted by name.
     pub exports: Vec<(String, u32)>,
@@ -144,8 +158,26 @@ impl Program {
             }
         }
         for (idx, f) in self.functions.iter().enumerate() {
-            if f.entry_pc as usize >= n || f.entry_pc == HALT_PC || f.ra_slot + 2 > f.frame_size {
+            if f.entry_pc as usize >= n
+                || f.entry_pc == HALT_PC
+                || f.ra_slot + 2 > f.frame_size
+                || f.param_slots.max(f.result_slots) > f.ra_slot
+            {
                 return Err(ProgramError::BadFunction(idx as u32));
+            }
+        }
+        // The module's defined functions have the frame layout of their types (the helper
+        // functions after them have no WebAssembly type).
+        let defined =
+            (self.module.func_types.len() as u32).saturating_sub(self.module.num_func_imports);
+        for idx in 0..defined.min(self.functions.len() as u32) {
+            let f = &self.functions[idx as usize];
+            let ok = self.defined_sig(idx).is_some_and(|sig| {
+                crate::module::ValType::slots_of(&sig.params) == f.param_slots
+                    && crate::module::ValType::slots_of(&sig.results) == f.result_slots
+            });
+            if !ok {
+                return Err(ProgramError::BadFunction(idx));
             }
         }
         for (_, idx) in &self.exports {
@@ -184,8 +216,8 @@ impl Program {
         for f in &self.functions {
             for v in [
                 f.entry_pc,
-                f.num_params,
-                f.num_results,
+                f.param_slots,
+                f.result_slots,
                 f.ra_slot,
                 f.frame_size,
             ] {

@@ -1,6 +1,6 @@
-//! Reference semantics of Gloam's arithmetic, shared by the executor and the front end's
-//! constant folding. They follow WebAssembly 2.0 §4.3.2 (integer operations) on `i32` and
-//! `i64`.
+//! Reference semantics of Gloam's 32-bit arithmetic, shared by the executor and the front
+//! end's constant folding. They follow WebAssembly 2.0 §4.3.2 (integer operations) on `i32`;
+//! `i64` operators are lowered into these by the front end.
 
 use crate::isa::Op;
 
@@ -45,6 +45,8 @@ impl TrapKind {
     pub fn from_code(code: u32) -> TrapKind {
         match code {
             crate::isa::trap_code::INTEGER_OVERFLOW => TrapKind::IntegerOverflow,
+            crate::isa::trap_code::DIVISION_BY_ZERO => TrapKind::DivisionByZero,
+            crate::isa::trap_code::MEMORY_OUT_OF_BOUNDS => TrapKind::MemoryOutOfBounds,
             _ => TrapKind::Unreachable,
         }
     }
@@ -81,78 +83,4 @@ pub fn eval_binary(op: Op, a: u32, b: u32) -> Result<u32, TrapKind> {
         Op::MulHU => ((a as u64 * b as u64) >> 32) as u32,
         _ => panic!("eval_binary called with non-binary opcode {op:?}"),
     })
-}
-
-/// Evaluates 64-bit binary opcode `op` (see [`Op::is_binary64`]) on `a`, `b`; comparisons
-/// give 0 or 1.
-///
-/// # Errors
-/// [`TrapKind::DivisionByZero`] and [`TrapKind::IntegerOverflow`] as WebAssembly specifies.
-///
-/// # Panics
-/// If `op` is not a 64-bit binary opcode.
-#[inline]
-pub fn eval_binary64(op: Op, a: u64, b: u64) -> Result<u64, TrapKind> {
-    let (sa, sb) = (a as i64, b as i64);
-    Ok(match op {
-        Op::I64Add => a.wrapping_add(b),
-        Op::I64Sub => a.wrapping_sub(b),
-        Op::I64Mul => a.wrapping_mul(b),
-        Op::I64DivS => {
-            if b == 0 {
-                return Err(TrapKind::DivisionByZero);
-            }
-            sa.checked_div(sb).ok_or(TrapKind::IntegerOverflow)? as u64
-        }
-        Op::I64DivU => a.checked_div(b).ok_or(TrapKind::DivisionByZero)?,
-        Op::I64RemS => {
-            if b == 0 {
-                return Err(TrapKind::DivisionByZero);
-            }
-            sa.wrapping_rem(sb) as u64
-        }
-        Op::I64RemU => a.checked_rem(b).ok_or(TrapKind::DivisionByZero)?,
-        Op::I64And => a & b,
-        Op::I64Or => a | b,
-        Op::I64Xor => a ^ b,
-        Op::I64Shl => a.wrapping_shl(b as u32),
-        Op::I64ShrS => sa.wrapping_shr(b as u32) as u64,
-        Op::I64ShrU => a.wrapping_shr(b as u32),
-        Op::I64Rotl => a.rotate_left((b & 63) as u32),
-        Op::I64Rotr => a.rotate_right((b & 63) as u32),
-        Op::I64Eq => (a == b) as u64,
-        Op::I64Ne => (a != b) as u64,
-        Op::I64LtS => (sa < sb) as u64,
-        Op::I64LtU => (a < b) as u64,
-        Op::I64GtS => (sa > sb) as u64,
-        Op::I64GtU => (a > b) as u64,
-        Op::I64LeS => (sa <= sb) as u64,
-        Op::I64LeU => (a <= b) as u64,
-        Op::I64GeS => (sa >= sb) as u64,
-        Op::I64GeU => (a >= b) as u64,
-        _ => panic!("eval_binary64 called with {op:?}"),
-    })
-}
-
-/// Evaluates unary opcode `op` (see [`Op::is_unary`]) on the slot value `a`. `i32` results
-/// are zero-extended.
-///
-/// # Panics
-/// If `op` is not a unary opcode.
-#[inline]
-pub fn eval_unary(op: Op, a: u64) -> u64 {
-    match op {
-        Op::Mov64 => a,
-        Op::I64Clz => a.leading_zeros() as u64,
-        Op::I64Ctz => a.trailing_zeros() as u64,
-        Op::I64Popcnt => a.count_ones() as u64,
-        Op::I64Eqz => (a == 0) as u64,
-        Op::I32Extend8S => a as i8 as i32 as u32 as u64,
-        Op::I32Extend16S => a as i16 as i32 as u32 as u64,
-        Op::I64Extend8S => a as i8 as i64 as u64,
-        Op::I64Extend16S => a as i16 as i64 as u64,
-        Op::I64Extend32S => a as i32 as i64 as u64,
-        Op::I32WrapI64 | Op::I64ExtendI32U => a as u32 as u64,
-        _ => panic!("eval_unary called with {op:?}"),
-    }
 }

@@ -83,6 +83,33 @@ impl std::fmt::Display for IntValue {
     }
 }
 
+/// The 32-bit words of typed values as a statement carries them: each value's limbs
+/// ([`IntValue::limbs`]: an `i32` as one word, an `i64` as its low then its high word), one
+/// value after the other. These are the entry function's argument (or result) slots, which
+/// the front end lays out packed the same way, and the words of the AIR's public inputs.
+pub fn value_words(values: &[IntValue]) -> Vec<u32> {
+    values.iter().flat_map(|v| v.limbs()).collect()
+}
+
+/// The typed values of `types` whose words ([`value_words`]) are `words`; `None` if a type is
+/// not an integer type or the number of words differs.
+pub fn values_from_words(types: &[ValType], words: &[u32]) -> Option<Vec<IntValue>> {
+    let mut out = Vec::with_capacity(types.len());
+    let mut rest = words;
+    for t in types {
+        let (v, tail) = match (t, rest) {
+            (ValType::I32, [w, tail @ ..]) => (IntValue::I32(*w), tail),
+            (ValType::I64, [lo, hi, tail @ ..]) => {
+                (IntValue::I64(*lo as u64 | (*hi as u64) << 32), tail)
+            }
+            _ => return None,
+        };
+        out.push(v);
+        rest = tail;
+    }
+    rest.is_empty().then_some(out)
+}
+
 /// Checks that `values` have exactly the types `types`.
 ///
 /// # Errors
@@ -290,5 +317,23 @@ mod tests {
         assert!(check_types(&v, &[ValType::I32], "argument").is_err());
         assert_eq!(IntValue::I64(u64::MAX).to_string(), "-1:i64");
         assert_eq!(IntValue::I64(0x1_0000_0002).limbs(), vec![2, 1]);
+    }
+
+    #[test]
+    fn value_words_are_the_packed_limbs() {
+        let v = [
+            IntValue::I32(7),
+            IntValue::I64(0xdead_beef_0000_0005),
+            IntValue::I32(u32::MAX),
+        ];
+        let words = value_words(&v);
+        assert_eq!(words, vec![7, 5, 0xdead_beef, u32::MAX]);
+        let types = [ValType::I32, ValType::I64, ValType::I32];
+        assert_eq!(values_from_words(&types, &words), Some(v.to_vec()));
+        // wrong counts and non-integer types have no values
+        assert_eq!(values_from_words(&types, &words[..3]), None);
+        assert_eq!(values_from_words(&types[..2], &words), None);
+        assert_eq!(values_from_words(&[ValType::FuncRef], &[0]), None);
+        assert_eq!(value_words(&[]), Vec::<u32>::new());
     }
 }

@@ -225,9 +225,11 @@ pub fn prove(
 /// Executes `entry(args)` and proves the run.
 ///
 /// Refuses, before executing, what the verifier refuses: a module whose setup a proof does
-/// not cover ([`gloam_isa::check_setup`]), arguments whose types differ from the entry's
-/// parameters, and entries with `i64` parameters or results (not proven yet). After
-/// executing, refuses a run whose estimated peak memory exceeds [`ProveConfig::max_memory`].
+/// not cover ([`gloam_isa::check_setup`]) and arguments whose types differ from the entry's
+/// parameters. After executing, refuses a run whose estimated peak memory exceeds
+/// [`ProveConfig::max_memory`]. The statement's arguments and results are the values' words
+/// ([`gloam_isa::value_words`]: an `i64` as its low, then its high word), the entry's
+/// argument and result slots.
 ///
 /// # Errors
 /// [`ProveError`]: the module setup or the arguments are refused, the run trapped or ran out
@@ -248,15 +250,8 @@ pub fn prove_values(
         entry: entry.to_string(),
         why,
     })?;
-    if !sig.is_all_i32() {
-        return Err(ExecError::NotProvable {
-            instr: format!("i64 parameter or result of the entry function ({sig})"),
-            func: entry.to_string(),
-            offset: 0,
-        }
-        .into());
-    }
-    let args: Vec<u32> = args.iter().filter_map(|v| v.as_i32()).collect();
+    let typed_args = args.to_vec();
+    let args = gloam_isa::value_words(args);
     let args = &args[..];
     let report = |p: Phase| {
         if let Some(cb) = &cfg.progress {
@@ -316,11 +311,13 @@ pub fn prove_values(
         proven_bits: proof.proven_security::<Hasher>().ldr_bits(),
         estimated_peak_memory: estimate,
     };
+    let results = gloam_isa::values_from_words(&sig.results, &outcome.results)
+        .expect("an integer entry leaves one word per i32 and two per i64 result");
     let file = ProofFile {
         program_hash: program.hash().0,
         entry: entry.to_string(),
-        args: args.iter().map(|v| IntValue::I32(*v)).collect(),
-        results: outcome.results.iter().map(|v| IntValue::I32(*v)).collect(),
+        args: typed_args,
+        results,
         cycles: outcome.cycles,
         stark: bytes,
     };

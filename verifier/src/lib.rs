@@ -174,13 +174,13 @@ pub fn verify(
 }
 
 /// Checks `claim` against the program's export and returns the arguments and results as the
-/// 32-bit words of the AIR's public inputs.
+/// 32-bit words of the AIR's public inputs ([`gloam_isa::value_words`]: an `i64` as its low,
+/// then its high word; the entry function's argument and result slots).
 ///
 /// # Errors
 /// [`VerifyError::Claim`]: no such export, values whose number or types differ from the
-/// export's signature, an `i64` in the signature (not proven yet: the prover refuses such
-/// entries too), or a cycle count at or above [`gloam_air::MAX_TRACE_LEN`] (a non-canonical
-/// claim: `cycles + p` would alias `cycles` in the field).
+/// export's signature, or a cycle count at or above [`gloam_air::MAX_TRACE_LEN`] (a
+/// non-canonical claim: `cycles + p` would alias `cycles` in the field).
 pub fn claim_words(program: &Program, claim: &Claim) -> Result<(Vec<u32>, Vec<u32>), VerifyError> {
     let (idx, _) = program
         .export(&claim.entry)
@@ -191,19 +191,16 @@ pub fn claim_words(program: &Program, claim: &Claim) -> Result<(Vec<u32>, Vec<u3
     let bad = |e: String| VerifyError::Claim(format!("`{}` ({sig}): {e}", claim.entry));
     gloam_isa::check_types(&claim.args, &sig.params, "argument").map_err(bad)?;
     gloam_isa::check_types(&claim.results, &sig.results, "result").map_err(bad)?;
-    if !sig.is_all_i32() {
-        return Err(bad(
-            "entries with i64 parameters or results are not proven yet".into(),
-        ));
-    }
     if claim.cycles >= gloam_air::MAX_TRACE_LEN as u64 {
         return Err(VerifyError::Claim(format!(
             "{} cycles is not below 2^22, the longest run a proof covers",
             claim.cycles
         )));
     }
-    let words = |v: &[IntValue]| v.iter().filter_map(|x| x.as_i32()).collect();
-    Ok((words(&claim.args), words(&claim.results)))
+    Ok((
+        gloam_isa::value_words(&claim.args),
+        gloam_isa::value_words(&claim.results),
+    ))
 }
 
 /// Verifies a proof file (as written by `gloam prove`) against `program`.

@@ -17,7 +17,7 @@ use gloam_executor::{run_traced, ExecError, Limits};
 use gloam_isa::{IntValue, Program, SetupError, TrapKind};
 use gloam_prover::trace::build_main_trace;
 use gloam_prover::{prove, prove_trace, prove_values, GloamTrace, ProveConfig, ProveError};
-use gloam_verifier::{verify, verify_file, Claim, VerifyError};
+use gloam_verifier::{claim_words, verify, verify_file, Claim, VerifyError};
 
 /// The Goldilocks modulus.
 const P: u64 = 0xFFFF_FFFF_0000_0001;
@@ -271,29 +271,6 @@ fn claims_are_typed_by_the_entry_signature() {
     .err();
     assert!(matches!(e, Some(ProveError::Args { .. })), "{e:?}");
 
-    // Entries with i64 in their signature are refused by both until i64 is proven.
-    let wide = load(r#"(module (func (export "w") (param i64) (result i64) local.get 0))"#);
-    let e = prove_values(
-        wide.clone(),
-        "w",
-        &[IntValue::I64(u64::MAX)],
-        &ProveConfig::default(),
-    )
-    .err();
-    assert!(
-        matches!(e, Some(ProveError::Exec(ExecError::NotProvable { .. }))),
-        "{e:?}"
-    );
-    let c = Claim {
-        entry: "w".into(),
-        args: vec![IntValue::I64(u64::MAX)],
-        results: vec![IntValue::I64(u64::MAX)],
-        cycles: 1,
-    };
-    assert!(
-        matches!(verify(&wide, &c, &stark), Err(VerifyError::Claim(m)) if m.contains("not proven yet"))
-    );
-
     // The proof file records the types; an untyped version-1 file is refused by version.
     let file = ProofFile::from_bytes(&run.file.to_bytes()).unwrap();
     assert_eq!(file.args, vec![IntValue::I32(1071), IntValue::I32(462)]);
@@ -328,4 +305,42 @@ fn memory_image_and_layout_are_bound() {
     let nclaim = Claim::i32("get", &[], &[5], nrun.outcome.cycles);
     let e = verify(&program, &nclaim, &nrun.file.stark).expect_err("narrow proof refused");
     assert!(e.to_string().contains("width"), "{e}");
+}
+
+/// An `i64` in a claim is two statement words, low then high, in the order of the entry's
+/// signature (the entry's packed argument and result slots); the claim is still typed by the
+/// signature. Decided without a proof.
+#[test]
+fn i64_claims_are_argument_and_result_words() {
+    let wide = load(
+        r#"(module (func (export "w") (param i32 i64) (result i64 i32)
+             local.get 1 local.get 0))"#,
+    );
+    let c = Claim {
+        entry: "w".into(),
+        args: vec![IntValue::I32(7), IntValue::I64(0x1122_3344_5566_7788)],
+        results: vec![IntValue::I64(u64::MAX - 1), IntValue::I32(9)],
+        cycles: 10,
+    };
+    let (args, results) = claim_words(&wide, &c).unwrap();
+    assert_eq!(args, vec![7, 0x5566_7788, 0x1122_3344]);
+    assert_eq!(results, vec![u32::MAX - 1, u32::MAX, 9]);
+    // The same words typed differently are not this entry's claim.
+    let mut bad = c.clone();
+    bad.args = vec![
+        IntValue::I32(7),
+        IntValue::I32(0x5566_7788),
+        IntValue::I32(0x1122_3344),
+    ];
+    assert!(
+        matches!(claim_words(&wide, &bad), Err(VerifyError::Claim(m)) if m.contains("argument"))
+    );
+    let mut bad = c.clone();
+    bad.results.swap(0, 1);
+    assert!(matches!(
+        claim_words(&wide, &bad),
+        Err(VerifyError::Claim(_))
+    ));
+    // The prover's words come from the same function.
+    assert_eq!(gloam_isa::value_words(&c.args), args);
 }

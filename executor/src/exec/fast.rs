@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use gloam_isa::{eval_binary, eval_binary64, eval_unary, Instr, Op, TrapKind};
+use gloam_isa::{eval_binary, Instr, Op, TrapKind, ValType};
 
 use super::frame::Frame;
 use crate::store::{FuncKind, Instance, Store, PAGE};
@@ -19,7 +19,8 @@ pub(super) struct Fast<'s> {
 }
 
 impl<'s> Fast<'s> {
-    /// A machine about to run defined function `index` of instance `inst` with `args`.
+    /// A machine about to run defined function `index` of instance `inst` with argument
+    /// words `args`.
     ///
     /// It starts with `max_offset` slots (at least the entry function's frame): the invariant
     /// `slots.len() >= fp + max_offset` that [`Fast::execute`] relies on holds from the start.
@@ -36,7 +37,7 @@ impl<'s> Fast<'s> {
         Ok(Fast { frame })
     }
 
-    /// The entry function's results (after [`Fast::execute`] returned `Ok`).
+    /// The entry function's result words (after [`Fast::execute`] returned `Ok`).
     pub(super) fn results(&self) -> Vec<u64> {
         self.frame.results()
     }
@@ -100,7 +101,8 @@ impl<'s> Fast<'s> {
             }};
         }
         // Each arm passes its opcode as a constant, so the shared reference semantics
-        // (`eval_binary`, `eval_binary64`, inlined) reduce to the one operation.
+        // (`eval_binary`, inlined) reduce to the one operation. Every slot holds a 32-bit
+        // word; every instruction writes one.
         macro_rules! bin32 {
             ($ins:expr, $op:expr) => {{
                 let a = s!($ins.a) as u32;
@@ -110,17 +112,6 @@ impl<'s> Fast<'s> {
                     s!($ins.b) as u32
                 };
                 s!($ins.c) = fallible!(eval_binary($op, a, b)) as u64;
-            }};
-        }
-        macro_rules! bin64 {
-            ($ins:expr, $op:expr) => {{
-                let a = s!($ins.a);
-                let b = if $ins.b_imm {
-                    $ins.imm as i32 as i64 as u64
-                } else {
-                    s!($ins.b)
-                };
-                s!($ins.c) = fallible!(eval_binary64($op, a, b));
             }};
         }
         macro_rules! fallible {
@@ -145,7 +136,7 @@ impl<'s> Fast<'s> {
         macro_rules! store {
             ($ins:expr, $n:literal) => {{
                 let ea = s!($ins.a) as u32 as usize + $ins.imm as usize;
-                let v = s!($ins.b).to_le_bytes();
+                let v = (s!($ins.b) as u32).to_le_bytes();
                 match self.frame.store.memories[mem_idx].data.get_mut(ea..ea + $n) {
                     Some(b) => b.copy_from_slice(&v[..$n]),
                     None => trap!(TrapKind::MemoryOutOfBounds),
@@ -181,6 +172,7 @@ impl<'s> Fast<'s> {
                 Op::GeU => bin32!(ins, Op::GeU),
                 Op::LtS => bin32!(ins, Op::LtS),
                 Op::GeS => bin32!(ins, Op::GeS),
+                Op::MulHU => bin32!(ins, Op::MulHU),
                 Op::Const => s!(ins.c) = ins.imm as u64,
                 Op::CMov => {
                     let b = if ins.b_imm { ins.imm } else { s!(ins.b) as u32 };
@@ -230,76 +222,20 @@ impl<'s> Fast<'s> {
                     return Ok(());
                 }
                 Op::Trap => trap!(TrapKind::from_code(ins.imm)),
-                Op::Mov64 => s!(ins.c) = s!(ins.a),
-                Op::Const64 => s!(ins.c) = ((ins.b as u64) << 32) | ins.imm as u64,
-                Op::CMov64 => {
-                    let b = if ins.b_imm { ins.imm } else { s!(ins.b) as u32 };
-                    if b != 0 {
-                        s!(ins.c) = s!(ins.a);
-                    }
-                }
-                Op::I64Add => bin64!(ins, Op::I64Add),
-                Op::I64Sub => bin64!(ins, Op::I64Sub),
-                Op::I64Mul => bin64!(ins, Op::I64Mul),
-                Op::I64DivS => bin64!(ins, Op::I64DivS),
-                Op::I64DivU => bin64!(ins, Op::I64DivU),
-                Op::I64RemS => bin64!(ins, Op::I64RemS),
-                Op::I64RemU => bin64!(ins, Op::I64RemU),
-                Op::I64And => bin64!(ins, Op::I64And),
-                Op::I64Or => bin64!(ins, Op::I64Or),
-                Op::I64Xor => bin64!(ins, Op::I64Xor),
-                Op::I64Shl => bin64!(ins, Op::I64Shl),
-                Op::I64ShrS => bin64!(ins, Op::I64ShrS),
-                Op::I64ShrU => bin64!(ins, Op::I64ShrU),
-                Op::I64Rotl => bin64!(ins, Op::I64Rotl),
-                Op::I64Rotr => bin64!(ins, Op::I64Rotr),
-                Op::I64Eq => bin64!(ins, Op::I64Eq),
-                Op::I64Ne => bin64!(ins, Op::I64Ne),
-                Op::I64LtS => bin64!(ins, Op::I64LtS),
-                Op::I64LtU => bin64!(ins, Op::I64LtU),
-                Op::I64GtS => bin64!(ins, Op::I64GtS),
-                Op::I64GtU => bin64!(ins, Op::I64GtU),
-                Op::I64LeS => bin64!(ins, Op::I64LeS),
-                Op::I64LeU => bin64!(ins, Op::I64LeU),
-                Op::I64GeS => bin64!(ins, Op::I64GeS),
-                Op::I64GeU => bin64!(ins, Op::I64GeU),
-                Op::I64Clz
-                | Op::I64Ctz
-                | Op::I64Popcnt
-                | Op::I64Eqz
-                | Op::I32Extend8S
-                | Op::I32Extend16S
-                | Op::I64Extend8S
-                | Op::I64Extend16S
-                | Op::I64Extend32S
-                | Op::I32WrapI64
-                | Op::I64ExtendI32U => s!(ins.c) = eval_unary(ins.op, s!(ins.a)),
-                Op::I32Load | Op::I64Load32U => {
-                    load!(ins, 4, |x| u32::from_le_bytes(x) as u64)
-                }
-                Op::I64Load32S => load!(ins, 4, |x| i32::from_le_bytes(x) as i64 as u64),
+                Op::I32Load => load!(ins, 4, |x| u32::from_le_bytes(x) as u64),
                 Op::I32Load8S => load!(ins, 1, |x| x[0] as i8 as i32 as u32 as u64),
-                Op::I64Load8S => load!(ins, 1, |x| x[0] as i8 as i64 as u64),
-                Op::I32Load8U | Op::I64Load8U => load!(ins, 1, |x| x[0] as u64),
+                Op::I32Load8U => load!(ins, 1, |x| x[0] as u64),
                 Op::I32Load16S => {
                     load!(ins, 2, |x| i16::from_le_bytes(x) as i32 as u32 as u64)
                 }
-                Op::I64Load16S => load!(ins, 2, |x| i16::from_le_bytes(x) as i64 as u64),
-                Op::I32Load16U | Op::I64Load16U => {
-                    load!(ins, 2, |x| u16::from_le_bytes(x) as u64)
-                }
-                Op::I64Load => load!(ins, 8, |x| u64::from_le_bytes(x)),
-                Op::I32Store8 | Op::I64Store8 => store!(ins, 1),
-                Op::I32Store16 | Op::I64Store16 => store!(ins, 2),
-                Op::I32Store | Op::I64Store32 => store!(ins, 4),
-                Op::I64Store => store!(ins, 8),
-                Op::GlobalGet => {
-                    let g = inst.globals[(ins.imm / 2) as usize] as usize;
-                    s!(ins.c) = self.frame.store.globals[g].value;
-                }
+                Op::I32Load16U => load!(ins, 2, |x| u16::from_le_bytes(x) as u64),
+                Op::I32Store8 => store!(ins, 1),
+                Op::I32Store16 => store!(ins, 2),
+                Op::I32Store => store!(ins, 4),
+                Op::GlobalGet => s!(ins.c) = self.frame.global_word(ins.imm) as u64,
                 Op::GlobalSet => {
-                    let g = inst.globals[(ins.imm / 2) as usize] as usize;
-                    self.frame.store.globals[g].value = s!(ins.a);
+                    let v = s!(ins.a) as u32;
+                    self.frame.set_global_word(ins.imm, v);
                 }
                 Op::CallIndirect => {
                     let t = inst.tables[ins.c as usize] as usize;
@@ -416,16 +352,6 @@ impl<'s> Fast<'s> {
                 let seg = self.frame.inst.datas[ins.imm as usize] as usize;
                 self.frame.store.data_segs[seg] = Arc::from(&[][..]);
             }
-            Op::GlobalGet => {
-                let g = self.frame.inst.globals[(ins.imm / 2) as usize] as usize;
-                let v = self.frame.store.globals[g].value;
-                self.set(ins.c, v);
-            }
-            Op::GlobalSet => {
-                let g = self.frame.inst.globals[(ins.imm / 2) as usize] as usize;
-                let v = self.get(ins.a);
-                self.frame.store.globals[g].value = v;
-            }
             Op::TableGet | Op::TableSet => {
                 let t = self.frame.inst.tables[ins.imm as usize] as usize;
                 let i = self.get(ins.a) as u32 as usize;
@@ -535,10 +461,13 @@ impl<'s> Fast<'s> {
     }
 
     /// Calls store function `addr` from outside this machine's instance (host function or
-    /// another instance), with arguments and results in the slots from `fp + k`.
+    /// another instance), with arguments and results packed in the slots from `fp + k`.
     fn call_external(&mut self, addr: u32, k: u32) -> Result<(), ExecError> {
         let sig = &self.frame.store.sigs[self.frame.store.funcs[addr as usize].sig as usize];
-        let (np, nr) = (sig.params.len() as u32, sig.results.len() as u32);
+        let (np, nr) = (
+            ValType::slots_of(&sig.params),
+            ValType::slots_of(&sig.results),
+        );
         self.frame.grow_stack(self.frame.fp + k, np.max(nr))?;
         let base = (self.frame.fp + k) as usize;
         let args: Vec<u64> = self.frame.slots[base..base + np as usize].to_vec();

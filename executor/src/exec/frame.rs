@@ -9,8 +9,9 @@ use gloam_isa::TrapKind;
 use crate::store::{Instance, Store};
 use crate::ExecError;
 
-/// One run of one instance: the call stack of 64-bit slots (frame after frame) and the
-/// registers. A call into another instance runs on a new `Frame` of its own.
+/// One run of one instance: the call stack of slots (frame after frame) and the registers.
+/// A call into another instance runs on a new `Frame` of its own. Every slot holds a 32-bit
+/// word (kept in a `u64`, which the trace recorder reads as is); an `i64` takes two slots.
 pub(super) struct Frame<'s> {
     pub(super) store: &'s mut Store,
     pub(super) inst: Arc<Instance>,
@@ -20,13 +21,14 @@ pub(super) struct Frame<'s> {
     pub(super) pc: u32,
     pub(super) fp: u32,
     pub(super) depth: u32,
-    /// Results of the entry function, left in slots `0..num_results`.
+    /// Result slots of the entry function, left in slots `0..num_results`.
     pub(super) num_results: usize,
 }
 
 impl<'s> Frame<'s> {
-    /// A frame about to run defined function `index` of instance `inst` with `args`, called
-    /// at call depth `depth`, with `frame_size.max(reserve)` slots allocated.
+    /// A frame about to run defined function `index` of instance `inst` with argument words
+    /// `args` (its parameter slots), called at call depth `depth`, with
+    /// `frame_size.max(reserve)` slots allocated.
     pub(super) fn new(
         store: &'s mut Store,
         inst: Arc<Instance>,
@@ -37,7 +39,7 @@ impl<'s> Frame<'s> {
         reserve: u32,
     ) -> Result<Self, ExecError> {
         let f = &inst.program.functions[index as usize];
-        let (entry, frame, results) = (f.entry_pc, f.frame_size, f.num_results as usize);
+        let (entry, frame, results) = (f.entry_pc, f.frame_size, f.result_slots as usize);
         let mut m = Frame {
             store,
             inst,
@@ -55,7 +57,7 @@ impl<'s> Frame<'s> {
         Ok(m)
     }
 
-    /// The entry function's results (after it returned).
+    /// The entry function's result words (after it returned).
     pub(super) fn results(&self) -> Vec<u64> {
         self.slots[..self.num_results].to_vec()
     }

@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use gloam_isa::{Program, TrapKind};
+use gloam_isa::{Program, TrapKind, ValType};
 
 use super::fast::Fast;
 use super::traced::{TraceRun, Traced};
@@ -94,6 +94,45 @@ impl Store {
                     why: format!("argument {i} is {} where {t} is expected", a.ty()),
                 });
             }
+            if !a.is_representable() {
+                return Err(ExecError::ArgType {
+                    entry: export.to_string(),
+                    why: format!("argument {i} ({a}) does not fit a 32-bit slot"),
+                });
+            }
+        }
+        Ok(addr)
+    }
+
+    /// [`Store::entry`] for argument words: the store address of export `entry`, after
+    /// checking that `words` are as many as its parameter slots.
+    fn entry_words(
+        &self,
+        instance: InstanceId,
+        export: &str,
+        words: &[u32],
+    ) -> Result<u32, ExecError> {
+        let addr = match self.export(instance, export) {
+            Some(ExternVal::Func(a)) => a,
+            _ => return Err(ExecError::NoSuchExport(export.to_string())),
+        };
+        let sig = &self.sigs[self.funcs[addr as usize].sig as usize];
+        let expected = ValType::slots_of(&sig.params) as usize;
+        if words.len() != expected {
+            if sig.params.len() == expected {
+                return Err(ExecError::ArgCount {
+                    entry: export.to_string(),
+                    expected,
+                    got: words.len(),
+                });
+            }
+            return Err(ExecError::ArgType {
+                entry: export.to_string(),
+                why: format!(
+                    "signature {sig} takes {expected} argument words (an i64 is two: low, high), {} given",
+                    words.len()
+                ),
+            });
         }
         Ok(addr)
     }
@@ -109,21 +148,20 @@ impl Store {
         let sig = self.sigs[self.funcs[addr as usize].sig as usize].clone();
         self.cycles = 0;
         self.wasm_instrs = 0;
-        let raw: Vec<u64> = args.iter().map(|a| a.to_slot()).collect();
+        let raw: Vec<u64> = Value::to_words(args).iter().map(|w| *w as u64).collect();
         self.count_wasm_instrs = count;
         let out = self.call_addr(addr, &raw, 0);
         self.count_wasm_instrs = false;
-        let out = out?;
-        let results = out
-            .iter()
-            .zip(&sig.results)
-            .map(|(v, t)| Value::from_slot(*t, *v))
-            .collect();
+        let mut out: Vec<u32> = out?.iter().map(|w| *w as u32).collect();
+        // A lowered function leaves exactly its result words; a hand-made program whose
+        // frame layout disagrees with its type gets the words its type reads.
+        out.resize(ValType::slots_of(&sig.results) as usize, 0);
+        let results = Value::from_words(&sig.results, &out).expect("as many words as slots");
         Ok((results, self.cycles, self.wasm_instrs))
     }
 
-    /// Calls the function at store address `addr` with raw slot arguments at call depth
-    /// `depth`, returning raw results. A host function's trap has no instruction to be located
+    /// Calls the function at store address `addr` with its argument words (packed slots) at
+    /// call depth `depth`, returning its result words. A host function's trap has no instruction to be located
     /// at here; calls from an instruction go through `Fast::call_external`, which locates it.
     pub(super) fn call_addr(
         &mut self,
@@ -157,26 +195,30 @@ impl Store {
         }
     }
 
-    /// Calls host function `addr` with raw slot arguments: converts them to typed values and
-    /// checks the results against its signature (a mismatch is [`TrapKind::HostError`]).
+    /// Calls host function `addr` with its argument words: converts them to typed values and
+    /// checks the results against its signature (a mismatch, or an external reference that
+    /// does not fit a slot, is [`TrapKind::HostError`]).
     pub(super) fn call_host(&mut self, addr: u32, args: &[u64]) -> Result<Vec<u64>, TrapKind> {
         let f = &self.funcs[addr as usize];
         let FuncKind::Host(h) = &f.kind else {
             unreachable!("call_host of a WebAssembly function")
         };
         let s = &self.sigs[f.sig as usize];
-        let vals: Vec<Value> = args
-            .iter()
-            .zip(&s.params)
-            .map(|(v, t)| Value::from_slot(*t, *v))
-            .collect();
+        let words: Vec<u32> = args.iter().map(|w| *w as u32).collect();
+        let vals = Value::from_words(&s.params, &words).expect("the caller passes the params");
         let results = h(&vals)?;
         if results.len() != s.results.len()
-            || results.iter().zip(&s.results).any(|(v, t)| v.ty() != *t)
+            || results
+                .iter()
+                .zip(&s.results)
+                .any(|(v, t)| v.ty() != *t || !v.is_representable())
         {
             return Err(TrapKind::HostError);
         }
-        Ok(results.iter().map(|v| v.to_slot()).collect())
+        Ok(Value::to_words(&results)
+            .iter()
+            .map(|w| *w as u64)
+            .collect())
     }
 
     /// Whether another call into an instance would exceed the host re-entry bound.
@@ -184,15 +226,15 @@ impl Store {
         self.nesting >= MAX_NESTING
     }
 
-    /// Traced run of export `entry` of `instance` with `i32` arguments (see [`run_traced`]).
+    /// Traced run of export `entry` of `instance` with argument words `args` (see
+    /// [`run_traced`]).
     fn invoke_traced(
         &mut self,
         instance: InstanceId,
         entry: &str,
         args: &[u32],
     ) -> Result<(Outcome, ExecTrace), ExecError> {
-        let values: Vec<Value> = args.iter().map(|v| Value::I32(*v)).collect();
-        let addr = self.entry(instance, entry, &values)?;
+        let addr = self.entry_words(instance, entry, args)?;
         let FuncKind::Wasm { index: idx, .. } = self.funcs[addr as usize].kind else {
             return Err(ExecError::NotProvable {
                 instr: "call of an imported function".into(),
@@ -233,9 +275,9 @@ impl Store {
     }
 }
 
-/// Checks that export `entry` has only `i32` parameters and results, as [`run`] and
-/// [`run_traced`] require.
-fn i32_signature(program: &Program, entry: &str) -> Result<(), ExecError> {
+/// Checks that export `entry` has only integer (`i32`, `i64`) parameters and results, as
+/// [`run`] and [`run_traced`] require.
+fn integer_signature(program: &Program, entry: &str) -> Result<(), ExecError> {
     let export = program
         .module
         .export(entry)
@@ -245,40 +287,49 @@ fn i32_signature(program: &Program, entry: &str) -> Result<(), ExecError> {
         .module
         .func_sig(export.index)
         .ok_or_else(|| ExecError::NoSuchExport(entry.to_string()))?;
-    if !sig.is_all_i32() {
+    if sig.params.iter().chain(&sig.results).any(|t| t.is_ref()) {
         return Err(ExecError::ArgType {
             entry: entry.to_string(),
-            why: format!("signature {sig} is not all i32; use `Store::invoke` for typed values"),
+            why: format!(
+                "signature {sig} has reference types; use `Store::invoke` for typed values"
+            ),
         });
     }
     Ok(())
 }
 
 /// Instantiates `program` in a fresh [`Store`] (no imports) and runs exported function
-/// `entry` with `i32` arguments, returning only the outcome (no trace).
+/// `entry` on argument words, returning only the outcome (no trace).
+///
+/// `args` are the entry's argument words and [`Outcome::results`] its result words: one per
+/// `i32`, two per `i64` (low word first), packed in signature order
+/// ([`gloam_isa::value_words`]); for an all-`i32` signature, the values themselves.
 ///
 /// # Errors
-/// [`ExecError`] for a missing export, a signature that is not all `i32`, wrong arity, a
-/// failed instantiation, a trap or running out of fuel.
+/// [`ExecError`] for a missing export, a signature with reference types, the wrong number of
+/// argument words, a failed instantiation, a trap or running out of fuel.
 pub fn run(
     program: &Program,
     entry: &str,
     args: &[u32],
     limits: Limits,
 ) -> Result<Outcome, ExecError> {
-    i32_signature(program, entry)?;
+    integer_signature(program, entry)?;
     let mut store = Store::new(limits);
     let inst = store.instantiate(std::sync::Arc::new(program.clone()))?;
-    let args: Vec<Value> = args.iter().map(|v| Value::I32(*v)).collect();
+    let addr = store.entry_words(inst, entry, args)?;
+    let sig = store.func_sig(addr).cloned().unwrap_or_default();
+    let args = Value::from_words(&sig.params, args).expect("checked by entry_words");
     let (results, cycles, wasm_instrs) = store.invoke_counted(inst, entry, &args)?;
     Ok(Outcome {
-        results: results.iter().map(|v| v.to_slot() as u32).collect(),
+        results: Value::to_words(&results),
         cycles,
         wasm_instrs,
     })
 }
 
-/// Runs exported function `entry` with `args` and records the execution trace.
+/// Runs exported function `entry` on argument words `args` (as [`run`]) and records the
+/// execution trace.
 ///
 /// The module is instantiated without imports; a module with a start function is refused
 /// (the proof would not cover the start function's run).
@@ -292,7 +343,7 @@ pub fn run_traced(
     args: &[u32],
     limits: Limits,
 ) -> Result<(Outcome, ExecTrace), ExecError> {
-    i32_signature(program, entry)?;
+    integer_signature(program, entry)?;
     if let Some(start) = program.module.start {
         return Err(ExecError::NotProvable {
             instr: "start function".into(),

@@ -1,8 +1,18 @@
-//! The program being built: instructions with their WebAssembly weights and origins, and the
-//! direct calls whose target pc is known only once every function has been lowered.
+//! The program being built: instructions with their WebAssembly weights and origins, the
+//! direct calls whose target pc is known only once every function has been lowered, and the
+//! helper functions (`helpers.rs`) the code calls.
 
 use crate::isa::{Instr, Op};
 use crate::program::{Function, Origin};
+
+/// The callee of a `call` whose target pc is filled in by [`Emitter::finish`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Target {
+    /// The module's defined function with this index (among defined functions).
+    Func(u32),
+    /// The helper module's function with this index.
+    Helper(u32),
+}
 
 /// The lowered code of the whole module, appended to function by function.
 pub(super) struct Emitter {
@@ -11,8 +21,11 @@ pub(super) struct Emitter {
     weight: Vec<u32>,
     /// Where each instruction comes from (`Program::origin`).
     origin: Vec<Origin>,
-    /// (pc of a `call`, callee's WebAssembly function index): `imm` is set by [`Self::finish`].
-    call_fixups: Vec<(usize, u32)>,
+    /// (pc of a `call`, its callee): `imm` is set by [`Self::finish`].
+    call_fixups: Vec<(usize, Target)>,
+    /// Helper functions called so far (helper-module indices, in the order first called) and
+    /// their index in the program's function table once lowered.
+    helpers: Vec<(u32, Option<u32>)>,
 }
 
 impl Emitter {
@@ -23,6 +36,7 @@ impl Emitter {
             weight: vec![0],
             origin: vec![Origin::default()],
             call_fixups: Vec::new(),
+            helpers: Vec::new(),
         }
     }
 
@@ -45,6 +59,11 @@ impl Emitter {
         &mut self.code[pc]
     }
 
+    /// The instructions emitted so far.
+    pub(super) fn code(&self) -> &[Instr] {
+        &self.code
+    }
+
     /// Charges `weight` more WebAssembly instructions to the last emitted instruction.
     pub(super) fn add_weight_to_last(&mut self, weight: u32) {
         if let Some(w) = self.weight.last_mut() {
@@ -52,20 +71,39 @@ impl Emitter {
         }
     }
 
-    /// Records that the `call` at `pc` targets WebAssembly function `callee`.
-    pub(super) fn call_fixup(&mut self, pc: usize, callee: u32) {
+    /// Records that the `call` at `pc` targets `callee` (and, for a helper, that the program
+    /// needs it).
+    pub(super) fn call_fixup(&mut self, pc: usize, callee: Target) {
+        if let Target::Helper(j) = callee {
+            if !self.helpers.iter().any(|(h, _)| *h == j) {
+                self.helpers.push((j, None));
+            }
+        }
         self.call_fixups.push((pc, callee));
+    }
+
+    /// A helper that is called but not lowered yet, if any; it is recorded as lowered at
+    /// function-table index `slot`.
+    pub(super) fn next_helper(&mut self, slot: u32) -> Option<u32> {
+        let (j, s) = self.helpers.iter_mut().find(|(_, s)| s.is_none())?;
+        *s = Some(slot);
+        Some(*j)
     }
 
     /// Points every direct call at its callee's entry pc and returns the instructions, their
     /// weights and their origins.
-    pub(super) fn finish(
-        mut self,
-        functions: &[Function],
-        n_imp: u32,
-    ) -> (Vec<Instr>, Vec<u32>, Vec<Origin>) {
+    pub(super) fn finish(mut self, functions: &[Function]) -> (Vec<Instr>, Vec<u32>, Vec<Origin>) {
         for (pc, callee) in std::mem::take(&mut self.call_fixups) {
-            self.code[pc].imm = functions[(callee - n_imp) as usize].entry_pc;
+            let slot = match callee {
+                Target::Func(i) => i,
+                Target::Helper(j) => self
+                    .helpers
+                    .iter()
+                    .find(|(h, _)| *h == j)
+                    .and_then(|(_, s)| *s)
+                    .expect("every called helper is lowered"),
+            };
+            self.code[pc].imm = functions[slot as usize].entry_pc;
         }
         (self.code, self.weight, self.origin)
     }

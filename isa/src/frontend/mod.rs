@@ -21,12 +21,19 @@
 //! | one-instruction numeric lowerings (with constant folding) | `func/numeric.rs` |
 //! | memory, globals, tables, `ref.func` | `func/storage.rs` |
 //! | multi-instruction expansions (`shr_s`, `div_s`/`rem_s`, bit counts, `select`) | `func/expand.rs` |
+//! | `i64` operators in 32-bit instructions (two slots per value) | `func/wide.rs` |
+//! | out-of-line `i64` helpers (division, bit counts), written in WebAssembly | `helpers.rs`, `helpers.wat` |
+//!
+//! Every value occupies 32-bit slots: one for an `i32` or a reference, two for an `i64` (low
+//! word, then high word). Locals, parameters, results and the operand stack are packed: a
+//! value starts right after the previous one (see [`Function`](crate::Function)).
 //!
 //! The lowered program is what the program hash covers, so any change here re-identifies
 //! every contract; `isa/tests/program_hash.rs` pins the example contracts' hashes.
 
 mod emit;
 mod func;
+mod helpers;
 mod module;
 
 use wasmparser::Validator;
@@ -121,11 +128,33 @@ pub fn lower_wasm(wasm: &[u8]) -> Result<Program, FrontendError> {
     let mut local_types = std::mem::take(&mut parsed.local_types);
     for (idx, body) in parsed.bodies.iter().enumerate() {
         let local_wide = std::mem::take(&mut local_types[idx]);
+        let site = func::Site {
+            origin: idx as u32 + n_imp,
+            helper: false,
+        };
         functions.push(func::lower(
-            &mut out, &parsed, idx as u32, local_wide, body,
+            &mut out, &parsed, idx as u32, site, local_wide, body,
         )?);
     }
-    let (instrs, wasm_weight, origin) = out.finish(&functions, n_imp);
+    // The helpers the code calls (and the helpers they call), each once, after the module's
+    // own functions.
+    while let Some(j) = out.next_helper(functions.len() as u32) {
+        let h = &helpers::helpers().parsed;
+        let site = func::Site {
+            origin: n_imp + functions.len() as u32,
+            helper: true,
+        };
+        let local_wide = h.local_types[j as usize].clone();
+        functions.push(func::lower(
+            &mut out,
+            h,
+            j,
+            site,
+            local_wide,
+            &h.bodies[j as usize],
+        )?);
+    }
+    let (instrs, wasm_weight, origin) = out.finish(&functions);
     let program = Program {
         instrs,
         functions,

@@ -76,11 +76,28 @@ pub(super) fn wasm2_features() -> WasmFeatures {
 /// Per WebAssembly function (imports first): what a caller needs to know.
 #[derive(Clone)]
 pub(super) struct FnInfo {
-    pub(super) params: u32,
-    /// Result types: wide (64-bit) or not.
+    /// Parameter types: wide (`i64`, two slots) or not.
+    pub(super) params: Vec<bool>,
+    /// Result types: wide or not.
     pub(super) results: Vec<bool>,
-    /// Declared locals (defined functions only).
-    pub(super) locals: u32,
+    /// Slots of the declared locals (defined functions only).
+    pub(super) local_slots: u32,
+}
+
+/// Slots of values laid out packed: 2 per wide value, 1 per other.
+pub(super) fn slots(wide: &[bool]) -> u32 {
+    wide.iter().map(|w| 1 + *w as u32).sum()
+}
+
+impl FnInfo {
+    /// Slots of the parameters.
+    pub(super) fn param_slots(&self) -> u32 {
+        slots(&self.params)
+    }
+    /// Slots of the results.
+    pub(super) fn result_slots(&self) -> u32 {
+        slots(&self.results)
+    }
 }
 
 /// A read module, ready for its function bodies to be lowered.
@@ -344,14 +361,15 @@ pub(super) fn read(wasm: &[u8]) -> Result<ParsedModule<'_>, FrontendError> {
             None => return Err(invalid(format!("bad type index {ty}"))),
         };
         let mut info = FnInfo {
-            params: sig.params.len() as u32,
+            params: sig.params.iter().map(|t| t.is_wide()).collect(),
             results: sig.results.iter().map(|t| t.is_wide()).collect(),
-            locals: 0,
+            local_slots: 0,
         };
         if widx >= n_imp {
             let body = &bodies[(widx - n_imp) as usize];
             let mut wide: Vec<bool> = sig.params.iter().map(|t| t.is_wide()).collect();
             let reader = body.get_locals_reader().map_err(invalid)?;
+            let mut locals: u32 = 0;
             for local in reader {
                 let (count, ty) = local.map_err(invalid)?;
                 let ty = val_type(ty).ok_or_else(|| FrontendError::UnsupportedType {
@@ -359,14 +377,14 @@ pub(super) fn read(wasm: &[u8]) -> Result<ParsedModule<'_>, FrontendError> {
                     index: widx,
                     ty: ty.to_string(),
                 })?;
-                info.locals = info
-                    .locals
+                locals = locals
                     .checked_add(count)
                     .filter(|n| *n < 1 << 16)
                     .ok_or_else(|| FrontendError::TooManyLocals {
                         func: name_of(widx - n_imp),
                         index: widx,
                     })?;
+                info.local_slots += count * ty.slots();
                 wide.extend(std::iter::repeat_n(ty.is_wide(), count as usize));
             }
             local_types.push(wide);

@@ -4,7 +4,7 @@
 use wasmparser::{BlockType, BrTable, Operator};
 
 use super::{ra_slot, FnLowerer, Opnd};
-use crate::frontend::module::val_type;
+use crate::frontend::module::{slots, val_type};
 use crate::frontend::{invalid, FrontendError};
 use crate::isa::{Instr, Op};
 
@@ -106,7 +106,7 @@ impl FnLowerer<'_> {
         self.out
             .add_weight_to_last(std::mem::take(&mut self.pending_weight));
         let start = self.here();
-        self.last_def = None;
+        self.label(start);
         self.ctrl.push(Ctrl {
             kind: Kind::Loop(start),
             height: (self.stack.len() - params.len()) as u32,
@@ -122,7 +122,8 @@ impl FnLowerer<'_> {
     pub(super) fn if_(&mut self, blockty: BlockType) -> Result<(), FrontendError> {
         let cond = self.pop();
         self.flush();
-        let cond = self.slot_of(cond, self.t0 + self.stack.len() as u32);
+        let scratch = self.slot_at(self.stack.len());
+        let cond = self.slot_of(cond, scratch);
         self.touch(cond);
         let (params, results) = self.block_sig(blockty)?;
         let fix = self.jump(Op::Brz, cond, 0);
@@ -148,7 +149,8 @@ impl FnLowerer<'_> {
     pub(super) fn br_if(&mut self, relative_depth: u32) {
         let cond = self.pop();
         self.flush();
-        let cond = self.slot_of(cond, self.t0 + self.stack.len() as u32);
+        let scratch = self.slot_at(self.stack.len());
+        let cond = self.slot_of(cond, scratch);
         self.touch(cond);
         let depth = relative_depth as usize;
         if self.branch_moves(depth).is_empty() && depth != self.ctrl.len() - 1 {
@@ -167,8 +169,10 @@ impl FnLowerer<'_> {
     pub(super) fn br_table(&mut self, targets: BrTable) -> Result<(), FrontendError> {
         let idx = self.pop();
         self.flush();
-        let idx = self.slot_of(idx, self.t0 + self.stack.len() as u32);
-        let scratch = self.canon(self.stack.len() + 1);
+        let scratch = self.slot_at(self.stack.len());
+        let idx = self.slot_of(idx, scratch);
+        let scratch = scratch + 1;
+        self.touch(scratch);
         let default = targets.default() as usize;
         let list: Vec<usize> = targets
             .targets()
@@ -238,22 +242,27 @@ impl FnLowerer<'_> {
         Ok(())
     }
 
-    /// Moves needed to deliver a branch's values to the target label: (dest, src, wide).
+    /// Moves needed to deliver a branch's values to the target label: (dest, src, wide), in
+    /// increasing slot order (the destination is never above the source, so moving in this
+    /// order never overwrites a value still to be moved).
     pub(super) fn branch_moves(&self, depth: usize) -> Vec<(u32, u32, bool)> {
         let target = &self.ctrl[self.ctrl.len() - 1 - depth];
         let tys = target.label_types();
         let arity = tys.len();
         let len = self.stack.len();
-        (0..arity)
-            .map(|i| {
-                (
-                    self.t0 + target.height + i as u32,
-                    self.t0 + (len - arity + i) as u32,
-                    tys[i],
-                )
-            })
-            .filter(|(d, s, _)| d != s)
-            .collect()
+        let (mut d, mut s) = (
+            self.slot_at(target.height as usize),
+            self.slot_at(len - arity),
+        );
+        let mut moves = Vec::with_capacity(arity);
+        for &wide in tys {
+            if d != s {
+                moves.push((d, s, wide));
+            }
+            d += 1 + wide as u32;
+            s += 1 + wide as u32;
+        }
+        moves
     }
 
     /// Records that jump instruction `pc` targets label `depth`.
@@ -278,15 +287,18 @@ impl FnLowerer<'_> {
         self.bind_branch(depth, pc);
     }
 
-    /// Moves the results to slots `0..R` and returns.
+    /// Moves the results to slots `0..result_slots` (packed) and returns.
     pub(super) fn emit_return(&mut self) {
         self.flush();
         let r = self.result_wide.len();
         let len = self.stack.len();
+        let mut src = self.slot_at(len - r);
+        let mut dst = 0;
         for i in 0..r {
-            let src = self.t0 + (len - r + i) as u32;
             let wide = self.result_wide[i];
-            self.mov_typed(i as u32, src, wide);
+            self.mov_typed(dst, src, wide);
+            dst += 1 + wide as u32;
+            src += 1 + wide as u32;
         }
         let ra = self.ra();
         self.emit(Instr {
@@ -305,7 +317,7 @@ impl FnLowerer<'_> {
             self.ctrl.last_mut().expect("validated").end_fixups.push(pc);
         }
         let here = self.here();
-        self.last_def = None;
+        self.label(here);
         let frame = self.ctrl.last_mut().expect("validated");
         if let Some(fix) = frame.else_fixup.take() {
             self.out.at(fix).imm = here;
@@ -342,7 +354,7 @@ impl FnLowerer<'_> {
         }
         let frame = self.ctrl.pop().expect("validated");
         let here = self.here();
-        self.last_def = None;
+        self.label(here);
         if let Some(fix) = frame.else_fixup {
             // `if` without `else`: the false path carries the parameters through unchanged.
             self.out.at(fix).imm = here;
@@ -357,19 +369,19 @@ impl FnLowerer<'_> {
         self.dead = false;
     }
 
-    /// `call f`: arguments and results in consecutive slots from the first argument's canonical slot,
-    /// which becomes the callee's frame pointer.
+    /// `call f`: arguments and results packed in consecutive slots from the first argument's
+    /// canonical slot, which becomes the callee's frame pointer.
     pub(super) fn call(&mut self, f: u32) {
         let info = self.infos[f as usize].clone();
         self.flush();
-        let base = self.stack.len() - info.params as usize;
-        let k = self.t0 + base as u32;
-        let results = info.results.len() as u32;
+        let base = self.stack.len() - info.params.len();
+        let k = self.slot_at(base);
+        let (params, results) = (info.param_slots(), info.result_slots());
         if f < self.n_imp {
-            self.touch(k + info.params.max(results));
+            self.touch(k + params.max(results));
             self.raw(Op::CallImport, k, 0, 0, f);
         } else {
-            let callee_ra = ra_slot(info.params, info.locals, results);
+            let callee_ra = ra_slot(params, info.local_slots, results);
             self.touch(k + callee_ra + 2);
             let pc = self.emit(Instr {
                 op: Op::Call,
@@ -379,7 +391,8 @@ impl FnLowerer<'_> {
                 imm: 0,
                 b_imm: false,
             });
-            self.out.call_fixup(pc, f);
+            let target = self.target(f);
+            self.out.call_fixup(pc, target);
         }
         self.stack.truncate(base);
         for w in info.results {
@@ -397,12 +410,12 @@ impl FnLowerer<'_> {
         let idx = self.pop();
         self.flush();
         let h = self.stack.len();
-        let scratch = self.canon(h);
+        let scratch = self.next_slot();
         let idx = self.slot_of(idx, scratch);
         let base = h - params.len();
-        let k = self.t0 + base as u32;
+        let k = self.slot_at(base);
         // The callee's frame (size known only at run time) is checked by the executor.
-        self.touch(k + params.len().max(results.len()) as u32);
+        self.touch(k + slots(&params).max(slots(&results)));
         self.raw(Op::CallIndirect, k, idx, table, type_index);
         self.stack.truncate(base);
         for w in results {

@@ -1,5 +1,6 @@
 //! Multi-instruction expansions of operators the ISA has no instruction for: `i32.shr_s`,
-//! `i32.div_s`/`i32.rem_s`, `i32.popcnt`/`ctz`/`clz` (SWAR), and `select` (with `cmov`).
+//! `i32.div_s`/`i32.rem_s`, `i32.popcnt`/`ctz`/`clz` (SWAR), `i32.extend8_s`/`extend16_s`,
+//! and `select` (with `cmov`).
 //! Each works in scratch slots above the operands; when a native opcode takes over an
 //! operator, its expansion here goes away.
 
@@ -14,14 +15,14 @@ const NEG1: u32 = u32::MAX;
 
 impl FnLowerer<'_> {
     /// `select`: a constant condition picks a value; otherwise `dest = v2` then a `cmov` of `v1`
-    /// (or, when `v1` already sits in `dest`, a `cmov` of `v2` on `cond == 0`).
+    /// (or, when `v1` already sits in `dest`, a `cmov` of `v2` on `cond == 0`), one per word
+    /// of an `i64`.
     pub(super) fn select(&mut self) {
         let cond = self.pop();
         let v2 = self.pop();
         let v1 = self.pop();
         let wide = v1.wide() || v2.wide();
-        let h = self.stack.len();
-        let dest = self.canon(h);
+        let dest = self.next_slot();
         if let Val::Const(c) = cond {
             let v = if c != 0 { v1 } else { v2 };
             // A temporary must live in its own position's canonical slot.
@@ -34,31 +35,36 @@ impl FnLowerer<'_> {
             }
             return;
         }
-        let cmov = if wide { Op::CMov64 } else { Op::CMov };
-        let s3 = self.canon(h + 3);
+        // Scratch above the operands (v1, v2: w slots each, cond: 1).
+        let w = 1 + wide as u32;
+        let s3 = dest + 2 * w + 1;
+        let z = s3 + w;
+        self.touch(s3 + w - 1);
         if v1.slot() != Some(dest) {
             // dest = v2; dest = cond ? v1 : dest
-            match v2 {
-                Val::Slot(s) | Val::Slot64(s) => self.mov_typed(dest, s, wide),
-                Val::Const(c) => self.konst(dest, c),
-                Val::Const64(c) => self.konst64(dest, c),
-            }
+            self.put(dest, v2);
             let v1s = self.slot_of(v1, s3);
-            self.op3(cmov, dest, v1s, Self::opnd(cond));
+            for k in 0..w {
+                self.op3(Op::CMov, dest + k, v1s + k, Self::opnd(cond));
+            }
         } else {
             // v1 already in dest: dest = (cond == 0) ? v2 : dest
-            let z = self.canon(h + 4);
+            self.touch(z);
             let c = self.slot_of(cond, z);
             self.op3(Op::Eq, z, c, Opnd::I(0));
             let v2s = self.slot_of(v2, s3);
-            self.op3(cmov, dest, v2s, Opnd::S(z));
+            for k in 0..w {
+                self.op3(Op::CMov, dest + k, v2s + k, Opnd::S(z));
+            }
         }
         self.stack.push(Val::in_slot(dest, wide));
     }
 
-    /// Scratch slots above the operands at stack height `h`.
+    /// Scratch slot `j` above two 32-bit operands at stack height `h`.
     pub(super) fn scratch(&mut self, h: usize, j: usize) -> u32 {
-        self.canon(h + 2 + j)
+        let s = self.slot_at(h) + 2 + j as u32;
+        self.touch(s);
+        s
     }
 
     /// `i32.shr_s` as `((a ^ m) >>u b) ^ m` with the sign mask `m`.
@@ -70,7 +76,7 @@ impl FnLowerer<'_> {
             return;
         }
         let h = self.stack.len();
-        let dest = self.canon(h);
+        let dest = self.next_slot();
         let (s1, s2) = (self.scratch(h, 0), self.scratch(h, 1));
         let a = self.slot_of(a, s2);
         // sign mask m = (a <s 0) * 0xFFFFFFFF ; result = ((a ^ m) >>u b) ^ m
@@ -117,7 +123,7 @@ impl FnLowerer<'_> {
             }
         }
         let h = self.stack.len();
-        let dest = self.canon(h);
+        let dest = self.next_slot();
         let s: Vec<u32> = (0..6).map(|j| self.scratch(h, j)).collect();
         let a = self.slot_of(a, s[5]);
         // INT_MIN / -1 traps (only for div_s; rem_s gives 0).
@@ -191,7 +197,7 @@ impl FnLowerer<'_> {
             return;
         }
         let h = self.stack.len();
-        let dest = self.canon(h);
+        let dest = self.next_slot();
         let s: Vec<u32> = (0..4).map(|j| self.scratch(h, j)).collect();
         let x = self.slot_of(a, s[3]);
         match op {
@@ -217,5 +223,29 @@ impl FnLowerer<'_> {
             }
         }
         self.stack.push(Val::Slot(dest));
+    }
+
+    /// `i32.extend8_s` (`bits` = 8) or `i32.extend16_s` (16): `((x & m) ^ h) - h` with the
+    /// field mask `m` and its sign bit `h`.
+    pub(super) fn extend_s(&mut self, bits: u32) {
+        let a = self.pop();
+        if let Val::Const(x) = a {
+            let v = ((x << (32 - bits)) as i32 >> (32 - bits)) as u32;
+            self.stack.push(Val::Const(v));
+            return;
+        }
+        let dest = self.next_slot();
+        let x = self.slot_of(a, dest);
+        self.sign_extend_into(dest, x, bits);
+        self.stack.push(Val::Slot(dest));
+    }
+
+    /// `dest = sign-extension of the low `bits` bits of slot `x`` (3 instructions; `dest` may
+    /// be `x`).
+    pub(super) fn sign_extend_into(&mut self, dest: u32, x: u32, bits: u32) {
+        let (mask, sign) = ((1u32 << bits) - 1, 1u32 << (bits - 1));
+        self.op3(Op::And, dest, x, Opnd::I(mask));
+        self.op3(Op::Xor, dest, dest, Opnd::I(sign));
+        self.op3(Op::Sub, dest, dest, Opnd::I(sign));
     }
 }

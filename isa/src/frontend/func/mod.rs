@@ -4,7 +4,8 @@
 //! The lowerer's methods are spread over one file per concern: the virtual stack
 //! (`stack.rs`), control flow and calls (`control.rs`), the operator dispatch (`visit.rs`),
 //! one-instruction numeric lowerings (`numeric.rs`), memory/global/table access
-//! (`storage.rs`) and multi-instruction expansions (`expand.rs`).
+//! (`storage.rs`), multi-instruction expansions (`expand.rs`) and the `i64` operators
+//! (`wide.rs`).
 
 mod control;
 mod expand;
@@ -12,17 +13,29 @@ mod numeric;
 mod stack;
 mod storage;
 mod visit;
+mod wide;
 
 use wasmparser::{FunctionBody, Operator};
 
-use super::emit::Emitter;
-use super::module::{FnInfo, ParsedModule};
+use super::emit::{Emitter, Target};
+use super::module::{slots, FnInfo, ParsedModule};
 use super::{invalid, wasm_mnemonic, FrontendError};
 use crate::isa::{Instr, Op};
 use crate::module::{FuncSig, GlobalType};
 use crate::program::{Function, Origin};
 use control::Ctrl;
 use stack::Val;
+
+/// Where the function being lowered comes from.
+#[derive(Clone, Copy)]
+pub(super) struct Site {
+    /// `Origin::func` of its instructions.
+    pub(super) origin: u32,
+    /// A helper function (`helpers.wat`): its direct calls target helpers, and its
+    /// instructions account for no WebAssembly instructions of the program
+    /// (`Program::wasm_weight`), the `call` that reaches it accounting for the operator.
+    pub(super) helper: bool,
+}
 
 /// Lowers defined function `idx` (0-based among defined functions) of `module`, whose locals
 /// (parameters first) are wide or not as `local_wide` says, appending its code to `out`.
@@ -33,14 +46,22 @@ pub(super) fn lower(
     out: &mut Emitter,
     module: &ParsedModule<'_>,
     idx: u32,
+    site: Site,
     local_wide: Vec<bool>,
     body: &FunctionBody<'_>,
 ) -> Result<Function, FrontendError> {
     let n_imp = module.module.num_func_imports;
     let info = &module.infos[(idx + n_imp) as usize];
-    let num_params = info.params;
-    let num_results = info.results.len() as u32;
-    let ra_slot = ra_slot(num_params, info.locals, num_results);
+    let param_slots = info.param_slots();
+    let result_slots = info.result_slots();
+    let ra_slot = ra_slot(param_slots, info.local_slots, result_slots);
+    let mut local_slot = Vec::with_capacity(local_wide.len());
+    let mut next = 0;
+    for w in &local_wide {
+        local_slot.push(next);
+        next += 1 + *w as u32;
+    }
+    debug_assert_eq!(next, param_slots + info.local_slots);
     let entry_pc = out.len() as u32;
     let mut lw = FnLowerer {
         out,
@@ -48,12 +69,14 @@ pub(super) fn lower(
         infos: &module.infos,
         globals: &module.module.global_types,
         n_imp,
-        func: idx + n_imp,
+        func: site.origin,
+        helper: site.helper,
         func_name: module.name_of(idx),
-        num_params,
-        num_locals: info.locals,
+        param_slots,
+        local_slots: info.local_slots,
         result_wide: info.results.clone(),
         local_wide,
+        local_slot,
         t0: ra_slot + 2,
         stack: Vec::new(),
         ctrl: Vec::new(),
@@ -61,6 +84,7 @@ pub(super) fn lower(
         pending_weight: 0,
         offset: 0,
         last_def: None,
+        label_floor: entry_pc as usize,
         dead: false,
     };
     lw.lower(body)?;
@@ -68,8 +92,8 @@ pub(super) fn lower(
     Ok(Function {
         name: module.name_of(idx),
         entry_pc,
-        num_params,
-        num_results,
+        param_slots,
+        result_slots,
         ra_slot,
         frame_size,
     })
@@ -77,12 +101,12 @@ pub(super) fn lower(
 
 /// Slot of the saved return pc: above the parameters and locals, and above the result slots
 /// (results are written to slots `0..results` just before `ret` reads the saved pc).
-fn ra_slot(params: u32, locals: u32, results: u32) -> u32 {
-    (params + locals).max(results)
+pub(super) fn ra_slot(param_slots: u32, local_slots: u32, result_slots: u32) -> u32 {
+    (param_slots + local_slots).max(result_slots)
 }
 
 /// `B` operand of an emitted instruction.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Opnd {
     S(u32),
     I(u32),
@@ -97,14 +121,22 @@ struct FnLowerer<'a> {
     infos: &'a [FnInfo],
     globals: &'a [GlobalType],
     n_imp: u32,
-    /// WebAssembly function index (imports first).
+    /// `Origin::func` of the instructions: the WebAssembly function index (imports first).
     func: u32,
+    /// Lowering a helper function (see [`Site::helper`]).
+    helper: bool,
     func_name: String,
-    num_params: u32,
-    num_locals: u32,
+    /// Slots of the parameters.
+    param_slots: u32,
+    /// Slots of the declared locals (above the parameters).
+    local_slots: u32,
     result_wide: Vec<bool>,
+    /// Per local (parameters first): wide (`i64`) or not.
     local_wide: Vec<bool>,
-    /// Canonical slot of operand-stack position 0 (above the saved pc and `fp`).
+    /// Per local: its (first) slot.
+    local_slot: Vec<u32>,
+    /// Slot of operand-stack position 0 (above the saved pc and `fp`); positions are packed
+    /// from here.
     t0: u32,
     /// The virtual operand stack.
     stack: Vec<Val>,
@@ -119,6 +151,9 @@ struct FnLowerer<'a> {
     /// (pc, slot) of the last emitted instruction if it wrote `slot` independently of the
     /// slot's old value (a retargetable definition for the `local.set` peephole).
     last_def: Option<(usize, u32)>,
+    /// The pc of the latest jump target (label) bound so far: the wide `local.set` peephole
+    /// never rewrites code before it.
+    label_floor: usize,
     dead: bool,
 }
 
@@ -126,15 +161,17 @@ impl FnLowerer<'_> {
     /// Lowers the body: zeroes the declared locals, then lowers operator by operator.
     fn lower(&mut self, body: &FunctionBody) -> Result<(), FrontendError> {
         // Prologue: WebAssembly locals start at zero; frames may reuse dirty slots.
-        for l in 0..self.num_locals {
-            self.konst(self.num_params + l, 0);
+        for l in 0..self.local_slots {
+            self.konst(self.param_slots + l, 0);
         }
         self.ctrl.push(Ctrl::function(self.result_wide.clone()));
         let mut reader = body.get_operators_reader().map_err(invalid)?;
         while !reader.eof() {
             let (op, offset) = reader.read_with_offset().map_err(invalid)?;
             self.offset = offset as usize;
-            self.pending_weight += 1;
+            if !self.helper {
+                self.pending_weight += 1;
+            }
             self.operator(op)?;
         }
         Ok(())
@@ -142,11 +179,16 @@ impl FnLowerer<'_> {
 
     /// This function's saved-return-pc slot.
     pub(super) fn ra(&self) -> u32 {
-        ra_slot(
-            self.num_params,
-            self.num_locals,
-            self.result_wide.len() as u32,
-        )
+        ra_slot(self.param_slots, self.local_slots, slots(&self.result_wide))
+    }
+
+    /// The call target of WebAssembly function `f` of the module being lowered.
+    pub(super) fn target(&self, f: u32) -> Target {
+        if self.helper {
+            Target::Helper(f)
+        } else {
+            Target::Func(f - self.n_imp)
+        }
     }
 
     /// Counts `slot` into the frame size.
@@ -154,8 +196,10 @@ impl FnLowerer<'_> {
         self.max_slot = self.max_slot.max(slot + 1);
     }
 
-    /// Appends `i`, charging it the pending WebAssembly weight; returns its pc.
+    /// Appends `i`, charging it the pending WebAssembly weight; returns its pc. Every slot it
+    /// names counts into the frame size.
     pub(super) fn emit(&mut self, i: Instr) -> usize {
+        self.max_slot = self.max_slot.max(i.slot_end() as u32);
         let weight = std::mem::take(&mut self.pending_weight);
         let origin = Origin {
             func: self.func,
@@ -182,7 +226,7 @@ impl FnLowerer<'_> {
             imm,
             b_imm,
         });
-        if !matches!(op, Op::CMov | Op::CMov64) {
+        if op != Op::CMov {
             self.last_def = Some((pc, c));
         }
         pc
@@ -207,19 +251,12 @@ impl FnLowerer<'_> {
         }
     }
 
-    /// 64-bit move, nothing if `dst == src`.
-    pub(super) fn mov64(&mut self, dst: u32, src: u32) {
-        if dst != src {
-            self.op3(Op::Mov64, dst, src, Opnd::S(0));
-        }
-    }
-
-    /// A move of a 64-bit (`wide`) or `i32` value.
+    /// A move of a wide (two slots) or narrow value, nothing if `dst == src`. The low word
+    /// moves first, so a move to a lower, overlapping place is safe.
     pub(super) fn mov_typed(&mut self, dst: u32, src: u32, wide: bool) {
+        self.mov(dst, src);
         if wide {
-            self.mov64(dst, src)
-        } else {
-            self.mov(dst, src)
+            self.mov(dst + 1, src + 1);
         }
     }
 
@@ -235,14 +272,10 @@ impl FnLowerer<'_> {
         self.last_def = Some((pc, dst));
     }
 
-    /// A 64-bit constant: `const` (zero-extending) when it fits in 32 bits, else `const64`.
+    /// A 64-bit constant in slots `dst` (low word) and `dst + 1` (high word).
     pub(super) fn konst64(&mut self, dst: u32, v: u64) {
-        if v <= u32::MAX as u64 {
-            return self.konst(dst, v as u32);
-        }
-        self.touch(dst);
-        let pc = self.raw(Op::Const64, 0, (v >> 32) as u32, dst, v as u32);
-        self.last_def = Some((pc, dst));
+        self.konst(dst, v as u32);
+        self.konst(dst + 1, (v >> 32) as u32);
     }
 
     /// A jump or branch (`op`) on slot `a` to `target`; returns its pc for patching.
@@ -261,10 +294,16 @@ impl FnLowerer<'_> {
     }
 
     /// Points jump `pc` at `target`. Targets are always labels at the current end of the code
-    /// or earlier, so the `local.set` peephole must not reach back across them.
+    /// or earlier, so the `local.set` peepholes must not reach back across them.
     pub(super) fn patch(&mut self, pc: usize, target: u32) {
         self.out.at(pc).imm = target;
+        self.label(target);
+    }
+
+    /// Records a label (jump target) at `pc`.
+    pub(super) fn label(&mut self, pc: u32) {
         self.last_def = None;
+        self.label_floor = self.label_floor.max(pc as usize);
     }
 
     /// The refusal of a float or SIMD operator (or one outside WebAssembly 2.0).

@@ -1,11 +1,11 @@
-//! One-instruction numeric lowerings, with constant folding through the shared reference
-//! semantics (`crate::semantics`): `i32` and `i64` binary operators, unary operators,
-//! `gt`/`le` comparisons rewritten to the ISA's `lt`/`ge`, and shifts by a constant.
+//! One-instruction numeric lowerings of `i32` operators, with constant folding through the
+//! shared reference semantics (`crate::semantics`): binary operators, `gt`/`le` comparisons
+//! rewritten to the ISA's `lt`/`ge`, and shifts by a constant.
 
 use super::stack::Val;
-use super::{FnLowerer, Opnd};
+use super::FnLowerer;
 use crate::isa::Op;
-use crate::semantics::{eval_binary, eval_binary64, eval_unary};
+use crate::semantics::eval_binary;
 
 impl FnLowerer<'_> {
     /// An `i32` binary operator; operands are swapped to put a constant in `B` when
@@ -28,60 +28,10 @@ impl FnLowerer<'_> {
 
     /// Emits `op dest, a, b` with dest the canonical slot of the next stack position.
     pub(super) fn emit_binop(&mut self, op: Op, a: Val, b: Val) {
-        let dest = self.canon(self.stack.len());
+        let dest = self.next_slot();
         let a = self.slot_of(a, dest);
         self.op3(op, dest, a, Self::opnd(b));
         self.stack.push(Val::Slot(dest));
-    }
-
-    /// A 64-bit binary operator; comparisons give an `i32`.
-    pub(super) fn binop64(&mut self, op: Op, commutative: bool) {
-        let b = self.pop();
-        let a = self.pop();
-        let cmp = op.code() >= Op::I64Eq.code();
-        if let (Val::Const64(x), Val::Const64(y)) = (a, b) {
-            if let Ok(v) = eval_binary64(op, x, y) {
-                self.stack.push(if cmp {
-                    Val::Const(v as u32)
-                } else {
-                    Val::Const64(v)
-                });
-                return;
-            }
-        }
-        let (a, b) = match (a, b) {
-            (Val::Const64(_), Val::Slot64(_)) if commutative => (b, a),
-            _ => (a, b),
-        };
-        let h = self.stack.len();
-        let dest = self.canon(h);
-        let scratch = self.canon(h + 1);
-        let a = self.slot_of(a, dest);
-        let b = self.opnd64(b, scratch);
-        self.op3(op, dest, a, b);
-        self.stack.push(Val::in_slot(dest, !cmp));
-    }
-
-    /// A unary operator `C = f(A)`; `wide_out` says whether the result is 64-bit.
-    pub(super) fn unop(&mut self, op: Op, wide_out: bool) {
-        let a = self.pop();
-        let folded = match a {
-            Val::Const(x) => Some(eval_unary(op, x as u64)),
-            Val::Const64(x) => Some(eval_unary(op, x)),
-            _ => None,
-        };
-        if let Some(v) = folded {
-            self.stack.push(if wide_out {
-                Val::Const64(v)
-            } else {
-                Val::Const(v as u32)
-            });
-            return;
-        }
-        let dest = self.canon(self.stack.len());
-        let a = self.slot_of(a, dest);
-        self.op3(op, dest, a, Opnd::S(0));
-        self.stack.push(Val::in_slot(dest, wide_out));
     }
 
     /// `a > b`-style comparisons, rewritten to the `lt`/`ge` forms the ISA has.

@@ -1,41 +1,129 @@
-//! Memory, globals, tables and `ref.func`: loads and stores, the bulk instructions (which take
-//! their operands from consecutive canonical slots), sizes, growth and segment drops.
+//! Memory, globals, tables and `ref.func`: loads and stores (an `i64` as two 32-bit words),
+//! the bulk instructions (which take their operands from consecutive canonical slots),
+//! sizes, growth and segment drops.
 
 use wasmparser::MemArg;
 
 use super::stack::Val;
-use super::FnLowerer;
-use crate::isa::Op;
+use super::{FnLowerer, Opnd};
+use crate::isa::{trap_code, Instr, Op};
+
+/// `-1` as an immediate.
+const NEG1: u32 = u32::MAX;
+
+/// An `i64` load: the `i32` load of the low word and how the high word follows.
+#[derive(Clone, Copy)]
+pub(super) enum Load64 {
+    /// `i64.load`: both words from memory.
+    Full,
+    /// `i64.load8_s` etc.: the low word from this `i32` load, the high word its sign.
+    Signed(Op),
+    /// `i64.load8_u` etc.: the low word from this `i32` load, the high word zero.
+    Unsigned(Op),
+}
 
 impl FnLowerer<'_> {
-    /// `C = load(A + offset)`.
-    pub(super) fn load(&mut self, op: Op, memarg: MemArg, wide: bool) {
+    /// `C = load(A + offset)` of an `i32`.
+    pub(super) fn load(&mut self, op: Op, memarg: MemArg) {
         let addr = self.pop();
-        let dest = self.canon(self.stack.len());
+        let dest = self.next_slot();
         let a = self.slot_of(addr, dest);
         let pc = self.raw(op, a, 0, dest, memarg.offset as u32);
         self.last_def = Some((pc, dest));
-        self.stack.push(Val::in_slot(dest, wide));
+        self.stack.push(Val::Slot(dest));
     }
 
-    /// `store(A + offset, B)`.
-    pub(super) fn store(&mut self, op: Op, memarg: MemArg) {
+    /// An `i64` load into the two slots of the next stack position: `i64.load` loads the
+    /// high word (at `offset + 4`) first, the narrower loads the low word and then extend it.
+    pub(super) fn load64(&mut self, kind: Load64, memarg: MemArg) {
+        let addr = self.pop();
+        let dest = self.next_slot();
+        self.touch(dest + 1);
+        let a = self.slot_of(addr, dest);
+        let off = memarg.offset as u32;
+        match kind {
+            Load64::Full => match off.checked_add(4) {
+                // Loading the high word first: if it is in bounds, so is the low word.
+                Some(off_hi) => {
+                    self.raw(Op::I32Load, a, 0, dest + 1, off_hi);
+                    self.raw(Op::I32Load, a, 0, dest, off);
+                }
+                None => self.trap(trap_code::MEMORY_OUT_OF_BOUNDS),
+            },
+            Load64::Signed(op) => {
+                self.raw(op, a, 0, dest, off);
+                self.sign_word(dest + 1, dest);
+            }
+            Load64::Unsigned(op) => {
+                self.raw(op, a, 0, dest, off);
+                self.konst(dest + 1, 0);
+            }
+        }
+        self.stack.push(Val::Slot64(dest));
+    }
+
+    /// `dst = x <s 0 ? 0xFFFF_FFFF : 0`: the high word of the sign extension of slot `x`.
+    pub(super) fn sign_word(&mut self, dst: u32, x: u32) {
+        self.op3(Op::LtS, dst, x, Opnd::I(0));
+        self.op3(Op::Mul, dst, dst, Opnd::I(NEG1));
+    }
+
+    /// An unconditional trap with `code`.
+    pub(super) fn trap(&mut self, code: u32) {
+        self.emit(Instr {
+            op: Op::Trap,
+            imm: code,
+            ..Instr::new(Op::Trap)
+        });
+    }
+
+    /// `store(A + offset, B)`; `width64` is `Some` for `i64` stores: 8 for `i64.store` (the
+    /// high word at `offset + 4` first, then the low word: a store that traps writes nothing),
+    /// else the width of the `i32` store of the low word.
+    pub(super) fn store(&mut self, op: Op, memarg: MemArg, width64: Option<u32>) {
         let v = self.pop();
         let addr = self.pop();
-        let h = self.stack.len();
-        let (sa, sv) = (self.canon(h), self.canon(h + 1));
+        let base = self.next_slot();
+        let (sa, sv) = (base, base + 1);
+        self.touch(sv + v.width() - 1);
         let a = self.slot_of(addr, sa);
-        let v = self.slot_of(v, sv);
-        self.raw(op, a, v, 0, memarg.offset as u32);
+        let off = memarg.offset as u32;
+        match (v, width64) {
+            (Val::Slot(_) | Val::Const(_), _) => {
+                let v = self.slot_of(v, sv);
+                self.raw(op, a, v, 0, off);
+            }
+            (Val::Const64(c), Some(w)) if w < 8 => {
+                // Only the low word is stored.
+                self.konst(sv, c as u32);
+                self.raw(op, a, sv, 0, off);
+            }
+            (v, Some(w)) => {
+                let v = self.slot_of(v, sv);
+                if w == 8 {
+                    match off.checked_add(4) {
+                        Some(off_hi) => {
+                            self.raw(Op::I32Store, a, v + 1, 0, off_hi);
+                            self.raw(Op::I32Store, a, v, 0, off);
+                        }
+                        None => self.trap(trap_code::MEMORY_OUT_OF_BOUNDS),
+                    }
+                } else {
+                    self.raw(op, a, v, 0, off);
+                }
+            }
+            (_, None) => unreachable!("validated: an i32 store takes an i32 value"),
+        }
     }
 
     /// An instruction taking its `n` operands from consecutive canonical slots starting at
-    /// `a`; `table.grow` leaves its `i32` result in the first of them.
+    /// `a`; `table.grow` leaves its `i32` result in the first of them. (Every bulk operand is
+    /// an `i32` or a reference: one slot each.)
     pub(super) fn bulk(&mut self, op: Op, n: usize, b: u32, c: u32, imm: u32) {
         self.flush();
         let base = self.stack.len() - n;
-        let a = self.canon(base);
-        self.canon(base + n - 1);
+        let a = self.slot_at(base);
+        self.touch(a + n as u32 - 1);
         self.stack.truncate(base);
         if op == Op::TableGrow {
             self.raw(op, a, b, a, imm);
@@ -47,7 +135,7 @@ impl FnLowerer<'_> {
 
     /// `memory.size`.
     pub(super) fn memory_size(&mut self) {
-        let dest = self.canon(self.stack.len());
+        let dest = self.next_slot();
         self.raw(Op::MemorySize, 0, 0, dest, 0);
         self.stack.push(Val::Slot(dest));
     }
@@ -55,7 +143,7 @@ impl FnLowerer<'_> {
     /// `memory.grow`.
     pub(super) fn memory_grow(&mut self) {
         let n = self.pop();
-        let dest = self.canon(self.stack.len());
+        let dest = self.next_slot();
         let n = self.slot_of(n, dest);
         self.raw(Op::MemoryGrow, n, 0, dest, 0);
         self.stack.push(Val::Slot(dest));
@@ -66,38 +154,45 @@ impl FnLowerer<'_> {
         self.raw(Op::DataDrop, 0, 0, 0, data_index);
     }
 
-    /// `global.get`.
+    /// `global.get`: global `i` is the 32-bit global words `2i` (low) and `2i + 1` (high,
+    /// read for an `i64` only).
     pub(super) fn global_get(&mut self, global_index: u32) {
         let wide = self.globals[global_index as usize].ty.is_wide();
-        let dest = self.canon(self.stack.len());
-        // Global `i` is the words `2i`, `2i + 1` (`Op::GlobalGet`).
+        let dest = self.next_slot();
         self.raw(Op::GlobalGet, 0, 0, dest, 2 * global_index);
+        if wide {
+            self.raw(Op::GlobalGet, 0, 0, dest + 1, 2 * global_index + 1);
+        }
         self.stack.push(Val::in_slot(dest, wide));
     }
 
-    /// `global.set`.
+    /// `global.set`: one global word per 32-bit word of the value.
     pub(super) fn global_set(&mut self, global_index: u32) {
         let v = self.pop();
-        let scratch = self.canon(self.stack.len());
+        let scratch = self.next_slot();
+        self.touch(scratch + v.width() - 1);
         let s = self.slot_of(v, scratch);
-        self.raw(Op::GlobalSet, s, 0, 0, 2 * global_index);
+        for k in 0..v.width() {
+            self.raw(Op::GlobalSet, s + k, 0, 0, 2 * global_index + k);
+        }
     }
 
     /// `table.get`.
     pub(super) fn table_get(&mut self, table: u32) {
         let i = self.pop();
-        let dest = self.canon(self.stack.len());
+        let dest = self.next_slot();
         let i = self.slot_of(i, dest);
         self.raw(Op::TableGet, i, 0, dest, table);
-        self.stack.push(Val::Slot64(dest));
+        self.stack.push(Val::Slot(dest));
     }
 
     /// `table.set`.
     pub(super) fn table_set(&mut self, table: u32) {
         let v = self.pop();
         let i = self.pop();
-        let h = self.stack.len();
-        let (si, sv) = (self.canon(h), self.canon(h + 1));
+        let base = self.next_slot();
+        let (si, sv) = (base, base + 1);
+        self.touch(sv);
         let i = self.slot_of(i, si);
         let v = self.slot_of(v, sv);
         self.raw(Op::TableSet, i, v, 0, table);
@@ -105,7 +200,7 @@ impl FnLowerer<'_> {
 
     /// `table.size`.
     pub(super) fn table_size(&mut self, table: u32) {
-        let dest = self.canon(self.stack.len());
+        let dest = self.next_slot();
         self.raw(Op::TableSize, 0, 0, dest, table);
         self.stack.push(Val::Slot(dest));
     }
@@ -117,8 +212,8 @@ impl FnLowerer<'_> {
 
     /// `ref.func`.
     pub(super) fn ref_func(&mut self, function_index: u32) {
-        let dest = self.canon(self.stack.len());
+        let dest = self.next_slot();
         self.raw(Op::RefFunc, 0, 0, dest, function_index);
-        self.stack.push(Val::Slot64(dest));
+        self.stack.push(Val::Slot(dest));
     }
 }
