@@ -34,6 +34,12 @@ pub mod trap_code {
     /// A memory access out of bounds whatever the address: an `i64` load or store whose
     /// offset plus 4 does not fit in 32 bits.
     pub const MEMORY_OUT_OF_BOUNDS: u32 = 3;
+    /// `call_indirect` with an index outside the table (lowered through a static table).
+    pub const UNDEFINED_ELEMENT: u32 = 4;
+    /// `call_indirect` of a null entry (lowered through a static table).
+    pub const UNINITIALIZED_ELEMENT: u32 = 5;
+    /// `call_indirect` of a function of another type (lowered through a static table).
+    pub const INDIRECT_CALL_TYPE_MISMATCH: u32 = 6;
 }
 
 macro_rules! ops {

@@ -47,6 +47,11 @@ impl TrapKind {
             crate::isa::trap_code::INTEGER_OVERFLOW => TrapKind::IntegerOverflow,
             crate::isa::trap_code::DIVISION_BY_ZERO => TrapKind::DivisionByZero,
             crate::isa::trap_code::MEMORY_OUT_OF_BOUNDS => TrapKind::MemoryOutOfBounds,
+            crate::isa::trap_code::UNDEFINED_ELEMENT => TrapKind::UndefinedElement,
+            crate::isa::trap_code::UNINITIALIZED_ELEMENT => TrapKind::UninitializedElement,
+            crate::isa::trap_code::INDIRECT_CALL_TYPE_MISMATCH => {
+                TrapKind::IndirectCallTypeMismatch
+            }
             _ => TrapKind::Unreachable,
         }
     }

@@ -46,7 +46,6 @@ fn i64_entry_words_are_the_public_inputs() {
 
 /// End to end: proven, verified, with typed values in the proof file.
 #[test]
-#[ignore = "needs the AIR of the 32-bit opcodes 19..=38 (mulhu among them), in progress on main"]
 fn i64_entry_proves_and_verifies() {
     let p = program();
     let (a, b, c) = (u64::MAX - 5, 1u32, 3u64);

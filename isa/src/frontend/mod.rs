@@ -23,6 +23,7 @@
 //! | multi-instruction expansions (`shr_s`, `div_s`/`rem_s`, bit counts, `select`) | `func/expand.rs` |
 //! | `i64` operators in 32-bit instructions (two slots per value) | `func/wide.rs` |
 //! | out-of-line `i64` helpers (division, bit counts), written in WebAssembly | `helpers.rs`, `helpers.wat` |
+//! | tables no run can change, for `call_indirect` as direct calls | `tables.rs` |
 //!
 //! Every value occupies 32-bit slots: one for an `i32` or a reference, two for an `i64` (low
 //! word, then high word). Locals, parameters, results and the operand stack are packed: a
@@ -35,6 +36,7 @@ mod emit;
 mod func;
 mod helpers;
 mod module;
+mod tables;
 
 use wasmparser::Validator;
 

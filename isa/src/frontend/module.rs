@@ -114,6 +114,9 @@ pub(super) struct ParsedModule<'a> {
     pub(super) local_types: Vec<Vec<bool>>,
     /// Exported defined functions: (name, index among defined functions), sorted.
     pub(super) exports: Vec<(String, u32)>,
+    /// Per table (imports first): its contents if no run can change them
+    /// ([`super::tables`]).
+    pub(super) static_tables: Vec<Option<super::tables::StaticTable>>,
 }
 
 impl ParsedModule<'_> {
@@ -401,6 +404,7 @@ pub(super) fn read(wasm: &[u8]) -> Result<ParsedModule<'_>, FrontendError> {
         .iter()
         .map(|t| t.clone().unwrap_or_default())
         .collect();
+    let static_tables = super::tables::static_tables(&module, &bodies)?;
     Ok(ParsedModule {
         module,
         types,
@@ -408,5 +412,6 @@ pub(super) fn read(wasm: &[u8]) -> Result<ParsedModule<'_>, FrontendError> {
         infos,
         local_types,
         exports,
+        static_tables,
     })
 }

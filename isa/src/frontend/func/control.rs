@@ -6,7 +6,7 @@ use wasmparser::{BlockType, BrTable, Operator};
 use super::{ra_slot, FnLowerer, Opnd};
 use crate::frontend::module::{slots, val_type};
 use crate::frontend::{invalid, FrontendError};
-use crate::isa::{Instr, Op};
+use crate::isa::{trap_code, Instr, Op};
 
 /// What opened a control frame.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -376,6 +376,17 @@ impl FnLowerer<'_> {
         self.flush();
         let base = self.stack.len() - info.params.len();
         let k = self.slot_at(base);
+        self.emit_call(f, k);
+        self.stack.truncate(base);
+        for w in info.results {
+            self.push_canon(w);
+        }
+    }
+
+    /// Emits the call of function `f` whose frame starts at slot `k` (its arguments in
+    /// `k..`, its results landing there).
+    fn emit_call(&mut self, f: u32, k: u32) {
+        let info = &self.infos[f as usize];
         let (params, results) = (info.param_slots(), info.result_slots());
         if f < self.n_imp {
             self.touch(k + params.max(results));
@@ -394,19 +405,22 @@ impl FnLowerer<'_> {
             let target = self.target(f);
             self.out.call_fixup(pc, target);
         }
-        self.stack.truncate(base);
-        for w in info.results {
-            self.push_canon(w);
-        }
     }
 
-    /// `call_indirect`: the callee's frame is checked at run time.
+    /// `call_indirect`: through a static table (`super::super::tables`), a bounds check, a
+    /// jump table and direct calls; otherwise `Op::CallIndirect`, whose callee's frame is
+    /// checked at run time.
     pub(super) fn call_indirect(
         &mut self,
         type_index: u32,
         table: u32,
     ) -> Result<(), FrontendError> {
         let (params, results) = self.sig_of(type_index)?;
+        if let Some(Some(entries)) = self.static_tables.get(table as usize) {
+            let entries = entries.clone();
+            self.call_static(type_index, &entries, params, results);
+            return Ok(());
+        }
         let idx = self.pop();
         self.flush();
         let h = self.stack.len();
@@ -422,5 +436,92 @@ impl FnLowerer<'_> {
             self.push_canon(w);
         }
         Ok(())
+    }
+
+    /// `call_indirect` through a static table of `entries`:
+    ///
+    /// ```text
+    ///       ltu  t, idx, n ; brz t, undefined ; jtab idx, T
+    ///   T:  jmp E0 ; jmp E1 ; ...          one per entry
+    ///   Ef: call f ; jmp end               one per distinct callable function
+    ///   undefined: trap undefined element
+    ///   null:      trap uninitialized element      (if an entry is null)
+    ///   mismatch:  trap indirect call type mismatch (if an entry has another type)
+    ///   end:
+    /// ```
+    ///
+    /// The type check is decided here: function types are compared structurally, as the
+    /// executor's interned type ids are (WebAssembly 2.0 §4.4.8, `call_indirect`). A run
+    /// reaches the same trap, with the same kind, as through `Op::CallIndirect`.
+    fn call_static(
+        &mut self,
+        type_index: u32,
+        entries: &[Option<u32>],
+        params: Vec<bool>,
+        results: Vec<bool>,
+    ) {
+        let expected = self.types[type_index as usize].as_ref().ok().cloned();
+        let idx = self.pop();
+        self.flush();
+        let h = self.stack.len();
+        let scratch = self.next_slot();
+        let idx = self.slot_of(idx, scratch);
+        let cond = scratch + 1;
+        let base = h - params.len();
+        let k = self.slot_at(base);
+        self.op3(Op::LtU, cond, idx, Opnd::I(entries.len() as u32));
+        let to_undefined = self.jump(Op::Brz, cond, 0);
+        let jtab = self.jump(Op::JTab, idx, 0);
+        let table_pc = self.here();
+        self.patch(jtab, table_pc);
+        let jumps: Vec<usize> = entries.iter().map(|_| self.jump(Op::Jmp, 0, 0)).collect();
+        let mut stubs: Vec<(u32, u32)> = Vec::new();
+        let (mut nulls, mut mismatches, mut ends) = (Vec::new(), Vec::new(), Vec::new());
+        for (&jump, entry) in jumps.iter().zip(entries) {
+            let Some(f) = *entry else {
+                nulls.push(jump);
+                continue;
+            };
+            let sig = self
+                .func_types
+                .get(f as usize)
+                .and_then(|t| self.types.get(*t as usize))
+                .and_then(|s| s.as_ref().ok());
+            if expected.is_none() || sig != expected.as_ref() {
+                mismatches.push(jump);
+                continue;
+            }
+            if let Some(&(_, pc)) = stubs.iter().find(|(g, _)| *g == f) {
+                self.patch(jump, pc);
+                continue;
+            }
+            let pc = self.here();
+            self.patch(jump, pc);
+            stubs.push((f, pc));
+            self.emit_call(f, k);
+            ends.push(self.jump(Op::Jmp, 0, 0));
+        }
+        for (jumps, code) in [
+            (vec![to_undefined], trap_code::UNDEFINED_ELEMENT),
+            (nulls, trap_code::UNINITIALIZED_ELEMENT),
+            (mismatches, trap_code::INDIRECT_CALL_TYPE_MISMATCH),
+        ] {
+            if jumps.is_empty() {
+                continue;
+            }
+            let here = self.here();
+            for j in jumps {
+                self.patch(j, here);
+            }
+            self.trap(code);
+        }
+        let end = self.here();
+        for j in ends {
+            self.patch(j, end);
+        }
+        self.stack.truncate(base);
+        for w in results {
+            self.push_canon(w);
+        }
     }
 }

@@ -66,6 +66,8 @@ pub(super) fn lower(
     let mut lw = FnLowerer {
         out,
         types: &module.types,
+        func_types: &module.module.func_types,
+        static_tables: &module.static_tables,
         infos: &module.infos,
         globals: &module.module.global_types,
         n_imp,
@@ -117,6 +119,10 @@ struct FnLowerer<'a> {
     out: &'a mut Emitter,
     /// The module's signatures by type index (or the float/SIMD type that refuses one).
     types: &'a [Result<FuncSig, String>],
+    /// Type index of every function (imports first).
+    func_types: &'a [u32],
+    /// Per table (imports first): its contents if no run can change them.
+    static_tables: &'a [Option<super::tables::StaticTable>],
     /// Every function's signature shape and locals, imports first.
     infos: &'a [FnInfo],
     globals: &'a [GlobalType],

@@ -1,0 +1,153 @@
+//! Static tables: tables whose contents are the same in every run of the module, so that
+//! `call_indirect` through them can be lowered into a bounds check, a jump table and direct
+//! calls (`FnLowerer::call_indirect`), which the prover covers, instead of the executor-only
+//! `Op::CallIndirect`.
+//!
+//! A table is static when nothing can change it after instantiation:
+//! * the module defines it (an imported table is another module's) and does not export it
+//!   (an exported table can be changed through another instance or the host);
+//! * no instruction of the module writes it: no `table.set`, `table.fill`, `table.grow`,
+//!   `table.init` into it, no `table.copy` into it;
+//! * every active element segment into it has a constant offset (`i32.const`, or `global.get`
+//!   of a defined global initialised by `i32.const`) and items that are `ref.func` or
+//!   `ref.null`, and lies within the table's initial size (a segment out of bounds fails
+//!   instantiation; such a table is simply not treated as static).
+//!
+//! Its contents are then those instantiation writes (WebAssembly 2.0 §4.5.4): a table of its
+//! minimum size, null everywhere, with the active segments applied in module order.
+
+use wasmparser::{FunctionBody, Operator};
+
+use super::{invalid, FrontendError};
+use crate::module::{ConstExpr, ImportKind, ModuleInfo, SegmentMode, ValType};
+
+/// The contents of a static table: per entry, the function index (function index space,
+/// imports first) or `None` for a null reference.
+pub(super) type StaticTable = Vec<Option<u32>>;
+
+/// Per table (table index space, imports first): its contents if it is static.
+///
+/// # Errors
+/// [`FrontendError::InvalidWasm`] if a body cannot be read (the module was validated, so
+/// this does not happen for modules that reach here).
+pub(super) fn static_tables(
+    module: &ModuleInfo,
+    bodies: &[FunctionBody<'_>],
+) -> Result<Vec<Option<StaticTable>>, FrontendError> {
+    let imported = module
+        .imports
+        .iter()
+        .filter(|i| matches!(i.kind, ImportKind::Table(_)))
+        .count();
+    let total = imported + module.tables.len();
+    let mut is_static: Vec<bool> = (0..total).map(|t| t >= imported).collect();
+    for e in &module.exports {
+        if e.kind == crate::module::ExportKind::Table {
+            if let Some(s) = is_static.get_mut(e.index as usize) {
+                *s = false;
+            }
+        }
+    }
+    for body in bodies {
+        let mut reader = body.get_operators_reader().map_err(invalid)?;
+        while !reader.eof() {
+            let written = match reader.read().map_err(invalid)? {
+                Operator::TableSet { table }
+                | Operator::TableFill { table }
+                | Operator::TableGrow { table }
+                | Operator::TableInit { table, .. } => table,
+                Operator::TableCopy { dst_table, .. } => dst_table,
+                _ => continue,
+            };
+            if let Some(s) = is_static.get_mut(written as usize) {
+                *s = false;
+            }
+        }
+    }
+    let mut contents: Vec<Option<StaticTable>> = (0..total)
+        .map(|t| {
+            let defined = t.checked_sub(imported)?;
+            let ty = &module.tables[defined];
+            (is_static[t] && ty.elem == ValType::FuncRef)
+                .then(|| vec![None; ty.limits.min as usize])
+        })
+        .collect();
+    let imported_globals = (module.global_types.len() - module.globals.len()) as u32;
+    for seg in &module.elems {
+        let SegmentMode::Active { index, offset } = &seg.mode else {
+            continue;
+        };
+        let Some(slot) = contents.get_mut(*index as usize) else {
+            continue;
+        };
+        let Some(table) = slot.as_mut() else {
+            continue;
+        };
+        let base = match offset {
+            ConstExpr::I32(v) => Some(*v),
+            ConstExpr::GlobalGet(g) => g
+                .checked_sub(imported_globals)
+                .and_then(|j| module.globals.get(j as usize))
+                .and_then(|(_, init)| match init {
+                    ConstExpr::I32(v) => Some(*v),
+                    _ => None,
+                }),
+            _ => None,
+        };
+        let items: Option<Vec<Option<u32>>> = seg
+            .items
+            .iter()
+            .map(|item| match item {
+                ConstExpr::RefFunc(f) => Some(Some(*f)),
+                ConstExpr::RefNull => Some(None),
+                _ => None,
+            })
+            .collect();
+        match (base, items) {
+            (Some(base), Some(items)) if base as u64 + items.len() as u64 <= table.len() as u64 => {
+                table[base as usize..base as usize + items.len()].copy_from_slice(&items);
+            }
+            _ => *slot = None,
+        }
+    }
+    Ok(contents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::module;
+    use super::*;
+
+    fn tables(wat: &str) -> Vec<Option<StaticTable>> {
+        let wasm = wat::parse_str(wat).unwrap();
+        let parsed = module::read(&wasm).unwrap();
+        static_tables(&parsed.module, &parsed.bodies).unwrap()
+    }
+
+    #[test]
+    fn segments_apply_in_order_and_writers_or_exports_disqualify() {
+        let t = tables(
+            r#"(module (type $t (func))
+                 (func $a) (func $b)
+                 (table 4 funcref)
+                 (elem (i32.const 1) $a $b)
+                 (elem (i32.const 2) $a))"#,
+        );
+        assert_eq!(t, vec![Some(vec![None, Some(0), Some(0), None])]);
+        let t = tables(
+            r#"(module (func $a) (table $x 2 funcref) (table $y 2 funcref)
+                 (elem (table $y) (i32.const 0) func $a)
+                 (func (table.set $x (i32.const 0) (ref.null func))))"#,
+        );
+        assert_eq!(t, vec![None, Some(vec![Some(0), None])]);
+        let t = tables(r#"(module (table (export "t") 1 funcref))"#);
+        assert_eq!(t, vec![None]);
+        let t = tables(
+            r#"(module (import "m" "t" (table 1 funcref)) (table 1 funcref) (table 1 externref))"#,
+        );
+        assert_eq!(t, vec![None, Some(vec![None]), None]);
+        // A segment past the table's initial size fails instantiation: not static.
+        let t = tables(r#"(module (func $a) (table 1 funcref) (elem (i32.const 1) $a))"#);
+        assert_eq!(t, vec![None]);
+    }
+}
