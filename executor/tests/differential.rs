@@ -84,7 +84,7 @@ fn norm_wasmi(v: &wasmi::Val) -> Norm {
 
 fn gloam_trap(e: &ExecError) -> Outcome {
     match e.trap_kind() {
-        Some(TrapKind::StackExhausted) | None => Outcome::Resource,
+        Some(TrapKind::StackExhausted | TrapKind::MemoryExhausted) | None => Outcome::Resource,
         Some(k) => Outcome::Trap(match k {
             TrapKind::Unreachable => "unreachable",
             TrapKind::IntegerOverflow => "overflow",
@@ -93,7 +93,7 @@ fn gloam_trap(e: &ExecError) -> Outcome {
             TrapKind::TableOutOfBounds | TrapKind::UndefinedElement => "table",
             TrapKind::UninitializedElement => "null",
             TrapKind::IndirectCallTypeMismatch => "signature",
-            TrapKind::StackExhausted | TrapKind::HostError => "other",
+            TrapKind::StackExhausted | TrapKind::MemoryExhausted | TrapKind::HostError => "other",
         }),
     }
 }

@@ -15,14 +15,51 @@ use crate::Program;
 /// Bytes per memory word of the AIR's memory argument.
 pub const WORD_BYTES: u64 = 4;
 
-/// The initial linear memory in 4-byte words: `min pages * 65536 / 4` (0 without a memory).
-/// Loads and stores are proven only while the memory keeps this size (`memory.grow` is not
-/// proven yet), so every proven access lies below `4 * memory_words` bytes.
-pub fn memory_words(program: &Program) -> u64 {
-    program
-        .module
+/// The largest memory a WebAssembly 2.0 module can have, in 64 KiB pages (4 GiB).
+pub const MAX_PAGES: u32 = 65536;
+
+/// The global word holding the size of the memory in 64 KiB pages: one past the globals'
+/// words (`2 n` for `n` globals in the global index space; word `2 n + 1` stays zero).
+/// `memory.size` reads it, the lowered `memory.grow` writes it, and the executor keeps it
+/// equal to its memory's size, so in the AIR it is a global word like any other, whose
+/// initial value (the initial size) the verifier supplies ([`initial_global_words`]).
+pub fn memory_size_word(module: &ModuleInfo) -> u32 {
+    2 * module.global_types.len() as u32
+}
+
+/// The pages the memory `module` defines can grow to: its declared maximum, else
+/// [`MAX_PAGES`] (0 without a memory of its own). An imported memory's maximum is its
+/// exporter's, unknown here: a module importing its memory keeps the executor-only
+/// `memory.size`/`memory.grow` (imports are not proven).
+pub fn max_memory_pages(module: &ModuleInfo) -> u32 {
+    module
         .memory
-        .map_or(0, |l| l.min as u64 * PAGE_BYTES / WORD_BYTES)
+        .map_or(0, |l| l.max.unwrap_or(MAX_PAGES).min(MAX_PAGES))
+}
+
+/// Whether the program can change its memory's size: some instruction writes the
+/// memory-size word (the lowering of `memory.grow`, `isa/src/frontend/func/storage.rs`).
+/// The front end then also bounds every load and store by the size word.
+pub fn memory_grows(program: &Program) -> bool {
+    let w = memory_size_word(&program.module);
+    program
+        .instrs
+        .iter()
+        .any(|i| i.op == crate::Op::GlobalSet && i.imm == w)
+}
+
+/// The bound of the AIR's memory table in 4-byte words (0 without a memory): no memory word
+/// at or above it can be accessed in a proof. For a program whose memory cannot grow, the
+/// initial size `min pages * 65536 / 4`; for one that can, the size it can grow to
+/// ([`max_memory_pages`]), and the front end's per-access check against the size word keeps
+/// each access below the size at its time.
+pub fn memory_words(program: &Program) -> u64 {
+    let pages = match program.module.memory {
+        None => 0,
+        Some(_) if memory_grows(program) => max_memory_pages(&program.module),
+        Some(l) => l.min,
+    };
+    pages as u64 * PAGE_BYTES / WORD_BYTES
 }
 
 /// The value a constant expression initialises a global to, as the executor stores it in a
@@ -45,7 +82,8 @@ fn const_value(m: &ModuleInfo, e: &ConstExpr, depth: u32) -> u64 {
 
 /// Every nonzero initial global word `(word, value)`, sorted by word: global `i` occupies
 /// words `2i` (low 32 bits) and `2i + 1` (high 32 bits; zero for `i32` globals and
-/// references), the layout of `global.get`/`global.set`.
+/// references), the layout of `global.get`/`global.set`; then the memory-size word
+/// ([`memory_size_word`]) with the initial number of pages.
 pub fn initial_global_words(program: &Program) -> Vec<(u32, u32)> {
     let m = &program.module;
     let mut out = Vec::new();
@@ -57,12 +95,16 @@ pub fn initial_global_words(program: &Program) -> Vec<(u32, u32)> {
             }
         }
     }
+    if let Some(l) = m.memory.filter(|l| l.min != 0) {
+        out.push((memory_size_word(m), l.min));
+    }
     out
 }
 
-/// Number of global words: two per global.
+/// Number of global words: two per global, and two more for the memory-size word
+/// ([`memory_size_word`]) if the module has a memory.
 pub fn global_words(program: &Program) -> u32 {
-    2 * program.module.globals.len() as u32
+    memory_size_word(&program.module) + 2 * program.module.memory.is_some() as u32
 }
 
 /// Every nonzero 4-byte word `(word address, little-endian value)` of the initial linear

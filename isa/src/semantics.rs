@@ -23,6 +23,10 @@ pub enum TrapKind {
     /// A load, store or bulk memory operation outside the memory.
     #[error("out of bounds memory access")]
     MemoryOutOfBounds,
+    /// `memory.grow` past the executor's page limit (`Limits::max_memory_pages`): an
+    /// implementation limit, like the call stack's, not a WebAssembly trap.
+    #[error("memory limit exceeded")]
+    MemoryExhausted,
     /// A table access or bulk table operation outside the table.
     #[error("out of bounds table access")]
     TableOutOfBounds,

@@ -203,6 +203,23 @@ fn tamper_mul_wraparound_forgery() {
     h.assert_rejected(family("mul"));
 }
 
+/// mul (`mulhu`, the high word of an `i64.mul`'s low-word product): a result one larger than
+/// the product's high word `V`, with `U`, `V` and the product honest.
+#[test]
+fn tamper_mulhu_wrong_high_word() {
+    let mut h = honest_run(
+        r#"(module (func (export "f") (param i64 i64) (result i64)
+              local.get 0 local.get 1 i64.mul))"#,
+        "f",
+        &[0x9abc_def0, 0x1234_5678, 0xfedc_ba98, 0x0765_4321],
+    );
+    let r = h.row_of(Op::MulHU, |h, r| h.get(VAL_C, r) < 0xFFFF_FFFF);
+    let c = h.get(VAL_C, r);
+    h.set(VAL_C, r, c + 1);
+    h.recount();
+    h.assert_rejected(family("mul"));
+}
+
 /// mul (shifts): a wrong power of two for `shl`, with product and result matching it: only
 /// the pow2 lookup can notice.
 #[test]
@@ -707,6 +724,28 @@ fn tamper_globals_wrong_value() {
     let c = h.get(VAL_C, r);
     h.set(VAL_C, r, c + 1);
     h.assert_rejected(family("globals"));
+}
+
+/// globals (the memory-size word): `memory.size` reads a size one page larger than the
+/// memory has, the read value and the result forged together so that the `globals` family
+/// holds; only the memory argument, which starts the word at the verifier's initial size,
+/// can notice.
+#[test]
+fn tamper_memory_size_word_forged() {
+    let mut h = honest_run(
+        r#"(module (memory 2 4)
+             (func (export "f") (param i32) (result i32)
+               (drop (memory.grow (local.get 0))) memory.size))"#,
+        "f",
+        &[0],
+    );
+    let r = h.row_of(Op::GlobalGet, |_, _| true);
+    assert_eq!(h.get(VAL_C, r), 2, "the size word holds the initial pages");
+    h.set(VAL_B, r, 3);
+    h.set(PREV_B, r, 3);
+    h.set(VAL_C, r, 3);
+    h.recount();
+    h.assert_rejected(|v| matches!(v, Violation::Bus { .. }));
 }
 
 /// table: a memory-table row repeats the previous address (so a second initial token for

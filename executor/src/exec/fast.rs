@@ -235,7 +235,9 @@ impl<'s> Fast<'s> {
                 Op::GlobalGet => s!(ins.c) = self.frame.global_word(ins.imm) as u64,
                 Op::GlobalSet => {
                     let v = s!(ins.a) as u32;
-                    self.frame.set_global_word(ins.imm, v);
+                    if let Err(k) = self.frame.set_global_word(ins.imm, v) {
+                        trap!(k);
+                    }
                 }
                 Op::CallIndirect => {
                     let t = inst.tables[ins.c as usize] as usize;

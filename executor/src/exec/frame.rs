@@ -7,6 +7,9 @@ use std::sync::Arc;
 use gloam_isa::TrapKind;
 
 use crate::store::{Instance, Store};
+
+/// Bytes per WebAssembly page.
+const PAGE: usize = 65536;
 use crate::ExecError;
 
 /// One run of one instance: the call stack of slots (frame after frame) and the registers.
@@ -95,17 +98,42 @@ impl<'s> Frame<'s> {
     }
 
     /// Global word `w` of this instance: global `w / 2`, its low (`w` even) or high 32 bits
-    /// (`Op::GlobalGet`'s layout: global `i` in words `2i`, `2i + 1`).
+    /// (`Op::GlobalGet`'s layout: global `i` in words `2i`, `2i + 1`). One past the globals,
+    /// word `2n` is the size of the memory in 64 KiB pages and word `2n + 1` is zero
+    /// ([`gloam_isa::image::memory_size_word`]).
     pub(super) fn global_word(&self, w: u32) -> u32 {
-        let g = self.inst.globals[(w / 2) as usize] as usize;
-        (self.store.globals[g].value >> (32 * (w % 2))) as u32
+        let Some(&g) = self.inst.globals.get((w / 2) as usize) else {
+            return match (w % 2, self.inst.memory) {
+                (0, Some(m)) => (self.store.memories[m as usize].data.len() / PAGE) as u32,
+                _ => 0,
+            };
+        };
+        (self.store.globals[g as usize].value >> (32 * (w % 2))) as u32
     }
 
-    /// Sets global word `w` (the other half of the global keeps its value).
-    pub(super) fn set_global_word(&mut self, w: u32, v: u32) {
-        let g = self.inst.globals[(w / 2) as usize] as usize;
+    /// Sets global word `w` (the other half of the global keeps its value). Setting the
+    /// memory-size word to `v` pages grows the memory to `v` pages (the lowered
+    /// `memory.grow` has checked `v` against the module's maximum).
+    ///
+    /// # Errors
+    /// [`TrapKind::MemoryExhausted`] if `v` is beyond the executor's page limit
+    /// (`Limits::max_memory_pages`), an implementation limit like the call stack's.
+    pub(super) fn set_global_word(&mut self, w: u32, v: u32) -> Result<(), TrapKind> {
+        let Some(&g) = self.inst.globals.get((w / 2) as usize) else {
+            if let (0, Some(m)) = (w % 2, self.inst.memory) {
+                if v > self.store.limits.max_memory_pages {
+                    return Err(TrapKind::MemoryExhausted);
+                }
+                let data = &mut self.store.memories[m as usize].data;
+                let len = (v as usize * PAGE).max(data.len());
+                data.resize(len, 0);
+            }
+            return Ok(());
+        };
+        let g = g as usize;
         let old = self.store.globals[g].value;
         let shift = 32 * (w % 2);
         self.store.globals[g].value = (old & !(0xffff_ffffu64 << shift)) | ((v as u64) << shift);
+        Ok(())
     }
 }

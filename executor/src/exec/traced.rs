@@ -294,7 +294,9 @@ impl<'s> Traced<'s> {
                     let (a, pa) = self.read(fp + ins.a, t + 1);
                     let a = a as u32;
                     let old = self.frame.global_word(ins.imm);
-                    self.frame.set_global_word(ins.imm, a);
+                    if let Err(k) = self.frame.set_global_word(ins.imm, a) {
+                        return Err(self.frame.trap(k));
+                    }
                     let pc_ = self.global_ts.insert(ins.imm, t + 3).unwrap_or(0);
                     st = Step {
                         a,

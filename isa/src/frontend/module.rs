@@ -117,6 +117,10 @@ pub(super) struct ParsedModule<'a> {
     /// Per table (imports first): its contents if no run can change them
     /// ([`super::tables`]).
     pub(super) static_tables: Vec<Option<super::tables::StaticTable>>,
+    /// Whether the module defines its memory and some function executes `memory.grow`: then
+    /// every load and store is bounded by the memory-size word
+    /// (`crate::image::memory_size_word`) where it runs.
+    pub(super) memory_grows: bool,
 }
 
 impl ParsedModule<'_> {
@@ -405,6 +409,14 @@ pub(super) fn read(wasm: &[u8]) -> Result<ParsedModule<'_>, FrontendError> {
         .map(|t| t.clone().unwrap_or_default())
         .collect();
     let static_tables = super::tables::static_tables(&module, &bodies)?;
+    // Only a memory the module defines is lowered through the memory-size word.
+    let mut memory_grows = false;
+    for body in bodies.iter().filter(|_| module.memory.is_some()) {
+        let mut reader = body.get_operators_reader().map_err(invalid)?;
+        while !reader.eof() && !memory_grows {
+            memory_grows = matches!(reader.read().map_err(invalid)?, Operator::MemoryGrow { .. });
+        }
+    }
     Ok(ParsedModule {
         module,
         types,
@@ -413,5 +425,6 @@ pub(super) fn read(wasm: &[u8]) -> Result<ParsedModule<'_>, FrontendError> {
         local_types,
         exports,
         static_tables,
+        memory_grows,
     })
 }

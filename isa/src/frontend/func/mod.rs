@@ -68,6 +68,10 @@ pub(super) fn lower(
         types: &module.types,
         func_types: &module.module.func_types,
         static_tables: &module.static_tables,
+        size_word: crate::image::memory_size_word(&module.module),
+        max_pages: crate::image::max_memory_pages(&module.module),
+        memory_grows: module.memory_grows,
+        own_memory: module.module.memory.is_some(),
         infos: &module.infos,
         globals: &module.module.global_types,
         n_imp,
@@ -123,6 +127,14 @@ struct FnLowerer<'a> {
     func_types: &'a [u32],
     /// Per table (imports first): its contents if no run can change them.
     static_tables: &'a [Option<super::tables::StaticTable>],
+    /// The memory-size global word (`crate::image::memory_size_word`).
+    size_word: u32,
+    /// The pages `memory.grow` may grow the memory to (`crate::image::max_memory_pages`).
+    max_pages: u32,
+    /// Some function of the module executes `memory.grow`: loads and stores check the size.
+    memory_grows: bool,
+    /// The module defines its memory (an imported one keeps `Op::MemorySize`/`MemoryGrow`).
+    own_memory: bool,
     /// Every function's signature shape and locals, imports first.
     infos: &'a [FnInfo],
     globals: &'a [GlobalType],

@@ -28,6 +28,7 @@ impl FnLowerer<'_> {
         let addr = self.pop();
         let dest = self.next_slot();
         let a = self.slot_of(addr, dest);
+        self.check_bounds(a, memarg.offset as u32, op.mem_width(), dest + 1);
         let pc = self.raw(op, a, 0, dest, memarg.offset as u32);
         self.last_def = Some((pc, dest));
         self.stack.push(Val::Slot(dest));
@@ -41,6 +42,11 @@ impl FnLowerer<'_> {
         self.touch(dest + 1);
         let a = self.slot_of(addr, dest);
         let off = memarg.offset as u32;
+        let width = match kind {
+            Load64::Full => 8,
+            Load64::Signed(op) | Load64::Unsigned(op) => op.mem_width(),
+        };
+        self.check_bounds(a, off, width, dest + 2);
         match kind {
             Load64::Full => match off.checked_add(4) {
                 // Loading the high word first: if it is in bounds, so is the low word.
@@ -88,6 +94,12 @@ impl FnLowerer<'_> {
         self.touch(sv + v.width() - 1);
         let a = self.slot_of(addr, sa);
         let off = memarg.offset as u32;
+        self.check_bounds(
+            a,
+            off,
+            width64.unwrap_or_else(|| op.mem_width()),
+            sv + v.width(),
+        );
         match (v, width64) {
             (Val::Slot(_) | Val::Const(_), _) => {
                 let v = self.slot_of(v, sv);
@@ -133,20 +145,99 @@ impl FnLowerer<'_> {
         }
     }
 
-    /// `memory.size`.
+    /// `memory.size`: the memory-size global word (`crate::image::memory_size_word`).
+    /// An imported memory keeps `Op::MemorySize`.
     pub(super) fn memory_size(&mut self) {
         let dest = self.next_slot();
-        self.raw(Op::MemorySize, 0, 0, dest, 0);
+        if !self.own_memory {
+            self.raw(Op::MemorySize, 0, 0, dest, 0);
+            self.stack.push(Val::Slot(dest));
+            return;
+        }
+        let pc = self.raw(Op::GlobalGet, 0, 0, dest, self.size_word);
+        self.last_def = Some((pc, dest));
         self.stack.push(Val::Slot(dest));
     }
 
-    /// `memory.grow`.
+    /// `memory.grow(n)`, against the memory-size word `S` and the module's maximum `M`
+    /// (`crate::image::max_memory_pages`, at most 65536 pages):
+    ///
+    /// ```text
+    ///       old = S ; t = M - old ; t = t <u n ; brnz t, fail     (old + n > M: fail)
+    ///       S = old + n ; result = old ; jmp end
+    /// fail: result = -1
+    /// end:
+    /// ```
+    ///
+    /// `M - old` cannot wrap (`old <= M` always: it starts at the initial size and only this
+    /// sequence changes it), and `old + n <= M <= 2^16` then fits. The executor grows its
+    /// memory when the word is set (`Frame::set_global_word`). WebAssembly lets `memory.grow`
+    /// fail for any reason; here it fails exactly beyond the module's maximum (an executor
+    /// below its page limit refuses the run with "memory limit exceeded" instead).
+    ///
+    /// An imported memory's maximum is its exporter's: such a module keeps `Op::MemoryGrow`.
     pub(super) fn memory_grow(&mut self) {
         let n = self.pop();
         let dest = self.next_slot();
-        let n = self.slot_of(n, dest);
-        self.raw(Op::MemoryGrow, n, 0, dest, 0);
+        if !self.own_memory {
+            let n = self.slot_of(n, dest);
+            self.raw(Op::MemoryGrow, n, 0, dest, 0);
+            self.stack.push(Val::Slot(dest));
+            return;
+        }
+        let (old, t, konst_n) = (dest + 1, dest + 2, dest + 3);
+        self.touch(konst_n);
+        // `n` may sit in `dest` (its canonical slot): it is read before `dest` is written.
+        let n = self.slot_of(n, konst_n);
+        self.raw(Op::GlobalGet, 0, 0, old, self.size_word);
+        let max = self.max_pages;
+        self.konst(t, max);
+        self.op3(Op::Sub, t, t, Opnd::S(old));
+        self.op3(Op::LtU, t, t, Opnd::S(n));
+        let to_fail = self.jump(Op::Brnz, t, 0);
+        self.op3(Op::Add, t, old, Opnd::S(n));
+        self.raw(Op::GlobalSet, t, 0, 0, self.size_word);
+        self.mov(dest, old);
+        let to_end = self.jump(Op::Jmp, 0, 0);
+        let fail = self.here();
+        self.patch(to_fail, fail);
+        self.konst(dest, NEG1);
+        let end = self.here();
+        self.patch(to_end, end);
         self.stack.push(Val::Slot(dest));
+    }
+
+    /// When the module's memory can grow: `trap` unless the `width` bytes at `A + offset` lie
+    /// below the memory-size word's pages, using `scratch` and `scratch + 1`:
+    ///
+    /// ```text
+    ///       s = S ; l = A + (offset + width - 1) ; l = l >> 16 ; s = l <u s
+    ///       brnz s, ok ; trap out of bounds
+    /// ok:
+    /// ```
+    ///
+    /// The last byte's page must be below the size. If `A + offset + width - 1` is 2^32 or
+    /// more, `l` wraps and the check may pass, but such an access ends at or above 2^32 bytes,
+    /// beyond every memory word the AIR's table holds (the table ends at the maximum size,
+    /// at most 2^30 words), so it has no proof either; the executor traps on it. An offset
+    /// with `offset + width - 1 >= 2^32` needs no check for the same reason.
+    fn check_bounds(&mut self, a: u32, offset: u32, width: u32, scratch: u32) {
+        if !self.memory_grows {
+            return;
+        }
+        let Some(last) = offset.checked_add(width - 1) else {
+            return;
+        };
+        let (s, l) = (scratch, scratch + 1);
+        self.touch(l);
+        self.raw(Op::GlobalGet, 0, 0, s, self.size_word);
+        self.op3(Op::Add, l, a, Opnd::I(last));
+        self.op3(Op::ShrU, l, l, Opnd::I(16));
+        self.op3(Op::LtU, s, l, Opnd::S(s));
+        let to_ok = self.jump(Op::Brnz, s, 0);
+        self.trap(trap_code::MEMORY_OUT_OF_BOUNDS);
+        let ok = self.here();
+        self.patch(to_ok, ok);
     }
 
     /// `data.drop`.
