@@ -49,6 +49,44 @@ fn every_example_proves_and_verifies() {
     );
 }
 
+/// The main entries of the contracts with linear memory, `i64`, globals and `call_indirect`
+/// (`examples/wide.txt`, expected results from the Python models): one small case each,
+/// proven and verified. `startup` (a start function) is refused as the verifier refuses it.
+#[test]
+fn wide_contracts_main_entries_prove_and_verify() {
+    let picks = [
+        ("sha256", "sha256_gen", vec![64, 5]),
+        ("sort", "sort_gen", vec![10, 42]),
+        ("merkle", "merkle_root_word", vec![0, 1, 0]),
+        ("dispatch", "op1", vec![3, 2147483649, 4]),
+    ];
+    let cases = gloam_testkit::wide_cases();
+    for (name, entry, args) in picks {
+        let case = cases
+            .iter()
+            .find(|c| c.contract == name && c.entry == entry && c.args == args)
+            .unwrap_or_else(|| panic!("{name} {entry} {args:?} is in wide.txt"));
+        let program = load(name);
+        let proven = prove(program.clone(), entry, &args, &ProveConfig::default())
+            .unwrap_or_else(|e| panic!("{}: {e}", case.line));
+        let st = verify_file(&program, &proven.file.to_bytes())
+            .unwrap_or_else(|e| panic!("{}: {e}", case.line));
+        let expected: Vec<_> = case
+            .expected
+            .iter()
+            .map(|v| gloam_isa::IntValue::I32(*v))
+            .collect();
+        assert_eq!(st.claim.results, expected, "{}", case.line);
+    }
+    let startup = load("startup");
+    let case = cases.iter().find(|c| c.contract == "startup").unwrap();
+    match prove(startup, &case.entry, &case.args, &ProveConfig::default()) {
+        Err(gloam_prover::ProveError::Setup(_)) => {}
+        Err(e) => panic!("startup: expected a setup refusal, got {e}"),
+        Ok(_) => panic!("startup: a start function is outside what a proof covers"),
+    }
+}
+
 #[test]
 fn corrupted_proofs_are_rejected_without_panic() {
     let program = load("gcd");
