@@ -11,7 +11,8 @@
 //! * every active element segment into it has a constant offset (`i32.const`, or `global.get`
 //!   of a defined global initialised by `i32.const`) and items that are `ref.func` or
 //!   `ref.null`, and lies within the table's initial size (a segment out of bounds fails
-//!   instantiation; such a table is simply not treated as static).
+//!   instantiation; such a table is simply not treated as static);
+//! * it has at most [`MAX_STATIC_ENTRIES`] entries.
 //!
 //! Its contents are then those instantiation writes (WebAssembly 2.0 §4.5.4): a table of its
 //! minimum size, null everywhere, with the active segments applied in module order.
@@ -24,6 +25,11 @@ use crate::module::{ConstExpr, ImportKind, ModuleInfo, SegmentMode, ValType};
 /// The contents of a static table: per entry, the function index (function index space,
 /// imports first) or `None` for a null reference.
 pub(super) type StaticTable = Vec<Option<u32>>;
+
+/// The largest table treated as static (entries). Each `call_indirect` through a static
+/// table emits a jump table of its size, so larger tables keep `Op::CallIndirect`; the bound
+/// also keeps a hostile module's declared size (up to 2^32 entries) from being allocated.
+pub(super) const MAX_STATIC_ENTRIES: u32 = 1024;
 
 /// Per table (table index space, imports first): its contents if it is static.
 ///
@@ -68,7 +74,7 @@ pub(super) fn static_tables(
         .map(|t| {
             let defined = t.checked_sub(imported)?;
             let ty = &module.tables[defined];
-            (is_static[t] && ty.elem == ValType::FuncRef)
+            (is_static[t] && ty.elem == ValType::FuncRef && ty.limits.min <= MAX_STATIC_ENTRIES)
                 .then(|| vec![None; ty.limits.min as usize])
         })
         .collect();
@@ -142,6 +148,9 @@ mod tests {
         assert_eq!(t, vec![None, Some(vec![Some(0), None])]);
         let t = tables(r#"(module (table (export "t") 1 funcref))"#);
         assert_eq!(t, vec![None]);
+        // A huge declared size is not allocated: not static.
+        let t = tables(r#"(module (table 4294967295 funcref) (table 1025 funcref))"#);
+        assert_eq!(t, vec![None, None]);
         let t = tables(
             r#"(module (import "m" "t" (table 1 funcref)) (table 1 funcref) (table 1 externref))"#,
         );
@@ -149,5 +158,24 @@ mod tests {
         // A segment past the table's initial size fails instantiation: not static.
         let t = tables(r#"(module (func $a) (table 1 funcref) (elem (i32.const 1) $a))"#);
         assert_eq!(t, vec![None]);
+    }
+
+    /// Many `call_indirect` sites through a large static table: the jump tables stop before
+    /// the program nears its instruction limit, the remaining sites keep `Op::CallIndirect`,
+    /// and the module loads.
+    #[test]
+    fn large_tables_fall_back_before_the_program_limit() {
+        let elems = " $f".repeat(1000);
+        let sites = "(drop (call_indirect (type $t) (local.get 0)))".repeat(40);
+        let wat = format!(
+            r#"(module (type $t (func (result i32)))
+                 (func $f (result i32) i32.const 1)
+                 (table 1000 funcref) (elem (i32.const 0){elems})
+                 (func (export "g") (param i32) {sites}))"#
+        );
+        let p = crate::load_module(wat.as_bytes()).expect("loads");
+        assert!(p.instrs.iter().any(|i| i.op == crate::Op::JTab));
+        assert!(p.instrs.iter().any(|i| i.op == crate::Op::CallIndirect));
+        assert!(p.instrs.len() < crate::Program::MAX_INSTRS / 2 + 4000);
     }
 }

@@ -7,6 +7,7 @@ use super::{ra_slot, FnLowerer, Opnd};
 use crate::frontend::module::{slots, val_type};
 use crate::frontend::{invalid, FrontendError};
 use crate::isa::{trap_code, Instr, Op};
+use crate::program::Program;
 
 /// What opened a control frame.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -408,15 +409,22 @@ impl FnLowerer<'_> {
     }
 
     /// `call_indirect`: through a static table (`super::super::tables`), a bounds check, a
-    /// jump table and direct calls; otherwise `Op::CallIndirect`, whose callee's frame is
-    /// checked at run time.
+    /// jump table and direct calls, while the program stays below half its instruction limit
+    /// (each site emits about one to three instructions per entry); otherwise
+    /// `Op::CallIndirect`, whose callee's frame is checked at run time.
     pub(super) fn call_indirect(
         &mut self,
         type_index: u32,
         table: u32,
     ) -> Result<(), FrontendError> {
         let (params, results) = self.sig_of(type_index)?;
-        if let Some(Some(entries)) = self.static_tables.get(table as usize) {
+        // A jump table per site: only while the program stays well within its size limit.
+        let fits = |n: usize| self.here() as usize + 3 * n + 16 <= Program::MAX_INSTRS / 2;
+        if let Some(Some(entries)) = self
+            .static_tables
+            .get(table as usize)
+            .filter(|t| t.as_ref().is_some_and(|e| fits(e.len())))
+        {
             let entries = entries.clone();
             self.call_static(type_index, &entries, params, results);
             return Ok(());

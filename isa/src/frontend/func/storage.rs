@@ -170,7 +170,8 @@ impl FnLowerer<'_> {
     /// ```
     ///
     /// `M - old` cannot wrap (`old <= M` always: it starts at the initial size and only this
-    /// sequence changes it), and `old + n <= M <= 2^16` then fits. The executor grows its
+    /// sequence changes it in a proven run; in the executor another instance may also grow
+    /// an exported memory, against the same maximum), and `old + n <= M <= 2^16` then fits. The executor grows its
     /// memory when the word is set (`Frame::set_global_word`). WebAssembly lets `memory.grow`
     /// fail for any reason; here it fails exactly beyond the module's maximum (an executor
     /// below its page limit refuses the run with "memory limit exceeded" instead).
