@@ -340,7 +340,7 @@ fn unsupported_instruction_exits_3() {
     // Integer WebAssembly 2.0 beyond the AIR: `run` executes it, `prove` refuses it by name.
     let m = write_temp(
         "unprovable.wat",
-        br#"(module (memory 21) (func (export "f") (param i32) (result i32) memory.size local.get 0 i32.add))"#,
+        br#"(module (table 21 funcref) (func (export "f") (param i32) (result i32) table.size 0 local.get 0 i32.add))"#,
     );
     let o = gloam(&["run", p(&m), "--entry", "f", "--args", "21", "--json"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
@@ -357,7 +357,7 @@ fn unsupported_instruction_exits_3() {
         p(&proof),
     ]);
     let err = assert_fails(&o, 3);
-    assert!(err.contains("memory.size"), "{err}");
+    assert!(err.contains("table.size"), "{err}");
     assert!(err.contains("`f`"), "{err}");
     assert!(err.contains("cannot prove yet"), "{err}");
     assert!(!proof.exists());

@@ -129,10 +129,9 @@ ops! {
     /// Stop: `pc` and `fp` stay; the trace is padded with `HALT` rows.
     Halt = 28, "halt";
     /// `C = global word imm`: globals are 32-bit words, global `i` in words `2i` (low) and
-    /// `2i + 1` (high; zero for an `i32` global). The front end emits `imm = 2i`. Until the
-    /// `i64` lowering, the executor's fast path moves an `i64` global's whole value into a
-    /// 64-bit slot while the AIR moves its low word: only executor-only `i64` instructions
-    /// can observe the difference, so no proven result depends on it.
+    /// `2i + 1` (high; zero for an `i32` global; an `i64` global is read and written as its
+    /// two words). Word `2n`, one past the `n` globals, is the memory's size in pages
+    /// (`image::memory_size_word`).
     GlobalGet = 29, "global.get";
     /// `global word imm = A`.
     GlobalSet = 30, "global.set";

@@ -241,6 +241,119 @@ impl FnLowerer<'_> {
         self.patch(to_ok, ok);
     }
 
+    /// The three operands of a bulk memory instruction in consecutive canonical slots (they
+    /// are consumed, so the lowering may change them), with three scratch slots above them.
+    fn bulk_operands(&mut self) -> u32 {
+        self.flush();
+        let base = self.stack.len() - 3;
+        let a = self.slot_at(base);
+        self.touch(a + 5);
+        self.stack.truncate(base);
+        a
+    }
+
+    /// Traps (out of bounds) unless the bytes `[start, start + n)` lie within the memory, as
+    /// integers: WebAssembly's check of a bulk memory instruction, made before it writes
+    /// anything. The pages the range needs, `ceil((start + n) / 65536)`, must not exceed the
+    /// memory-size word `S`:
+    ///
+    /// ```text
+    ///         e = start + n ; u = e <u start ; brz u, nowrap
+    ///         brnz e, trap                  (start + n > 2^32)
+    ///         e = 65536 ; jmp cmp           (start + n = 2^32: every page)
+    /// nowrap: u = e & 0xffff ; u = u != 0 ; e = e >> 16 ; e = e + u
+    /// cmp:    u = S ; e = u <u e ; brz e, ok
+    /// trap:   trap out of bounds
+    /// ok:
+    /// ```
+    ///
+    /// Uses `t`, `t + 1`. The loop's own loads and stores are then within the size (which the
+    /// loop does not change) and bounded by the AIR's memory table like any access.
+    fn check_range(&mut self, start: u32, n: u32, t: u32) {
+        let (e, u) = (t, t + 1);
+        self.op3(Op::Add, e, start, Opnd::S(n));
+        self.op3(Op::LtU, u, e, Opnd::S(start));
+        let to_nowrap = self.jump(Op::Brz, u, 0);
+        let to_trap = self.jump(Op::Brnz, e, 0);
+        self.konst(e, 65536);
+        let to_cmp = self.jump(Op::Jmp, 0, 0);
+        let nowrap = self.here();
+        self.patch(to_nowrap, nowrap);
+        self.op3(Op::And, u, e, Opnd::I(0xffff));
+        self.op3(Op::Ne, u, u, Opnd::I(0));
+        self.op3(Op::ShrU, e, e, Opnd::I(16));
+        self.op3(Op::Add, e, e, Opnd::S(u));
+        let cmp = self.here();
+        self.patch(to_cmp, cmp);
+        self.raw(Op::GlobalGet, 0, 0, u, self.size_word);
+        self.op3(Op::LtU, e, u, Opnd::S(e));
+        let to_ok = self.jump(Op::Brz, e, 0);
+        let trap = self.here();
+        self.patch(to_trap, trap);
+        self.trap(trap_code::MEMORY_OUT_OF_BOUNDS);
+        let ok = self.here();
+        self.patch(to_ok, ok);
+    }
+
+    /// `memory.fill(d, v, n)` of the module's own memory: the range check, then a byte loop
+    /// (five cycles a byte):
+    ///
+    /// ```text
+    /// loop: brz n, end ; store8 [d] = v ; d = d + 1 ; n = n - 1 ; jmp loop
+    /// end:
+    /// ```
+    pub(super) fn memory_fill(&mut self) {
+        let a = self.bulk_operands();
+        let (d, v, n) = (a, a + 1, a + 2);
+        self.check_range(d, n, a + 3);
+        let top = self.here();
+        self.label(top);
+        let to_end = self.jump(Op::Brz, n, 0);
+        self.raw(Op::I32Store8, d, v, 0, 0);
+        self.op3(Op::Add, d, d, Opnd::I(1));
+        self.op3(Op::Sub, n, n, Opnd::I(1));
+        self.jump(Op::Jmp, 0, top);
+        let end = self.here();
+        self.patch(to_end, end);
+    }
+
+    /// `memory.copy(d, s, n)` within the module's own memory: both range checks, then a byte
+    /// loop forward when `d <= s` and backward otherwise, so overlapping ranges copy as
+    /// `memmove` does (WebAssembly 2.0 §4.4.7); seven cycles a byte.
+    pub(super) fn memory_copy(&mut self) {
+        let a = self.bulk_operands();
+        let (d, s, n, t) = (a, a + 1, a + 2, a + 3);
+        self.check_range(d, n, t);
+        self.check_range(s, n, t);
+        self.op3(Op::LtU, t, s, Opnd::S(d));
+        let to_back = self.jump(Op::Brnz, t, 0);
+        let fwd = self.here();
+        self.label(fwd);
+        let fwd_end = self.jump(Op::Brz, n, 0);
+        self.raw(Op::I32Load8U, s, 0, t, 0);
+        self.raw(Op::I32Store8, d, t, 0, 0);
+        self.op3(Op::Add, d, d, Opnd::I(1));
+        self.op3(Op::Add, s, s, Opnd::I(1));
+        self.op3(Op::Sub, n, n, Opnd::I(1));
+        self.jump(Op::Jmp, 0, fwd);
+        let back = self.here();
+        self.patch(to_back, back);
+        self.op3(Op::Add, d, d, Opnd::S(n));
+        self.op3(Op::Add, s, s, Opnd::S(n));
+        let bwd = self.here();
+        self.label(bwd);
+        let bwd_end = self.jump(Op::Brz, n, 0);
+        self.op3(Op::Sub, d, d, Opnd::I(1));
+        self.op3(Op::Sub, s, s, Opnd::I(1));
+        self.raw(Op::I32Load8U, s, 0, t, 0);
+        self.raw(Op::I32Store8, d, t, 0, 0);
+        self.op3(Op::Sub, n, n, Opnd::I(1));
+        self.jump(Op::Jmp, 0, bwd);
+        let end = self.here();
+        self.patch(fwd_end, end);
+        self.patch(bwd_end, end);
+    }
+
     /// `data.drop`.
     pub(super) fn data_drop(&mut self, data_index: u32) {
         self.raw(Op::DataDrop, 0, 0, 0, data_index);

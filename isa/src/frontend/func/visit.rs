@@ -128,6 +128,8 @@ impl FnLowerer<'_> {
             Operator::I64Store32 { memarg } => self.store(Op::I32Store, memarg, Some(4)),
             Operator::MemorySize { .. } => self.memory_size(),
             Operator::MemoryGrow { .. } => self.memory_grow(),
+            Operator::MemoryFill { .. } if self.own_memory => self.memory_fill(),
+            Operator::MemoryCopy { .. } if self.own_memory => self.memory_copy(),
             Operator::MemoryFill { .. } => self.bulk(Op::MemoryFill, 3, 0, 0, 0),
             Operator::MemoryCopy { .. } => self.bulk(Op::MemoryCopy, 3, 0, 0, 0),
             Operator::MemoryInit { data_index, .. } => {
