@@ -513,8 +513,14 @@ fn crashed_validator_restarts_and_catches_up() {
             Duration::from_secs(120),
             "validator 3 catches up",
             || {
-                let t = vs[3].as_ref().unwrap().node.tip();
-                t.finalized_txs == 4 && t.height >= v0(&vs).tip().height.saturating_sub(2)
+                // Caught up: its finalized transactions, a height close to the network's,
+                // and the network's epoch (under load, the network may cross an epoch
+                // boundary just before the restarted validator does).
+                let v3 = &vs[3].as_ref().unwrap().node;
+                let t = v3.tip();
+                t.finalized_txs == 4
+                    && t.height >= v0(&vs).tip().height.saturating_sub(2)
+                    && v3.epoch_status() == v0(&vs).epoch_status()
             },
         )
         .await;

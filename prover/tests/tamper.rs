@@ -774,3 +774,90 @@ fn tamper_table_repeated_address() {
         )
     });
 }
+
+/// The `i64` lowering: the carry between the 32-bit limbs of an `i64.add` (an `lt_u` of the
+/// low sum against an operand) flipped, its borrow bit with it.
+#[test]
+fn tamper_i64_add_forged_carry() {
+    let mut h = honest_run(
+        r#"(module (func (export "f") (param i64 i64) (result i64)
+              local.get 0 local.get 1 i64.add))"#,
+        "f",
+        &[0xFFFF_FFFF, 0, 1, 0],
+    );
+    let r = h.row_of(Op::LtU, |_, _| true);
+    let c = h.get(VAL_C, r);
+    h.set(VAL_C, r, 1 - c);
+    h.recount();
+    h.assert_rejected(family("arith"));
+}
+
+/// A `call_indirect` lowered through a static table: the jump table dispatch redirected to
+/// the entry of a function of another type (index 1 instead of the index read).
+#[test]
+fn tamper_call_indirect_redirected_to_another_type() {
+    let mut h = honest_run(
+        r#"(module (type $t (func (result i32))) (type $u (func (param i32) (result i32)))
+             (func $f (result i32) i32.const 7)
+             (func $g (param i32) (result i32) local.get 0)
+             (table 2 funcref) (elem (i32.const 0) $f $g)
+             (func (export "h") (param i32) (result i32)
+               local.get 0 call_indirect (type $t)))"#,
+        "h",
+        &[0],
+    );
+    let r = h.row_of(Op::JTab, |_, _| true);
+    let pc = h.get(PC, r + 1);
+    h.set(PC, r + 1, pc + 1);
+    h.assert_rejected(family("control"));
+}
+
+/// A static table's entry is an instruction of the program: a jump-table entry forged to
+/// the other function's call stub (the row's immediate and the next row's pc changed
+/// together, so the jump itself is consistent) is not an instruction of the program, and the
+/// call it lands on saves a return pc that the rest of the trace does not have: the program
+/// bus or the control family rejects it.
+#[test]
+fn tamper_static_table_forged_entry() {
+    let mut h = honest_run(
+        r#"(module (type $t (func (result i32)))
+             (func $f (result i32) i32.const 7)
+             (func $g (result i32) i32.const 8)
+             (table 2 funcref) (elem (i32.const 0) $f $g)
+             (func (export "h") (param i32) (result i32)
+               local.get 0 call_indirect (type $t)))"#,
+        "h",
+        &[0],
+    );
+    let r = h.row_of(Op::JTab, |_, _| true) + 1;
+    let target = h.get(IMM, r) + 2;
+    h.set(IMM, r, target);
+    h.set(PC, r + 1, target);
+    h.assert_rejected(|v| {
+        matches!(
+            v,
+            Violation::Bus { bus: "program" }
+                | Violation::Transition {
+                    family: "control",
+                    ..
+                }
+        )
+    });
+}
+
+/// `memory.grow`: the memory-size word written one page larger than the grown size (the
+/// `global.set` of the size word writing another value than its operand).
+#[test]
+fn tamper_memory_grow_forged_size() {
+    let mut h = honest_run(
+        r#"(module (memory 1 4)
+             (func (export "f") (param i32) (result i32)
+               (drop (memory.grow (local.get 0))) memory.size))"#,
+        "f",
+        &[1],
+    );
+    let r = h.row_of(Op::GlobalSet, |_, _| true);
+    let c = h.get(VAL_C, r);
+    h.set(VAL_C, r, c + 1);
+    h.assert_rejected(family("globals"));
+}
