@@ -172,7 +172,7 @@ struct ProveArgs {
     fuel: Option<u64>,
     /// Refuse, before building the trace, a run whose estimated peak proving memory exceeds
     /// SIZE (bytes, or with a unit: 512MiB, 8GiB, 8GB) [default: the machine's available
-    /// memory]. The estimate is about 14.4 KB per trace row (docs/air.md §6).
+    /// memory]. The estimate is about 16.1 KB per trace row, 18.6 KB for programs with memory or globals (docs/air.md §6).
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     max_memory: Option<u64>,
     /// Print one JSON object (results, cycles, trace shape, timings, proof size, security,

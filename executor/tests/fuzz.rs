@@ -10,39 +10,12 @@ use arbitrary::Unstructured;
 use gloam_executor::{ExecError, Limits, Store, Value};
 use gloam_isa::{load_module, ExportKind, ValType};
 
-fn config() -> wasm_smith::Config {
-    wasm_smith::Config {
-        allow_floats: false,
-        simd_enabled: false,
-        relaxed_simd_enabled: false,
-        exceptions_enabled: false,
-        gc_enabled: false,
-        memory64_enabled: false,
-        tail_call_enabled: false,
-        threads_enabled: false,
-        wide_arithmetic_enabled: false,
-        extended_const_enabled: false,
-        custom_page_sizes_enabled: false,
-        max_memories: 1,
-        max_tables: 3,
-        max_imports: 0,
-        export_everything: true,
-        min_funcs: 1,
-        ..wasm_smith::Config::default()
-    }
-}
+mod common;
 
-/// Deterministic pseudo-random bytes (xorshift64*).
+use common::config;
+
 fn bytes(seed: u64, n: usize) -> Vec<u8> {
-    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..n)
-        .map(|_| {
-            x ^= x >> 12;
-            x ^= x << 25;
-            x ^= x >> 27;
-            (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 56) as u8
-        })
-        .collect()
+    common::bytes(seed, 0x9E37_79B9_7F4A_7C15, n)
 }
 
 fn zero(t: ValType) -> Value {

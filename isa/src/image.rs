@@ -114,7 +114,8 @@ pub fn global_words(program: &Program) -> u32 {
 /// modules).
 pub fn initial_memory_words(program: &Program) -> Vec<(u32, u32)> {
     let m = &program.module;
-    let size = memory_words(program) * WORD_BYTES;
+    // The initial memory: its minimum, whatever it can grow to.
+    let size = m.memory.map_or(0, |l| l.min as u64 * PAGE_BYTES);
     let mut bytes: std::collections::BTreeMap<u64, u8> = std::collections::BTreeMap::new();
     for seg in &m.datas {
         let SegmentMode::Active { offset, .. } = &seg.mode else {

@@ -4,6 +4,7 @@
 use wasmparser::{BlockType, BrTable, Operator};
 
 use super::{ra_slot, FnLowerer, Opnd};
+use crate::frontend::emit::Target;
 use crate::frontend::module::{slots, val_type};
 use crate::frontend::{invalid, FrontendError};
 use crate::isa::{trap_code, Instr, Op};
@@ -394,18 +395,24 @@ impl FnLowerer<'_> {
             self.raw(Op::CallImport, k, 0, 0, f);
         } else {
             let callee_ra = ra_slot(params, info.local_slots, results);
-            self.touch(k + callee_ra + 2);
-            let pc = self.emit(Instr {
-                op: Op::Call,
-                a: k,
-                b: k + callee_ra + 1,
-                c: k + callee_ra,
-                imm: 0,
-                b_imm: false,
-            });
             let target = self.target(f);
-            self.out.call_fixup(pc, target);
+            self.emit_call_to(target, k, callee_ra);
         }
+    }
+
+    /// Emits `call target` with the callee's frame at slot `k` and its saved return pc at
+    /// frame slot `ra` (its saved `fp` at `ra + 1`), counting the frame into this one's size.
+    pub(super) fn emit_call_to(&mut self, target: Target, k: u32, ra: u32) {
+        self.touch(k + ra + 2);
+        let pc = self.emit(Instr {
+            op: Op::Call,
+            a: k,
+            b: k + ra + 1,
+            c: k + ra,
+            imm: 0,
+            b_imm: false,
+        });
+        self.out.call_fixup(pc, target);
     }
 
     /// `call_indirect`: through a static table (`super::super::tables`), a bounds check, a

@@ -18,7 +18,7 @@ use super::stack::Val;
 use super::{FnLowerer, Opnd};
 use crate::frontend::emit::Target;
 use crate::frontend::helpers::{helpers, Helper};
-use crate::isa::{trap_code, Instr, Op};
+use crate::isa::{trap_code, Op};
 
 /// `-1` as an immediate.
 const NEG1: u32 = u32::MAX;
@@ -666,15 +666,6 @@ impl FnLowerer<'_> {
         let helpers = helpers();
         let j = helpers.index(h);
         let ra = helpers.ra_slot(j);
-        self.touch(k + ra + 2);
-        let pc = self.emit(Instr {
-            op: Op::Call,
-            a: k,
-            b: k + ra + 1,
-            c: k + ra,
-            imm: 0,
-            b_imm: false,
-        });
-        self.out.call_fixup(pc, Target::Helper(j));
+        self.emit_call_to(Target::Helper(j), k, ra);
     }
 }
