@@ -1807,19 +1807,43 @@ fn float_types_refused_imports_and_start_handled() {
     );
     assert!(e.to_string().contains("env.host_fn"), "{e}");
 
-    // A start function runs at instantiation; the traced run refuses the module.
+    // A start function runs before the entry: `run` and the traced run both execute the
+    // start wrapper (start function, then entry) and count its cycles together, more than
+    // the entry's alone as `Store::invoke` runs it on an instantiated module.
     let p = load(
         r#"(module (global $g (mut i32) (i32.const 0))
                    (func $s i32.const 41 global.set $g) (start $s)
                    (func (export "f") (result i32) global.get $g i32.const 1 i32.add))"#,
     );
-    assert_eq!(
-        run(&p, "f", &[], Limits::default()).unwrap().results,
-        vec![42]
+    let fast = run(&p, "f", &[], Limits::default()).unwrap();
+    assert_eq!(fast.results, vec![42]);
+    let (traced, _) = run_traced(&p, "f", &[], Limits::default()).unwrap();
+    assert_eq!((traced.results, traced.cycles), (fast.results, fast.cycles));
+    let mut store = gloam_executor::Store::new(Limits::default());
+    let inst = store.instantiate(Arc::new(p.clone())).unwrap();
+    let (_, entry_cycles, _) = store.invoke_counted(inst, "f", &[]).unwrap();
+    assert!(
+        fast.cycles > entry_cycles,
+        "{} vs {entry_cycles} cycles",
+        fast.cycles
+    );
+    // A start function that traps: so does every run.
+    let p = load(
+        r#"(module (func $s unreachable) (start $s) (func (export "f") (result i32) i32.const 1))"#,
     );
     assert!(matches!(
+        run(&p, "f", &[], Limits::default()),
+        Err(ExecError::Trap {
+            kind: TrapKind::Unreachable,
+            ..
+        })
+    ));
+    assert!(matches!(
         run_traced(&p, "f", &[], Limits::default()),
-        Err(ExecError::NotProvable { .. })
+        Err(ExecError::Trap {
+            kind: TrapKind::Unreachable,
+            ..
+        })
     ));
 }
 

@@ -27,6 +27,15 @@ pub fn memory_size_word(module: &ModuleInfo) -> u32 {
     2 * module.global_types.len() as u32
 }
 
+/// The global word holding the current length in bytes of data segment `i`: after the
+/// memory-size pair, one word per data segment (`2 n + 2 + i` for `n` globals). It starts at
+/// the segment's length for a passive segment and at 0 for an active one (instantiation drops
+/// it); the lowered `data.drop` sets it to 0, and the lowered `memory.init` checks its source
+/// range against it. The executor keeps it equal to its segment's length.
+pub fn data_length_word(module: &ModuleInfo, i: u32) -> u32 {
+    memory_size_word(module) + 2 + i
+}
+
 /// The pages the memory `module` defines can grow to: its declared maximum, else
 /// [`MAX_PAGES`] (0 without a memory of its own). An imported memory's maximum is its
 /// exporter's, unknown here: a module importing its memory keeps the executor-only
@@ -83,7 +92,8 @@ fn const_value(m: &ModuleInfo, e: &ConstExpr, depth: u32) -> u64 {
 /// Every nonzero initial global word `(word, value)`, sorted by word: global `i` occupies
 /// words `2i` (low 32 bits) and `2i + 1` (high 32 bits; zero for `i32` globals and
 /// references), the layout of `global.get`/`global.set`; then the memory-size word
-/// ([`memory_size_word`]) with the initial number of pages.
+/// ([`memory_size_word`]) with the initial number of pages; then the length words of the
+/// passive data segments ([`data_length_word`]).
 pub fn initial_global_words(program: &Program) -> Vec<(u32, u32)> {
     let m = &program.module;
     let mut out = Vec::new();
@@ -98,13 +108,23 @@ pub fn initial_global_words(program: &Program) -> Vec<(u32, u32)> {
     if let Some(l) = m.memory.filter(|l| l.min != 0) {
         out.push((memory_size_word(m), l.min));
     }
+    for (i, seg) in m.datas.iter().enumerate() {
+        if matches!(seg.mode, SegmentMode::Passive) && !seg.bytes.is_empty() {
+            out.push((data_length_word(m, i as u32), seg.bytes.len() as u32));
+        }
+    }
     out
 }
 
-/// Number of global words: two per global, and two more for the memory-size word
-/// ([`memory_size_word`]) if the module has a memory.
+/// Number of global words: two per global; then, if the module has a memory or data
+/// segments, two for the memory-size word ([`memory_size_word`]) and one per data segment
+/// ([`data_length_word`]).
 pub fn global_words(program: &Program) -> u32 {
-    memory_size_word(&program.module) + 2 * program.module.memory.is_some() as u32
+    let m = &program.module;
+    if m.memory.is_none() && m.datas.is_empty() {
+        return memory_size_word(m);
+    }
+    data_length_word(m, m.datas.len() as u32)
 }
 
 /// Every nonzero 4-byte word `(word address, little-endian value)` of the initial linear

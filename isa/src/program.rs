@@ -59,6 +59,12 @@ pub struct Program {
     pub functions: Vec<Function>,
     /// Exported functions: (export name, function index), sorted by name.
     pub exports: Vec<(String, u32)>,
+    /// For a module with a (defined) start function: per exported function, in the order of
+    /// [`Program::exports`], (export name, index of its *start wrapper*), a function of the
+    /// export's type that calls the start function, then the export. Empty otherwise. See
+    /// [`Program::proof_entry`].
+    #[serde(default)]
+    pub start_entries: Vec<(String, u32)>,
     /// Per pc: how many WebAssembly instructions this instruction accounts for (for the
     /// cycles-per-instruction report; not part of the program hash).
     pub wasm_weight: Vec<u32>,
@@ -106,6 +112,9 @@ pub enum ProgramError {
     /// The function table is inconsistent.
     #[error("function {0} is malformed")]
     BadFunction(u32),
+    /// The start wrappers do not match the exports and the start function.
+    #[error("program's start wrappers do not match its exports and start function")]
+    BadStartEntries,
     /// Side tables have the wrong length.
     #[error("program side tables do not match the instruction count")]
     BadSideTables,
@@ -185,7 +194,49 @@ impl Program {
                 return Err(ProgramError::BadFunction(*idx));
             }
         }
+        // One start wrapper per export, of the export's frame shape, exactly when the module
+        // has a defined start function.
+        let defined_start = self
+            .module
+            .start
+            .is_some_and(|s| s >= self.module.num_func_imports);
+        let wrappers_ok = if defined_start {
+            self.start_entries.len() == self.exports.len()
+                && self.exports.iter().zip(&self.start_entries).all(
+                    |((name, idx), (wname, widx))| {
+                        let (Some(f), Some(w)) = (
+                            self.functions.get(*idx as usize),
+                            self.functions.get(*widx as usize),
+                        ) else {
+                            return false;
+                        };
+                        name == wname
+                            && *widx >= defined
+                            && w.param_slots == f.param_slots
+                            && w.result_slots == f.result_slots
+                    },
+                )
+        } else {
+            self.start_entries.is_empty()
+        };
+        if !wrappers_ok {
+            return Err(ProgramError::BadStartEntries);
+        }
         Ok(())
+    }
+
+    /// The function a proof of a run of export `name` covers, run from the module's state
+    /// before its start function: the export itself, or, for a module with a start function,
+    /// its start wrapper (the start function's run, then the export's, in one trace; the
+    /// statement's cycles count both). `None` if there is no such export.
+    pub fn proof_entry(&self, name: &str) -> Option<(u32, &Function)> {
+        if self.module.start.is_none() {
+            return self.export(name);
+        }
+        self.start_entries
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, i)| (*i, &self.functions[*i as usize]))
     }
 
     /// The function exported under `name`.
@@ -199,8 +250,9 @@ impl Program {
     /// The canonical byte encoding hashed into the program hash: a domain tag, the
     /// instructions (opcode, immediate flag, `a`, `b`, `c`, `imm` as little-endian `u32`), the
     /// function and export tables, and the module state ([`ModuleInfo`], bincode-encoded:
-    /// types, imports, tables, memory, globals, segments, start). Names other than export and
-    /// import names are not included.
+    /// types, imports, tables, memory, globals, segments, start), then, for a module with a
+    /// start function, the start wrappers' table ([`Program::start_entries`]). Names other than
+    /// export and import names are not included.
     pub fn canonical_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(16 + self.instrs.len() * 18);
         out.extend_from_slice(b"gloam-program-v2");
@@ -233,6 +285,16 @@ impl Program {
         let module = bincode::serialize(&self.module).expect("in-memory encoding cannot fail");
         out.extend_from_slice(&(module.len() as u64).to_le_bytes());
         out.extend_from_slice(&module);
+        // After the length-prefixed module, and only for a module with a start function (so
+        // other programs keep their hashes).
+        if !self.start_entries.is_empty() {
+            out.extend_from_slice(&(self.start_entries.len() as u32).to_le_bytes());
+            for (name, idx) in &self.start_entries {
+                out.extend_from_slice(&(name.len() as u32).to_le_bytes());
+                out.extend_from_slice(name.as_bytes());
+                out.extend_from_slice(&idx.to_le_bytes());
+            }
+        }
         out
     }
 

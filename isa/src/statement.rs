@@ -145,9 +145,6 @@ pub enum SetupError {
         /// Import field name.
         name: String,
     },
-    /// The module has a start function, whose run a proof does not cover yet.
-    #[error("the module has a start function (func[{0}]); proofs do not cover its run yet")]
-    StartFunction(u32),
     /// An active segment does not fit: instantiation traps.
     #[error("active {kind} segment {index} (offset {offset}, {len} entries) does not fit in the initial {kind} of {size} entries: instantiation traps")]
     SegmentOutOfBounds {
@@ -200,9 +197,6 @@ pub fn check_setup(m: &ModuleInfo) -> Result<(), SetupError> {
             module: i.module.clone(),
             name: i.name.clone(),
         });
-    }
-    if let Some(s) = m.start {
-        return Err(SetupError::StartFunction(s));
     }
     let offset = |e: &ConstExpr, kind, index| -> Result<u64, SetupError> {
         let c = match e {
@@ -295,11 +289,10 @@ mod tests {
     }
 
     #[test]
-    fn start_and_imports_are_refused() {
-        assert_eq!(
-            setup("(module (func $s) (start $s))"),
-            Err(SetupError::StartFunction(0))
-        );
+    fn imports_are_refused_and_a_start_function_is_not() {
+        // A proof of a module with a start function covers the start function's run
+        // (`Program::proof_entry`).
+        assert_eq!(setup("(module (func $s) (start $s))"), Ok(()));
         assert!(matches!(
             setup(r#"(module (import "env" "f" (func)))"#),
             Err(SetupError::Import { .. })

@@ -252,9 +252,9 @@ impl Node {
         }
         // Errors are not cached: a client could otherwise grow the cache without bound.
         let p = gloam_verifier::isa::load_module(module).map_err(|e| e.to_string())?;
-        // A module whose setup no proof covers (imports, a start function, a segment that
-        // traps at instantiation) could be deployed but never run: refuse it here, with the
-        // verifier's reason.
+        // A module whose setup no proof covers (imports, a segment that traps at
+        // instantiation) could be deployed but never run: refuse it here, with the verifier's
+        // reason.
         gloam_verifier::isa::check_setup(&p.module).map_err(|e| format!("module refused: {e}"))?;
         let hash = p.hash().0;
         {

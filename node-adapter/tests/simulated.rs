@@ -351,15 +351,16 @@ fn four_validators_finalize_real_proofs_and_refuse_bad_submissions() {
             .await
             .unwrap_err();
         assert_eq!(e.code(), "invalid_module", "{e}");
-        // A module no proof can cover (a start function) is refused at deploy, with the
-        // verifier's reason.
-        let start = wat::parse_str("(module (func $s) (start $s) (func (export \"f\")))").unwrap();
+        // A module no proof can cover (an import) is refused at deploy, with the verifier's
+        // reason.
+        let import =
+            wat::parse_str("(module (import \"env\" \"g\" (func)) (func (export \"f\")))").unwrap();
         let e = v
-            .submit(&ctx, &deploy(&start).to_bytes())
+            .submit(&ctx, &deploy(&import).to_bytes())
             .await
             .unwrap_err();
         assert_eq!(e.code(), "invalid_module", "{e}");
-        assert!(e.to_string().contains("start function"), "{e}");
+        assert!(e.to_string().contains("imports `env.g`"), "{e}");
         // Nothing refused was finalized.
         ctx.sleep(Duration::from_secs(3)).await;
         assert!(vs.iter().all(|v| v.node.tip().finalized_txs == total));

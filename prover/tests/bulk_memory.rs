@@ -1,6 +1,7 @@
-//! `memory.fill` and `memory.copy` of a module's own memory, lowered into a range check
-//! against the memory-size word and byte loops (`isa/src/frontend/func/storage.rs`), proven
-//! end to end; the results are checked against a model of the memory in Rust.
+//! `memory.fill`, `memory.copy` and `memory.init` of a module's own memory, lowered into range
+//! checks (against the memory-size word and the data-segment length words) and byte loops
+//! (`isa/src/frontend/func/storage.rs`), proven end to end; the results are checked against a
+//! model of the memory in Rust.
 
 use std::sync::Arc;
 
@@ -101,4 +102,93 @@ fn out_of_bounds_ranges_are_refused_with_the_trap() {
     let p = program();
     let e = gloam_executor::run(&p, "f", &[65536, 100, 0, 0], Limits::default()).unwrap_err();
     assert_eq!(e.trap_kind(), Some(TrapKind::MemoryOutOfBounds));
+}
+
+/// `init(d, s, n, drop)`: `memory.init` of passive segment `$p` (`"GLOAM-init"`, 10 bytes)
+/// at `d` from `s` for `n` bytes, after `data.drop $p` if `drop` is nonzero; returns the
+/// checksum of bytes 0..32 as [`BULK`] does. The module also has an active segment, which
+/// instantiation drops, and a start function that copies `"ok"` from `$p` to byte 30.
+const INIT: &str = r#"(module (memory 1)
+  (data $p "GLOAM-init")
+  (data $a (i32.const 16) "xy")
+  (func $start (memory.init $p (i32.const 30) (i32.const 8) (i32.const 2)))
+  (start $start)
+  (func (export "init") (param $d i32) (param $s i32) (param $n i32) (param $drop i32)
+    (result i32)
+    (local $i i32) (local $sum i32)
+    (if (local.get $drop) (then (data.drop $p)))
+    (memory.init $p (local.get $d) (local.get $s) (local.get $n))
+    (block $done (loop $sum
+      (br_if $done (i32.ge_u (local.get $i) (i32.const 32)))
+      (local.set $sum (i32.add (local.get $sum)
+        (i32.mul (i32.load8_u (local.get $i)) (i32.add (local.get $i) (i32.const 1)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $sum)))
+    (local.get $sum))
+  (func (export "init_active") (result i32)
+    (memory.init $a (i32.const 0) (i32.const 0) (i32.const 1))
+    (i32.const 1)))"#;
+
+fn init_model(d: u32, s: u32, n: u32) -> u32 {
+    let seg = b"GLOAM-init";
+    let mut mem = vec![0u8; 65536];
+    mem[16..18].copy_from_slice(b"xy");
+    mem[30..32].copy_from_slice(b"it");
+    let (d, s, n) = (d as usize, s as usize, n as usize);
+    mem[d..d + n].copy_from_slice(&seg[s..s + n]);
+    (0..32u32).fold(0u32, |acc, i| {
+        acc.wrapping_add(mem[i as usize] as u32 * (i + 1))
+    })
+}
+
+fn prove_init(entry: &str, args: &[u32]) -> Result<u32, ProveError> {
+    let p = Arc::new(gloam_isa::load_module(INIT.as_bytes()).expect("valid module"));
+    let typed: Vec<IntValue> = args.iter().map(|a| IntValue::I32(*a)).collect();
+    let run = prove_values(p.clone(), entry, &typed, &ProveConfig::default())?;
+    let st = gloam_verifier::verify_file(&p, &run.file.to_bytes()).expect("verifies");
+    let [IntValue::I32(r)] = st.claim.results[..] else {
+        panic!("one i32 result");
+    };
+    Ok(r)
+}
+
+/// `memory.init` from a passive segment (whole, a middle part, zero bytes at its end) and the
+/// start function's copy, proven with the model's results; the segment bounds (past its end,
+/// `s + n` wrapping, after `data.drop`, an active segment after instantiation) and the memory
+/// bounds trap before anything is written, so those runs are refused with the trap.
+#[test]
+fn memory_init_is_proven_with_its_bounds() {
+    for [d, s, n] in [[0, 0, 10], [3, 2, 5], [20, 10, 0]] {
+        assert_eq!(
+            prove_init("init", &[d, s, n, 0]).unwrap(),
+            init_model(d, s, n),
+            "init({d}, {s}, {n})"
+        );
+    }
+    // Zero bytes from a dropped segment's start are in bounds.
+    assert_eq!(
+        prove_init("init", &[0, 0, 0, 1]).unwrap(),
+        init_model(0, 0, 0)
+    );
+    let traps: [(&str, &[u32]); 6] = [
+        ("init", &[0, 8, 3, 0]),
+        ("init", &[0, 11, 0, 0]),
+        ("init", &[0, 1, u32::MAX, 0]),
+        ("init", &[0, 0, 1, 1]),
+        ("init", &[65530, 0, 7, 0]),
+        ("init_active", &[]),
+    ];
+    for (entry, args) in traps {
+        match prove_init(entry, args) {
+            Err(ProveError::Exec(ExecError::Trap { kind, .. })) => {
+                assert_eq!(kind, TrapKind::MemoryOutOfBounds, "{entry}{args:?}")
+            }
+            other => panic!("{entry}{args:?}: expected the out-of-bounds trap, got {other:?}"),
+        }
+    }
+    let p = gloam_isa::load_module(INIT.as_bytes()).unwrap();
+    assert!(!p
+        .instrs
+        .iter()
+        .any(|i| matches!(i.op, gloam_isa::Op::MemoryInit | gloam_isa::Op::DataDrop)));
 }

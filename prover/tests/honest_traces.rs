@@ -16,3 +16,31 @@ fn every_manifest_case_satisfies_the_air() {
     }
     assert!(cases.len() >= 100);
 }
+
+/// The same for the first two cases of each entry of the contracts with memory, `i64`,
+/// globals, `call_indirect` and a start function (`examples/wide.txt`) that the AIR covers.
+#[test]
+fn wide_cases_satisfy_the_air() {
+    let mut checked = 0;
+    let mut per_entry = std::collections::HashMap::new();
+    for case in &gloam_testkit::wide_cases() {
+        let seen: &mut u32 = per_entry.entry((&case.contract, &case.entry)).or_default();
+        if *seen == 2 {
+            continue;
+        }
+        *seen += 1;
+        let program = gloam_testkit::load_example(&case.contract);
+        let Ok((out, exec)) = run_traced(&program, &case.entry, &case.args, Limits::default())
+        else {
+            continue;
+        };
+        if out.cycles > 1 << 13 {
+            continue;
+        }
+        let (trace, pi) = build_main_trace(program, &case.entry, &case.args, &out, &exec).unwrap();
+        gloam_air::check::check(&trace.columns, &pi)
+            .unwrap_or_else(|e| panic!("{}: {e}", case.line));
+        checked += 1;
+    }
+    assert!(checked >= 30, "{checked} cases checked");
+}

@@ -748,6 +748,30 @@ fn tamper_memory_size_word_forged() {
     h.assert_rejected(|v| matches!(v, Violation::Bus { .. }));
 }
 
+/// The data-segment length words (`gloam_isa::image::data_length_word`): after `data.drop`,
+/// `memory.init` reads the dropped segment's length word as its original length (so a copy
+/// out of a dropped segment would pass its range check), read value and destination forged
+/// together; the memory argument holds the 0 that `data.drop` wrote.
+#[test]
+fn tamper_dropped_segment_length_forged() {
+    let mut h = honest_run(
+        r#"(module (memory 1) (data $d "abcd")
+             (func (export "f") (result i32)
+               (data.drop $d)
+               (memory.init $d (i32.const 0) (i32.const 0) (i32.const 0))
+               (i32.load (i32.const 0))))"#,
+        "f",
+        &[],
+    );
+    // The range check reads the memory-size word (1 page) first, then the length word.
+    let r = h.row_of(Op::GlobalGet, |h, r| h.get(VAL_C, r) == 0);
+    h.set(VAL_B, r, 4);
+    h.set(PREV_B, r, 4);
+    h.set(VAL_C, r, 4);
+    h.recount();
+    h.assert_rejected(|v| matches!(v, Violation::Bus { .. }));
+}
+
 /// table: a memory-table row repeats the previous address (so a second initial token for
 /// it could be produced), the gap bytes forged to the smallest byte values.
 #[test]

@@ -130,9 +130,11 @@ pub fn verify(
         .map_err(|e| VerifyError::Program(e.to_string()))?;
     gloam_isa::check_setup(&program.module)?;
     let (args, results) = claim_words(program, claim)?;
+    // The export, or for a module with a start function its start wrapper: the proof covers
+    // the start function's run too.
     let (_, f) = program
-        .export(&claim.entry)
-        .expect("checked by claim_words");
+        .proof_entry(&claim.entry)
+        .ok_or_else(|| VerifyError::Claim(format!("no proof entry for `{}`", claim.entry)))?;
     let proof = bounds::parse_proof(stark_proof).map_err(VerifyError::Malformed)?;
     let pi = PublicInputs::new(
         program.clone(),

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use gloam_air::proof_file::{ProofFile, ProofFileError};
 use gloam_air::{default_options, MAX_TRACE_LEN};
 use gloam_executor::{run_traced, ExecError, Limits};
-use gloam_isa::{IntValue, Program, SetupError, TrapKind};
+use gloam_isa::{check_setup, IntValue, Program, SetupError, TrapKind};
 use gloam_prover::trace::build_main_trace;
 use gloam_prover::{prove, prove_trace, prove_values, GloamTrace, ProveConfig, ProveError};
 use gloam_verifier::{claim_words, verify, verify_file, Claim, VerifyError};
@@ -141,19 +141,27 @@ fn module_setup_is_part_of_the_statement() {
         }))
     ));
 
-    // A start function (here one that traps): the proof would not cover its run.
+    // A start function (here one that traps): a proof covers its run, so a trace of the
+    // export alone, skipping it, is rejected, and the prover refuses the run with the trap.
     let start = load(&GCD.replace("(module", "(module (func $boom unreachable) (start $boom)"));
+    assert_eq!(check_setup(&start.module), Ok(()));
     let mut fixed = (*start).clone();
     fixed.module.start = None;
+    fixed.start_entries.clear();
     let (claim, stark) = prove_bypassing_setup(&start, &fixed, "gcd", &[12, 18]);
-    assert!(matches!(
-        verify(&start, &claim, &stark),
-        Err(VerifyError::Setup(SetupError::StartFunction(_)))
-    ));
-    assert!(matches!(
-        prove(start, "gcd", &[12, 18], &ProveConfig::default()),
-        Err(ProveError::Setup(SetupError::StartFunction(_)))
-    ));
+    let e = verify(&start, &claim, &stark).unwrap_err();
+    assert!(matches!(e, VerifyError::Rejected(_)), "{e}");
+    let e = prove(start, "gcd", &[12, 18], &ProveConfig::default()).err();
+    assert!(
+        matches!(
+            e,
+            Some(ProveError::Exec(ExecError::Trap {
+                kind: TrapKind::Unreachable,
+                ..
+            }))
+        ),
+        "{e:?}"
+    );
 
     // An import (never called by the proven export).
     let import = load(&GCD.replace("(module", r#"(module (import "env" "f" (func))"#));

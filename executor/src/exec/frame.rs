@@ -100,8 +100,12 @@ impl<'s> Frame<'s> {
     /// Global word `w` of this instance: global `w / 2`, its low (`w` even) or high 32 bits
     /// (`Op::GlobalGet`'s layout: global `i` in words `2i`, `2i + 1`). One past the globals,
     /// word `2n` is the size of the memory in 64 KiB pages and word `2n + 1` is zero
-    /// ([`gloam_isa::image::memory_size_word`]).
+    /// ([`gloam_isa::image::memory_size_word`]); word `2n + 2 + i` is the current length of
+    /// data segment `i` (0 once dropped, [`gloam_isa::image::data_length_word`]).
     pub(super) fn global_word(&self, w: u32) -> u32 {
+        if let Some(seg) = self.data_segment_of_word(w) {
+            return self.store.data_segs[seg].len() as u32;
+        }
         let Some(&g) = self.inst.globals.get((w / 2) as usize) else {
             return match (w % 2, self.inst.memory) {
                 (0, Some(m)) => (self.store.memories[m as usize].data.len() / PAGE) as u32,
@@ -111,7 +115,15 @@ impl<'s> Frame<'s> {
         (self.store.globals[g as usize].value >> (32 * (w % 2))) as u32
     }
 
-    /// Sets global word `w` (the other half of the global keeps its value). Setting the
+    /// The store address of the data segment whose length word is global word `w`, if any.
+    fn data_segment_of_word(&self, w: u32) -> Option<usize> {
+        let first = 2 * self.inst.globals.len() as u32 + 2;
+        let i = w.checked_sub(first)?;
+        self.inst.datas.get(i as usize).map(|&s| s as usize)
+    }
+
+    /// Sets global word `w` (the other half of the global keeps its value). Setting a data
+    /// segment's length word truncates the segment to that length (`data.drop` sets 0). Setting the
     /// memory-size word to `v` pages grows the memory to `v` pages (the lowered
     /// `memory.grow` has checked `v` against the module's maximum).
     ///
@@ -119,6 +131,13 @@ impl<'s> Frame<'s> {
     /// [`TrapKind::MemoryExhausted`] if `v` is beyond the executor's page limit
     /// (`Limits::max_memory_pages`), an implementation limit like the call stack's.
     pub(super) fn set_global_word(&mut self, w: u32, v: u32) -> Result<(), TrapKind> {
+        if let Some(seg) = self.data_segment_of_word(w) {
+            // The lowered `data.drop` writes 0; a segment never grows back.
+            let bytes = &self.store.data_segs[seg];
+            let keep = (v as usize).min(bytes.len());
+            self.store.data_segs[seg] = std::sync::Arc::from(&bytes[..keep]);
+            return Ok(());
+        }
         let Some(&g) = self.inst.globals.get((w / 2) as usize) else {
             if let (0, Some(m)) = (w % 2, self.inst.memory) {
                 if v > self.store.limits.max_memory_pages {

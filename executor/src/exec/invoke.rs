@@ -226,22 +226,70 @@ impl Store {
         self.nesting >= MAX_NESTING
     }
 
-    /// Traced run of export `entry` of `instance` with argument words `args` (see
-    /// [`run_traced`]).
-    fn invoke_traced(
+    /// Instantiates `program` (no imports) up to, not including, its start function, and
+    /// checks `args` against export `entry`. Returns the instance and the program function
+    /// whose run [`run`] and [`run_traced`] execute: the export itself, or, for a module with
+    /// a start function, its start wrapper (`Program::proof_entry`), which runs the start
+    /// function and then the export, counted as one run.
+    fn instantiate_for_run(
         &mut self,
-        instance: InstanceId,
+        program: &Program,
         entry: &str,
         args: &[u32],
-    ) -> Result<(Outcome, ExecTrace), ExecError> {
+    ) -> Result<(InstanceId, u32), ExecError> {
+        let (instance, _start) = self.instantiate_module(Arc::new(program.clone()))?;
         let addr = self.entry_words(instance, entry, args)?;
-        let FuncKind::Wasm { index: idx, .. } = self.funcs[addr as usize].kind else {
+        if !matches!(self.funcs[addr as usize].kind, FuncKind::Wasm { .. }) {
             return Err(ExecError::NotProvable {
                 instr: "call of an imported function".into(),
                 func: entry.to_string(),
                 offset: 0,
             });
-        };
+        }
+        let (idx, _) = program
+            .proof_entry(entry)
+            .ok_or_else(|| ExecError::NotProvable {
+                instr: "start function (imported)".into(),
+                func: entry.to_string(),
+                offset: 0,
+            })?;
+        Ok((instance, idx))
+    }
+
+    /// Untraced run of program function `idx` of `instance` on argument words `args`, from
+    /// [`Store::instantiate_for_run`]: its result words, cycles and WebAssembly instructions.
+    fn run_function(
+        &mut self,
+        instance: InstanceId,
+        idx: u32,
+        args: &[u32],
+    ) -> Result<(Vec<u32>, u64, u64), ExecError> {
+        let inst = self.instances[instance.0 as usize].clone();
+        let result_slots = inst.program.functions[idx as usize].result_slots as usize;
+        let raw: Vec<u64> = args.iter().map(|v| *v as u64).collect();
+        self.cycles = 0;
+        self.wasm_instrs = 0;
+        self.count_wasm_instrs = true;
+        self.nesting += 1;
+        let out = Fast::new(self, inst, instance.0, idx, &raw, 0).and_then(|mut m| {
+            m.execute::<true>()?;
+            Ok(m.results())
+        });
+        self.nesting -= 1;
+        self.count_wasm_instrs = false;
+        let mut out: Vec<u32> = out?.iter().map(|w| *w as u32).collect();
+        out.resize(result_slots, 0);
+        Ok((out, self.cycles, self.wasm_instrs))
+    }
+
+    /// Traced run of program function `idx` of `instance` with argument words `args` (see
+    /// [`run_traced`]).
+    fn invoke_traced(
+        &mut self,
+        instance: InstanceId,
+        idx: u32,
+        args: &[u32],
+    ) -> Result<(Outcome, ExecTrace), ExecError> {
         let inst = self.instances[instance.0 as usize].clone();
         let raw: Vec<u64> = args.iter().map(|v| *v as u64).collect();
         self.cycles = 0;
@@ -305,6 +353,10 @@ fn integer_signature(program: &Program, entry: &str) -> Result<(), ExecError> {
 /// `i32`, two per `i64` (low word first), packed in signature order
 /// ([`gloam_isa::value_words`]); for an all-`i32` signature, the values themselves.
 ///
+/// For a module with a start function, the run is its start wrapper's
+/// (`Program::proof_entry`): the start function, then the entry, counted as one run (its
+/// cycles are what a proof's statement claims).
+///
 /// # Errors
 /// [`ExecError`] for a missing export, a signature with reference types, the wrong number of
 /// argument words, a failed instantiation, a trap or running out of fuel.
@@ -316,13 +368,10 @@ pub fn run(
 ) -> Result<Outcome, ExecError> {
     integer_signature(program, entry)?;
     let mut store = Store::new(limits);
-    let inst = store.instantiate(std::sync::Arc::new(program.clone()))?;
-    let addr = store.entry_words(inst, entry, args)?;
-    let sig = store.func_sig(addr).cloned().unwrap_or_default();
-    let args = Value::from_words(&sig.params, args).expect("checked by entry_words");
-    let (results, cycles, wasm_instrs) = store.invoke_counted(inst, entry, &args)?;
+    let (inst, idx) = store.instantiate_for_run(program, entry, args)?;
+    let (results, cycles, wasm_instrs) = store.run_function(inst, idx, args)?;
     Ok(Outcome {
-        results: Value::to_words(&results),
+        results,
         cycles,
         wasm_instrs,
     })
@@ -331,12 +380,13 @@ pub fn run(
 /// Runs exported function `entry` on argument words `args` (as [`run`]) and records the
 /// execution trace.
 ///
-/// The module is instantiated without imports; a module with a start function is refused
-/// (the proof would not cover the start function's run).
+/// The module is instantiated without imports. For a module with a start function, the
+/// traced run is its start wrapper's (`Program::proof_entry`): the start function, then the
+/// entry, from the state the active segments leave, as [`run`] counts it.
 ///
 /// # Errors
 /// As [`run`], plus [`ExecError::NotProvable`] when the run reaches an instruction the AIR
-/// does not cover yet (or the module has a start function).
+/// does not cover yet.
 pub fn run_traced(
     program: &Program,
     entry: &str,
@@ -344,14 +394,7 @@ pub fn run_traced(
     limits: Limits,
 ) -> Result<(Outcome, ExecTrace), ExecError> {
     integer_signature(program, entry)?;
-    if let Some(start) = program.module.start {
-        return Err(ExecError::NotProvable {
-            instr: "start function".into(),
-            func: format!("func[{start}]"),
-            offset: 0,
-        });
-    }
     let mut store = Store::new(limits);
-    let inst = store.instantiate(std::sync::Arc::new(program.clone()))?;
-    store.invoke_traced(inst, entry, args)
+    let (inst, idx) = store.instantiate_for_run(program, entry, args)?;
+    store.invoke_traced(inst, idx, args)
 }

@@ -24,6 +24,7 @@
 //! | `i64` operators in 32-bit instructions (two slots per value) | `func/wide.rs` |
 //! | out-of-line `i64` helpers (division, bit counts), written in WebAssembly | `helpers.rs`, `helpers.wat` |
 //! | tables no run can change, for `call_indirect` as direct calls | `tables.rs` |
+//! | start wrappers (`call $start` then the export), the entries proofs of a module with a start function cover | `func/mod.rs` |
 //!
 //! Every value occupies 32-bit slots: one for an `i32` or a reference, two for an `i64` (low
 //! word, then high word). Locals, parameters, results and the operand stack are packed: a
@@ -156,10 +157,22 @@ pub fn lower_wasm(wasm: &[u8]) -> Result<Program, FrontendError> {
             &h.bodies[j as usize],
         )?);
     }
+    // With a defined start function: per exported function, its start wrapper (the entry a
+    // proof covers, `Program::proof_entry`), after the helpers.
+    let mut start_entries = Vec::new();
+    if let Some(start) = parsed.module.start.filter(|s| *s >= n_imp) {
+        for (name, target) in &parsed.exports {
+            start_entries.push((name.clone(), functions.len() as u32));
+            functions.push(func::lower_start_wrapper(
+                &mut out, &parsed, start, *target, name,
+            )?);
+        }
+    }
     let (instrs, wasm_weight, origin) = out.finish(&functions);
     let program = Program {
         instrs,
         functions,
+        start_entries,
         exports: parsed.exports,
         wasm_weight,
         origin,

@@ -123,8 +123,9 @@ pub fn build_main_trace(
     outcome: &Outcome,
     exec: &ExecTrace,
 ) -> Result<(MainTrace, PublicInputs), TraceError> {
+    // The function the proof covers: the export, or its start wrapper (`proof_entry`).
     let (_, f) = program
-        .export(entry)
+        .proof_entry(entry)
         .ok_or_else(|| TraceError::NoSuchExport(entry.into()))?;
     let entry_pc = f.entry_pc;
     let layout = Layout::of(&program);

@@ -52,6 +52,93 @@ pub(super) fn lower(
 ) -> Result<Function, FrontendError> {
     let n_imp = module.module.num_func_imports;
     let info = &module.infos[(idx + n_imp) as usize];
+    lower_with(
+        out,
+        module,
+        info,
+        module.name_of(idx),
+        site,
+        local_wide,
+        body,
+    )
+}
+
+/// Lowers the *start wrapper* of defined function `target`, exported as `export`: a function
+/// of `target`'s type, without locals, whose body is
+///
+/// ```text
+/// call $start  local.get 0 … local.get n-1  call $target
+/// ```
+///
+/// A proof of a module with a start function covers the run of this wrapper from the module's
+/// state before its start function ran: the start function's run, then the entry's, one trace
+/// (`Program::proof_entry`).
+///
+/// # Errors
+/// As [`lower`].
+pub(super) fn lower_start_wrapper(
+    out: &mut Emitter,
+    module: &ParsedModule<'_>,
+    start: u32,
+    target: u32,
+    export: &str,
+) -> Result<Function, FrontendError> {
+    let n_imp = module.module.num_func_imports;
+    let callee = &module.infos[(target + n_imp) as usize];
+    let info = FnInfo {
+        params: callee.params.clone(),
+        results: callee.results.clone(),
+        local_slots: 0,
+    };
+    fn leb(code: &mut Vec<u8>, mut v: u32) {
+        loop {
+            let byte = (v & 0x7f) as u8;
+            v >>= 7;
+            if v == 0 {
+                code.push(byte);
+                return;
+            }
+            code.push(byte | 0x80);
+        }
+    }
+    // No local declarations; `call` is 0x10, `local.get` 0x20, `end` 0x0b (spec §5.4).
+    let mut code = vec![0u8, 0x10];
+    leb(&mut code, start);
+    for i in 0..info.params.len() as u32 {
+        code.push(0x20);
+        leb(&mut code, i);
+    }
+    code.push(0x10);
+    leb(&mut code, target + n_imp);
+    code.push(0x0b);
+    let body = FunctionBody::new(wasmparser::BinaryReader::new(&code, 0));
+    let site = Site {
+        origin: start,
+        helper: false,
+    };
+    let local_wide = info.params.clone();
+    lower_with(
+        out,
+        module,
+        &info,
+        format!("{export}+start"),
+        site,
+        local_wide,
+        &body,
+    )
+}
+
+/// [`lower`] for a function whose signature shape and locals are `info`, named `name`.
+fn lower_with(
+    out: &mut Emitter,
+    module: &ParsedModule<'_>,
+    info: &FnInfo,
+    name: String,
+    site: Site,
+    local_wide: Vec<bool>,
+    body: &FunctionBody<'_>,
+) -> Result<Function, FrontendError> {
+    let n_imp = module.module.num_func_imports;
     let param_slots = info.param_slots();
     let result_slots = info.result_slots();
     let ra_slot = ra_slot(param_slots, info.local_slots, result_slots);
@@ -69,6 +156,8 @@ pub(super) fn lower(
         func_types: &module.module.func_types,
         static_tables: &module.static_tables,
         size_word: crate::image::memory_size_word(&module.module),
+        data_word0: crate::image::data_length_word(&module.module, 0),
+        datas: &module.module.datas,
         max_pages: crate::image::max_memory_pages(&module.module),
         memory_grows: module.memory_grows,
         own_memory: module.module.memory.is_some(),
@@ -77,7 +166,7 @@ pub(super) fn lower(
         n_imp,
         func: site.origin,
         helper: site.helper,
-        func_name: module.name_of(idx),
+        func_name: name.clone(),
         param_slots,
         local_slots: info.local_slots,
         result_wide: info.results.clone(),
@@ -96,7 +185,7 @@ pub(super) fn lower(
     lw.lower(body)?;
     let frame_size = lw.max_slot;
     Ok(Function {
-        name: module.name_of(idx),
+        name,
         entry_pc,
         param_slots,
         result_slots,
@@ -129,6 +218,11 @@ struct FnLowerer<'a> {
     static_tables: &'a [Option<super::tables::StaticTable>],
     /// The memory-size global word (`crate::image::memory_size_word`).
     size_word: u32,
+    /// The length word of data segment 0 (`crate::image::data_length_word`); segment `i`'s
+    /// is `data_word0 + i`.
+    data_word0: u32,
+    /// The module's data segments (`memory.init` copies their bytes from jump tables).
+    datas: &'a [crate::module::DataSegment],
     /// The pages `memory.grow` may grow the memory to (`crate::image::max_memory_pages`).
     max_pages: u32,
     /// Some function of the module executes `memory.grow`: loads and stores check the size.

@@ -354,9 +354,77 @@ impl FnLowerer<'_> {
         self.patch(bwd_end, end);
     }
 
-    /// `data.drop`.
+    /// `memory.init(d, s, n)` of data segment `seg` into the module's own memory: the memory
+    /// range check ([`Self::check_range`]), the segment range check against the segment's
+    /// length word `L` (`crate::image::data_length_word`; 0 once dropped), then a byte loop
+    /// that reads each byte from a jump table holding the segment's bytes as constants (the
+    /// program hash binds them), ten cycles a byte:
+    ///
+    /// ```text
+    ///       e = s + n ; u = e <u s ; brnz u, trap ; u = L ; u = u <u e ; brz u, loop
+    /// trap: trap out of bounds
+    /// loop: brz n, end ; x = s + s ; jtab x, T
+    /// T:    v = byte 0 ; jmp store ; v = byte 1 ; jmp store ; ...   two per segment byte
+    /// store: store8 [d] = v ; d = d + 1 ; s = s + 1 ; n = n - 1 ; jmp loop
+    /// end:
+    /// ```
+    ///
+    /// Both checks come before any write, as WebAssembly 2.0 §4.4.7 requires. Inside the loop
+    /// `s < s + n <= L <= len`, so the jump stays in the table. A segment too large for the
+    /// program's instruction budget (or an imported memory) keeps the executor-only
+    /// `Op::MemoryInit`.
+    pub(super) fn memory_init(&mut self, seg: u32) {
+        let len = self.datas[seg as usize].bytes.len();
+        let fits = self.here() as usize + 2 * len + 64 <= crate::Program::MAX_INSTRS / 2;
+        if !self.own_memory || !fits {
+            self.bulk(Op::MemoryInit, 3, 0, 0, seg);
+            return;
+        }
+        let a = self.bulk_operands();
+        let (d, s, n, t, v) = (a, a + 1, a + 2, a + 3, a + 4);
+        self.check_range(d, n, t);
+        let (e, u) = (t, v);
+        self.op3(Op::Add, e, s, Opnd::S(n));
+        self.op3(Op::LtU, u, e, Opnd::S(s));
+        let to_trap = self.jump(Op::Brnz, u, 0);
+        self.raw(Op::GlobalGet, 0, 0, u, self.data_word0 + seg);
+        self.op3(Op::LtU, u, u, Opnd::S(e));
+        let to_loop = self.jump(Op::Brz, u, 0);
+        let trap = self.here();
+        self.patch(to_trap, trap);
+        self.trap(trap_code::MEMORY_OUT_OF_BOUNDS);
+        let top = self.here();
+        self.patch(to_loop, top);
+        let to_end = self.jump(Op::Brz, n, 0);
+        let x = t;
+        self.op3(Op::Add, x, s, Opnd::S(s));
+        let table = self.here() + 1;
+        self.raw(Op::JTab, x, 0, 0, table);
+        let mut to_store = Vec::with_capacity(len);
+        for k in 0..len {
+            self.label(self.here());
+            let byte = self.datas[seg as usize].bytes[k] as u32;
+            self.konst(v, byte);
+            to_store.push(self.jump(Op::Jmp, 0, 0));
+        }
+        let store = self.here();
+        for pc in to_store {
+            self.patch(pc, store);
+        }
+        self.raw(Op::I32Store8, d, v, 0, 0);
+        self.op3(Op::Add, d, d, Opnd::I(1));
+        self.op3(Op::Add, s, s, Opnd::I(1));
+        self.op3(Op::Sub, n, n, Opnd::I(1));
+        self.jump(Op::Jmp, 0, top);
+        let end = self.here();
+        self.patch(to_end, end);
+    }
+
+    /// `data.drop`: the segment's length word (`crate::image::data_length_word`) becomes 0.
     pub(super) fn data_drop(&mut self, data_index: u32) {
-        self.raw(Op::DataDrop, 0, 0, 0, data_index);
+        let t = self.next_slot();
+        self.konst(t, 0);
+        self.raw(Op::GlobalSet, t, 0, 0, self.data_word0 + data_index);
     }
 
     /// `global.get`: global `i` is the 32-bit global words `2i` (low) and `2i + 1` (high,

@@ -132,9 +132,7 @@ impl FnLowerer<'_> {
             Operator::MemoryCopy { .. } if self.own_memory => self.memory_copy(),
             Operator::MemoryFill { .. } => self.bulk(Op::MemoryFill, 3, 0, 0, 0),
             Operator::MemoryCopy { .. } => self.bulk(Op::MemoryCopy, 3, 0, 0, 0),
-            Operator::MemoryInit { data_index, .. } => {
-                self.bulk(Op::MemoryInit, 3, 0, 0, data_index)
-            }
+            Operator::MemoryInit { data_index, .. } => self.memory_init(data_index),
             Operator::DataDrop { data_index } => self.data_drop(data_index),
             Operator::GlobalGet { global_index } => self.global_get(global_index),
             Operator::GlobalSet { global_index } => self.global_set(global_index),
