@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Proves and verifies the example contracts that use linear memory, i64, globals and
-# call_indirect (examples/wide.txt), one `gloam prove --json` and one `gloam verify --json`
-# per case, and prints a Markdown table: cycles, trace shape, prove time, peak resident
+# Proves and verifies the example contracts that use linear memory, i64, globals,
+# call_indirect and a start function (examples/wide.txt), one `gloam prove --json` and one
+# `gloam verify --json` per case, and prints a Markdown table: cycles, trace shape, prove time, peak resident
 # memory of the proving process (GNU time), proof bytes, verify time, and the cost per unit
 # of work (per 64-byte SHA-256 block, per element sorted) where a case has one.
 #
@@ -29,6 +29,7 @@ CASES=(
   "sort sort_gen 512,7 element 512"
   "merkle merkle_check 3,5,2 - 0"
   "dispatch op1 3,2147483649,4 - 0"
+  "startup checksum 336 - 0"
 )
 
 echo "| contract | call | cycles | trace (rows x main+aux) | prove | peak memory | proof | verify | per unit |"

@@ -704,7 +704,16 @@ fn run_typed(
         })
         .collect();
     let t = Instant::now();
+    let integer = sig.params.iter().chain(&sig.results).all(|t| !t.is_ref());
     let (results, cycles, wasm_instrs) = guard(exit::INTERNAL, "running", || {
+        if integer {
+            // As `run` of all-`i32` entries: a start function runs in the same run, counted
+            // with it (what a proof states).
+            let out = gloam_executor::run(&program, entry, &WasmValue::to_words(&args), limits)?;
+            let results = WasmValue::from_words(&sig.results, &out.results)
+                .expect("the run returns the signature's result words");
+            return Ok((results, out.cycles, out.wasm_instrs));
+        }
         let mut store = Store::new(limits);
         let inst = store.instantiate(Arc::new(program))?;
         store.invoke_counted(inst, entry, &args)

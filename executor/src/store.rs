@@ -101,6 +101,10 @@ pub struct Store {
     pub(crate) globals: Vec<GlobalInst>,
     pub(crate) elem_segs: Vec<Vec<u64>>,
     pub(crate) data_segs: Vec<Arc<[u8]>>,
+    /// Per data segment: its length word (`gloam_isa::image::data_length_word`), the length
+    /// of `data_segs`' bytes unless a program wrote the word (the lowered `data.drop` writes
+    /// 0); kept as written, as the AIR's global word is.
+    pub(crate) data_len_words: Vec<u32>,
     pub(crate) instances: Vec<Arc<Instance>>,
     sig_ids: HashMap<FuncSig, u32>,
     pub(crate) sigs: Vec<FuncSig>,
@@ -126,6 +130,7 @@ impl Store {
             globals: Vec::new(),
             elem_segs: Vec::new(),
             data_segs: Vec::new(),
+            data_len_words: Vec::new(),
             instances: Vec::new(),
             sig_ids: HashMap::new(),
             sigs: Vec::new(),
@@ -394,6 +399,7 @@ impl Store {
         for seg in &m.datas {
             datas.push(self.data_segs.len() as u32);
             self.data_segs.push(seg.bytes.clone().into());
+            self.data_len_words.push(seg.bytes.len() as u32);
         }
         let mut frame_at = vec![0; program.instrs.len()];
         for g in &program.functions {
@@ -457,7 +463,7 @@ impl Store {
                 let n = self.data_segs[seg_addr].len() as u32;
                 let mem = inst.memory.unwrap_or(u32::MAX);
                 self.memory_init(mem, seg_addr, off, 0, n).map_err(trap)?;
-                self.data_segs[seg_addr] = Arc::from(&[][..]);
+                self.drop_data(seg_addr);
             }
         }
         let start = m.start.map(|start| inst.funcs[start as usize]);
@@ -509,6 +515,12 @@ impl Store {
         let (s, d, n) = (src as usize, dst as usize, n as usize);
         t.elems[d..d + n].copy_from_slice(&items[s..s + n]);
         Ok(())
+    }
+
+    /// `data.drop` of the data segment at store address `seg`: no bytes, length word 0.
+    pub(crate) fn drop_data(&mut self, seg: usize) {
+        self.data_segs[seg] = Arc::from(&[][..]);
+        self.data_len_words[seg] = 0;
     }
 
     /// `memory.init`: copies `n` bytes of data segment `seg` from `src` to memory `mem` at

@@ -148,6 +148,8 @@ impl Program {
             instr: i.to_string(),
             why,
         };
+        let global_words = crate::image::global_words(self);
+        let size_word = crate::image::memory_size_word(&self.module);
         for (pc, i) in self.instrs.iter().enumerate() {
             if i.b_imm && !i.op.allows_b_imm() {
                 return Err(bad(pc, i, "immediate B operand not allowed"));
@@ -162,6 +164,17 @@ impl Program {
                 }
                 Op::CallImport if i.imm >= self.module.num_func_imports => {
                     return Err(bad(pc, i, "call_import of a function that is not imported"))
+                }
+                Op::GlobalGet | Op::GlobalSet if i.imm >= global_words => {
+                    return Err(bad(pc, i, "global word out of range"))
+                }
+                // The word after the memory-size word is padding, always zero; the size word
+                // exists only with a memory.
+                Op::GlobalSet
+                    if i.imm == size_word + 1
+                        || (i.imm == size_word && self.module.memory.is_none()) =>
+                {
+                    return Err(bad(pc, i, "global.set of a word that holds no state"))
                 }
                 _ => {}
             }

@@ -7,14 +7,25 @@ use gloam_prover::trace::build_main_trace;
 #[test]
 fn every_manifest_case_satisfies_the_air() {
     let cases = gloam_testkit::manifest();
-    for case in &cases {
-        let program = gloam_testkit::load_example(&case.contract);
-        let (out, exec) = run_traced(&program, &case.entry, &case.args, Limits::default()).unwrap();
-        let (trace, pi) = build_main_trace(program, &case.entry, &case.args, &out, &exec).unwrap();
-        gloam_air::check::check(&trace.columns, &pi)
-            .unwrap_or_else(|e| panic!("{}: {e}", case.line));
-    }
     assert!(cases.len() >= 100);
+    // The cases split over the cores.
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    std::thread::scope(|scope| {
+        for w in 0..workers {
+            let cases = &cases;
+            scope.spawn(move || {
+                for case in cases.iter().skip(w).step_by(workers) {
+                    let program = gloam_testkit::load_example(&case.contract);
+                    let (out, exec) =
+                        run_traced(&program, &case.entry, &case.args, Limits::default()).unwrap();
+                    let (trace, pi) =
+                        build_main_trace(program, &case.entry, &case.args, &out, &exec).unwrap();
+                    gloam_air::check::check(&trace.columns, &pi)
+                        .unwrap_or_else(|e| panic!("{}: {e}", case.line));
+                }
+            });
+        }
+    });
 }
 
 /// The same for the first two cases of each entry of the contracts with memory, `i64`,

@@ -352,7 +352,7 @@ impl<'s> Fast<'s> {
             }
             Op::DataDrop => {
                 let seg = self.frame.inst.datas[ins.imm as usize] as usize;
-                self.frame.store.data_segs[seg] = Arc::from(&[][..]);
+                self.frame.store.drop_data(seg);
             }
             Op::TableGet | Op::TableSet => {
                 let t = self.frame.inst.tables[ins.imm as usize] as usize;

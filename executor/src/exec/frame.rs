@@ -104,11 +104,14 @@ impl<'s> Frame<'s> {
     /// data segment `i` (0 once dropped, [`gloam_isa::image::data_length_word`]).
     pub(super) fn global_word(&self, w: u32) -> u32 {
         if let Some(seg) = self.data_segment_of_word(w) {
-            return self.store.data_segs[seg].len() as u32;
+            return self.store.data_len_words[seg];
         }
+        let size_word = 2 * self.inst.globals.len() as u32;
         let Some(&g) = self.inst.globals.get((w / 2) as usize) else {
-            return match (w % 2, self.inst.memory) {
-                (0, Some(m)) => (self.store.memories[m as usize].data.len() / PAGE) as u32,
+            return match self.inst.memory {
+                Some(m) if w == size_word => {
+                    (self.store.memories[m as usize].data.len() / PAGE) as u32
+                }
                 _ => 0,
             };
         };
@@ -123,8 +126,8 @@ impl<'s> Frame<'s> {
     }
 
     /// Sets global word `w` (the other half of the global keeps its value). Setting a data
-    /// segment's length word truncates the segment to that length (`data.drop` sets 0). Setting the
-    /// memory-size word to `v` pages grows the memory to `v` pages (the lowered
+    /// segment's length word sets it and cuts the segment's bytes to it (`data.drop` sets 0).
+    /// Setting the memory-size word to `v` pages grows the memory to `v` pages (the lowered
     /// `memory.grow` has checked `v` against the module's maximum).
     ///
     /// # Errors
@@ -132,20 +135,25 @@ impl<'s> Frame<'s> {
     /// (`Limits::max_memory_pages`), an implementation limit like the call stack's.
     pub(super) fn set_global_word(&mut self, w: u32, v: u32) -> Result<(), TrapKind> {
         if let Some(seg) = self.data_segment_of_word(w) {
-            // The lowered `data.drop` writes 0; a segment never grows back.
+            // The lowered `data.drop` writes 0. The word keeps what is written (as the AIR's
+            // word does); the bytes, which never grow back, are cut to it.
+            self.store.data_len_words[seg] = v;
             let bytes = &self.store.data_segs[seg];
             let keep = (v as usize).min(bytes.len());
             self.store.data_segs[seg] = std::sync::Arc::from(&bytes[..keep]);
             return Ok(());
         }
+        let size_word = 2 * self.inst.globals.len() as u32;
         let Some(&g) = self.inst.globals.get((w / 2) as usize) else {
-            if let (0, Some(m)) = (w % 2, self.inst.memory) {
+            if let (true, Some(m)) = (w == size_word, self.inst.memory) {
                 if v > self.store.limits.max_memory_pages {
                     return Err(TrapKind::MemoryExhausted);
                 }
-                let data = &mut self.store.memories[m as usize].data;
-                let len = (v as usize * PAGE).max(data.len());
-                data.resize(len, 0);
+                // The lowered `memory.grow` only grows; the word keeps what is written (as
+                // the AIR's word does), so a hand-made program writing less shrinks it.
+                self.store.memories[m as usize]
+                    .data
+                    .resize(v as usize * PAGE, 0);
             }
             return Ok(());
         };

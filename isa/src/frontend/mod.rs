@@ -134,6 +134,7 @@ pub fn lower_wasm(wasm: &[u8]) -> Result<Program, FrontendError> {
         let site = func::Site {
             origin: idx as u32 + n_imp,
             helper: false,
+            counted: true,
         };
         functions.push(func::lower(
             &mut out, &parsed, idx as u32, site, local_wide, body,
@@ -146,6 +147,7 @@ pub fn lower_wasm(wasm: &[u8]) -> Result<Program, FrontendError> {
         let site = func::Site {
             origin: n_imp + functions.len() as u32,
             helper: true,
+            counted: false,
         };
         let local_wide = h.local_types[j as usize].clone();
         functions.push(func::lower(

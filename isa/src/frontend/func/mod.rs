@@ -35,6 +35,9 @@ pub(super) struct Site {
     /// instructions account for no WebAssembly instructions of the program
     /// (`Program::wasm_weight`), the `call` that reaches it accounting for the operator.
     pub(super) helper: bool,
+    /// The function's instructions account for the WebAssembly instructions they lower
+    /// (false for helpers and start wrappers, which the module's code does not contain).
+    pub(super) counted: bool,
 }
 
 /// Lowers defined function `idx` (0-based among defined functions) of `module`, whose locals
@@ -115,6 +118,7 @@ pub(super) fn lower_start_wrapper(
     let site = Site {
         origin: start,
         helper: false,
+        counted: false,
     };
     let local_wide = info.params.clone();
     lower_with(
@@ -166,6 +170,7 @@ fn lower_with(
         n_imp,
         func: site.origin,
         helper: site.helper,
+        counted: site.counted,
         func_name: name.clone(),
         param_slots,
         local_slots: info.local_slots,
@@ -237,6 +242,8 @@ struct FnLowerer<'a> {
     func: u32,
     /// Lowering a helper function (see [`Site::helper`]).
     helper: bool,
+    /// See [`Site::counted`].
+    counted: bool,
     func_name: String,
     /// Slots of the parameters.
     param_slots: u32,
@@ -281,7 +288,7 @@ impl FnLowerer<'_> {
         while !reader.eof() {
             let (op, offset) = reader.read_with_offset().map_err(invalid)?;
             self.offset = offset as usize;
-            if !self.helper {
+            if self.counted {
                 self.pending_weight += 1;
             }
             self.operator(op)?;

@@ -7,6 +7,7 @@ use wasmparser::MemArg;
 use super::stack::Val;
 use super::{FnLowerer, Opnd};
 use crate::isa::{trap_code, Instr, Op};
+use crate::module::SegmentMode;
 
 /// `-1` as an immediate.
 const NEG1: u32 = u32::MAX;
@@ -372,9 +373,14 @@ impl FnLowerer<'_> {
     /// Both checks come before any write, as WebAssembly 2.0 §4.4.7 requires. Inside the loop
     /// `s < s + n <= L <= len`, so the jump stays in the table. A segment too large for the
     /// program's instruction budget (or an imported memory) keeps the executor-only
-    /// `Op::MemoryInit`.
+    /// `Op::MemoryInit`. An active segment (dropped at instantiation) gets the checks only.
     pub(super) fn memory_init(&mut self, seg: u32) {
-        let len = self.datas[seg as usize].bytes.len();
+        let passive = matches!(self.datas[seg as usize].mode, SegmentMode::Passive);
+        let len = if passive {
+            self.datas[seg as usize].bytes.len()
+        } else {
+            0
+        };
         let fits = self.here() as usize + 2 * len + 64 <= crate::Program::MAX_INSTRS / 2;
         if !self.own_memory || !fits {
             self.bulk(Op::MemoryInit, 3, 0, 0, seg);
@@ -395,6 +401,11 @@ impl FnLowerer<'_> {
         self.trap(trap_code::MEMORY_OUT_OF_BOUNDS);
         let top = self.here();
         self.patch(to_loop, top);
+        if !passive {
+            // An active segment's length word is 0 from instantiation on: only `s = n = 0`
+            // passes the checks, and there is nothing to copy.
+            return;
+        }
         let to_end = self.jump(Op::Brz, n, 0);
         let x = t;
         self.op3(Op::Add, x, s, Opnd::S(s));
