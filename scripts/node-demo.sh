@@ -6,8 +6,13 @@ set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
 API="${API:-127.0.0.1:8080}"
-cargo build --release -q -p gloam-cli
-G="${CARGO_TARGET_DIR:-$REPO/target}/release/gloam"
+# GLOAM_BIN: an already built `gloam` to use instead of building one (see scripts/demo.sh).
+if [ -n "${GLOAM_BIN:-}" ]; then
+  G="$GLOAM_BIN"
+else
+  cargo build --release -q -p gloam-cli
+  G="${CARGO_TARGET_DIR:-$REPO/target}/release/gloam"
+fi
 TMP="$(mktemp -d)"
 "$G" node dev --api "$API" --dir "$TMP/net" 2>"$TMP/dev.log" &
 DEV=$!

@@ -10,8 +10,13 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
 BASE_P2P="${BASE_P2P:-27400}"
 BASE_API="${BASE_API:-8400}"
-cargo build --release -q -p gloam-cli
-GLOAM="${CARGO_TARGET_DIR:-$REPO/target}/release/gloam"
+# GLOAM_BIN: an already built `gloam` to use instead of building one (see scripts/demo.sh).
+if [ -n "${GLOAM_BIN:-}" ]; then
+  GLOAM="$GLOAM_BIN"
+else
+  cargo build --release -q -p gloam-cli
+  GLOAM="${CARGO_TARGET_DIR:-$REPO/target}/release/gloam"
+fi
 NET="$(mktemp -d)"
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
