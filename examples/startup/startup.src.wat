@@ -1,9 +1,9 @@
 ;; startup: a start function that fills linear memory from passive data
 ;; segments and sets mutable globals before any export runs.
 ;;
-;; Executor-only contract: it has a start function (which a proof does not
-;; cover yet: the prover refuses such modules, `gloam run` executes them),
-;; passive data segments copied with `memory.init` and then dropped with
+;; A wide contract: it has a start function (which every proof of an export
+;; covers: the start function runs first, in the same proof), passive data
+;; segments copied with `memory.init` and then dropped with
 ;; `data.drop` (bulk memory, WebAssembly 2.0), an active data segment, memory
 ;; loads and mutable globals. See examples/README.md.
 ;;
