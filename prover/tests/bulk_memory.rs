@@ -191,4 +191,19 @@ fn memory_init_is_proven_with_its_bounds() {
         .instrs
         .iter()
         .any(|i| matches!(i.op, gloam_isa::Op::MemoryInit | gloam_isa::Op::DataDrop)));
+    // The two `memory.init`s of `$p` (start function, export) share one `memory.init`
+    // function, so the segment's jump table is in the program once.
+    let inits: Vec<_> = p
+        .functions
+        .iter()
+        .filter(|f| f.name.starts_with("memory.init"))
+        .collect();
+    assert_eq!(inits.len(), 1);
+    assert_eq!(
+        p.instrs
+            .iter()
+            .filter(|i| i.op == gloam_isa::Op::JTab)
+            .count(),
+        1
+    );
 }

@@ -12,6 +12,8 @@ pub(super) enum Target {
     Func(u32),
     /// The helper module's function with this index.
     Helper(u32),
+    /// The `memory.init` function of data segment `i` (`func::lower_data_init`).
+    DataInit(u32),
 }
 
 /// The lowered code of the whole module, appended to function by function.
@@ -26,6 +28,9 @@ pub(super) struct Emitter {
     /// Helper functions called so far (helper-module indices, in the order first called) and
     /// their index in the program's function table once lowered.
     helpers: Vec<(u32, Option<u32>)>,
+    /// Data segments whose `memory.init` function is called, in the order first called, and
+    /// its index in the program's function table once lowered.
+    data_inits: Vec<(u32, Option<u32>)>,
 }
 
 impl Emitter {
@@ -37,6 +42,7 @@ impl Emitter {
             origin: vec![Origin::default()],
             call_fixups: Vec::new(),
             helpers: Vec::new(),
+            data_inits: Vec::new(),
         }
     }
 
@@ -79,6 +85,11 @@ impl Emitter {
                 self.helpers.push((j, None));
             }
         }
+        if let Target::DataInit(i) = callee {
+            if !self.data_inits.iter().any(|(d, _)| *d == i) {
+                self.data_inits.push((i, None));
+            }
+        }
         self.call_fixups.push((pc, callee));
     }
 
@@ -88,6 +99,14 @@ impl Emitter {
         let (j, s) = self.helpers.iter_mut().find(|(_, s)| s.is_none())?;
         *s = Some(slot);
         Some(*j)
+    }
+
+    /// A data segment whose `memory.init` function is called but not lowered yet, if any; it
+    /// is recorded as lowered at function-table index `slot`.
+    pub(super) fn next_data_init(&mut self, slot: u32) -> Option<u32> {
+        let (i, s) = self.data_inits.iter_mut().find(|(_, s)| s.is_none())?;
+        *s = Some(slot);
+        Some(*i)
     }
 
     /// Points every direct call at its callee's entry pc and returns the instructions, their
@@ -102,6 +121,12 @@ impl Emitter {
                     .find(|(h, _)| *h == j)
                     .and_then(|(_, s)| *s)
                     .expect("every called helper is lowered"),
+                Target::DataInit(i) => self
+                    .data_inits
+                    .iter()
+                    .find(|(d, _)| *d == i)
+                    .and_then(|(_, s)| *s)
+                    .expect("every called memory.init function is lowered"),
             };
             self.code[pc].imm = functions[slot as usize].entry_pc;
         }

@@ -135,6 +135,7 @@ pub fn lower_wasm(wasm: &[u8]) -> Result<Program, FrontendError> {
             origin: idx as u32 + n_imp,
             helper: false,
             counted: true,
+            data_init: false,
         };
         functions.push(func::lower(
             &mut out, &parsed, idx as u32, site, local_wide, body,
@@ -148,6 +149,7 @@ pub fn lower_wasm(wasm: &[u8]) -> Result<Program, FrontendError> {
             origin: n_imp + functions.len() as u32,
             helper: true,
             counted: false,
+            data_init: false,
         };
         let local_wide = h.local_types[j as usize].clone();
         functions.push(func::lower(
@@ -158,6 +160,11 @@ pub fn lower_wasm(wasm: &[u8]) -> Result<Program, FrontendError> {
             local_wide,
             &h.bodies[j as usize],
         )?);
+    }
+    // The `memory.init` functions of the passive segments the code initialises from, each once.
+    while let Some(seg) = out.next_data_init(functions.len() as u32) {
+        let origin = n_imp + functions.len() as u32;
+        functions.push(func::lower_data_init(&mut out, &parsed, seg, origin)?);
     }
     // With a defined start function: per exported function, its start wrapper (the entry a
     // proof covers, `Program::proof_entry`), after the helpers.

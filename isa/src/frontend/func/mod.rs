@@ -38,6 +38,9 @@ pub(super) struct Site {
     /// The function's instructions account for the WebAssembly instructions they lower
     /// (false for helpers and start wrappers, which the module's code does not contain).
     pub(super) counted: bool,
+    /// The `memory.init` function of a data segment: its `memory.init` is lowered in place
+    /// (everywhere else, `memory.init` of a passive segment calls this function).
+    pub(super) data_init: bool,
 }
 
 /// Lowers defined function `idx` (0-based among defined functions) of `module`, whose locals
@@ -119,6 +122,7 @@ pub(super) fn lower_start_wrapper(
         origin: start,
         helper: false,
         counted: false,
+        data_init: false,
     };
     let local_wide = info.params.clone();
     lower_with(
@@ -128,6 +132,56 @@ pub(super) fn lower_start_wrapper(
         format!("{export}+start"),
         site,
         local_wide,
+        &body,
+    )
+}
+
+/// Lowers the `memory.init` function of passive data segment `seg`: `(d, s, n) -> ()`, whose
+/// body is `memory.init $seg (d, s, n)` lowered in place (range checks, then the byte loop
+/// over a jump table of the segment's bytes, `FnLowerer::memory_init`). Every other
+/// `memory.init` of the segment calls it, so the segment's table is in the program once.
+/// `origin` is its `Origin::func` (an index past the module's functions, as for helpers).
+///
+/// # Errors
+/// As [`lower`].
+pub(super) fn lower_data_init(
+    out: &mut Emitter,
+    module: &ParsedModule<'_>,
+    seg: u32,
+    origin: u32,
+) -> Result<Function, FrontendError> {
+    let info = FnInfo {
+        params: vec![false; 3],
+        results: Vec::new(),
+        local_slots: 0,
+    };
+    // No locals; `local.get` 0x20 0..2, `memory.init` 0xfc 8 seg 0 (memory 0), `end` 0x0b.
+    let mut code = vec![0u8, 0x20, 0, 0x20, 1, 0x20, 2, 0xfc, 8];
+    let mut v = seg;
+    loop {
+        let byte = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            code.push(byte);
+            break;
+        }
+        code.push(byte | 0x80);
+    }
+    code.extend_from_slice(&[0, 0x0b]);
+    let body = FunctionBody::new(wasmparser::BinaryReader::new(&code, 0));
+    let site = Site {
+        origin,
+        helper: false,
+        counted: false,
+        data_init: true,
+    };
+    lower_with(
+        out,
+        module,
+        &info,
+        format!("memory.init data[{seg}]"),
+        site,
+        vec![false; 3],
         &body,
     )
 }
@@ -171,6 +225,7 @@ fn lower_with(
         func: site.origin,
         helper: site.helper,
         counted: site.counted,
+        data_init: site.data_init,
         func_name: name.clone(),
         param_slots,
         local_slots: info.local_slots,
@@ -244,6 +299,8 @@ struct FnLowerer<'a> {
     helper: bool,
     /// See [`Site::counted`].
     counted: bool,
+    /// See [`Site::data_init`].
+    data_init: bool,
     func_name: String,
     /// Slots of the parameters.
     param_slots: u32,

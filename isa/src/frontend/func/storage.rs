@@ -4,6 +4,7 @@
 
 use wasmparser::MemArg;
 
+use super::super::emit::Target;
 use super::stack::Val;
 use super::{FnLowerer, Opnd};
 use crate::isa::{trap_code, Instr, Op};
@@ -374,6 +375,8 @@ impl FnLowerer<'_> {
     /// `s < s + n <= L <= len`, so the jump stays in the table. A segment too large for the
     /// program's instruction budget (or an imported memory) keeps the executor-only
     /// `Op::MemoryInit`. An active segment (dropped at instantiation) gets the checks only.
+    /// A passive segment's sequence is emitted once, in its `memory.init` function
+    /// (`func::lower_data_init`), which every `memory.init` of the segment calls.
     pub(super) fn memory_init(&mut self, seg: u32) {
         let passive = matches!(self.datas[seg as usize].mode, SegmentMode::Passive);
         let len = if passive {
@@ -387,6 +390,12 @@ impl FnLowerer<'_> {
             return;
         }
         let a = self.bulk_operands();
+        if passive && !self.data_init {
+            // The segment's `memory.init` function does it (`func::lower_data_init`): its
+            // parameters are the three operands' slots.
+            self.emit_call_to(Target::DataInit(seg), a, super::ra_slot(3, 0, 0));
+            return;
+        }
         let (d, s, n, t, v) = (a, a + 1, a + 2, a + 3, a + 4);
         self.check_range(d, n, t);
         let (e, u) = (t, v);
