@@ -25,12 +25,10 @@ pub(super) struct Emitter {
     origin: Vec<Origin>,
     /// (pc of a `call`, its callee): `imm` is set by [`Self::finish`].
     call_fixups: Vec<(usize, Target)>,
-    /// Helper functions called so far (helper-module indices, in the order first called) and
-    /// their index in the program's function table once lowered.
-    helpers: Vec<(u32, Option<u32>)>,
-    /// Data segments whose `memory.init` function is called, in the order first called, and
-    /// its index in the program's function table once lowered.
-    data_inits: Vec<(u32, Option<u32>)>,
+    /// Functions appended after the module's own on demand (helpers, `memory.init`
+    /// functions), in the order first called, and their index in the program's function
+    /// table once lowered.
+    appended: Vec<(Target, Option<u32>)>,
 }
 
 impl Emitter {
@@ -41,8 +39,7 @@ impl Emitter {
             weight: vec![0],
             origin: vec![Origin::default()],
             call_fixups: Vec::new(),
-            helpers: Vec::new(),
-            data_inits: Vec::new(),
+            appended: Vec::new(),
         }
     }
 
@@ -77,36 +74,21 @@ impl Emitter {
         }
     }
 
-    /// Records that the `call` at `pc` targets `callee` (and, for a helper, that the program
-    /// needs it).
+    /// Records that the `call` at `pc` targets `callee` (and, for a helper or a `memory.init`
+    /// function, that the program needs it).
     pub(super) fn call_fixup(&mut self, pc: usize, callee: Target) {
-        if let Target::Helper(j) = callee {
-            if !self.helpers.iter().any(|(h, _)| *h == j) {
-                self.helpers.push((j, None));
-            }
-        }
-        if let Target::DataInit(i) = callee {
-            if !self.data_inits.iter().any(|(d, _)| *d == i) {
-                self.data_inits.push((i, None));
-            }
+        if !matches!(callee, Target::Func(_)) && !self.appended.iter().any(|(t, _)| *t == callee) {
+            self.appended.push((callee, None));
         }
         self.call_fixups.push((pc, callee));
     }
 
-    /// A helper that is called but not lowered yet, if any; it is recorded as lowered at
-    /// function-table index `slot`.
-    pub(super) fn next_helper(&mut self, slot: u32) -> Option<u32> {
-        let (j, s) = self.helpers.iter_mut().find(|(_, s)| s.is_none())?;
+    /// A helper or `memory.init` function that is called but not lowered yet, if any; it is
+    /// recorded as lowered at function-table index `slot`.
+    pub(super) fn next_appended(&mut self, slot: u32) -> Option<Target> {
+        let (t, s) = self.appended.iter_mut().find(|(_, s)| s.is_none())?;
         *s = Some(slot);
-        Some(*j)
-    }
-
-    /// A data segment whose `memory.init` function is called but not lowered yet, if any; it
-    /// is recorded as lowered at function-table index `slot`.
-    pub(super) fn next_data_init(&mut self, slot: u32) -> Option<u32> {
-        let (i, s) = self.data_inits.iter_mut().find(|(_, s)| s.is_none())?;
-        *s = Some(slot);
-        Some(*i)
+        Some(*t)
     }
 
     /// Points every direct call at its callee's entry pc and returns the instructions, their
@@ -115,18 +97,12 @@ impl Emitter {
         for (pc, callee) in std::mem::take(&mut self.call_fixups) {
             let slot = match callee {
                 Target::Func(i) => i,
-                Target::Helper(j) => self
-                    .helpers
+                _ => self
+                    .appended
                     .iter()
-                    .find(|(h, _)| *h == j)
+                    .find(|(t, _)| *t == callee)
                     .and_then(|(_, s)| *s)
-                    .expect("every called helper is lowered"),
-                Target::DataInit(i) => self
-                    .data_inits
-                    .iter()
-                    .find(|(d, _)| *d == i)
-                    .and_then(|(_, s)| *s)
-                    .expect("every called memory.init function is lowered"),
+                    .expect("every called helper and memory.init function is lowered"),
             };
             self.code[pc].imm = functions[slot as usize].entry_pc;
         }

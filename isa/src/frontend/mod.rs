@@ -141,30 +141,27 @@ pub fn lower_wasm(wasm: &[u8]) -> Result<Program, FrontendError> {
             &mut out, &parsed, idx as u32, site, local_wide, body,
         )?);
     }
-    // The helpers the code calls (and the helpers they call), each once, after the module's
-    // own functions.
-    while let Some(j) = out.next_helper(functions.len() as u32) {
-        let h = &helpers::helpers().parsed;
-        let site = func::Site {
-            origin: n_imp + functions.len() as u32,
-            helper: true,
-            counted: false,
-            data_init: false,
-        };
-        let local_wide = h.local_types[j as usize].clone();
-        functions.push(func::lower(
-            &mut out,
-            h,
-            j,
-            site,
-            local_wide,
-            &h.bodies[j as usize],
-        )?);
-    }
-    // The `memory.init` functions of the passive segments the code initialises from, each once.
-    while let Some(seg) = out.next_data_init(functions.len() as u32) {
+    // The helpers the code calls (and the helpers they call) and the `memory.init` functions
+    // of the passive segments it initialises from, each once, after the module's own
+    // functions.
+    while let Some(target) = out.next_appended(functions.len() as u32) {
         let origin = n_imp + functions.len() as u32;
-        functions.push(func::lower_data_init(&mut out, &parsed, seg, origin)?);
+        let f = match target {
+            emit::Target::Helper(j) => {
+                let h = &helpers::helpers().parsed;
+                let site = func::Site {
+                    origin,
+                    helper: true,
+                    counted: false,
+                    data_init: false,
+                };
+                let local_wide = h.local_types[j as usize].clone();
+                func::lower(&mut out, h, j, site, local_wide, &h.bodies[j as usize])?
+            }
+            emit::Target::DataInit(seg) => func::lower_data_init(&mut out, &parsed, seg, origin)?,
+            emit::Target::Func(_) => unreachable!("the module's functions are lowered above"),
+        };
+        functions.push(f);
     }
     // With a defined start function: per exported function, its start wrapper (the entry a
     // proof covers, `Program::proof_entry`), after the helpers.

@@ -96,17 +96,6 @@ pub(super) fn lower_start_wrapper(
         results: callee.results.clone(),
         local_slots: 0,
     };
-    fn leb(code: &mut Vec<u8>, mut v: u32) {
-        loop {
-            let byte = (v & 0x7f) as u8;
-            v >>= 7;
-            if v == 0 {
-                code.push(byte);
-                return;
-            }
-            code.push(byte | 0x80);
-        }
-    }
     // No local declarations; `call` is 0x10, `local.get` 0x20, `end` 0x0b (spec §5.4).
     let mut code = vec![0u8, 0x10];
     leb(&mut code, start);
@@ -157,16 +146,7 @@ pub(super) fn lower_data_init(
     };
     // No locals; `local.get` 0x20 0..2, `memory.init` 0xfc 8 seg 0 (memory 0), `end` 0x0b.
     let mut code = vec![0u8, 0x20, 0, 0x20, 1, 0x20, 2, 0xfc, 8];
-    let mut v = seg;
-    loop {
-        let byte = (v & 0x7f) as u8;
-        v >>= 7;
-        if v == 0 {
-            code.push(byte);
-            break;
-        }
-        code.push(byte | 0x80);
-    }
+    leb(&mut code, seg);
     code.extend_from_slice(&[0, 0x0b]);
     let body = FunctionBody::new(wasmparser::BinaryReader::new(&code, 0));
     let site = Site {
@@ -184,6 +164,19 @@ pub(super) fn lower_data_init(
         vec![false; 3],
         &body,
     )
+}
+
+/// Appends `v` as unsigned LEB128 (WebAssembly 2.0 §5.2.2), for the synthetic bodies above.
+fn leb(code: &mut Vec<u8>, mut v: u32) {
+    loop {
+        let byte = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            code.push(byte);
+            return;
+        }
+        code.push(byte | 0x80);
+    }
 }
 
 /// [`lower`] for a function whose signature shape and locals are `info`, named `name`.
