@@ -85,6 +85,13 @@ pub(crate) struct Instance {
     pub datas: Vec<u32>,
     /// Frame size of the function starting at each pc (0 elsewhere).
     pub frame_at: Vec<u32>,
+    /// The length word of element segment 0 when the program holds its tables in global
+    /// words (`gloam_isa::image::elem_length_word`).
+    pub elem_word0: Option<u32>,
+    /// The tables held in global words (`gloam_isa::image::table_words`) and their store
+    /// addresses: the words are views of the store's tables (size = length, entry `i` =
+    /// element `i`).
+    pub table_words: Vec<(gloam_isa::image::TableWords, u32)>,
     /// Exceeds every slot offset any instruction accesses (`Instr::slot_end`) and every
     /// frame size: the fast path keeps this many slots above `fp` allocated.
     pub max_offset: u32,
@@ -299,6 +306,19 @@ impl Store {
         &mut self,
         program: Arc<Program>,
     ) -> Result<(InstanceId, Option<u32>), ExecError> {
+        // The relocations (`Program::func_relocs`, only in modules without imports): the
+        // module's functions start at store address `self.funcs.len()`.
+        let base = self.funcs.len() as u32;
+        let program = if base != 0 && !program.func_relocs.is_empty() {
+            let mut p = (*program).clone();
+            for &pc in &program.func_relocs {
+                let i = &mut p.instrs[pc as usize];
+                i.imm = i.imm.wrapping_add(base);
+            }
+            Arc::new(p)
+        } else {
+            program
+        };
         let m = &program.module;
         let mut funcs = Vec::new();
         let mut tables = Vec::new();
@@ -419,7 +439,17 @@ impl Store {
             )));
         }
         let max_offset = max_offset as u32;
+        let elem_word0 = program
+            .word_tables
+            .is_some()
+            .then(|| gloam_isa::image::elem_length_word(m, 0));
+        let table_words = gloam_isa::image::table_words(&program)
+            .into_iter()
+            .map(|w| (w, tables[w.table as usize]))
+            .collect();
         let inst = Arc::new(Instance {
+            elem_word0,
+            table_words,
             max_offset,
             program: program.clone(),
             funcs,

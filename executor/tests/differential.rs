@@ -57,7 +57,8 @@ fn norm_wasmi(v: &wasmi::Val) -> Norm {
 
 fn gloam_trap(e: &ExecError) -> Outcome {
     match e.trap_kind() {
-        Some(TrapKind::StackExhausted | TrapKind::MemoryExhausted) | None => Outcome::Resource,
+        Some(TrapKind::StackExhausted | TrapKind::MemoryExhausted | TrapKind::TableExhausted)
+        | None => Outcome::Resource,
         Some(k) => Outcome::Trap(match k {
             TrapKind::Unreachable => "unreachable",
             TrapKind::IntegerOverflow => "overflow",
@@ -66,7 +67,10 @@ fn gloam_trap(e: &ExecError) -> Outcome {
             TrapKind::TableOutOfBounds | TrapKind::UndefinedElement => "table",
             TrapKind::UninitializedElement => "null",
             TrapKind::IndirectCallTypeMismatch => "signature",
-            TrapKind::StackExhausted | TrapKind::MemoryExhausted | TrapKind::HostError => "other",
+            TrapKind::StackExhausted
+            | TrapKind::MemoryExhausted
+            | TrapKind::TableExhausted
+            | TrapKind::HostError => "other",
         }),
     }
 }

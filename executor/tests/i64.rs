@@ -1138,7 +1138,11 @@ fn globals_start_from_initial_global_words() {
             (3, 0x1122_3344),
             (4, 3),
             (6, u32::MAX - 1),
-            (7, u32::MAX)
+            (7, u32::MAX),
+            // `table.set` holds the table in global words: after the globals' ten words,
+            // the memory-size pair (10, 11) and element segment 0's length word (12, 0 for
+            // a declarative segment), the table's size word.
+            (13, 1)
         ]
     );
     let mut m = Inst::new(wat);

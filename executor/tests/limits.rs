@@ -66,7 +66,8 @@ fn memory_growth_is_bounded_by_the_configured_page_limit() {
 
 #[test]
 fn table_growth_is_bounded_by_the_configured_length_limit() {
-    let wat = r#"(module (table 2 funcref)
+    // An exported table stays in the executor: growing past the limit fails with -1.
+    let wat = r#"(module (table (export "t") 2 funcref)
         (func (export "grow") (param i32) (result i32) ref.null func local.get 0 table.grow 0))"#;
     let limits = Limits {
         max_table_len: 10,
@@ -84,6 +85,23 @@ fn table_growth_is_bounded_by_the_configured_length_limit() {
     assert_eq!(
         s.invoke(i, "grow", &[Value::I32(1)]).unwrap(),
         [Value::I32(u32::MAX)]
+    );
+    // A table held in global words grows up to its capacity (here 1024 entries, no
+    // maximum declared); past the executor's limit the run stops with the implementation
+    // limit's trap, as for memory.
+    let internal = r#"(module (table 2 funcref)
+        (func (export "grow") (param i32) (result i32) ref.null func local.get 0 table.grow 0))"#;
+    let (mut s, i) = instance(internal, limits);
+    assert_eq!(
+        s.invoke(i, "grow", &[Value::I32(8)]).unwrap(),
+        [Value::I32(2)]
+    );
+    let e = s.invoke(i, "grow", &[Value::I32(1)]).unwrap_err();
+    assert_eq!(e.trap_kind(), Some(TrapKind::TableExhausted), "{e}");
+    assert_eq!(
+        s.invoke(i, "grow", &[Value::I32(2000)]).unwrap(),
+        [Value::I32(u32::MAX)],
+        "beyond the capacity it fails"
     );
     let mut s = Store::new(limits);
     assert!(matches!(

@@ -36,6 +36,69 @@ pub fn data_length_word(module: &ModuleInfo, i: u32) -> u32 {
     memory_size_word(module) + 2 + i
 }
 
+/// The most entries a table held in global words can have ([`crate::WordTable::capacity`]):
+/// each `table.get`/`table.set` of it is a jump table of two instructions per entry.
+pub const MAX_WORD_TABLE_ENTRIES: u32 = 1024;
+
+/// The global word holding the current length (items) of element segment `e`, for a module
+/// whose tables are held in global words ([`crate::Program::word_tables`]): after the data
+/// segments' length words. It starts at the segment's length for a passive segment and at 0
+/// for an active or declarative one (instantiation drops those); the lowered `elem.drop`
+/// sets it to 0, and the lowered `table.init` checks its source range against it.
+pub fn elem_length_word(module: &ModuleInfo, e: u32) -> u32 {
+    data_length_word(module, module.datas.len() as u32) + e
+}
+
+/// The global words of a table held in them ([`crate::WordTable`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TableWords {
+    /// The table's index.
+    pub table: u32,
+    /// The word holding its current size (entries).
+    pub size_word: u32,
+    /// Its capacity: entry `i < capacity` is word `size_word + 1 + i`.
+    pub capacity: u32,
+}
+
+impl TableWords {
+    /// The word holding entry `i`: 0 for a null reference, else the function's index plus 1
+    /// (a `funcref`) or the host reference's value (an `externref`).
+    pub fn entry(&self, i: u32) -> u32 {
+        self.size_word + 1 + i
+    }
+
+    /// One past its last word.
+    pub fn end(&self) -> u32 {
+        self.size_word + 1 + self.capacity
+    }
+}
+
+/// The global words of every table held in them, in [`crate::Program::word_tables`]'s
+/// order: after the element segments' length words ([`elem_length_word`]), per table its
+/// size word, then one word per entry up to its capacity.
+pub fn table_words(program: &Program) -> Vec<TableWords> {
+    table_words_of(&program.module, program.word_tables.as_deref())
+}
+
+/// [`table_words`] of `module` with word tables `word_tables`.
+pub fn table_words_of(
+    module: &ModuleInfo,
+    word_tables: Option<&[crate::WordTable]>,
+) -> Vec<TableWords> {
+    let m = module;
+    let mut next = elem_length_word(m, m.elems.len() as u32);
+    let mut out = Vec::new();
+    for t in word_tables.into_iter().flatten() {
+        out.push(TableWords {
+            table: t.table,
+            size_word: next,
+            capacity: t.capacity,
+        });
+        next += 1 + t.capacity;
+    }
+    out
+}
+
 /// The pages the memory `module` defines can grow to: its declared maximum, else
 /// [`MAX_PAGES`] (0 without a memory of its own). An imported memory's maximum is its
 /// exporter's, unknown here: a module importing its memory keeps the executor-only
@@ -93,7 +156,11 @@ fn const_value(m: &ModuleInfo, e: &ConstExpr, depth: u32) -> u64 {
 /// words `2i` (low 32 bits) and `2i + 1` (high 32 bits; zero for `i32` globals and
 /// references), the layout of `global.get`/`global.set`; then the memory-size word
 /// ([`memory_size_word`]) with the initial number of pages; then the length words of the
-/// passive data segments ([`data_length_word`]).
+/// passive data segments ([`data_length_word`]); for a module whose tables are held in
+/// global words, the length words of the passive element segments ([`elem_length_word`]),
+/// then per table ([`table_words`]) its initial size and the entries its active element
+/// segments write at instantiation, in module order (a later segment overwrites an earlier
+/// one), as `ref.func f` = `f + 1`.
 pub fn initial_global_words(program: &Program) -> Vec<(u32, u32)> {
     let m = &program.module;
     let mut out = Vec::new();
@@ -113,14 +180,55 @@ pub fn initial_global_words(program: &Program) -> Vec<(u32, u32)> {
             out.push((data_length_word(m, i as u32), seg.bytes.len() as u32));
         }
     }
+    if program.word_tables.is_none() {
+        return out;
+    }
+    for (e, seg) in m.elems.iter().enumerate() {
+        if matches!(seg.mode, SegmentMode::Passive) && !seg.items.is_empty() {
+            out.push((elem_length_word(m, e as u32), seg.items.len() as u32));
+        }
+    }
+    for t in table_words(program) {
+        let min = m.tables[t.table as usize].limits.min;
+        if min != 0 {
+            out.push((t.size_word, min));
+        }
+        let mut entries = vec![0u32; min as usize];
+        for seg in &m.elems {
+            let SegmentMode::Active { index, offset } = &seg.mode else {
+                continue;
+            };
+            if *index != t.table {
+                continue;
+            }
+            let off = const_value(m, offset, 0) as u32 as usize;
+            let Some(slots) = entries.get_mut(off..off.saturating_add(seg.items.len())) else {
+                continue;
+            };
+            for (slot, item) in slots.iter_mut().zip(&seg.items) {
+                *slot = const_value(m, item, 0) as u32;
+            }
+        }
+        for (i, v) in entries.into_iter().enumerate() {
+            if v != 0 {
+                out.push((t.entry(i as u32), v));
+            }
+        }
+    }
     out
 }
 
 /// Number of global words: two per global; then, if the module has a memory or data
 /// segments, two for the memory-size word ([`memory_size_word`]) and one per data segment
-/// ([`data_length_word`]).
+/// ([`data_length_word`]); then, if its tables are held in global words, one per element
+/// segment ([`elem_length_word`]) and the tables' words ([`table_words`]).
 pub fn global_words(program: &Program) -> u32 {
     let m = &program.module;
+    if program.word_tables.is_some() {
+        return table_words(program)
+            .last()
+            .map_or(elem_length_word(m, m.elems.len() as u32), |t| t.end());
+    }
     if m.memory.is_none() && m.datas.is_empty() {
         return memory_size_word(m);
     }

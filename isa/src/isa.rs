@@ -40,6 +40,9 @@ pub mod trap_code {
     pub const UNINITIALIZED_ELEMENT: u32 = 5;
     /// `call_indirect` of a function of another type (lowered through a static table).
     pub const INDIRECT_CALL_TYPE_MISMATCH: u32 = 6;
+    /// A table access or bulk table operation outside the table (lowered through the table's
+    /// global words, `crate::image::table_words`).
+    pub const TABLE_OUT_OF_BOUNDS: u32 = 7;
 }
 
 macro_rules! ops {

@@ -22,7 +22,7 @@ pub use module::{
     ConstExpr, DataSegment, ElemSegment, Export, ExportKind, FuncSig, GlobalType, Import,
     ImportKind, ModuleInfo, SegmentMode, TableType, ValType,
 };
-pub use program::{Function, Origin, Program, ProgramError, ProgramHash};
+pub use program::{Function, Origin, Program, ProgramError, ProgramHash, WordTable};
 pub use semantics::{eval_binary, TrapKind};
 pub use statement::{
     check_setup, check_types, value_words, values_from_words, IntValue, SetupError,

@@ -65,6 +65,22 @@ pub struct Program {
     /// [`Program::proof_entry`].
     #[serde(default)]
     pub start_entries: Vec<(String, u32)>,
+    /// The tables held in global words (`crate::image::table_words`), in table index order,
+    /// with each one's capacity; `None` when the module keeps its tables (and element
+    /// segments) in the executor only. With `Some`, every element segment also has a length
+    /// word (`crate::image::elem_length_word`), even if the list is empty.
+    #[serde(default)]
+    pub word_tables: Option<Vec<WordTable>>,
+    /// The pcs of the instructions whose immediate is relative to the module's first
+    /// function's store address: a `const` of a function reference (`ref.func f` is
+    /// `f + 1`) or a `sub` of `1`, the start of the dispatch of a `call_indirect` through a
+    /// word table. An executor instantiating the module where its functions do not start at
+    /// store address 0 (a store that holds other instances or host functions) adds that
+    /// address to each; in a proof's store (a fresh one for a module without imports, the
+    /// only modules that have relocations) it is 0, so the AIR never sees a relocation. Not
+    /// part of the program hash, like the side tables.
+    #[serde(default)]
+    pub func_relocs: Vec<u32>,
     /// Per pc: how many WebAssembly instructions this instruction accounts for (for the
     /// cycles-per-instruction report; not part of the program hash).
     pub wasm_weight: Vec<u32>,
@@ -72,6 +88,19 @@ pub struct Program {
     pub origin: Vec<Origin>,
     /// Types, imports, tables, memory, globals, all exports, segments and start function.
     pub module: ModuleInfo,
+}
+
+/// A table held in global words: `table.get`, `table.set`, `table.size`, `table.grow`,
+/// `table.fill`, `table.copy`, `table.init` and `call_indirect` through it are lowered into
+/// instructions the AIR covers (`crate::image::table_words` gives its words).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WordTable {
+    /// Index of the table (table index space; the module has no imports).
+    pub table: u32,
+    /// Entries the table can grow to: its declared maximum, at most
+    /// [`crate::image::MAX_WORD_TABLE_ENTRIES`] (`table.grow` beyond it fails with -1, which
+    /// WebAssembly allows, §4.4.6).
+    pub capacity: u32,
 }
 
 /// A 32-byte blake3 digest identifying a program.
@@ -115,9 +144,14 @@ pub enum ProgramError {
     /// The start wrappers do not match the exports and the start function.
     #[error("program's start wrappers do not match its exports and start function")]
     BadStartEntries,
-    /// Side tables have the wrong length.
+    /// Side tables have the wrong length, or a relocation names an instruction that has
+    /// none.
     #[error("program side tables do not match the instruction count")]
     BadSideTables,
+    /// The tables held in global words are not tables of the module, not ascending, larger
+    /// than allowed or smaller than their initial size, or the module has imports.
+    #[error("program's word tables do not match its module")]
+    BadWordTables,
     /// More instructions than the prover supports.
     #[error("program has {0} instructions; at most {max} are supported", max = Program::MAX_INSTRS)]
     TooLarge(usize),
@@ -177,6 +211,29 @@ impl Program {
                     return Err(bad(pc, i, "global.set of a word that holds no state"))
                 }
                 _ => {}
+            }
+        }
+        for &pc in &self.func_relocs {
+            let ok = self
+                .instrs
+                .get(pc as usize)
+                .is_some_and(|i| i.op == Op::Const || (i.op == Op::Sub && i.b_imm));
+            if !ok {
+                return Err(ProgramError::BadSideTables);
+            }
+        }
+        if let Some(tables) = &self.word_tables {
+            let n_tables = self.module.tables.len() as u32;
+            let ascending = tables.windows(2).all(|w| w[0].table < w[1].table);
+            let ok = self.module.imports.is_empty()
+                && ascending
+                && tables.iter().all(|t| {
+                    t.table < n_tables
+                        && t.capacity <= crate::image::MAX_WORD_TABLE_ENTRIES
+                        && self.module.tables[t.table as usize].limits.min <= t.capacity
+                });
+            if !ok {
+                return Err(ProgramError::BadWordTables);
             }
         }
         for (idx, f) in self.functions.iter().enumerate() {
@@ -264,8 +321,9 @@ impl Program {
     /// instructions (opcode, immediate flag, `a`, `b`, `c`, `imm` as little-endian `u32`), the
     /// function and export tables, and the module state ([`ModuleInfo`], bincode-encoded:
     /// types, imports, tables, memory, globals, segments, start), then, for a module with a
-    /// start function, the start wrappers' table ([`Program::start_entries`]). Names other than
-    /// export and import names are not included.
+    /// start function, the start wrappers' table ([`Program::start_entries`]), then, for a
+    /// module whose tables are held in global words, a tag and [`Program::word_tables`]. Names
+    /// other than export and import names are not included.
     pub fn canonical_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(16 + self.instrs.len() * 18);
         out.extend_from_slice(b"gloam-program-v2");
@@ -306,6 +364,15 @@ impl Program {
                 out.extend_from_slice(&(name.len() as u32).to_le_bytes());
                 out.extend_from_slice(name.as_bytes());
                 out.extend_from_slice(&idx.to_le_bytes());
+            }
+        }
+        // Likewise only when present, after a tag (the start wrappers' table has none).
+        if let Some(tables) = &self.word_tables {
+            out.extend_from_slice(b"word-tables");
+            out.extend_from_slice(&(tables.len() as u32).to_le_bytes());
+            for t in tables {
+                out.extend_from_slice(&t.table.to_le_bytes());
+                out.extend_from_slice(&t.capacity.to_le_bytes());
             }
         }
         out

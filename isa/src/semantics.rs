@@ -27,6 +27,10 @@ pub enum TrapKind {
     /// implementation limit, like the call stack's, not a WebAssembly trap.
     #[error("memory limit exceeded")]
     MemoryExhausted,
+    /// `table.grow` of a table held in global words past the executor's length limit
+    /// (`Limits::max_table_len`): an implementation limit, like the memory's.
+    #[error("table limit exceeded")]
+    TableExhausted,
     /// A table access or bulk table operation outside the table.
     #[error("out of bounds table access")]
     TableOutOfBounds,
@@ -56,6 +60,7 @@ impl TrapKind {
             crate::isa::trap_code::INDIRECT_CALL_TYPE_MISMATCH => {
                 TrapKind::IndirectCallTypeMismatch
             }
+            crate::isa::trap_code::TABLE_OUT_OF_BOUNDS => TrapKind::TableOutOfBounds,
             _ => TrapKind::Unreachable,
         }
     }

@@ -101,59 +101,109 @@ impl<'s> Frame<'s> {
     /// (`Op::GlobalGet`'s layout: global `i` in words `2i`, `2i + 1`). One past the globals,
     /// word `2n` is the size of the memory in 64 KiB pages and word `2n + 1` is zero
     /// ([`gloam_isa::image::memory_size_word`]); word `2n + 2 + i` is the current length of
-    /// data segment `i` (0 once dropped, [`gloam_isa::image::data_length_word`]).
+    /// data segment `i` (0 once dropped, [`gloam_isa::image::data_length_word`]). For a
+    /// program holding its tables in global words, the element segments' lengths
+    /// ([`gloam_isa::image::elem_length_word`]) and the tables' sizes and entries
+    /// ([`gloam_isa::image::table_words`]) follow.
     pub(super) fn global_word(&self, w: u32) -> u32 {
-        if let Some(seg) = self.data_segment_of_word(w) {
-            return self.store.data_len_words[seg];
+        if let Some(&g) = self.inst.globals.get((w / 2) as usize) {
+            return (self.store.globals[g as usize].value >> (32 * (w % 2))) as u32;
         }
-        let size_word = 2 * self.inst.globals.len() as u32;
-        let Some(&g) = self.inst.globals.get((w / 2) as usize) else {
-            return match self.inst.memory {
-                Some(m) if w == size_word => {
-                    (self.store.memories[m as usize].data.len() / PAGE) as u32
-                }
-                _ => 0,
-            };
-        };
-        (self.store.globals[g as usize].value >> (32 * (w % 2))) as u32
+        match self.extra_word(w) {
+            Extra::MemorySize => self.inst.memory.map_or(0, |m| {
+                (self.store.memories[m as usize].data.len() / PAGE) as u32
+            }),
+            Extra::Data(seg) => self.store.data_len_words[seg],
+            Extra::Elem(seg) => self.store.elem_segs[seg].len() as u32,
+            Extra::TableSize(t) => self.store.tables[t].elems.len() as u32,
+            Extra::Entry(t, i) => self.store.tables[t].elems.get(i).map_or(0, |&r| r as u32),
+            Extra::None => 0,
+        }
     }
 
-    /// The store address of the data segment whose length word is global word `w`, if any.
-    fn data_segment_of_word(&self, w: u32) -> Option<usize> {
-        let first = 2 * self.inst.globals.len() as u32 + 2;
-        let i = w.checked_sub(first)?;
-        self.inst.datas.get(i as usize).map(|&s| s as usize)
+    /// What global word `w`, past the globals' words, holds.
+    fn extra_word(&self, w: u32) -> Extra {
+        let size_word = 2 * self.inst.globals.len() as u32;
+        if w == size_word {
+            return Extra::MemorySize;
+        }
+        let first_data = size_word + 2;
+        if let Some(&s) = w
+            .checked_sub(first_data)
+            .and_then(|i| self.inst.datas.get(i as usize))
+        {
+            return Extra::Data(s as usize);
+        }
+        let Some(e0) = self.inst.elem_word0 else {
+            return Extra::None;
+        };
+        if let Some(&s) = w
+            .checked_sub(e0)
+            .and_then(|i| self.inst.elems.get(i as usize))
+        {
+            return Extra::Elem(s as usize);
+        }
+        for (tw, addr) in &self.inst.table_words {
+            if w == tw.size_word {
+                return Extra::TableSize(*addr as usize);
+            }
+            if w > tw.size_word && w < tw.end() {
+                return Extra::Entry(*addr as usize, (w - tw.size_word - 1) as usize);
+            }
+        }
+        Extra::None
     }
 
     /// Sets global word `w` (the other half of the global keeps its value). Setting a data
-    /// segment's length word sets it and cuts the segment's bytes to it (`data.drop` sets 0).
-    /// Setting the memory-size word to `v` pages grows the memory to `v` pages (the lowered
-    /// `memory.grow` has checked `v` against the module's maximum).
+    /// segment's length word sets it and cuts the segment's bytes to it (`data.drop` sets 0);
+    /// an element segment's likewise (`elem.drop`). Setting the memory-size word to `v`
+    /// pages grows the memory to `v` pages (the lowered `memory.grow` has checked `v` against
+    /// the module's maximum); setting a table's size word resizes the table, new entries
+    /// null (the lowered `table.grow` has checked `v` against the capacity, and writes the
+    /// new entries after the size); setting an entry below the size sets it.
     ///
     /// # Errors
     /// [`TrapKind::MemoryExhausted`] if `v` is beyond the executor's page limit
-    /// (`Limits::max_memory_pages`), an implementation limit like the call stack's.
+    /// (`Limits::max_memory_pages`), an implementation limit like the call stack's;
+    /// [`TrapKind::TableExhausted`] for a table size beyond `Limits::max_table_len`;
+    /// [`TrapKind::TableOutOfBounds`] for an entry at or beyond the size (the lowering writes
+    /// none).
     pub(super) fn set_global_word(&mut self, w: u32, v: u32) -> Result<(), TrapKind> {
-        if let Some(seg) = self.data_segment_of_word(w) {
-            // The lowered `data.drop` writes 0. The word keeps what is written (as the AIR's
-            // word does); the bytes, which never grow back, are cut to it.
-            self.store.data_len_words[seg] = v;
-            let bytes = &self.store.data_segs[seg];
-            let keep = (v as usize).min(bytes.len());
-            self.store.data_segs[seg] = std::sync::Arc::from(&bytes[..keep]);
-            return Ok(());
-        }
-        let size_word = 2 * self.inst.globals.len() as u32;
         let Some(&g) = self.inst.globals.get((w / 2) as usize) else {
-            if let (true, Some(m)) = (w == size_word, self.inst.memory) {
-                if v > self.store.limits.max_memory_pages {
-                    return Err(TrapKind::MemoryExhausted);
+            match self.extra_word(w) {
+                Extra::MemorySize => {
+                    if let Some(m) = self.inst.memory {
+                        if v > self.store.limits.max_memory_pages {
+                            return Err(TrapKind::MemoryExhausted);
+                        }
+                        // The lowered `memory.grow` only grows; the word keeps what is
+                        // written (as the AIR's word does), so a hand-made program writing
+                        // less shrinks it.
+                        self.store.memories[m as usize]
+                            .data
+                            .resize(v as usize * PAGE, 0);
+                    }
                 }
-                // The lowered `memory.grow` only grows; the word keeps what is written (as
-                // the AIR's word does), so a hand-made program writing less shrinks it.
-                self.store.memories[m as usize]
-                    .data
-                    .resize(v as usize * PAGE, 0);
+                Extra::Data(seg) => {
+                    // The lowered `data.drop` writes 0. The word keeps what is written (as
+                    // the AIR's word does); the bytes, which never grow back, are cut to it.
+                    self.store.data_len_words[seg] = v;
+                    let bytes = &self.store.data_segs[seg];
+                    let keep = (v as usize).min(bytes.len());
+                    self.store.data_segs[seg] = std::sync::Arc::from(&bytes[..keep]);
+                }
+                Extra::Elem(seg) => self.store.elem_segs[seg].truncate(v as usize),
+                Extra::TableSize(t) => {
+                    if v > self.store.limits.max_table_len {
+                        return Err(TrapKind::TableExhausted);
+                    }
+                    self.store.tables[t].elems.resize(v as usize, 0);
+                }
+                Extra::Entry(t, i) => match self.store.tables[t].elems.get_mut(i) {
+                    Some(e) => *e = v as u64,
+                    None => return Err(TrapKind::TableOutOfBounds),
+                },
+                Extra::None => {}
             }
             return Ok(());
         };
@@ -163,4 +213,18 @@ impl<'s> Frame<'s> {
         self.store.globals[g].value = (old & !(0xffff_ffffu64 << shift)) | ((v as u64) << shift);
         Ok(())
     }
+}
+
+/// What a global word past the globals' words holds (see [`Frame::global_word`]).
+enum Extra {
+    MemorySize,
+    /// A data segment's length word (store address).
+    Data(usize),
+    /// An element segment's length word (store address).
+    Elem(usize),
+    /// A table's size word (store address).
+    TableSize(usize),
+    /// A table's entry `i` (store address, `i`).
+    Entry(usize, usize),
+    None,
 }

@@ -14,6 +14,27 @@ pub(super) enum Target {
     Helper(u32),
     /// The `memory.init` function of data segment `i` (`func::lower_data_init`).
     DataInit(u32),
+    /// A table operation's function (`func::lower_table_op`): the operation lowered once,
+    /// in place, and called by every use.
+    Table(TableOp),
+}
+
+/// A table operation with its own function, of a table held in global words
+/// (`crate::image::table_words`): parameters and results as the WebAssembly instruction's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum TableOp {
+    /// `table.get t`: `(i) -> r`.
+    Get(u32),
+    /// `table.set t`: `(i, r) -> ()`.
+    Set(u32),
+    /// `table.grow t`: `(r, n) -> old size or -1`.
+    Grow(u32),
+    /// `table.fill t`: `(i, r, n) -> ()`.
+    Fill(u32),
+    /// `table.copy dst src`: `(d, s, n) -> ()`.
+    Copy(u32, u32),
+    /// `table.init t e` (table, element segment): `(d, s, n) -> ()`.
+    Init(u32, u32),
 }
 
 /// The lowered code of the whole module, appended to function by function.
@@ -26,9 +47,11 @@ pub(super) struct Emitter {
     /// (pc of a `call`, its callee): `imm` is set by [`Self::finish`].
     call_fixups: Vec<(usize, Target)>,
     /// Functions appended after the module's own on demand (helpers, `memory.init`
-    /// functions), in the order first called, and their index in the program's function
-    /// table once lowered.
+    /// functions, table operations), in the order first called, and their index in the
+    /// program's function table once lowered.
     appended: Vec<(Target, Option<u32>)>,
+    /// `Program::func_relocs`.
+    relocs: Vec<u32>,
 }
 
 impl Emitter {
@@ -40,6 +63,7 @@ impl Emitter {
             origin: vec![Origin::default()],
             call_fixups: Vec::new(),
             appended: Vec::new(),
+            relocs: Vec::new(),
         }
     }
 
@@ -60,6 +84,12 @@ impl Emitter {
     /// The instruction at `pc`, to patch a field.
     pub(super) fn at(&mut self, pc: usize) -> &mut Instr {
         &mut self.code[pc]
+    }
+
+    /// Records that the immediate of the instruction at `pc` is relative to the module's
+    /// first function's store address (`Program::func_relocs`).
+    pub(super) fn reloc(&mut self, pc: usize) {
+        self.relocs.push(pc as u32);
     }
 
     /// The instructions emitted so far.
@@ -92,8 +122,11 @@ impl Emitter {
     }
 
     /// Points every direct call at its callee's entry pc and returns the instructions, their
-    /// weights and their origins.
-    pub(super) fn finish(mut self, functions: &[Function]) -> (Vec<Instr>, Vec<u32>, Vec<Origin>) {
+    /// weights, their origins and the relocations.
+    pub(super) fn finish(
+        mut self,
+        functions: &[Function],
+    ) -> (Vec<Instr>, Vec<u32>, Vec<Origin>, Vec<u32>) {
         for (pc, callee) in std::mem::take(&mut self.call_fixups) {
             let slot = match callee {
                 Target::Func(i) => i,
@@ -106,6 +139,6 @@ impl Emitter {
             };
             self.code[pc].imm = functions[slot as usize].entry_pc;
         }
-        (self.code, self.weight, self.origin)
+        (self.code, self.weight, self.origin, self.relocs)
     }
 }

@@ -135,7 +135,7 @@ pub fn lower_wasm(wasm: &[u8]) -> Result<Program, FrontendError> {
             origin: idx as u32 + n_imp,
             helper: false,
             counted: true,
-            data_init: false,
+            in_place: false,
         };
         functions.push(func::lower(
             &mut out, &parsed, idx as u32, site, local_wide, body,
@@ -153,12 +153,13 @@ pub fn lower_wasm(wasm: &[u8]) -> Result<Program, FrontendError> {
                     origin,
                     helper: true,
                     counted: false,
-                    data_init: false,
+                    in_place: false,
                 };
                 let local_wide = h.local_types[j as usize].clone();
                 func::lower(&mut out, h, j, site, local_wide, &h.bodies[j as usize])?
             }
             emit::Target::DataInit(seg) => func::lower_data_init(&mut out, &parsed, seg, origin)?,
+            emit::Target::Table(op) => func::lower_table_op(&mut out, &parsed, op, origin)?,
             emit::Target::Func(_) => unreachable!("the module's functions are lowered above"),
         };
         functions.push(f);
@@ -174,11 +175,13 @@ pub fn lower_wasm(wasm: &[u8]) -> Result<Program, FrontendError> {
             )?);
         }
     }
-    let (instrs, wasm_weight, origin) = out.finish(&functions);
+    let (instrs, wasm_weight, origin, func_relocs) = out.finish(&functions);
     let program = Program {
         instrs,
         functions,
         start_entries,
+        word_tables: parsed.word_tables,
+        func_relocs,
         exports: parsed.exports,
         wasm_weight,
         origin,

@@ -117,6 +117,10 @@ pub(super) struct ParsedModule<'a> {
     /// Per table (imports first): its contents if no run can change them
     /// ([`super::tables`]).
     pub(super) static_tables: Vec<Option<super::tables::StaticTable>>,
+    /// The tables held in global words ([`super::tables::word_tables`]).
+    pub(super) word_tables: Option<Vec<crate::WordTable>>,
+    /// Per table (table index space): its global words if it is held in them.
+    pub(super) table_words: Vec<Option<crate::image::TableWords>>,
     /// Whether the module defines its memory and some function executes `memory.grow`: then
     /// every load and store is bounded by the memory-size word
     /// (`crate::image::memory_size_word`) where it runs.
@@ -409,6 +413,11 @@ pub(super) fn read(wasm: &[u8]) -> Result<ParsedModule<'_>, FrontendError> {
         .map(|t| t.clone().unwrap_or_default())
         .collect();
     let static_tables = super::tables::static_tables(&module, &bodies)?;
+    let word_tables = super::tables::word_tables(&module, &bodies)?;
+    let mut table_words = vec![None; module.tables.len()];
+    for t in crate::image::table_words_of(&module, word_tables.as_deref()) {
+        table_words[t.table as usize] = Some(t);
+    }
     // Only a memory the module defines is lowered through the memory-size word.
     let mut memory_grows = false;
     for body in bodies.iter().filter(|_| module.memory.is_some()) {
@@ -425,6 +434,8 @@ pub(super) fn read(wasm: &[u8]) -> Result<ParsedModule<'_>, FrontendError> {
         local_types,
         exports,
         static_tables,
+        word_tables,
+        table_words,
         memory_grows,
     })
 }

@@ -20,7 +20,9 @@
 use wasmparser::{FunctionBody, Operator};
 
 use super::{invalid, FrontendError};
-use crate::module::{ConstExpr, ImportKind, ModuleInfo, SegmentMode, ValType};
+use crate::image::MAX_WORD_TABLE_ENTRIES;
+use crate::module::{ConstExpr, ExportKind, ImportKind, ModuleInfo, SegmentMode, ValType};
+use crate::WordTable;
 
 /// The contents of a static table: per entry, the function index (function index space,
 /// imports first) or `None` for a null reference.
@@ -117,6 +119,73 @@ pub(super) fn static_tables(
         }
     }
     Ok(contents)
+}
+
+/// The tables held in global words (`crate::Program::word_tables`), or `None` when the
+/// module's tables and element segments stay in the executor only.
+///
+/// A module without imports that uses a table instruction other than `call_indirect`
+/// (`table.get/set/size/grow/fill/copy/init`, `elem.drop`) gets element-segment length words,
+/// and each table such an instruction names is held in words if the module does not export
+/// it (another instance could change it) and its initial size is at most
+/// [`MAX_WORD_TABLE_ENTRIES`]. Its capacity is its declared maximum, capped there. Other
+/// tables keep the executor-only instructions (`call_indirect` through a table no run
+/// changes is lowered by [`static_tables`] anyway).
+///
+/// # Errors
+/// [`FrontendError::InvalidWasm`] if a body cannot be read.
+pub(super) fn word_tables(
+    module: &ModuleInfo,
+    bodies: &[FunctionBody<'_>],
+) -> Result<Option<Vec<WordTable>>, FrontendError> {
+    if !module.imports.is_empty() {
+        return Ok(None);
+    }
+    let mut used = vec![false; module.tables.len()];
+    let mut any = false;
+    for body in bodies {
+        let mut reader = body.get_operators_reader().map_err(invalid)?;
+        while !reader.eof() {
+            let named: &[u32] = match reader.read().map_err(invalid)? {
+                Operator::TableGet { table }
+                | Operator::TableSet { table }
+                | Operator::TableSize { table }
+                | Operator::TableGrow { table }
+                | Operator::TableFill { table }
+                | Operator::TableInit { table, .. } => &[table, table],
+                Operator::TableCopy {
+                    dst_table,
+                    src_table,
+                } => &[dst_table, src_table],
+                Operator::ElemDrop { .. } => &[],
+                _ => continue,
+            };
+            any = true;
+            for &t in named {
+                if let Some(u) = used.get_mut(t as usize) {
+                    *u = true;
+                }
+            }
+        }
+    }
+    if !any {
+        return Ok(None);
+    }
+    let exported = |t: u32| {
+        module
+            .exports
+            .iter()
+            .any(|e| e.kind == ExportKind::Table && e.index == t)
+    };
+    let tables = (0..module.tables.len() as u32)
+        .filter(|&t| used[t as usize] && !exported(t))
+        .filter_map(|t| {
+            let l = module.tables[t as usize].limits;
+            let capacity = l.max.unwrap_or(u32::MAX).min(MAX_WORD_TABLE_ENTRIES);
+            (l.min <= capacity).then_some(WordTable { table: t, capacity })
+        })
+        .collect();
+    Ok(Some(tables))
 }
 
 #[cfg(test)]

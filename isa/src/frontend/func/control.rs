@@ -4,10 +4,11 @@
 use wasmparser::{BlockType, BrTable, Operator};
 
 use super::{ra_slot, FnLowerer, Opnd};
-use crate::frontend::emit::Target;
+use crate::frontend::emit::{TableOp, Target};
 use crate::frontend::module::{slots, val_type};
 use crate::frontend::{invalid, FrontendError};
 use crate::isa::{trap_code, Instr, Op};
+use crate::module::FuncSig;
 use crate::program::Program;
 
 /// What opened a control frame.
@@ -436,6 +437,16 @@ impl FnLowerer<'_> {
             self.call_static(type_index, &entries, params, results);
             return Ok(());
         }
+        if let Some(w) = self.words_of(table) {
+            let expected = self.types[type_index as usize].as_ref().ok().cloned();
+            let stubs: Vec<u32> = (0..self.func_types.len() as u32)
+                .filter(|&f| expected.is_some() && self.sig_of_func(f) == expected.as_ref())
+                .collect();
+            if fits(self.func_types.len() + stubs.len()) {
+                self.call_through_words(table, w, type_index, &stubs, params, results);
+                return Ok(());
+            }
+        }
         let idx = self.pop();
         self.flush();
         let h = self.stack.len();
@@ -451,6 +462,107 @@ impl FnLowerer<'_> {
             self.push_canon(w);
         }
         Ok(())
+    }
+
+    /// The type of WebAssembly function `f`, if it has one Gloam supports.
+    fn sig_of_func(&self, f: u32) -> Option<&FuncSig> {
+        self.func_types
+            .get(f as usize)
+            .and_then(|t| self.types.get(*t as usize))
+            .and_then(|s| s.as_ref().ok())
+    }
+
+    /// `call_indirect` through table `table` held in global words `w`, of a module without
+    /// imports; `stubs` are the functions of the expected type:
+    ///
+    /// ```text
+    ///       c = S ; c = idx <u c ; brz c, undefined
+    ///       r = table.get(idx) ; brz r, null            (its function, frame above the args)
+    ///       x = r - 1 ; c = x <u F ; brz c, foreign      (x = f; the 1 is relocated)
+    ///       jtab x, D
+    ///   D:  jmp E0 ; jmp E1 ; ...                        one per function of the module
+    ///   Ef: call f ; jmp end                             one per function of the type
+    ///   foreign:   call_indirect (executor only)         (a reference from outside)
+    ///   undefined: trap undefined element
+    ///   null:      trap uninitialized element
+    ///   mismatch:  trap indirect call type mismatch      (the other functions' entries)
+    ///   end:
+    /// ```
+    ///
+    /// The type check is decided here, as through a static table. A reference in a word is
+    /// `f + 1` plus the module's first store address `B` (0 in a proof; the `sub` is
+    /// relocated by `B`). Only the host can hand the module a reference to another
+    /// instance's function (an argument); such a call goes through the executor's
+    /// `Op::CallIndirect` on the same table, which no valid trace can execute.
+    fn call_through_words(
+        &mut self,
+        table: u32,
+        w: crate::image::TableWords,
+        type_index: u32,
+        stubs: &[u32],
+        params: Vec<bool>,
+        results: Vec<bool>,
+    ) {
+        let idx = self.pop();
+        self.flush();
+        let h = self.stack.len();
+        let scratch = self.next_slot();
+        let idx = self.slot_of(idx, scratch);
+        let (c, p) = (scratch + 1, scratch + 2);
+        self.touch(p + 1);
+        let base = h - params.len();
+        let k = self.slot_at(base);
+        self.check_table_index(idx, w, c, trap_code::UNDEFINED_ELEMENT);
+        self.mov(p, idx);
+        self.emit_call_to(Target::Table(TableOp::Get(table)), p, ra_slot(1, 0, 1));
+        let to_null = self.jump(Op::Brz, p, 0);
+        let pc = self.op3(Op::Sub, c, p, Opnd::I(1));
+        self.out.reloc(pc);
+        let n_funcs = self.func_types.len() as u32;
+        self.op3(Op::LtU, p, c, Opnd::I(n_funcs));
+        let to_foreign = self.jump(Op::Brz, p, 0);
+        let jtab = self.jump(Op::JTab, c, 0);
+        let table_pc = self.here();
+        self.patch(jtab, table_pc);
+        let jumps: Vec<usize> = (0..n_funcs).map(|_| self.jump(Op::Jmp, 0, 0)).collect();
+        let mut ends = Vec::new();
+        let mut mismatches = Vec::new();
+        for (f, &jump) in jumps.iter().enumerate() {
+            if !stubs.contains(&(f as u32)) {
+                mismatches.push(jump);
+                continue;
+            }
+            let pc = self.here();
+            self.patch(jump, pc);
+            self.emit_call(f as u32, k);
+            ends.push(self.jump(Op::Jmp, 0, 0));
+        }
+        let foreign = self.here();
+        self.patch(to_foreign, foreign);
+        self.touch(k + slots(&params).max(slots(&results)));
+        self.raw(Op::CallIndirect, k, idx, table, type_index);
+        ends.push(self.jump(Op::Jmp, 0, 0));
+        for (jumps, code) in [
+            (vec![to_null], trap_code::UNINITIALIZED_ELEMENT),
+            (mismatches, trap_code::INDIRECT_CALL_TYPE_MISMATCH),
+        ] {
+            if jumps.is_empty() {
+                continue;
+            }
+            let here = self.here();
+            for j in jumps {
+                self.patch(j, here);
+            }
+            self.trap(code);
+        }
+        let end = self.here();
+        for j in ends {
+            self.patch(j, end);
+        }
+        self.stack.truncate(base);
+        for w in results {
+            self.push_canon(w);
+        }
     }
 
     /// `call_indirect` through a static table of `entries`:

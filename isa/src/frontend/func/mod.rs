@@ -17,7 +17,7 @@ mod wide;
 
 use wasmparser::{FunctionBody, Operator};
 
-use super::emit::{Emitter, Target};
+use super::emit::{Emitter, TableOp, Target};
 use super::module::{slots, FnInfo, ParsedModule};
 use super::{invalid, wasm_mnemonic, FrontendError};
 use crate::isa::{Instr, Op};
@@ -38,9 +38,10 @@ pub(super) struct Site {
     /// The function's instructions account for the WebAssembly instructions they lower
     /// (false for helpers and start wrappers, which the module's code does not contain).
     pub(super) counted: bool,
-    /// The `memory.init` function of a data segment: its `memory.init` is lowered in place
-    /// (everywhere else, `memory.init` of a passive segment calls this function).
-    pub(super) data_init: bool,
+    /// The function of one operation (`memory.init` of a data segment, a table operation):
+    /// its operation is lowered in place (everywhere else, the operation calls this
+    /// function).
+    pub(super) in_place: bool,
 }
 
 /// Lowers defined function `idx` (0-based among defined functions) of `module`, whose locals
@@ -111,7 +112,7 @@ pub(super) fn lower_start_wrapper(
         origin: start,
         helper: false,
         counted: false,
-        data_init: false,
+        in_place: false,
     };
     let local_wide = info.params.clone();
     lower_with(
@@ -139,29 +140,100 @@ pub(super) fn lower_data_init(
     seg: u32,
     origin: u32,
 ) -> Result<Function, FrontendError> {
+    // `memory.init` is 0xfc 8 seg 0 (memory 0).
+    let mut op = vec![0xfc, 8];
+    leb(&mut op, seg);
+    op.push(0);
+    lower_op_function(
+        out,
+        module,
+        format!("memory.init data[{seg}]"),
+        (3, 0),
+        &op,
+        origin,
+    )
+}
+
+/// Lowers the function of a table operation of a table held in global words (`table.get`,
+/// `table.set`, `table.grow`, `table.fill`, `table.copy`, `table.init`): its parameters are
+/// the instruction's operands, its result the instruction's, and its body the instruction
+/// lowered in place (`FnLowerer::table_get` and the others): a bounds check, then a jump
+/// table with one entry per table entry (or element segment item), or a loop calling the
+/// `table.get`/`table.set` functions. Every use of the operation calls it, so each jump
+/// table is in the program once.
+///
+/// # Errors
+/// As [`lower`].
+pub(super) fn lower_table_op(
+    out: &mut Emitter,
+    module: &ParsedModule<'_>,
+    op: TableOp,
+    origin: u32,
+) -> Result<Function, FrontendError> {
+    // Opcodes (spec §5.4.5): table.get 0x25, table.set 0x26, then 0xfc-prefixed: table.init
+    // 12 (elem, table), table.grow 15, table.copy 14 (dst, src), table.fill 17.
+    let (name, shape, mut code) = match op {
+        TableOp::Get(t) => (format!("table.get {t}"), (1, 1), vec![0x25]),
+        TableOp::Set(t) => (format!("table.set {t}"), (2, 0), vec![0x26]),
+        TableOp::Grow(t) => (format!("table.grow {t}"), (2, 1), vec![0xfc, 15]),
+        TableOp::Fill(t) => (format!("table.fill {t}"), (3, 0), vec![0xfc, 17]),
+        TableOp::Copy(d, s) => (format!("table.copy {d} {s}"), (3, 0), vec![0xfc, 14]),
+        TableOp::Init(t, e) => (format!("table.init {t} elem[{e}]"), (3, 0), vec![0xfc, 12]),
+    };
+    match op {
+        TableOp::Get(t) | TableOp::Set(t) | TableOp::Grow(t) | TableOp::Fill(t) => {
+            leb(&mut code, t)
+        }
+        TableOp::Copy(d, s) => {
+            leb(&mut code, d);
+            leb(&mut code, s);
+        }
+        TableOp::Init(t, e) => {
+            leb(&mut code, e);
+            leb(&mut code, t);
+        }
+    }
+    lower_op_function(out, module, name, shape, &code, origin)
+}
+
+/// Lowers a function of `params` narrow parameters and `results` narrow results, without
+/// locals, whose body is `local.get 0 … local.get params-1`, then the instruction `op`
+/// (encoded), lowered in place ([`Site::in_place`]).
+fn lower_op_function(
+    out: &mut Emitter,
+    module: &ParsedModule<'_>,
+    name: String,
+    (params, results): (u32, u32),
+    op: &[u8],
+    origin: u32,
+) -> Result<Function, FrontendError> {
     let info = FnInfo {
-        params: vec![false; 3],
-        results: Vec::new(),
+        params: vec![false; params as usize],
+        results: vec![false; results as usize],
         local_slots: 0,
     };
-    // No locals; `local.get` 0x20 0..2, `memory.init` 0xfc 8 seg 0 (memory 0), `end` 0x0b.
-    let mut code = vec![0u8, 0x20, 0, 0x20, 1, 0x20, 2, 0xfc, 8];
-    leb(&mut code, seg);
-    code.extend_from_slice(&[0, 0x0b]);
+    // No local declarations; `local.get` is 0x20, `end` 0x0b.
+    let mut code = vec![0u8];
+    for i in 0..params {
+        code.push(0x20);
+        leb(&mut code, i);
+    }
+    code.extend_from_slice(op);
+    code.push(0x0b);
     let body = FunctionBody::new(wasmparser::BinaryReader::new(&code, 0));
     let site = Site {
         origin,
         helper: false,
         counted: false,
-        data_init: true,
+        in_place: true,
     };
     lower_with(
         out,
         module,
         &info,
-        format!("memory.init data[{seg}]"),
+        name,
         site,
-        vec![false; 3],
+        vec![false; params as usize],
         &body,
     )
 }
@@ -218,7 +290,14 @@ fn lower_with(
         func: site.origin,
         helper: site.helper,
         counted: site.counted,
-        data_init: site.data_init,
+        in_place: site.in_place,
+        table_words: &module.table_words,
+        elem_word0: module
+            .word_tables
+            .is_some()
+            .then(|| crate::image::elem_length_word(&module.module, 0)),
+        elems: &module.module.elems,
+        func_relocs: module.module.imports.is_empty(),
         func_name: name.clone(),
         param_slots,
         local_slots: info.local_slots,
@@ -292,8 +371,18 @@ struct FnLowerer<'a> {
     helper: bool,
     /// See [`Site::counted`].
     counted: bool,
-    /// See [`Site::data_init`].
-    data_init: bool,
+    /// See [`Site::in_place`].
+    in_place: bool,
+    /// Per table (table index space): its global words if it is held in them.
+    table_words: &'a [Option<crate::image::TableWords>],
+    /// The length word of element segment 0 (`crate::image::elem_length_word`), when the
+    /// module's tables are held in global words.
+    elem_word0: Option<u32>,
+    /// The module's element segments (`table.init` copies their items from jump tables).
+    elems: &'a [crate::module::ElemSegment],
+    /// The module has no imports: `ref.func f` is the relocated constant `f + 1`
+    /// (`Program::func_relocs`), which the AIR covers, rather than `Op::RefFunc`.
+    func_relocs: bool,
     func_name: String,
     /// Slots of the parameters.
     param_slots: u32,

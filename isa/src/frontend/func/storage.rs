@@ -4,11 +4,12 @@
 
 use wasmparser::MemArg;
 
-use super::super::emit::Target;
+use super::super::emit::{TableOp, Target};
 use super::stack::Val;
 use super::{FnLowerer, Opnd};
+use crate::image::TableWords;
 use crate::isa::{trap_code, Instr, Op};
-use crate::module::SegmentMode;
+use crate::module::{ConstExpr, SegmentMode};
 
 /// `-1` as an immediate.
 const NEG1: u32 = u32::MAX;
@@ -390,7 +391,7 @@ impl FnLowerer<'_> {
             return;
         }
         let a = self.bulk_operands();
-        if passive && !self.data_init {
+        if passive && !self.in_place {
             // The segment's `memory.init` function does it (`func::lower_data_init`): its
             // parameters are the three operands' slots.
             self.emit_call_to(Target::DataInit(seg), a, super::ra_slot(3, 0, 0));
@@ -470,43 +471,391 @@ impl FnLowerer<'_> {
         }
     }
 
-    /// `table.get`.
+    /// The global words of table `t`, if it is held in them (`crate::image::table_words`).
+    pub(super) fn words_of(&self, t: u32) -> Option<TableWords> {
+        self.table_words.get(t as usize).copied().flatten()
+    }
+
+    /// Calls the function of table operation `op` (`func::lower_table_op`) with the top `n`
+    /// stack values as its parameters (moved to consecutive canonical slots, which become
+    /// its frame) and pushes its `r` results.
+    fn call_table_op(&mut self, op: TableOp, n: u32, r: u32) {
+        self.flush();
+        let base = self.stack.len() - n as usize;
+        let a = self.slot_at(base);
+        self.stack.truncate(base);
+        self.emit_call_to(Target::Table(op), a, super::ra_slot(n, 0, r));
+        for _ in 0..r {
+            self.push_canon(false);
+        }
+    }
+
+    /// Traps (out of bounds table access) unless `start + n <= W` as integers, `W` the global
+    /// word `bound` (a table's size word or an element segment's length word); uses `e` and
+    /// `u`:
+    ///
+    /// ```text
+    ///       e = start + n ; u = e <u start ; brnz u, trap ; u = W ; u = u <u e ; brz u, ok
+    /// trap: trap out of bounds table access
+    /// ok:
+    /// ```
+    fn check_table_range(&mut self, start: u32, n: u32, bound: u32, e: u32, u: u32) {
+        self.op3(Op::Add, e, start, Opnd::S(n));
+        self.op3(Op::LtU, u, e, Opnd::S(start));
+        let to_trap = self.jump(Op::Brnz, u, 0);
+        self.raw(Op::GlobalGet, 0, 0, u, bound);
+        self.op3(Op::LtU, u, u, Opnd::S(e));
+        let to_ok = self.jump(Op::Brz, u, 0);
+        let trap = self.here();
+        self.patch(to_trap, trap);
+        self.trap(trap_code::TABLE_OUT_OF_BOUNDS);
+        let ok = self.here();
+        self.patch(to_ok, ok);
+    }
+
+    /// `i <u S` for table words `w`, else trap with `code`; `s` is scratch.
+    pub(super) fn check_table_index(&mut self, i: u32, w: TableWords, s: u32, code: u32) {
+        self.raw(Op::GlobalGet, 0, 0, s, w.size_word);
+        self.op3(Op::LtU, s, i, Opnd::S(s));
+        let to_ok = self.jump(Op::Brnz, s, 0);
+        self.trap(code);
+        let ok = self.here();
+        self.patch(to_ok, ok);
+    }
+
+    /// A jump table on `2 * i` (slot `x` holds `i + i`) with one pair per entry `k` of
+    /// `entries`: `entry(k)` emitted, then a jump to the end (the last falls through).
+    fn jump_table(&mut self, x: u32, entries: u32, mut entry: impl FnMut(&mut Self, u32)) {
+        let table = self.here() + 1;
+        self.raw(Op::JTab, x, 0, 0, table);
+        let mut to_end = Vec::new();
+        for k in 0..entries {
+            self.label(self.here());
+            entry(self, k);
+            if k + 1 < entries {
+                to_end.push(self.jump(Op::Jmp, 0, 0));
+            }
+        }
+        let end = self.here();
+        self.label(end);
+        for pc in to_end {
+            self.patch(pc, end);
+        }
+    }
+
+    /// `table.get`. Of a table held in global words: in its `table.get` function, a bounds
+    /// check against the size word `S` and a jump table over the entry words `E_k`:
+    ///
+    /// ```text
+    ///       s = S ; s = i <u s ; brnz s, ok ; trap out of bounds table access
+    /// ok:   s = i + i ; jtab s, T
+    /// T:    r = E_0 ; jmp end ; r = E_1 ; jmp end ; ...      two per entry up to the capacity
+    /// end:
+    /// ```
+    ///
+    /// `i < S <= capacity`, so the jump stays in the table.
     pub(super) fn table_get(&mut self, table: u32) {
+        let Some(w) = self.words_of(table) else {
+            let i = self.pop();
+            let dest = self.next_slot();
+            let i = self.slot_of(i, dest);
+            self.raw(Op::TableGet, i, 0, dest, table);
+            self.stack.push(Val::Slot(dest));
+            return;
+        };
+        if !self.in_place {
+            self.call_table_op(TableOp::Get(table), 1, 1);
+            return;
+        }
         let i = self.pop();
         let dest = self.next_slot();
+        let s = dest + 1;
+        self.touch(s);
         let i = self.slot_of(i, dest);
-        self.raw(Op::TableGet, i, 0, dest, table);
+        self.check_table_index(i, w, s, trap_code::TABLE_OUT_OF_BOUNDS);
+        self.op3(Op::Add, s, i, Opnd::S(i));
+        self.jump_table(s, w.capacity, |lw, k| {
+            lw.raw(Op::GlobalGet, 0, 0, dest, w.entry(k));
+        });
         self.stack.push(Val::Slot(dest));
     }
 
-    /// `table.set`.
+    /// `table.set`. Of a table held in global words: in its `table.set` function, the bounds
+    /// check of [`Self::table_get`], then a jump table of `E_k = r ; jmp end` pairs.
     pub(super) fn table_set(&mut self, table: u32) {
+        let words = self.words_of(table);
+        if words.is_some() && !self.in_place {
+            self.call_table_op(TableOp::Set(table), 2, 0);
+            return;
+        }
         let v = self.pop();
         let i = self.pop();
         let base = self.next_slot();
-        let (si, sv) = (base, base + 1);
-        self.touch(sv);
+        let (si, sv, s) = (base, base + 1, base + 2);
+        self.touch(s);
         let i = self.slot_of(i, si);
         let v = self.slot_of(v, sv);
-        self.raw(Op::TableSet, i, v, 0, table);
+        let Some(w) = words else {
+            self.raw(Op::TableSet, i, v, 0, table);
+            return;
+        };
+        self.check_table_index(i, w, s, trap_code::TABLE_OUT_OF_BOUNDS);
+        self.op3(Op::Add, s, i, Opnd::S(i));
+        self.jump_table(s, w.capacity, |lw, k| {
+            lw.raw(Op::GlobalSet, v, 0, 0, w.entry(k));
+        });
     }
 
-    /// `table.size`.
+    /// `table.size`: the table's size word, if it is held in global words.
     pub(super) fn table_size(&mut self, table: u32) {
         let dest = self.next_slot();
-        self.raw(Op::TableSize, 0, 0, dest, table);
+        match self.words_of(table) {
+            Some(w) => self.raw(Op::GlobalGet, 0, 0, dest, w.size_word),
+            None => self.raw(Op::TableSize, 0, 0, dest, table),
+        };
         self.stack.push(Val::Slot(dest));
     }
 
-    /// `elem.drop`.
-    pub(super) fn elem_drop(&mut self, elem_index: u32) {
-        self.raw(Op::ElemDrop, 0, 0, 0, elem_index);
+    /// `table.grow(r, n)`. Of a table held in global words, against its capacity `C`, in its
+    /// `table.grow` function:
+    ///
+    /// ```text
+    ///       old = S ; t = C - old ; t = t <u n ; brnz t, fail       (old + n > C: fail)
+    ///       S = old + n ; table.fill(old, r, n) ; result = old ; jmp end
+    /// fail: result = -1
+    /// end:
+    /// ```
+    ///
+    /// `old <= C` always (the size starts at the initial size, at most `C`, and only this
+    /// sequence changes it), so `C - old` does not wrap and `old + n <= C` fits. The size is
+    /// written before the new entries (the executor's table grows with its size word).
+    pub(super) fn table_grow(&mut self, table: u32) {
+        let Some(w) = self.words_of(table) else {
+            self.bulk(Op::TableGrow, 2, 0, 0, table);
+            return;
+        };
+        if !self.in_place {
+            self.call_table_op(TableOp::Grow(table), 2, 1);
+            return;
+        }
+        self.flush();
+        let base = self.stack.len() - 2;
+        let a = self.slot_at(base);
+        self.stack.truncate(base);
+        let (v, n, old, t, p) = (a, a + 1, a + 2, a + 3, a + 4);
+        self.touch(p + 2);
+        self.raw(Op::GlobalGet, 0, 0, old, w.size_word);
+        self.konst(t, w.capacity);
+        self.op3(Op::Sub, t, t, Opnd::S(old));
+        self.op3(Op::LtU, t, t, Opnd::S(n));
+        let to_fail = self.jump(Op::Brnz, t, 0);
+        self.op3(Op::Add, t, old, Opnd::S(n));
+        self.raw(Op::GlobalSet, t, 0, 0, w.size_word);
+        self.mov(p, old);
+        self.mov(p + 1, v);
+        self.mov(p + 2, n);
+        self.emit_call_to(
+            Target::Table(TableOp::Fill(table)),
+            p,
+            super::ra_slot(3, 0, 0),
+        );
+        self.mov(a, old);
+        let to_end = self.jump(Op::Jmp, 0, 0);
+        let fail = self.here();
+        self.patch(to_fail, fail);
+        self.konst(a, NEG1);
+        let end = self.here();
+        self.patch(to_end, end);
+        self.stack.push(Val::Slot(a));
     }
 
-    /// `ref.func`.
+    /// `table.fill(i, r, n)`. Of a table held in global words, in its `table.fill` function:
+    /// the range check `i + n <= S` (before any write), then a loop calling `table.set`.
+    pub(super) fn table_fill(&mut self, table: u32) {
+        let Some(w) = self.words_of(table) else {
+            self.bulk(Op::TableFill, 3, 0, 0, table);
+            return;
+        };
+        if !self.in_place {
+            self.call_table_op(TableOp::Fill(table), 3, 0);
+            return;
+        }
+        let a = self.bulk_operands();
+        let (i, v, n, e, u, p) = (a, a + 1, a + 2, a + 3, a + 4, a + 5);
+        self.touch(p + 2);
+        self.check_table_range(i, n, w.size_word, e, u);
+        let top = self.here();
+        self.label(top);
+        let to_end = self.jump(Op::Brz, n, 0);
+        self.mov(p, i);
+        self.mov(p + 1, v);
+        self.emit_call_to(
+            Target::Table(TableOp::Set(table)),
+            p,
+            super::ra_slot(2, 0, 0),
+        );
+        self.op3(Op::Add, i, i, Opnd::I(1));
+        self.op3(Op::Sub, n, n, Opnd::I(1));
+        self.jump(Op::Jmp, 0, top);
+        let end = self.here();
+        self.patch(to_end, end);
+    }
+
+    /// `table.copy(d, s, n)` between tables held in global words, in its function: both
+    /// range checks, then a loop of `table.get` and `table.set` calls, forward when `d <= s`
+    /// and backward otherwise (overlapping ranges of one table copy as `memmove` does,
+    /// WebAssembly 2.0 §4.4.6).
+    pub(super) fn table_copy(&mut self, dst: u32, src: u32) {
+        let (Some(wd), Some(ws)) = (self.words_of(dst), self.words_of(src)) else {
+            self.bulk(Op::TableCopy, 3, dst, src, 0);
+            return;
+        };
+        if !self.in_place {
+            self.call_table_op(TableOp::Copy(dst, src), 3, 0);
+            return;
+        }
+        let a = self.bulk_operands();
+        let (d, s, n, e, u, p) = (a, a + 1, a + 2, a + 3, a + 4, a + 5);
+        self.touch(p + 2);
+        self.check_table_range(d, n, wd.size_word, e, u);
+        self.check_table_range(s, n, ws.size_word, e, u);
+        self.op3(Op::LtU, e, s, Opnd::S(d));
+        let to_back = self.jump(Op::Brnz, e, 0);
+        let fwd = self.here();
+        self.label(fwd);
+        let fwd_end = self.jump(Op::Brz, n, 0);
+        self.transfer(dst, src, d, s, p);
+        self.op3(Op::Add, d, d, Opnd::I(1));
+        self.op3(Op::Add, s, s, Opnd::I(1));
+        self.op3(Op::Sub, n, n, Opnd::I(1));
+        self.jump(Op::Jmp, 0, fwd);
+        let back = self.here();
+        self.patch(to_back, back);
+        self.op3(Op::Add, d, d, Opnd::S(n));
+        self.op3(Op::Add, s, s, Opnd::S(n));
+        let bwd = self.here();
+        self.label(bwd);
+        let bwd_end = self.jump(Op::Brz, n, 0);
+        self.op3(Op::Sub, d, d, Opnd::I(1));
+        self.op3(Op::Sub, s, s, Opnd::I(1));
+        self.transfer(dst, src, d, s, p);
+        self.op3(Op::Sub, n, n, Opnd::I(1));
+        self.jump(Op::Jmp, 0, bwd);
+        let end = self.here();
+        self.patch(fwd_end, end);
+        self.patch(bwd_end, end);
+    }
+
+    /// `dst[d] = src[s]` through the tables' `table.get` and `table.set` functions, with
+    /// their frames at slot `p` (`p`, `p + 1` scratch).
+    fn transfer(&mut self, dst: u32, src: u32, d: u32, s: u32, p: u32) {
+        self.mov(p, s);
+        self.emit_call_to(Target::Table(TableOp::Get(src)), p, super::ra_slot(1, 0, 1));
+        self.mov(p + 1, p);
+        self.mov(p, d);
+        self.emit_call_to(Target::Table(TableOp::Set(dst)), p, super::ra_slot(2, 0, 0));
+    }
+
+    /// `table.init(d, s, n)` of element segment `seg` into table `table` held in global
+    /// words, in its function: the table range check, the segment range check against the
+    /// segment's length word `L` (`crate::image::elem_length_word`; 0 once dropped), then a
+    /// loop reading each item from a jump table of the segment's items as constants (the
+    /// program hash binds them; `ref.func f` is the relocated `f + 1`) and calling
+    /// `table.set`:
+    ///
+    /// ```text
+    /// loop:  brz n, end ; x = s + s ; jtab x, T
+    /// T:     v = item 0 ; jmp store ; v = item 1 ; jmp store ; ...
+    /// store: table.set(d, v) ; d = d + 1 ; s = s + 1 ; n = n - 1 ; jmp loop
+    /// end:
+    /// ```
+    ///
+    /// Both checks come before any write (WebAssembly 2.0 §4.4.6). An active or declarative
+    /// segment (dropped at instantiation, `L = 0`) gets the checks only.
+    pub(super) fn table_init(&mut self, table: u32, seg: u32) {
+        let (Some(w), Some(l0)) = (self.words_of(table), self.elem_word0) else {
+            self.bulk(Op::TableInit, 3, table, seg, 0);
+            return;
+        };
+        if !self.in_place {
+            self.call_table_op(TableOp::Init(table, seg), 3, 0);
+            return;
+        }
+        let a = self.bulk_operands();
+        let (d, s, n, x, u, v, p) = (a, a + 1, a + 2, a + 3, a + 4, a + 5, a + 6);
+        self.touch(p + 2);
+        self.check_table_range(d, n, w.size_word, x, u);
+        self.check_table_range(s, n, l0 + seg, x, u);
+        let segment = &self.elems[seg as usize];
+        if !matches!(segment.mode, SegmentMode::Passive) {
+            return;
+        }
+        let items = segment.items.clone();
+        let top = self.here();
+        self.label(top);
+        let to_end = self.jump(Op::Brz, n, 0);
+        self.op3(Op::Add, x, s, Opnd::S(s));
+        let table_pc = self.here() + 1;
+        self.raw(Op::JTab, x, 0, 0, table_pc);
+        let mut to_store = Vec::with_capacity(items.len());
+        for item in &items {
+            self.label(self.here());
+            match *item {
+                ConstExpr::RefFunc(f) => self.func_ref(v, f),
+                ConstExpr::GlobalGet(g) => {
+                    self.raw(Op::GlobalGet, 0, 0, v, 2 * g);
+                }
+                _ => self.konst(v, 0),
+            }
+            to_store.push(self.jump(Op::Jmp, 0, 0));
+        }
+        let store = self.here();
+        for pc in to_store {
+            self.patch(pc, store);
+        }
+        self.mov(p, d);
+        self.mov(p + 1, v);
+        self.emit_call_to(
+            Target::Table(TableOp::Set(table)),
+            p,
+            super::ra_slot(2, 0, 0),
+        );
+        self.op3(Op::Add, d, d, Opnd::I(1));
+        self.op3(Op::Add, s, s, Opnd::I(1));
+        self.op3(Op::Sub, n, n, Opnd::I(1));
+        self.jump(Op::Jmp, 0, top);
+        let end = self.here();
+        self.patch(to_end, end);
+    }
+
+    /// `elem.drop`: the segment's length word (`crate::image::elem_length_word`) becomes 0
+    /// when the module's tables are held in global words.
+    pub(super) fn elem_drop(&mut self, elem_index: u32) {
+        let Some(l0) = self.elem_word0 else {
+            self.raw(Op::ElemDrop, 0, 0, 0, elem_index);
+            return;
+        };
+        let t = self.next_slot();
+        self.konst(t, 0);
+        self.raw(Op::GlobalSet, t, 0, 0, l0 + elem_index);
+    }
+
+    /// `dst = ref.func f`: in a module without imports the constant `f + 1`, relocated by
+    /// the executor to the function's store address plus one (`Program::func_relocs`).
+    pub(super) fn func_ref(&mut self, dst: u32, f: u32) {
+        let pc = self.here();
+        self.konst(dst, f + 1);
+        self.out.reloc(pc as usize);
+    }
+
+    /// `ref.func`: [`Self::func_ref`] in a module without imports, else `Op::RefFunc`.
     pub(super) fn ref_func(&mut self, function_index: u32) {
         let dest = self.next_slot();
-        self.raw(Op::RefFunc, 0, 0, dest, function_index);
+        if self.func_relocs {
+            self.func_ref(dest, function_index);
+        } else {
+            self.raw(Op::RefFunc, 0, 0, dest, function_index);
+        }
         self.stack.push(Val::Slot(dest));
     }
 }

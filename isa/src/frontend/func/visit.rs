@@ -139,15 +139,13 @@ impl FnLowerer<'_> {
             Operator::TableGet { table } => self.table_get(table),
             Operator::TableSet { table } => self.table_set(table),
             Operator::TableSize { table } => self.table_size(table),
-            Operator::TableGrow { table } => self.bulk(Op::TableGrow, 2, 0, 0, table),
-            Operator::TableFill { table } => self.bulk(Op::TableFill, 3, 0, 0, table),
+            Operator::TableGrow { table } => self.table_grow(table),
+            Operator::TableFill { table } => self.table_fill(table),
             Operator::TableCopy {
                 dst_table,
                 src_table,
-            } => self.bulk(Op::TableCopy, 3, dst_table, src_table, 0),
-            Operator::TableInit { elem_index, table } => {
-                self.bulk(Op::TableInit, 3, table, elem_index, 0)
-            }
+            } => self.table_copy(dst_table, src_table),
+            Operator::TableInit { elem_index, table } => self.table_init(table, elem_index),
             Operator::ElemDrop { elem_index } => self.elem_drop(elem_index),
             Operator::RefNull { .. } => self.stack.push(Val::Const(0)),
             Operator::RefIsNull => {
