@@ -2412,3 +2412,33 @@ fn bug_select_constant_condition_aliases_stack_slot() {
         &[(&[3, 4], want(3, 4)), (&[10, 1], want(10, 1)), (&[0, 0], 0)],
     );
 }
+
+/// `ref.func` and the dispatch of `call_indirect` through a table held in global words are
+/// relative to the module's first function (`Program::func_relocs`): a second instance in
+/// the same store, whose functions start at another store address, calls the same
+/// functions through its own table, and the references it hands out are its own functions'
+/// store addresses.
+#[test]
+fn function_references_are_relocated_per_instance() {
+    use gloam_executor::{Store, Value};
+    let wat = r#"(module (type $v (func (result i32)))
+      (func $a (type $v) (i32.const 10)) (func $b (type $v) (i32.const 20))
+      (table $t 2 funcref) (elem (table $t) (i32.const 0) func $a) (elem declare func $b)
+      (func (export "f") (param i32) (result i32)
+        (table.set $t (i32.const 1) (ref.func $b))
+        (call_indirect $t (type $v) (local.get 0)))
+      (func (export "r") (result funcref) (ref.func $b)))"#;
+    let p = Arc::new(load(wat));
+    assert!(!p.func_relocs.is_empty());
+    let mut s = Store::new(Limits::default());
+    let first = s.instantiate(p.clone()).unwrap();
+    let second = s.instantiate(p).unwrap();
+    for id in [first, second] {
+        assert_eq!(s.invoke(id, "f", &[Value::I32(0)]).unwrap(), [Value::I32(10)]);
+        assert_eq!(s.invoke(id, "f", &[Value::I32(1)]).unwrap(), [Value::I32(20)]);
+    }
+    // `$b` is the second of each instance's four functions: store addresses 1 and 4 + 1.
+    let mut r = |id| s.invoke(id, "r", &[]).unwrap();
+    assert_eq!(r(first), [Value::FuncRef(Some(1))]);
+    assert_eq!(r(second), [Value::FuncRef(Some(5))]);
+}

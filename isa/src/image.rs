@@ -313,6 +313,53 @@ mod tests {
         );
     }
 
+    /// Tables held in global words: after the globals, the memory-size pair and the data
+    /// length words, one length word per element segment, then per table its size word and
+    /// its entries up to the capacity; the initial tokens are the passive segments' lengths,
+    /// the tables' sizes and the entries the active segments write (`ref.func f` = `f + 1`,
+    /// a later segment overwriting an earlier one).
+    #[test]
+    fn tables_in_words_after_the_element_segments_lengths() {
+        let p = program(
+            r#"(module (func $f) (func $g)
+                (global i32 (i32.const 5))
+                (table $t 3 funcref) (table $u 0 2 externref) (table $s 2 funcref)
+                (elem (table $t) (i32.const 1) func $f $g)
+                (elem (table $t) (i32.const 2) func $f)
+                (elem $p func $g $g $f)
+                (elem declare func $f)
+                (func (table.set $t (i32.const 0) (ref.null func)) (elem.drop $p)
+                  (drop (table.size $u))))"#,
+        );
+        let tables = p.word_tables.as_ref().expect("tables in words");
+        assert_eq!(
+            tables,
+            &vec![
+                crate::WordTable {
+                    table: 0,
+                    capacity: MAX_WORD_TABLE_ENTRIES
+                },
+                crate::WordTable {
+                    table: 1,
+                    capacity: 2
+                }
+            ],
+            "$s is only initialised, never named by a table instruction"
+        );
+        let m = &p.module;
+        // 2 global words, the size pair (2, 3), no data: element segments at 4..8.
+        assert_eq!(elem_length_word(m, 0), 4);
+        let w = table_words(&p);
+        assert_eq!(w[0].size_word, 8);
+        assert_eq!(w[1].size_word, 8 + 1 + 1024);
+        assert_eq!(global_words(&p), w[1].end());
+        assert_eq!(w[1].end(), 8 + 1 + 1024 + 1 + 2);
+        assert_eq!(
+            initial_global_words(&p),
+            vec![(0, 5), (6, 3), (8, 3), (10, 1), (11, 1)]
+        );
+    }
+
     #[test]
     fn no_memory_no_words() {
         let p = program("(module (func))");

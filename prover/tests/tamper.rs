@@ -772,6 +772,32 @@ fn tamper_dropped_segment_length_forged() {
     h.assert_rejected(|v| matches!(v, Violation::Bus { .. }));
 }
 
+/// The tables held in global words (`gloam_isa::image::table_words`): the `table.get` of a
+/// `call_indirect` reads entry 0 (`$a`, word value 1) as `$b` (2), read value and
+/// destination forged together so that the `globals` family holds; the memory argument,
+/// which starts the entry at the verifier's initial token from the element segment, holds
+/// 1.
+#[test]
+fn tamper_table_entry_forged() {
+    let mut h = honest_run(
+        r#"(module (type $v (func (result i32)))
+             (func $a (type $v) (i32.const 10)) (func $b (type $v) (i32.const 20))
+             (table 2 funcref) (elem (i32.const 0) $a $b)
+             (func (export "f") (result i32)
+               (table.set (i32.const 1) (ref.func $b))
+               (call_indirect (type $v) (i32.const 0))))"#,
+        "f",
+        &[],
+    );
+    // The bounds check reads the size word (2) first, then the entry.
+    let r = h.row_of(Op::GlobalGet, |h, r| h.get(VAL_C, r) == 1);
+    h.set(VAL_B, r, 2);
+    h.set(PREV_B, r, 2);
+    h.set(VAL_C, r, 2);
+    h.recount();
+    h.assert_rejected(|v| matches!(v, Violation::Bus { .. }));
+}
+
 /// table: a memory-table row repeats the previous address (so a second initial token for
 /// it could be produced), the gap bytes forged to the smallest byte values.
 #[test]

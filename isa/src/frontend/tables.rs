@@ -229,6 +229,41 @@ mod tests {
         assert_eq!(t, vec![None]);
     }
 
+    /// Which tables are held in global words: those a table instruction names, in a
+    /// module without imports, unless exported or larger than the cap; `elem.drop` alone
+    /// gives the element segments' length words.
+    #[test]
+    fn word_tables_are_named_unexported_and_small() {
+        let words = |wat: &str| {
+            let wasm = wat::parse_str(wat).unwrap();
+            let parsed = module::read(&wasm).unwrap();
+            word_tables(&parsed.module, &parsed.bodies).unwrap()
+        };
+        let t = |table, capacity| WordTable { table, capacity };
+        assert_eq!(words("(module (table 1 funcref))"), None);
+        assert_eq!(
+            words("(module (func $f) (elem $e func $f) (func (elem.drop $e)))"),
+            Some(vec![])
+        );
+        assert_eq!(
+            words(
+                r#"(module (table $a 1 funcref) (table $b (export "b") 1 funcref)
+                     (table $c 2000 funcref) (table $d 1 5000 funcref) (table $e 3 3 funcref)
+                     (func (drop (table.size $a)) (drop (table.size $b))
+                       (drop (table.size $c)) (drop (table.size $d))
+                       (table.copy $e $a (i32.const 0) (i32.const 0) (i32.const 0))))"#
+            ),
+            Some(vec![t(0, 1024), t(3, 1024), t(4, 3)])
+        );
+        assert_eq!(
+            words(
+                r#"(module (import "m" "f" (func)) (table 1 funcref)
+                     (func (drop (table.size 0))))"#
+            ),
+            None
+        );
+    }
+
     /// Many `call_indirect` sites through a large static table: the jump tables stop before
     /// the program nears its instruction limit, the remaining sites keep `Op::CallIndirect`,
     /// and the module loads.

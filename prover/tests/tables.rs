@@ -1,0 +1,182 @@
+//! Tables that change, held in global words (`gloam_isa::image::table_words`):
+//! `table.get/set/size/grow/fill/copy/init`, `elem.drop`, `ref.func`, `ref.is_null` and
+//! `call_indirect` through such a table, lowered into bounds checks, jump tables and loops
+//! (`isa/src/frontend/func/storage.rs`, `call_through_words` in `control.rs`), proven end to
+//! end; results are checked against a model of the table in Rust, and every trap kind is
+//! refused with the trap.
+
+use std::sync::Arc;
+
+use gloam_executor::ExecError;
+use gloam_isa::{IntValue, Op, Program, TrapKind};
+use gloam_prover::{prove_values, ProveConfig, ProveError};
+
+/// Table `$t` (funcref, 4 entries, at most 8) starts as `[$a, null, null, null]`; `$a`,
+/// `$b` return 10 and 20; `$c` has another type. `mix(i, j, n, drop)`: `elem.drop $p` if
+/// `drop`, `table.init $t $p (i, j, n)` from the passive segment `$p = [$b, $a, null, $b]`,
+/// `table.grow $t` by 2 with `$b` (result `g`), `table.fill` of entry 5 with `$a`,
+/// `table.copy` of 3 entries from 0 to 1 (overlapping: backward), then returns
+/// `g * 1000 + sum over k < size of (k + 1) * v(k)`, where `v(k)` is 0 for a null entry
+/// (`table.get`, `ref.is_null`) and the entry's `call_indirect` result otherwise. It also
+/// grows the externref table `$x` by one and adds its size times 100000. `call(i)` puts
+/// `$c` at entry 1 and calls entry `i`.
+const TABLES: &str = r#"(module
+  (type $v (func (result i32)))
+  (type $w (func (param i32) (result i32)))
+  (func $a (type $v) (i32.const 10))
+  (func $b (type $v) (i32.const 20))
+  (func $c (type $w) (local.get 0))
+  (table $t 4 8 funcref)
+  (table $x 1 externref)
+  (elem (table $t) (i32.const 0) func $a)
+  (elem $p funcref (ref.func $b) (ref.func $a) (ref.null func) (ref.func $b))
+  (elem declare func $c)
+  (func $value (param $k i32) (result i32)
+    (if (result i32) (ref.is_null (table.get $t (local.get $k)))
+      (then (i32.const 0))
+      (else (call_indirect $t (type $v) (local.get $k)))))
+  (func (export "mix") (param $i i32) (param $j i32) (param $n i32) (param $drop i32)
+    (result i32)
+    (local $g i32) (local $k i32) (local $sum i32)
+    (if (local.get $drop) (then (elem.drop $p)))
+    (table.init $t $p (local.get $i) (local.get $j) (local.get $n))
+    (local.set $g (table.grow $t (ref.func $b) (i32.const 2)))
+    (table.fill $t (i32.const 5) (ref.func $a) (i32.const 1))
+    (table.copy $t $t (i32.const 1) (i32.const 0) (i32.const 3))
+    (block $done (loop $each
+      (br_if $done (i32.ge_u (local.get $k) (table.size $t)))
+      (local.set $sum (i32.add (local.get $sum)
+        (i32.mul (i32.add (local.get $k) (i32.const 1)) (call $value (local.get $k)))))
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br $each)))
+    (drop (table.grow $x (ref.null extern) (i32.const 1)))
+    (i32.add (i32.mul (table.size $x) (i32.const 100000))
+      (i32.add (i32.mul (local.get $g) (i32.const 1000)) (local.get $sum))))
+  (func (export "get") (param $i i32) (result i32)
+    (ref.is_null (table.get $t (local.get $i))))
+  (func (export "call") (param $i i32) (result i32)
+    (table.set $t (i32.const 1) (ref.func $c))
+    (call_indirect $t (type $v) (local.get $i)))
+  (func (export "fill") (param $i i32) (param $n i32) (result i32)
+    (table.fill $t (local.get $i) (ref.null func) (local.get $n))
+    (table.size $t))
+  (func (export "copy") (param $d i32) (param $s i32) (param $n i32) (result i32)
+    (table.copy $t $t (local.get $d) (local.get $s) (local.get $n))
+    (table.size $t))
+  (func (export "grow") (param $n i32) (result i32)
+    (table.grow $t (ref.null func) (local.get $n))))"#;
+
+/// An entry of the model: a function returning a value, or null.
+#[derive(Clone, Copy, PartialEq)]
+enum Entry {
+    Null,
+    Ret(u32),
+}
+
+fn mix_model(i: u32, j: u32, n: u32) -> u32 {
+    use Entry::*;
+    let seg = [Ret(20), Ret(10), Null, Ret(20)];
+    let mut t = vec![Ret(10), Null, Null, Null];
+    let (i, j, n) = (i as usize, j as usize, n as usize);
+    t[i..i + n].copy_from_slice(&seg[j..j + n]);
+    let g = t.len() as u32;
+    t.extend([Ret(20), Ret(20)]);
+    t[5] = Ret(10);
+    t.copy_within(0..3, 1);
+    let sum = t.iter().enumerate().fold(0u32, |acc, (k, e)| match e {
+        Ret(v) => acc + (k as u32 + 1) * v,
+        Null => acc,
+    });
+    2 * 100_000 + g * 1000 + sum
+}
+
+fn program() -> Arc<Program> {
+    Arc::new(gloam_isa::load_module(TABLES.as_bytes()).expect("valid module"))
+}
+
+fn prove(entry: &str, args: &[u32]) -> Result<u32, ProveError> {
+    let p = program();
+    let typed: Vec<IntValue> = args.iter().map(|a| IntValue::I32(*a)).collect();
+    let run = prove_values(p.clone(), entry, &typed, &ProveConfig::default())?;
+    let st = gloam_verifier::verify_file(&p, &run.file.to_bytes()).expect("verifies");
+    let [IntValue::I32(r)] = st.claim.results[..] else {
+        panic!("one i32 result");
+    };
+    Ok(r)
+}
+
+fn expect_trap(entry: &str, args: &[u32], want: TrapKind) {
+    match prove(entry, args) {
+        Err(ProveError::Exec(ExecError::Trap { kind, .. })) => {
+            assert_eq!(kind, want, "{entry}{args:?}")
+        }
+        other => panic!("{entry}{args:?}: expected {want:?}, got {other:?}"),
+    }
+}
+
+/// The whole sequence proven with the model's results: `table.init` of the whole segment,
+/// a middle part and nothing; after `elem.drop`, zero items still initialise.
+#[test]
+fn table_instructions_are_proven() {
+    for [i, j, n] in [[0, 0, 4], [1, 1, 3], [2, 3, 1], [4, 4, 0]] {
+        assert_eq!(
+            prove("mix", &[i, j, n, 0]).unwrap(),
+            mix_model(i, j, n),
+            "mix({i}, {j}, {n})"
+        );
+    }
+    assert_eq!(prove("mix", &[0, 0, 0, 1]).unwrap(), mix_model(0, 0, 0));
+    assert_eq!(prove("grow", &[4]).unwrap(), 4);
+    assert_eq!(prove("grow", &[5]).unwrap(), u32::MAX, "past the maximum of 8");
+    assert_eq!(prove("get", &[1]).unwrap(), 1);
+    assert_eq!(prove("call", &[0]).unwrap(), 10);
+    assert_eq!(prove("fill", &[1, 3]).unwrap(), 4);
+    assert_eq!(prove("copy", &[0, 1, 3]).unwrap(), 4);
+    // Nothing executor-only is left.
+    let p = program();
+    assert!(!p.instrs.iter().any(|i| matches!(
+        i.op,
+        Op::TableGet
+            | Op::TableSet
+            | Op::TableSize
+            | Op::TableGrow
+            | Op::TableFill
+            | Op::TableCopy
+            | Op::TableInit
+            | Op::ElemDrop
+            | Op::RefFunc
+    )));
+    // The jump tables over the entries are in the program once per operation and table.
+    let gets = p
+        .functions
+        .iter()
+        .filter(|f| f.name.starts_with("table.get"))
+        .count();
+    assert_eq!(gets, 1, "one `table.get` function for the table read");
+}
+
+/// Every bound traps before anything is written, with WebAssembly's trap, so the run is
+/// refused with it.
+#[test]
+fn table_traps_are_refused_with_the_trap() {
+    let oob = TrapKind::TableOutOfBounds;
+    for (entry, args) in [
+        ("mix", &[0, 1, 4, 0][..]),
+        ("mix", &[1, 0, 4, 0]),
+        ("mix", &[0, 5, 0, 0]),
+        ("mix", &[0, 1, u32::MAX, 0]),
+        ("mix", &[0, 0, 1, 1]),
+        ("get", &[4]),
+        ("get", &[u32::MAX]),
+        ("fill", &[2, 3]),
+        ("fill", &[5, 0]),
+        ("copy", &[2, 0, 3]),
+        ("copy", &[0, 3, 2]),
+        ("copy", &[1, 0, u32::MAX]),
+    ] {
+        expect_trap(entry, args, oob);
+    }
+    expect_trap("call", &[4], TrapKind::UndefinedElement);
+    expect_trap("call", &[2], TrapKind::UninitializedElement);
+    expect_trap("call", &[1], TrapKind::IndirectCallTypeMismatch);
+}
