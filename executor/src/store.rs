@@ -312,7 +312,9 @@ impl Store {
         let program = if base != 0 && !program.func_relocs.is_empty() {
             let mut p = (*program).clone();
             for &pc in &program.func_relocs {
-                let i = &mut p.instrs[pc as usize];
+                let Some(i) = p.instrs.get_mut(pc as usize) else {
+                    return Err(ExecError::PcOutOfRange(pc));
+                };
                 i.imm = i.imm.wrapping_add(base);
             }
             Arc::new(p)

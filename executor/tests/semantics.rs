@@ -2434,8 +2434,14 @@ fn function_references_are_relocated_per_instance() {
     let first = s.instantiate(p.clone()).unwrap();
     let second = s.instantiate(p).unwrap();
     for id in [first, second] {
-        assert_eq!(s.invoke(id, "f", &[Value::I32(0)]).unwrap(), [Value::I32(10)]);
-        assert_eq!(s.invoke(id, "f", &[Value::I32(1)]).unwrap(), [Value::I32(20)]);
+        assert_eq!(
+            s.invoke(id, "f", &[Value::I32(0)]).unwrap(),
+            [Value::I32(10)]
+        );
+        assert_eq!(
+            s.invoke(id, "f", &[Value::I32(1)]).unwrap(),
+            [Value::I32(20)]
+        );
     }
     // `$b` is the second of each instance's four functions: store addresses 1 and 4 + 1.
     let mut r = |id| s.invoke(id, "r", &[]).unwrap();

@@ -329,7 +329,8 @@ mod tests {
                 (elem $p func $g $g $f)
                 (elem declare func $f)
                 (func (table.set $t (i32.const 0) (ref.null func)) (elem.drop $p)
-                  (drop (table.size $u))))"#,
+                  (drop (table.grow $u (ref.null extern) (i32.const 1)))
+                  (drop (table.grow $t (ref.null func) (i32.const 1)))))"#,
         );
         let tables = p.word_tables.as_ref().expect("tables in words");
         assert_eq!(

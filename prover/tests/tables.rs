@@ -127,7 +127,11 @@ fn table_instructions_are_proven() {
     }
     assert_eq!(prove("mix", &[0, 0, 0, 1]).unwrap(), mix_model(0, 0, 0));
     assert_eq!(prove("grow", &[4]).unwrap(), 4);
-    assert_eq!(prove("grow", &[5]).unwrap(), u32::MAX, "past the maximum of 8");
+    assert_eq!(
+        prove("grow", &[5]).unwrap(),
+        u32::MAX,
+        "past the maximum of 8"
+    );
     assert_eq!(prove("get", &[1]).unwrap(), 1);
     assert_eq!(prove("call", &[0]).unwrap(), 10);
     assert_eq!(prove("fill", &[1, 3]).unwrap(), 4);

@@ -121,16 +121,26 @@ pub(super) fn static_tables(
     Ok(contents)
 }
 
+/// Instructions the appended table functions of a module may take in all
+/// ([`word_tables`]): a quarter of the program's limit, so that a module with many or large
+/// tables keeps room for its own code (the rest of its tables stay in the executor).
+pub(super) const WORD_TABLE_BUDGET: usize = crate::Program::MAX_INSTRS / 4;
+
 /// The tables held in global words (`crate::Program::word_tables`), or `None` when the
 /// module's tables and element segments stay in the executor only.
 ///
 /// A module without imports that uses a table instruction other than `call_indirect`
 /// (`table.get/set/size/grow/fill/copy/init`, `elem.drop`) gets element-segment length words,
-/// and each table such an instruction names is held in words if the module does not export
-/// it (another instance could change it) and its initial size is at most
-/// [`MAX_WORD_TABLE_ENTRIES`]. Its capacity is its declared maximum, capped there. Other
-/// tables keep the executor-only instructions (`call_indirect` through a table no run
-/// changes is lowered by [`static_tables`] anyway).
+/// and a table such an instruction names is held in words if the module does not export it
+/// (another instance could change it) and its initial size is at most
+/// [`MAX_WORD_TABLE_ENTRIES`]. Its capacity is its initial size if no `table.grow` names it,
+/// else its declared maximum capped at [`MAX_WORD_TABLE_ENTRIES`]. The tables are taken in
+/// index order while the code of their functions fits [`WORD_TABLE_BUDGET`] (two
+/// instructions per entry for each of `table.get` and `table.set`, two per item of each
+/// element segment `table.init` copies into it), and a `table.copy` between two tables
+/// holds both in words or neither, so that no executor-only instruction changes a table
+/// held in words. Other tables keep the executor-only instructions (`call_indirect` through
+/// a table no run changes is lowered by [`static_tables`] anyway).
 ///
 /// # Errors
 /// [`FrontendError::InvalidWasm`] if a body cannot be read.
@@ -141,27 +151,44 @@ pub(super) fn word_tables(
     if !module.imports.is_empty() {
         return Ok(None);
     }
-    let mut used = vec![false; module.tables.len()];
+    let n = module.tables.len();
+    let (mut used, mut grown) = (vec![false; n], vec![false; n]);
+    let mut copies = std::collections::BTreeSet::new();
+    let mut inits = std::collections::BTreeSet::new();
     let mut any = false;
     for body in bodies {
         let mut reader = body.get_operators_reader().map_err(invalid)?;
         while !reader.eof() {
-            let named: &[u32] = match reader.read().map_err(invalid)? {
+            let named: [u32; 2] = match reader.read().map_err(invalid)? {
                 Operator::TableGet { table }
                 | Operator::TableSet { table }
                 | Operator::TableSize { table }
-                | Operator::TableGrow { table }
-                | Operator::TableFill { table }
-                | Operator::TableInit { table, .. } => &[table, table],
+                | Operator::TableFill { table } => [table, table],
+                Operator::TableGrow { table } => {
+                    if let Some(g) = grown.get_mut(table as usize) {
+                        *g = true;
+                    }
+                    [table, table]
+                }
+                Operator::TableInit { table, elem_index } => {
+                    inits.insert((table, elem_index));
+                    [table, table]
+                }
                 Operator::TableCopy {
                     dst_table,
                     src_table,
-                } => &[dst_table, src_table],
-                Operator::ElemDrop { .. } => &[],
+                } => {
+                    copies.insert((dst_table, src_table));
+                    [dst_table, src_table]
+                }
+                Operator::ElemDrop { .. } => {
+                    any = true;
+                    continue;
+                }
                 _ => continue,
             };
             any = true;
-            for &t in named {
+            for t in named {
                 if let Some(u) = used.get_mut(t as usize) {
                     *u = true;
                 }
@@ -177,13 +204,53 @@ pub(super) fn word_tables(
             .iter()
             .any(|e| e.kind == ExportKind::Table && e.index == t)
     };
-    let tables = (0..module.tables.len() as u32)
-        .filter(|&t| used[t as usize] && !exported(t))
-        .filter_map(|t| {
+    let mut capacity: Vec<Option<u32>> = (0..n as u32)
+        .map(|t| {
             let l = module.tables[t as usize].limits;
-            let capacity = l.max.unwrap_or(u32::MAX).min(MAX_WORD_TABLE_ENTRIES);
-            (l.min <= capacity).then_some(WordTable { table: t, capacity })
+            let cap = if grown[t as usize] {
+                l.max.unwrap_or(u32::MAX).min(MAX_WORD_TABLE_ENTRIES)
+            } else {
+                l.min
+            };
+            (used[t as usize] && !exported(t) && l.min <= cap && cap <= MAX_WORD_TABLE_ENTRIES)
+                .then_some(cap)
         })
+        .collect();
+    let mut budget = WORD_TABLE_BUDGET;
+    for t in 0..n as u32 {
+        let Some(cap) = capacity[t as usize] else {
+            continue;
+        };
+        let items: usize = inits
+            .iter()
+            .filter(|(table, _)| *table == t)
+            .filter_map(|(_, e)| module.elems.get(*e as usize))
+            .filter(|seg| matches!(seg.mode, SegmentMode::Passive))
+            .map(|seg| seg.items.len())
+            .sum();
+        let cost = 4 * cap as usize + 2 * items + 64;
+        if cost <= budget {
+            budget -= cost;
+        } else {
+            capacity[t as usize] = None;
+        }
+    }
+    // A copy between a table in words and one outside would change the first through the
+    // executor: neither is held in words then.
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for &(d, s) in &copies {
+            let (d, s) = (d as usize, s as usize);
+            if capacity[d].is_some() != capacity[s].is_some() {
+                capacity[d] = None;
+                capacity[s] = None;
+                changed = true;
+            }
+        }
+    }
+    let tables = (0..n as u32)
+        .filter_map(|t| capacity[t as usize].map(|capacity| WordTable { table: t, capacity }))
         .collect();
     Ok(Some(tables))
 }
@@ -245,15 +312,32 @@ mod tests {
             words("(module (func $f) (elem $e func $f) (func (elem.drop $e)))"),
             Some(vec![])
         );
+        // Capacity: the initial size unless grown, else the maximum up to the cap.
         assert_eq!(
             words(
                 r#"(module (table $a 1 funcref) (table $b (export "b") 1 funcref)
                      (table $c 2000 funcref) (table $d 1 5000 funcref) (table $e 3 3 funcref)
+                     (table $f 2 funcref)
                      (func (drop (table.size $a)) (drop (table.size $b))
-                       (drop (table.size $c)) (drop (table.size $d))
-                       (table.copy $e $a (i32.const 0) (i32.const 0) (i32.const 0))))"#
+                       (drop (table.size $c)) (drop (table.grow $d (ref.null func) (i32.const 1)))
+                       (table.copy $e $a (i32.const 0) (i32.const 0) (i32.const 0))
+                       (table.copy $f $b (i32.const 0) (i32.const 0) (i32.const 0))))"#
             ),
-            Some(vec![t(0, 1024), t(3, 1024), t(4, 3)])
+            Some(vec![t(0, 1), t(3, 1024), t(4, 3)]),
+            "$f copies from the exported $b: both stay in the executor"
+        );
+        // Past the budget, later tables stay in the executor.
+        let many = "(table 1 1024 funcref)".repeat(8);
+        let grows: String = (0..8)
+            .map(|i| format!("(drop (table.grow {i} (ref.null func) (i32.const 1)))"))
+            .collect();
+        let w = words(&format!("(module {many} (func {grows}))")).unwrap();
+        assert_eq!(w.len(), 3, "{w:?}");
+        assert!(
+            w.iter()
+                .map(|t| 4 * t.capacity as usize + 64)
+                .sum::<usize>()
+                <= WORD_TABLE_BUDGET
         );
         assert_eq!(
             words(

@@ -437,15 +437,15 @@ impl FnLowerer<'_> {
             self.call_static(type_index, &entries, params, results);
             return Ok(());
         }
-        if let Some(w) = self.words_of(table) {
+        // One jump per function of the module and at most two instructions per stub.
+        let n_funcs = self.func_types.len();
+        if let Some(w) = self.words_of(table).filter(|_| fits(n_funcs)) {
             let expected = self.types[type_index as usize].as_ref().ok().cloned();
-            let stubs: Vec<u32> = (0..self.func_types.len() as u32)
-                .filter(|&f| expected.is_some() && self.sig_of_func(f) == expected.as_ref())
+            let stubs: Vec<bool> = (0..n_funcs as u32)
+                .map(|f| expected.is_some() && self.sig_of_func(f) == expected.as_ref())
                 .collect();
-            if fits(self.func_types.len() + stubs.len()) {
-                self.call_through_words(table, w, type_index, &stubs, params, results);
-                return Ok(());
-            }
+            self.call_through_words(table, w, type_index, &stubs, params, results);
+            return Ok(());
         }
         let idx = self.pop();
         self.flush();
@@ -473,7 +473,7 @@ impl FnLowerer<'_> {
     }
 
     /// `call_indirect` through table `table` held in global words `w`, of a module without
-    /// imports; `stubs` are the functions of the expected type:
+    /// imports; `stubs[f]` says whether function `f` has the expected type:
     ///
     /// ```text
     ///       c = S ; c = idx <u c ; brz c, undefined
@@ -499,7 +499,7 @@ impl FnLowerer<'_> {
         table: u32,
         w: crate::image::TableWords,
         type_index: u32,
-        stubs: &[u32],
+        stubs: &[bool],
         params: Vec<bool>,
         results: Vec<bool>,
     ) {
@@ -528,7 +528,7 @@ impl FnLowerer<'_> {
         let mut ends = Vec::new();
         let mut mismatches = Vec::new();
         for (f, &jump) in jumps.iter().enumerate() {
-            if !stubs.contains(&(f as u32)) {
+            if !stubs[f] {
                 mismatches.push(jump);
                 continue;
             }
