@@ -70,6 +70,8 @@ pub struct PublicInputs {
     memory_words: u64,
     /// The main trace's layout, from the program.
     layout: Layout,
+    /// The committed main columns ([`columns::committed_columns`]).
+    committed: Vec<usize>,
 }
 
 impl PublicInputs {
@@ -105,6 +107,7 @@ impl PublicInputs {
                 .map(|(w, v)| (columns::MEM_BASE + w as u64, v)),
         );
         let memory_words = gloam_isa::image::memory_words(&program);
+        let committed = columns::committed_columns(&program);
         PublicInputs {
             program,
             program_hash,
@@ -116,11 +119,35 @@ impl PublicInputs {
             initial,
             memory_words,
             layout,
+            committed,
         }
     }
     /// The main trace's layout ([`Layout::of`] the program).
     pub fn layout(&self) -> Layout {
         self.layout
+    }
+    /// The committed main columns, as layout column indices
+    /// ([`columns::committed_columns`]): `committed_columns()[i]` is the column the proof's
+    /// main-trace column `i` holds.
+    pub fn committed_columns(&self) -> &[usize] {
+        &self.committed
+    }
+    /// Number of committed main columns: the proof's main-trace width.
+    pub fn main_width(&self) -> usize {
+        self.committed.len()
+    }
+    /// Whether every column of the layout is committed (no expansion needed).
+    fn commits_all(&self) -> bool {
+        self.committed.len() == self.layout.width()
+    }
+    /// The proof's main-trace column holding layout column `col`.
+    ///
+    /// # Panics
+    /// If `col` is an uncommitted flag (no assertion names one).
+    pub fn committed_index(&self, col: usize) -> usize {
+        self.committed
+            .binary_search(&col)
+            .expect("assertions name committed columns")
     }
     /// Every address the statement initialises, with its value (zeros included for the
     /// arguments): argument `i` at slot `i`, global word `w` at `GLOBAL_BASE + w`, memory
@@ -222,13 +249,22 @@ impl Air for GloamAir {
         _periodic_values: &[E],
         result: &mut [E],
     ) {
-        constraints::eval_main(frame.current(), frame.next(), result);
+        let pi = &self.pub_inputs;
+        if pi.commits_all() {
+            constraints::eval_main(frame.current(), frame.next(), result);
+            return;
+        }
+        let w = pi.layout.width();
+        let (mut cur, mut nxt) = ([E::ZERO; MAIN_WIDTH], [E::ZERO; MAIN_WIDTH]);
+        columns::expand_row(&pi.committed, frame.current(), E::ZERO, &mut cur[..w]);
+        columns::expand_row(&pi.committed, frame.next(), E::ZERO, &mut nxt[..w]);
+        constraints::eval_main(&cur[..w], &nxt[..w], result);
     }
 
     fn get_assertions(&self) -> Vec<Assertion<Felt>> {
         boundary::main_assertions(&self.pub_inputs, self.trace_length())
             .into_iter()
-            .map(|b| Assertion::single(b.column, b.row, b.value))
+            .map(|b| Assertion::single(self.pub_inputs.committed_index(b.column), b.row, b.value))
             .collect()
     }
 
@@ -244,9 +280,26 @@ impl Air for GloamAir {
         E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
     {
         let ch = Challenges::new(aux_rand_elements.rand_elements());
+        let pi = &self.pub_inputs;
+        if pi.commits_all() {
+            logup::eval_aux(
+                main_frame.current(),
+                main_frame.next(),
+                aux_frame.current(),
+                aux_frame.next(),
+                periodic_values,
+                &ch,
+                result,
+            );
+            return;
+        }
+        let w = pi.layout.width();
+        let (mut cur, mut nxt) = ([F::ZERO; MAIN_WIDTH], [F::ZERO; MAIN_WIDTH]);
+        columns::expand_row(&pi.committed, main_frame.current(), F::ZERO, &mut cur[..w]);
+        columns::expand_row(&pi.committed, main_frame.next(), F::ZERO, &mut nxt[..w]);
         logup::eval_aux(
-            main_frame.current(),
-            main_frame.next(),
+            &cur[..w],
+            &nxt[..w],
             aux_frame.current(),
             aux_frame.next(),
             periodic_values,
@@ -303,7 +356,7 @@ pub fn validate_shape(
             "trace length {n} is shorter than the program table"
         ));
     }
-    if info.main_trace_width() != pub_inputs.layout().width()
+    if info.main_trace_width() != pub_inputs.main_width()
         || info.aux_segment_width() != AUX_WIDTH
         || info.get_num_aux_segment_rand_elements() != NUM_RAND
     {

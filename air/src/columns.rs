@@ -160,6 +160,38 @@ impl Layout {
     }
 }
 
+/// The main trace's *committed* columns, as indices of the layout's columns in ascending
+/// order: the layout's columns without the opcode flags of opcodes the program does not
+/// contain. Decided by the program alone, as the layout is, so prover and verifier agree.
+///
+/// The AIR reads an uncommitted flag as zero ([`expand_row`]), so it accepts a committed
+/// trace exactly when it accepts the layout's trace with zeros in those columns: soundness
+/// is the full layout's. An honest trace has zeros there anyway: a row's flag names the
+/// opcode of the program's instruction at its `pc` (program bus). A program using few
+/// opcodes (Fibonacci: 5 of 38) commits far fewer columns.
+pub fn committed_columns(program: &gloam_isa::Program) -> Vec<usize> {
+    let mut present = [false; Op::NUM_FLAGS];
+    for i in &program.instrs {
+        let code = i.op as usize;
+        if (1..=Op::NUM_FLAGS).contains(&code) {
+            present[code - 1] = true;
+        }
+    }
+    (0..Layout::of(program).width())
+        .filter(|&c| !DECODE.contains(c) || present[c - FLAGS])
+        .collect()
+}
+
+/// Puts a committed row (`committed[i]` is the layout column of value `i`) into `row`, a
+/// row of the layout's width, whose other columns (the uncommitted flags) become zero.
+#[inline]
+pub fn expand_row<E: Copy>(committed: &[usize], values: &[E], zero: E, row: &mut [E]) {
+    row.fill(zero);
+    for (&c, &v) in committed.iter().zip(values) {
+        row[c] = v;
+    }
+}
+
 regions! { MAIN_WIDTH;
     /// Machine state.
     SYSTEM {
@@ -407,5 +439,40 @@ mod tests {
         assert_eq!(MEMORY_EXT.end(), MAIN_WIDTH);
         assert_eq!(DECODE.range(), 10..48);
         assert!(ACCESS.contains(PREV_B) && !ACCESS.contains(X));
+    }
+
+    /// The committed columns drop exactly the flags of opcodes the program lacks, keep
+    /// every other column of the layout in order, and expanding a committed row puts zeros
+    /// in the dropped flags.
+    #[test]
+    fn committed_columns_drop_the_flags_of_absent_opcodes() {
+        let p = gloam_isa::load_module(
+            br#"(module (func (export "f") (param i32) (result i32)
+                 local.get 0 i32.const 1 i32.add))"#,
+        )
+        .unwrap();
+        let ops: std::collections::BTreeSet<Op> = p.instrs.iter().map(|i| i.op).collect();
+        let c = committed_columns(&p);
+        assert_eq!(Layout::of(&p), Layout::Narrow);
+        assert_eq!(c.len(), NARROW_WIDTH - Op::NUM_FLAGS + ops.len());
+        assert!(c.windows(2).all(|w| w[0] < w[1]));
+        for col in 0..NARROW_WIDTH {
+            let flag_of = Op::ALL.iter().find(|&&op| {
+                op.code() >= 1 && (op.code() as usize) <= Op::NUM_FLAGS && flag(op) == col
+            });
+            let kept = c.contains(&col);
+            match flag_of {
+                Some(op) => assert_eq!(kept, ops.contains(op), "{op:?}"),
+                None => assert!(kept, "column {col}"),
+            }
+        }
+        let values: Vec<u64> = (1..=c.len() as u64).collect();
+        let mut row = vec![99u64; NARROW_WIDTH];
+        expand_row(&c, &values, 0, &mut row);
+        assert_eq!(
+            row[flag(Op::Add)],
+            values[c.iter().position(|&x| x == flag(Op::Add)).unwrap()]
+        );
+        assert_eq!(row[flag(Op::Mul)], 0);
     }
 }

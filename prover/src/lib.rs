@@ -270,8 +270,9 @@ pub fn prove_values(
         });
     }
     let execute = t0.elapsed();
-    let (rows, layout) = trace_shape(&program, outcome.cycles, &exec);
-    let estimate = estimate_peak_memory(rows, layout.width(), &cfg.options);
+    let (rows, _) = trace_shape(&program, outcome.cycles, &exec);
+    let main_columns = gloam_air::columns::committed_columns(&program).len();
+    let estimate = estimate_peak_memory(rows, main_columns, &cfg.options);
     let (limit, limit_source) = match cfg.max_memory {
         Some(l) => (l, "the configured limit".to_string()),
         None => match available_memory() {
@@ -291,7 +292,7 @@ pub fn prove_values(
     let t1 = Instant::now();
     let (main, pi) = build_main_trace(program.clone(), entry, args, &outcome, &exec)?;
     drop(exec);
-    let trace = GloamTrace::new(main.columns);
+    let trace = GloamTrace::new(main.columns, &pi);
     let build_trace = t1.elapsed();
     let trace_rows = trace.info.length();
     let t2 = Instant::now();
@@ -301,7 +302,7 @@ pub fn prove_values(
     let bytes = proof.to_bytes();
     let stats = ProveStats {
         trace_rows,
-        main_columns: layout.width(),
+        main_columns,
         aux_columns: AUX_WIDTH,
         execute,
         build_trace,
@@ -364,22 +365,31 @@ pub struct GloamTrace {
 
 impl GloamTrace {
     /// Wraps the columns of a narrow or wide layout (`NARROW_WIDTH` or `MAIN_WIDTH` columns)
-    /// of equal power-of-two length.
+    /// of equal power-of-two length, keeping the columns the statement `pi` commits
+    /// (`PublicInputs::committed_columns`: the layout's columns without the flags of
+    /// opcodes the program does not contain, which are zero in every honest trace).
     ///
     /// # Panics
     /// If the shape is wrong (the trace builder never produces such a trace).
-    pub fn new(columns: Vec<Vec<Felt>>) -> Self {
+    pub fn new(columns: Vec<Vec<Felt>>, pi: &PublicInputs) -> Self {
         let width = columns.len();
         assert!(width == MAIN_WIDTH || width == NARROW_WIDTH);
+        let mut columns: Vec<Option<Vec<Felt>>> = columns.into_iter().map(Some).collect();
+        let columns: Vec<Vec<Felt>> = pi
+            .committed_columns()
+            .iter()
+            .map(|&c| columns[c].take().expect("committed columns are distinct"))
+            .collect();
         let n = columns[0].len();
-        let info = TraceInfo::new_multi_segment(width, AUX_WIDTH, NUM_RAND, n, vec![]);
+        let info = TraceInfo::new_multi_segment(columns.len(), AUX_WIDTH, NUM_RAND, n, vec![]);
         GloamTrace {
             info,
             main: ColMatrix::new(columns),
         }
     }
 
-    /// Mutable access to one column (for tamper tests).
+    /// Mutable access to one committed column (for tamper tests): the proof's main-trace
+    /// column `col` (`PublicInputs::committed_index` of a layout column).
     pub fn column_mut(&mut self, col: usize) -> &mut [Felt] {
         self.main.get_column_mut(col)
     }

@@ -88,8 +88,13 @@ fn prove_bypassing_setup(
 ) -> (Claim, Vec<u8>) {
     let (out, exec) = run_traced(run_program, entry, args, Limits::default()).expect("run");
     let (trace, pi) = build_main_trace(program.clone(), entry, args, &out, &exec).expect("trace");
-    let proof = prove_trace(GloamTrace::new(trace.columns), pi, default_options(), None)
-        .expect("the STARK prover does not look at the module setup");
+    let proof = prove_trace(
+        GloamTrace::new(trace.columns, &pi),
+        pi,
+        default_options(),
+        None,
+    )
+    .expect("the STARK prover does not look at the module setup");
     (
         Claim::i32(entry, args, &out.results, out.cycles),
         proof.to_bytes(),

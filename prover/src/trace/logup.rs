@@ -2,7 +2,7 @@
 //! its group's fractions on a row, and the running sum, `AUX_WIDTH x n` extension-field
 //! values, built after the main-trace commitment from the drawn challenges.
 
-use gloam_air::columns::FIRST;
+use gloam_air::columns::{expand_row, FIRST};
 use gloam_air::field::{Felt, FieldElement};
 use gloam_air::logup::{self, Challenges, AUX_WIDTH, NUM_FRACTIONS, PACKING};
 use gloam_air::PublicInputs;
@@ -25,15 +25,23 @@ pub fn build_aux_columns<E: FieldElement<BaseField = Felt>>(
         .map(|c| {
             let start = c * CHUNK;
             let end = (start + CHUNK).min(n - 1);
-            let mut cur = vec![Felt::ZERO; main.num_cols()];
-            let mut nxt = vec![Felt::ZERO; main.num_cols()];
+            // The committed columns, expanded to the layout's (uncommitted flags zero).
+            let width = pi.layout().width();
+            let (mut cur_c, mut nxt_c) = (
+                vec![Felt::ZERO; main.num_cols()],
+                vec![Felt::ZERO; main.num_cols()],
+            );
+            let mut cur = vec![Felt::ZERO; width];
+            let mut nxt = vec![Felt::ZERO; width];
             let mut per = vec![Felt::ZERO; periodic.len()];
             let mut nums = Vec::with_capacity((end - start) * NUM_FRACTIONS);
             let mut dens = Vec::with_capacity((end - start) * NUM_FRACTIONS);
             let mut firsts = Vec::with_capacity(end.saturating_sub(start));
             for row in start..end {
-                main.read_row_into(row, &mut cur);
-                main.read_row_into(row + 1, &mut nxt);
+                main.read_row_into(row, &mut cur_c);
+                main.read_row_into(row + 1, &mut nxt_c);
+                expand_row(pi.committed_columns(), &cur_c, Felt::ZERO, &mut cur);
+                expand_row(pi.committed_columns(), &nxt_c, Felt::ZERO, &mut nxt);
                 for (p, col) in per.iter_mut().zip(&periodic) {
                     *p = col[row % col.len()];
                 }
