@@ -160,15 +160,83 @@ impl Layout {
     }
 }
 
+/// The opcodes whose rows write advice column `col` (a nonzero value), for the advice columns
+/// only some opcodes use; `None` for every other column. The trace builder
+/// (`gloam-prover`'s `trace/constraints.rs`) writes these columns on those rows only, and
+/// the bitwise lanes `Z`, `W` follow `X`, `Y`.
+fn advice_writers(col: usize) -> Option<fn(Op) -> bool> {
+    // `V`'s bytes (lanes 2 and 3): the high word of products and quotients' remainders, the
+    // biased operands of signed compares, bitwise operands, the old memory bytes.
+    fn v_lanes(op: Op) -> bool {
+        matches!(
+            op,
+            Op::LtS
+                | Op::GeS
+                | Op::Mul
+                | Op::MulHU
+                | Op::Shl
+                | Op::ShrU
+                | Op::Rotl
+                | Op::Rotr
+                | Op::DivU
+                | Op::RemU
+                | Op::And
+                | Op::Or
+                | Op::Xor
+        ) || op.is_load()
+            || op.is_store()
+    }
+    // `W`'s bytes in `R`: signed compares, shifts (the amount's high bits), division, stored
+    // bytes, signed loads.
+    fn r_bytes(op: Op) -> bool {
+        matches!(
+            op,
+            Op::LtS | Op::GeS | Op::Shl | Op::ShrU | Op::Rotl | Op::Rotr | Op::DivU | Op::RemU
+        ) || op.is_store()
+            || op.is_signed_load()
+    }
+    fn signs(op: Op) -> bool {
+        matches!(op, Op::LtS | Op::GeS)
+    }
+    fn multiplier(op: Op) -> bool {
+        matches!(
+            op,
+            Op::Mul | Op::MulHU | Op::Shl | Op::ShrU | Op::Rotl | Op::Rotr
+        )
+    }
+    // The shift amount, and the pow2 table's multiplicities (its lookups are weighted by the
+    // shift flags).
+    fn shifts(op: Op) -> bool {
+        matches!(op, Op::Shl | Op::ShrU | Op::Rotl | Op::Rotr)
+    }
+    let lane = |base: usize| (base + 2..base + 4).contains(&col);
+    if lane(X) || lane(Y) || lane(Z) || lane(W) {
+        Some(v_lanes)
+    } else if (R..R + WORD_BYTES).contains(&col) {
+        Some(r_bytes)
+    } else if col == SA || col == SB {
+        Some(signs)
+    } else if col == P {
+        Some(multiplier)
+    } else if col == S || col == M_POW {
+        Some(shifts)
+    } else {
+        None
+    }
+}
+
 /// The main trace's *committed* columns, as indices of the layout's columns in ascending
 /// order: the layout's columns without the opcode flags of opcodes the program does not
-/// contain. Decided by the program alone, as the layout is, so prover and verifier agree.
+/// contain, and without the advice columns only opcodes it does not contain write (the
+/// upper bitwise lanes, `R`, `SA`, `SB`, `P`, `S`, `M_POW`). Decided by the program alone,
+/// as the layout is, so prover and verifier agree.
 ///
-/// The AIR reads an uncommitted flag as zero ([`expand_row`]), so it accepts a committed
+/// The AIR reads an uncommitted column as zero ([`expand_row`]), so it accepts a committed
 /// trace exactly when it accepts the layout's trace with zeros in those columns: soundness
 /// is the full layout's. An honest trace has zeros there anyway: a row's flag names the
-/// opcode of the program's instruction at its `pc` (program bus). A program using few
-/// opcodes (Fibonacci: 5 of 38) commits far fewer columns.
+/// opcode of the program's instruction at its `pc` (program bus), and the advice columns
+/// are written on their opcodes' rows only (the prover checks this before proving). A
+/// program using few opcodes (Fibonacci: 5 of 38) commits far fewer columns.
 pub fn committed_columns(program: &gloam_isa::Program) -> Vec<usize> {
     let mut present = [false; Op::NUM_FLAGS];
     for i in &program.instrs {
@@ -177,8 +245,14 @@ pub fn committed_columns(program: &gloam_isa::Program) -> Vec<usize> {
             present[code - 1] = true;
         }
     }
+    let ops: Vec<Op> = Op::ALL
+        .iter()
+        .copied()
+        .filter(|op| (1..=Op::NUM_FLAGS).contains(&(*op as usize)) && present[*op as usize - 1])
+        .collect();
     (0..Layout::of(program).width())
         .filter(|&c| !DECODE.contains(c) || present[c - FLAGS])
+        .filter(|&c| advice_writers(c).is_none_or(|writes| ops.iter().any(|&op| writes(op))))
         .collect()
 }
 
@@ -454,7 +528,9 @@ mod tests {
         let ops: std::collections::BTreeSet<Op> = p.instrs.iter().map(|i| i.op).collect();
         let c = committed_columns(&p);
         assert_eq!(Layout::of(&p), Layout::Narrow);
-        assert_eq!(c.len(), NARROW_WIDTH - Op::NUM_FLAGS + ops.len());
+        // No opcode writing the upper lanes (8), `R` (4), `SA`, `SB`, `P`, `S`, `M_POW`.
+        let advice = 8 + 4 + 5;
+        assert_eq!(c.len(), NARROW_WIDTH - Op::NUM_FLAGS + ops.len() - advice);
         assert!(c.windows(2).all(|w| w[0] < w[1]));
         for col in 0..NARROW_WIDTH {
             let flag_of = Op::ALL.iter().find(|&&op| {
@@ -463,7 +539,7 @@ mod tests {
             let kept = c.contains(&col);
             match flag_of {
                 Some(op) => assert_eq!(kept, ops.contains(op), "{op:?}"),
-                None => assert!(kept, "column {col}"),
+                None => assert_eq!(kept, advice_writers(col).is_none(), "column {col}"),
             }
         }
         let values: Vec<u64> = (1..=c.len() as u64).collect();
@@ -474,5 +550,16 @@ mod tests {
             values[c.iter().position(|&x| x == flag(Op::Add)).unwrap()]
         );
         assert_eq!(row[flag(Op::Mul)], 0);
+        // A shift brings back `P`, `S`, `M_POW`, the upper lanes and `R`; not `SA`, `SB`.
+        let p = gloam_isa::load_module(
+            br#"(module (func (export "f") (param i32) (result i32)
+                 local.get 0 local.get 0 i32.shl))"#,
+        )
+        .unwrap();
+        let c = committed_columns(&p);
+        for col in [P, S, M_POW, X + 2, W + 3, R] {
+            assert!(c.contains(&col), "{col}");
+        }
+        assert!(!c.contains(&SA) && !c.contains(&SB));
     }
 }

@@ -292,6 +292,17 @@ pub fn prove_values(
     let t1 = Instant::now();
     let (main, pi) = build_main_trace(program.clone(), entry, args, &outcome, &exec)?;
     drop(exec);
+    // The columns the proof does not commit must be zero (`committed_columns`); the AIR reads
+    // them as zero, so a nonzero one would only yield a proof that does not verify.
+    let committed = pi.committed_columns();
+    if let Some(c) = (0..main.columns.len())
+        .filter(|c| committed.binary_search(c).is_err())
+        .find(|&c| main.columns[c].iter().any(|v| *v != Felt::ZERO))
+    {
+        return Err(ProveError::Stark(format!(
+            "internal error: column {c}, which this program's proofs do not commit, is not zero"
+        )));
+    }
     let trace = GloamTrace::new(main.columns, &pi);
     let build_trace = t1.elapsed();
     let trace_rows = trace.info.length();
