@@ -8,8 +8,9 @@
 //! trace builders live in `gloam-prover` (`prover/src/trace/`). `docs/air.md` explains the
 //! design and why it is sound.
 //!
-//! Shape: 103 main columns (122 for programs with loads, stores or globals: `columns::Layout`)
-//! and 10 auxiliary (quadratic-extension) columns; 2^14 to 2^22 rows;
+//! Shape: 103 main columns (122 for programs with loads, stores or globals: `columns::Layout`),
+//! of which a proof commits those its program's opcodes use (`columns::committed_columns`:
+//! 53 for Fibonacci), and 10 auxiliary (quadratic-extension) columns; 2^14 to 2^22 rows;
 //! constraint degree at most 5.
 #![deny(missing_docs)]
 

@@ -57,6 +57,10 @@ pub(crate) struct TableInst {
     /// References: 0 for null, else store address + 1 (below 2^32).
     pub elems: Vec<u64>,
     pub max: Option<u32>,
+    /// For a table its module holds in global words (`gloam_isa::image::table_words`): the
+    /// capacity `Op::TableGrow` (another instance growing the exported table) cannot pass,
+    /// so every entry stays one of the words.
+    pub word_capacity: Option<u32>,
 }
 
 pub(crate) struct MemInst {
@@ -232,6 +236,7 @@ impl Store {
             elem,
             elems: vec![0; min as usize],
             max,
+            word_capacity: None,
         });
         self.define(module, name, ExternVal::Table(addr));
     }
@@ -389,6 +394,11 @@ impl Store {
         for t in &m.tables {
             tables.push(self.alloc_table(t)?);
         }
+        for w in program.word_tables.iter().flatten() {
+            if let Some(&addr) = tables.get(w.table as usize) {
+                self.tables[addr as usize].word_capacity = Some(w.capacity);
+            }
+        }
         if let Some(l) = m.memory {
             if l.min > self.limits.max_memory_pages {
                 return Err(ExecError::ResourceLimit(format!(
@@ -513,6 +523,7 @@ impl Store {
             elem: t.elem,
             elems: vec![0; t.limits.min as usize],
             max: t.limits.max,
+            word_capacity: None,
         });
         Ok(self.tables.len() as u32 - 1)
     }

@@ -66,14 +66,16 @@ fn memory_growth_is_bounded_by_the_configured_page_limit() {
 
 #[test]
 fn table_growth_is_bounded_by_the_configured_length_limit() {
-    // An exported table stays in the executor: growing past the limit fails with -1.
-    let wat = r#"(module (table (export "t") 2 funcref)
+    // An imported table stays in the executor: growing past the limit fails with -1.
+    let wat = r#"(module (import "host" "t" (table 2 funcref))
         (func (export "grow") (param i32) (result i32) ref.null func local.get 0 table.grow 0))"#;
     let limits = Limits {
         max_table_len: 10,
         ..Limits::default()
     };
-    let (mut s, i) = instance(wat, limits);
+    let mut s = Store::new(limits);
+    s.define_table("host", "t", ValType::FuncRef, 2, None);
+    let i = s.instantiate(program(wat)).unwrap();
     assert_eq!(
         s.invoke(i, "grow", &[Value::I32(9)]).unwrap(),
         [Value::I32(u32::MAX)]

@@ -120,7 +120,7 @@ const FILES: &[(&str, usize, usize)] = &[
     ("ref_func.wast", 0, 0),
     ("ref_is_null.wast", 2, 0),
     ("ref_null.wast", 0, 0),
-    ("elem.wast", 4, 2),
+    ("elem.wast", 4, 3),
     ("table_get.wast", 1, 0),
     ("table_set.wast", 1, 2),
     ("table_size.wast", 4, 0),
@@ -132,7 +132,7 @@ const FILES: &[(&str, usize, usize)] = &[
     ("const.wast", 0, 0),
     ("exports.wast", 4, 0),
     ("names.wast", 4, 0),
-    ("linking.wast", 4, 0),
+    ("linking.wast", 4, 6),
     ("imports.wast", 0, 0),
 ];
 

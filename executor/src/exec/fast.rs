@@ -381,7 +381,11 @@ impl<'s> Fast<'s> {
                 let tab = &mut self.frame.store.tables[t];
                 let old = tab.elems.len() as u64;
                 let new = old + n as u64;
-                let max = tab.max.map_or(u32::MAX as u64, |x| x as u64).min(limit);
+                let max = tab
+                    .max
+                    .map_or(u32::MAX as u64, |x| x as u64)
+                    .min(limit)
+                    .min(tab.word_capacity.map_or(u64::MAX, |c| c as u64));
                 let r = if new > max {
                     u32::MAX as u64
                 } else {

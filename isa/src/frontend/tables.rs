@@ -130,11 +130,14 @@ pub(super) const WORD_TABLE_BUDGET: usize = crate::Program::MAX_INSTRS / 4;
 /// module's tables and element segments stay in the executor only.
 ///
 /// A module without imports that uses a table instruction other than `call_indirect`
-/// (`table.get/set/size/grow/fill/copy/init`, `elem.drop`) gets element-segment length words,
-/// and a table such an instruction names is held in words if the module does not export it
-/// (another instance could change it) and its initial size is at most
-/// [`MAX_WORD_TABLE_ENTRIES`]. Its capacity is its initial size if no `table.grow` names it,
-/// else its declared maximum capped at [`MAX_WORD_TABLE_ENTRIES`]. The tables are taken in
+/// (`table.get/set/size/grow/fill/copy/init`, `elem.drop`) or `call_indirect` through an
+/// exported table gets element-segment length words, and a table such an instruction names
+/// is held in words if its initial size is at most
+/// [`MAX_WORD_TABLE_ENTRIES`]. Its capacity is its initial size if no `table.grow` names it
+/// and the module does not export it, else its declared maximum capped at
+/// [`MAX_WORD_TABLE_ENTRIES`]. (Another instance sharing an exported table changes it
+/// through the executor's instructions, which write the same table the words view, and
+/// cannot grow it past the capacity: `Store`'s table of a word table refuses to.) The tables are taken in
 /// index order while the code of their functions fits [`WORD_TABLE_BUDGET`] (two
 /// instructions per entry for each of `table.get` and `table.set`, two per item of each
 /// element segment `table.init` copies into it), and a `table.copy` between two tables
@@ -155,6 +158,7 @@ pub(super) fn word_tables(
     let (mut used, mut grown) = (vec![false; n], vec![false; n]);
     let mut copies = std::collections::BTreeSet::new();
     let mut inits = std::collections::BTreeSet::new();
+    let mut indirect = std::collections::BTreeSet::new();
     let mut any = false;
     for body in bodies {
         let mut reader = body.get_operators_reader().map_err(invalid)?;
@@ -185,6 +189,10 @@ pub(super) fn word_tables(
                     any = true;
                     continue;
                 }
+                Operator::CallIndirect { table_index, .. } => {
+                    indirect.insert(table_index);
+                    continue;
+                }
                 _ => continue,
             };
             any = true;
@@ -195,25 +203,34 @@ pub(super) fn word_tables(
             }
         }
     }
-    if !any {
-        return Ok(None);
-    }
     let exported = |t: u32| {
         module
             .exports
             .iter()
             .any(|e| e.kind == ExportKind::Table && e.index == t)
     };
+    // `call_indirect` through an exported table (never static: another instance could
+    // change it) goes through its words too.
+    for &t in indirect.iter().filter(|&&t| exported(t)) {
+        if let Some(u) = used.get_mut(t as usize) {
+            *u = true;
+            any = true;
+        }
+    }
+    if !any {
+        return Ok(None);
+    }
     let mut capacity: Vec<Option<u32>> = (0..n as u32)
         .map(|t| {
             let l = module.tables[t as usize].limits;
-            let cap = if grown[t as usize] {
+            // Another instance may grow an exported table (in an executor's store; a
+            // proof's store holds this module alone): it gets the capacity of a grown one.
+            let cap = if grown[t as usize] || exported(t) {
                 l.max.unwrap_or(u32::MAX).min(MAX_WORD_TABLE_ENTRIES)
             } else {
                 l.min
             };
-            (used[t as usize] && !exported(t) && l.min <= cap && cap <= MAX_WORD_TABLE_ENTRIES)
-                .then_some(cap)
+            (used[t as usize] && l.min <= cap && cap <= MAX_WORD_TABLE_ENTRIES).then_some(cap)
         })
         .collect();
     let mut budget = WORD_TABLE_BUDGET;
@@ -297,10 +314,10 @@ mod tests {
     }
 
     /// Which tables are held in global words: those a table instruction names, in a
-    /// module without imports, unless exported or larger than the cap; `elem.drop` alone
+    /// module without imports, unless larger than the cap; `elem.drop` alone
     /// gives the element segments' length words.
     #[test]
-    fn word_tables_are_named_unexported_and_small() {
+    fn word_tables_are_named_and_small() {
         let words = |wat: &str| {
             let wasm = wat::parse_str(wat).unwrap();
             let parsed = module::read(&wasm).unwrap();
@@ -323,8 +340,8 @@ mod tests {
                        (table.copy $e $a (i32.const 0) (i32.const 0) (i32.const 0))
                        (table.copy $f $b (i32.const 0) (i32.const 0) (i32.const 0))))"#
             ),
-            Some(vec![t(0, 1), t(3, 1024), t(4, 3)]),
-            "$f copies from the exported $b: both stay in the executor"
+            Some(vec![t(0, 1), t(1, 1024), t(3, 1024), t(4, 3), t(5, 2)]),
+            "an exported table gets a grown table's capacity"
         );
         // Past the budget, later tables stay in the executor.
         let many = "(table 1 1024 funcref)".repeat(8);
