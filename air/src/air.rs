@@ -143,7 +143,7 @@ impl PublicInputs {
     /// The proof's main-trace column holding layout column `col`.
     ///
     /// # Panics
-    /// If `col` is an uncommitted flag (no assertion names one).
+    /// If `col` is not committed (a flag or advice column; no assertion names one).
     pub fn committed_index(&self, col: usize) -> usize {
         self.committed
             .binary_search(&col)

@@ -36,6 +36,15 @@ pub enum Violation {
     /// A boundary value is wrong.
     #[error("boundary: {0}")]
     Boundary(String),
+    /// A column the program's proofs do not commit (`columns::committed_columns`) is not
+    /// zero: no proof can carry this trace.
+    #[error("row {row}: column {column}, which proofs of this program do not commit, is not zero")]
+    Uncommitted {
+        /// Row.
+        row: usize,
+        /// Column of the layout.
+        column: usize,
+    },
 }
 
 /// Checks every main transition constraint, the boundary values and the balance of every
@@ -46,6 +55,14 @@ pub enum Violation {
 pub fn check(columns: &[Vec<Felt>], pi: &PublicInputs) -> Result<(), Violation> {
     let n = columns[0].len();
     let width = columns.len();
+    let committed = pi.committed_columns();
+    for (column, col) in columns.iter().enumerate() {
+        if committed.binary_search(&column).is_err() {
+            if let Some(row) = col.iter().position(|v| *v != Felt::ZERO) {
+                return Err(Violation::Uncommitted { row, column });
+            }
+        }
+    }
     let mut cur = vec![Felt::ZERO; width];
     let mut nxt = vec![Felt::ZERO; width];
     let mut out = vec![Felt::ZERO; num_main_constraints()];

@@ -257,7 +257,8 @@ pub fn committed_columns(program: &gloam_isa::Program) -> Vec<usize> {
 }
 
 /// Puts a committed row (`committed[i]` is the layout column of value `i`) into `row`, a
-/// row of the layout's width, whose other columns (the uncommitted flags) become zero.
+/// row of the layout's width, whose other columns (the uncommitted flags and advice columns)
+/// become zero.
 #[inline]
 pub fn expand_row<E: Copy>(committed: &[usize], values: &[E], zero: E, row: &mut [E]) {
     row.fill(zero);

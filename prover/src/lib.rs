@@ -380,13 +380,15 @@ impl GloamTrace {
     /// Wraps the columns of a narrow or wide layout (`NARROW_WIDTH` or `MAIN_WIDTH` columns)
     /// of equal power-of-two length, keeping the columns the statement `pi` commits
     /// (`PublicInputs::committed_columns`: the layout's columns without the flags of
-    /// opcodes the program does not contain, which are zero in every honest trace).
+    /// opcodes the program does not contain and the advice columns only such opcodes
+    /// write, which are zero in every honest trace).
     ///
     /// # Panics
     /// If the shape is wrong (the trace builder never produces such a trace).
     pub fn new(columns: Vec<Vec<Felt>>, pi: &PublicInputs) -> Self {
         let width = columns.len();
         assert!(width == MAIN_WIDTH || width == NARROW_WIDTH);
+        assert_eq!(width, pi.layout().width(), "the statement's layout");
         let mut columns: Vec<Option<Vec<Felt>>> = columns.into_iter().map(Some).collect();
         let columns: Vec<Vec<Felt>> = pi
             .committed_columns()

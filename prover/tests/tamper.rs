@@ -942,3 +942,20 @@ fn tamper_memory_grow_forged_size() {
     h.set(VAL_C, r, c + 1);
     h.assert_rejected(family("globals"));
 }
+
+/// A value in a column the program's proofs do not commit (a flag of an opcode it lacks, or
+/// advice only such opcodes write) cannot reach a verifier at all; the row checker refuses
+/// such a trace too, naming the column.
+#[test]
+fn uncommitted_column_is_refused_by_the_checker() {
+    let mut h = honest();
+    let committed = h.pi.committed_columns().to_vec();
+    let col = (0..h.columns.len())
+        .find(|c| committed.binary_search(c).is_err())
+        .expect("ALL_OPS lacks some opcode");
+    h.set(col, 3, 1);
+    match check(&h.columns, &h.pi) {
+        Err(Violation::Uncommitted { row: 3, column }) => assert_eq!(column, col),
+        other => panic!("expected the uncommitted column, got {other:?}"),
+    }
+}

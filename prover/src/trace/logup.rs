@@ -25,7 +25,8 @@ pub fn build_aux_columns<E: FieldElement<BaseField = Felt>>(
         .map(|c| {
             let start = c * CHUNK;
             let end = (start + CHUNK).min(n - 1);
-            // The committed columns, expanded to the layout's (uncommitted flags zero).
+            // The committed columns, expanded to the layout's (the uncommitted flags and
+            // advice columns zero).
             let width = pi.layout().width();
             let (mut cur_c, mut nxt_c) = (
                 vec![Felt::ZERO; main.num_cols()],
