@@ -37,7 +37,7 @@ pub mod progress;
 pub mod trace;
 pub use progress::Phase;
 
-use trace::{build_aux_columns, build_main_trace, trace_shape, TraceError};
+use trace::{build_aux_columns, build_main_trace, trace_rows, TraceError};
 
 /// The hash function of Gloam proofs (Merkle commitments and Fiat-Shamir): blake3, 256 bits.
 pub type Hasher = Blake3_256<Felt>;
@@ -179,7 +179,7 @@ impl Default for ProveConfig {
 pub struct ProveStats {
     /// Trace rows (a power of two).
     pub trace_rows: usize,
-    /// Main columns.
+    /// Main columns the proof commits (`PublicInputs::committed_columns`).
     pub main_columns: usize,
     /// Auxiliary (extension-field) columns.
     pub aux_columns: usize,
@@ -272,7 +272,7 @@ pub fn prove_values(
         });
     }
     let execute = t0.elapsed();
-    let (rows, _) = trace_shape(&program, outcome.cycles, &exec);
+    let rows = trace_rows(&program, outcome.cycles, &exec);
     let main_columns = gloam_air::columns::committed_columns(&program).len();
     let estimate = estimate_peak_memory(rows, main_columns, &cfg.options);
     let (limit, limit_source) = match cfg.max_memory {

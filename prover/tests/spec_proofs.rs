@@ -144,7 +144,8 @@ const ENV_PER_FUNC: &str = "GLOAM_SPEC_PROOFS_PER_FUNC";
 /// Proofs per script at most (`nop.wast` alone has 62 exported functions the AIR covers).
 /// Proving dominates the test (one proof of 2^14 rows takes about 3 s of CPU, already spread
 /// over the cores by the prover), so this bounds its time: with [`DEFAULT_PER_FUNC`], about
-/// two and a half minutes on a 2-core machine for some 110 proofs, within the CI budget;
+/// three minutes on a 2-core machine for 124 proofs and 1,119 refused traps, within the CI
+/// budget;
 /// `GLOAM_SPEC_PROOFS_PER_FILE=1000` proves every covered function (8 per script proved 126
 /// calls of the first 39 scripts in 193 s).
 const DEFAULT_PER_FILE: usize = 4;

@@ -37,6 +37,19 @@ pub(super) enum TableOp {
     Init(u32, u32),
 }
 
+impl TableOp {
+    /// (parameters, results) of its function, one slot each: the instruction's operands and
+    /// result.
+    pub(super) fn shape(self) -> (u32, u32) {
+        match self {
+            TableOp::Get(_) => (1, 1),
+            TableOp::Set(_) => (2, 0),
+            TableOp::Grow(_) => (2, 1),
+            TableOp::Fill(_) | TableOp::Copy(..) | TableOp::Init(..) => (3, 0),
+        }
+    }
+}
+
 /// The lowered code of the whole module, appended to function by function.
 pub(super) struct Emitter {
     code: Vec<Instr>,

@@ -62,15 +62,13 @@ pub fn trace_len(program: &Program, cycles: u64, table_rows: usize) -> usize {
     .unwrap_or(MIN_TRACE_LEN)
 }
 
-/// The shape of the trace a recorded run needs: `(rows, layout)`, as [`build_main_trace`]
-/// builds it.
-pub fn trace_shape(program: &Program, cycles: u64, exec: &ExecTrace) -> (usize, Layout) {
-    let layout = Layout::of(program);
-    let tail = match layout {
+/// The rows of the trace a recorded run needs, as [`build_main_trace`] builds it.
+pub fn trace_rows(program: &Program, cycles: u64, exec: &ExecTrace) -> usize {
+    let tail = match Layout::of(program) {
         Layout::Wide => table_tail(program, exec).len(),
         Layout::Narrow => 0,
     };
-    (trace_len(program, cycles, exec.slots_used() + tail), layout)
+    trace_len(program, cycles, exec.slots_used() + tail)
 }
 
 /// One memory-table row: address, region, final value, final timestamp.

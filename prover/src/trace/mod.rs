@@ -10,5 +10,5 @@ pub mod constraints;
 pub mod logup;
 
 pub use buses::fill_multiplicities;
-pub use columns::{build_main_trace, trace_len, trace_shape, MainTrace, TraceError};
+pub use columns::{build_main_trace, trace_len, trace_rows, MainTrace, TraceError};
 pub use logup::build_aux_columns;

@@ -514,7 +514,7 @@ impl FnLowerer<'_> {
         let k = self.slot_at(base);
         self.check_table_index(idx, w, c, trap_code::UNDEFINED_ELEMENT);
         self.mov(p, idx);
-        self.emit_call_to(Target::Table(TableOp::Get(table)), p, ra_slot(1, 0, 1));
+        self.call_table_fn(TableOp::Get(table), p);
         let to_null = self.jump(Op::Brz, p, 0);
         let pc = self.op3(Op::Sub, c, p, Opnd::I(1));
         self.out.reloc(pc);
@@ -542,10 +542,24 @@ impl FnLowerer<'_> {
         self.touch(k + slots(&params).max(slots(&results)));
         self.raw(Op::CallIndirect, k, idx, table, type_index);
         ends.push(self.jump(Op::Jmp, 0, 0));
-        for (jumps, code) in [
+        let traps = [
             (vec![to_null], trap_code::UNINITIALIZED_ELEMENT),
             (mismatches, trap_code::INDIRECT_CALL_TYPE_MISMATCH),
-        ] {
+        ];
+        self.end_indirect(traps, ends, base, results);
+    }
+
+    /// The end of a lowered `call_indirect`: one trap per non-empty list of jumps to it,
+    /// then the end every call's `jmp` in `ends` reaches, where the callee's results are the
+    /// stack's from position `base` on.
+    fn end_indirect<const N: usize>(
+        &mut self,
+        traps: [(Vec<usize>, u32); N],
+        ends: Vec<usize>,
+        base: usize,
+        results: Vec<bool>,
+    ) {
+        for (jumps, code) in traps {
             if jumps.is_empty() {
                 continue;
             }
@@ -609,12 +623,7 @@ impl FnLowerer<'_> {
                 nulls.push(jump);
                 continue;
             };
-            let sig = self
-                .func_types
-                .get(f as usize)
-                .and_then(|t| self.types.get(*t as usize))
-                .and_then(|s| s.as_ref().ok());
-            if expected.is_none() || sig != expected.as_ref() {
+            if expected.is_none() || self.sig_of_func(f) != expected.as_ref() {
                 mismatches.push(jump);
                 continue;
             }
@@ -628,27 +637,11 @@ impl FnLowerer<'_> {
             self.emit_call(f, k);
             ends.push(self.jump(Op::Jmp, 0, 0));
         }
-        for (jumps, code) in [
+        let traps = [
             (vec![to_undefined], trap_code::UNDEFINED_ELEMENT),
             (nulls, trap_code::UNINITIALIZED_ELEMENT),
             (mismatches, trap_code::INDIRECT_CALL_TYPE_MISMATCH),
-        ] {
-            if jumps.is_empty() {
-                continue;
-            }
-            let here = self.here();
-            for j in jumps {
-                self.patch(j, here);
-            }
-            self.trap(code);
-        }
-        let end = self.here();
-        for j in ends {
-            self.patch(j, end);
-        }
-        self.stack.truncate(base);
-        for w in results {
-            self.push_canon(w);
-        }
+        ];
+        self.end_indirect(traps, ends, base, results);
     }
 }

@@ -172,13 +172,13 @@ pub(super) fn lower_table_op(
 ) -> Result<Function, FrontendError> {
     // Opcodes (spec §5.4.5): table.get 0x25, table.set 0x26, then 0xfc-prefixed: table.init
     // 12 (elem, table), table.grow 15, table.copy 14 (dst, src), table.fill 17.
-    let (name, shape, mut code) = match op {
-        TableOp::Get(t) => (format!("table.get {t}"), (1, 1), vec![0x25]),
-        TableOp::Set(t) => (format!("table.set {t}"), (2, 0), vec![0x26]),
-        TableOp::Grow(t) => (format!("table.grow {t}"), (2, 1), vec![0xfc, 15]),
-        TableOp::Fill(t) => (format!("table.fill {t}"), (3, 0), vec![0xfc, 17]),
-        TableOp::Copy(d, s) => (format!("table.copy {d} {s}"), (3, 0), vec![0xfc, 14]),
-        TableOp::Init(t, e) => (format!("table.init {t} elem[{e}]"), (3, 0), vec![0xfc, 12]),
+    let (name, mut code) = match op {
+        TableOp::Get(t) => (format!("table.get {t}"), vec![0x25]),
+        TableOp::Set(t) => (format!("table.set {t}"), vec![0x26]),
+        TableOp::Grow(t) => (format!("table.grow {t}"), vec![0xfc, 15]),
+        TableOp::Fill(t) => (format!("table.fill {t}"), vec![0xfc, 17]),
+        TableOp::Copy(d, s) => (format!("table.copy {d} {s}"), vec![0xfc, 14]),
+        TableOp::Init(t, e) => (format!("table.init {t} elem[{e}]"), vec![0xfc, 12]),
     };
     match op {
         TableOp::Get(t) | TableOp::Set(t) | TableOp::Grow(t) | TableOp::Fill(t) => {
@@ -193,7 +193,7 @@ pub(super) fn lower_table_op(
             leb(&mut code, t);
         }
     }
-    lower_op_function(out, module, name, shape, &code, origin)
+    lower_op_function(out, module, name, op.shape(), &code, origin)
 }
 
 /// Lowers a function of `params` narrow parameters and `results` narrow results, without

@@ -328,13 +328,31 @@ impl FnLowerer<'_> {
         let (d, s, n, t) = (a, a + 1, a + 2, a + 3);
         self.check_range(d, n, t);
         self.check_range(s, n, t);
+        self.move_loop(d, s, n, t, |lw| {
+            lw.raw(Op::I32Load8U, s, 0, t, 0);
+            lw.raw(Op::I32Store8, d, t, 0, 0);
+        });
+    }
+
+    /// The loop of a `memmove` of `n` elements from index `s` to index `d` (WebAssembly 2.0
+    /// §4.4.6-7, `table.copy` and `memory.copy`): forward when `d <= s`, else backward from
+    /// the end, so overlapping ranges copy correctly; `step` moves element `s` to `d`. Uses
+    /// `t` as scratch before either loop (`step` may use it too).
+    ///
+    /// ```text
+    ///       t = s <u d ; brnz t, back
+    /// fwd:  brz n, end ; step ; d = d + 1 ; s = s + 1 ; n = n - 1 ; jmp fwd
+    /// back: d = d + n ; s = s + n
+    /// bwd:  brz n, end ; d = d - 1 ; s = s - 1 ; step ; n = n - 1 ; jmp bwd
+    /// end:
+    /// ```
+    fn move_loop(&mut self, d: u32, s: u32, n: u32, t: u32, mut step: impl FnMut(&mut Self)) {
         self.op3(Op::LtU, t, s, Opnd::S(d));
         let to_back = self.jump(Op::Brnz, t, 0);
         let fwd = self.here();
         self.label(fwd);
         let fwd_end = self.jump(Op::Brz, n, 0);
-        self.raw(Op::I32Load8U, s, 0, t, 0);
-        self.raw(Op::I32Store8, d, t, 0, 0);
+        step(self);
         self.op3(Op::Add, d, d, Opnd::I(1));
         self.op3(Op::Add, s, s, Opnd::I(1));
         self.op3(Op::Sub, n, n, Opnd::I(1));
@@ -348,8 +366,7 @@ impl FnLowerer<'_> {
         let bwd_end = self.jump(Op::Brz, n, 0);
         self.op3(Op::Sub, d, d, Opnd::I(1));
         self.op3(Op::Sub, s, s, Opnd::I(1));
-        self.raw(Op::I32Load8U, s, 0, t, 0);
-        self.raw(Op::I32Store8, d, t, 0, 0);
+        step(self);
         self.op3(Op::Sub, n, n, Opnd::I(1));
         self.jump(Op::Jmp, 0, bwd);
         let end = self.here();
@@ -419,19 +436,8 @@ impl FnLowerer<'_> {
         let to_end = self.jump(Op::Brz, n, 0);
         let x = t;
         self.op3(Op::Add, x, s, Opnd::S(s));
-        let table = self.here() + 1;
-        self.raw(Op::JTab, x, 0, 0, table);
-        let mut to_store = Vec::with_capacity(len);
-        for k in 0..len {
-            self.label(self.here());
-            let byte = self.datas[seg as usize].bytes[k] as u32;
-            self.konst(v, byte);
-            to_store.push(self.jump(Op::Jmp, 0, 0));
-        }
-        let store = self.here();
-        for pc in to_store {
-            self.patch(pc, store);
-        }
+        let bytes = &self.datas[seg as usize].bytes;
+        self.jump_table(x, len as u32, |lw, k| lw.konst(v, bytes[k as usize] as u32));
         self.raw(Op::I32Store8, d, v, 0, 0);
         self.op3(Op::Add, d, d, Opnd::I(1));
         self.op3(Op::Add, s, s, Opnd::I(1));
@@ -476,18 +482,26 @@ impl FnLowerer<'_> {
         self.table_words.get(t as usize).copied().flatten()
     }
 
-    /// Calls the function of table operation `op` (`func::lower_table_op`) with the top `n`
+    /// Calls the function of table operation `op` (`func::lower_table_op`) with the top
     /// stack values as its parameters (moved to consecutive canonical slots, which become
-    /// its frame) and pushes its `r` results.
-    fn call_table_op(&mut self, op: TableOp, n: u32, r: u32) {
+    /// its frame) and pushes its results.
+    fn call_table_op(&mut self, op: TableOp) {
         self.flush();
+        let (n, r) = op.shape();
         let base = self.stack.len() - n as usize;
         let a = self.slot_at(base);
         self.stack.truncate(base);
-        self.emit_call_to(Target::Table(op), a, super::ra_slot(n, 0, r));
+        self.call_table_fn(op, a);
         for _ in 0..r {
             self.push_canon(false);
         }
+    }
+
+    /// `call` of the function of table operation `op` with its frame at slot `k` (its
+    /// parameters there).
+    pub(super) fn call_table_fn(&mut self, op: TableOp, k: u32) {
+        let (n, r) = op.shape();
+        self.emit_call_to(Target::Table(op), k, super::ra_slot(n, 0, r));
     }
 
     /// Traps (out of bounds table access) unless `start + n <= W` as integers, `W` the global
@@ -524,17 +538,16 @@ impl FnLowerer<'_> {
     }
 
     /// A jump table on `2 * i` (slot `x` holds `i + i`) with one pair per entry `k` of
-    /// `entries`: `entry(k)` emitted, then a jump to the end (the last falls through).
+    /// `entries`: `entry(k)` (one instruction), then a jump to the end. `i < entries` is the
+    /// caller's to check first.
     fn jump_table(&mut self, x: u32, entries: u32, mut entry: impl FnMut(&mut Self, u32)) {
         let table = self.here() + 1;
         self.raw(Op::JTab, x, 0, 0, table);
-        let mut to_end = Vec::new();
+        let mut to_end = Vec::with_capacity(entries as usize);
         for k in 0..entries {
             self.label(self.here());
             entry(self, k);
-            if k + 1 < entries {
-                to_end.push(self.jump(Op::Jmp, 0, 0));
-            }
+            to_end.push(self.jump(Op::Jmp, 0, 0));
         }
         let end = self.here();
         self.label(end);
@@ -564,7 +577,7 @@ impl FnLowerer<'_> {
             return;
         };
         if !self.in_place {
-            self.call_table_op(TableOp::Get(table), 1, 1);
+            self.call_table_op(TableOp::Get(table));
             return;
         }
         let i = self.pop();
@@ -585,7 +598,7 @@ impl FnLowerer<'_> {
     pub(super) fn table_set(&mut self, table: u32) {
         let words = self.words_of(table);
         if words.is_some() && !self.in_place {
-            self.call_table_op(TableOp::Set(table), 2, 0);
+            self.call_table_op(TableOp::Set(table));
             return;
         }
         let v = self.pop();
@@ -635,7 +648,7 @@ impl FnLowerer<'_> {
             return;
         };
         if !self.in_place {
-            self.call_table_op(TableOp::Grow(table), 2, 1);
+            self.call_table_op(TableOp::Grow(table));
             return;
         }
         self.flush();
@@ -654,11 +667,7 @@ impl FnLowerer<'_> {
         self.mov(p, old);
         self.mov(p + 1, v);
         self.mov(p + 2, n);
-        self.emit_call_to(
-            Target::Table(TableOp::Fill(table)),
-            p,
-            super::ra_slot(3, 0, 0),
-        );
+        self.call_table_fn(TableOp::Fill(table), p);
         self.mov(a, old);
         let to_end = self.jump(Op::Jmp, 0, 0);
         let fail = self.here();
@@ -677,7 +686,7 @@ impl FnLowerer<'_> {
             return;
         };
         if !self.in_place {
-            self.call_table_op(TableOp::Fill(table), 3, 0);
+            self.call_table_op(TableOp::Fill(table));
             return;
         }
         let a = self.bulk_operands();
@@ -689,11 +698,7 @@ impl FnLowerer<'_> {
         let to_end = self.jump(Op::Brz, n, 0);
         self.mov(p, i);
         self.mov(p + 1, v);
-        self.emit_call_to(
-            Target::Table(TableOp::Set(table)),
-            p,
-            super::ra_slot(2, 0, 0),
-        );
+        self.call_table_fn(TableOp::Set(table), p);
         self.op3(Op::Add, i, i, Opnd::I(1));
         self.op3(Op::Sub, n, n, Opnd::I(1));
         self.jump(Op::Jmp, 0, top);
@@ -711,7 +716,7 @@ impl FnLowerer<'_> {
             return;
         };
         if !self.in_place {
-            self.call_table_op(TableOp::Copy(dst, src), 3, 0);
+            self.call_table_op(TableOp::Copy(dst, src));
             return;
         }
         let a = self.bulk_operands();
@@ -719,41 +724,17 @@ impl FnLowerer<'_> {
         self.touch(p + 2);
         self.check_table_range(d, n, wd.size_word, e, u);
         self.check_table_range(s, n, ws.size_word, e, u);
-        self.op3(Op::LtU, e, s, Opnd::S(d));
-        let to_back = self.jump(Op::Brnz, e, 0);
-        let fwd = self.here();
-        self.label(fwd);
-        let fwd_end = self.jump(Op::Brz, n, 0);
-        self.transfer(dst, src, d, s, p);
-        self.op3(Op::Add, d, d, Opnd::I(1));
-        self.op3(Op::Add, s, s, Opnd::I(1));
-        self.op3(Op::Sub, n, n, Opnd::I(1));
-        self.jump(Op::Jmp, 0, fwd);
-        let back = self.here();
-        self.patch(to_back, back);
-        self.op3(Op::Add, d, d, Opnd::S(n));
-        self.op3(Op::Add, s, s, Opnd::S(n));
-        let bwd = self.here();
-        self.label(bwd);
-        let bwd_end = self.jump(Op::Brz, n, 0);
-        self.op3(Op::Sub, d, d, Opnd::I(1));
-        self.op3(Op::Sub, s, s, Opnd::I(1));
-        self.transfer(dst, src, d, s, p);
-        self.op3(Op::Sub, n, n, Opnd::I(1));
-        self.jump(Op::Jmp, 0, bwd);
-        let end = self.here();
-        self.patch(fwd_end, end);
-        self.patch(bwd_end, end);
+        self.move_loop(d, s, n, e, |lw| lw.transfer(dst, src, d, s, p));
     }
 
     /// `dst[d] = src[s]` through the tables' `table.get` and `table.set` functions, with
     /// their frames at slot `p` (`p`, `p + 1` scratch).
     fn transfer(&mut self, dst: u32, src: u32, d: u32, s: u32, p: u32) {
         self.mov(p, s);
-        self.emit_call_to(Target::Table(TableOp::Get(src)), p, super::ra_slot(1, 0, 1));
+        self.call_table_fn(TableOp::Get(src), p);
         self.mov(p + 1, p);
         self.mov(p, d);
-        self.emit_call_to(Target::Table(TableOp::Set(dst)), p, super::ra_slot(2, 0, 0));
+        self.call_table_fn(TableOp::Set(dst), p);
     }
 
     /// `table.init(d, s, n)` of element segment `seg` into table `table` held in global
@@ -778,7 +759,7 @@ impl FnLowerer<'_> {
             return;
         };
         if !self.in_place {
-            self.call_table_op(TableOp::Init(table, seg), 3, 0);
+            self.call_table_op(TableOp::Init(table, seg));
             return;
         }
         let a = self.bulk_operands();
@@ -790,36 +771,21 @@ impl FnLowerer<'_> {
         if !matches!(segment.mode, SegmentMode::Passive) {
             return;
         }
-        let items = segment.items.clone();
+        let items = &segment.items;
         let top = self.here();
         self.label(top);
         let to_end = self.jump(Op::Brz, n, 0);
         self.op3(Op::Add, x, s, Opnd::S(s));
-        let table_pc = self.here() + 1;
-        self.raw(Op::JTab, x, 0, 0, table_pc);
-        let mut to_store = Vec::with_capacity(items.len());
-        for item in &items {
-            self.label(self.here());
-            match *item {
-                ConstExpr::RefFunc(f) => self.func_ref(v, f),
-                ConstExpr::GlobalGet(g) => {
-                    self.raw(Op::GlobalGet, 0, 0, v, 2 * g);
-                }
-                _ => self.konst(v, 0),
+        self.jump_table(x, items.len() as u32, |lw, k| match items[k as usize] {
+            ConstExpr::RefFunc(f) => lw.func_ref(v, f),
+            ConstExpr::GlobalGet(g) => {
+                lw.raw(Op::GlobalGet, 0, 0, v, 2 * g);
             }
-            to_store.push(self.jump(Op::Jmp, 0, 0));
-        }
-        let store = self.here();
-        for pc in to_store {
-            self.patch(pc, store);
-        }
+            _ => lw.konst(v, 0),
+        });
         self.mov(p, d);
         self.mov(p + 1, v);
-        self.emit_call_to(
-            Target::Table(TableOp::Set(table)),
-            p,
-            super::ra_slot(2, 0, 0),
-        );
+        self.call_table_fn(TableOp::Set(table), p);
         self.op3(Op::Add, d, d, Opnd::I(1));
         self.op3(Op::Add, s, s, Opnd::I(1));
         self.op3(Op::Sub, n, n, Opnd::I(1));
