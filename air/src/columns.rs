@@ -1,4 +1,4 @@
-//! The main trace's column layout: 122 base-field columns in eleven regions (103 in the
+//! The main trace's column layout: 104 base-field columns in eleven regions (85 in the
 //! narrow layout of programs without linear memory or globals: [`Layout`]).
 //!
 //! Every region is declared once, in order, in [`regions!`] below: its columns' offsets are
@@ -11,7 +11,7 @@
 //! |---|---|---|
 //! | [`SYSTEM`] | `IDX`, `FIRST`, `CLK`, `PC`, `FP` | row index (memory-table address), 1 on row 0, cycles so far, program counter, frame pointer |
 //! | [`INSTR`] | `OFF_A`, `OFF_B`, `OFF_C`, `IMM`, `BIMM` | instruction fields |
-//! | [`DECODE`] | `FLAGS` (38) | one-hot opcode flags (opcode code `k` at `FLAGS + k - 1`) |
+//! | [`DECODE`] | `GROUPS` (18), `OP_BIT` (2) | one-hot opcode-group flags and sub-op bits ([`crate::decoder`]) |
 //! | [`ACCESS`] | `VAL_A`, `PTS_A`, `VAL_B`, `PREV_B`, `PTS_B`, `VAL_C`, `PREV_C`, `PTS_C` | accesses `a`, `b`, `c` |
 //! | [`LANES`] | `X`, `Y`, `Z`, `W` (4 each) | four bitwise lanes `(x, y, x & y, x ^ y)` of bytes |
 //! | [`RANGE_BYTES`] | `R` (4) | four bytes range-checked in pairs |
@@ -125,7 +125,7 @@ pub const fn gap_col(j: usize, i: usize) -> usize {
 }
 
 /// Width of the narrow layout: programs without loads, stores or globals end before
-/// [`MEMORY_EXT`] (103 columns); the wide layout is [`MAIN_WIDTH`] (122).
+/// [`MEMORY_EXT`] (85 columns); the wide layout is [`MAIN_WIDTH`] (104).
 pub const NARROW_WIDTH: usize = MEMORY_EXT.start;
 
 /// The main trace's layout, decided by the program alone (so prover and verifier agree).
@@ -205,7 +205,7 @@ fn advice_writers(col: usize) -> Option<fn(Op) -> bool> {
         )
     }
     // The shift amount, and the pow2 table's multiplicities (its lookups are weighted by the
-    // shift flags).
+    // `Shift` group flag).
     fn shifts(op: Op) -> bool {
         matches!(op, Op::Shl | Op::ShrU | Op::Rotl | Op::Rotr)
     }
@@ -226,32 +226,40 @@ fn advice_writers(col: usize) -> Option<fn(Op) -> bool> {
 }
 
 /// The main trace's *committed* columns, as indices of the layout's columns in ascending
-/// order: the layout's columns without the opcode flags of opcodes the program does not
-/// contain, and without the advice columns only opcodes it does not contain write (the
+/// order: the layout's columns without the group flags of groups none of the program's
+/// opcodes belongs to, without the sub-op bits none of its opcodes sets, and without the advice columns only opcodes it does not contain write (the
 /// upper bitwise lanes, `R`, `SA`, `SB`, `P`, `S`, `M_POW`). Decided by the program alone,
 /// as the layout is, so prover and verifier agree.
 ///
 /// The AIR reads an uncommitted column as zero ([`expand_row`]), so it accepts a committed
 /// trace exactly when it accepts the layout's trace with zeros in those columns: soundness
-/// is the full layout's. An honest trace has zeros there anyway: a row's flag names the
-/// opcode of the program's instruction at its `pc` (program bus), and the advice columns
-/// are written on their opcodes' rows only (the prover checks this before proving). A
-/// program using few opcodes (Fibonacci: 5 of 38) commits far fewer columns.
+/// is the full layout's. An honest trace has zeros there anyway: a row's group flag and bits
+/// encode the opcode of the program's instruction at its `pc` (program bus), and the advice
+/// columns are written on their opcodes' rows only (the prover checks this before proving).
+/// A program using few opcodes (Fibonacci: 5 groups of 18, no sub-op bit) commits far
+/// fewer columns.
 pub fn committed_columns(program: &gloam_isa::Program) -> Vec<usize> {
-    let mut present = [false; Op::NUM_FLAGS];
-    for i in &program.instrs {
-        let code = i.op as usize;
-        if (1..=Op::NUM_FLAGS).contains(&code) {
-            present[code - 1] = true;
-        }
-    }
-    let ops: Vec<Op> = Op::ALL
+    let mut ops: Vec<Op> = program
+        .instrs
         .iter()
-        .copied()
-        .filter(|op| (1..=Op::NUM_FLAGS).contains(&(*op as usize)) && present[*op as usize - 1])
+        .map(|i| i.op)
+        .filter(|op| crate::decoder::encoding(*op).is_some())
         .collect();
+    ops.sort();
+    ops.dedup();
+    let encodings: Vec<crate::decoder::Encoding> = ops
+        .iter()
+        .filter_map(|&op| crate::decoder::encoding(op))
+        .collect();
+    let decoder_kept = |c: usize| {
+        if (GROUPS..GROUPS + crate::decoder::NUM_GROUPS).contains(&c) {
+            encodings.iter().any(|e| e.group.index() == c - GROUPS)
+        } else {
+            encodings.iter().any(|e| e.bit(c - OP_BIT))
+        }
+    };
     (0..Layout::of(program).width())
-        .filter(|&c| !DECODE.contains(c) || present[c - FLAGS])
+        .filter(|&c| !DECODE.contains(c) || decoder_kept(c))
         .filter(|&c| advice_writers(c).is_none_or(|writes| ops.iter().any(|&op| writes(op))))
         .collect()
 }
@@ -294,10 +302,12 @@ regions! { MAIN_WIDTH;
         /// `B` operand is the immediate.
         BIMM: 1,
     }
-    /// Opcode flags.
+    /// The decoder ([`crate::decoder`]): opcode groups and sub-op bits.
     DECODE {
-        /// First opcode flag (one per opcode with a flag).
-        FLAGS: Op::NUM_FLAGS,
+        /// First group flag (one per [`crate::decoder::Group`], one-hot).
+        GROUPS: crate::decoder::NUM_GROUPS,
+        /// Sub-op bits `b0`, `b1` (booleans).
+        OP_BIT: crate::decoder::OP_BITS,
     }
     /// The row's memory accesses: values and the timestamps of the accesses they follow.
     ACCESS {
@@ -406,9 +416,38 @@ regions! { MAIN_WIDTH;
     }
 }
 
-/// Column of the flag of opcode `op` (not defined for `Trap`).
-pub const fn flag(op: Op) -> usize {
-    FLAGS + op as usize - 1
+/// Column of group `g`'s flag.
+pub const fn group_col(g: crate::decoder::Group) -> usize {
+    GROUPS + g.index()
+}
+
+/// The decoder columns a row executing `op` sets to 1 (its group flag, then its sub-op bits
+/// that are 1), as `(columns, count)`; `None` for an opcode without an encoding.
+pub const fn op_columns(op: Op) -> Option<([usize; 1 + crate::decoder::OP_BITS], usize)> {
+    let Some(e) = crate::decoder::encoding(op) else {
+        return None;
+    };
+    let mut cols = [group_col(e.group); 1 + crate::decoder::OP_BITS];
+    let mut n = 1;
+    let mut j = 0;
+    while j < crate::decoder::OP_BITS {
+        if e.bit(j) {
+            cols[n] = OP_BIT + j;
+            n += 1;
+        }
+        j += 1;
+    }
+    Some((cols, n))
+}
+
+/// Writes `op`'s decoder cells (its group flag and sub-op bits) into `row`, a row whose
+/// decoder columns are zero; nothing for an opcode without an encoding.
+pub fn encode_op<T: From<u8>>(row: &mut [T], op: Op) {
+    if let Some((cols, n)) = op_columns(op) {
+        for &c in &cols[..n] {
+            row[c] = T::from(1u8);
+        }
+    }
 }
 
 /// Periodic column indices.
@@ -477,33 +516,34 @@ mod tests {
             (FP, 4),
             (OFF_A, 5),
             (BIMM, 9),
-            (FLAGS, 10),
-            (VAL_A, 48),
-            (PTS_C, 55),
-            (X, 56),
-            (Y, 60),
-            (Z, 64),
-            (W, 68),
-            (R, 72),
-            (D, 76),
-            (K, 85),
-            (S, 90),
-            (M_RANGE, 91),
-            (M_BIT, 95),
-            (M_POW, 99),
-            (M_PROG, 100),
-            (FVAL, 101),
-            (FTS, 102),
-            (NARROW_WIDTH, 103),
-            (ADDR_B, 103),
-            (PTS_D, 107),
-            (DD, 108),
-            (WA, 111),
-            (O, 112),
-            (TADDR, 116),
-            (REGION, 117),
-            (G, 118),
-            (MAIN_WIDTH, 122),
+            (GROUPS, 10),
+            (OP_BIT, 28),
+            (VAL_A, 30),
+            (PTS_C, 37),
+            (X, 38),
+            (Y, 42),
+            (Z, 46),
+            (W, 50),
+            (R, 54),
+            (D, 58),
+            (K, 67),
+            (S, 72),
+            (M_RANGE, 73),
+            (M_BIT, 77),
+            (M_POW, 81),
+            (M_PROG, 82),
+            (FVAL, 83),
+            (FTS, 84),
+            (NARROW_WIDTH, 85),
+            (ADDR_B, 85),
+            (PTS_D, 89),
+            (DD, 90),
+            (WA, 93),
+            (O, 94),
+            (TADDR, 98),
+            (REGION, 99),
+            (G, 100),
+            (MAIN_WIDTH, 104),
             (periodic::BYTE, 7),
             (periodic::POW, 23),
             (periodic::WIDTH, 26),
@@ -512,45 +552,53 @@ mod tests {
             assert_eq!(got, want);
         }
         assert_eq!(MEMORY_EXT.end(), MAIN_WIDTH);
-        assert_eq!(DECODE.range(), 10..48);
+        assert_eq!(DECODE.range(), 10..30);
         assert!(ACCESS.contains(PREV_B) && !ACCESS.contains(X));
     }
 
-    /// The committed columns drop exactly the flags of opcodes the program lacks, keep
-    /// every other column of the layout in order, and expanding a committed row puts zeros
-    /// in the dropped flags.
+    /// The committed columns drop exactly the group flags and sub-op bits no opcode of the
+    /// program uses, keep every other column of the layout in order, and expanding a
+    /// committed row puts zeros in the dropped ones.
     #[test]
-    fn committed_columns_drop_the_flags_of_absent_opcodes() {
+    fn committed_columns_drop_the_decoder_cells_of_absent_opcodes() {
+        use crate::decoder::{encoding, Group, NUM_GROUPS, OP_BITS};
         let p = gloam_isa::load_module(
             br#"(module (func (export "f") (param i32) (result i32)
                  local.get 0 i32.const 1 i32.add))"#,
         )
         .unwrap();
         let ops: std::collections::BTreeSet<Op> = p.instrs.iter().map(|i| i.op).collect();
+        let groups: std::collections::BTreeSet<Group> = ops
+            .iter()
+            .filter_map(|&op| encoding(op))
+            .map(|e| e.group)
+            .collect();
+        let bits: Vec<bool> = (0..OP_BITS)
+            .map(|j| ops.iter().filter_map(|&op| encoding(op)).any(|e| e.bit(j)))
+            .collect();
         let c = committed_columns(&p);
         assert_eq!(Layout::of(&p), Layout::Narrow);
         // No opcode writing the upper lanes (8), `R` (4), `SA`, `SB`, `P`, `S`, `M_POW`.
         let advice = 8 + 4 + 5;
-        assert_eq!(c.len(), NARROW_WIDTH - Op::NUM_FLAGS + ops.len() - advice);
+        let dropped_decoder = NUM_GROUPS - groups.len() + bits.iter().filter(|b| !**b).count();
+        assert_eq!(c.len(), NARROW_WIDTH - dropped_decoder - advice);
         assert!(c.windows(2).all(|w| w[0] < w[1]));
         for col in 0..NARROW_WIDTH {
-            let flag_of = Op::ALL.iter().find(|&&op| {
-                op.code() >= 1 && (op.code() as usize) <= Op::NUM_FLAGS && flag(op) == col
-            });
             let kept = c.contains(&col);
-            match flag_of {
-                Some(op) => assert_eq!(kept, ops.contains(op), "{op:?}"),
-                None => assert_eq!(kept, advice_writers(col).is_none(), "column {col}"),
+            if let Some(g) = Group::ALL.iter().find(|&&g| group_col(g) == col) {
+                assert_eq!(kept, groups.contains(g), "{g:?}");
+            } else if (OP_BIT..OP_BIT + OP_BITS).contains(&col) {
+                assert_eq!(kept, bits[col - OP_BIT], "bit {}", col - OP_BIT);
+            } else {
+                assert_eq!(kept, advice_writers(col).is_none(), "column {col}");
             }
         }
         let values: Vec<u64> = (1..=c.len() as u64).collect();
         let mut row = vec![99u64; NARROW_WIDTH];
         expand_row(&c, &values, 0, &mut row);
-        assert_eq!(
-            row[flag(Op::Add)],
-            values[c.iter().position(|&x| x == flag(Op::Add)).unwrap()]
-        );
-        assert_eq!(row[flag(Op::Mul)], 0);
+        let add = group_col(Group::Add);
+        assert_eq!(row[add], values[c.iter().position(|&x| x == add).unwrap()]);
+        assert_eq!(row[group_col(Group::Mul)], 0);
         // A shift brings back `P`, `S`, `M_POW`, the upper lanes and `R`; not `SA`, `SB`.
         let p = gloam_isa::load_module(
             br#"(module (func (export "f") (param i32) (result i32)

@@ -8,7 +8,7 @@
 //! trace builders live in `gloam-prover` (`prover/src/trace/`). `docs/air.md` explains the
 //! design and why it is sound.
 //!
-//! Shape: 103 main columns (122 for programs with loads, stores or globals: `columns::Layout`),
+//! Shape: 85 main columns (104 for programs with loads, stores or globals: `columns::Layout`),
 //! of which a proof commits those its program's opcodes use (`columns::committed_columns`:
 //! 53 for Fibonacci), and 10 auxiliary (quadratic-extension) columns; 2^14 to 2^22 rows;
 //! constraint degree at most 5.
@@ -20,6 +20,7 @@ pub mod buses;
 pub mod check;
 pub mod columns;
 pub mod constraints;
+pub mod decoder;
 pub mod field;
 pub mod logup;
 pub mod proof_file;

@@ -47,9 +47,10 @@ pub mod trap_code {
 
 macro_rules! ops {
     ($( $(#[$doc:meta])* $name:ident = $code:literal, $mn:literal ;)*) => {
-        /// A Gloam opcode. The numeric code (1..=38) is the value the AIR's one-hot opcode
-        /// flags encode; [`Op::Trap`] (39) and the executor-only opcodes (40..) have no flag,
-        /// so no valid trace can execute them.
+        /// A Gloam opcode. Codes 1..=38 are the provable opcodes, which the AIR's decoder
+        /// encodes as an opcode group and sub-op bits (`gloam_air::decoder`, its own
+        /// numbering); [`Op::Trap`] (39) and the executor-only opcodes (40..) have no
+        /// encoding, so no valid trace can execute them.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
         #[repr(u8)]
         pub enum Op { $( $(#[$doc])* $name = $code, )* }
@@ -158,7 +159,7 @@ ops! {
     /// Trap with code `imm`; never provable.
     Trap = 39, "trap";
 
-    // ---- Executor-only instructions (codes 40..): no AIR flag yet, so no proof can
+    // ---- Executor-only instructions (codes 40..): no AIR encoding, so no proof can
     // ---- execute them; `run_traced` refuses a run that reaches one.
     /// `C = memory.size` (pages).
     MemorySize = 40, "memory.size";
@@ -202,8 +203,8 @@ ops! {
 /// Which slots an opcode touches. This is the single source of truth shared by the executor,
 /// the trace builder and the AIR (where these become the access-enable expressions).
 impl Op {
-    /// Number of opcodes that have an AIR flag (all but `Trap`).
-    pub const NUM_FLAGS: usize = 38;
+    /// Number of provable opcodes (codes `1..=NUM_PROVABLE`: all before `Trap`).
+    pub const NUM_PROVABLE: usize = 38;
 
     /// Binary operators `C = f(A, B)`.
     pub const fn is_binary(self) -> bool {
@@ -262,7 +263,7 @@ impl Op {
             || self.is_store()
             || matches!(self, Op::Const | Op::CMov | Op::GlobalGet | Op::GlobalSet)
     }
-    /// Has an AIR flag: the opcodes a proof can execute (codes 1..=38).
+    /// Has an AIR encoding: the opcodes a proof can execute (codes 1..=38).
     pub const fn is_provable(self) -> bool {
         self.code() < Op::Trap.code()
     }
@@ -430,13 +431,13 @@ impl std::fmt::Display for Instr {
 mod tests {
     use super::*;
 
-    /// The provable opcodes are exactly codes `1..=NUM_FLAGS`, the AIR's flags.
+    /// The provable opcodes are exactly codes `1..=NUM_PROVABLE`.
     #[test]
-    fn provable_codes_are_the_flags() {
+    fn provable_codes_come_first() {
         for op in Op::ALL {
             let code = op.code() as usize;
-            assert_eq!(op.is_provable(), code <= Op::NUM_FLAGS, "{op:?}");
+            assert_eq!(op.is_provable(), code <= Op::NUM_PROVABLE, "{op:?}");
         }
-        assert_eq!(Op::Trap.code() as usize, Op::NUM_FLAGS + 1);
+        assert_eq!(Op::Trap.code() as usize, Op::NUM_PROVABLE + 1);
     }
 }

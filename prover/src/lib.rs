@@ -379,9 +379,9 @@ pub struct GloamTrace {
 impl GloamTrace {
     /// Wraps the columns of a narrow or wide layout (`NARROW_WIDTH` or `MAIN_WIDTH` columns)
     /// of equal power-of-two length, keeping the columns the statement `pi` commits
-    /// (`PublicInputs::committed_columns`: the layout's columns without the flags of
-    /// opcodes the program does not contain and the advice columns only such opcodes
-    /// write, which are zero in every honest trace).
+    /// (`PublicInputs::committed_columns`: the layout's columns without the decoder cells
+    /// (group flags, sub-op bits) no opcode of the program uses and the advice columns only
+    /// opcodes it lacks write, which are zero in every honest trace).
     ///
     /// # Panics
     /// If the shape is wrong (the trace builder never produces such a trace).

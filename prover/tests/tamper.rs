@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use gloam_air::check::{check, Violation};
 use gloam_air::columns::*;
+use gloam_air::decoder::Group;
 use gloam_air::{default_options, Felt, PublicInputs};
 use gloam_executor::{run_traced, Limits};
 use gloam_isa::{IntValue, Op, Program};
@@ -42,8 +43,8 @@ const ALL_OPS: &str = r#"
       br_if 0
     end
     ;; `ne` after the loop: the program then holds both `eq` and `ne`, whose swap
-    ;; `tamper_decode_swapped_opcode` commits (a flag of an opcode the program lacks is not
-    ;; committed).
+    ;; `tamper_decode_swapped_opcode` commits (the sub-op bit telling them apart is committed
+    ;; only if some opcode of the program sets it).
     local.get $acc local.get $a local.get $b i32.ne i32.add))
 "#;
 
@@ -80,10 +81,27 @@ impl Honest {
     fn set(&mut self, col: usize, row: usize, v: u64) {
         self.columns[col][row] = Felt::new(v);
     }
+    /// Whether row `r`'s decoder columns encode `op`.
+    fn executes(&self, op: Op, r: usize) -> bool {
+        let mut want = vec![0u64; MAIN_WIDTH];
+        encode_op(&mut want, op);
+        DECODE.range().all(|c| self.get(c, r) == want[c])
+    }
+    /// Makes row `r` claim opcode `op`: its decoder columns become `op`'s encoding.
+    fn set_op(&mut self, r: usize, op: Op) {
+        for c in DECODE.range() {
+            self.set(c, r, 0);
+        }
+        let mut want = vec![0u64; MAIN_WIDTH];
+        encode_op(&mut want, op);
+        for c in DECODE.range() {
+            self.set(c, r, want[c]);
+        }
+    }
     /// First row executing `op` that satisfies `pred`.
     fn row_of(&self, op: Op, pred: impl Fn(&Self, usize) -> bool) -> usize {
         (0..self.columns[0].len())
-            .find(|&r| self.columns[flag(op)][r] == Felt::ONE && pred(self, r))
+            .find(|&r| self.executes(op, r) && pred(self, r))
             .unwrap_or_else(|| panic!("no row executes {op:?} as needed"))
     }
     /// Writes a 32-bit value into the four bytes of `U` (x0, y0, x1, y1), keeping z/w consistent.
@@ -136,8 +154,8 @@ fn assert_stark_rejects(
     pi: PublicInputs,
     claim: &Claim,
 ) {
-    // The tamper must be one a prover can commit: the flags of opcodes the program does not
-    // contain are not committed (`PublicInputs::committed_columns`), so a change there could
+    // The tamper must be one a prover can commit: the group flags and sub-op bits no opcode
+    // of the program uses are not committed (`PublicInputs::committed_columns`), so a change there could
     // not reach the verifier at all.
     let committed = pi.committed_columns();
     for (c, col) in columns.iter().enumerate() {
@@ -434,19 +452,33 @@ fn tamper_control_cycle_counter() {
 fn tamper_decode_swapped_opcode() {
     let mut h = honest();
     let r = h.row_of(Op::Eq, |_, _| true);
-    h.set(flag(Op::Eq), r, 0);
-    h.set(flag(Op::Ne), r, 1);
+    h.set_op(r, Op::Ne);
     let c = h.get(VAL_C, r) ^ 1;
     h.set(VAL_C, r, c);
     h.assert_rejected(bus("program"));
 }
 
-/// decode: two opcode flags at once.
+/// decode: two group flags at once.
 #[test]
-fn tamper_decode_two_flags() {
+fn tamper_decode_two_groups() {
     let mut h = honest();
     let r = h.row_of(Op::Add, |_, _| true);
-    h.set(flag(Op::Sub), r, 1);
+    h.set(group_col(Group::Cmp), r, 1);
+    h.assert_rejected(family("decode"));
+}
+
+/// decode: a non-boolean sub-op bit that keeps the looked-up code. An `lt_s` row (group
+/// `cmp`, bits `b0 = 0, b1 = 1`: code `4 * 2 + 2 = 10`) claims group `add` with `b1 = 3`:
+/// code `4 * 1 + 6 = 10` again, so the program lookup still balances, and `add`'s selectors
+/// become `(1 - b0) = 1` for `add` (the row's `C` is no sum) and 0 for `sub`. Only the
+/// booleanity of the bits refuses it.
+#[test]
+fn tamper_decode_non_boolean_bit_aliasing_a_code() {
+    let mut h = honest();
+    let r = h.row_of(Op::LtS, |_, _| true);
+    h.set(group_col(Group::Cmp), r, 0);
+    h.set(group_col(Group::Add), r, 1);
+    h.set(OP_BIT + 1, r, 3);
     h.assert_rejected(family("decode"));
 }
 
@@ -471,7 +503,7 @@ fn tamper_memory_stale_read() {
     let addr = |h: &Honest, r: usize, off: usize| h.get(FP, r) + h.get(off, r);
     let mut found = None;
     'outer: for w in 0..n {
-        if h.get(flag(Op::Add), w) != 1 || h.get(PREV_C, w) == h.get(VAL_C, w) {
+        if !h.executes(Op::Add, w) || h.get(PREV_C, w) == h.get(VAL_C, w) {
             continue;
         }
         let a = addr(&h, w, OFF_C);
@@ -668,14 +700,13 @@ fn tamper_load_store_wrong_sign_extension() {
     });
 }
 
-/// load_store: a load claims the width of another load (the flag of `i32.load16_u` on an
-/// `i32.load8_u` row, with its value): the program bus refuses the opcode.
+/// load_store: a load claims the width of another load (the encoding of `i32.load16_u` on
+/// an `i32.load8_u` row, with its value): the program bus refuses the opcode.
 #[test]
 fn tamper_load_store_wrong_width() {
     let mut h = honest_mem();
     let r = h.row_of(Op::I32Load8U, |_, _| true);
-    h.set(flag(Op::I32Load8U), r, 0);
-    h.set(flag(Op::I32Load16U), r, 1);
+    h.set_op(r, Op::I32Load16U);
     h.recount();
     h.assert_rejected(|v| {
         matches!(
@@ -943,8 +974,8 @@ fn tamper_memory_grow_forged_size() {
     h.assert_rejected(family("globals"));
 }
 
-/// A value in a column the program's proofs do not commit (a flag of an opcode it lacks, or
-/// advice only such opcodes write) cannot reach a verifier at all; the row checker refuses
+/// A value in a column the program's proofs do not commit (the flag of a group none of its
+/// opcodes belongs to, or advice only opcodes it lacks write) cannot reach a verifier at all; the row checker refuses
 /// such a trace too, naming the column.
 #[test]
 fn uncommitted_column_is_refused_by_the_checker() {

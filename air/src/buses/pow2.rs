@@ -5,21 +5,22 @@
 
 use super::{Bus, Declaration, Fraction, FractionSink, Period};
 use crate::columns::{periodic, *};
-use crate::constraints::{mul::SHIFTS, Row};
+use crate::constraints::Row;
+use crate::decoder::Group;
 use crate::field::{ExtensionOf, Felt, FieldElement};
 use crate::logup::Challenges;
-use gloam_isa::Op;
 
-/// The shift lookup, weighted by the shift flags.
+/// The shift lookup, weighted by the `Shift` group flag.
 pub struct Shift;
 /// The pow2 table: one entry per row, weighted by `M_POW`.
 pub struct Table;
 
-/// The row's lookup: (multiplicity = sum of the shift flags, `(S, right, P)`).
+/// The row's lookup: (multiplicity = the `Shift` group flag, `(S, right, P)`).
 #[inline(always)]
 pub fn lookup<F: FieldElement<BaseField = Felt>>(r: &Row<F>) -> (F, [F; periodic::POW_COLS]) {
-    let right = r.fs(&[Op::ShrU, Op::Rotr]);
-    (r.fs(SHIFTS), [r.c(S), right, r.c(P)])
+    // On a `Shift` row bit 0 is the direction (`shr_u`, `rotr`); elsewhere the lookup's
+    // multiplicity is 0, so the tuple does not matter.
+    (r.g(Group::Shift), [r.c(S), r.bit(0), r.c(P)])
 }
 
 impl Declaration for Shift {

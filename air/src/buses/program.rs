@@ -1,8 +1,9 @@
 //! Program bus (tag 2): every row looks up its instruction `(PC, op, BIMM, OFF_A, OFF_B,
-//! OFF_C, IMM)` — with `op = sum_k k * flag_k` ([`crate::constraints::decode::opcode`]) — in
+//! OFF_C, IMM)` — with `op` the decoder code of the row's group flag and sub-op bits
+//! ([`crate::constraints::decode::opcode`], [`crate::decoder::code`]) — in
 //! the program table, 7 periodic columns of period `P = next_pow2(len + 1)` that the verifier
 //! builds from the program, weighted by `M_PROG` (entry `IDX mod P`). Padding entries are
-//! `trap`, which no flag combination produces.
+//! `trap`, whose code 0 no row's flags produce.
 
 use super::{Bus, Declaration, Fraction, FractionSink, Period};
 use crate::columns::{periodic, *};
@@ -68,7 +69,7 @@ pub fn table_columns(program: &Program, p: usize) -> Vec<Vec<Felt>> {
         .map(|_| Vec::with_capacity(p))
         .collect();
     for pc in 0..p {
-        // Padding entries are `trap` (no flag): they can never be looked up.
+        // Padding entries are `trap` (decoder code 0): they can never be looked up.
         let ins = program
             .instrs
             .get(pc)
@@ -76,7 +77,7 @@ pub fn table_columns(program: &Program, p: usize) -> Vec<Vec<Felt>> {
             .unwrap_or(Instr::new(Op::Trap));
         let vals = [
             pc as u64,
-            ins.op.code() as u64,
+            crate::decoder::code(ins.op),
             ins.b_imm as u64,
             ins.a as u64,
             ins.b as u64,

@@ -79,11 +79,11 @@ impl Tiny {
         let mut per = vec![Felt::ZERO; periodic::WIDTH];
         // Instruction `const c=0, 5` at pc 3, looked up once in the program table.
         cur[PC] = f(3);
-        cur[flag(Op::Const)] = f(1);
+        encode_op(&mut cur, Op::Const);
         cur[IMM] = f(5);
         let ins = Instr::new(Op::Const);
         per[periodic::PROG] = f(3);
-        per[periodic::PROG + 1] = f(ins.op.code() as u64);
+        per[periodic::PROG + 1] = f(crate::decoder::code(ins.op));
         per[periodic::PROG + 6] = f(5);
         cur[M_PROG] = f(1);
         // Memory: consume (0, 0, 0), produce (0, 5, 3); the table produces (0, 0, 0) and
@@ -161,4 +161,40 @@ fn each_forgery_unbalances_its_bus() {
     assert_eq!(forge(Z, 1, false), vec![Bus::Bitwise]);
     assert_eq!(forge(FVAL, 6, false), vec![Bus::Memory]);
     assert_eq!(forge(M_POW, 1, false), vec![Bus::Pow2]);
+}
+
+/// Every fraction's numerator and denominator have the degrees its declaration states (the
+/// packing into helper columns and the auxiliary constraint degrees are derived from them),
+/// measured along random lines through the space of (current, next) rows.
+#[test]
+fn declared_fraction_degrees_are_the_degrees() {
+    use crate::constraints::tests::{degree_from_values, random_line};
+    const POINTS: usize = 8;
+    let ch = Challenges::<Felt>::new(&[Felt::new(0x1234_5678_9abc), Felt::new(0x0fed_cba9)]);
+    let per: Vec<Felt> = (0..periodic::WIDTH as u64)
+        .map(|i| Felt::new(3 * i + 1))
+        .collect();
+    for seed in [7u64, 0xdead_beef] {
+        let line = random_line(2 * MAIN_WIDTH, seed, POINTS);
+        let evals: Vec<_> = line
+            .iter()
+            .map(|row| fractions(&row[..MAIN_WIDTH], &row[MAIN_WIDTH..], &per, &ch))
+            .collect();
+        for (i, f) in FRACTIONS.iter().enumerate() {
+            let nums: Vec<Felt> = evals.iter().map(|e| e[i].0).collect();
+            let dens: Vec<Felt> = evals.iter().map(|e| e[i].1).collect();
+            assert_eq!(
+                degree_from_values(&nums),
+                f.num_degree,
+                "{}: numerator",
+                f.name
+            );
+            assert_eq!(
+                degree_from_values(&dens),
+                f.den_degree(),
+                "{}: denominator",
+                f.name
+            );
+        }
+    }
 }

@@ -7,6 +7,7 @@
 
 use super::{Row, Sink, Spec};
 use crate::columns::*;
+use crate::decoder::Group;
 use crate::field::{k, two32, Felt, FieldElement};
 use gloam_isa::Op;
 
@@ -15,15 +16,15 @@ pub const CONSTRAINTS: &[Spec] = &[
     ("k_bool", 2),
     ("sa_bool", 2),
     ("sb_bool", 2),
-    ("add_carry", 2),
-    ("sub_borrow", 2),
-    ("signed_bias_a", 2),
-    ("signed_bias_b", 2),
-    ("signed_borrow", 2),
-    ("add_result", 2),
-    ("sub_result", 2),
-    ("lt_result", 2),
-    ("ge_result", 2),
+    ("add_carry", 3),
+    ("sub_borrow", 3),
+    ("signed_bias_a", 3),
+    ("signed_bias_b", 3),
+    ("signed_borrow", 3),
+    ("add_result", 3),
+    ("sub_result", 3),
+    ("lt_result", 3),
+    ("ge_result", 3),
 ];
 
 /// Evaluates the family.
@@ -36,16 +37,20 @@ pub fn eval<E: FieldElement<BaseField = Felt>>(r: &Row<E>, s: &mut Sink<E>) {
     let (a, b, u, c) = (r.a(), r.b(), r.u(), r.res());
     let t32 = two32::<E>();
     s.push(r.f(Op::Add) * (a + b - u - t32 * kk));
-    s.push(r.fs(&[Op::Sub, Op::LtU, Op::GeU]) * (a - b - u + t32 * kk));
-    let signed = r.fs(&[Op::LtS, Op::GeS]);
+    // `sub`, `lt_u`, `ge_u`: the `Cmp` group without bit 1 (signed).
+    let cmp = r.g(Group::Cmp);
+    let unsigned = cmp * (one - r.bit(1));
+    s.push((r.f(Op::Sub) + unsigned) * (a - b - u + t32 * kk));
+    let signed = cmp * r.bit(1);
     let bias = k::<E>(1 << 31);
     s.push(signed * (a + bias - r.v() - t32 * sa));
     s.push(signed * (b + bias - r.w() - t32 * sb));
     s.push(signed * (r.v() - r.w() - u + t32 * kk));
     s.push(r.f(Op::Add) * (c - u));
     s.push(r.f(Op::Sub) * (c - u));
-    s.push(r.fs(&[Op::LtU, Op::LtS]) * (c - kk));
-    s.push(r.fs(&[Op::GeU, Op::GeS]) * (c - one + kk));
+    // Bit 0 of `Cmp` negates: `lt` without it, `ge` with it.
+    s.push(cmp * (one - r.bit(0)) * (c - kk));
+    s.push(cmp * r.bit(0) * (c - one + kk));
 }
 
 #[cfg(test)]

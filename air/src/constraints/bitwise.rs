@@ -4,6 +4,7 @@
 
 use super::{Row, Sink, Spec};
 use crate::columns::*;
+use crate::decoder::Group;
 use crate::field::{Felt, FieldElement};
 use gloam_isa::Op;
 
@@ -11,14 +12,14 @@ use gloam_isa::Op;
 pub const CONSTRAINTS: &[Spec] = &[
     ("a_bytes", 2),
     ("b_bytes", 2),
-    ("and_result", 2),
-    ("or_result", 2),
-    ("xor_result", 2),
+    ("and_result", 4),
+    ("or_result", 4),
+    ("xor_result", 4),
 ];
 
 /// Evaluates the family.
 pub fn eval<E: FieldElement<BaseField = Felt>>(r: &Row<E>, s: &mut Sink<E>) {
-    let fb = r.fs(&[Op::And, Op::Or, Op::Xor]);
+    let fb = r.g(Group::Bit);
     let xs = r.bytes4([X, X + 1, X + 2, X + 3]);
     let ys = r.bytes4([Y, Y + 1, Y + 2, Y + 3]);
     let zs = r.bytes4([Z, Z + 1, Z + 2, Z + 3]);

@@ -4,8 +4,8 @@
 
 use super::{Row, Sink, Spec};
 use crate::columns::*;
+use crate::decoder::Group;
 use crate::field::{Felt, FieldElement};
-use gloam_isa::Op;
 
 /// Constraints of the family.
 pub const CONSTRAINTS: &[Spec] = &[
@@ -19,8 +19,8 @@ pub const CONSTRAINTS: &[Spec] = &[
 pub fn eval<E: FieldElement<BaseField = Felt>>(r: &Row<E>, s: &mut Sink<E>) {
     let one = E::ONE;
     let (b, kk, c) = (r.b(), r.c(K), r.res());
-    s.push(r.f(Op::Const) * (c - r.c(IMM)));
-    let fc = r.f(Op::CMov);
+    s.push(r.g(Group::Const) * (c - r.c(IMM)));
+    let fc = r.g(Group::CMov);
     s.push(fc * (b * r.c(INV) - kk));
     s.push(fc * b * (one - kk));
     s.push(fc * (c - kk * r.a() - (one - kk) * r.c(PREV_C)));

@@ -3,6 +3,7 @@
 
 use super::{Row, Sink, Spec};
 use crate::columns::*;
+use crate::decoder::Group;
 use crate::field::{Felt, FieldElement};
 use gloam_isa::Op;
 
@@ -10,11 +11,11 @@ use gloam_isa::Op;
 pub const CONSTRAINTS: &[Spec] = &[
     ("idx_increments", 1),
     ("first_only_on_row_0", 1),
-    ("clk_counts_non_halt_rows", 1),
-    ("pc_transition", 3),
+    ("clk_counts_non_halt_rows", 2),
+    ("pc_transition", 5),
     ("fp_transition", 2),
-    ("branch_inverse", 3),
-    ("branch_nonzero", 3),
+    ("branch_inverse", 4),
+    ("branch_nonzero", 4),
     ("call_saves_return_pc", 2),
     ("call_saves_fp", 2),
 ];
@@ -27,23 +28,24 @@ pub fn eval<E: FieldElement<BaseField = Felt>>(r: &Row<E>, s: &mut Sink<E>) {
     s.push(r.n(CLK) - r.c(CLK) - one + r.f(Op::Halt));
 
     let (pc, pc1, imm, kk, a) = (r.c(PC), r.n(PC), r.c(IMM), r.c(K), r.a());
-    let seq = r.fset(&super::SEQUENTIAL);
+    let seq = r.gset(&super::SEQUENTIAL);
     // k = (A != 0) for branches: taken when k = 0 (brz) or k = 1 (brnz).
     let next_pc = seq * (pc + one)
         + r.f(Op::Jmp) * imm
         + r.f(Op::Brz) * (imm + kk * (pc + one - imm))
         + r.f(Op::Brnz) * (pc + one + kk * (imm - pc - one))
         + r.f(Op::JTab) * (imm + a)
-        + r.f(Op::Call) * imm
-        + r.f(Op::Ret) * a
+        + r.g(Group::Call) * imm
+        + r.g(Group::Ret) * a
         + r.f(Op::Halt) * pc;
     s.push(pc1 - next_pc);
 
     let (fp, fp1) = (r.c(FP), r.n(FP));
-    let (call, ret) = (r.f(Op::Call), r.f(Op::Ret));
+    let (call, ret) = (r.g(Group::Call), r.g(Group::Ret));
     s.push(call * (fp1 - fp - r.c(OFF_A)) + ret * (fp1 - r.b()) + (one - call - ret) * (fp1 - fp));
 
-    let br = r.fs(&[Op::Brz, Op::Brnz]);
+    // `brz`, `brnz`: the `Branch` group without bit 1 (`jtab`).
+    let br = r.g(Group::Branch) * (one - r.bit(1));
     s.push(br * (a * r.c(INV) - kk));
     s.push(br * a * (one - kk));
 

@@ -1,78 +1,67 @@
-//! Instruction decoding: the opcode flags are boolean and one-hot, so the opcode the program
-//! lookup ([`crate::logup`]) sees, `sum_k k * flag_k`, is exactly one opcode with a flag.
-//! `Trap` has no flag: no valid trace executes it. Operand `B` equals the immediate when the
-//! instruction says so.
+//! Instruction decoding ([`crate::decoder`]): the group flags are boolean and one-hot, the
+//! sub-op bits boolean, so the decoder code the program lookup ([`crate::logup`]) sees,
+//! `sum_g 4 (g + 1) flag_g + b0 + 2 b1`, names exactly one group and two bits, which the
+//! program bus makes the encoding of the instruction at `pc`. `Trap` has no encoding: no
+//! valid trace executes it. Operand `B` equals the immediate when the instruction says so.
 
 use super::{Row, Sink, Spec};
 use crate::columns::*;
-use crate::field::{Felt, FieldElement};
-use gloam_isa::Op;
+use crate::decoder::{Group, NUM_GROUPS, OP_BITS};
+use crate::field::{k, Felt, FieldElement};
 
-/// 38 flag booleans, one-hot, `b_imm` boolean, `B = imm` under `b_imm`.
+/// 18 group booleans, one-hot, 2 sub-op bit booleans, `b_imm` boolean, `B = imm` under
+/// `b_imm`.
 pub const CONSTRAINTS: &[Spec] = &[
-    ("flag_bool_add", 2),
-    ("flag_bool_sub", 2),
-    ("flag_bool_mul", 2),
-    ("flag_bool_shl", 2),
-    ("flag_bool_shr_u", 2),
-    ("flag_bool_rotl", 2),
-    ("flag_bool_rotr", 2),
-    ("flag_bool_div_u", 2),
-    ("flag_bool_rem_u", 2),
-    ("flag_bool_and", 2),
-    ("flag_bool_or", 2),
-    ("flag_bool_xor", 2),
-    ("flag_bool_eq", 2),
-    ("flag_bool_ne", 2),
-    ("flag_bool_lt_u", 2),
-    ("flag_bool_ge_u", 2),
-    ("flag_bool_lt_s", 2),
-    ("flag_bool_ge_s", 2),
-    ("flag_bool_mulhu", 2),
-    ("flag_bool_const", 2),
-    ("flag_bool_cmov", 2),
-    ("flag_bool_jmp", 2),
-    ("flag_bool_brz", 2),
-    ("flag_bool_brnz", 2),
-    ("flag_bool_jtab", 2),
-    ("flag_bool_call", 2),
-    ("flag_bool_ret", 2),
-    ("flag_bool_halt", 2),
-    ("flag_bool_global_get", 2),
-    ("flag_bool_global_set", 2),
-    ("flag_bool_i32_load", 2),
-    ("flag_bool_i32_load8_s", 2),
-    ("flag_bool_i32_load8_u", 2),
-    ("flag_bool_i32_load16_s", 2),
-    ("flag_bool_i32_load16_u", 2),
-    ("flag_bool_i32_store", 2),
-    ("flag_bool_i32_store8", 2),
-    ("flag_bool_i32_store16", 2),
-    ("flags_one_hot", 1),
+    ("group_bool_add", 2),
+    ("group_bool_cmp", 2),
+    ("group_bool_eq", 2),
+    ("group_bool_mul", 2),
+    ("group_bool_shift", 2),
+    ("group_bool_div", 2),
+    ("group_bool_bit", 2),
+    ("group_bool_const", 2),
+    ("group_bool_cmov", 2),
+    ("group_bool_jump", 2),
+    ("group_bool_branch", 2),
+    ("group_bool_call", 2),
+    ("group_bool_ret", 2),
+    ("group_bool_global_get", 2),
+    ("group_bool_global_set", 2),
+    ("group_bool_mem4", 2),
+    ("group_bool_mem2", 2),
+    ("group_bool_mem1", 2),
+    ("groups_one_hot", 1),
+    ("op_bit_0_bool", 2),
+    ("op_bit_1_bool", 2),
     ("b_imm_bool", 2),
     ("b_is_imm", 2),
 ];
 
-const _: () = assert!(CONSTRAINTS.len() == Op::NUM_FLAGS + 3);
+const _: () = assert!(CONSTRAINTS.len() == NUM_GROUPS + 1 + OP_BITS + 2);
 
-/// The opcode value the flags encode: `sum_k k * flag_k`.
+/// The decoder code the row's group flags and bits encode: `sum_g 4 (g + 1) flag_g + b0 +
+/// 2 b1` ([`crate::decoder::code`]), degree 1.
 pub fn opcode<E: FieldElement<BaseField = Felt>>(r: &Row<E>) -> E {
     let mut acc = E::ZERO;
-    for i in 0..Op::NUM_FLAGS {
-        acc += r.c(FLAGS + i) * E::from((i + 1) as u32);
+    for g in Group::ALL {
+        acc += r.g(g) * k::<E>(4 * (g.index() as u64 + 1));
     }
-    acc
+    acc + r.bit(0) + r.bit(1) * k::<E>(2)
 }
 
 /// Evaluates the family.
 pub fn eval<E: FieldElement<BaseField = Felt>>(r: &Row<E>, s: &mut Sink<E>) {
     let mut sum = E::ZERO;
-    for i in 0..Op::NUM_FLAGS {
-        let f = r.c(FLAGS + i);
+    for g in Group::ALL {
+        let f = r.g(g);
         s.push(f * (f - E::ONE));
         sum += f;
     }
     s.push(sum - E::ONE);
+    for j in 0..OP_BITS {
+        let b = r.bit(j);
+        s.push(b * (b - E::ONE));
+    }
     let bimm = r.c(BIMM);
     s.push(bimm * (bimm - E::ONE));
     s.push(bimm * (r.b() - r.c(IMM)));
@@ -81,15 +70,33 @@ pub fn eval<E: FieldElement<BaseField = Felt>>(r: &Row<E>, s: &mut Sink<E>) {
 #[cfg(test)]
 mod tests {
     use super::super::testing::Rows;
+    use super::CONSTRAINTS;
     use crate::columns::*;
+    use crate::decoder::{Group, OP_BITS};
     use gloam_isa::Op;
 
     #[test]
-    fn one_flag_holds_two_flags_do_not() {
+    fn constraint_names_follow_the_groups() {
+        for g in Group::ALL {
+            assert_eq!(CONSTRAINTS[g.index()].0, format!("group_bool_{}", g.name()));
+        }
+        assert_eq!(OP_BITS, 2);
+    }
+
+    #[test]
+    fn one_group_holds_two_groups_do_not() {
         let mut r = Rows::new(Op::Add);
         r.holds("decode");
-        r.set(flag(Op::Sub), 1);
-        r.rejected_by("decode", "flags_one_hot");
+        r.set(group_col(Group::Cmp), 1);
+        r.rejected_by("decode", "groups_one_hot");
+    }
+
+    #[test]
+    fn a_sub_op_bit_must_be_boolean() {
+        let mut r = Rows::new(Op::Sub);
+        r.holds("decode");
+        r.set(OP_BIT, 2);
+        r.rejected_by("decode", "op_bit_0_bool");
     }
 
     #[test]

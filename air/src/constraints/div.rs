@@ -4,6 +4,7 @@
 //! are the unique quotient and remainder. Signed division is lowered by the front end.
 
 use super::{Row, Sink, Spec};
+use crate::decoder::Group;
 use crate::field::{Felt, FieldElement};
 use gloam_isa::Op;
 
@@ -11,13 +12,13 @@ use gloam_isa::Op;
 pub const CONSTRAINTS: &[Spec] = &[
     ("dividend", 3),
     ("remainder_below_divisor", 2),
-    ("div_result", 2),
-    ("rem_result", 2),
+    ("div_result", 3),
+    ("rem_result", 3),
 ];
 
 /// Evaluates the family.
 pub fn eval<E: FieldElement<BaseField = Felt>>(r: &Row<E>, s: &mut Sink<E>) {
-    let fd = r.fs(&[Op::DivU, Op::RemU]);
+    let fd = r.g(Group::Div);
     let (a, b, u, v, c) = (r.a(), r.b(), r.u(), r.v(), r.res());
     s.push(fd * (a - u * b - v));
     s.push(fd * (b - v - E::ONE - r.w()));

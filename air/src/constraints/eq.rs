@@ -3,6 +3,7 @@
 
 use super::{Row, Sink, Spec};
 use crate::columns::*;
+use crate::decoder::Group;
 use crate::field::{Felt, FieldElement};
 use gloam_isa::Op;
 
@@ -10,14 +11,14 @@ use gloam_isa::Op;
 pub const CONSTRAINTS: &[Spec] = &[
     ("difference_inverse", 3),
     ("equal_indicator", 3),
-    ("eq_result", 2),
-    ("ne_result", 2),
+    ("eq_result", 3),
+    ("ne_result", 3),
 ];
 
 /// Evaluates the family.
 pub fn eval<E: FieldElement<BaseField = Felt>>(r: &Row<E>, s: &mut Sink<E>) {
     let one = E::ONE;
-    let fe = r.fs(&[Op::Eq, Op::Ne]);
+    let fe = r.g(Group::Eq);
     let (d, kk, c) = (r.a() - r.b(), r.c(K), r.res());
     s.push(fe * (d * r.c(INV) - one + kk));
     s.push(fe * d * kk);

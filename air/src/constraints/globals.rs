@@ -5,16 +5,16 @@
 //! initialisers, added by the verifier ([`crate::logup::expected_sum`]).
 
 use super::{Row, Sink, Spec};
+use crate::decoder::Group;
 use crate::field::{Felt, FieldElement};
-use gloam_isa::Op;
 
 /// Constraints of the family.
 pub const CONSTRAINTS: &[Spec] = &[("get_result", 2), ("set_value", 2)];
 
 /// Evaluates the family.
 pub fn eval<E: FieldElement<BaseField = Felt>>(r: &Row<E>, s: &mut Sink<E>) {
-    s.push(r.f(Op::GlobalGet) * (r.res() - r.b()));
-    s.push(r.f(Op::GlobalSet) * (r.res() - r.a()));
+    s.push(r.g(Group::GlobalGet) * (r.res() - r.b()));
+    s.push(r.g(Group::GlobalSet) * (r.res() - r.a()));
 }
 
 #[cfg(test)]

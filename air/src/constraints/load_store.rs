@@ -17,19 +17,9 @@
 
 use super::{Row, Sink, Spec};
 use crate::columns::*;
+use crate::decoder::Group;
 use crate::field::{k, Felt, FieldElement};
 use gloam_isa::Op;
-
-/// The load opcodes.
-pub const LOADS: &[Op] = &[
-    Op::I32Load,
-    Op::I32Load8S,
-    Op::I32Load8U,
-    Op::I32Load16S,
-    Op::I32Load16U,
-];
-/// The store opcodes.
-pub const STORES: &[Op] = &[Op::I32Store, Op::I32Store8, Op::I32Store16];
 
 /// Constraints of the family.
 pub const CONSTRAINTS: &[Spec] = &[
@@ -40,14 +30,14 @@ pub const CONSTRAINTS: &[Spec] = &[
     ("offset_one_hot", 1),
     ("no_immediate_operand", 2),
     ("address_split", 2),
-    ("load_first_word_bytes", 2),
-    ("store_first_word_bytes", 2),
+    ("load_first_word_bytes", 3),
+    ("store_first_word_bytes", 3),
     ("second_word_bytes", 3),
-    ("load_value", 3),
-    ("load_sign_bit", 3),
-    ("store_value_bytes", 2),
-    ("store_first_word", 3),
-    ("store_second_word", 3),
+    ("load_value", 4),
+    ("load_sign_bit", 5),
+    ("store_value_bytes", 3),
+    ("store_first_word", 5),
+    ("store_second_word", 5),
 ];
 
 /// `sum_o O_o * sum_{k < width} 2^(8k) byte(o + k)`: the `width` bytes at the offset.
@@ -97,10 +87,9 @@ pub fn eval<E: FieldElement<BaseField = Felt>>(r: &Row<E>, s: &mut Sink<E>) {
         let b = r.c(O + o);
         s.push(b * (b - one));
     }
-    let (f_load, f_store) = (r.f_load(), r.f_store());
-    let f_mem = f_load + f_store;
+    let (f_load, f_store, f_mem) = (r.f_load(), r.f_store(), r.f_mem());
     s.push(r.c(O) + r.c(O + 1) + r.c(O + 2) + r.c(O + 3) - f_mem);
-    s.push((f_mem + r.fs(&[Op::GlobalGet, Op::GlobalSet])) * r.c(BIMM));
+    s.push((f_mem + r.g(Group::GlobalGet) + r.g(Group::GlobalSet)) * r.c(BIMM));
     let offset = r.c(O + 1) + r.c(O + 2) * k::<E>(2) + r.c(O + 3) * k::<E>(3);
     s.push(f_mem * (r.a() + r.c(IMM) - r.c(WA) * k::<E>(4) - offset));
     s.push(f_load * (r.b() - r.word0()));

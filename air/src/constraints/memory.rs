@@ -16,8 +16,8 @@
 
 use super::{Row, Sink, Spec};
 use crate::columns::*;
+use crate::decoder::Group;
 use crate::field::{k, Felt, FieldElement};
-use gloam_isa::Op;
 
 /// Constraints of the family.
 pub const CONSTRAINTS: &[Spec] = &[
@@ -26,9 +26,9 @@ pub const CONSTRAINTS: &[Spec] = &[
     ("c_timestamp_gap", 2),
     ("d_timestamp_gap", 3),
     ("b_read_keeps_value", 3),
-    ("d_load_keeps_value", 2),
-    ("b_address", 2),
-    ("c_address", 2),
+    ("d_load_keeps_value", 3),
+    ("b_address", 3),
+    ("c_address", 3),
 ];
 
 /// The gap bytes of access `j` as one value.
@@ -60,13 +60,13 @@ pub fn eval<E: FieldElement<BaseField = Felt>>(r: &Row<E>, s: &mut Sink<E>) {
         r.c(ADDR_B)
             - slot_b
             - r.f_load() * (word - slot_b)
-            - r.f(Op::GlobalGet) * (global - slot_b),
+            - r.g(Group::GlobalGet) * (global - slot_b),
     );
     s.push(
         r.c(ADDR_C)
             - slot_c
             - r.f_store() * (word - slot_c)
-            - r.f(Op::GlobalSet) * (global - slot_c),
+            - r.g(Group::GlobalSet) * (global - slot_c),
     );
 }
 

@@ -2,10 +2,12 @@
 //!
 //! Every family lists its constraints as `(name, degree)` in `CONSTRAINTS` and pushes exactly
 //! that many evaluations, in that order, from `eval`. Each constraint is multiplied by the
-//! opcode flags it applies to, so on other rows it vanishes. Degrees count one per trace column
+//! selector of the opcodes it applies to (a group flag, or a group flag times sub-op bit
+//! literals: [`crate::decoder`]), so on other rows it vanishes. Degrees count one per trace column
 //! factor. The LogUp arguments over the auxiliary segment live in [`crate::logup`].
 
 use crate::columns::*;
+use crate::decoder::{self, Group, NUM_GROUPS};
 use crate::field::{k, Felt, FieldElement};
 use gloam_isa::Op;
 
@@ -81,18 +83,38 @@ impl<E: FieldElement<BaseField = Felt>> Row<'_, E> {
             self.c(IDX)
         }
     }
-    /// Flag of `op`.
+    /// Flag of group `g` (degree 1).
+    #[inline(always)]
+    pub fn g(&self, g: Group) -> E {
+        self.cur[group_col(g)]
+    }
+    /// Sub-op bit `j` (degree 1). On a row of a group that uses it, it is the opcode's bit;
+    /// elsewhere it means nothing, so it is only ever read under a selector of such a group
+    /// (or where that group's flag is a factor).
+    #[inline(always)]
+    pub fn bit(&self, j: usize) -> E {
+        self.cur[OP_BIT + j]
+    }
+    /// Selector of `op`: its group flag times, for each sub-op bit the group uses, the bit or
+    /// one minus it (degree `1 + bits used`, at most 3). Valid rows carry exactly one
+    /// encoding ([`crate::decoder`]), so it is 1 on `op`'s rows and 0 on every other.
     #[inline(always)]
     pub fn f(&self, op: Op) -> E {
-        self.cur[flag(op)]
+        let e = decoder::encoding(op).expect("a provable opcode");
+        let mut acc = self.g(e.group);
+        for j in 0..e.group.bits_used() {
+            let b = self.bit(j);
+            acc *= if e.bit(j) { b } else { E::ONE - b };
+        }
+        acc
     }
-    /// Sum of the flags of `ops`.
+    /// Sum of the selectors of `ops`.
     pub fn fs(&self, ops: &[Op]) -> E {
         ops.iter().fold(E::ZERO, |acc, op| acc + self.f(*op))
     }
-    /// Sum of the flag columns in `set` (see [`flag_set`]).
+    /// Sum of the group flags in `set` (see [`group_set`]), degree 1.
     #[inline(always)]
-    pub fn fset(&self, set: &FlagSet) -> E {
+    pub fn gset(&self, set: &GroupSet) -> E {
         let mut acc = E::ZERO;
         for &c in &set.cols[..set.len] {
             acc += self.cur[c];
@@ -148,36 +170,38 @@ impl<E: FieldElement<BaseField = Felt>> Row<'_, E> {
     pub fn word1(&self) -> E {
         self.bytes4([Y, Y + 1, Y + 2, Y + 3])
     }
-    /// Sum of the load flags.
-    pub fn f_load(&self) -> E {
-        self.fs(load_store::LOADS)
+    /// The memory groups' flags: a load or a store of 4, 2 or 1 bytes (degree 1).
+    pub fn f_mem(&self) -> E {
+        self.g(Group::Mem4) + self.g(Group::Mem2) + self.g(Group::Mem1)
     }
-    /// Sum of the store flags.
+    /// Selector of the loads: a memory group with bit 0 clear (degree 2).
+    pub fn f_load(&self) -> E {
+        self.f_mem() * (E::ONE - self.bit(0))
+    }
+    /// Selector of the stores: a memory group with bit 0 set (degree 2).
     pub fn f_store(&self) -> E {
-        self.fs(load_store::STORES)
+        self.f_mem() * self.bit(0)
     }
     /// Access-enable of `d`: the load or store crosses a 4-byte boundary (a 4-byte access
     /// at offset 1..3, a 2-byte access at offset 3). Degree 2.
     pub fn en_d(&self) -> E {
-        let w4 = self.fs(&[Op::I32Load, Op::I32Store]);
-        let w2 = self.fs(&[Op::I32Load16S, Op::I32Load16U, Op::I32Store16]);
-        w4 * (E::ONE - self.c(O)) + w2 * self.c(O + 3)
+        self.g(Group::Mem4) * (E::ONE - self.c(O)) + self.g(Group::Mem2) * self.c(O + 3)
     }
     /// Access-enable of slot `a` (a read).
     pub fn en_a(&self) -> E {
-        self.fset(&READS_A)
+        self.gset(&READS_A)
     }
     /// Opcodes reading slot `b` when `b_imm` is off.
     pub fn read_b(&self) -> E {
-        self.fset(&HAS_B)
+        self.gset(&HAS_B)
     }
     /// Access-enable of slot `b`: a read unless the immediate is used, or `call`'s write.
     pub fn en_b(&self) -> E {
-        self.read_b() * (E::ONE - self.c(BIMM)) + self.f(Op::Call)
+        self.read_b() * (E::ONE - self.c(BIMM)) + self.g(Group::Call)
     }
     /// Access-enable of slot `c` (a write).
     pub fn en_c(&self) -> E {
-        self.fset(&WRITES_C)
+        self.gset(&WRITES_C)
     }
     /// Timestamp of access `j` (0 = a, 1 = b, 2 = c, 3 = d) of this row:
     /// `ACCESSES_PER_ROW * IDX + j + 1` (see [`ACCESSES_PER_ROW`]).
@@ -186,13 +210,14 @@ impl<E: FieldElement<BaseField = Felt>> Row<'_, E> {
     }
 }
 
-/// A set of opcode-flag columns, fixed at compile time.
-pub struct FlagSet {
-    cols: [usize; Op::NUM_FLAGS],
+/// A set of group-flag columns, fixed at compile time.
+pub struct GroupSet {
+    cols: [usize; NUM_GROUPS],
     len: usize,
 }
 
-/// Opcode properties a [`FlagSet`] can be built from.
+/// Opcode properties a [`GroupSet`] can be built from (each constant within a group:
+/// `decoder`'s tests).
 #[derive(Clone, Copy)]
 pub enum Property {
     /// [`Op::reads_a`].
@@ -205,36 +230,37 @@ pub enum Property {
     Sequential,
 }
 
-/// The flag columns of the opcodes (with a flag) that have `property`.
-pub const fn flag_set(property: Property) -> FlagSet {
-    let mut cols = [0; Op::NUM_FLAGS];
+/// The flag columns of the groups whose opcodes have `property`.
+pub const fn group_set(property: Property) -> GroupSet {
+    let mut cols = [0; NUM_GROUPS];
     let mut len = 0;
     let mut i = 0;
-    while i < Op::ALL.len() {
-        let op = Op::ALL[i];
+    while i < NUM_GROUPS {
+        let g = Group::ALL[i];
+        let op = g.representative();
         let has = match property {
             Property::ReadsA => op.reads_a(),
             Property::HasB => op.has_b(),
             Property::WritesC => op.writes_c(),
             Property::Sequential => op.is_sequential(),
         };
-        if op.is_provable() && has {
-            cols[len] = flag(op);
+        if has {
+            cols[len] = group_col(g);
             len += 1;
         }
         i += 1;
     }
-    FlagSet { cols, len }
+    GroupSet { cols, len }
 }
 
-/// Opcodes reading slot `a`.
-pub const READS_A: FlagSet = flag_set(Property::ReadsA);
-/// Opcodes with a `B` operand.
-pub const HAS_B: FlagSet = flag_set(Property::HasB);
-/// Opcodes writing slot `c`.
-pub const WRITES_C: FlagSet = flag_set(Property::WritesC);
-/// Opcodes that continue at `pc + 1`.
-pub const SEQUENTIAL: FlagSet = flag_set(Property::Sequential);
+/// Groups reading slot `a`.
+pub const READS_A: GroupSet = group_set(Property::ReadsA);
+/// Groups with a `B` operand.
+pub const HAS_B: GroupSet = group_set(Property::HasB);
+/// Groups writing through access `c`.
+pub const WRITES_C: GroupSet = group_set(Property::WritesC);
+/// Groups that continue at `pc + 1`.
+pub const SEQUENTIAL: GroupSet = group_set(Property::Sequential);
 
 /// Writes constraint evaluations in order.
 pub struct Sink<'a, E> {
@@ -334,7 +360,7 @@ pub fn constraint_name(mut i: usize) -> (&'static str, &'static str) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// Each family pushes exactly its declared number of evaluations.
@@ -354,7 +380,7 @@ mod tests {
             );
             assert_eq!(s.len(), f.constraints.len(), "family {}", f.name);
         }
-        assert_eq!(num_main_constraints(), 116);
+        assert_eq!(num_main_constraints(), 98);
     }
 
     /// Main constraints stay within the degree bound of the LogUp helpers (5).
@@ -368,6 +394,106 @@ mod tests {
                     f.name
                 );
             }
+        }
+    }
+    /// Degree of `f(t)` for a polynomial of degree below `points.len()`, from its values at
+    /// `t = 0, 1, ...`: the highest `k` whose `k`-th forward difference is nonzero.
+    pub(crate) fn degree_from_values(points: &[Felt]) -> usize {
+        let mut diffs = points.to_vec();
+        let mut degree = 0;
+        for k in 1..points.len() {
+            if diffs.iter().any(|v| *v != Felt::ZERO) {
+                degree = k - 1;
+            }
+            diffs = diffs.windows(2).map(|w| w[1] - w[0]).collect();
+        }
+        if diffs.iter().any(|v| *v != Felt::ZERO) {
+            degree = points.len() - 1;
+        }
+        degree
+    }
+
+    /// Rows along a random line `u + t v` of the trace-row space, for `t = 0, 1, ...`.
+    pub(crate) fn random_line(width: usize, seed: u64, points: usize) -> Vec<Vec<Felt>> {
+        let mut state = seed;
+        let mut next = move || {
+            // xorshift64*: a fixed, reproducible sequence.
+            state ^= state >> 12;
+            state ^= state << 25;
+            state ^= state >> 27;
+            Felt::new(state.wrapping_mul(0x2545_f491_4f6c_dd1d))
+        };
+        let (u, v): (Vec<Felt>, Vec<Felt>) = (0..width).map(|_| (next(), next())).unzip();
+        (0..points)
+            .map(|t| {
+                let t = Felt::new(t as u64);
+                u.iter().zip(&v).map(|(a, b)| *a + t * *b).collect()
+            })
+            .collect()
+    }
+
+    /// Every main constraint's declared degree is its degree: evaluated along random lines
+    /// through the space of (current, next) rows, the constraint is a polynomial in the
+    /// line's parameter of exactly the declared degree. (winterfell sizes the composition
+    /// polynomial from the declared degrees: one declared too low makes honest proofs fail,
+    /// one too high wastes work and hides a mistake.)
+    #[test]
+    fn declared_degrees_are_the_degrees() {
+        const POINTS: usize = 8;
+        let n = num_main_constraints();
+        for seed in [1u64, 0x9e37_79b9_7f4a_7c15] {
+            let line = random_line(2 * MAIN_WIDTH, seed, POINTS);
+            let mut values = vec![Vec::with_capacity(POINTS); n];
+            for row in &line {
+                let mut out = vec![Felt::ZERO; n];
+                eval_main(&row[..MAIN_WIDTH], &row[MAIN_WIDTH..], &mut out);
+                for (i, v) in out.into_iter().enumerate() {
+                    values[i].push(v);
+                }
+            }
+            let mut i = 0;
+            let mut wrong = Vec::new();
+            for f in FAMILIES {
+                for (name, d) in f.constraints {
+                    let got = degree_from_values(&values[i]);
+                    if got != *d {
+                        wrong.push(format!("{}::{name}: declared {d}, degree {got}", f.name));
+                    }
+                    i += 1;
+                }
+            }
+            assert!(wrong.is_empty(), "{wrong:#?}");
+        }
+    }
+
+    /// On a row encoding opcode `op` (and nothing else), every selector is 1 exactly for
+    /// the opcodes it selects: each opcode's, the loads', the stores', the memory groups',
+    /// the access enables of `a`, `b` (slot read without the immediate, or `call`) and `c`,
+    /// and the sequential groups'; and the decoder code is `op`'s.
+    #[test]
+    fn selectors_select_exactly_their_opcodes() {
+        let one = |b: bool| if b { Felt::ONE } else { Felt::ZERO };
+        for &op in Op::ALL
+            .iter()
+            .filter(|op| decoder::encoding(**op).is_some())
+        {
+            let mut cur = vec![Felt::ZERO; MAIN_WIDTH];
+            encode_op(&mut cur, op);
+            let r = Row {
+                cur: &cur,
+                nxt: &cur,
+            };
+            for &other in Op::ALL.iter().filter(|o| decoder::encoding(**o).is_some()) {
+                assert_eq!(r.f(other), one(other == op), "{op:?} selects {other:?}");
+            }
+            assert_eq!(r.f_load(), one(op.is_load()), "{op:?}");
+            assert_eq!(r.f_store(), one(op.is_store()), "{op:?}");
+            assert_eq!(r.f_mem(), one(op.mem_width() > 0), "{op:?}");
+            assert_eq!(r.en_a(), one(op.reads_a()), "{op:?}");
+            assert_eq!(r.en_b(), one(op.has_b() || op.writes_b()), "{op:?}");
+            assert_eq!(r.en_c(), one(op.writes_c()), "{op:?}");
+            assert_eq!(r.gset(&SEQUENTIAL), one(op.is_sequential()), "{op:?}");
+            assert_eq!(decode::opcode(&r), Felt::new(decoder::code(op)), "{op:?}");
         }
     }
 }

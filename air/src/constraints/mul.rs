@@ -10,13 +10,9 @@
 
 use super::{Row, Sink, Spec};
 use crate::columns::*;
+use crate::decoder::Group;
 use crate::field::{two32, Felt, FieldElement};
 use gloam_isa::Op;
-
-/// Opcodes of the family.
-pub const OPS: &[Op] = &[Op::Mul, Op::MulHU, Op::Shl, Op::ShrU, Op::Rotl, Op::Rotr];
-/// Shift opcodes.
-pub const SHIFTS: &[Op] = &[Op::Shl, Op::ShrU, Op::Rotl, Op::Rotr];
 
 /// Constraints of the family.
 pub const CONSTRAINTS: &[Spec] = &[
@@ -25,17 +21,17 @@ pub const CONSTRAINTS: &[Spec] = &[
     ("v_max_forces_u_zero", 4),
     ("mul_multiplier_is_b", 2),
     ("shift_amount_split", 2),
-    ("shl_result", 2),
-    ("shr_u_result", 2),
-    ("rot_result", 2),
-    ("mul_result", 2),
-    ("mulhu_result", 2),
+    ("shl_result", 4),
+    ("shr_u_result", 4),
+    ("rot_result", 3),
+    ("mul_result", 3),
+    ("mulhu_result", 3),
 ];
 
 /// Evaluates the family.
 pub fn eval<E: FieldElement<BaseField = Felt>>(r: &Row<E>, s: &mut Sink<E>) {
     let one = E::ONE;
-    let fm = r.fs(OPS);
+    let fm = r.g(Group::Mul) + r.g(Group::Shift);
     let (a, b, u, v, c, p) = (r.a(), r.b(), r.u(), r.v(), r.res(), r.c(P));
     let t32 = two32::<E>();
     s.push(fm * (a * p - u - t32 * v));
@@ -43,11 +39,12 @@ pub fn eval<E: FieldElement<BaseField = Felt>>(r: &Row<E>, s: &mut Sink<E>) {
     let is_max = one - d * r.c(INV);
     s.push(fm * d * is_max);
     s.push(fm * u * is_max);
-    s.push(r.fs(&[Op::Mul, Op::MulHU]) * (p - b));
-    s.push(r.fs(SHIFTS) * (b - r.c(S) - E::from(32u32) * r.w()));
+    s.push(r.g(Group::Mul) * (p - b));
+    s.push(r.g(Group::Shift) * (b - r.c(S) - E::from(32u32) * r.w()));
     s.push(r.f(Op::Shl) * (c - u));
     s.push(r.f(Op::ShrU) * (c - v));
-    s.push(r.fs(&[Op::Rotl, Op::Rotr]) * (c - u - v));
+    // Bit 1 of `Shift` rotates.
+    s.push(r.g(Group::Shift) * r.bit(1) * (c - u - v));
     s.push(r.f(Op::Mul) * (c - u));
     s.push(r.f(Op::MulHU) * (c - v));
 }

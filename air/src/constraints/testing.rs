@@ -29,10 +29,19 @@ impl Rows {
             .set(FP, 100)
             .set(ADDR_B, 100)
             .set(ADDR_C, 100)
-            .set(flag(op), 1);
+            .op(op);
         r.next(IDX, 6).next(CLK, 6).next(PC, 11).next(FP, 100);
-        r.next(flag(Op::Halt), 1);
+        encode_op(&mut r.nxt, Op::Halt);
         r
+    }
+    /// Makes the current row execute `op`: clears the decoder columns and writes `op`'s
+    /// group flag and sub-op bits.
+    pub fn op(&mut self, op: Op) -> &mut Self {
+        for c in DECODE.range() {
+            self.cur[c] = Felt::ZERO;
+        }
+        encode_op(&mut self.cur, op);
+        self
     }
     /// Sets a current-row column.
     pub fn set(&mut self, col: usize, v: u64) -> &mut Self {

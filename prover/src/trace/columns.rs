@@ -1,4 +1,4 @@
-//! The main trace: from the executor's recorded run to the 122 columns of
+//! The main trace: from the executor's recorded run to the 104 columns of
 //! `gloam_air::columns`, `MAIN_WIDTH x n`.
 //!
 //! Rows `0..cycles` are the executed instructions; the remaining rows, up to the next power
@@ -157,7 +157,7 @@ pub fn build_main_trace(
             v[OFF_C] = ins.c as u64;
             v[IMM] = ins.imm as u64;
             v[BIMM] = ins.b_imm as u64;
-            v[flag(op)] = 1;
+            encode_op(&mut v, op);
             let (a, b, c) = (st.a as u64, st.b as u64, st.c as u64);
             v[VAL_A] = a;
             v[VAL_B] = b;
@@ -215,7 +215,7 @@ pub fn build_main_trace(
             v[CLK] = outcome.cycles;
             v[PC] = gloam_isa::HALT_PC as u64;
             v[FP] = final_fp;
-            v[flag(Op::Halt)] = 1;
+            encode_op(&mut v, Op::Halt);
         }
         // bitwise lanes: z, w follow x, y everywhere
         for i in 0..WORD_BYTES {
