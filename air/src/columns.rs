@@ -4,7 +4,7 @@
 //! Every region is declared once, in order, in [`regions!`] below: its columns' offsets are
 //! computed (each column starts where the previous one ends, each region where the previous
 //! region ends), so adding a column or a region renumbers everything after it. The names stay
-//! those of `docs/air.md` (`VAL_A`, `FVAL`, ...); a multi-column name (`FLAGS`, `X`, `D`,
+//! those of `docs/air.md` (`VAL_A`, `FVAL`, ...); a multi-column name (`GROUPS`, `X`, `D`,
 //! `M_RANGE`, ...) is its first column.
 //!
 //! | region | columns | meaning |

@@ -101,6 +101,8 @@ pub fn eval<E: FieldElement<BaseField = Felt>>(r: &Row<E>, s: &mut Sink<E>) {
     let (sel1, sel2, sel4) = (selected(r, 1), selected(r, 2), selected(r, 4));
     let ext8 = k::<E>((1u64 << 32) - (1 << 8));
     let ext16 = k::<E>((1u64 << 32) - (1 << 16));
+    // Degree 4, not 5: the two loads of each width are summed in this one expression, so
+    // their two-bit selectors' `b1` literals cancel (`(1 - b1) + b1`) in the common part.
     s.push(
         r.f(Op::I32Load) * (c - sel4)
             + r.f(Op::I32Load8U) * (c - sel1)

@@ -108,10 +108,6 @@ impl<E: FieldElement<BaseField = Felt>> Row<'_, E> {
         }
         acc
     }
-    /// Sum of the selectors of `ops`.
-    pub fn fs(&self, ops: &[Op]) -> E {
-        ops.iter().fold(E::ZERO, |acc, op| acc + self.f(*op))
-    }
     /// Sum of the group flags in `set` (see [`group_set`]), degree 1.
     #[inline(always)]
     pub fn gset(&self, set: &GroupSet) -> E {
