@@ -206,7 +206,7 @@ impl ToElements<Felt> for PublicInputs {
     }
 }
 
-/// Gloam's AIR over the Goldilocks field: 104 main columns and the auxiliary LogUp columns
+/// Gloam's AIR over the Goldilocks field: 105 main columns and the auxiliary LogUp columns
 /// ([`crate::logup::AUX_WIDTH`]).
 pub struct GloamAir {
     context: AirContext<Felt>,

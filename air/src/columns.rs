@@ -1,4 +1,4 @@
-//! The main trace's column layout: 104 base-field columns in eleven regions (85 in the
+//! The main trace's column layout: 105 base-field columns in eleven regions (86 in the
 //! narrow layout of programs without linear memory or globals: [`Layout`]).
 //!
 //! Every region is declared once, in order, in [`regions!`] below: its columns' offsets are
@@ -125,7 +125,7 @@ pub const fn gap_col(j: usize, i: usize) -> usize {
 }
 
 /// Width of the narrow layout: programs without loads, stores or globals end before
-/// [`MEMORY_EXT`] (85 columns); the wide layout is [`MAIN_WIDTH`] (104).
+/// [`MEMORY_EXT`] (86 columns); the wide layout is [`MAIN_WIDTH`] (105).
 pub const NARROW_WIDTH: usize = MEMORY_EXT.start;
 
 /// The main trace's layout, decided by the program alone (so prover and verifier agree).
@@ -139,12 +139,13 @@ pub enum Layout {
 }
 
 impl Layout {
-    /// The layout of `program`: wide iff it holds a load, a store, `global.get` or
-    /// `global.set`.
+    /// The layout of `program`: wide iff it holds a load, a store or a global access
+    /// (`global.get`, `global.set` and their indexed forms).
     pub fn of(program: &gloam_isa::Program) -> Layout {
-        let uses = program.instrs.iter().any(|i| {
-            i.op.is_load() || i.op.is_store() || matches!(i.op, Op::GlobalGet | Op::GlobalSet)
-        });
+        let uses = program
+            .instrs
+            .iter()
+            .any(|i| i.op.is_load() || i.op.is_store() || i.op.is_global_access());
         if uses {
             Layout::Wide
         } else {
@@ -517,33 +518,33 @@ mod tests {
             (OFF_A, 5),
             (BIMM, 9),
             (GROUPS, 10),
-            (OP_BIT, 28),
-            (VAL_A, 30),
-            (PTS_C, 37),
-            (X, 38),
-            (Y, 42),
-            (Z, 46),
-            (W, 50),
-            (R, 54),
-            (D, 58),
-            (K, 67),
-            (S, 72),
-            (M_RANGE, 73),
-            (M_BIT, 77),
-            (M_POW, 81),
-            (M_PROG, 82),
-            (FVAL, 83),
-            (FTS, 84),
-            (NARROW_WIDTH, 85),
-            (ADDR_B, 85),
-            (PTS_D, 89),
-            (DD, 90),
-            (WA, 93),
-            (O, 94),
-            (TADDR, 98),
-            (REGION, 99),
-            (G, 100),
-            (MAIN_WIDTH, 104),
+            (OP_BIT, 29),
+            (VAL_A, 31),
+            (PTS_C, 38),
+            (X, 39),
+            (Y, 43),
+            (Z, 47),
+            (W, 51),
+            (R, 55),
+            (D, 59),
+            (K, 68),
+            (S, 73),
+            (M_RANGE, 74),
+            (M_BIT, 78),
+            (M_POW, 82),
+            (M_PROG, 83),
+            (FVAL, 84),
+            (FTS, 85),
+            (NARROW_WIDTH, 86),
+            (ADDR_B, 86),
+            (PTS_D, 90),
+            (DD, 91),
+            (WA, 94),
+            (O, 95),
+            (TADDR, 99),
+            (REGION, 100),
+            (G, 101),
+            (MAIN_WIDTH, 105),
             (periodic::BYTE, 7),
             (periodic::POW, 23),
             (periodic::WIDTH, 26),
@@ -552,7 +553,7 @@ mod tests {
             assert_eq!(got, want);
         }
         assert_eq!(MEMORY_EXT.end(), MAIN_WIDTH);
-        assert_eq!(DECODE.range(), 10..30);
+        assert_eq!(DECODE.range(), 10..31);
         assert!(ACCESS.contains(PREV_B) && !ACCESS.contains(X));
     }
 

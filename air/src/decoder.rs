@@ -65,6 +65,8 @@ pub enum Group {
     GlobalGet,
     /// `global.set`.
     GlobalSet,
+    /// `global.get_at` (0), `global.set_at` (1): a table entry held in global words.
+    GlobalAt,
     /// `i32.load` (0), `i32.store` (1).
     Mem4,
     /// `i32.load16_u` (0), `i32.store16` (1), `i32.load16_s` (2): bit 0 stores, bit 1 signs.
@@ -74,7 +76,7 @@ pub enum Group {
 }
 
 /// Number of groups.
-pub const NUM_GROUPS: usize = 18;
+pub const NUM_GROUPS: usize = 19;
 
 impl Group {
     /// Every group, in column order.
@@ -94,6 +96,7 @@ impl Group {
         Group::Ret,
         Group::GlobalGet,
         Group::GlobalSet,
+        Group::GlobalAt,
         Group::Mem4,
         Group::Mem2,
         Group::Mem1,
@@ -122,6 +125,7 @@ impl Group {
             Group::Ret => "ret",
             Group::GlobalGet => "global_get",
             Group::GlobalSet => "global_set",
+            Group::GlobalAt => "global_at",
             Group::Mem4 => "mem4",
             Group::Mem2 => "mem2",
             Group::Mem1 => "mem1",
@@ -132,7 +136,13 @@ impl Group {
     pub const fn bits_used(self) -> usize {
         match self {
             Group::Cmp | Group::Shift | Group::Bit | Group::Branch | Group::Mem2 | Group::Mem1 => 2,
-            Group::Add | Group::Eq | Group::Mul | Group::Div | Group::Jump | Group::Mem4 => 1,
+            Group::Add
+            | Group::Eq
+            | Group::Mul
+            | Group::Div
+            | Group::Jump
+            | Group::GlobalAt
+            | Group::Mem4 => 1,
             Group::Const
             | Group::CMov
             | Group::Call
@@ -160,6 +170,7 @@ impl Group {
             Group::Ret => Op::Ret,
             Group::GlobalGet => Op::GlobalGet,
             Group::GlobalSet => Op::GlobalSet,
+            Group::GlobalAt => Op::GlobalGetAt,
             Group::Mem4 => Op::I32Load,
             Group::Mem2 => Op::I32Load16U,
             Group::Mem1 => Op::I32Load8U,
@@ -218,6 +229,8 @@ pub const fn encoding(op: Op) -> Option<Encoding> {
         Op::Ret => (G::Ret, 0),
         Op::GlobalGet => (G::GlobalGet, 0),
         Op::GlobalSet => (G::GlobalSet, 0),
+        Op::GlobalGetAt => (G::GlobalAt, 0),
+        Op::GlobalSetAt => (G::GlobalAt, 1),
         Op::I32Load => (G::Mem4, 0),
         Op::I32Store => (G::Mem4, 1),
         Op::I32Load16U => (G::Mem2, 0),

@@ -8,7 +8,7 @@
 //! trace builders live in `gloam-prover` (`prover/src/trace/`). `docs/air.md` explains the
 //! design and why it is sound.
 //!
-//! Shape: 85 main columns (104 for programs with loads, stores or globals: `columns::Layout`),
+//! Shape: 86 main columns (105 for programs with loads, stores or globals: `columns::Layout`),
 //! of which a proof commits those its program's opcodes use (`columns::committed_columns`:
 //! 53 for Fibonacci), and 10 auxiliary (quadratic-extension) columns; 2^14 to 2^22 rows;
 //! constraint degree at most 5.

@@ -337,12 +337,17 @@ fn prove_and_verify_human() {
 
 #[test]
 fn unsupported_instruction_exits_3() {
-    // Integer WebAssembly 2.0 beyond the AIR (`table.size` of a table above 1,024 entries,
-    // which stays in the executor): `run` executes it, `prove` refuses it by name.
-    let m = write_temp(
-        "unprovable.wat",
-        br#"(module (table 2000 funcref) (func (export "f") (param i32) (result i32) table.size 0 local.get 0 i32.add))"#,
+    // Integer WebAssembly 2.0 beyond the AIR (`memory.init` of a passive segment of 20,000
+    // bytes, whose byte jump table would pass half the program's instruction limit, so it
+    // stays in the executor): `run` executes it, `prove` refuses it by name.
+    let zeros = "\\00".repeat(20_000);
+    let wat = format!(
+        r#"(module (memory 1) (data $d "{zeros}")
+             (func (export "f") (param i32) (result i32)
+               (memory.init $d (i32.const 0) (i32.const 0) (i32.const 4))
+               local.get 0 i32.const 2000 i32.add))"#
     );
+    let m = write_temp("unprovable.wat", wat.as_bytes());
     let o = gloam(&["run", p(&m), "--entry", "f", "--args", "21", "--json"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert_eq!(json(&o)["results"], serde_json::json!([2021]));
@@ -358,7 +363,7 @@ fn unsupported_instruction_exits_3() {
         p(&proof),
     ]);
     let err = assert_fails(&o, 3);
-    assert!(err.contains("table.size"), "{err}");
+    assert!(err.contains("memory.init"), "{err}");
     assert!(err.contains("`f`"), "{err}");
     assert!(err.contains("cannot prove yet"), "{err}");
     assert!(!proof.exists());

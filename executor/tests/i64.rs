@@ -1099,7 +1099,7 @@ fn i64_loads_and_stores() {
     assert!(p
         .instrs
         .iter()
-        .all(|x| x.op.code() as usize <= Op::NUM_PROVABLE || x.op == Op::Trap));
+        .all(|x| x.op.is_provable() || x.op == Op::Trap));
 }
 
 // ------------------------------------------------------------------------------------------

@@ -37,8 +37,11 @@ pub fn data_length_word(module: &ModuleInfo, i: u32) -> u32 {
 }
 
 /// The most entries a table held in global words can have ([`crate::WordTable::capacity`]):
-/// each `table.get`/`table.set` of it is a jump table of two instructions per entry.
-pub const MAX_WORD_TABLE_ENTRIES: u32 = 1024;
+/// 2^20, the executor's default table limit (`Limits::max_table_len`). `table.get` and
+/// `table.set` reach an entry by the indexed global accesses (`Op::GlobalGetAt`,
+/// `Op::GlobalSetAt`), so neither the code nor a proof grows with the capacity: a proof's
+/// memory table holds the entries a run touches or its element segments fill.
+pub const MAX_WORD_TABLE_ENTRIES: u32 = 1 << 20;
 
 /// The global word holding the current length (items) of element segment `e`, for a module
 /// whose tables are held in global words ([`crate::Program::word_tables`]): after the data
@@ -193,7 +196,9 @@ pub fn initial_global_words(program: &Program) -> Vec<(u32, u32)> {
         if min != 0 {
             out.push((t.size_word, min));
         }
-        let mut entries = vec![0u32; min as usize];
+        // The entries the active segments write, later segments overwriting earlier ones:
+        // work in the segments' items, not in the table's size (up to 2^20 entries).
+        let mut entries = std::collections::BTreeMap::new();
         for seg in &m.elems {
             let SegmentMode::Active { index, offset } = &seg.mode else {
                 continue;
@@ -201,17 +206,17 @@ pub fn initial_global_words(program: &Program) -> Vec<(u32, u32)> {
             if *index != t.table {
                 continue;
             }
-            let off = const_value(m, offset, 0) as u32 as usize;
-            let Some(slots) = entries.get_mut(off..off.saturating_add(seg.items.len())) else {
+            let off = const_value(m, offset, 0) as u32 as u64;
+            if off + seg.items.len() as u64 > min as u64 {
                 continue;
-            };
-            for (slot, item) in slots.iter_mut().zip(&seg.items) {
-                *slot = const_value(m, item, 0) as u32;
+            }
+            for (k, item) in seg.items.iter().enumerate() {
+                entries.insert(off as u32 + k as u32, const_value(m, item, 0) as u32);
             }
         }
-        for (i, v) in entries.into_iter().enumerate() {
+        for (i, v) in entries {
             if v != 0 {
-                out.push((t.entry(i as u32), v));
+                out.push((t.entry(i), v));
             }
         }
     }
@@ -352,9 +357,10 @@ mod tests {
         assert_eq!(elem_length_word(m, 0), 4);
         let w = table_words(&p);
         assert_eq!(w[0].size_word, 8);
-        assert_eq!(w[1].size_word, 8 + 1 + 1024);
+        let cap = MAX_WORD_TABLE_ENTRIES;
+        assert_eq!(w[1].size_word, 8 + 1 + cap);
         assert_eq!(global_words(&p), w[1].end());
-        assert_eq!(w[1].end(), 8 + 1 + 1024 + 1 + 2);
+        assert_eq!(w[1].end(), 8 + 1 + cap + 1 + 2);
         assert_eq!(
             initial_global_words(&p),
             vec![(0, 5), (6, 3), (8, 3), (10, 1), (11, 1)]

@@ -10,10 +10,10 @@
 //! Slots hold 32-bit words: every slot value is below 2^32 at all times. An `i32` or a
 //! reference (0 for null, else its store address plus one) occupies one slot, an `i64` two
 //! consecutive slots, the low word first; the front end lowers every `i64` operator into the
-//! provable 32-bit opcodes (codes 1..=38), which include the 32-bit global words and the
-//! loads and stores of 1, 2 and 4 bytes of linear memory. The executor-only opcodes
-//! (codes 40..) cover the rest of integer WebAssembly 2.0: memory size, growth and bulk
-//! operations, tables and references, indirect and imported calls.
+//! provable 32-bit opcodes (codes 1..=38 and 57, 58), which include the 32-bit global words,
+//! their indexed forms and the loads and stores of 1, 2 and 4 bytes of linear memory. The
+//! executor-only opcodes (codes 40..=56) cover the rest of integer WebAssembly 2.0: memory
+//! size, growth and bulk operations, tables and references, indirect and imported calls.
 //! Jump targets are absolute instruction indices. Program index 0 always holds [`Op::Halt`],
 //! the address every entry function returns to.
 
@@ -47,9 +47,9 @@ pub mod trap_code {
 
 macro_rules! ops {
     ($( $(#[$doc:meta])* $name:ident = $code:literal, $mn:literal ;)*) => {
-        /// A Gloam opcode. Codes 1..=38 are the provable opcodes, which the AIR's decoder
-        /// encodes as an opcode group and sub-op bits (`gloam_air::decoder`, its own
-        /// numbering); [`Op::Trap`] (39) and the executor-only opcodes (40..) have no
+        /// A Gloam opcode. Codes 1..=38, 57 and 58 are the provable opcodes, which the AIR's
+        /// decoder encodes as an opcode group and sub-op bits (`gloam_air::decoder`, its own
+        /// numbering); [`Op::Trap`] (39) and the executor-only opcodes (40..=56) have no
         /// encoding, so no valid trace can execute them.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
         #[repr(u8)]
@@ -159,7 +159,7 @@ ops! {
     /// Trap with code `imm`; never provable.
     Trap = 39, "trap";
 
-    // ---- Executor-only instructions (codes 40..): no AIR encoding, so no proof can
+    // ---- Executor-only instructions (codes 40..=56): no AIR encoding, so no proof can
     // ---- execute them; `run_traced` refuses a run that reaches one.
     /// `C = memory.size` (pages).
     MemorySize = 40, "memory.size";
@@ -198,13 +198,24 @@ ops! {
     /// Call of imported function `imm` (host or another instance); arguments and results in
     /// slots from `fp + a`.
     CallImport = 56, "call_import";
+
+    // ---- Provable instructions added after the executor-only ones.
+    /// `C = global word imm + A`: an entry of a table held in global words, `imm` the word
+    /// of its entry 0 and `A` the index. The lowering checks `A` against the table's size
+    /// first; a program built by hand without that check may reach any global word through
+    /// it in a proof, where the executor traps (out of bounds table access): verifiers lower
+    /// their programs from the module, as `gloam verify` and the node do.
+    GlobalGetAt = 57, "global.get_at";
+    /// `global word imm + B = A`: sets entry `B` of a table held in global words to `A`.
+    GlobalSetAt = 58, "global.set_at";
 }
 
 /// Which slots an opcode touches. This is the single source of truth shared by the executor,
 /// the trace builder and the AIR (where these become the access-enable expressions).
 impl Op {
-    /// Number of provable opcodes (codes `1..=NUM_PROVABLE`: all before `Trap`).
-    pub const NUM_PROVABLE: usize = 38;
+    /// Number of provable opcodes: the 38 codes before `Trap` and the indexed global
+    /// accesses.
+    pub const NUM_PROVABLE: usize = 40;
 
     /// Binary operators `C = f(A, B)`.
     pub const fn is_binary(self) -> bool {
@@ -217,7 +228,14 @@ impl Op {
             || self.is_store()
             || matches!(
                 self,
-                Op::CMov | Op::Brz | Op::Brnz | Op::JTab | Op::Ret | Op::GlobalSet
+                Op::CMov
+                    | Op::Brz
+                    | Op::Brnz
+                    | Op::JTab
+                    | Op::Ret
+                    | Op::GlobalSet
+                    | Op::GlobalGetAt
+                    | Op::GlobalSetAt
             )
     }
     /// Has a `B` operand: a slot read or the immediate. Loads and `global.get` read their `B`
@@ -227,11 +245,14 @@ impl Op {
         self.is_binary()
             || self.is_load()
             || self.is_store()
-            || matches!(self, Op::CMov | Op::Ret | Op::GlobalGet)
+            || matches!(
+                self,
+                Op::CMov | Op::Ret | Op::GlobalGet | Op::GlobalGetAt | Op::GlobalSetAt
+            )
     }
     /// Its `B` access (if any) is frame slot `fp + b`; false for loads and `global.get`.
     pub const fn b_is_slot(self) -> bool {
-        !(self.is_load() || matches!(self, Op::GlobalGet))
+        !(self.is_load() || matches!(self, Op::GlobalGet | Op::GlobalGetAt))
     }
     /// May take `B` from the immediate instead of a slot.
     pub const fn allows_b_imm(self) -> bool {
@@ -249,23 +270,45 @@ impl Op {
             || self.is_store()
             || matches!(
                 self,
-                Op::Const | Op::CMov | Op::Call | Op::GlobalGet | Op::GlobalSet
+                Op::Const
+                    | Op::CMov
+                    | Op::Call
+                    | Op::GlobalGet
+                    | Op::GlobalSet
+                    | Op::GlobalGetAt
+                    | Op::GlobalSetAt
             )
     }
     /// Its `C` access (if any) is frame slot `fp + c`; false for stores and `global.set`.
     pub const fn c_is_slot(self) -> bool {
-        !(self.is_store() || matches!(self, Op::GlobalSet))
+        !(self.is_store() || matches!(self, Op::GlobalSet | Op::GlobalSetAt))
     }
     /// Continues at `pc + 1`.
     pub const fn is_sequential(self) -> bool {
         self.is_binary()
             || self.is_load()
             || self.is_store()
-            || matches!(self, Op::Const | Op::CMov | Op::GlobalGet | Op::GlobalSet)
+            || matches!(
+                self,
+                Op::Const
+                    | Op::CMov
+                    | Op::GlobalGet
+                    | Op::GlobalSet
+                    | Op::GlobalGetAt
+                    | Op::GlobalSetAt
+            )
     }
-    /// Has an AIR encoding: the opcodes a proof can execute (codes 1..=38).
+    /// Has an AIR encoding: the opcodes a proof can execute (codes 1..=38, 57, 58).
     pub const fn is_provable(self) -> bool {
-        self.code() < Op::Trap.code()
+        self.code() < Op::Trap.code() || matches!(self, Op::GlobalGetAt | Op::GlobalSetAt)
+    }
+    /// Reads or writes a global word: `global.get/set` (word `imm`) and their indexed forms
+    /// (word `imm + A` or `imm + B`).
+    pub const fn is_global_access(self) -> bool {
+        matches!(
+            self,
+            Op::GlobalGet | Op::GlobalSet | Op::GlobalGetAt | Op::GlobalSetAt
+        )
     }
     /// Provable loads `C = mem[A + imm]` of 1, 2 or 4 bytes.
     pub const fn is_load(self) -> bool {
@@ -408,6 +451,10 @@ impl std::fmt::Display for Instr {
                 write!(f, "{} s{}, #{}", self.op.mnemonic(), self.c, self.imm)
             }
             Op::GlobalSet => write!(f, "global.set #{}, s{}", self.imm, self.a),
+            Op::GlobalGetAt => write!(f, "global.get_at s{}, #{} + s{}", self.c, self.imm, self.a),
+            Op::GlobalSetAt => {
+                write!(f, "global.set_at #{} + s{}, s{}", self.imm, self.b, self.a)
+            }
             Op::CallIndirect => write!(
                 f,
                 "call_indirect table {} type {} index s{} frame+{}",
@@ -431,13 +478,19 @@ impl std::fmt::Display for Instr {
 mod tests {
     use super::*;
 
-    /// The provable opcodes are exactly codes `1..=NUM_PROVABLE`.
+    /// The provable opcodes are codes `1..=38` and the two indexed global accesses.
     #[test]
-    fn provable_codes_come_first() {
+    fn provable_opcodes() {
+        let provable: Vec<Op> = Op::ALL
+            .iter()
+            .copied()
+            .filter(|op| op.is_provable())
+            .collect();
+        assert_eq!(provable.len(), Op::NUM_PROVABLE);
         for op in Op::ALL {
-            let code = op.code() as usize;
-            assert_eq!(op.is_provable(), code <= Op::NUM_PROVABLE, "{op:?}");
+            let code = op.code();
+            let expected = code < Op::Trap.code() || code >= Op::GlobalGetAt.code();
+            assert_eq!(op.is_provable(), expected, "{op:?}");
         }
-        assert_eq!(Op::Trap.code() as usize, Op::NUM_PROVABLE + 1);
     }
 }

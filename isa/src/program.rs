@@ -97,7 +97,8 @@ pub struct Program {
 pub struct WordTable {
     /// Index of the table (table index space; the module has no imports).
     pub table: u32,
-    /// Entries the table can grow to: its declared maximum, at most
+    /// Entries the table can grow to: its initial size if the module neither grows nor
+    /// exports it, else its declared maximum, at most
     /// [`crate::image::MAX_WORD_TABLE_ENTRIES`] (`table.grow` beyond it fails with -1, which
     /// WebAssembly allows, §4.4.6).
     pub capacity: u32,
@@ -184,6 +185,7 @@ impl Program {
         };
         let global_words = crate::image::global_words(self);
         let size_word = crate::image::memory_size_word(&self.module);
+        let table_words = crate::image::table_words(self);
         for (pc, i) in self.instrs.iter().enumerate() {
             if i.b_imm && !i.op.allows_b_imm() {
                 return Err(bad(pc, i, "immediate B operand not allowed"));
@@ -201,6 +203,17 @@ impl Program {
                 }
                 Op::GlobalGet | Op::GlobalSet if i.imm >= global_words => {
                     return Err(bad(pc, i, "global word out of range"))
+                }
+                // An indexed access starts at entry 0 of a table held in global words (the
+                // index is checked against the table's size by the code before it).
+                Op::GlobalGetAt | Op::GlobalSetAt
+                    if !table_words.iter().any(|t| t.entry(0) == i.imm) =>
+                {
+                    return Err(bad(
+                        pc,
+                        i,
+                        "indexed global access outside a table's entries",
+                    ))
                 }
                 // The word after the memory-size word is padding, always zero; the size word
                 // exists only with a memory.

@@ -122,8 +122,8 @@ pub const PEAK_MEMORY_BASE: u64 = 16 << 20;
 ///
 /// `PEAK_MEMORY_BASE + rows * blowup * (8 * main_columns + 8 * degree * AUX_WIDTH) * 2.05`,
 ///
-/// with `main_columns` the committed main columns (`PublicInputs::committed_columns`: 104 for
-/// a contract using every opcode, 53 for Fibonacci): about 16.3 KB per row for the widest
+/// with `main_columns` the committed main columns (`PublicInputs::committed_columns`: 105 for
+/// a contract using every opcode, 53 for Fibonacci): about 16.4 KB per row for the widest
 /// trace with Gloam's options (blowup 8, quadratic extension). The factor was fitted at 92 + 9
 /// columns (4-8% above the measured peak at every size from 2^14 to 2^20 rows); with 53
 /// committed columns it is 16% above (Fibonacci: 1,094 MB measured at 2^17 rows, 4,346 MB at

@@ -184,3 +184,66 @@ fn table_traps_are_refused_with_the_trap() {
     expect_trap("call", &[2], TrapKind::UninitializedElement);
     expect_trap("call", &[1], TrapKind::IndirectCallTypeMismatch);
 }
+
+/// A table far larger than any run touches: 100,000 entries, growable to 200,000, with an
+/// element segment at entry 99,998. Entries are reached by the indexed global accesses, so
+/// neither the program nor the proof grows with the table: `big(i, f)` grows the table by
+/// 3, sets entry `i` to `$a` (`f = 0`) or `$b`, calls entry `i` and entry 99,999 (`$b`
+/// from the segment unless `i` overwrote it), and returns `1000 * (called(i) + called(99,999)) + size / 1000`.
+const BIG: &str = r#"(module
+  (type $v (func (result i32)))
+  (func $a (type $v) (i32.const 10))
+  (func $b (type $v) (i32.const 20))
+  (table $t 100000 200000 funcref)
+  (elem (table $t) (i32.const 99998) func $a $b)
+  (elem declare func $a $b)
+  (func (export "big") (param $i i32) (param $f i32) (result i32)
+    (drop (table.grow $t (ref.null func) (i32.const 3)))
+    (table.set $t (local.get $i)
+      (if (result funcref) (local.get $f) (then (ref.func $b)) (else (ref.func $a))))
+    (i32.add
+      (i32.mul (i32.const 1000)
+        (i32.add (call_indirect $t (type $v) (local.get $i))
+                 (call_indirect $t (type $v) (i32.const 99999))))
+      (i32.div_u (table.size $t) (i32.const 1000)))))"#;
+
+#[test]
+fn a_large_table_is_proven_at_the_cost_of_the_entries_touched() {
+    let p = Arc::new(gloam_isa::load_module(BIG.as_bytes()).expect("valid module"));
+    let w = p.word_tables.as_deref().expect("held in global words");
+    assert_eq!(w.len(), 1);
+    assert_eq!(w[0].capacity, 200_000);
+    assert!(p.instrs.len() < 2_000, "{} instructions", p.instrs.len());
+    for (i, f, want) in [
+        (7u32, 0u32, 30_100u32),
+        (100_001, 1, 40_100),
+        (99_999, 0, 20_100),
+    ] {
+        let run = prove_values(
+            p.clone(),
+            "big",
+            &[IntValue::I32(i), IntValue::I32(f)],
+            &ProveConfig::default(),
+        )
+        .unwrap_or_else(|e| panic!("big({i}, {f}): {e}"));
+        assert!(
+            run.stats.trace_rows <= 1 << 15,
+            "big({i}, {f}): {} rows",
+            run.stats.trace_rows
+        );
+        let st = gloam_verifier::verify_file(&p, &run.file.to_bytes()).expect("verifies");
+        assert_eq!(st.claim.results, vec![IntValue::I32(want)], "big({i}, {f})");
+    }
+    // Past the size, and past the capacity-bounded index space: the bounds trap.
+    match prove_values(
+        p.clone(),
+        "big",
+        &[IntValue::I32(100_003), IntValue::I32(0)],
+        &ProveConfig::default(),
+    ) {
+        Err(ProveError::Exec(ExecError::Trap { kind, .. })) => {
+            assert_eq!(kind, TrapKind::TableOutOfBounds)
+        }
+        other => panic!("expected the bounds trap, got {:?}", other.map(|_| ())),
+    }
+}

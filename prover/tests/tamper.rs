@@ -834,30 +834,57 @@ fn tamper_dropped_segment_length_forged() {
     h.assert_rejected(|v| matches!(v, Violation::Bus { .. }));
 }
 
-/// The tables held in global words (`gloam_isa::image::table_words`): the `table.get` of a
-/// `call_indirect` reads entry 0 (`$a`, word value 1) as `$b` (2), read value and
-/// destination forged together so that the `globals` family holds; the memory argument,
-/// which starts the entry at the verifier's initial token from the element segment, holds
-/// 1.
+/// A table held in global words (`gloam_isa::image::table_words`): entries `$a`, `$b`
+/// (word values 1 and 2), a `table.set` and a `call_indirect` of entry 0.
+const WORD_TABLE: &str = r#"(module (type $v (func (result i32)))
+     (func $a (type $v) (i32.const 10)) (func $b (type $v) (i32.const 20))
+     (table 2 funcref) (elem (i32.const 0) $a $b)
+     (func (export "f") (result i32)
+       (table.set (i32.const 1) (ref.func $b))
+       (call_indirect (type $v) (i32.const 0))))"#;
+
+/// The `table.get` of a `call_indirect` (a `global.get_at` of entry 0, `$a`, word value 1)
+/// reads it as `$b` (2), read value and destination forged together so that the `globals`
+/// family holds; the memory argument, which starts the entry at the verifier's initial
+/// token from the element segment, holds 1.
 #[test]
 fn tamper_table_entry_forged() {
-    let mut h = honest_run(
-        r#"(module (type $v (func (result i32)))
-             (func $a (type $v) (i32.const 10)) (func $b (type $v) (i32.const 20))
-             (table 2 funcref) (elem (i32.const 0) $a $b)
-             (func (export "f") (result i32)
-               (table.set (i32.const 1) (ref.func $b))
-               (call_indirect (type $v) (i32.const 0))))"#,
-        "f",
-        &[],
-    );
+    let mut h = honest_run(WORD_TABLE, "f", &[]);
     // The bounds check reads the size word (2) first, then the entry.
-    let r = h.row_of(Op::GlobalGet, |h, r| h.get(VAL_C, r) == 1);
+    let r = h.row_of(Op::GlobalGetAt, |h, r| h.get(VAL_C, r) == 1);
     h.set(VAL_B, r, 2);
     h.set(PREV_B, r, 2);
     h.set(VAL_C, r, 2);
     h.recount();
     h.assert_rejected(|v| matches!(v, Violation::Bus { .. }));
+}
+
+/// memory, `global.get_at`: the row reads another entry than the indexed one (`ADDR_B` of
+/// entry 1 for index 0, with entry 1's value 2 as read value and result): the address pin
+/// `ADDR_B = GLOBAL_BASE + imm + A` refuses it.
+#[test]
+fn tamper_global_get_at_reads_another_entry() {
+    let mut h = honest_run(WORD_TABLE, "f", &[]);
+    let r = h.row_of(Op::GlobalGetAt, |h, r| h.get(VAL_C, r) == 1);
+    let addr = h.get(ADDR_B, r) + 1;
+    h.set(ADDR_B, r, addr);
+    h.set(VAL_B, r, 2);
+    h.set(PREV_B, r, 2);
+    h.set(VAL_C, r, 2);
+    h.recount();
+    h.assert_rejected(family("memory"));
+}
+
+/// memory, `global.set_at`: the row writes another entry than the indexed one (`ADDR_C` of
+/// entry 0 for index 1): the address pin `ADDR_C = GLOBAL_BASE + imm + B` refuses it.
+#[test]
+fn tamper_global_set_at_writes_another_entry() {
+    let mut h = honest_run(WORD_TABLE, "f", &[]);
+    let r = h.row_of(Op::GlobalSetAt, |_, _| true);
+    let addr = h.get(ADDR_C, r) - 1;
+    h.set(ADDR_C, r, addr);
+    h.recount();
+    h.assert_rejected(family("memory"));
 }
 
 /// table: a memory-table row repeats the previous address (so a second initial token for

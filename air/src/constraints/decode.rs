@@ -9,7 +9,7 @@ use crate::columns::*;
 use crate::decoder::{Group, NUM_GROUPS, OP_BITS};
 use crate::field::{k, Felt, FieldElement};
 
-/// 18 group booleans, one-hot, 2 sub-op bit booleans, `b_imm` boolean, `B = imm` under
+/// 19 group booleans, one-hot, 2 sub-op bit booleans, `b_imm` boolean, `B = imm` under
 /// `b_imm`.
 pub const CONSTRAINTS: &[Spec] = &[
     ("group_bool_add", 2),
@@ -27,6 +27,7 @@ pub const CONSTRAINTS: &[Spec] = &[
     ("group_bool_ret", 2),
     ("group_bool_global_get", 2),
     ("group_bool_global_set", 2),
+    ("group_bool_global_at", 2),
     ("group_bool_mem4", 2),
     ("group_bool_mem2", 2),
     ("group_bool_mem1", 2),

@@ -89,7 +89,8 @@ pub fn eval<E: FieldElement<BaseField = Felt>>(r: &Row<E>, s: &mut Sink<E>) {
     }
     let (f_load, f_store, f_mem) = (r.f_load(), r.f_store(), r.f_mem());
     s.push(r.c(O) + r.c(O + 1) + r.c(O + 2) + r.c(O + 3) - f_mem);
-    s.push((f_mem + r.g(Group::GlobalGet) + r.g(Group::GlobalSet)) * r.c(BIMM));
+    let globals = r.g(Group::GlobalGet) + r.g(Group::GlobalSet) + r.g(Group::GlobalAt);
+    s.push((f_mem + globals) * r.c(BIMM));
     let offset = r.c(O + 1) + r.c(O + 2) * k::<E>(2) + r.c(O + 3) * k::<E>(3);
     s.push(f_mem * (r.a() + r.c(IMM) - r.c(WA) * k::<E>(4) - offset));
     s.push(f_load * (r.b() - r.word0()));

@@ -3,10 +3,12 @@
 //!
 //! Each row makes up to four accesses, at timestamps `ACCESSES_PER_ROW * IDX + 1` (slot `a`,
 //! read), `+2` (`b`: slot read, `call`'s write, a load's first memory word, `global.get`'s
-//! word), `+3` (`c`: slot write, a store's first memory word, `global.set`'s word) and `+4`
+//! or `global.get_at`'s word), `+3` (`c`: slot write, a store's first memory word,
+//! `global.set`'s or `global.set_at`'s word) and `+4`
 //! (`d`: the second memory word of a load or store crossing a word boundary); see
 //! [`crate::columns::ACCESSES_PER_ROW`]. The addresses of `b` and `c` are the columns
-//! `ADDR_B`, `ADDR_C`, pinned here: `fp + offset`, or `MEM_BASE + WA`, or `GLOBAL_BASE + imm`.
+//! `ADDR_B`, `ADDR_C`, pinned here: `fp + offset`, or `MEM_BASE + WA`, or `GLOBAL_BASE + imm`
+//! (`+ A` for `global.get_at`, `+ B` for `global.set_at`).
 //! Each access consumes the
 //! token `(addr, previous value, previous timestamp)` and produces `(addr, value, timestamp)`;
 //! [`crate::logup`] balances the multisets. Here: the previous timestamp is strictly older
@@ -18,6 +20,7 @@ use super::{Row, Sink, Spec};
 use crate::columns::*;
 use crate::decoder::Group;
 use crate::field::{k, Felt, FieldElement};
+use gloam_isa::Op;
 
 /// Constraints of the family.
 pub const CONSTRAINTS: &[Spec] = &[
@@ -60,13 +63,15 @@ pub fn eval<E: FieldElement<BaseField = Felt>>(r: &Row<E>, s: &mut Sink<E>) {
         r.c(ADDR_B)
             - slot_b
             - r.f_load() * (word - slot_b)
-            - r.g(Group::GlobalGet) * (global - slot_b),
+            - r.g(Group::GlobalGet) * (global - slot_b)
+            - r.f(Op::GlobalGetAt) * (global + r.a() - slot_b),
     );
     s.push(
         r.c(ADDR_C)
             - slot_c
             - r.f_store() * (word - slot_c)
-            - r.g(Group::GlobalSet) * (global - slot_c),
+            - r.g(Group::GlobalSet) * (global - slot_c)
+            - r.f(Op::GlobalSetAt) * (global + r.b() - slot_c),
     );
 }
 

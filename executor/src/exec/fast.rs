@@ -233,6 +233,20 @@ impl<'s> Fast<'s> {
                 Op::I32Store16 => store!(ins, 2),
                 Op::I32Store => store!(ins, 4),
                 Op::GlobalGet => s!(ins.c) = self.frame.global_word(ins.imm) as u64,
+                Op::GlobalGetAt => match self.frame.entry_word(ins.imm, s!(ins.a) as u32) {
+                    Ok(w) => s!(ins.c) = self.frame.global_word(w) as u64,
+                    Err(k) => trap!(k),
+                },
+                Op::GlobalSetAt => {
+                    let v = s!(ins.a) as u32;
+                    let w = match self.frame.entry_word(ins.imm, s!(ins.b) as u32) {
+                        Ok(w) => w,
+                        Err(k) => trap!(k),
+                    };
+                    if let Err(k) = self.frame.set_global_word(w, v) {
+                        trap!(k);
+                    }
+                }
                 Op::GlobalSet => {
                     let v = s!(ins.a) as u32;
                     if let Err(k) = self.frame.set_global_word(ins.imm, v) {

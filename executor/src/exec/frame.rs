@@ -121,6 +121,22 @@ impl<'s> Frame<'s> {
         }
     }
 
+    /// The global word of entry `i` of the table whose entry 0 is word `base`
+    /// (`Op::GlobalGetAt`, `Op::GlobalSetAt`).
+    ///
+    /// # Errors
+    /// [`TrapKind::TableOutOfBounds`] unless it is an entry below the table's size (the
+    /// lowering checks the index first, so a lowered program never gets this).
+    pub(super) fn entry_word(&self, base: u32, i: u32) -> Result<u32, TrapKind> {
+        let w = base.checked_add(i).ok_or(TrapKind::TableOutOfBounds)?;
+        match self.extra_word(w) {
+            Extra::Entry(t, k) if w - k as u32 == base && k < self.store.tables[t].elems.len() => {
+                Ok(w)
+            }
+            _ => Err(TrapKind::TableOutOfBounds),
+        }
+    }
+
     /// What global word `w`, past the globals' words, holds.
     fn extra_word(&self, w: u32) -> Extra {
         let size_word = 2 * self.inst.globals.len() as u32;

@@ -307,6 +307,55 @@ impl<'s> Traced<'s> {
                         ..st
                     };
                 }
+                Op::GlobalGetAt => {
+                    // Slot `a` (the index) at t + 1, the entry word as access `b` at t + 2,
+                    // slot `c` at t + 3.
+                    let (a, pa) = self.read(fp + ins.a, t + 1);
+                    let a = a as u32;
+                    let w = match self.frame.entry_word(ins.imm, a) {
+                        Ok(w) => w,
+                        Err(k) => return Err(self.frame.trap(k)),
+                    };
+                    let v = self.frame.global_word(w);
+                    let pb = self.global_ts.insert(w, t + 2).unwrap_or(0);
+                    let (cp, pc_) = self.write(fp + ins.c, v as u64, t + 3);
+                    st = Step {
+                        a,
+                        pts_a: pa,
+                        b: v,
+                        pts_b: pb,
+                        c: v,
+                        c_prev: cp as u32,
+                        pts_c: pc_,
+                        ..st
+                    };
+                }
+                Op::GlobalSetAt => {
+                    // Slot `a` (the value) at t + 1, slot `b` (the index) at t + 2, the entry
+                    // word as access `c` at t + 3.
+                    let (a, pa) = self.read(fp + ins.a, t + 1);
+                    let (b, pb) = self.read(fp + ins.b, t + 2);
+                    let (a, b) = (a as u32, b as u32);
+                    let w = match self.frame.entry_word(ins.imm, b) {
+                        Ok(w) => w,
+                        Err(k) => return Err(self.frame.trap(k)),
+                    };
+                    let old = self.frame.global_word(w);
+                    if let Err(k) = self.frame.set_global_word(w, a) {
+                        return Err(self.frame.trap(k));
+                    }
+                    let pc_ = self.global_ts.insert(w, t + 3).unwrap_or(0);
+                    st = Step {
+                        a,
+                        pts_a: pa,
+                        b,
+                        pts_b: pb,
+                        c: a,
+                        c_prev: old,
+                        pts_c: pc_,
+                        ..st
+                    };
+                }
                 op if op.is_load() => {
                     let (a, pa) = self.read(fp + ins.a, t + 1);
                     let a = a as u32;

@@ -138,9 +138,9 @@ pub(super) const WORD_TABLE_BUDGET: usize = crate::Program::MAX_INSTRS / 4;
 /// [`MAX_WORD_TABLE_ENTRIES`]. (Another instance sharing an exported table changes it
 /// through the executor's instructions, which write the same table the words view, and
 /// cannot grow it past the capacity: `Store`'s table of a word table refuses to.) The tables are taken in
-/// index order while the code of their functions fits [`WORD_TABLE_BUDGET`] (two
-/// instructions per entry for each of `table.get` and `table.set`, two per item of each
-/// element segment `table.init` copies into it), and a `table.copy` between two tables
+/// index order while the code of their functions fits [`WORD_TABLE_BUDGET`] (a constant
+/// per table, two instructions per item of each element segment `table.init` copies into
+/// it), and a `table.copy` between two tables
 /// holds both in words or neither, so that no executor-only instruction changes a table
 /// held in words. Other tables keep the executor-only instructions (`call_indirect` through
 /// a table no run changes is lowered by [`static_tables`] anyway).
@@ -235,9 +235,9 @@ pub(super) fn word_tables(
         .collect();
     let mut budget = WORD_TABLE_BUDGET;
     for t in 0..n as u32 {
-        let Some(cap) = capacity[t as usize] else {
+        if capacity[t as usize].is_none() {
             continue;
-        };
+        }
         let items: usize = inits
             .iter()
             .filter(|(table, _)| *table == t)
@@ -245,7 +245,9 @@ pub(super) fn word_tables(
             .filter(|seg| matches!(seg.mode, SegmentMode::Passive))
             .map(|seg| seg.items.len())
             .sum();
-        let cost = 4 * cap as usize + 2 * items + 64;
+        // `table.get`/`table.set` are a few instructions whatever the capacity; `table.init`
+        // has a jump table over its segments' items.
+        let cost = 2 * items + 64;
         if cost <= budget {
             budget -= cost;
         } else {
@@ -340,22 +342,33 @@ mod tests {
                        (table.copy $e $a (i32.const 0) (i32.const 0) (i32.const 0))
                        (table.copy $f $b (i32.const 0) (i32.const 0) (i32.const 0))))"#
             ),
-            Some(vec![t(0, 1), t(1, 1024), t(3, 1024), t(4, 3), t(5, 2)]),
+            Some(vec![
+                t(0, 1),
+                t(1, 1 << 20),
+                t(2, 2000),
+                t(3, 5000),
+                t(4, 3),
+                t(5, 2)
+            ]),
             "an exported table gets a grown table's capacity"
         );
-        // Past the budget, later tables stay in the executor.
-        let many = "(table 1 1024 funcref)".repeat(8);
-        let grows: String = (0..8)
-            .map(|i| format!("(drop (table.grow {i} (ref.null func) (i32.const 1)))"))
+        // The capacity costs no code; `table.init`'s jump tables over segment items do:
+        // past the budget, later tables stay in the executor.
+        let items = " $f".repeat(5000);
+        let many = "(table 1 funcref)".repeat(4);
+        let segs: String = (0..4)
+            .map(|i| format!("(elem $e{i} func{items})"))
             .collect();
-        let w = words(&format!("(module {many} (func {grows}))")).unwrap();
-        assert_eq!(w.len(), 3, "{w:?}");
-        assert!(
-            w.iter()
-                .map(|t| 4 * t.capacity as usize + 64)
-                .sum::<usize>()
-                <= WORD_TABLE_BUDGET
+        let inits: String = (0..4)
+            .map(|i| format!("(table.init {i} $e{i} (i32.const 0) (i32.const 0) (i32.const 0))"))
+            .collect();
+        let w = words(&format!("(module (func $f) {many} {segs} (func {inits}))")).unwrap();
+        assert_eq!(w.len(), 1, "{w:?}");
+        const { assert!(2 * 5000 + 64 <= WORD_TABLE_BUDGET && 2 * (2 * 5000 + 64) > WORD_TABLE_BUDGET) };
+        let big = words(
+            "(module (table 100000 200000 funcref) (func (drop (table.grow 0 (ref.null func) (i32.const 1)))))",
         );
+        assert_eq!(big, Some(vec![t(0, 200000)]), "a large table costs no code");
         assert_eq!(
             words(
                 r#"(module (import "m" "f" (func)) (table 1 funcref)

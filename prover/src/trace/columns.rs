@@ -1,4 +1,4 @@
-//! The main trace: from the executor's recorded run to the 104 columns of
+//! The main trace: from the executor's recorded run to the 105 columns of
 //! `gloam_air::columns`, `MAIN_WIDTH x n`.
 //!
 //! Rows `0..cycles` are the executed instructions; the remaining rows, up to the next power
@@ -75,8 +75,11 @@ pub fn trace_rows(program: &Program, cycles: u64, exec: &ExecTrace) -> usize {
 type TableRow = (u64, u64, u64, u64);
 
 /// The memory table's global and memory-word rows (in address order) of a run: every global
-/// word (its final value if the run touched it, else its initial value) and every memory word
-/// the run touched or the data segments initialise.
+/// word the run touched or the module initialises to a nonzero value (its final value if
+/// touched, else its initial value; word 0 at least, so the global region is never empty),
+/// and every memory word the run touched or the data segments initialise. Words the run
+/// never touches and that start at zero need no row, so a table held in global words costs
+/// rows for the entries a run touches or its element segments fill, not for its capacity.
 fn table_tail(program: &Program, exec: &ExecTrace) -> Vec<TableRow> {
     let mut rows = Vec::new();
     let init_g: std::collections::BTreeMap<u32, u32> =
@@ -88,8 +91,11 @@ fn table_tail(program: &Program, exec: &ExecTrace) -> Vec<TableRow> {
         .iter()
         .map(|&(w, v, ts)| (w, (v, ts)))
         .collect();
-    let words = gloam_isa::image::global_words(program).max(1);
-    for w in 0..words {
+    let words: std::collections::BTreeSet<u32> = std::iter::once(0)
+        .chain(touched_g.keys().copied())
+        .chain(init_g.iter().filter(|(_, v)| **v != 0).map(|(w, _)| *w))
+        .collect();
+    for w in words {
         let (v, ts) = touched_g
             .get(&w)
             .copied()
@@ -170,11 +176,13 @@ pub fn build_main_trace(
             v[ADDR_B] = match op {
                 op if op.is_load() => word,
                 Op::GlobalGet => global,
+                Op::GlobalGetAt => global + a,
                 _ => fp + ins.b as u64,
             };
             v[ADDR_C] = match op {
                 op if op.is_store() => word,
                 Op::GlobalSet => global,
+                Op::GlobalSetAt => global + b,
                 _ => fp + ins.c as u64,
             };
             let width = op.mem_width();

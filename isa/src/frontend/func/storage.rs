@@ -557,16 +557,15 @@ impl FnLowerer<'_> {
     }
 
     /// `table.get`. Of a table held in global words: in its `table.get` function, a bounds
-    /// check against the size word `S` and a jump table over the entry words `E_k`:
+    /// check against the size word `S`, then the indexed read of entry word `E_0 + i`:
     ///
     /// ```text
     ///       s = S ; s = i <u s ; brnz s, ok ; trap out of bounds table access
-    /// ok:   s = i + i ; jtab s, T
-    /// T:    r = E_0 ; jmp end ; r = E_1 ; jmp end ; ...      two per entry up to the capacity
-    /// end:
+    /// ok:   r = global.get_at E_0 + i
     /// ```
     ///
-    /// `i < S <= capacity`, so the jump stays in the table.
+    /// `i < S <= capacity`, so the word is an entry of this table. The code does not grow
+    /// with the capacity.
     pub(super) fn table_get(&mut self, table: u32) {
         let Some(w) = self.words_of(table) else {
             let i = self.pop();
@@ -586,15 +585,12 @@ impl FnLowerer<'_> {
         self.touch(s);
         let i = self.slot_of(i, dest);
         self.check_table_index(i, w, s, trap_code::TABLE_OUT_OF_BOUNDS);
-        self.op3(Op::Add, s, i, Opnd::S(i));
-        self.jump_table(s, w.capacity, |lw, k| {
-            lw.raw(Op::GlobalGet, 0, 0, dest, w.entry(k));
-        });
+        self.raw(Op::GlobalGetAt, i, 0, dest, w.entry(0));
         self.stack.push(Val::Slot(dest));
     }
 
     /// `table.set`. Of a table held in global words: in its `table.set` function, the bounds
-    /// check of [`Self::table_get`], then a jump table of `E_k = r ; jmp end` pairs.
+    /// check of [`Self::table_get`], then the indexed write `global.set_at E_0 + i, r`.
     pub(super) fn table_set(&mut self, table: u32) {
         let words = self.words_of(table);
         if words.is_some() && !self.in_place {
@@ -613,10 +609,7 @@ impl FnLowerer<'_> {
             return;
         };
         self.check_table_index(i, w, s, trap_code::TABLE_OUT_OF_BOUNDS);
-        self.op3(Op::Add, s, i, Opnd::S(i));
-        self.jump_table(s, w.capacity, |lw, k| {
-            lw.raw(Op::GlobalSet, v, 0, 0, w.entry(k));
-        });
+        self.raw(Op::GlobalSetAt, v, i, 0, w.entry(0));
     }
 
     /// `table.size`: the table's size word, if it is held in global words.
