@@ -226,6 +226,15 @@ fn advice_writers(col: usize) -> Option<fn(Op) -> bool> {
     }
 }
 
+/// Whether a row executing `op` may write a nonzero value to column `col`, as far as the
+/// committed columns are concerned: false only for the advice columns that only some
+/// opcodes write (the upper bitwise lanes, `R`, `SA`, `SB`, `P`, `S`, `M_POW`) and that `op`
+/// does not. [`committed_columns`] drops such a column when no opcode of the program writes
+/// it; the trace builder's test checks it writes nothing else.
+pub fn may_write(col: usize, op: Op) -> bool {
+    advice_writers(col).is_none_or(|writes| writes(op))
+}
+
 /// The main trace's *committed* columns, as indices of the layout's columns in ascending
 /// order: the layout's columns without the group flags of groups none of the program's
 /// opcodes belongs to, without the sub-op bits none of its opcodes sets, and without the advice columns only opcodes it does not contain write (the

@@ -666,10 +666,18 @@ fn typed_args(entry: &str, sig: &FuncSig, raw: &ArgList) -> Result<Vec<IntValue>
             }
             ValType::I64 => IntValue::I64(*v),
             t => {
+                let name = t.to_string();
+                let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                    "an"
+                } else {
+                    "a"
+                };
                 return Err(Failure::new(
                     exit::USAGE,
-                    format!("`{entry}` takes a {t} parameter, which the command line cannot pass"),
-                ))
+                    format!(
+                        "`{entry}` takes {article} {name} parameter, which the command line cannot pass"
+                    ),
+                ));
             }
         });
     }

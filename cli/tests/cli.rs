@@ -606,3 +606,24 @@ fn prove_refuses_a_run_over_the_memory_limit_with_exit_12() {
         2,
     );
 }
+
+#[test]
+fn a_reference_parameter_is_refused_as_a_usage_error() {
+    let m = write_temp(
+        "refparam.wat",
+        br#"(module (func (export "g") (param externref) (result i32) i32.const 1))"#,
+    );
+    let out = temp_path("refparam.proof");
+    for cmd in ["run", "prove"] {
+        let mut args = vec![cmd, p(&m), "--entry", "g", "--args", "0"];
+        if cmd == "prove" {
+            args.extend(["-o", p(&out)]);
+        }
+        let err = assert_fails(&gloam(&args), 2);
+        assert!(
+            err.contains("`g` takes an externref parameter, which the command line cannot pass"),
+            "{cmd}: {err}"
+        );
+        assert!(!out.exists(), "{cmd}");
+    }
+}

@@ -131,3 +131,62 @@ pub fn fill_memory_advice(v: &mut [u64; MAIN_WIDTH], op: Op, ea: u32, w0: u32, w
         v[R] = 2 * (top - 128 * v[K]);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gloam_air::columns::may_write;
+
+    /// The advice the builder writes for each opcode stays in the columns the committed
+    /// layout keeps for it (`gloam_air::columns::may_write`): a program without the opcodes
+    /// that write an advice column commits no such column, so a write there would make its
+    /// honest traces unprovable.
+    #[test]
+    fn advice_stays_in_the_columns_of_its_opcode() {
+        // The check has teeth: `mul` writes `P`, which `add` rows may not.
+        let mut v = [0u64; MAIN_WIDTH];
+        fill_advice(&mut v, Op::Mul, 7, 3);
+        assert!(v[P] == 3 && may_write(P, Op::Mul) && !may_write(P, Op::Add));
+        let words = [
+            0u64,
+            1,
+            2,
+            7,
+            31,
+            32,
+            255,
+            0x8000_0000,
+            0xFFFF_FFFF,
+            0x1234_5678,
+        ];
+        for &op in Op::ALL.iter().filter(|op| op.is_provable()) {
+            for &a in &words {
+                for &b in &words {
+                    let mut v = [0u64; MAIN_WIDTH];
+                    if op.mem_width() > 0 {
+                        let (w0, w1) = (a as u32, b as u32 ^ 0xA5A5_A5A5);
+                        for ea in [0u32, 1, 2, 3, 4097] {
+                            fill_memory_advice(&mut v, op, ea, w0, w1, b);
+                        }
+                    } else {
+                        if matches!(op, Op::DivU | Op::RemU) && b == 0 {
+                            continue; // traps: no row
+                        }
+                        fill_advice(&mut v, op, a, b);
+                    }
+                    // The builder derives the lanes' `z`, `w` from `x`, `y`.
+                    for i in 0..WORD_BYTES {
+                        v[Z + i] = v[X + i] & v[Y + i];
+                        v[W + i] = v[X + i] ^ v[Y + i];
+                    }
+                    for (col, &x) in v.iter().enumerate() {
+                        assert!(
+                            x == 0 || may_write(col, op),
+                            "{op:?}({a:#x}, {b:#x}) writes column {col}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
