@@ -277,44 +277,15 @@ impl<'s> Traced<'s> {
                     self.frame.fp = b;
                     self.frame.depth -= 1;
                 }
-                Op::GlobalGet => {
-                    let v = self.frame.global_word(ins.imm);
-                    let pb = self.global_ts.insert(ins.imm, t + 2).unwrap_or(0);
-                    let (cp, pc_) = self.write(fp + ins.c, v as u64, t + 3);
-                    st = Step {
-                        b: v,
-                        pts_b: pb,
-                        c: v,
-                        c_prev: cp as u32,
-                        pts_c: pc_,
-                        ..st
-                    };
-                }
-                Op::GlobalSet => {
-                    let (a, pa) = self.read(fp + ins.a, t + 1);
-                    let a = a as u32;
-                    let old = self.frame.global_word(ins.imm);
-                    if let Err(k) = self.frame.set_global_word(ins.imm, a) {
-                        return Err(self.frame.trap(k));
-                    }
-                    let pc_ = self.global_ts.insert(ins.imm, t + 3).unwrap_or(0);
-                    st = Step {
-                        a,
-                        pts_a: pa,
-                        c: a,
-                        c_prev: old,
-                        pts_c: pc_,
-                        ..st
-                    };
-                }
-                Op::GlobalGetAt => {
-                    // Slot `a` (the index) at t + 1, the entry word as access `b` at t + 2,
-                    // slot `c` at t + 3.
-                    let (a, pa) = self.read(fp + ins.a, t + 1);
-                    let a = a as u32;
-                    let w = match self.frame.entry_word(ins.imm, a) {
-                        Ok(w) => w,
-                        Err(k) => return Err(self.frame.trap(k)),
+                Op::GlobalGet | Op::GlobalGetAt => {
+                    // `global.get_at` reads its index from slot `a` at t + 1; the word is
+                    // access `b` at t + 2, slot `c` at t + 3.
+                    let (a, pa, w) = if ins.op == Op::GlobalGetAt {
+                        let (a, pa) = self.read(fp + ins.a, t + 1);
+                        let w = self.frame.entry_word(ins.imm, a as u32);
+                        (a as u32, pa, w.map_err(|k| self.frame.trap(k))?)
+                    } else {
+                        (0, 0, ins.imm)
                     };
                     let v = self.frame.global_word(w);
                     let pb = self.global_ts.insert(w, t + 2).unwrap_or(0);
@@ -330,15 +301,17 @@ impl<'s> Traced<'s> {
                         ..st
                     };
                 }
-                Op::GlobalSetAt => {
-                    // Slot `a` (the value) at t + 1, slot `b` (the index) at t + 2, the entry
-                    // word as access `c` at t + 3.
+                Op::GlobalSet | Op::GlobalSetAt => {
+                    // Slot `a` (the value) at t + 1; `global.set_at` reads its index from
+                    // slot `b` at t + 2; the word is access `c` at t + 3.
                     let (a, pa) = self.read(fp + ins.a, t + 1);
-                    let (b, pb) = self.read(fp + ins.b, t + 2);
-                    let (a, b) = (a as u32, b as u32);
-                    let w = match self.frame.entry_word(ins.imm, b) {
-                        Ok(w) => w,
-                        Err(k) => return Err(self.frame.trap(k)),
+                    let a = a as u32;
+                    let (b, pb, w) = if ins.op == Op::GlobalSetAt {
+                        let (b, pb) = self.read(fp + ins.b, t + 2);
+                        let w = self.frame.entry_word(ins.imm, b as u32);
+                        (b as u32, pb, w.map_err(|k| self.frame.trap(k))?)
+                    } else {
+                        (0, 0, ins.imm)
                     };
                     let old = self.frame.global_word(w);
                     if let Err(k) = self.frame.set_global_word(w, a) {
