@@ -247,3 +247,55 @@ fn a_large_table_is_proven_at_the_cost_of_the_entries_touched() {
         other => panic!("expected the bounds trap, got {:?}", other.map(|_| ())),
     }
 }
+
+/// `call_indirect` sites that would not fit their own jump tables call the table and type's
+/// dispatch function (`emit::Target::Dispatch` in `gloam-isa`), which holds the jump table
+/// once. `g(i)` runs 40 sites through a static table of 1,000 entries with `i64` arguments
+/// and results: `$f(x, y) = x + y` everywhere, `$g(x, y) = 3 x` at entry 500, `$h` of
+/// another type at entry 7; site `k` passes `(k, k)`.
+#[test]
+fn call_indirect_sites_share_a_dispatch_function() {
+    let sites: String = (0..40)
+        .map(|k| {
+            format!(
+                "(local.set $acc (i64.add (local.get $acc)
+                   (call_indirect (type $t) (i64.const {k}) (i32.const {k}) (local.get $i))))"
+            )
+        })
+        .collect();
+    let wat = format!(
+        r#"(module (type $t (func (param i64 i32) (result i64)))
+             (func $f (type $t) (i64.add (local.get 0) (i64.extend_i32_u (local.get 1))))
+             (func $g (type $t) (i64.mul (local.get 0) (i64.const 3)))
+             (func $h (result i32) (i32.const 0))
+             (table 1000 funcref)
+             (elem (i32.const 0){f})
+             (elem (i32.const 500) $g)
+             (elem (i32.const 7) $h)
+             (func (export "g") (param $i i32) (result i64) (local $acc i64) {sites}
+               (local.get $acc)))"#,
+        f = " $f".repeat(1000)
+    );
+    let p = Arc::new(gloam_isa::load_module(wat.as_bytes()).expect("valid module"));
+    assert!(p
+        .functions
+        .iter()
+        .any(|f| f.name.starts_with("call_indirect table 0 type 0")));
+    assert!(!p.instrs.iter().any(|i| i.op == Op::CallIndirect));
+    let sum: u64 = (0..40).sum();
+    for (i, want) in [(3u32, 2 * sum), (500, 3 * sum)] {
+        let run = prove_values(p.clone(), "g", &[IntValue::I32(i)], &ProveConfig::default())
+            .unwrap_or_else(|e| panic!("g({i}): {e}"));
+        let st = gloam_verifier::verify_file(&p, &run.file.to_bytes()).expect("verifies");
+        assert_eq!(st.claim.results, vec![IntValue::I64(want)], "g({i})");
+    }
+    for (i, want) in [
+        (7u32, TrapKind::IndirectCallTypeMismatch),
+        (1000, TrapKind::UndefinedElement),
+    ] {
+        match prove_values(p.clone(), "g", &[IntValue::I32(i)], &ProveConfig::default()) {
+            Err(ProveError::Exec(ExecError::Trap { kind, .. })) => assert_eq!(kind, want, "g({i})"),
+            other => panic!("g({i}): expected {want:?}, got {:?}", other.map(|_| ())),
+        }
+    }
+}

@@ -17,7 +17,21 @@ pub(super) enum Target {
     /// A table operation's function (`func::lower_table_op`): the operation lowered once,
     /// in place, and called by every use.
     Table(TableOp),
+    /// The `call_indirect` dispatch function of a table and a function type
+    /// (`func::lower_dispatch`): the arguments and the index in, the callee's results out;
+    /// the jump table over the table (or over the module's functions) emitted once, for the
+    /// sites whose own jump tables would not fit the program.
+    Dispatch {
+        /// The table.
+        table: u32,
+        /// The expected function type.
+        type_index: u32,
+    },
 }
+
+/// Instructions the `call_indirect` dispatch functions of a module may take in all: a
+/// quarter of the program's limit.
+pub(super) const DISPATCH_BUDGET: usize = crate::Program::MAX_INSTRS / 4;
 
 /// A table operation with its own function, of a table held in global words
 /// (`crate::image::table_words`): parameters and results as the WebAssembly instruction's.
@@ -65,6 +79,8 @@ pub(super) struct Emitter {
     appended: Vec<(Target, Option<u32>)>,
     /// `Program::func_relocs`.
     relocs: Vec<u32>,
+    /// What is left of [`DISPATCH_BUDGET`].
+    dispatch_budget: usize,
 }
 
 impl Emitter {
@@ -77,7 +93,22 @@ impl Emitter {
             call_fixups: Vec::new(),
             appended: Vec::new(),
             relocs: Vec::new(),
+            dispatch_budget: DISPATCH_BUDGET,
         }
+    }
+
+    /// Whether the program may call dispatch function `target` (a [`Target::Dispatch`]) of
+    /// about `cost` instructions: yes if it already does, or if the cost fits what is left
+    /// of [`DISPATCH_BUDGET`] (then charged).
+    pub(super) fn reserve_dispatch(&mut self, target: Target, cost: usize) -> bool {
+        if self.appended.iter().any(|(t, _)| *t == target) {
+            return true;
+        }
+        if cost > self.dispatch_budget {
+            return false;
+        }
+        self.dispatch_budget -= cost;
+        true
     }
 
     /// The pc the next instruction gets.

@@ -160,6 +160,9 @@ pub fn lower_wasm(wasm: &[u8]) -> Result<Program, FrontendError> {
             }
             emit::Target::DataInit(seg) => func::lower_data_init(&mut out, &parsed, seg, origin)?,
             emit::Target::Table(op) => func::lower_table_op(&mut out, &parsed, op, origin)?,
+            emit::Target::Dispatch { table, type_index } => {
+                func::lower_dispatch(&mut out, &parsed, table, type_index, origin)?
+            }
             emit::Target::Func(_) => unreachable!("the module's functions are lowered above"),
         };
         functions.push(f);

@@ -426,20 +426,39 @@ impl FnLowerer<'_> {
         table: u32,
     ) -> Result<(), FrontendError> {
         let (params, results) = self.sig_of(type_index)?;
-        // A jump table per site: only while the program stays well within its size limit.
-        let fits = |n: usize| self.here() as usize + 3 * n + 16 <= Program::MAX_INSTRS / 2;
-        if let Some(Some(entries)) = self
-            .static_tables
-            .get(table as usize)
-            .filter(|t| t.as_ref().is_some_and(|e| fits(e.len())))
-        {
-            let entries = entries.clone();
-            self.call_static(type_index, &entries, params, results);
+        // A jump table per site while the program stays well within its size limit, or in
+        // a dispatch function (`in_place`), which exists only once its cost was reserved.
+        let (in_place, here) = (self.in_place, self.here() as usize);
+        let fits = |n: usize| in_place || here + 3 * n + 16 <= Program::MAX_INSTRS / 2;
+        let statics = self.static_tables.get(table as usize).cloned().flatten();
+        let n_funcs = self.func_types.len();
+        let words = self.words_of(table);
+        if let Some(entries) = statics.as_ref().filter(|e| fits(e.len())) {
+            self.call_static(type_index, entries, params, results);
+            return Ok(());
+        }
+        // Too large for the site: the jump table in the table and type's dispatch function,
+        // shared by every such site, while the dispatch functions fit their budget.
+        let dispatch_cost = match (&statics, words) {
+            (Some(entries), _) => Some(3 * entries.len() + 64),
+            (None, Some(_)) => Some(3 * n_funcs + 64),
+            (None, None) => None,
+        };
+        let target = Target::Dispatch { table, type_index };
+        if !in_place && dispatch_cost.is_some_and(|c| self.out.reserve_dispatch(target, c)) {
+            self.flush();
+            let base = self.stack.len() - params.len() - 1;
+            let k = self.slot_at(base);
+            self.stack.truncate(base);
+            let (n, r) = (slots(&params) + 1, slots(&results));
+            self.emit_call_to(target, k, super::ra_slot(n, 0, r));
+            for w in results {
+                self.push_canon(w);
+            }
             return Ok(());
         }
         // One jump per function of the module and at most two instructions per stub.
-        let n_funcs = self.func_types.len();
-        if let Some(w) = self.words_of(table).filter(|_| fits(n_funcs)) {
+        if let Some(w) = words.filter(|_| fits(n_funcs)) {
             let expected = self.types[type_index as usize].as_ref().ok().cloned();
             let stubs: Vec<bool> = (0..n_funcs as u32)
                 .map(|f| expected.is_some() && self.sig_of_func(f) == expected.as_ref())

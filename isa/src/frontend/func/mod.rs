@@ -196,6 +196,59 @@ pub(super) fn lower_table_op(
     lower_op_function(out, module, name, op.shape(), &code, origin)
 }
 
+/// The `call_indirect` dispatch function of table `table` and type `type_index`
+/// ([`Target::Dispatch`]): its parameters are the type's and the index, its results the
+/// type's; its body `local.get 0 … local.get n` then `call_indirect`, lowered in place (the
+/// site's bounds check, jump table and direct calls, [`Site::in_place`]), so a module's
+/// `call_indirect` sites share one jump table per table and type.
+///
+/// # Errors
+/// [`FrontendError`] if the type is not one Gloam supports.
+pub(super) fn lower_dispatch(
+    out: &mut Emitter,
+    module: &ParsedModule<'_>,
+    table: u32,
+    type_index: u32,
+    origin: u32,
+) -> Result<Function, FrontendError> {
+    let sig = match module.types.get(type_index as usize) {
+        Some(Ok(sig)) => sig,
+        _ => {
+            return Err(FrontendError::InvalidWasm(format!(
+                "call_indirect of unsupported type {type_index}"
+            )))
+        }
+    };
+    let mut params: Vec<bool> = sig.params.iter().map(|t| t.is_wide()).collect();
+    params.push(false);
+    let results: Vec<bool> = sig.results.iter().map(|t| t.is_wide()).collect();
+    // No local declarations; `local.get` is 0x20, `call_indirect` 0x11 (type, table), `end`
+    // 0x0b.
+    let mut code = vec![0u8];
+    for i in 0..params.len() as u32 {
+        code.push(0x20);
+        leb(&mut code, i);
+    }
+    code.push(0x11);
+    leb(&mut code, type_index);
+    leb(&mut code, table);
+    code.push(0x0b);
+    let body = FunctionBody::new(wasmparser::BinaryReader::new(&code, 0));
+    let info = FnInfo {
+        params: params.clone(),
+        results,
+        local_slots: 0,
+    };
+    let site = Site {
+        origin,
+        helper: false,
+        counted: false,
+        in_place: true,
+    };
+    let name = format!("call_indirect table {table} type {type_index}");
+    lower_with(out, module, &info, name, site, params, &body)
+}
+
 /// Lowers a function of `params` narrow parameters and `results` narrow results, without
 /// locals, whose body is `local.get 0 … local.get params-1`, then the instruction `op`
 /// (encoded), lowered in place ([`Site::in_place`]).
