@@ -3,11 +3,13 @@
 //! (`isa/src/frontend/func/storage.rs`), proven end to end; the results are checked against a
 //! model of the memory in Rust.
 
+mod common;
+
 use std::sync::Arc;
 
-use gloam_executor::{ExecError, Limits};
-use gloam_isa::{IntValue, Program, TrapKind};
-use gloam_prover::{prove_values, ProveConfig, ProveError};
+use gloam_executor::Limits;
+use gloam_isa::{Program, TrapKind};
+use gloam_prover::ProveError;
 
 /// `f(d, s, n, v)`: writes the pattern `i * 7 + 1` into the 16 bytes at 100, then
 /// `memory.copy(d, s, n)`, then `memory.fill(d + n, v, 3)`, and returns a checksum of bytes
@@ -50,14 +52,7 @@ fn program() -> Arc<Program> {
 }
 
 fn prove_f(args: [u32; 4]) -> Result<u32, ProveError> {
-    let p = program();
-    let typed: Vec<IntValue> = args.iter().map(|a| IntValue::I32(*a)).collect();
-    let run = prove_values(p.clone(), "f", &typed, &ProveConfig::default())?;
-    let st = gloam_verifier::verify_file(&p, &run.file.to_bytes()).expect("verifies");
-    let [IntValue::I32(r)] = st.claim.results[..] else {
-        panic!("one i32 result");
-    };
-    Ok(r)
+    common::prove_i32(&program(), "f", &args)
 }
 
 /// Copies forward (`d < s`), backward (`d > s`, overlapping: memmove), of zero bytes, and
@@ -91,12 +86,7 @@ fn out_of_bounds_ranges_are_refused_with_the_trap() {
         [98, 65537, 0, 0],
         [98, 100, u32::MAX, 0],
     ] {
-        match prove_f(args) {
-            Err(ProveError::Exec(ExecError::Trap { kind, .. })) => {
-                assert_eq!(kind, TrapKind::MemoryOutOfBounds, "{args:?}")
-            }
-            other => panic!("{args:?}: expected the out-of-bounds trap, got {other:?}"),
-        }
+        common::expect_trap(&program(), "f", &args, TrapKind::MemoryOutOfBounds);
     }
     // Zero bytes exactly at the end are in bounds (then the fill of 3 bytes traps).
     let p = program();
@@ -141,15 +131,12 @@ fn init_model(d: u32, s: u32, n: u32) -> u32 {
     })
 }
 
+fn init_program() -> Arc<Program> {
+    Arc::new(gloam_isa::load_module(INIT.as_bytes()).expect("valid module"))
+}
+
 fn prove_init(entry: &str, args: &[u32]) -> Result<u32, ProveError> {
-    let p = Arc::new(gloam_isa::load_module(INIT.as_bytes()).expect("valid module"));
-    let typed: Vec<IntValue> = args.iter().map(|a| IntValue::I32(*a)).collect();
-    let run = prove_values(p.clone(), entry, &typed, &ProveConfig::default())?;
-    let st = gloam_verifier::verify_file(&p, &run.file.to_bytes()).expect("verifies");
-    let [IntValue::I32(r)] = st.claim.results[..] else {
-        panic!("one i32 result");
-    };
-    Ok(r)
+    common::prove_i32(&init_program(), entry, args)
 }
 
 /// `memory.init` from a passive segment (whole, a middle part, zero bytes at its end) and the
@@ -179,12 +166,7 @@ fn memory_init_is_proven_with_its_bounds() {
         ("init_active", &[]),
     ];
     for (entry, args) in traps {
-        match prove_init(entry, args) {
-            Err(ProveError::Exec(ExecError::Trap { kind, .. })) => {
-                assert_eq!(kind, TrapKind::MemoryOutOfBounds, "{entry}{args:?}")
-            }
-            other => panic!("{entry}{args:?}: expected the out-of-bounds trap, got {other:?}"),
-        }
+        common::expect_trap(&init_program(), entry, args, TrapKind::MemoryOutOfBounds);
     }
     let p = gloam_isa::load_module(INIT.as_bytes()).unwrap();
     assert!(!p

@@ -4,11 +4,14 @@
 //! every load and store is checked against the word. Proven end to end here; the AIR side is
 //! the globals' and the memory table's (tamper tests in `tamper.rs`).
 
+mod common;
+
 use std::sync::Arc;
 
-use gloam_executor::{ExecError, Limits};
-use gloam_isa::{IntValue, Program, TrapKind};
-use gloam_prover::{prove_values, ProveConfig, ProveError};
+use common::trap_of;
+use gloam_executor::Limits;
+use gloam_isa::{Program, TrapKind};
+use gloam_prover::ProveError;
 
 /// `f(n, addr)`: grows by `n` pages, stores 7 at `addr`, and returns
 /// `grow result * 1000 + memory.size * 10 + load(addr)`.
@@ -27,21 +30,7 @@ fn program() -> Arc<Program> {
 }
 
 fn prove_f(n: u32, addr: u32) -> Result<u32, ProveError> {
-    let p = program();
-    let args = [IntValue::I32(n), IntValue::I32(addr)];
-    let run = prove_values(p.clone(), "f", &args, &ProveConfig::default())?;
-    let st = gloam_verifier::verify_file(&p, &run.file.to_bytes()).expect("verifies");
-    assert_eq!(st.claim.results, run.file.results);
-    let fast = gloam_executor::run(&p, "f", &[n, addr], Limits::default()).expect("runs");
-    assert_eq!(run.file.results, vec![IntValue::I32(fast.results[0])]);
-    Ok(fast.results[0])
-}
-
-fn trap_of(e: ProveError) -> Option<TrapKind> {
-    match e {
-        ProveError::Exec(ExecError::Trap { kind, .. }) => Some(kind),
-        _ => None,
-    }
+    common::prove_i32(&program(), "f", &[n, addr])
 }
 
 /// A store into the page `memory.grow` added, then a load of it, proven and verified; the

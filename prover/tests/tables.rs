@@ -5,6 +5,8 @@
 //! end; results are checked against a model of the table in Rust, and every trap kind is
 //! refused with the trap.
 
+mod common;
+
 use std::sync::Arc;
 
 use gloam_executor::ExecError;
@@ -95,23 +97,11 @@ fn program() -> Arc<Program> {
 }
 
 fn prove(entry: &str, args: &[u32]) -> Result<u32, ProveError> {
-    let p = program();
-    let typed: Vec<IntValue> = args.iter().map(|a| IntValue::I32(*a)).collect();
-    let run = prove_values(p.clone(), entry, &typed, &ProveConfig::default())?;
-    let st = gloam_verifier::verify_file(&p, &run.file.to_bytes()).expect("verifies");
-    let [IntValue::I32(r)] = st.claim.results[..] else {
-        panic!("one i32 result");
-    };
-    Ok(r)
+    common::prove_i32(&program(), entry, args)
 }
 
 fn expect_trap(entry: &str, args: &[u32], want: TrapKind) {
-    match prove(entry, args) {
-        Err(ProveError::Exec(ExecError::Trap { kind, .. })) => {
-            assert_eq!(kind, want, "{entry}{args:?}")
-        }
-        other => panic!("{entry}{args:?}: expected {want:?}, got {other:?}"),
-    }
+    common::expect_trap(&program(), entry, args, want)
 }
 
 /// The whole sequence proven with the model's results: `table.init` of the whole segment,
