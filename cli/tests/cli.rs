@@ -337,15 +337,18 @@ fn prove_and_verify_human() {
 
 #[test]
 fn unsupported_instruction_exits_3() {
-    // Integer WebAssembly 2.0 beyond the AIR (`memory.init` of a passive segment of 20,000
-    // bytes, whose byte jump table would pass half the program's instruction limit, so it
-    // stays in the executor): `run` executes it, `prove` refuses it by name.
-    let zeros = "\\00".repeat(20_000);
+    // Integer WebAssembly 2.0 beyond the AIR: the second `call_indirect` through a static
+    // table of 6,000 entries, whose jump table fits neither the program's per-site budget nor
+    // the dispatch functions' budget, stays in the executor: `run` executes it, `prove`
+    // refuses it by name.
+    let entries = " $f".repeat(6000);
     let wat = format!(
-        r#"(module (memory 1) (data $d "{zeros}")
+        r#"(module (type $t (func (result i32))) (func $f (type $t) i32.const 1000)
+             (table 6000 funcref) (elem (i32.const 0){entries})
              (func (export "f") (param i32) (result i32)
-               (memory.init $d (i32.const 0) (i32.const 0) (i32.const 4))
-               local.get 0 i32.const 2000 i32.add))"#
+               (call_indirect (type $t) (local.get 0))
+               (call_indirect (type $t) (local.get 0))
+               i32.add local.get 0 i32.add))"#
     );
     let m = write_temp("unprovable.wat", wat.as_bytes());
     let o = gloam(&["run", p(&m), "--entry", "f", "--args", "21", "--json"]);
@@ -363,7 +366,7 @@ fn unsupported_instruction_exits_3() {
         p(&proof),
     ]);
     let err = assert_fails(&o, 3);
-    assert!(err.contains("memory.init"), "{err}");
+    assert!(err.contains("call_indirect"), "{err}");
     assert!(err.contains("`f`"), "{err}");
     assert!(err.contains("cannot prove yet"), "{err}");
     assert!(!proof.exists());

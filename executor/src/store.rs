@@ -96,6 +96,9 @@ pub(crate) struct Instance {
     /// addresses: the words are views of the store's tables (size = length, entry `i` =
     /// element `i`).
     pub table_words: Vec<(gloam_isa::image::TableWords, u32)>,
+    /// The data segments held in global words (`gloam_isa::image::segment_words`) and their
+    /// store addresses: word `first_word + i` is bytes `4i .. 4i + 4` of the segment.
+    pub segment_words: Vec<(gloam_isa::image::SegmentWords, u32)>,
     /// Exceeds every slot offset any instruction accesses (`Instr::slot_end`) and every
     /// frame size: the fast path keeps this many slots above `fp` allocated.
     pub max_offset: u32,
@@ -459,9 +462,14 @@ impl Store {
             .into_iter()
             .map(|w| (w, tables[w.table as usize]))
             .collect();
+        let segment_words = gloam_isa::image::segment_words(&program)
+            .into_iter()
+            .map(|w| (w, datas[w.seg as usize]))
+            .collect();
         let inst = Arc::new(Instance {
             elem_word0,
             table_words,
+            segment_words,
             max_offset,
             program: program.clone(),
             funcs,

@@ -184,6 +184,7 @@ pub fn initial_global_words(program: &Program) -> Vec<(u32, u32)> {
         }
     }
     if program.word_tables.is_none() {
+        out.extend(segment_initial_words(program));
         return out;
     }
     for (e, seg) in m.elems.iter().enumerate() {
@@ -220,6 +221,24 @@ pub fn initial_global_words(program: &Program) -> Vec<(u32, u32)> {
             }
         }
     }
+    out.extend(segment_initial_words(program));
+    out
+}
+
+/// The nonzero words of the data segments held in global words.
+fn segment_initial_words(program: &Program) -> Vec<(u32, u32)> {
+    let mut out = Vec::new();
+    for s in segment_words(program) {
+        let bytes = &program.module.datas[s.seg as usize].bytes;
+        for (i, chunk) in bytes.chunks(4).enumerate() {
+            let mut w = [0u8; 4];
+            w[..chunk.len()].copy_from_slice(chunk);
+            let v = u32::from_le_bytes(w);
+            if v != 0 {
+                out.push((s.first_word + i as u32, v));
+            }
+        }
+    }
     out
 }
 
@@ -228,9 +247,71 @@ pub fn initial_global_words(program: &Program) -> Vec<(u32, u32)> {
 /// ([`data_length_word`]); then, if its tables are held in global words, one per element
 /// segment ([`elem_length_word`]) and the tables' words ([`table_words`]).
 pub fn global_words(program: &Program) -> u32 {
-    let m = &program.module;
-    if program.word_tables.is_some() {
-        return table_words(program)
+    segment_words(program)
+        .last()
+        .map_or(words_before_segments(program), |s| s.first_word + s.words)
+}
+
+/// Passive data segments longer than this many bytes, when a `memory.init` copies from them,
+/// are held in global words ([`segment_words`]) rather than in a jump table of constants
+/// (two instructions a byte).
+pub const MAX_JUMP_TABLE_SEGMENT: usize = 4096;
+
+/// A passive data segment held in global words (`Program::data_words`): its bytes four to a
+/// word, little-endian (word `first_word + i` holds bytes `4i .. 4i + 4`, zero past the end),
+/// read by `global.get_at` in the segment's `memory.init` function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SegmentWords {
+    /// The data segment's index.
+    pub seg: u32,
+    /// Its first word.
+    pub first_word: u32,
+    /// Its number of words, `ceil(len / 4)`.
+    pub words: u32,
+}
+
+/// The data segments held in global words, after every other global word, in
+/// `Program::data_words` order.
+pub fn segment_words(program: &Program) -> Vec<SegmentWords> {
+    segment_words_of(
+        &program.module,
+        words_before_segments(program),
+        &program.data_words,
+    )
+}
+
+/// [`segment_words`] of `module`'s segments `data_words`, starting at word `first`.
+pub fn segment_words_of(module: &ModuleInfo, first: u32, data_words: &[u32]) -> Vec<SegmentWords> {
+    let mut next = first;
+    let mut out = Vec::new();
+    for &seg in data_words {
+        let len = module.datas.get(seg as usize).map_or(0, |d| d.bytes.len());
+        let words = len.div_ceil(4) as u32;
+        out.push(SegmentWords {
+            seg,
+            first_word: next,
+            words,
+        });
+        next += words;
+    }
+    out
+}
+
+/// The global words before the data segments' words: the globals, the memory-size word and
+/// the data segments' length words, and the element segments' length words and the tables'
+/// words of a program holding its tables in words.
+pub fn words_before_segments(program: &Program) -> u32 {
+    words_before_segments_of(&program.module, program.word_tables.as_deref())
+}
+
+/// [`words_before_segments`] of `module` with word tables `word_tables`.
+pub fn words_before_segments_of(
+    module: &ModuleInfo,
+    word_tables: Option<&[crate::WordTable]>,
+) -> u32 {
+    let m = module;
+    if word_tables.is_some() {
+        return table_words_of(m, word_tables)
             .last()
             .map_or(elem_length_word(m, m.elems.len() as u32), |t| t.end());
     }

@@ -71,6 +71,12 @@ pub struct Program {
     /// word (`crate::image::elem_length_word`), even if the list is empty.
     #[serde(default)]
     pub word_tables: Option<Vec<WordTable>>,
+    /// The passive data segments whose bytes are held in global words
+    /// (`crate::image::segment_words`), ascending: those a `memory.init` copies from that are
+    /// longer than [`crate::image::MAX_JUMP_TABLE_SEGMENT`] bytes (shorter ones are jump
+    /// tables of constants).
+    #[serde(default)]
+    pub data_words: Vec<u32>,
     /// The pcs of the instructions whose immediate is relative to the module's first
     /// function's store address: a `const` of a function reference (`ref.func f` is
     /// `f + 1`) or a `sub` of `1`, the start of the dispatch of a `call_indirect` through a
@@ -186,6 +192,7 @@ impl Program {
         let global_words = crate::image::global_words(self);
         let size_word = crate::image::memory_size_word(&self.module);
         let table_words = crate::image::table_words(self);
+        let segment_words = crate::image::segment_words(self);
         for (pc, i) in self.instrs.iter().enumerate() {
             if i.b_imm && !i.op.allows_b_imm() {
                 return Err(bad(pc, i, "immediate B operand not allowed"));
@@ -204,16 +211,29 @@ impl Program {
                 Op::GlobalGet | Op::GlobalSet if i.imm >= global_words => {
                     return Err(bad(pc, i, "global word out of range"))
                 }
-                // An indexed access starts at entry 0 of a table held in global words (the
-                // index is checked against the table's size by the code before it).
-                Op::GlobalGetAt | Op::GlobalSetAt
-                    if !table_words.iter().any(|t| t.entry(0) == i.imm) =>
+                // A data segment's words are read by `global.get_at` only.
+                Op::GlobalGet | Op::GlobalSet
+                    if segment_words
+                        .iter()
+                        .any(|s| (s.first_word..s.first_word + s.words).contains(&i.imm)) =>
+                {
+                    return Err(bad(pc, i, "global access of a data segment's word"))
+                }
+                // An indexed access starts at entry 0 of a table held in global words, or
+                // (a read) at the first word of a data segment held in global words; the code
+                // before it checks the index against the table's size or the segment's length.
+                Op::GlobalGetAt
+                    if !table_words.iter().any(|t| t.entry(0) == i.imm)
+                        && !segment_words.iter().any(|s| s.first_word == i.imm) =>
                 {
                     return Err(bad(
                         pc,
                         i,
-                        "indexed global access outside a table's entries",
+                        "indexed global read outside a table or data segment",
                     ))
+                }
+                Op::GlobalSetAt if !table_words.iter().any(|t| t.entry(0) == i.imm) => {
+                    return Err(bad(pc, i, "indexed global write outside a table's entries"))
                 }
                 // The word after the memory-size word is padding, always zero; the size word
                 // exists only with a memory.
@@ -248,6 +268,17 @@ impl Program {
             if !ok {
                 return Err(ProgramError::BadWordTables);
             }
+        }
+        let passive = |s: u32| {
+            self.module
+                .datas
+                .get(s as usize)
+                .is_some_and(|d| matches!(d.mode, crate::module::SegmentMode::Passive))
+        };
+        if !self.data_words.windows(2).all(|w| w[0] < w[1])
+            || !self.data_words.iter().all(|&s| passive(s))
+        {
+            return Err(ProgramError::BadSideTables);
         }
         for (idx, f) in self.functions.iter().enumerate() {
             if f.entry_pc as usize >= n
@@ -335,7 +366,9 @@ impl Program {
     /// function and export tables, and the module state ([`ModuleInfo`], bincode-encoded:
     /// types, imports, tables, memory, globals, segments, start), then, for a module with a
     /// start function, the start wrappers' table ([`Program::start_entries`]), then, for a
-    /// module whose tables are held in global words, a tag and [`Program::word_tables`]. Names
+    /// module whose tables are held in global words, a tag and [`Program::word_tables`], then,
+    /// for a module with data segments held in global words, a tag and
+    /// [`Program::data_words`]. Names
     /// other than export and import names are not included.
     pub fn canonical_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(16 + self.instrs.len() * 18);
@@ -386,6 +419,13 @@ impl Program {
             for t in tables {
                 out.extend_from_slice(&t.table.to_le_bytes());
                 out.extend_from_slice(&t.capacity.to_le_bytes());
+            }
+        }
+        if !self.data_words.is_empty() {
+            out.extend_from_slice(b"data-words");
+            out.extend_from_slice(&(self.data_words.len() as u32).to_le_bytes());
+            for s in &self.data_words {
+                out.extend_from_slice(&s.to_le_bytes());
             }
         }
         out

@@ -189,3 +189,54 @@ fn memory_init_is_proven_with_its_bounds() {
         1
     );
 }
+
+/// A passive segment longer than `image::MAX_JUMP_TABLE_SEGMENT` (20,000 bytes, byte `i` =
+/// `(7 i + 3) mod 256`, so some are zero) is held in global words, four bytes to a word, and
+/// `memory.init` reads it with `global.get_at`. `big(d, s, n, drop)` copies `n` bytes from
+/// `s` to `d` (after `data.drop` if `drop`) and returns the checksum of the 32 bytes at `d`.
+#[test]
+fn a_long_passive_segment_is_held_in_global_words() {
+    let byte = |i: usize| ((7 * i + 3) % 256) as u8;
+    let data: String = (0..20_000).map(|i| format!("\\{:02x}", byte(i))).collect();
+    let wat = format!(
+        r#"(module (memory 1) (data $big "{data}")
+             (func (export "big") (param $d i32) (param $s i32) (param $n i32) (param $drop i32)
+               (result i32) (local $i i32) (local $sum i32)
+               (if (local.get $drop) (then (data.drop $big)))
+               (memory.init $big (local.get $d) (local.get $s) (local.get $n))
+               (block $done (loop $sum
+                 (br_if $done (i32.ge_u (local.get $i) (i32.const 32)))
+                 (local.set $sum (i32.add (local.get $sum)
+                   (i32.mul (i32.load8_u (i32.add (local.get $d) (local.get $i)))
+                            (i32.add (local.get $i) (i32.const 1)))))
+                 (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                 (br $sum)))
+               (local.get $sum)))"#
+    );
+    let p = Arc::new(gloam_isa::load_module(wat.as_bytes()).expect("valid module"));
+    assert_eq!(p.data_words, vec![0]);
+    assert!(!p.instrs.iter().any(|i| i.op == gloam_isa::Op::MemoryInit));
+    assert!(p.instrs.len() < 1_000, "{} instructions", p.instrs.len());
+    let model = |d: usize, s: usize, n: usize| -> u32 {
+        let mut mem = vec![0u8; 65536];
+        for k in 0..n {
+            mem[d + k] = byte(s + k);
+        }
+        (0..32).map(|i| mem[d + i] as u32 * (i as u32 + 1)).sum()
+    };
+    for [d, s, n] in [[0u32, 0, 32], [100, 4097, 13], [7, 19_990, 10], [64, 5, 0]] {
+        assert_eq!(
+            common::prove_i32(&p, "big", &[d, s, n, 0]).unwrap(),
+            model(d as usize, s as usize, n as usize),
+            "big({d}, {s}, {n})"
+        );
+    }
+    for args in [
+        [0u32, 19_995, 6, 0],
+        [0, 20_001, 0, 0],
+        [0, 0, 1, 1],
+        [65_530, 0, 7, 0],
+    ] {
+        common::expect_trap(&p, "big", &args, TrapKind::MemoryOutOfBounds);
+    }
+}

@@ -1017,3 +1017,26 @@ fn uncommitted_column_is_refused_by_the_checker() {
         other => panic!("expected the uncommitted column, got {other:?}"),
     }
 }
+
+/// A data segment held in global words (`gloam_isa::image::segment_words`): the
+/// `global.get_at` of `memory.init`'s loop reads the segment's first word (bytes `01 02 03
+/// 04`) as another value, read value and result forged together so that `globals` holds;
+/// the memory argument, which starts the word at the verifier's initial token from the
+/// segment's bytes, refuses it.
+#[test]
+fn tamper_segment_word_forged() {
+    let data = "\\01\\02\\03\\04".repeat(1100);
+    let wat = format!(
+        r#"(module (memory 1) (data $big "{data}")
+             (func (export "f") (result i32)
+               (memory.init $big (i32.const 0) (i32.const 0) (i32.const 1))
+               (i32.load8_u (i32.const 0))))"#
+    );
+    let mut h = honest_run(&wat, "f", &[]);
+    let r = h.row_of(Op::GlobalGetAt, |h, r| h.get(VAL_C, r) == 0x0403_0201);
+    h.set(VAL_B, r, 0x0403_0209);
+    h.set(PREV_B, r, 0x0403_0209);
+    h.set(VAL_C, r, 0x0403_0209);
+    h.recount();
+    h.assert_rejected(|v| matches!(v, Violation::Bus { .. }));
+}

@@ -117,6 +117,14 @@ impl<'s> Frame<'s> {
             Extra::Elem(seg) => self.store.elem_segs[seg].len() as u32,
             Extra::TableSize(t) => self.store.tables[t].elems.len() as u32,
             Extra::Entry(t, i) => self.store.tables[t].elems.get(i).map_or(0, |&r| r as u32),
+            Extra::SegmentWord(s, i) => {
+                let bytes = &self.store.data_segs[s];
+                let mut w = [0u8; 4];
+                for (k, b) in w.iter_mut().enumerate() {
+                    *b = bytes.get(4 * i + k).copied().unwrap_or(0);
+                }
+                u32::from_le_bytes(w)
+            }
             Extra::None => 0,
         }
     }
@@ -131,6 +139,13 @@ impl<'s> Frame<'s> {
         let w = base.checked_add(i).ok_or(TrapKind::TableOutOfBounds)?;
         match self.extra_word(w) {
             Extra::Entry(t, k) if w - k as u32 == base && k < self.store.tables[t].elems.len() => {
+                Ok(w)
+            }
+            // A data segment's word, while the segment's bytes reach into it (none once
+            // dropped).
+            Extra::SegmentWord(s, k)
+                if w - k as u32 == base && 4 * k < self.store.data_segs[s].len() =>
+            {
                 Ok(w)
             }
             _ => Err(TrapKind::TableOutOfBounds),
@@ -150,11 +165,10 @@ impl<'s> Frame<'s> {
         {
             return Extra::Data(s as usize);
         }
-        let Some(e0) = self.inst.elem_word0 else {
-            return Extra::None;
-        };
-        if let Some(&s) = w
-            .checked_sub(e0)
+        if let Some(&s) = self
+            .inst
+            .elem_word0
+            .and_then(|e0| w.checked_sub(e0))
             .and_then(|i| self.inst.elems.get(i as usize))
         {
             return Extra::Elem(s as usize);
@@ -165,6 +179,11 @@ impl<'s> Frame<'s> {
             }
             if w > tw.size_word && w < tw.end() {
                 return Extra::Entry(*addr as usize, (w - tw.size_word - 1) as usize);
+            }
+        }
+        for (sw, addr) in &self.inst.segment_words {
+            if w >= sw.first_word && w < sw.first_word + sw.words {
+                return Extra::SegmentWord(*addr as usize, (w - sw.first_word) as usize);
             }
         }
         Extra::None
@@ -219,7 +238,9 @@ impl<'s> Frame<'s> {
                     Some(e) => *e = v as u64,
                     None => return Err(TrapKind::TableOutOfBounds),
                 },
-                Extra::None => {}
+                // A data segment's words are read-only (`global.set_at` is admitted only at
+                // a table's entries, `Program::validate`).
+                Extra::SegmentWord(..) | Extra::None => {}
             }
             return Ok(());
         };
@@ -242,5 +263,7 @@ enum Extra {
     TableSize(usize),
     /// A table's entry `i` (store address, `i`).
     Entry(usize, usize),
+    /// Word `i` of a data segment held in global words (store address, `i`).
+    SegmentWord(usize, usize),
     None,
 }

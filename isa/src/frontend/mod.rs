@@ -184,6 +184,7 @@ pub fn lower_wasm(wasm: &[u8]) -> Result<Program, FrontendError> {
         functions,
         start_entries,
         word_tables: parsed.word_tables,
+        data_words: parsed.data_words,
         func_relocs,
         exports: parsed.exports,
         wasm_weight,

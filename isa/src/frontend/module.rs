@@ -119,6 +119,10 @@ pub(super) struct ParsedModule<'a> {
     pub(super) static_tables: Vec<Option<super::tables::StaticTable>>,
     /// The tables held in global words ([`super::tables::word_tables`]).
     pub(super) word_tables: Option<Vec<crate::WordTable>>,
+    /// The passive data segments held in global words (`Program::data_words`).
+    pub(super) data_words: Vec<u32>,
+    /// Per data segment: its words, if it is held in global words.
+    pub(super) segment_words: Vec<Option<crate::image::SegmentWords>>,
     /// Per table (table index space): its global words if it is held in them.
     pub(super) table_words: Vec<Option<crate::image::TableWords>>,
     /// Whether the module defines its memory and some function executes `memory.grow`: then
@@ -418,6 +422,29 @@ pub(super) fn read(wasm: &[u8]) -> Result<ParsedModule<'_>, FrontendError> {
     for t in crate::image::table_words_of(&module, word_tables.as_deref()) {
         table_words[t.table as usize] = Some(t);
     }
+    // Passive segments a `memory.init` of the module's own memory copies from, too long for a
+    // jump table of constants: held in global words.
+    let mut data_words = std::collections::BTreeSet::new();
+    for body in bodies.iter().filter(|_| module.memory.is_some()) {
+        let mut reader = body.get_operators_reader().map_err(invalid)?;
+        while !reader.eof() {
+            if let Operator::MemoryInit { data_index, .. } = reader.read().map_err(invalid)? {
+                let long = module.datas.get(data_index as usize).is_some_and(|d| {
+                    matches!(d.mode, crate::module::SegmentMode::Passive)
+                        && d.bytes.len() > crate::image::MAX_JUMP_TABLE_SEGMENT
+                });
+                if long {
+                    data_words.insert(data_index);
+                }
+            }
+        }
+    }
+    let data_words: Vec<u32> = data_words.into_iter().collect();
+    let mut segment_words = vec![None; module.datas.len()];
+    let first = crate::image::words_before_segments_of(&module, word_tables.as_deref());
+    for s in crate::image::segment_words_of(&module, first, &data_words) {
+        segment_words[s.seg as usize] = Some(s);
+    }
     // Only a memory the module defines is lowered through the memory-size word.
     let mut memory_grows = false;
     for body in bodies.iter().filter(|_| module.memory.is_some()) {
@@ -435,6 +462,8 @@ pub(super) fn read(wasm: &[u8]) -> Result<ParsedModule<'_>, FrontendError> {
         exports,
         static_tables,
         word_tables,
+        data_words,
+        segment_words,
         table_words,
         memory_grows,
     })

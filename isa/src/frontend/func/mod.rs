@@ -345,6 +345,7 @@ fn lower_with(
         counted: site.counted,
         in_place: site.in_place,
         table_words: &module.table_words,
+        segment_words: &module.segment_words,
         elem_word0: module
             .word_tables
             .is_some()
@@ -428,6 +429,8 @@ struct FnLowerer<'a> {
     in_place: bool,
     /// Per table (table index space): its global words if it is held in them.
     table_words: &'a [Option<crate::image::TableWords>],
+    /// Per data segment: its words, if it is held in global words (`Program::data_words`).
+    segment_words: &'a [Option<crate::image::SegmentWords>],
     /// The length word of element segment 0 (`crate::image::elem_length_word`), when the
     /// module's tables are held in global words.
     elem_word0: Option<u32>,

@@ -390,9 +390,12 @@ impl FnLowerer<'_> {
     /// ```
     ///
     /// Both checks come before any write, as WebAssembly 2.0 §4.4.7 requires. Inside the loop
-    /// `s < s + n <= L <= len`, so the jump stays in the table. A segment too large for the
-    /// program's instruction budget (or an imported memory) keeps the executor-only
-    /// `Op::MemoryInit`. An active segment (dropped at instantiation) gets the checks only.
+    /// `s < s + n <= L <= len`, so the jump stays in the table. A segment longer than
+    /// `crate::image::MAX_JUMP_TABLE_SEGMENT` bytes is held in global words instead
+    /// (`Program::data_words`), four bytes to a word, and the loop reads byte `s` as
+    /// `(global.get_at W + (s >> 2)) >> 8 (s & 3) & 255`, thirteen cycles a byte; `s < L <=
+    /// len` keeps the word one of the segment's. A jump table too large for the program's
+    /// instruction budget (or an imported memory) keeps the executor-only `Op::MemoryInit`. An active segment (dropped at instantiation) gets the checks only.
     /// A passive segment's sequence is emitted once, in its `memory.init` function
     /// (`func::lower_data_init`), which every `memory.init` of the segment calls.
     pub(super) fn memory_init(&mut self, seg: u32) {
@@ -402,7 +405,9 @@ impl FnLowerer<'_> {
         } else {
             0
         };
-        let fits = self.here() as usize + 2 * len + 64 <= crate::Program::MAX_INSTRS / 2;
+        let words = self.segment_words.get(seg as usize).copied().flatten();
+        let fits = words.is_some()
+            || self.here() as usize + 2 * len + 64 <= crate::Program::MAX_INSTRS / 2;
         if !self.own_memory || !fits {
             self.bulk(Op::MemoryInit, 3, 0, 0, seg);
             return;
@@ -434,10 +439,23 @@ impl FnLowerer<'_> {
             return;
         }
         let to_end = self.jump(Op::Brz, n, 0);
-        let x = t;
-        self.op3(Op::Add, x, s, Opnd::S(s));
-        let bytes = &self.datas[seg as usize].bytes;
-        self.jump_table(x, len as u32, |lw, k| lw.konst(v, bytes[k as usize] as u32));
+        if let Some(w) = words {
+            // Byte `s` is byte `s mod 4` of word `s / 4`; `s < L <= len`, so the word is one
+            // of the segment's.
+            let x = a + 5;
+            self.touch(x);
+            self.op3(Op::ShrU, x, s, Opnd::I(2));
+            self.raw(Op::GlobalGetAt, x, 0, v, w.first_word);
+            self.op3(Op::And, t, s, Opnd::I(3));
+            self.op3(Op::Shl, t, t, Opnd::I(3));
+            self.op3(Op::ShrU, v, v, Opnd::S(t));
+            self.op3(Op::And, v, v, Opnd::I(255));
+        } else {
+            let x = t;
+            self.op3(Op::Add, x, s, Opnd::S(s));
+            let bytes = &self.datas[seg as usize].bytes;
+            self.jump_table(x, len as u32, |lw, k| lw.konst(v, bytes[k as usize] as u32));
+        }
         self.raw(Op::I32Store8, d, v, 0, 0);
         self.op3(Op::Add, d, d, Opnd::I(1));
         self.op3(Op::Add, s, s, Opnd::I(1));
