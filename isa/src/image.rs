@@ -163,7 +163,8 @@ fn const_value(m: &ModuleInfo, e: &ConstExpr, depth: u32) -> u64 {
 /// global words, the length words of the passive element segments ([`elem_length_word`]),
 /// then per table ([`table_words`]) its initial size and the entries its active element
 /// segments write at instantiation, in module order (a later segment overwrites an earlier
-/// one), as `ref.func f` = `f + 1`.
+/// one), as `ref.func f` = `f + 1`; then the nonzero words of the data segments held in
+/// global words ([`segment_words`]).
 pub fn initial_global_words(program: &Program) -> Vec<(u32, u32)> {
     let m = &program.module;
     let mut out = Vec::new();
@@ -245,7 +246,8 @@ fn segment_initial_words(program: &Program) -> Vec<(u32, u32)> {
 /// Number of global words: two per global; then, if the module has a memory or data
 /// segments, two for the memory-size word ([`memory_size_word`]) and one per data segment
 /// ([`data_length_word`]); then, if its tables are held in global words, one per element
-/// segment ([`elem_length_word`]) and the tables' words ([`table_words`]).
+/// segment ([`elem_length_word`]) and the tables' words ([`table_words`]); then the words of
+/// the data segments held in global words ([`segment_words`]).
 pub fn global_words(program: &Program) -> u32 {
     segment_words(program)
         .last()

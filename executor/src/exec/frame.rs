@@ -104,7 +104,8 @@ impl<'s> Frame<'s> {
     /// data segment `i` (0 once dropped, [`gloam_isa::image::data_length_word`]). For a
     /// program holding its tables in global words, the element segments' lengths
     /// ([`gloam_isa::image::elem_length_word`]) and the tables' sizes and entries
-    /// ([`gloam_isa::image::table_words`]) follow.
+    /// ([`gloam_isa::image::table_words`]) follow, then the words of the data segments held in
+    /// global words ([`gloam_isa::image::segment_words`]: their initial bytes, four a word).
     pub(super) fn global_word(&self, w: u32) -> u32 {
         if let Some(&g) = self.inst.globals.get((w / 2) as usize) {
             return (self.store.globals[g as usize].value >> (32 * (w % 2))) as u32;
@@ -117,8 +118,11 @@ impl<'s> Frame<'s> {
             Extra::Elem(seg) => self.store.elem_segs[seg].len() as u32,
             Extra::TableSize(t) => self.store.tables[t].elems.len() as u32,
             Extra::Entry(t, i) => self.store.tables[t].elems.get(i).map_or(0, |&r| r as u32),
-            Extra::SegmentWord(s, i) => {
-                let bytes = &self.store.data_segs[s];
+            // The segment's words keep its initial bytes, as in a proof, where nothing writes
+            // them: `data.drop` cuts the store's bytes, not the words (which the lowered code
+            // never reads after a drop, its length word being 0).
+            Extra::SegmentWord(_, seg, i) => {
+                let bytes = &self.inst.program.module.datas[seg].bytes;
                 let mut w = [0u8; 4];
                 for (k, b) in w.iter_mut().enumerate() {
                     *b = bytes.get(4 * i + k).copied().unwrap_or(0);
@@ -143,7 +147,7 @@ impl<'s> Frame<'s> {
             }
             // A data segment's word, while the segment's bytes reach into it (none once
             // dropped).
-            Extra::SegmentWord(s, k)
+            Extra::SegmentWord(s, _, k)
                 if w - k as u32 == base && 4 * k < self.store.data_segs[s].len() =>
             {
                 Ok(w)
@@ -183,7 +187,11 @@ impl<'s> Frame<'s> {
         }
         for (sw, addr) in &self.inst.segment_words {
             if w >= sw.first_word && w < sw.first_word + sw.words {
-                return Extra::SegmentWord(*addr as usize, (w - sw.first_word) as usize);
+                return Extra::SegmentWord(
+                    *addr as usize,
+                    sw.seg as usize,
+                    (w - sw.first_word) as usize,
+                );
             }
         }
         Extra::None
@@ -263,7 +271,7 @@ enum Extra {
     TableSize(usize),
     /// A table's entry `i` (store address, `i`).
     Entry(usize, usize),
-    /// Word `i` of a data segment held in global words (store address, `i`).
-    SegmentWord(usize, usize),
+    /// Word `i` of a data segment held in global words (store address, module index, `i`).
+    SegmentWord(usize, usize, usize),
     None,
 }

@@ -393,7 +393,7 @@ impl FnLowerer<'_> {
     /// `s < s + n <= L <= len`, so the jump stays in the table. A segment longer than
     /// `crate::image::MAX_JUMP_TABLE_SEGMENT` bytes is held in global words instead
     /// (`Program::data_words`), four bytes to a word, and the loop reads byte `s` as
-    /// `(global.get_at W + (s >> 2)) >> 8 (s & 3) & 255`, thirteen cycles a byte; `s < L <=
+    /// `(global.get_at W + (s >> 2)) >> 8 (s & 3) & 255`, twelve cycles a byte; `s < L <=
     /// len` keeps the word one of the segment's. A jump table too large for the program's
     /// instruction budget (or an imported memory) keeps the executor-only `Op::MemoryInit`. An active segment (dropped at instantiation) gets the checks only.
     /// A passive segment's sequence is emitted once, in its `memory.init` function
