@@ -456,4 +456,26 @@ mod tests {
         assert_eq!(memory_words(&p), 0);
         assert!(initial_memory_words(&p).is_empty());
     }
+    /// Passive segments `memory.init` copies from: jump tables while each is at most
+    /// `MAX_JUMP_TABLE_SEGMENT` bytes and their code fits a quarter of the instruction limit,
+    /// in segment order; the rest in global words, after every other word.
+    #[test]
+    fn segments_past_the_jump_table_budget_are_held_in_words() {
+        let seg = format!("\"{}\"", "\\07".repeat(4000));
+        let datas: String = (0..6).map(|i| format!("(data $d{i} {seg})")).collect();
+        let inits: String = (0..6)
+            .map(|i| format!("(memory.init $d{i} (i32.const 0) (i32.const 0) (i32.const 0))"))
+            .collect();
+        let p = program(&format!("(module (memory 1) {datas} (func {inits}))"));
+        // 2 * 4000 + 64 twice fits 65536 / 4; the third does not.
+        assert_eq!(p.data_words, vec![2, 3, 4, 5]);
+        let w = segment_words(&p);
+        assert_eq!(w.len(), 4);
+        assert_eq!(w[0].first_word, words_before_segments(&p));
+        assert!(w
+            .windows(2)
+            .all(|x| x[1].first_word == x[0].first_word + 1000));
+        assert_eq!(global_words(&p), w[3].first_word + 1000);
+        assert!(!p.instrs.iter().any(|i| i.op == crate::Op::MemoryInit));
+    }
 }

@@ -73,8 +73,9 @@ pub struct Program {
     pub word_tables: Option<Vec<WordTable>>,
     /// The passive data segments whose bytes are held in global words
     /// (`crate::image::segment_words`), ascending: those a `memory.init` copies from that are
-    /// longer than [`crate::image::MAX_JUMP_TABLE_SEGMENT`] bytes (shorter ones are jump
-    /// tables of constants).
+    /// longer than [`crate::image::MAX_JUMP_TABLE_SEGMENT`] bytes or come after the jump
+    /// tables of the shorter ones have filled a quarter of the instruction limit (the others
+    /// are jump tables of constants).
     #[serde(default)]
     pub data_words: Vec<u32>,
     /// The pcs of the instructions whose immediate is relative to the module's first

@@ -422,24 +422,36 @@ pub(super) fn read(wasm: &[u8]) -> Result<ParsedModule<'_>, FrontendError> {
     for t in crate::image::table_words_of(&module, word_tables.as_deref()) {
         table_words[t.table as usize] = Some(t);
     }
-    // Passive segments a `memory.init` of the module's own memory copies from, too long for a
-    // jump table of constants: held in global words.
-    let mut data_words = std::collections::BTreeSet::new();
+    // Passive segments a `memory.init` of the module's own memory copies from: a jump table of
+    // constants (two instructions a byte) while the segment is at most
+    // `MAX_JUMP_TABLE_SEGMENT` bytes and the jump tables fit a quarter of the instruction
+    // limit, taken in segment order; the others are held in global words.
+    let mut copied = std::collections::BTreeSet::new();
     for body in bodies.iter().filter(|_| module.memory.is_some()) {
         let mut reader = body.get_operators_reader().map_err(invalid)?;
         while !reader.eof() {
             if let Operator::MemoryInit { data_index, .. } = reader.read().map_err(invalid)? {
-                let long = module.datas.get(data_index as usize).is_some_and(|d| {
-                    matches!(d.mode, crate::module::SegmentMode::Passive)
-                        && d.bytes.len() > crate::image::MAX_JUMP_TABLE_SEGMENT
-                });
-                if long {
-                    data_words.insert(data_index);
+                let passive = module
+                    .datas
+                    .get(data_index as usize)
+                    .is_some_and(|d| matches!(d.mode, crate::module::SegmentMode::Passive));
+                if passive {
+                    copied.insert(data_index);
                 }
             }
         }
     }
-    let data_words: Vec<u32> = data_words.into_iter().collect();
+    let mut budget = crate::Program::MAX_INSTRS / 4;
+    let mut data_words = Vec::new();
+    for seg in copied {
+        let len = module.datas[seg as usize].bytes.len();
+        let cost = 2 * len + 64;
+        if len <= crate::image::MAX_JUMP_TABLE_SEGMENT && cost <= budget {
+            budget -= cost;
+        } else {
+            data_words.push(seg);
+        }
+    }
     let mut segment_words = vec![None; module.datas.len()];
     let first = crate::image::words_before_segments_of(&module, word_tables.as_deref());
     for s in crate::image::segment_words_of(&module, first, &data_words) {
