@@ -446,15 +446,10 @@ impl FnLowerer<'_> {
         };
         let target = Target::Dispatch { table, type_index };
         if !in_place && dispatch_cost.is_some_and(|c| self.out.reserve_dispatch(target, c)) {
-            self.flush();
-            let base = self.stack.len() - params.len() - 1;
-            let k = self.slot_at(base);
-            self.stack.truncate(base);
-            let (n, r) = (slots(&params) + 1, slots(&results));
-            self.emit_call_to(target, k, super::ra_slot(n, 0, r));
-            for w in results {
-                self.push_canon(w);
-            }
+            // The dispatch function's parameters: the type's, then the index.
+            let mut with_index = params;
+            with_index.push(false);
+            self.call_appended(target, &with_index, results);
             return Ok(());
         }
         // One jump per function of the module and at most two instructions per stub.

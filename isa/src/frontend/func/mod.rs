@@ -148,7 +148,7 @@ pub(super) fn lower_data_init(
         out,
         module,
         format!("memory.init data[{seg}]"),
-        (3, 0),
+        (vec![false; 3], Vec::new()),
         &op,
         origin,
     )
@@ -193,7 +193,9 @@ pub(super) fn lower_table_op(
             leb(&mut code, t);
         }
     }
-    lower_op_function(out, module, name, op.shape(), &code, origin)
+    let (n, r) = op.shape();
+    let shape = (vec![false; n as usize], vec![false; r as usize]);
+    lower_op_function(out, module, name, shape, &code, origin)
 }
 
 /// The `call_indirect` dispatch function of table `table` and type `type_index`
@@ -222,16 +224,32 @@ pub(super) fn lower_dispatch(
     let mut params: Vec<bool> = sig.params.iter().map(|t| t.is_wide()).collect();
     params.push(false);
     let results: Vec<bool> = sig.results.iter().map(|t| t.is_wide()).collect();
-    // No local declarations; `local.get` is 0x20, `call_indirect` 0x11 (type, table), `end`
-    // 0x0b.
+    // `call_indirect` is 0x11 (type, table).
+    let mut op = vec![0x11];
+    leb(&mut op, type_index);
+    leb(&mut op, table);
+    let name = format!("call_indirect table {table} type {type_index}");
+    lower_op_function(out, module, name, (params, results), &op, origin)
+}
+
+/// Lowers a function of parameters `params` and results `results` (wide or not), without
+/// locals, whose body is `local.get 0 … local.get params-1`, then the instruction `op`
+/// (encoded), lowered in place ([`Site::in_place`]).
+fn lower_op_function(
+    out: &mut Emitter,
+    module: &ParsedModule<'_>,
+    name: String,
+    (params, results): (Vec<bool>, Vec<bool>),
+    op: &[u8],
+    origin: u32,
+) -> Result<Function, FrontendError> {
+    // No local declarations; `local.get` is 0x20, `end` 0x0b.
     let mut code = vec![0u8];
     for i in 0..params.len() as u32 {
         code.push(0x20);
         leb(&mut code, i);
     }
-    code.push(0x11);
-    leb(&mut code, type_index);
-    leb(&mut code, table);
+    code.extend_from_slice(op);
     code.push(0x0b);
     let body = FunctionBody::new(wasmparser::BinaryReader::new(&code, 0));
     let info = FnInfo {
@@ -245,50 +263,7 @@ pub(super) fn lower_dispatch(
         counted: false,
         in_place: true,
     };
-    let name = format!("call_indirect table {table} type {type_index}");
     lower_with(out, module, &info, name, site, params, &body)
-}
-
-/// Lowers a function of `params` narrow parameters and `results` narrow results, without
-/// locals, whose body is `local.get 0 … local.get params-1`, then the instruction `op`
-/// (encoded), lowered in place ([`Site::in_place`]).
-fn lower_op_function(
-    out: &mut Emitter,
-    module: &ParsedModule<'_>,
-    name: String,
-    (params, results): (u32, u32),
-    op: &[u8],
-    origin: u32,
-) -> Result<Function, FrontendError> {
-    let info = FnInfo {
-        params: vec![false; params as usize],
-        results: vec![false; results as usize],
-        local_slots: 0,
-    };
-    // No local declarations; `local.get` is 0x20, `end` 0x0b.
-    let mut code = vec![0u8];
-    for i in 0..params {
-        code.push(0x20);
-        leb(&mut code, i);
-    }
-    code.extend_from_slice(op);
-    code.push(0x0b);
-    let body = FunctionBody::new(wasmparser::BinaryReader::new(&code, 0));
-    let site = Site {
-        origin,
-        helper: false,
-        counted: false,
-        in_place: true,
-    };
-    lower_with(
-        out,
-        module,
-        &info,
-        name,
-        site,
-        vec![false; params as usize],
-        &body,
-    )
 }
 
 /// Appends `v` as unsigned LEB128 (WebAssembly 2.0 §5.2.2), for the synthetic bodies above.

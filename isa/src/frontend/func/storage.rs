@@ -395,7 +395,8 @@ impl FnLowerer<'_> {
     /// (`Program::data_words`), four bytes to a word, and the loop reads byte `s` as
     /// `(global.get_at W + (s >> 2)) >> 8 (s & 3) & 255`, twelve cycles a byte; `s < L <=
     /// len` keeps the word one of the segment's. A jump table too large for the program's
-    /// instruction budget (or an imported memory) keeps the executor-only `Op::MemoryInit`. An active segment (dropped at instantiation) gets the checks only.
+    /// instruction budget (or an imported memory) keeps the executor-only `Op::MemoryInit`.
+    /// An active segment (dropped at instantiation) gets the checks only.
     /// A passive segment's sequence is emitted once, in its `memory.init` function
     /// (`func::lower_data_init`), which every `memory.init` of the segment calls.
     pub(super) fn memory_init(&mut self, seg: u32) {
@@ -504,14 +505,24 @@ impl FnLowerer<'_> {
     /// stack values as its parameters (moved to consecutive canonical slots, which become
     /// its frame) and pushes its results.
     fn call_table_op(&mut self, op: TableOp) {
-        self.flush();
         let (n, r) = op.shape();
-        let base = self.stack.len() - n as usize;
-        let a = self.slot_at(base);
+        let params = vec![false; n as usize];
+        self.call_appended(Target::Table(op), &params, vec![false; r as usize]);
+    }
+
+    /// Calls appended function `target` of parameters `params` and results `results` (wide
+    /// or not): its parameters are the top stack values (moved to consecutive canonical
+    /// slots, which become its frame); pushes its results.
+    pub(super) fn call_appended(&mut self, target: Target, params: &[bool], results: Vec<bool>) {
+        self.flush();
+        let base = self.stack.len() - params.len();
+        let k = self.slot_at(base);
         self.stack.truncate(base);
-        self.call_table_fn(op, a);
-        for _ in 0..r {
-            self.push_canon(false);
+        let slots = crate::frontend::module::slots;
+        let ra = super::ra_slot(slots(params), 0, slots(&results));
+        self.emit_call_to(target, k, ra);
+        for w in results {
+            self.push_canon(w);
         }
     }
 
