@@ -337,18 +337,19 @@ fn prove_and_verify_human() {
 
 #[test]
 fn unsupported_instruction_exits_3() {
-    // Integer WebAssembly 2.0 beyond the AIR: the second `call_indirect` through a static
-    // table of 6,000 entries, whose jump table fits neither the program's per-site budget nor
-    // the dispatch functions' budget, stays in the executor: `run` executes it, `prove`
-    // refuses it by name.
-    let entries = " $f".repeat(6000);
+    // Integer WebAssembly 2.0 beyond the AIR: a module of 6,000 functions whose second
+    // `call_indirect` (through a table too large to be static, held in global words) fits
+    // neither its own jump over the module's functions nor the dispatch functions' budget
+    // stays in the executor: `run` executes it, `prove` refuses it by name.
+    let funcs = "(func (type $t) i32.const 1000)".repeat(5999);
     let wat = format!(
-        r#"(module (type $t (func (result i32))) (func $f (type $t) i32.const 1000)
-             (table 6000 funcref) (elem (i32.const 0){entries})
+        r#"(module (type $t (func (result i32)))
              (func (export "f") (param i32) (result i32)
                (call_indirect (type $t) (local.get 0))
                (call_indirect (type $t) (local.get 0))
-               i32.add local.get 0 i32.add))"#
+               i32.add local.get 0 i32.add)
+             {funcs}
+             (table 2000 funcref) (elem (i32.const 21) func 1))"#
     );
     let m = write_temp("unprovable.wat", wat.as_bytes());
     let o = gloam(&["run", p(&m), "--entry", "f", "--args", "21", "--json"]);

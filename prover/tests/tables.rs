@@ -289,3 +289,40 @@ fn call_indirect_sites_share_a_dispatch_function() {
         }
     }
 }
+
+/// `call_indirect` through a table of 6,000 entries (too large to be static): held in
+/// global words and reached with a jump over the module's functions, at two sites of two
+/// types; proven for entries near both ends, and the type check, a null entry and the
+/// bounds refused with their traps. A static table would need a jump table of 6,000 entries
+/// per site.
+#[test]
+fn call_indirect_through_a_table_too_large_to_be_static() {
+    let elems = " $f $g".repeat(2999);
+    let wat = format!(
+        r#"(module (type $t (func (result i32))) (type $u (func (param i32) (result i32)))
+             (func $f (type $t) i32.const 7) (func $g (type $u) (i32.mul (local.get 0) (i32.const 3)))
+             (table 6000 funcref) (elem (i32.const 0){elems})
+             (func (export "h") (param i32) (result i32)
+               (call_indirect (type $t) (local.get 0))
+               (call_indirect (type $u) (i32.const 5) (i32.add (local.get 0) (i32.const 1)))
+               i32.add))"#
+    );
+    let p = Arc::new(gloam_isa::load_module(wat.as_bytes()).expect("valid module"));
+    assert!(p.word_tables.is_some());
+    for i in [0u32, 5996] {
+        let run = prove_values(p.clone(), "h", &[IntValue::I32(i)], &ProveConfig::default())
+            .unwrap_or_else(|e| panic!("h({i}): {e}"));
+        let st = gloam_verifier::verify_file(&p, &run.file.to_bytes()).expect("verifies");
+        assert_eq!(st.claim.results, vec![IntValue::I32(22)], "h({i})");
+    }
+    for (i, want) in [
+        (1u32, TrapKind::IndirectCallTypeMismatch),
+        (5998, TrapKind::UninitializedElement),
+        (6000, TrapKind::UndefinedElement),
+    ] {
+        match prove_values(p.clone(), "h", &[IntValue::I32(i)], &ProveConfig::default()) {
+            Err(ProveError::Exec(ExecError::Trap { kind, .. })) => assert_eq!(kind, want, "h({i})"),
+            other => panic!("h({i}): expected {want:?}, got {:?}", other.map(|_| ())),
+        }
+    }
+}

@@ -417,7 +417,7 @@ pub(super) fn read(wasm: &[u8]) -> Result<ParsedModule<'_>, FrontendError> {
         .map(|t| t.clone().unwrap_or_default())
         .collect();
     let static_tables = super::tables::static_tables(&module, &bodies)?;
-    let word_tables = super::tables::word_tables(&module, &bodies)?;
+    let word_tables = super::tables::word_tables(&module, &bodies, &static_tables)?;
     let mut table_words = vec![None; module.tables.len()];
     for t in crate::image::table_words_of(&module, word_tables.as_deref()) {
         table_words[t.table as usize] = Some(t);

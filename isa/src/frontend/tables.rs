@@ -29,7 +29,8 @@ use crate::WordTable;
 pub(super) type StaticTable = Vec<Option<u32>>;
 
 /// The largest table treated as static (entries). Each `call_indirect` through a static
-/// table emits a jump table of its size, so larger tables keep `Op::CallIndirect`; the bound
+/// table emits a jump table of its size, so a larger table is held in global words instead
+/// (`word_tables`), where a `call_indirect` jumps over the module's functions; the bound
 /// also keeps a hostile module's declared size (up to 2^32 entries) from being allocated.
 pub(super) const MAX_STATIC_ENTRIES: u32 = 1024;
 
@@ -130,8 +131,10 @@ pub(super) const WORD_TABLE_BUDGET: usize = crate::Program::MAX_INSTRS / 4;
 /// module's tables and element segments stay in the executor only.
 ///
 /// A module without imports that uses a table instruction other than `call_indirect`
-/// (`table.get/set/size/grow/fill/copy/init`, `elem.drop`) or `call_indirect` through an
-/// exported table gets element-segment length words, and a table such an instruction names
+/// (`table.get/set/size/grow/fill/copy/init`, `elem.drop`) or `call_indirect` through a
+/// table that is not static (`statics`, from [`static_tables`]: an exported table, or one
+/// of more than [`MAX_STATIC_ENTRIES`] entries) gets element-segment length words, and a
+/// table such an instruction names
 /// is held in words if its initial size is at most
 /// [`MAX_WORD_TABLE_ENTRIES`]. Its capacity is its initial size if no `table.grow` names it
 /// and the module does not export it, else its declared maximum capped at
@@ -150,6 +153,7 @@ pub(super) const WORD_TABLE_BUDGET: usize = crate::Program::MAX_INSTRS / 4;
 pub(super) fn word_tables(
     module: &ModuleInfo,
     bodies: &[FunctionBody<'_>],
+    statics: &[Option<StaticTable>],
 ) -> Result<Option<Vec<WordTable>>, FrontendError> {
     if !module.imports.is_empty() {
         return Ok(None);
@@ -209,9 +213,11 @@ pub(super) fn word_tables(
             .iter()
             .any(|e| e.kind == ExportKind::Table && e.index == t)
     };
-    // `call_indirect` through an exported table (never static: another instance could
-    // change it) goes through its words too.
-    for &t in indirect.iter().filter(|&&t| exported(t)) {
+    // `call_indirect` through a table that is not static (exported, so another instance
+    // could change it, or larger than `MAX_STATIC_ENTRIES`) goes through its words too:
+    // a jump over the module's functions rather than over the table's entries.
+    let not_static = |t: u32| statics.get(t as usize).map_or(true, |s| s.is_none());
+    for &t in indirect.iter().filter(|&&t| exported(t) || not_static(t)) {
         if let Some(u) = used.get_mut(t as usize) {
             *u = true;
             any = true;
@@ -323,7 +329,8 @@ mod tests {
         let words = |wat: &str| {
             let wasm = wat::parse_str(wat).unwrap();
             let parsed = module::read(&wasm).unwrap();
-            word_tables(&parsed.module, &parsed.bodies).unwrap()
+            let statics = static_tables(&parsed.module, &parsed.bodies).unwrap();
+            word_tables(&parsed.module, &parsed.bodies, &statics).unwrap()
         };
         let t = |table, capacity| WordTable { table, capacity };
         assert_eq!(words("(module (table 1 funcref))"), None);
@@ -376,6 +383,54 @@ mod tests {
             ),
             None
         );
+        // `call_indirect` alone: through a static table, no words; through one too large to
+        // be static, or an exported one, its words.
+        let indirect = |decl: &str| {
+            words(&format!(
+                r#"(module (type $t (func)) {decl}
+                     (func (call_indirect (type $t) (i32.const 0))))"#
+            ))
+        };
+        assert_eq!(indirect("(table 1024 funcref)"), None);
+        assert_eq!(indirect("(table 1025 funcref)"), Some(vec![t(0, 1025)]));
+        assert_eq!(
+            indirect(r#"(table (export "t") 4 4 funcref)"#),
+            Some(vec![t(0, 4)])
+        );
+    }
+
+    /// `call_indirect` through a table of more entries than [`MAX_STATIC_ENTRIES`], at two
+    /// sites of two types: its words and a jump over the module's functions, not over its
+    /// entries.
+    #[test]
+    fn call_indirect_through_a_large_table_goes_through_its_words() {
+        let elems = " $f $g".repeat(3000);
+        let wat = format!(
+            r#"(module (type $t (func (result i32))) (type $u (func (param i32) (result i32)))
+                 (func $f (type $t) i32.const 1) (func $g (type $u) local.get 0)
+                 (table 6000 funcref) (elem (i32.const 0){elems})
+                 (func (export "h") (param i32) (result i32)
+                   (call_indirect (type $t) (local.get 0))
+                   (call_indirect (type $u) (i32.const 5) (i32.add (local.get 0) (i32.const 1)))
+                   i32.add))"#
+        );
+        let p = crate::load_module(wat.as_bytes()).expect("loads");
+        assert_eq!(
+            p.word_tables,
+            Some(vec![WordTable {
+                table: 0,
+                capacity: 6000
+            }])
+        );
+        // Each site keeps one executor-only `call_indirect`, for a reference from another
+        // instance (which only the host can pass in); the table's own entries jump.
+        let executor_only = p.instrs.iter().filter(|i| i.op == crate::Op::CallIndirect);
+        assert_eq!(executor_only.count(), 2);
+        assert_eq!(
+            p.instrs.iter().filter(|i| i.op == crate::Op::JTab).count(),
+            2
+        );
+        assert!(p.instrs.len() < 1000, "{} instructions", p.instrs.len());
     }
 
     /// Many `call_indirect` sites through a large static table: the sites' own jump tables
