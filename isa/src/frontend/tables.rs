@@ -216,7 +216,7 @@ pub(super) fn word_tables(
     // `call_indirect` through a table that is not static (exported, so another instance
     // could change it, or larger than `MAX_STATIC_ENTRIES`) goes through its words too:
     // a jump over the module's functions rather than over the table's entries.
-    let not_static = |t: u32| statics.get(t as usize).map_or(true, |s| s.is_none());
+    let not_static = |t: u32| statics.get(t as usize).is_none_or(|s| s.is_none());
     for &t in indirect.iter().filter(|&&t| exported(t) || not_static(t)) {
         if let Some(u) = used.get_mut(t as usize) {
             *u = true;
