@@ -1683,10 +1683,14 @@ fn integer_instructions_run_but_are_refused_by_the_traced_run() {
     // A static table of 6,000 entries: the second site's jump table fits neither the per-site
     // budget nor the dispatch functions' budget, so that `call_indirect` stays in the
     // executor.
+    // 6,000 functions: the jumps over them of a second `call_indirect` site fit neither the
+    // program's per-site budget nor the dispatch functions' (the table, too large to be
+    // static, is held in global words).
     let big_table = format!(
-        "(type $t (func (result i32))) (func $k (type $t) i32.const 1) (table 6000 funcref) \
+        "(type $t (func (result i32))) (func $k (type $t) i32.const 1) {} (table 2000 funcref) \
          (elem (i32.const 0){})",
-        " $k".repeat(6000)
+        "(func (type $t) i32.const 2)".repeat(6000),
+        " $k".repeat(10)
     );
     // (first executor-only instruction the run reaches, declarations, body, arg, result)
     let cases: &[(&str, &str, &str, u32, u32)] = &[
