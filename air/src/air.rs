@@ -72,6 +72,9 @@ pub struct PublicInputs {
     layout: Layout,
     /// The committed main columns ([`columns::committed_columns`]).
     committed: Vec<usize>,
+    /// The public input and the journal (`gloam_isa::io`; empty for a program that does not
+    /// import the contract interface).
+    io: gloam_isa::PublicIo,
 }
 
 impl PublicInputs {
@@ -120,7 +123,41 @@ impl PublicInputs {
             memory_words,
             layout,
             committed,
+            io: gloam_isa::PublicIo::default(),
         }
+    }
+
+    /// The statement with public input and journal `io` (`gloam_isa::io`): their IO words
+    /// join the initial state (global words `IO_WORD ..`, `PUBLIC_WORDS ..`,
+    /// `JOURNAL_WORDS ..`), and both streams join the Fiat-Shamir seed. A program that does
+    /// not import the contract interface cannot read those words, so its statement with a
+    /// nonempty `io` has no proof (its memory table holds no row for them).
+    pub fn with_io(mut self, io: gloam_isa::PublicIo) -> Self {
+        self.initial.extend(
+            io.initial_words()
+                .into_iter()
+                .map(|(w, v)| (columns::GLOBAL_BASE + w as u64, v)),
+        );
+        self.io = io;
+        self
+    }
+
+    /// The statement with its public input and journal replaced by `io` (tests build forged
+    /// statements with it; [`Self::with_io`] on a statement without one is the normal use).
+    pub fn with_io_replaced(mut self, io: gloam_isa::PublicIo) -> Self {
+        let old: std::collections::BTreeSet<u64> = self
+            .io
+            .initial_words()
+            .into_iter()
+            .map(|(w, _)| columns::GLOBAL_BASE + w as u64)
+            .collect();
+        self.initial.retain(|(a, _)| !old.contains(a));
+        self.with_io(io)
+    }
+
+    /// The public input and journal of the statement.
+    pub fn io(&self) -> &gloam_isa::PublicIo {
+        &self.io
     }
     /// The main trace's layout ([`Layout::of`] the program).
     pub fn layout(&self) -> Layout {
@@ -202,6 +239,21 @@ impl ToElements<Felt> for PublicInputs {
         v.push(Felt::new(self.results.len() as u64));
         v.extend(self.results.iter().map(|a| Felt::new(*a as u64)));
         v.push(Felt::new(self.cycles));
+        // The public input and the journal: their lengths (at most 2^20) and a digest.
+        let io = &self.io;
+        v.push(Felt::new(io.public_input.len() as u64));
+        v.push(Felt::new(io.journal.len() as u64));
+        let mut h = blake3::Hasher::new();
+        h.update(b"gloam-io-v1");
+        h.update(&(io.public_input.len() as u64).to_le_bytes());
+        h.update(&io.public_input);
+        h.update(&io.journal);
+        v.extend(
+            h.finalize()
+                .as_bytes()
+                .chunks(4)
+                .map(|c| Felt::new(u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as u64)),
+        );
         v
     }
 }

@@ -192,7 +192,15 @@ fn advice_writers(col: usize) -> Option<fn(Op) -> bool> {
     fn r_bytes(op: Op) -> bool {
         matches!(
             op,
-            Op::LtS | Op::GeS | Op::Shl | Op::ShrU | Op::Rotl | Op::Rotr | Op::DivU | Op::RemU
+            Op::LtS
+                | Op::GeS
+                | Op::Shl
+                | Op::ShrU
+                | Op::Rotl
+                | Op::Rotr
+                | Op::DivU
+                | Op::RemU
+                | Op::Advice
         ) || op.is_store()
             || op.is_signed_load()
     }

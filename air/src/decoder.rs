@@ -49,7 +49,7 @@ pub enum Group {
     Div,
     /// `and` (0), `or` (1), `xor` (2).
     Bit,
-    /// `const`.
+    /// `const` (0), `advice` (1).
     Const,
     /// `cmov`.
     CMov,
@@ -142,13 +142,9 @@ impl Group {
             | Group::Div
             | Group::Jump
             | Group::GlobalAt
+            | Group::Const
             | Group::Mem4 => 1,
-            Group::Const
-            | Group::CMov
-            | Group::Call
-            | Group::Ret
-            | Group::GlobalGet
-            | Group::GlobalSet => 0,
+            Group::CMov | Group::Call | Group::Ret | Group::GlobalGet | Group::GlobalSet => 0,
         }
     }
 
@@ -219,6 +215,7 @@ pub const fn encoding(op: Op) -> Option<Encoding> {
         Op::Or => (G::Bit, 1),
         Op::Xor => (G::Bit, 2),
         Op::Const => (G::Const, 0),
+        Op::Advice => (G::Const, 1),
         Op::CMov => (G::CMov, 0),
         Op::Halt => (G::Jump, 0),
         Op::Jmp => (G::Jump, 1),

@@ -1,8 +1,9 @@
 //! The versioned proof file: 8-byte magic `GLOAMPRF`, a little-endian `u16` format version,
 //! then the bincode (1.x, fixed-width integers) encoding of [`ProofFile`].
 //!
-//! Version 2 records the type of every argument and result ([`IntValue`]); version 1 files
-//! (untyped 32-bit words) are refused with [`ProofFileError::Version`].
+//! Version 2 records the type of every argument and result ([`IntValue`]); version 3 adds the
+//! public input and the journal (`gloam_isa::io`). Older versions are refused with
+//! [`ProofFileError::Version`].
 
 use gloam_isa::IntValue;
 use serde::{Deserialize, Serialize};
@@ -10,7 +11,7 @@ use serde::{Deserialize, Serialize};
 /// File magic.
 pub const MAGIC: &[u8; 8] = b"GLOAMPRF";
 /// Current format version.
-pub const VERSION: u16 = 2;
+pub const VERSION: u16 = 3;
 /// Largest accepted file (bytes): far above any real proof, it bounds what a hostile file
 /// can make the decoder allocate.
 pub const MAX_FILE_BYTES: usize = 16 << 20;
@@ -28,6 +29,11 @@ pub struct ProofFile {
     pub results: Vec<IntValue>,
     /// Cycles executed.
     pub cycles: u64,
+    /// The public input the run read (at most `gloam_isa::io::MAX_PUBLIC_INPUT` bytes).
+    pub public_input: Vec<u8>,
+    /// The journal it committed (at most `gloam_isa::io::MAX_JOURNAL` bytes). The private
+    /// input is never in a proof file.
+    pub journal: Vec<u8>,
     /// The `winterfell` proof bytes.
     pub stark: Vec<u8>,
 }

@@ -146,6 +146,46 @@ struct Invocation {
     #[arg(short, long, value_name = "A,B,...", help = ARGS_HELP, allow_hyphen_values = true,
           value_parser = parse_arg_list)]
     args: Option<ArgList>,
+    /// Public input the contract reads with `gloam.read_public`: hex bytes, or @FILE for a
+    /// file's bytes. Part of a proof's statement (at most 1 MiB).
+    #[arg(long, value_name = "HEX|@FILE", value_parser = parse_stream)]
+    public_input: Option<Stream>,
+    /// Private input the contract reads with `gloam.read_private`: hex bytes, or @FILE. Never
+    /// part of a statement, a proof file or any output.
+    #[arg(long, value_name = "HEX|@FILE", value_parser = parse_stream)]
+    private_input: Option<Stream>,
+}
+
+/// Bytes given on the command line (`--public-input`, `--private-input`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Stream(Vec<u8>);
+
+/// Parses hex bytes (an optional `0x`, whitespace and `_` ignored) or `@FILE`.
+fn parse_stream(s: &str) -> Result<Stream, String> {
+    if let Some(path) = s.strip_prefix('@') {
+        return std::fs::read(path)
+            .map(Stream)
+            .map_err(|e| format!("cannot read input file {path}: {e}"));
+    }
+    let t: String = s
+        .trim()
+        .trim_start_matches("0x")
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '_')
+        .collect();
+    hex::decode(&t)
+        .map(Stream)
+        .map_err(|e| format!("`{s}` is not hex bytes ({e}); use @FILE for a file"))
+}
+
+impl Invocation {
+    /// The input streams given.
+    fn io(&self) -> gloam_executor::IoInput {
+        gloam_executor::IoInput {
+            public: self.public_input.clone().unwrap_or_default().0,
+            private: self.private_input.clone().unwrap_or_default().0,
+        }
+    }
 }
 
 #[derive(Args, Debug)]
@@ -313,6 +353,15 @@ fn emit(text: &str) {
 
 fn emit_json(v: &Value) {
     emit(&format!("{v}\n"));
+}
+
+/// Bytes as lowercase hex, with their count; long ones cut after 64 bytes.
+fn fmt_bytes(b: &[u8]) -> String {
+    if b.len() <= 64 {
+        format!("{} ({} bytes)", hex::encode(b), b.len())
+    } else {
+        format!("{}... ({} bytes)", hex::encode(&b[..64]), b.len())
+    }
 }
 
 fn ms(d: Duration) -> f64 {
@@ -621,13 +670,14 @@ fn cmd_run(a: RunArgs) -> CmdResult {
         .chain(&sig.results)
         .any(|t| *t != ValType::I32)
     {
-        return run_typed(program, &entry, &sig, &raw, limits, a.json);
+        return run_typed(program, &entry, &sig, &raw, &a.inv.io(), limits, a.json);
     }
     let args = raw.words()?;
     check_arity(&program, &entry, &args)?;
+    let io = a.inv.io();
     let t = Instant::now();
     let outcome = guard(exit::INTERNAL, "running", || {
-        gloam_executor::run(&program, &entry, &args, limits)
+        gloam_executor::run_io(&program, &entry, &args, &io, limits)
     })?
     .map_err(|e| exec_failure(e, " (raise the limit with --fuel N)"))?;
     let elapsed = t.elapsed();
@@ -639,11 +689,15 @@ fn cmd_run(a: RunArgs) -> CmdResult {
             "wasm_instrs": outcome.wasm_instrs,
             "cycles_per_wasm_instr": cpw,
             "run_ms": ms(elapsed),
+            "journal": hex::encode(&outcome.journal),
         }));
     } else {
         let mut s = String::new();
         let _ = writeln!(s, "{}", fmt_call(&entry, &args, &outcome.results));
         let _ = writeln!(s, "  results        {}", fmt_words(&outcome.results));
+        if !outcome.journal.is_empty() {
+            let _ = writeln!(s, "  journal        {}", fmt_bytes(&outcome.journal));
+        }
         let _ = writeln!(s, "  cycles         {}", thousands(outcome.cycles));
         let _ = writeln!(s, "  wasm instrs    {}", thousands(outcome.wasm_instrs));
         if let Some(c) = cpw {
@@ -691,6 +745,7 @@ fn run_typed(
     entry: &str,
     sig: &FuncSig,
     raw: &ArgList,
+    io: &gloam_executor::IoInput,
     limits: Limits,
     json_out: bool,
 ) -> CmdResult {
@@ -713,18 +768,21 @@ fn run_typed(
         .collect();
     let t = Instant::now();
     let integer = sig.params.iter().chain(&sig.results).all(|t| !t.is_ref());
-    let (results, cycles, wasm_instrs) = guard(exit::INTERNAL, "running", || {
+    let (results, cycles, wasm_instrs, journal) = guard(exit::INTERNAL, "running", || {
         if integer {
             // As `run` of all-`i32` entries: a start function runs in the same run, counted
             // with it (what a proof states).
-            let out = gloam_executor::run(&program, entry, &WasmValue::to_words(&args), limits)?;
+            let words = WasmValue::to_words(&args);
+            let out = gloam_executor::run_io(&program, entry, &words, io, limits)?;
             let results = WasmValue::from_words(&sig.results, &out.results)
                 .expect("the run returns the signature's result words");
-            return Ok((results, out.cycles, out.wasm_instrs));
+            return Ok((results, out.cycles, out.wasm_instrs, out.journal));
         }
         let mut store = Store::new(limits);
         let inst = store.instantiate(Arc::new(program))?;
-        store.invoke_counted(inst, entry, &args)
+        store
+            .invoke_counted(inst, entry, &args)
+            .map(|(r, c, w)| (r, c, w, Vec::new()))
     })?
     .map_err(|e| exec_failure(e, " (raise the limit with --fuel N)"))?;
     let elapsed = t.elapsed();
@@ -750,6 +808,7 @@ fn run_typed(
             "wasm_instrs": wasm_instrs,
             "cycles_per_wasm_instr": cpw,
             "run_ms": ms(elapsed),
+            "journal": hex::encode(&journal),
         }));
     } else {
         let a: Vec<String> = args.iter().map(text).collect();
@@ -757,6 +816,9 @@ fn run_typed(
         let mut s = String::new();
         let _ = writeln!(s, "{entry}({}) = ({})", a.join(", "), r.join(", "));
         let _ = writeln!(s, "  signature      {sig}");
+        if !journal.is_empty() {
+            let _ = writeln!(s, "  journal        {}", fmt_bytes(&journal));
+        }
         let _ = writeln!(s, "  cycles         {}", thousands(cycles));
         let _ = writeln!(s, "  wasm instrs    {}", thousands(wasm_instrs));
         if let Some(c) = cpw {
@@ -853,7 +915,7 @@ fn cmd_prove(a: ProveArgs) -> CmdResult {
 
     let t = Instant::now();
     let result = guard(exit::PROVE_FAILED, "proving", || {
-        gloam_prover::prove_values(program.clone(), &entry, &values, &cfg)
+        gloam_prover::prove_io(program.clone(), &entry, &values, &a.inv.io(), &cfg)
     });
     let total = t.elapsed();
     if let Some(pb) = &bar {
@@ -879,6 +941,7 @@ fn cmd_prove(a: ProveArgs) -> CmdResult {
             f
         }
         e @ ProveError::Setup(_) => Failure::new(exit::MODULE, e.to_string()),
+        e @ ProveError::Io(_) => Failure::new(exit::USAGE, e.to_string()),
         e @ ProveError::Args { .. } => Failure::new(exit::USAGE, e.to_string()),
         e @ ProveError::TooLarge {
             rows,
@@ -918,6 +981,9 @@ fn cmd_prove(a: ProveArgs) -> CmdResult {
             "result_types": types_json(&run.file.results),
             "cycles": run.outcome.cycles,
             "wasm_instrs": run.outcome.wasm_instrs,
+            "public_input": hex::encode(&run.file.public_input),
+            "journal": hex::encode(&run.file.journal),
+            "zero_knowledge": false,
             "trace_rows": st.trace_rows,
             "trace_columns": st.main_columns + st.aux_columns,
             "main_columns": st.main_columns,
@@ -944,6 +1010,9 @@ fn cmd_prove(a: ProveArgs) -> CmdResult {
         );
         let _ = writeln!(s, "  program    {hash}");
         let _ = writeln!(s, "  results    {}", fmt_values(&run.file.results));
+        if !run.file.journal.is_empty() {
+            let _ = writeln!(s, "  journal    {}", fmt_bytes(&run.file.journal));
+        }
         let _ = writeln!(s, "  cycles     {}", thousands(run.outcome.cycles));
         let _ = writeln!(
             s,
@@ -1068,6 +1137,9 @@ fn cmd_verify(a: VerifyArgs) -> CmdResult {
             "results": values_json(&c.results),
             "result_types": types_json(&c.results),
             "cycles": c.cycles,
+            "public_input": hex::encode(&c.public_input),
+            "journal": hex::encode(&c.journal),
+            "zero_knowledge": false,
             "conjectured_security_bits": st.conjectured_bits,
             "proven_security_bits": st.proven_bits,
             "verify_ms": ms(elapsed),
@@ -1084,6 +1156,13 @@ fn cmd_verify(a: VerifyArgs) -> CmdResult {
         let _ = writeln!(s, "  args       {}", fmt_values(&c.args));
         let _ = writeln!(s, "  results    {}", fmt_values(&c.results));
         let _ = writeln!(s, "  cycles     {}", thousands(c.cycles));
+        if !c.public_input.is_empty() {
+            let _ = writeln!(s, "  public in  {}", fmt_bytes(&c.public_input));
+        }
+        if !c.journal.is_empty() {
+            let _ = writeln!(s, "  journal    {}", fmt_bytes(&c.journal));
+        }
+        let _ = writeln!(s, "  zero-knowledge  no (the trace is not hidden)");
         let _ = writeln!(
             s,
             "  security   {} bits conjectured, {} bits proven",

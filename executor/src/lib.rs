@@ -24,7 +24,7 @@ mod store;
 
 use gloam_isa::{TrapKind, ValType};
 
-pub use exec::{run, run_traced};
+pub use exec::{run, run_io, run_traced, run_traced_io};
 pub use store::{ExternVal, InstanceId, Store};
 
 /// Resource limits of a [`Store`] and of every run in it.
@@ -276,6 +276,18 @@ pub struct Outcome {
     pub cycles: u64,
     /// WebAssembly instructions these cycles account for (see `Program::wasm_weight`).
     pub wasm_instrs: u64,
+    /// The journal: the bytes the run passed to `gloam.commit`, in order
+    /// (`gloam_isa::io`; empty for a module that does not import it).
+    pub journal: Vec<u8>,
+}
+
+/// A run's input streams for the contract interface (`gloam_isa::io`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IoInput {
+    /// What `gloam.read_public` reads (part of a proof's statement).
+    pub public: Vec<u8>,
+    /// What `gloam.read_private` reads (never part of a statement).
+    pub private: Vec<u8>,
 }
 
 /// One recorded cycle: 14 words, 56 bytes.

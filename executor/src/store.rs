@@ -131,6 +131,23 @@ pub struct Store {
     pub(crate) nesting: u32,
     /// Whether the current invocation counts WebAssembly instructions.
     pub(crate) count_wasm_instrs: bool,
+    /// The contract interface's state (`gloam_isa::io`).
+    pub(crate) io: IoState,
+}
+
+/// The contract interface's state in a run (`gloam_isa::io`): the input streams, the
+/// journal as recorded so far, the private stream's cursor and the IO control words the
+/// lowered code reads and writes.
+#[derive(Default)]
+pub(crate) struct IoState {
+    pub public: Vec<u8>,
+    pub private: Vec<u8>,
+    /// Bytes of `private` the `advice` instructions have given.
+    pub private_pos: usize,
+    pub journal: Vec<u8>,
+    /// The control words `IO_WORD ..` (the lengths' entries unused: they come from the
+    /// streams).
+    pub words: [u32; gloam_isa::io::CONTROL_WORDS as usize],
 }
 
 impl Store {
@@ -153,6 +170,7 @@ impl Store {
             wasm_instrs: 0,
             nesting: 0,
             count_wasm_instrs: false,
+            io: IoState::default(),
         }
     }
 
@@ -335,8 +353,28 @@ impl Store {
         let mut memory = None;
         let mut globals = Vec::new();
         let type_ids: Vec<u32> = m.types.iter().map(|t| self.intern(t)).collect();
+        let io = gloam_isa::io::imported_io(m);
+        let mut func_import = 0;
         for imp in &m.imports {
-            let v = self.resolve(&imp.module, &imp.name)?;
+            // The contract interface (`gloam_isa::io`) is lowered into the program; a direct
+            // call never leaves it. Unless the host defines the name, the import resolves to
+            // a function that fails when called through a reference (`call_indirect`).
+            let is_io = matches!(imp.kind, ImportKind::Func(_))
+                && io.get(func_import).copied().flatten().is_some();
+            func_import += matches!(imp.kind, ImportKind::Func(_)) as usize;
+            let v = match self.resolve(&imp.module, &imp.name) {
+                Err(_) if is_io => {
+                    let ImportKind::Func(t) = imp.kind else {
+                        unreachable!("an interface import is a function")
+                    };
+                    self.funcs.push(FuncInst {
+                        sig: type_ids[t as usize],
+                        kind: FuncKind::Host(Arc::new(|_: &[Value]| Err(TrapKind::HostError))),
+                    });
+                    ExternVal::Func(self.funcs.len() as u32 - 1)
+                }
+                other => other?,
+            };
             let bad = |why: String| ExecError::IncompatibleImport {
                 module: imp.module.clone(),
                 name: imp.name.clone(),

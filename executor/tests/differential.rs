@@ -70,7 +70,8 @@ fn gloam_trap(e: &ExecError) -> Outcome {
             TrapKind::StackExhausted
             | TrapKind::MemoryExhausted
             | TrapKind::TableExhausted
-            | TrapKind::HostError => "other",
+            | TrapKind::HostError
+            | TrapKind::JournalMismatch => "other",
         }),
     }
 }

@@ -10,7 +10,7 @@
 //! Slots hold 32-bit words: every slot value is below 2^32 at all times. An `i32` or a
 //! reference (0 for null, else its store address plus one) occupies one slot, an `i64` two
 //! consecutive slots, the low word first; the front end lowers every `i64` operator into the
-//! provable 32-bit opcodes (codes 1..=38 and 57, 58), which include the 32-bit global words,
+//! provable 32-bit opcodes (codes 1..=38 and 57..=59), which include the 32-bit global words,
 //! their indexed forms and the loads and stores of 1, 2 and 4 bytes of linear memory. The
 //! executor-only opcodes (codes 40..=56) cover the rest of integer WebAssembly 2.0: memory
 //! size, growth and bulk operations, tables and references, indirect and imported calls.
@@ -43,11 +43,14 @@ pub mod trap_code {
     /// A table access or bulk table operation outside the table (lowered through the table's
     /// global words, `crate::image::table_words`).
     pub const TABLE_OUT_OF_BOUNDS: u32 = 7;
+    /// `gloam.commit` of bytes other than the statement's journal, or a run ending before
+    /// the whole journal was committed (`crate::io`).
+    pub const JOURNAL_MISMATCH: u32 = 8;
 }
 
 macro_rules! ops {
     ($( $(#[$doc:meta])* $name:ident = $code:literal, $mn:literal ;)*) => {
-        /// A Gloam opcode. Codes 1..=38, 57 and 58 are the provable opcodes, which the AIR's
+        /// A Gloam opcode. Codes 1..=38 and 57..=59 are the provable opcodes, which the AIR's
         /// decoder encodes as an opcode group and sub-op bits (`gloam_air::decoder`, its own
         /// numbering); [`Op::Trap`] (39) and the executor-only opcodes (40..=56) have no
         /// encoding, so no valid trace can execute them.
@@ -208,14 +211,18 @@ ops! {
     GlobalGetAt = 57, "global.get_at";
     /// `global word imm + B = A`: sets entry `B` of a table held in global words to `A`.
     GlobalSetAt = 58, "global.set_at";
+    /// `C = advice imm`: a 32-bit value the prover chooses, what the executor gives for
+    /// `imm` (`crate::io::advice`: the private input's length, its next byte). Nothing but
+    /// the range of `C` constrains it in a proof.
+    Advice = 59, "advice";
 }
 
 /// Which slots an opcode touches. This is the single source of truth shared by the executor,
 /// the trace builder and the AIR (where these become the access-enable expressions).
 impl Op {
-    /// Number of provable opcodes: the 38 codes before `Trap` and the indexed global
-    /// accesses.
-    pub const NUM_PROVABLE: usize = 40;
+    /// Number of provable opcodes: the 38 codes before `Trap`, the indexed global accesses
+    /// and `advice`.
+    pub const NUM_PROVABLE: usize = 41;
 
     /// Binary operators `C = f(A, B)`.
     pub const fn is_binary(self) -> bool {
@@ -271,6 +278,7 @@ impl Op {
             || matches!(
                 self,
                 Op::Const
+                    | Op::Advice
                     | Op::CMov
                     | Op::Call
                     | Op::GlobalGet
@@ -291,6 +299,7 @@ impl Op {
             || matches!(
                 self,
                 Op::Const
+                    | Op::Advice
                     | Op::CMov
                     | Op::GlobalGet
                     | Op::GlobalSet
@@ -298,9 +307,10 @@ impl Op {
                     | Op::GlobalSetAt
             )
     }
-    /// Has an AIR encoding: the opcodes a proof can execute (codes 1..=38, 57, 58).
+    /// Has an AIR encoding: the opcodes a proof can execute (codes 1..=38, 57..=59).
     pub const fn is_provable(self) -> bool {
-        self.code() < Op::Trap.code() || matches!(self, Op::GlobalGetAt | Op::GlobalSetAt)
+        self.code() < Op::Trap.code()
+            || matches!(self, Op::GlobalGetAt | Op::GlobalSetAt | Op::Advice)
     }
     /// Reads or writes a global word: `global.get/set` (word `imm`) and their indexed forms
     /// (word `imm + A` or `imm + B`).
@@ -413,6 +423,7 @@ impl std::fmt::Display for Instr {
         match self.op {
             op if op.is_binary() => write!(f, "{} s{}, s{}, {}", op.mnemonic(), self.c, self.a, b),
             Op::Const => write!(f, "const s{}, #{}", self.c, self.imm),
+            Op::Advice => write!(f, "advice s{}, #{}", self.c, self.imm),
             Op::CMov => write!(f, "cmov s{}, s{}, {}", self.c, self.a, b),
             Op::Jmp => write!(f, "jmp @{}", self.imm),
             Op::Brz | Op::Brnz => write!(f, "{} s{}, @{}", self.op.mnemonic(), self.a, self.imm),

@@ -9,6 +9,7 @@
 
 pub mod frontend;
 pub mod image;
+pub mod io;
 pub mod isa;
 pub mod module;
 pub mod program;
@@ -17,6 +18,7 @@ pub mod statement;
 
 pub use frontend::{load_module, lower_wasm, FrontendError};
 pub use image::{initial_global_words, initial_memory_words};
+pub use io::{IoFn, PublicIo};
 pub use isa::{trap_code, Instr, Op, HALT_PC};
 pub use module::{
     ConstExpr, DataSegment, ElemSegment, Export, ExportKind, FuncSig, GlobalType, Import,

@@ -65,6 +65,11 @@ pub struct Program {
     /// [`Program::proof_entry`].
     #[serde(default)]
     pub start_entries: Vec<(String, u32)>,
+    /// The function index of the lowered `gloam.commit` (`crate::io`), if the program calls
+    /// it: the executor records the journal when a run calls it. Not part of the statement
+    /// (the executor is not trusted; a verifier lowers its own program).
+    #[serde(default)]
+    pub commit_fn: Option<u32>,
     /// The tables held in global words (`crate::image::table_words`), in table index order,
     /// with each one's capacity; `None` when the module keeps its tables (and element
     /// segments) in the executor only. With `Some`, every element segment also has a length
@@ -163,6 +168,10 @@ pub enum ProgramError {
     /// More instructions than the prover supports.
     #[error("program has {0} instructions; at most {max} are supported", max = Program::MAX_INSTRS)]
     TooLarge(usize),
+    /// The module's global words (globals, tables and segments held in words) would reach
+    /// the contract interface's words (`crate::io::IO_WORD`).
+    #[error("module needs {0} global words; at most 2^31 are supported")]
+    TooManyGlobalWords(u64),
 }
 
 impl Program {
@@ -191,6 +200,15 @@ impl Program {
             why,
         };
         let global_words = crate::image::global_words(self);
+        if global_words as u64 > crate::io::IO_WORD as u64 {
+            return Err(ProgramError::TooManyGlobalWords(global_words as u64));
+        }
+        let io = crate::io::only_io_imports(&self.module) && !self.module.imports.is_empty();
+        let io_word = |w: u32| {
+            io && (crate::io::IO_WORD..crate::io::IO_WORD + crate::io::CONTROL_WORDS).contains(&w)
+        };
+        let io_bytes =
+            |w: u32| io && (w == crate::io::PUBLIC_WORDS || w == crate::io::JOURNAL_WORDS);
         let size_word = crate::image::memory_size_word(&self.module);
         let table_words = crate::image::table_words(self);
         let segment_words = crate::image::segment_words(self);
@@ -209,7 +227,13 @@ impl Program {
                 Op::CallImport if i.imm >= self.module.num_func_imports => {
                     return Err(bad(pc, i, "call_import of a function that is not imported"))
                 }
-                Op::GlobalGet | Op::GlobalSet if i.imm >= global_words => {
+                // The statement's lengths are read-only.
+                Op::GlobalSet
+                    if i.imm == crate::io::PUBLIC_LEN || i.imm == crate::io::JOURNAL_LEN =>
+                {
+                    return Err(bad(pc, i, "global.set of a length the statement fixes"))
+                }
+                Op::GlobalGet | Op::GlobalSet if i.imm >= global_words && !io_word(i.imm) => {
                     return Err(bad(pc, i, "global word out of range"))
                 }
                 // A data segment's words are read by `global.get_at` only.
@@ -225,7 +249,8 @@ impl Program {
                 // before it checks the index against the table's size or the segment's length.
                 Op::GlobalGetAt
                     if !table_words.iter().any(|t| t.entry(0) == i.imm)
-                        && !segment_words.iter().any(|s| s.first_word == i.imm) =>
+                        && !segment_words.iter().any(|s| s.first_word == i.imm)
+                        && !io_bytes(i.imm) =>
                 {
                     return Err(bad(
                         pc,
@@ -315,7 +340,7 @@ impl Program {
             .module
             .start
             .is_some_and(|s| s >= self.module.num_func_imports);
-        let wrappers_ok = if defined_start {
+        let wrappers_ok = if defined_start || self.commits() {
             self.start_entries.len() == self.exports.len()
                 && self.exports.iter().zip(&self.start_entries).all(
                     |((name, idx), (wname, widx))| {
@@ -345,13 +370,19 @@ impl Program {
     /// its start wrapper (the start function's run, then the export's, in one trace; the
     /// statement's cycles count both). `None` if there is no such export.
     pub fn proof_entry(&self, name: &str) -> Option<(u32, &Function)> {
-        if self.module.start.is_none() {
+        if self.module.start.is_none() && !self.commits() {
             return self.export(name);
         }
         self.start_entries
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, i)| (*i, &self.functions[*i as usize]))
+    }
+
+    /// Whether the module imports `gloam.commit` (`crate::io`): its proofs cover entry
+    /// wrappers that end with the journal's end check.
+    pub fn commits(&self) -> bool {
+        crate::io::imports(&self.module, crate::io::IoFn::Commit)
     }
 
     /// The function exported under `name`.

@@ -43,6 +43,11 @@ pub enum TrapKind {
     /// `call_indirect` of a function whose type differs from the expected one.
     #[error("indirect call type mismatch")]
     IndirectCallTypeMismatch,
+    /// `gloam.commit` of bytes other than the statement's journal, or a run that ended
+    /// before committing all of it (`crate::io`): only a run checked against a journal
+    /// given in advance can get this.
+    #[error("journal differs from the statement's")]
+    JournalMismatch,
     /// A host function reported failure.
     #[error("host function failed")]
     HostError,
@@ -61,6 +66,7 @@ impl TrapKind {
                 TrapKind::IndirectCallTypeMismatch
             }
             crate::isa::trap_code::TABLE_OUT_OF_BOUNDS => TrapKind::TableOutOfBounds,
+            crate::isa::trap_code::JOURNAL_MISMATCH => TrapKind::JournalMismatch,
             _ => TrapKind::Unreachable,
         }
     }

@@ -80,6 +80,8 @@ fn main() {
             args: r.args.clone(),
             results: r.results.clone(),
             cycles: r.cycles,
+            public_input: r.public_input.to_vec(),
+            journal: r.journal.to_vec(),
         };
         let t = Instant::now();
         gloam_verifier::verify(&program, &claim, &r.stark).unwrap();

@@ -442,6 +442,8 @@ impl Node {
             args: run.args.clone(),
             results: run.results.clone(),
             cycles: run.cycles,
+            public_input: run.public_input.to_vec(),
+            journal: run.journal.to_vec(),
         };
         let stark = run.stark.clone();
         // One verification per transaction id at a time: admission and block verification

@@ -35,7 +35,7 @@ use commonware_cryptography::{Digestible, Signer, Verifier as _};
 use gloam_verifier::isa::IntValue;
 
 /// Encoding version of transactions and blocks.
-pub const VERSION: u8 = 2;
+pub const VERSION: u8 = 3;
 /// Largest accepted module in a deploy transaction (bytes).
 pub const MAX_MODULE_BYTES: usize = 1 << 20;
 /// Largest accepted STARK proof in a run transaction (bytes). Gloam proofs are 60-250 KB.
@@ -123,6 +123,12 @@ pub struct RunTx {
     pub results: Vec<IntValue>,
     /// Cycles executed.
     pub cycles: u64,
+    /// The public input the run read (`gloam.read_public`; at most
+    /// `gloam_isa::io::MAX_PUBLIC_INPUT` bytes). No transaction carries a private input.
+    pub public_input: Bytes,
+    /// The journal the run committed (`gloam.commit`; at most `gloam_isa::io::MAX_JOURNAL`
+    /// bytes), stored with the transaction and served by the API.
+    pub journal: Bytes,
     /// The winterfell proof bytes (as in the `.proof` file's `stark` field).
     pub stark: Bytes,
 }
@@ -132,7 +138,7 @@ impl RunTx {
     /// the verified run, so one statement is accepted once whatever proof bytes carry it.
     pub fn statement_hash(&self) -> Hash32 {
         let mut h = blake3::Hasher::new();
-        h.update(b"gloam-statement-v2");
+        h.update(b"gloam-statement-v3");
         h.update(&self.program_hash);
         h.update(&(self.entry.len() as u64).to_le_bytes());
         h.update(self.entry.as_bytes());
@@ -145,6 +151,10 @@ impl RunTx {
             h.update(&bytes);
         }
         h.update(&self.cycles.to_le_bytes());
+        for bytes in [&self.public_input, &self.journal] {
+            h.update(&(bytes.len() as u64).to_le_bytes());
+            h.update(bytes);
+        }
         *h.finalize().as_bytes()
     }
 
@@ -162,6 +172,8 @@ impl RunTx {
             args: f.args,
             results: f.results,
             cycles: f.cycles,
+            public_input: Bytes::from(f.public_input),
+            journal: Bytes::from(f.journal),
             stark: Bytes::from(f.stark),
         })
     }
@@ -391,6 +403,8 @@ impl Write for RunTx {
         write_values(&self.args, buf);
         write_values(&self.results, buf);
         self.cycles.write(buf);
+        write_bytes(&self.public_input, buf);
+        write_bytes(&self.journal, buf);
         write_bytes(&self.stark, buf);
     }
 }
@@ -401,6 +415,8 @@ impl EncodeSize for RunTx {
             + values_size(&self.args)
             + values_size(&self.results)
             + 8
+            + bytes_size(&self.public_input)
+            + bytes_size(&self.journal)
             + bytes_size(&self.stark)
     }
 }
@@ -415,6 +431,8 @@ impl Read for RunTx {
         let args = read_values(buf)?;
         let results = read_values(buf)?;
         let cycles = u64::read(buf)?;
+        let public_input = read_bytes(buf, gloam_verifier::isa::io::MAX_PUBLIC_INPUT)?;
+        let journal = read_bytes(buf, gloam_verifier::isa::io::MAX_JOURNAL)?;
         let stark = read_bytes(buf, MAX_PROOF_BYTES)?;
         Ok(Self {
             program_hash,
@@ -422,6 +440,8 @@ impl Read for RunTx {
             args,
             results,
             cycles,
+            public_input,
+            journal,
             stark,
         })
     }

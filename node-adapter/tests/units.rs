@@ -250,6 +250,8 @@ mod types {
             args: vec![IntValue::I32(1), IntValue::I64(u64::MAX)],
             results: vec![IntValue::I32(3)],
             cycles: 99,
+            public_input: Bytes::from(vec![1u8, 2]),
+            journal: Bytes::from(vec![3u8]),
             stark: Bytes::from(vec![5u8; 300]),
         })
     }

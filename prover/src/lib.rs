@@ -23,7 +23,8 @@ use gloam_air::{
     columns::{MAIN_WIDTH, NARROW_WIDTH},
     default_options, Felt, GloamAir, PublicInputs,
 };
-use gloam_executor::{run_traced, ExecError, Limits, Outcome};
+pub use gloam_executor::IoInput;
+use gloam_executor::{ExecError, Limits, Outcome};
 use gloam_isa::{IntValue, Program, SetupError};
 use winterfell::crypto::{hashers::Blake3_256, DefaultRandomCoin, MerkleTree};
 use winterfell::matrix::ColMatrix;
@@ -37,7 +38,7 @@ pub mod progress;
 pub mod trace;
 pub use progress::Phase;
 
-use trace::{build_aux_columns, build_main_trace, trace_rows, TraceError};
+use trace::{build_aux_columns, build_main_trace_io, trace_rows_io, TraceError};
 
 /// The hash function of Gloam proofs (Merkle commitments and Fiat-Shamir): blake3, 256 bits.
 pub type Hasher = Blake3_256<Felt>;
@@ -45,6 +46,9 @@ pub type Hasher = Blake3_256<Felt>;
 /// Why proving failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ProveError {
+    /// A public input, private input or journal longer than its limit (`gloam_isa::io`).
+    #[error("{0}")]
+    Io(String),
     /// The run itself failed (trap, out of fuel, bad entry or arguments).
     #[error(transparent)]
     Exec(#[from] ExecError),
@@ -243,7 +247,38 @@ pub fn prove_values(
     args: &[IntValue],
     cfg: &ProveConfig,
 ) -> Result<ProvenRun, ProveError> {
+    prove_io(program, entry, args, &IoInput::default(), cfg)
+}
+
+/// [`prove_values`] of a run with input streams `io` for the contract interface
+/// (`gloam_isa::io`): the statement (and the proof file) holds the public input and the
+/// journal the run commits; the private input appears nowhere in it.
+///
+/// # Errors
+/// As [`prove_values`], plus [`ProveError::Io`] for a public input, private input or journal
+/// longer than its limit.
+pub fn prove_io(
+    program: Arc<Program>,
+    entry: &str,
+    args: &[IntValue],
+    io: &IoInput,
+    cfg: &ProveConfig,
+) -> Result<ProvenRun, ProveError> {
     gloam_isa::check_setup(&program.module)?;
+    if io.public.len() > gloam_isa::io::MAX_PUBLIC_INPUT {
+        return Err(ProveError::Io(format!(
+            "public input of {} bytes exceeds the limit of {}",
+            io.public.len(),
+            gloam_isa::io::MAX_PUBLIC_INPUT
+        )));
+    }
+    if io.private.len() > gloam_isa::io::MAX_PRIVATE_INPUT {
+        return Err(ProveError::Io(format!(
+            "private input of {} bytes exceeds the limit of {}",
+            io.private.len(),
+            gloam_isa::io::MAX_PRIVATE_INPUT
+        )));
+    }
     let sig = program
         .export_sig(entry)
         .cloned()
@@ -262,17 +297,25 @@ pub fn prove_values(
     };
     report(Phase::Execute);
     let t0 = Instant::now();
-    let (outcome, exec) = run_traced(&program, entry, args, cfg.limits)?;
+    let (outcome, exec) = gloam_executor::run_traced_io(&program, entry, args, io, cfg.limits)?;
     // Defence in depth: the statement a proof makes is what `gloam run` reports.
-    let fast = gloam_executor::run(&program, entry, args, cfg.limits)?;
-    if fast.results != outcome.results || fast.cycles != outcome.cycles {
+    let fast = gloam_executor::run_io(&program, entry, args, io, cfg.limits)?;
+    if fast.results != outcome.results
+        || fast.cycles != outcome.cycles
+        || fast.journal != outcome.journal
+    {
         return Err(ProveError::Diverged {
             traced: format!("results {:?}, {} cycles", outcome.results, outcome.cycles),
             fast: format!("results {:?}, {} cycles", fast.results, fast.cycles),
         });
     }
     let execute = t0.elapsed();
-    let rows = trace_rows(&program, outcome.cycles, &exec);
+    let public_io = gloam_isa::PublicIo {
+        public_input: io.public.clone(),
+        journal: outcome.journal.clone(),
+    };
+    public_io.check().map_err(ProveError::Io)?;
+    let rows = trace_rows_io(&program, outcome.cycles, &exec, &public_io.initial_words());
     let main_columns = gloam_air::columns::committed_columns(&program).len();
     let estimate = estimate_peak_memory(rows, main_columns, &cfg.options);
     let (limit, limit_source) = match cfg.max_memory {
@@ -292,7 +335,8 @@ pub fn prove_values(
     }
     report(Phase::BuildTrace);
     let t1 = Instant::now();
-    let (main, pi) = build_main_trace(program.clone(), entry, args, &outcome, &exec)?;
+    let (main, pi) =
+        build_main_trace_io(program.clone(), entry, args, &io.public, &outcome, &exec)?;
     drop(exec);
     // The columns the proof does not commit must be zero (`committed_columns`); the AIR reads
     // them as zero, so a nonzero one would only yield a proof that does not verify.
@@ -333,6 +377,8 @@ pub fn prove_values(
         args: typed_args,
         results,
         cycles: outcome.cycles,
+        public_input: public_io.public_input,
+        journal: public_io.journal,
         stark: bytes,
     };
     Ok(ProvenRun {

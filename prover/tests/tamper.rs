@@ -1040,3 +1040,112 @@ fn tamper_segment_word_forged() {
     h.recount();
     h.assert_rejected(|v| matches!(v, Violation::Bus { .. }));
 }
+
+/// A contract of the contract interface (`gloam_isa::io`): `f(n)` reads up to `n` public
+/// bytes and 8 private bytes, commits the private count and the public bytes, and returns
+/// the sum of the private bytes.
+const IO_CONTRACT: &str = r#"(module
+  (import "gloam" "read_public" (func $rp (param i32 i32) (result i32)))
+  (import "gloam" "read_private" (func $rq (param i32 i32) (result i32)))
+  (import "gloam" "commit" (func $c (param i32 i32)))
+  (memory 1)
+  (func (export "f") (param $n i32) (result i32) (local $k i32) (local $m i32)
+    (local.set $k (call $rp (i32.const 0) (local.get $n)))
+    (local.set $m (call $rq (i32.const 64) (i32.const 8)))
+    (i32.store8 (i32.const 128) (local.get $m))
+    (call $c (i32.const 128) (i32.const 1))
+    (call $c (i32.const 0) (local.get $k))
+    (i32.add (i32.load8_u (i32.const 64)) (i32.load8_u (i32.const 65)))))"#;
+
+/// The honest trace of `IO_CONTRACT`'s `f(3)` on public input `[7, 8, 9, 10]` and private
+/// input `[20, 22]`: journal `[2, 7, 8, 9]`, result 42.
+fn honest_io() -> Honest {
+    let program = Arc::new(gloam_isa::load_module(IO_CONTRACT.as_bytes()).expect("module"));
+    let io = gloam_executor::IoInput {
+        public: vec![7, 8, 9, 10],
+        private: vec![20, 22],
+    };
+    let (out, exec) =
+        gloam_executor::run_traced_io(&program, "f", &[3], &io, Limits::default()).expect("run");
+    assert_eq!(
+        (out.results.clone(), out.journal.clone()),
+        (vec![42], vec![2, 7, 8, 9])
+    );
+    let (trace, pi) = gloam_prover::trace::build_main_trace_io(
+        program.clone(),
+        "f",
+        &[3],
+        &io.public,
+        &out,
+        &exec,
+    )
+    .expect("trace");
+    check(&trace.columns, &pi).expect("the honest trace satisfies the AIR");
+    let mut claim = Claim::i32("f", &[3], &out.results, out.cycles);
+    claim.public_input = io.public.clone();
+    claim.journal = out.journal.clone();
+    Honest {
+        program,
+        columns: trace.columns,
+        pi,
+        claim,
+    }
+}
+
+/// cmov (`advice`): a private byte whose value is not the range-checked bytes `W` of its
+/// row. (Changing both is a different private input: advice is free, and the contract's own
+/// checks constrain it.)
+#[test]
+fn tamper_advice_value_not_its_bytes() {
+    let mut h = honest_io();
+    let r = h.row_of(Op::Advice, |h, r| h.get(IMM, r) == 1);
+    let c = h.get(VAL_C, r);
+    assert_eq!(c, 20, "the first private byte");
+    h.set(VAL_C, r, c + (1 << 32));
+    h.assert_rejected(family("cmov"));
+}
+
+/// The statement's journal forged: the honest trace, claimed with another journal byte. The
+/// lowered `commit` compared each byte with the journal's initial words, which the verifier
+/// computes from the claim: only the memory argument can notice.
+#[test]
+fn tamper_statement_journal_forged() {
+    let h = honest_io();
+    let mut io = h.pi.io().clone();
+    io.journal[2] ^= 1;
+    let mut claim = h.claim.clone();
+    claim.journal = io.journal.clone();
+    let pi = h.pi.clone().with_io_replaced(io);
+    let v = check(&h.columns, &pi).expect_err("forged journal passed the checker");
+    assert!(bus("memory")(&v), "unexpected violation: {v}");
+    assert_stark_rejects(h.program, h.columns, pi, &claim);
+}
+
+/// The statement's journal cut short by its last byte: the entry wrapper's end check read
+/// the journal length the verifier sets from the claim.
+#[test]
+fn tamper_statement_journal_truncated() {
+    let h = honest_io();
+    let mut io = h.pi.io().clone();
+    io.journal.pop();
+    let mut claim = h.claim.clone();
+    claim.journal = io.journal.clone();
+    let pi = h.pi.clone().with_io_replaced(io);
+    let v = check(&h.columns, &pi).expect_err("truncated journal passed the checker");
+    assert!(bus("memory")(&v), "unexpected violation: {v}");
+    assert_stark_rejects(h.program, h.columns, pi, &claim);
+}
+
+/// The statement's public input forged (a byte the run read).
+#[test]
+fn tamper_statement_public_input_forged() {
+    let h = honest_io();
+    let mut io = h.pi.io().clone();
+    io.public_input[0] = 6;
+    let mut claim = h.claim.clone();
+    claim.public_input = io.public_input.clone();
+    let pi = h.pi.clone().with_io_replaced(io);
+    let v = check(&h.columns, &pi).expect_err("forged public input passed the checker");
+    assert!(bus("memory")(&v), "unexpected violation: {v}");
+    assert_stark_rejects(h.program, h.columns, pi, &claim);
+}

@@ -50,6 +50,10 @@ pub struct Claim {
     pub results: Vec<IntValue>,
     /// Cycles executed.
     pub cycles: u64,
+    /// The public input the run read (`gloam.read_public`, `gloam_isa::io`).
+    pub public_input: Vec<u8>,
+    /// The journal the run committed (`gloam.commit`).
+    pub journal: Vec<u8>,
 }
 
 impl Claim {
@@ -60,6 +64,16 @@ impl Claim {
             args: args.iter().map(|v| IntValue::I32(*v)).collect(),
             results: results.iter().map(|v| IntValue::I32(*v)).collect(),
             cycles,
+            public_input: Vec::new(),
+            journal: Vec::new(),
+        }
+    }
+
+    /// The claim's public input and journal.
+    pub fn io(&self) -> gloam_isa::PublicIo {
+        gloam_isa::PublicIo {
+            public_input: self.public_input.clone(),
+            journal: self.journal.clone(),
         }
     }
 }
@@ -143,7 +157,8 @@ pub fn verify(
         args,
         results,
         claim.cycles,
-    );
+    )
+    .with_io(claim.io());
     validate_shape(proof.trace_info(), &pi, proof.options()).map_err(VerifyError::Shape)?;
     // Only Gloam's parameter set is accepted. Besides fixing the security level, this closes a
     // malleability: winterfell does not bind every option field into Fiat-Shamir (the Merkle
@@ -193,6 +208,18 @@ pub fn claim_words(program: &Program, claim: &Claim) -> Result<(Vec<u32>, Vec<u3
     let bad = |e: String| VerifyError::Claim(format!("`{}` ({sig}): {e}", claim.entry));
     gloam_isa::check_types(&claim.args, &sig.params, "argument").map_err(bad)?;
     gloam_isa::check_types(&claim.results, &sig.results, "result").map_err(bad)?;
+    claim.io().check().map_err(VerifyError::Claim)?;
+    use gloam_isa::io::{imports, IoFn};
+    if !claim.public_input.is_empty() && !imports(&program.module, IoFn::ReadPublic) {
+        return Err(VerifyError::Claim(
+            "a public input, but the module does not import `gloam.read_public`".into(),
+        ));
+    }
+    if !claim.journal.is_empty() && !imports(&program.module, IoFn::Commit) {
+        return Err(VerifyError::Claim(
+            "a journal, but the module does not import `gloam.commit`".into(),
+        ));
+    }
     if claim.cycles >= gloam_air::MAX_TRACE_LEN as u64 {
         return Err(VerifyError::Claim(format!(
             "{} cycles is not below 2^22, the longest run a proof covers",
@@ -223,6 +250,8 @@ pub fn verify_file(program: &Arc<Program>, file_bytes: &[u8]) -> Result<Statemen
         args: file.args,
         results: file.results,
         cycles: file.cycles,
+        public_input: file.public_input,
+        journal: file.journal,
     };
     verify(program, &claim, &file.stark)
 }

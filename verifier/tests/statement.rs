@@ -334,6 +334,8 @@ fn i64_claims_are_argument_and_result_words() {
         args: vec![IntValue::I32(7), IntValue::I64(0x1122_3344_5566_7788)],
         results: vec![IntValue::I64(u64::MAX - 1), IntValue::I32(9)],
         cycles: 10,
+        public_input: Vec::new(),
+        journal: Vec::new(),
     };
     let (args, results) = claim_words(&wide, &c).unwrap();
     assert_eq!(args, vec![7, 0x5566_7788, 0x1122_3344]);

@@ -1,15 +1,18 @@
-//! `const` and `cmov`: `C = imm`; `C = k A + (1 - k) prev_c` with `k = (B != 0)` pinned like a
-//! branch condition (`B inv = k`, `B (1 - k) = 0`). `prev_c` is the value the memory argument
-//! says slot `c` held.
+//! `const`, `advice` and `cmov`: `C = imm`; `C = W` (the range-checked bytes `r0..r3`: the
+//! prover's free choice of a 32-bit value); `C = k A + (1 - k) prev_c` with `k = (B != 0)`
+//! pinned like a branch condition (`B inv = k`, `B (1 - k) = 0`). `prev_c` is the value the
+//! memory argument says slot `c` held.
 
 use super::{Row, Sink, Spec};
 use crate::columns::*;
 use crate::decoder::Group;
 use crate::field::{Felt, FieldElement};
+use gloam_isa::Op;
 
 /// Constraints of the family.
 pub const CONSTRAINTS: &[Spec] = &[
-    ("const_result", 2),
+    ("const_result", 3),
+    ("advice_result", 3),
     ("cmov_inverse", 3),
     ("cmov_nonzero", 3),
     ("cmov_result", 3),
@@ -19,7 +22,8 @@ pub const CONSTRAINTS: &[Spec] = &[
 pub fn eval<E: FieldElement<BaseField = Felt>>(r: &Row<E>, s: &mut Sink<E>) {
     let one = E::ONE;
     let (b, kk, c) = (r.b(), r.c(K), r.res());
-    s.push(r.g(Group::Const) * (c - r.c(IMM)));
+    s.push(r.f(Op::Const) * (c - r.c(IMM)));
+    s.push(r.f(Op::Advice) * (c - r.w()));
     let fc = r.g(Group::CMov);
     s.push(fc * (b * r.c(INV) - kk));
     s.push(fc * b * (one - kk));
@@ -40,6 +44,19 @@ mod tests {
         r.holds("cmov");
         r.set(K, 0).set(VAL_C, 9);
         r.rejected_by("cmov", "cmov_nonzero");
+    }
+
+    #[test]
+    fn advice_writes_its_range_checked_bytes() {
+        let mut r = Rows::new(Op::Advice);
+        r.set(R, 0x78)
+            .set(R + 1, 0x56)
+            .set(R + 2, 0x34)
+            .set(R + 3, 0x12);
+        r.set(VAL_C, 0x1234_5678);
+        r.holds("cmov");
+        r.set(VAL_C, 0x1234_5679);
+        r.rejected_by("cmov", "advice_result");
     }
 
     #[test]

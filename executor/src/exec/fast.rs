@@ -65,6 +65,7 @@ impl<'s> Fast<'s> {
         let limits = self.frame.store.limits;
         let fuel = limits.fuel;
         let mem_idx = inst.memory.map_or(usize::MAX, |m| m as usize);
+        let commit_pc = self.frame.commit_pc();
         let mut pc = self.frame.pc;
         let mut fp = self.frame.fp as usize;
         let mut depth = self.frame.depth;
@@ -200,12 +201,17 @@ impl<'s> Fast<'s> {
                         trap!(TrapKind::StackExhausted);
                     }
                     ensure_frame!(new_fp);
+                    if Some(ins.imm) == commit_pc {
+                        let (ptr, len) = (s!(ins.a) as u32, s!(ins.a + 1) as u32);
+                        self.frame.record_commit(ptr, len);
+                    }
                     depth += 1;
                     s!(ins.b) = fp as u64;
                     s!(ins.c) = (pc + 1) as u64;
                     next = ins.imm;
                     fp = new_fp;
                 }
+                Op::Advice => s!(ins.c) = self.frame.advice(ins.imm) as u64,
                 Op::Ret => {
                     next = s!(ins.a) as u32;
                     let saved = s!(ins.b) as u32 as usize;

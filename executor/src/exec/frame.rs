@@ -121,6 +121,16 @@ impl<'s> Frame<'s> {
             // The segment's words keep its initial bytes, as in a proof, where nothing writes
             // them: `data.drop` cuts the store's bytes, not the words (which the lowered code
             // never reads after a drop, its length word being 0).
+            Extra::Io(w) => {
+                let io = &self.store.io;
+                match w {
+                    gloam_isa::io::PUBLIC_LEN => io.public.len() as u32,
+                    gloam_isa::io::JOURNAL_LEN => io.journal.len() as u32,
+                    _ => io.words[(w - gloam_isa::io::IO_WORD) as usize],
+                }
+            }
+            Extra::PublicByte(i) => self.store.io.public.get(i).map_or(0, |b| *b as u32),
+            Extra::JournalByte(i) => self.store.io.journal.get(i).map_or(0, |b| *b as u32),
             Extra::SegmentWord(_, seg, i) => {
                 let bytes = &self.inst.program.module.datas[seg].bytes;
                 let mut w = [0u8; 4];
@@ -130,6 +140,48 @@ impl<'s> Frame<'s> {
                 u32::from_le_bytes(w)
             }
             Extra::None => 0,
+        }
+    }
+
+    /// The entry pc of the program's lowered `gloam.commit` (`gloam_isa::io`), if it calls
+    /// it.
+    pub(super) fn commit_pc(&self) -> Option<u32> {
+        let p = &self.inst.program;
+        p.commit_fn
+            .and_then(|f| p.functions.get(f as usize))
+            .map(|f| f.entry_pc)
+    }
+
+    /// Records `gloam.commit(ptr, len)` as a run calls the lowered function: appends the
+    /// `len` bytes at `ptr` to the journal before the function compares them with it, so
+    /// the run reads what a run from the complete journal reads (`gloam_isa::io`). Nothing
+    /// is appended when the range is outside the memory or longer than the journal's limit
+    /// (the function traps on those before reading the journal).
+    pub(super) fn record_commit(&mut self, ptr: u32, len: u32) {
+        if len as usize > gloam_isa::io::MAX_JOURNAL {
+            return;
+        }
+        let Some(m) = self.inst.memory else {
+            return;
+        };
+        let (start, end) = (ptr as usize, ptr as usize + len as usize);
+        if let Some(bytes) = self.store.memories[m as usize].data.get(start..end) {
+            self.store.io.journal.extend_from_slice(bytes);
+        }
+    }
+
+    /// What `Op::Advice` with immediate `kind` gives (`gloam_isa::io::advice`): the private
+    /// input's length, or its next byte (0 past its end; the lowered code never reads
+    /// there).
+    pub(super) fn advice(&mut self, kind: u32) -> u32 {
+        let io = &mut self.store.io;
+        match kind {
+            gloam_isa::io::advice::PRIVATE_LENGTH => io.private.len() as u32,
+            _ => {
+                let b = io.private.get(io.private_pos).copied().unwrap_or(0);
+                io.private_pos += 1;
+                b as u32
+            }
         }
     }
 
@@ -152,12 +204,29 @@ impl<'s> Frame<'s> {
             {
                 Ok(w)
             }
+            // The public input's and the journal's bytes (the lowered code reads below
+            // their lengths).
+            Extra::PublicByte(_) if base == gloam_isa::io::PUBLIC_WORDS => Ok(w),
+            Extra::JournalByte(_) if base == gloam_isa::io::JOURNAL_WORDS => Ok(w),
             _ => Err(TrapKind::TableOutOfBounds),
         }
     }
 
     /// What global word `w`, past the globals' words, holds.
     fn extra_word(&self, w: u32) -> Extra {
+        use gloam_isa::io;
+        if w >= io::IO_WORD {
+            return match w {
+                _ if w < io::IO_WORD + io::CONTROL_WORDS => Extra::Io(w),
+                _ if (io::PUBLIC_WORDS..io::JOURNAL_WORDS).contains(&w) => {
+                    Extra::PublicByte((w - io::PUBLIC_WORDS) as usize)
+                }
+                _ if w >= io::JOURNAL_WORDS && w - io::JOURNAL_WORDS < 1 << 29 => {
+                    Extra::JournalByte((w - io::JOURNAL_WORDS) as usize)
+                }
+                _ => Extra::None,
+            };
+        }
         let size_word = 2 * self.inst.globals.len() as u32;
         if w == size_word {
             return Extra::MemorySize;
@@ -246,9 +315,20 @@ impl<'s> Frame<'s> {
                     Some(e) => *e = v as u64,
                     None => return Err(TrapKind::TableOutOfBounds),
                 },
-                // A data segment's words are read-only (`global.set_at` is admitted only at
-                // a table's entries, `Program::validate`).
-                Extra::SegmentWord(..) | Extra::None => {}
+                // The contract interface's cursors (the lengths are the statement's:
+                // `Program::validate` refuses a `global.set` of them).
+                Extra::Io(w) => {
+                    let i = (w - gloam_isa::io::IO_WORD) as usize;
+                    if w != gloam_isa::io::PUBLIC_LEN && w != gloam_isa::io::JOURNAL_LEN {
+                        self.store.io.words[i] = v;
+                    }
+                }
+                // A data segment's words, the public input and the journal are read-only
+                // (`global.set_at` is admitted only at a table's entries, `Program::validate`).
+                Extra::SegmentWord(..)
+                | Extra::PublicByte(_)
+                | Extra::JournalByte(_)
+                | Extra::None => {}
             }
             return Ok(());
         };
@@ -273,5 +353,11 @@ enum Extra {
     Entry(usize, usize),
     /// Word `i` of a data segment held in global words (store address, module index, `i`).
     SegmentWord(usize, usize, usize),
+    /// A control word of the contract interface (`gloam_isa::io`), by its word index.
+    Io(u32),
+    /// Byte `i` of the public input.
+    PublicByte(usize),
+    /// Byte `i` of the journal.
+    JournalByte(usize),
     None,
 }

@@ -13,7 +13,7 @@ use gloam_isa::{Program, TrapKind, ValType};
 use super::fast::Fast;
 use super::traced::{TraceRun, Traced};
 use crate::store::{ExternVal, FuncKind, InstanceId, Store};
-use crate::{ExecError, ExecTrace, Limits, Outcome, Value};
+use crate::{ExecError, ExecTrace, IoInput, Limits, Outcome, Value};
 
 /// Host re-entries (calls into another instance) allowed on the host stack at once.
 const MAX_NESTING: u32 = 64;
@@ -222,6 +222,15 @@ impl Store {
     }
 
     /// Whether another call into an instance would exceed the host re-entry bound.
+    /// Starts the contract interface's state (`gloam_isa::io`) over with input streams `io`.
+    pub(super) fn set_io(&mut self, io: &IoInput) {
+        self.io = crate::store::IoState {
+            public: io.public.clone(),
+            private: io.private.clone(),
+            ..Default::default()
+        };
+    }
+
     pub(super) fn nesting_exhausted(&self) -> bool {
         self.nesting >= MAX_NESTING
     }
@@ -308,6 +317,7 @@ impl Store {
             results: results.iter().map(|v| *v as u32).collect(),
             cycles: self.cycles,
             wasm_instrs: self.wasm_instrs,
+            journal: std::mem::take(&mut self.io.journal),
         };
         let n = slots.len();
         Ok((
@@ -366,14 +376,31 @@ pub fn run(
     args: &[u32],
     limits: Limits,
 ) -> Result<Outcome, ExecError> {
+    run_io(program, entry, args, &IoInput::default(), limits)
+}
+
+/// [`run`] with input streams for the contract interface (`gloam_isa::io`); the outcome
+/// carries the journal.
+///
+/// # Errors
+/// As [`run`].
+pub fn run_io(
+    program: &Program,
+    entry: &str,
+    args: &[u32],
+    io: &IoInput,
+    limits: Limits,
+) -> Result<Outcome, ExecError> {
     integer_signature(program, entry)?;
     let mut store = Store::new(limits);
+    store.set_io(io);
     let (inst, idx) = store.instantiate_for_run(program, entry, args)?;
     let (results, cycles, wasm_instrs) = store.run_function(inst, idx, args)?;
     Ok(Outcome {
         results,
         cycles,
         wasm_instrs,
+        journal: std::mem::take(&mut store.io.journal),
     })
 }
 
@@ -393,8 +420,23 @@ pub fn run_traced(
     args: &[u32],
     limits: Limits,
 ) -> Result<(Outcome, ExecTrace), ExecError> {
+    run_traced_io(program, entry, args, &IoInput::default(), limits)
+}
+
+/// [`run_traced`] with input streams for the contract interface (`gloam_isa::io`).
+///
+/// # Errors
+/// As [`run_traced`].
+pub fn run_traced_io(
+    program: &Program,
+    entry: &str,
+    args: &[u32],
+    io: &IoInput,
+    limits: Limits,
+) -> Result<(Outcome, ExecTrace), ExecError> {
     integer_signature(program, entry)?;
     let mut store = Store::new(limits);
+    store.set_io(io);
     let (inst, idx) = store.instantiate_for_run(program, entry, args)?;
     store.invoke_traced(inst, idx, args)
 }

@@ -222,10 +222,15 @@ impl<'s> Traced<'s> {
                         ..st
                     };
                 }
-                Op::Const => {
-                    let (cp, pc_) = self.write(fp + ins.c, ins.imm as u64, t + 3);
+                Op::Const | Op::Advice => {
+                    let v = if ins.op == Op::Const {
+                        ins.imm
+                    } else {
+                        self.frame.advice(ins.imm)
+                    };
+                    let (cp, pc_) = self.write(fp + ins.c, v as u64, t + 3);
                     st = Step {
-                        c: ins.imm,
+                        c: v,
                         c_prev: cp as u32,
                         pts_c: pc_,
                         ..st
@@ -248,6 +253,12 @@ impl<'s> Traced<'s> {
                     let frame = inst.frame_at.get(ins.imm as usize).copied().unwrap_or(0);
                     self.grow_stack(new_fp, frame)?;
                     self.enter_call()?;
+                    if Some(ins.imm) == self.frame.commit_pc() {
+                        // Not an access of the trace: the executor records the journal.
+                        let slot = |k: u32| self.frame.slots[(new_fp + k) as usize] as u32;
+                        let (ptr, len) = (slot(0), slot(1));
+                        self.frame.record_commit(ptr, len);
+                    }
                     let (bp, pb) = self.write(fp + ins.b, fp as u64, t + 2);
                     let (cp, pc_) = self.write(fp + ins.c, (self.frame.pc + 1) as u64, t + 3);
                     st = Step {

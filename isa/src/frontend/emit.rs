@@ -27,6 +27,8 @@ pub(super) enum Target {
         /// The expected function type.
         type_index: u32,
     },
+    /// A function of the contract interface (`crate::io`, `super::io`).
+    Io(crate::io::IoFn),
 }
 
 /// Instructions the `call_indirect` dispatch functions of a module may take in all: a
@@ -163,6 +165,14 @@ impl Emitter {
         let (t, s) = self.appended.iter_mut().find(|(_, s)| s.is_none())?;
         *s = Some(slot);
         Some(*t)
+    }
+
+    /// The function index appended function `target` got, if the program calls it.
+    pub(super) fn appended_index(&self, target: Target) -> Option<u32> {
+        self.appended
+            .iter()
+            .find(|(t, _)| *t == target)
+            .and_then(|(_, s)| *s)
     }
 
     /// Points every direct call at its callee's entry pc and returns the instructions, their

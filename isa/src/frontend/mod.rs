@@ -36,6 +36,7 @@
 mod emit;
 mod func;
 mod helpers;
+mod io;
 mod module;
 mod tables;
 
@@ -46,6 +47,10 @@ use crate::program::{Function, Program, ProgramError};
 /// Why a module cannot be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum FrontendError {
+    /// A module imports the contract interface (`crate::io`) without a memory of its own,
+    /// where the interface reads and writes.
+    #[error("the module imports `gloam.{0}` but defines no memory of its own: the contract interface copies bytes to and from the module's memory")]
+    IoWithoutMemory(String),
     /// The bytes are not a valid WebAssembly 2.0 module (malformed or failing validation).
     #[error("invalid WebAssembly module: {0}")]
     InvalidWasm(String),
@@ -125,6 +130,15 @@ pub fn lower_wasm(wasm: &[u8]) -> Result<Program, FrontendError> {
         .map_err(invalid)?;
     let mut parsed = module::read(wasm)?;
     let n_imp = parsed.module.num_func_imports;
+    if parsed.module.memory.is_none() {
+        if let Some(f) = crate::io::imported_io(&parsed.module)
+            .into_iter()
+            .flatten()
+            .next()
+        {
+            return Err(FrontendError::IoWithoutMemory(f.name().to_string()));
+        }
+    }
 
     let mut out = emit::Emitter::new();
     let mut functions: Vec<Function> = Vec::with_capacity(parsed.bodies.len());
@@ -136,6 +150,7 @@ pub fn lower_wasm(wasm: &[u8]) -> Result<Program, FrontendError> {
             helper: false,
             counted: true,
             in_place: false,
+            io: false,
         };
         functions.push(func::lower(
             &mut out, &parsed, idx as u32, site, local_wide, body,
@@ -154,6 +169,7 @@ pub fn lower_wasm(wasm: &[u8]) -> Result<Program, FrontendError> {
                     helper: true,
                     counted: false,
                     in_place: false,
+                    io: false,
                 };
                 let local_wide = h.local_types[j as usize].clone();
                 func::lower(&mut out, h, j, site, local_wide, &h.bodies[j as usize])?
@@ -163,26 +179,42 @@ pub fn lower_wasm(wasm: &[u8]) -> Result<Program, FrontendError> {
             emit::Target::Dispatch { table, type_index } => {
                 func::lower_dispatch(&mut out, &parsed, table, type_index, origin)?
             }
+            emit::Target::Io(f) => func::lower_io(&mut out, &parsed, f, origin)?,
             emit::Target::Func(_) => unreachable!("the module's functions are lowered above"),
         };
         functions.push(f);
     }
-    // With a defined start function: per exported function, its start wrapper (the entry a
-    // proof covers, `Program::proof_entry`), after the helpers.
+    // With a defined start function or an import of `gloam.commit`: per exported function,
+    // its entry wrapper (the entry a proof covers, `Program::proof_entry`), after the
+    // helpers: the start function, the export, then the journal's end check.
     let mut start_entries = Vec::new();
-    if let Some(start) = parsed.module.start.filter(|s| *s >= n_imp) {
+    let start = parsed.module.start.filter(|s| *s >= n_imp);
+    let commits = crate::io::imports(&parsed.module, crate::io::IoFn::Commit);
+    if start.is_some() || commits {
         for (name, target) in &parsed.exports {
             start_entries.push((name.clone(), functions.len() as u32));
             functions.push(func::lower_start_wrapper(
-                &mut out, &parsed, start, *target, name,
+                &mut out, &parsed, start, *target, name, commits,
             )?);
         }
+        // The journal's end check the wrappers call, if not lowered yet.
+        while let Some(target) = out.next_appended(functions.len() as u32) {
+            let origin = n_imp + functions.len() as u32;
+            match target {
+                emit::Target::Io(f) => {
+                    functions.push(func::lower_io(&mut out, &parsed, f, origin)?)
+                }
+                other => unreachable!("an entry wrapper calls only its functions: {other:?}"),
+            }
+        }
     }
+    let commit_fn = out.appended_index(emit::Target::Io(crate::io::IoFn::Commit));
     let (instrs, wasm_weight, origin, func_relocs) = out.finish(&functions);
     let program = Program {
         instrs,
         functions,
         start_entries,
+        commit_fn,
         word_tables: parsed.word_tables,
         data_words: parsed.data_words,
         func_relocs,

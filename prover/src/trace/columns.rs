@@ -64,8 +64,18 @@ pub fn trace_len(program: &Program, cycles: u64, table_rows: usize) -> usize {
 
 /// The rows of the trace a recorded run needs, as [`build_main_trace`] builds it.
 pub fn trace_rows(program: &Program, cycles: u64, exec: &ExecTrace) -> usize {
+    trace_rows_io(program, cycles, exec, &[])
+}
+
+/// [`trace_rows`] of a run whose IO words start as `io_words` (`PublicIo::initial_words`).
+pub fn trace_rows_io(
+    program: &Program,
+    cycles: u64,
+    exec: &ExecTrace,
+    io_words: &[(u32, u32)],
+) -> usize {
     let tail = match Layout::of(program) {
-        Layout::Wide => table_tail(program, exec).len(),
+        Layout::Wide => table_tail(program, exec, io_words).len(),
         Layout::Narrow => 0,
     };
     trace_len(program, cycles, exec.slots_used() + tail)
@@ -80,11 +90,12 @@ type TableRow = (u64, u64, u64, u64);
 /// and every memory word the run touched or the data segments initialise. Words the run
 /// never touches and that start at zero need no row, so a table held in global words costs
 /// rows for the entries a run touches or its element segments fill, not for its capacity.
-fn table_tail(program: &Program, exec: &ExecTrace) -> Vec<TableRow> {
+fn table_tail(program: &Program, exec: &ExecTrace, io_words: &[(u32, u32)]) -> Vec<TableRow> {
     let mut rows = Vec::new();
     let init_g: std::collections::BTreeMap<u32, u32> =
         gloam_isa::image::initial_global_words(program)
             .into_iter()
+            .chain(io_words.iter().copied())
             .collect();
     let touched_g: std::collections::BTreeMap<u32, (u32, u32)> = exec
         .globals
@@ -127,6 +138,27 @@ pub fn build_main_trace(
     outcome: &Outcome,
     exec: &ExecTrace,
 ) -> Result<(MainTrace, PublicInputs), TraceError> {
+    build_main_trace_io(program, entry, args, &[], outcome, exec)
+}
+
+/// [`build_main_trace`] of a run that read public input `public_input`; the statement's
+/// journal is the outcome's (`gloam_isa::io`).
+///
+/// # Errors
+/// As [`build_main_trace`].
+pub fn build_main_trace_io(
+    program: Arc<Program>,
+    entry: &str,
+    args: &[u32],
+    public_input: &[u8],
+    outcome: &Outcome,
+    exec: &ExecTrace,
+) -> Result<(MainTrace, PublicInputs), TraceError> {
+    let io = gloam_isa::PublicIo {
+        public_input: public_input.to_vec(),
+        journal: outcome.journal.clone(),
+    };
+    let io_words = io.initial_words();
     // The function the proof covers: the export, or its start wrapper (`proof_entry`).
     let (_, f) = program
         .proof_entry(entry)
@@ -134,7 +166,7 @@ pub fn build_main_trace(
     let entry_pc = f.entry_pc;
     let layout = Layout::of(&program);
     let tail = match layout {
-        Layout::Wide => table_tail(&program, exec),
+        Layout::Wide => table_tail(&program, exec, &io_words),
         Layout::Narrow => Vec::new(),
     };
     let n = trace_len(&program, outcome.cycles, exec.slots_used() + tail.len());
@@ -219,6 +251,12 @@ pub fn build_main_trace(
             } else {
                 fill_advice(&mut v, op, a, b);
             }
+            if op == Op::Advice {
+                // `advice`'s value is `W`: its bytes, range-checked.
+                for i in 0..WORD_BYTES {
+                    v[R + i] = (c >> (8 * i)) & 255;
+                }
+            }
         } else {
             v[CLK] = outcome.cycles;
             v[PC] = gloam_isa::HALT_PC as u64;
@@ -286,6 +324,7 @@ pub fn build_main_trace(
         args.to_vec(),
         outcome.results.clone(),
         outcome.cycles,
-    );
+    )
+    .with_io(io);
     Ok((MainTrace { columns, len: n }, pi))
 }

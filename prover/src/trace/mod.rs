@@ -10,5 +10,8 @@ pub mod constraints;
 pub mod logup;
 
 pub use buses::fill_multiplicities;
-pub use columns::{build_main_trace, trace_len, trace_rows, MainTrace, TraceError};
+pub use columns::{
+    build_main_trace, build_main_trace_io, trace_len, trace_rows, trace_rows_io, MainTrace,
+    TraceError,
+};
 pub use logup::build_aux_columns;

@@ -3,7 +3,7 @@
 
 use wasmparser::{BlockType, BrTable, Operator};
 
-use super::{ra_slot, FnLowerer, Opnd};
+use super::{ra_slot, FnLowerer, Opnd, Val};
 use crate::frontend::emit::{TableOp, Target};
 use crate::frontend::module::{slots, val_type};
 use crate::frontend::{invalid, FrontendError};
@@ -375,6 +375,16 @@ impl FnLowerer<'_> {
     /// `call f`: arguments and results packed in consecutive slots from the first argument's
     /// canonical slot, which becomes the callee's frame pointer.
     pub(super) fn call(&mut self, f: u32) {
+        if f == super::JOURNAL_END_CALL {
+            self.flush();
+            let k = self.slot_at(self.stack.len());
+            self.emit_io_call(crate::io::IoFn::JournalEnd, k);
+            return;
+        }
+        if self.intrinsics && f < self.n_imp {
+            self.intrinsic(super::super::io::Intrinsic::of(f));
+            return;
+        }
         let info = self.infos[f as usize].clone();
         self.flush();
         let base = self.stack.len() - info.params.len();
@@ -391,13 +401,70 @@ impl FnLowerer<'_> {
     fn emit_call(&mut self, f: u32, k: u32) {
         let info = &self.infos[f as usize];
         let (params, results) = (info.param_slots(), info.result_slots());
-        if f < self.n_imp {
+        if let Some(io) = self.io_imports.get(f as usize).copied().flatten() {
+            self.emit_io_call(io, k);
+        } else if f < self.n_imp {
             self.touch(k + params.max(results));
             self.raw(Op::CallImport, k, 0, 0, f);
         } else {
             let callee_ra = ra_slot(params, info.local_slots, results);
             let target = self.target(f);
             self.emit_call_to(target, k, callee_ra);
+        }
+    }
+
+    /// Emits the call of contract-interface function `f`'s lowered function (`crate::io`)
+    /// with its frame at slot `k`.
+    fn emit_io_call(&mut self, f: crate::io::IoFn, k: u32) {
+        let ra = super::super::io::io_module().ra_slot(f);
+        self.emit_call_to(Target::Io(f), k, ra);
+    }
+
+    /// An intrinsic of `io.wat` (`super::super::io`), its operands on the stack (`word`,
+    /// `set_word`'s first, `advice` and `trap` take constants).
+    fn intrinsic(&mut self, which: super::super::io::Intrinsic) {
+        use super::super::io::Intrinsic as I;
+        use crate::io;
+        let konst = |v: Val| match v {
+            Val::Const(k) => k,
+            other => panic!("io.wat passes a constant to an intrinsic, not {other:?}"),
+        };
+        match which {
+            I::Word => {
+                let k = konst(self.pop());
+                let dest = self.next_slot();
+                self.raw(Op::GlobalGet, 0, 0, dest, io::IO_WORD + k);
+                self.stack.push(Val::Slot(dest));
+            }
+            I::SetWord => {
+                let v = self.pop();
+                let k = konst(self.pop());
+                let scratch = self.next_slot();
+                let v = self.slot_of(v, scratch);
+                self.raw(Op::GlobalSet, v, 0, 0, io::IO_WORD + k);
+            }
+            I::PublicByte | I::JournalByte => {
+                let base = if which == I::PublicByte {
+                    io::PUBLIC_WORDS
+                } else {
+                    io::JOURNAL_WORDS
+                };
+                let i = self.pop();
+                let dest = self.next_slot();
+                let i = self.slot_of(i, dest);
+                self.raw(Op::GlobalGetAt, i, 0, dest, base);
+                self.stack.push(Val::Slot(dest));
+            }
+            I::Advice => {
+                let k = konst(self.pop());
+                let dest = self.next_slot();
+                self.raw(Op::Advice, 0, 0, dest, k);
+                self.stack.push(Val::Slot(dest));
+            }
+            I::Trap => {
+                let code = konst(self.pop());
+                self.trap(code);
+            }
         }
     }
 

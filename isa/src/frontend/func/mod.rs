@@ -42,6 +42,9 @@ pub(super) struct Site {
     /// its operation is lowered in place (everywhere else, the operation calls this
     /// function).
     pub(super) in_place: bool,
+    /// A function of the contract interface (`io.wat`): its imported functions are the
+    /// front end's intrinsics (`FnLowerer::intrinsic`), and its memory is the program's.
+    pub(super) io: bool,
 }
 
 /// Lowers defined function `idx` (0-based among defined functions) of `module`, whose locals
@@ -86,9 +89,10 @@ pub(super) fn lower(
 pub(super) fn lower_start_wrapper(
     out: &mut Emitter,
     module: &ParsedModule<'_>,
-    start: u32,
+    start: Option<u32>,
     target: u32,
     export: &str,
+    journal_end: bool,
 ) -> Result<Function, FrontendError> {
     let n_imp = module.module.num_func_imports;
     let callee = &module.infos[(target + n_imp) as usize];
@@ -98,32 +102,84 @@ pub(super) fn lower_start_wrapper(
         local_slots: 0,
     };
     // No local declarations; `call` is 0x10, `local.get` 0x20, `end` 0x0b (spec §5.4).
-    let mut code = vec![0u8, 0x10];
-    leb(&mut code, start);
+    let mut code = vec![0u8];
+    if let Some(start) = start {
+        code.push(0x10);
+        leb(&mut code, start);
+    }
     for i in 0..info.params.len() as u32 {
         code.push(0x20);
         leb(&mut code, i);
     }
     code.push(0x10);
     leb(&mut code, target + n_imp);
+    if journal_end {
+        code.push(0x10);
+        leb(&mut code, JOURNAL_END_CALL);
+    }
     code.push(0x0b);
     let body = FunctionBody::new(wasmparser::BinaryReader::new(&code, 0));
     let site = Site {
-        origin: start,
+        origin: start.unwrap_or(target + n_imp),
         helper: false,
         counted: false,
         in_place: false,
+        io: false,
     };
     let local_wide = info.params.clone();
     lower_with(
         out,
         module,
         &info,
-        format!("{export}+start"),
+        format!("{export}+entry"),
         site,
         local_wide,
         &body,
     )
+}
+
+/// The function index a synthetic body (an entry wrapper's) calls for the journal's end
+/// check (`crate::io::IoFn::JournalEnd`): no module has this many functions.
+pub(super) const JOURNAL_END_CALL: u32 = u32::MAX;
+
+/// Lowers contract-interface function `f` (`crate::io`) of `io.wat` in the context of
+/// `module`'s memory, named `gloam.<name>`.
+///
+/// # Errors
+/// As [`lower`].
+pub(super) fn lower_io(
+    out: &mut Emitter,
+    module: &ParsedModule<'_>,
+    f: crate::io::IoFn,
+    origin: u32,
+) -> Result<Function, FrontendError> {
+    let io = &super::io::io_module().parsed;
+    let j = super::io::io_module().index(f);
+    let n_imp = io.module.num_func_imports;
+    let info = &io.infos[(j + n_imp) as usize];
+    let site = Site {
+        origin,
+        helper: false,
+        counted: false,
+        in_place: false,
+        io: true,
+    };
+    let local_wide = io.local_types[j as usize].clone();
+    let body = &io.bodies[j as usize];
+    let mut lw = lowerer(
+        out,
+        io,
+        info,
+        format!("gloam.{}", f.name()),
+        site,
+        local_wide,
+    );
+    // The program's memory, not io.wat's placeholder.
+    lw.size_word = crate::image::memory_size_word(&module.module);
+    lw.max_pages = crate::image::max_memory_pages(&module.module);
+    lw.memory_grows = module.memory_grows;
+    lw.own_memory = module.module.memory.is_some();
+    finish(lw, body)
 }
 
 /// Lowers the `memory.init` function of passive data segment `seg`: `(d, s, n) -> ()`, whose
@@ -262,6 +318,7 @@ fn lower_op_function(
         helper: false,
         counted: false,
         in_place: true,
+        io: false,
     };
     lower_with(out, module, &info, name, site, params, &body)
 }
@@ -289,6 +346,20 @@ fn lower_with(
     local_wide: Vec<bool>,
     body: &FunctionBody<'_>,
 ) -> Result<Function, FrontendError> {
+    let lw = lowerer(out, module, info, name, site, local_wide);
+    finish(lw, body)
+}
+
+/// The lowerer of a function of `module` whose signature shape and locals are `info`, named
+/// `name`, about to lower its body at the emitter's end.
+fn lowerer<'a>(
+    out: &'a mut Emitter,
+    module: &'a ParsedModule<'_>,
+    info: &FnInfo,
+    name: String,
+    site: Site,
+    local_wide: Vec<bool>,
+) -> FnLowerer<'a> {
     let n_imp = module.module.num_func_imports;
     let param_slots = info.param_slots();
     let result_slots = info.result_slots();
@@ -301,7 +372,7 @@ fn lower_with(
     }
     debug_assert_eq!(next, param_slots + info.local_slots);
     let entry_pc = out.len() as u32;
-    let mut lw = FnLowerer {
+    FnLowerer {
         out,
         types: &module.types,
         func_types: &module.module.func_types,
@@ -327,7 +398,7 @@ fn lower_with(
             .then(|| crate::image::elem_length_word(&module.module, 0)),
         elems: &module.module.elems,
         func_relocs: module.module.imports.is_empty(),
-        func_name: name.clone(),
+        func_name: name,
         param_slots,
         local_slots: info.local_slots,
         result_wide: info.results.clone(),
@@ -342,16 +413,23 @@ fn lower_with(
         last_def: None,
         label_floor: entry_pc as usize,
         dead: false,
-    };
-    lw.lower(body)?;
-    let frame_size = lw.max_slot;
-    Ok(Function {
-        name,
         entry_pc,
-        param_slots,
-        result_slots,
+        io_imports: crate::io::imported_io(&module.module),
+        intrinsics: site.io,
+    }
+}
+
+/// Lowers `body` with `lw` ([`lowerer`]) and describes the function.
+fn finish(mut lw: FnLowerer<'_>, body: &FunctionBody<'_>) -> Result<Function, FrontendError> {
+    lw.lower(body)?;
+    let ra_slot = lw.ra();
+    Ok(Function {
+        name: lw.func_name,
+        entry_pc: lw.entry_pc,
+        param_slots: lw.param_slots,
+        result_slots: slots(&lw.result_wide),
         ra_slot,
-        frame_size,
+        frame_size: lw.max_slot,
     })
 }
 
@@ -444,6 +522,13 @@ struct FnLowerer<'a> {
     /// never rewrites code before it.
     label_floor: usize,
     dead: bool,
+    /// The function's first pc.
+    entry_pc: u32,
+    /// Per imported function: the contract-interface function it is, if any
+    /// (`crate::io::imported_io`): a direct call of one calls its lowered function.
+    io_imports: Vec<Option<crate::io::IoFn>>,
+    /// See [`Site::io`].
+    intrinsics: bool,
 }
 
 impl FnLowerer<'_> {

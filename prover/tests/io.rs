@@ -1,0 +1,155 @@
+//! The contract interface (`gloam_isa::io`) proven end to end: `gloam.read_public`,
+//! `gloam.read_private` and `gloam.commit`. The statement holds the public input and the
+//! journal; the private input is nowhere in the proof file; a claim with another public
+//! input or journal is rejected.
+
+use std::sync::Arc;
+
+use gloam_isa::{IntValue, TrapKind};
+use gloam_prover::{prove_io, IoInput, ProveConfig, ProveError};
+use gloam_verifier::{verify, verify_file, Claim, VerifyError};
+
+/// `check(limit)`: reads a 4-byte little-endian threshold from the public input and a
+/// private balance (4 bytes), commits the threshold and one byte saying whether the balance
+/// reaches it, then commits the public input's remaining bytes (a memo); returns the number
+/// of private bytes read.
+const CONTRACT: &str = r#"(module
+  (import "gloam" "read_public" (func $rp (param i32 i32) (result i32)))
+  (import "gloam" "read_private" (func $rq (param i32 i32) (result i32)))
+  (import "gloam" "commit" (func $c (param i32 i32)))
+  (memory 1)
+  (func (export "check") (param $memo_max i32) (result i32) (local $m i32) (local $n i32)
+    (drop (call $rp (i32.const 0) (i32.const 4)))
+    (local.set $m (call $rq (i32.const 16) (i32.const 4)))
+    (i32.store8 (i32.const 32) (i32.ge_u (i32.load (i32.const 16)) (i32.load (i32.const 0))))
+    (call $c (i32.const 0) (i32.const 4))
+    (call $c (i32.const 32) (i32.const 1))
+    (local.set $n (call $rp (i32.const 100) (local.get $memo_max)))
+    (call $c (i32.const 100) (local.get $n))
+    (local.get $m)))"#;
+
+fn program() -> Arc<gloam_isa::Program> {
+    Arc::new(gloam_isa::load_module(CONTRACT.as_bytes()).expect("valid module"))
+}
+
+fn io(threshold: u32, balance: u32, memo: &[u8]) -> IoInput {
+    let mut public = threshold.to_le_bytes().to_vec();
+    public.extend_from_slice(memo);
+    IoInput {
+        public,
+        private: balance.to_le_bytes().to_vec(),
+    }
+}
+
+#[test]
+fn a_private_run_is_proven_with_its_public_input_and_journal() {
+    let p = program();
+    let input = io(1000, 0x5eed_c0de, b"memo!");
+    let run = prove_io(
+        p.clone(),
+        "check",
+        &[IntValue::I32(64)],
+        &input,
+        &ProveConfig::default(),
+    )
+    .expect("proves");
+    let mut journal = 1000u32.to_le_bytes().to_vec();
+    journal.push(1);
+    journal.extend_from_slice(b"memo!");
+    assert_eq!(run.outcome.journal, journal);
+    assert_eq!(run.file.public_input, input.public);
+    assert_eq!(run.file.journal, journal);
+    let bytes = run.file.to_bytes();
+    let st = verify_file(&p, &bytes).expect("verifies");
+    assert_eq!(st.claim.journal, journal);
+    assert_eq!(st.claim.public_input, input.public);
+    assert_eq!(st.claim.results, vec![IntValue::I32(4)]);
+    // The private balance's bytes are nowhere in the file, at any alignment.
+    let secret = 0x5eed_c0deu32.to_le_bytes();
+    assert!(
+        !bytes.windows(4).any(|w| w == secret),
+        "the private input leaked"
+    );
+
+    // Another journal, public input or a truncated journal: rejected.
+    let claim = Claim {
+        entry: "check".into(),
+        args: vec![IntValue::I32(64)],
+        results: st.claim.results.clone(),
+        cycles: st.claim.cycles,
+        public_input: input.public.clone(),
+        journal: journal.clone(),
+    };
+    verify(&p, &claim, &run.file.stark).expect("the honest claim verifies");
+    let mut forged = claim.clone();
+    forged.journal[4] = 0;
+    assert!(matches!(
+        verify(&p, &forged, &run.file.stark),
+        Err(VerifyError::Rejected(_))
+    ));
+    let mut forged = claim.clone();
+    forged.journal.pop();
+    assert!(verify(&p, &forged, &run.file.stark).is_err());
+    let mut forged = claim.clone();
+    forged.public_input[0] ^= 1;
+    assert!(verify(&p, &forged, &run.file.stark).is_err());
+    let mut forged = claim.clone();
+    forged.public_input.push(0);
+    assert!(verify(&p, &forged, &run.file.stark).is_err());
+}
+
+#[test]
+fn reading_past_the_end_returns_zero_and_bad_pointers_trap() {
+    let p = program();
+    // No memo and a short private input: `read_private` returns 2, the memo read 0.
+    let input = IoInput {
+        public: 7u32.to_le_bytes().to_vec(),
+        private: vec![9, 9],
+    };
+    let run = prove_io(
+        p.clone(),
+        "check",
+        &[IntValue::I32(64)],
+        &input,
+        &ProveConfig::default(),
+    )
+    .expect("proves");
+    assert_eq!(run.outcome.results, vec![2]);
+    assert_eq!(run.outcome.journal, vec![7, 0, 0, 0, 1]);
+    verify_file(&p, &run.file.to_bytes()).expect("verifies");
+    // A memo read reaching past the memory traps, and the prover refuses the run.
+    match prove_io(
+        p,
+        "check",
+        &[IntValue::I32(65536)],
+        &input,
+        &ProveConfig::default(),
+    ) {
+        Err(ProveError::Exec(gloam_executor::ExecError::Trap { kind, .. })) => {
+            assert_eq!(kind, TrapKind::MemoryOutOfBounds)
+        }
+        other => panic!("expected a trap, got {:?}", other.map(|_| ())),
+    }
+}
+
+#[test]
+fn a_statement_with_io_for_a_module_without_the_interface_is_refused() {
+    let p = Arc::new(
+        gloam_isa::load_module(
+            br#"(module (func (export "f") (param i32) (result i32) local.get 0))"#,
+        )
+        .expect("valid"),
+    );
+    let mut claim = Claim::i32("f", &[1], &[1], 2);
+    claim.journal = vec![1];
+    match verify(&p, &claim, &[]) {
+        Err(VerifyError::Claim(m)) => assert!(m.contains("gloam.commit"), "{m}"),
+        other => panic!("expected a claim error, got {other:?}"),
+    }
+    let mut claim = Claim::i32("f", &[1], &[1], 2);
+    claim.public_input = vec![0; gloam_isa::io::MAX_PUBLIC_INPUT + 1];
+    assert!(matches!(
+        verify(&p, &claim, &[]),
+        Err(VerifyError::Claim(_))
+    ));
+}
