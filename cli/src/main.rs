@@ -112,9 +112,10 @@ enum Command {
 6 proving failed (trace too long, STARK error, output not writable), 12 too large for the \
 memory limit.
 
-What a proof states: the module (its program hash, with no imports, no start function and \
-every active segment in bounds) run from the entry on the typed arguments halts after the \
-cycles with the results. Stack limits are not part of it: WebAssembly leaves them to the \
+What a proof states: the module (its program hash, importing nothing but the contract \
+interface, every active segment in bounds, its start function run first) run from the entry \
+on the typed arguments and the public input, with some private input, halts after the cycles \
+with the results, having committed the journal. Stack limits are not part of it: WebAssembly leaves them to the \
 implementation, so a run that exhausts this prover's call-stack limits (call depth 16384, \
 2^22 frame slots) is refused here, but its result is the one a prover with larger limits \
 proves."
@@ -1162,7 +1163,7 @@ fn cmd_verify(a: VerifyArgs) -> CmdResult {
         if !c.journal.is_empty() {
             let _ = writeln!(s, "  journal    {}", fmt_bytes(&c.journal));
         }
-        let _ = writeln!(s, "  zero-knowledge  no (the trace is not hidden)");
+        let _ = writeln!(s, "  ZK         no (the trace is not hidden yet)");
         let _ = writeln!(
             s,
             "  security   {} bits conjectured, {} bits proven",

@@ -631,3 +631,68 @@ fn a_reference_parameter_is_refused_as_a_usage_error() {
         assert!(!out.exists(), "{cmd}");
     }
 }
+
+/// The contract interface from the command line: `run` prints the journal, `prove` writes a
+/// proof whose file holds the public input and the journal but no private byte, `verify`
+/// returns both (and `zero_knowledge`); a bad hex input is a usage error.
+#[test]
+fn public_and_private_inputs_and_the_journal() {
+    let m = example("threshold");
+    let public = "e803000000000000"; // threshold 1000, no memo
+    let mut private = "5f0e000000000000".to_string(); // balance 3679
+    private.push_str(&"a7".repeat(32)); // salt
+    let io = [
+        "--public-input",
+        public,
+        "--private-input",
+        private.as_str(),
+    ];
+    let mut args = vec!["run", p(&m), "--entry", "check", "--json"];
+    args.extend(io);
+    let o = gloam(&args);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let run = json(&o);
+    assert_eq!(run["results"], serde_json::json!([1]));
+    let journal = run["journal"].as_str().unwrap().to_string();
+    assert!(journal.starts_with("e80300000000000001"), "{journal}");
+    assert_eq!(journal.len(), 2 * 17);
+
+    let proof = temp_path("threshold.proof");
+    let mut args = vec![
+        "prove",
+        p(&m),
+        "--entry",
+        "check",
+        "-o",
+        p(&proof),
+        "--json",
+    ];
+    args.extend(io);
+    let o = gloam(&args);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(json(&o)["journal"], serde_json::json!(journal));
+    let bytes = std::fs::read(&proof).unwrap();
+    let balance = 3679u64.to_le_bytes();
+    assert!(
+        !bytes.windows(8).any(|w| w == balance),
+        "the balance leaked into the file"
+    );
+    assert!(
+        !bytes.windows(8).any(|w| w == [0xa7; 8]),
+        "the salt leaked into the file"
+    );
+    let o = gloam(&["verify", p(&m), p(&proof), "--json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v = json(&o);
+    assert_eq!(v["journal"], serde_json::json!(journal));
+    assert_eq!(v["public_input"], serde_json::json!(public));
+    assert_eq!(v["zero_knowledge"], serde_json::json!(false));
+    std::fs::remove_file(&proof).ok();
+
+    // A short private input makes the contract trap: refused with the trap.
+    let o = gloam(&["run", p(&m), "--entry", "check", "--public-input", public]);
+    assert_eq!(code(&o), 4, "{}", stderr(&o));
+    let o = gloam(&["run", p(&m), "--entry", "check", "--public-input", "xyz"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("not hex"), "{}", stderr(&o));
+}
