@@ -32,7 +32,9 @@ declare -A C_EXPORTS=(
 )
 C_CONTRACTS=(fib gcd collatz alu sha256)
 # Rust contracts: one no_std cdylib crate each; the library is named like the dir.
-RUST_CONTRACTS=(isqrt recursive hash sort merkle dispatch)
+RUST_CONTRACTS=(isqrt recursive hash sort merkle dispatch credential)
+# (credential uses gloam-sdk, ../sdk, through a path dependency: build_rust copies the SDK
+# into the contract's copy.)
 # (sha256, sort, merkle, dispatch and startup are executor-only: they use
 # linear memory, i64 and globals, dispatch calls through a function table
 # (call_indirect) and startup has a start function and passive data segments;
@@ -134,8 +136,13 @@ build_c() {
 
 build_rust() {
     local name="$1" work="$TMP/src/$1"
-    mkdir -p "$work"
+    mkdir -p "$work/sdk"
     cp -R "$HERE/$name/Cargo.toml" "$HERE/$name/Cargo.lock" "$HERE/$name/src" "$work/"
+    # The SDK inside the copy (a path dependency's absolute path would enter the symbol
+    # hashes of the name section): `../../sdk` becomes `sdk`.
+    cp -R "$HERE/../sdk/Cargo.toml" "$HERE/../sdk/src" "$work/sdk/"
+    sed -i 's#path = "../../sdk"#path = "sdk"#' "$work/Cargo.toml"
+    sed -i '/^\[workspace\]$/d' "$work/sdk/Cargo.toml"
     (
         cd "$work"
         env -u RUSTC_WRAPPER -u RUSTFLAGS -u CARGO_ENCODED_RUSTFLAGS \

@@ -142,10 +142,16 @@ impl Layout {
     /// The layout of `program`: wide iff it holds a load, a store or a global access
     /// (`global.get`, `global.set` and their indexed forms).
     pub fn of(program: &gloam_isa::Program) -> Layout {
-        let uses = program
-            .instrs
+        // A module importing the contract interface has IO words in its statement's initial
+        // state even if it never calls the interface: they need the wide table.
+        let io = gloam_isa::io::imported_io(&program.module)
             .iter()
-            .any(|i| i.op.is_load() || i.op.is_store() || i.op.is_global_access());
+            .any(Option::is_some);
+        let uses = io
+            || program
+                .instrs
+                .iter()
+                .any(|i| i.op.is_load() || i.op.is_store() || i.op.is_global_access());
         if uses {
             Layout::Wide
         } else {

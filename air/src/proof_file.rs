@@ -29,7 +29,8 @@ pub struct ProofFile {
     pub results: Vec<IntValue>,
     /// Cycles executed.
     pub cycles: u64,
-    /// The public input the run read (at most `gloam_isa::io::MAX_PUBLIC_INPUT` bytes).
+    /// The public input given to the run (at most `gloam_isa::io::MAX_PUBLIC_INPUT` bytes;
+    /// the run may read only a prefix of it, and the statement binds every byte).
     pub public_input: Vec<u8>,
     /// The journal it committed (at most `gloam_isa::io::MAX_JOURNAL` bytes). The private
     /// input is never in a proof file.

@@ -18,6 +18,7 @@ use gloam_prover::{Phase, ProveConfig, ProveError};
 use gloam_verifier::VerifyError;
 use serde_json::{json, Map, Value};
 
+mod new;
 mod node;
 
 /// Process exit codes. Keep in sync with [`EXIT_CODES_HELP`].
@@ -127,6 +128,10 @@ proves."
 3 module refused, 7 proof file unreadable or malformed."
     )]
     Verify(VerifyArgs),
+    /// Write a contract project (Rust with gloam-sdk, or C with gloam.h) that builds for
+    /// wasm32 and has a test running it through `gloam run`.
+    #[command(after_help = "Exit codes: 0 ok, 2 usage (bad name, existing directory, I/O).")]
+    New(new::NewArgs),
     /// Print the module lowered to Gloam instructions, with its program hash and exports.
     #[command(after_help = "Exit codes: 0 ok, 2 usage, 3 module refused.")]
     Disasm(DisasmArgs),
@@ -1211,7 +1216,7 @@ fn main() {
         Command::Run(a) => (a.json, false),
         Command::Prove(a) => (a.json, false),
         Command::Verify(a) => (a.json, true),
-        Command::Disasm(_) => (false, false),
+        Command::Disasm(_) | Command::New(_) => (false, false),
         Command::Node(a) => (a.cmd.json(), false),
     };
     let result = guard(exit::INTERNAL, "running the command", || {
@@ -1220,6 +1225,12 @@ fn main() {
             Command::Prove(a) => cmd_prove(a),
             Command::Verify(a) => cmd_verify(a),
             Command::Disasm(a) => cmd_disasm(a),
+            Command::New(a) => new::cmd_new(a).map(|dir| {
+                emit(&format!(
+                    "created {} (build: ./build.sh, test: ./test.sh)\n",
+                    dir.display()
+                ))
+            }),
             Command::Node(a) => node::cmd_node(a),
         }
     })

@@ -163,6 +163,7 @@ fn run_fib_json() {
         [
             "cycles",
             "cycles_per_wasm_instr",
+            "journal",
             "results",
             "run_ms",
             "wasm_instrs"
@@ -695,4 +696,53 @@ fn public_and_private_inputs_and_the_journal() {
     let o = gloam(&["run", p(&m), "--entry", "check", "--public-input", "xyz"]);
     assert_eq!(code(&o), 2, "{}", stderr(&o));
     assert!(stderr(&o).contains("not hex"), "{}", stderr(&o));
+}
+
+/// `gloam new` writes a Rust (gloam-sdk) and a C (gloam.h) contract project; with Debian's
+/// wasm toolchain installed (as `.ci/run` installs it), each builds and its `test.sh` passes
+/// through `gloam run`.
+#[test]
+fn new_writes_projects_that_build_and_run() {
+    let base = temp_path("new-projects");
+    std::fs::create_dir_all(&base).unwrap();
+    let toolchain = Path::new("/usr/lib/rustlib/wasm32-unknown-unknown").exists()
+        && Path::new("/usr/bin/clang-14").exists();
+    for (lang, name, source) in [("rust", "vault", "src/lib.rs"), ("c", "cvault", "cvault.c")] {
+        let dir = base.join(name);
+        let o = gloam(&["new", name, "--lang", lang, "--dir", p(&dir)]);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        for f in [source, "build.sh", "test.sh", "README.md"] {
+            assert!(dir.join(f).exists(), "{lang}: {f} missing");
+        }
+        // An existing directory is refused.
+        let o = gloam(&["new", name, "--lang", lang, "--dir", p(&dir)]);
+        assert_eq!(code(&o), 2);
+        if !toolchain {
+            eprintln!("new: Debian's wasm toolchain is not installed; {lang} project not built");
+            continue;
+        }
+        // Cargo's own variables (`CARGO`, `RUSTC`, ...) must not reach the frozen toolchain.
+        let out = Command::new("bash")
+            .arg(dir.join("test.sh"))
+            .env("GLOAM", BIN)
+            .env_remove("CARGO")
+            .env_remove("RUSTC")
+            .env_remove("RUSTC_WRAPPER")
+            .env_remove("RUSTFLAGS")
+            .env_remove("CARGO_TARGET_DIR")
+            .env_remove("CARGO_BUILD_TARGET")
+            .env_remove("RUSTUP_TOOLCHAIN")
+            .output()
+            .expect("bash");
+        assert!(
+            out.status.success(),
+            "{lang}: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).contains("test.sh: ok"));
+    }
+    let o = gloam(&["new", "Bad-Name"]);
+    assert_eq!(code(&o), 2);
+    std::fs::remove_dir_all(&base).ok();
 }

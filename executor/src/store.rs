@@ -137,7 +137,8 @@ pub struct Store {
 
 /// The contract interface's state in a run (`gloam_isa::io`): the input streams, the
 /// journal as recorded so far, the private stream's cursor and the IO control words the
-/// lowered code reads and writes.
+/// lowered code reads and writes. One per store: every instance of a store shares it (a
+/// proven run has one instance; `run_io` starts a fresh store).
 #[derive(Default)]
 pub(crate) struct IoState {
     pub public: Vec<u8>,

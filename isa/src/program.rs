@@ -203,7 +203,9 @@ impl Program {
         if global_words as u64 > crate::io::IO_WORD as u64 {
             return Err(ProgramError::TooManyGlobalWords(global_words as u64));
         }
-        let io = crate::io::only_io_imports(&self.module) && !self.module.imports.is_empty();
+        let io = crate::io::imported_io(&self.module)
+            .iter()
+            .any(Option::is_some);
         let io_word = |w: u32| {
             io && (crate::io::IO_WORD..crate::io::IO_WORD + crate::io::CONTROL_WORDS).contains(&w)
         };

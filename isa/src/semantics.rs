@@ -43,9 +43,9 @@ pub enum TrapKind {
     /// `call_indirect` of a function whose type differs from the expected one.
     #[error("indirect call type mismatch")]
     IndirectCallTypeMismatch,
-    /// `gloam.commit` of bytes other than the statement's journal, or a run that ended
-    /// before committing all of it (`crate::io`): only a run checked against a journal
-    /// given in advance can get this.
+    /// `gloam.commit` of bytes other than the statement's journal, a run that ended before
+    /// committing all of it (`crate::io`; only a run checked against a journal given in
+    /// advance gets these), or one `gloam.commit` of more than 2^20 bytes (any run).
     #[error("journal differs from the statement's")]
     JournalMismatch,
     /// A host function reported failure.

@@ -7,12 +7,14 @@
 //! unique.
 //!
 //! ```text
-//! Tx    = version u8 (= 2) | kind u8 | body
+//! Tx    = version u8 (= 3) | kind u8 | body
 //!   kind 0 Deploy: module (varint length | bytes, at most MAX_MODULE_BYTES)
 //!   kind 1 Run:    program_hash [32] | entry (varint length | UTF-8, at most 64)
 //!                  | args (varint count, at most 64 | value each) | results (same)
 //!                  value = type u8 (0 = i32, 1 = i64) | u32 or u64
-//!                  | cycles u64 | stark (varint length | bytes, at most MAX_PROOF_BYTES)
+//!                  | cycles u64 | public_input, journal (varint length | bytes, at most
+//!                  MAX_TX_STREAM_BYTES each) | stark (varint length | bytes, at most
+//!                  MAX_PROOF_BYTES)
 //!   kind 2 Stake:  public_key [32] | bond u64 | address (varint length | UTF-8, at most 64)
 //!                  | nonce u64 | signature [64]
 //! Block = version u8 (= 2) | parent [32] | height u64 | timestamp_ms u64 | state_root [32]
@@ -51,7 +53,10 @@ pub const MAX_ADDRESS_BYTES: usize = 64;
 pub const STAKE_NAMESPACE: &[u8] = b"gloam-stake-v1";
 /// Largest encoded transaction (bytes): a deploy of the largest module, or a run with the
 /// largest proof, plus framing.
-pub const MAX_TX_BYTES: usize = MAX_PROOF_BYTES + 4096;
+pub const MAX_TX_BYTES: usize = MAX_PROOF_BYTES + 2 * MAX_TX_STREAM_BYTES + 4096;
+/// Largest public input and largest journal a run transaction carries (bytes): 64 KiB each,
+/// below the statement's 1 MiB limits (`gloam_isa::io`), so that a block holds several runs.
+pub const MAX_TX_STREAM_BYTES: usize = 64 << 10;
 /// Most transactions in one block.
 pub const MAX_BLOCK_TXS: usize = 64;
 /// Largest sum of encoded transaction sizes in one block (bytes).
@@ -123,11 +128,11 @@ pub struct RunTx {
     pub results: Vec<IntValue>,
     /// Cycles executed.
     pub cycles: u64,
-    /// The public input the run read (`gloam.read_public`; at most
-    /// `gloam_isa::io::MAX_PUBLIC_INPUT` bytes). No transaction carries a private input.
+    /// The public input given to the run (`gloam.read_public`; at most
+    /// [`MAX_TX_STREAM_BYTES`]). No transaction carries a private input.
     pub public_input: Bytes,
-    /// The journal the run committed (`gloam.commit`; at most `gloam_isa::io::MAX_JOURNAL`
-    /// bytes), stored with the transaction and served by the API.
+    /// The journal the run committed (`gloam.commit`; at most [`MAX_TX_STREAM_BYTES`]),
+    /// stored with the transaction.
     pub journal: Bytes,
     /// The winterfell proof bytes (as in the `.proof` file's `stark` field).
     pub stark: Bytes,
@@ -431,8 +436,8 @@ impl Read for RunTx {
         let args = read_values(buf)?;
         let results = read_values(buf)?;
         let cycles = u64::read(buf)?;
-        let public_input = read_bytes(buf, gloam_verifier::isa::io::MAX_PUBLIC_INPUT)?;
-        let journal = read_bytes(buf, gloam_verifier::isa::io::MAX_JOURNAL)?;
+        let public_input = read_bytes(buf, MAX_TX_STREAM_BYTES)?;
+        let journal = read_bytes(buf, MAX_TX_STREAM_BYTES)?;
         let stark = read_bytes(buf, MAX_PROOF_BYTES)?;
         Ok(Self {
             program_hash,

@@ -315,6 +315,13 @@ pub fn prove_io(
         journal: outcome.journal.clone(),
     };
     public_io.check().map_err(ProveError::Io)?;
+    // What the verifier refuses about the streams (`gloam_verifier::claim_words`).
+    use gloam_isa::io::{imports, IoFn};
+    if !public_io.public_input.is_empty() && !imports(&program.module, IoFn::ReadPublic) {
+        return Err(ProveError::Io(
+            "a public input was given, but the module does not import `gloam.read_public`".into(),
+        ));
+    }
     let rows = trace_rows_io(&program, outcome.cycles, &exec, &public_io.initial_words());
     let main_columns = gloam_air::columns::committed_columns(&program).len();
     let estimate = estimate_peak_memory(rows, main_columns, &cfg.options);

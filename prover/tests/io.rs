@@ -153,3 +153,68 @@ fn a_statement_with_io_for_a_module_without_the_interface_is_refused() {
         Err(VerifyError::Claim(_))
     ));
 }
+
+/// `examples/credential` (Rust, gloam-sdk): a private balance against a public threshold
+/// and a public commitment `sha256(balance ‖ salt)`. Honest runs prove with journal
+/// `threshold ‖ commitment`; a wrong salt and a balance below the threshold trap, so the
+/// prover refuses them.
+#[test]
+fn the_credential_contract_proves_only_honest_claims() {
+    use sha2::{Digest, Sha256};
+    let wasm = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/credential/credential.wasm"
+    ))
+    .expect("credential.wasm");
+    let p = Arc::new(gloam_isa::load_module(&wasm).expect("valid module"));
+    let balance = 52_000u64;
+    let salt = [0x5au8; 32];
+    let commitment: [u8; 32] = Sha256::new()
+        .chain_update(balance.to_le_bytes())
+        .chain_update(salt)
+        .finalize()
+        .into();
+    let input = |threshold: u64, balance: u64, salt: [u8; 32]| {
+        let mut public = threshold.to_le_bytes().to_vec();
+        public.extend_from_slice(&commitment);
+        let mut private = balance.to_le_bytes().to_vec();
+        private.extend_from_slice(&salt);
+        IoInput { public, private }
+    };
+    let honest = input(50_000, balance, salt);
+    let run = prove_io(
+        p.clone(),
+        "prove_balance",
+        &[],
+        &honest,
+        &ProveConfig::default(),
+    )
+    .expect("proves");
+    assert_eq!(run.outcome.results, vec![1]);
+    assert_eq!(
+        run.file.journal, honest.public,
+        "journal: threshold and commitment"
+    );
+    let bytes = run.file.to_bytes();
+    verify_file(&p, &bytes).expect("verifies");
+    assert!(!bytes.windows(8).any(|w| w == balance.to_le_bytes()));
+    assert!(!bytes.windows(8).any(|w| w == [0x5a; 8]));
+    for (what, io) in [
+        ("wrong salt", input(50_000, balance, [0x5b; 32])),
+        ("balance below the threshold", input(52_001, balance, salt)),
+        ("another balance", input(50_000, balance + 1, salt)),
+    ] {
+        match prove_io(
+            p.clone(),
+            "prove_balance",
+            &[],
+            &io,
+            &ProveConfig::default(),
+        ) {
+            Err(ProveError::Exec(gloam_executor::ExecError::Trap { kind, .. })) => {
+                assert_eq!(kind, TrapKind::Unreachable, "{what}")
+            }
+            other => panic!("{what}: expected a trap, got {:?}", other.map(|_| ())),
+        }
+    }
+}

@@ -50,7 +50,8 @@ pub struct Claim {
     pub results: Vec<IntValue>,
     /// Cycles executed.
     pub cycles: u64,
-    /// The public input the run read (`gloam.read_public`, `gloam_isa::io`).
+    /// The public input given to the run (`gloam.read_public`, `gloam_isa::io`): every
+    /// byte is bound, though the run may read only a prefix.
     pub public_input: Vec<u8>,
     /// The journal the run committed (`gloam.commit`).
     pub journal: Vec<u8>,

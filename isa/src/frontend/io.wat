@@ -64,7 +64,11 @@
     (local.get $n))
 
   ;; Checks that the len bytes at ptr are the journal's next bytes and moves the cursor
-  ;; past them. len is at most 2^20 (MAX_JOURNAL), so cursor + i never wraps.
+  ;; past them. cursor + i never wraps: reaching 2^32 would take 2^32 compared bytes, far
+  ;; beyond the longest run (len <= 2^20 per call keeps one call's range in the journal's
+  ;; words). The journal length (word 2) is read only by journal_end, at the end of the run:
+  ;; the executor records the journal as commit is called, and the length it reports equals
+  ;; the statement's only then (crate::io).
   (func (export "commit") (param $ptr i32) (param $len i32)
     (local $cur i32) (local $i i32)
     (if (i64.gt_u (i64.add (i64.extend_i32_u (local.get $ptr)) (i64.extend_i32_u (local.get $len)))
