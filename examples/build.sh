@@ -32,8 +32,8 @@ declare -A C_EXPORTS=(
 )
 C_CONTRACTS=(fib gcd collatz alu sha256)
 # Rust contracts: one no_std cdylib crate each; the library is named like the dir.
-RUST_CONTRACTS=(isqrt recursive hash sort merkle dispatch credential)
-# (credential uses gloam-sdk, ../sdk, through a path dependency: build_rust copies the SDK
+RUST_CONTRACTS=(isqrt recursive hash sort merkle dispatch credential compliance transfer)
+# (credential, compliance and transfer use gloam-sdk, ../sdk, through a path dependency: build_rust copies the SDK
 # into the contract's copy.)
 # (sha256, sort, merkle, dispatch and startup are executor-only: they use
 # linear memory, i64 and globals, dispatch calls through a function table

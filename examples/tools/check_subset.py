@@ -35,10 +35,10 @@ import sys
 
 # Contracts that use linear memory, i64 and globals (and call_indirect, a start
 # function, passive data segments): executor-only for now.
-WIDE_CONTRACTS = {"sha256", "sort", "merkle", "dispatch", "startup", "credential"}
+WIDE_CONTRACTS = {"sha256", "sort", "merkle", "dispatch", "startup", "credential", "compliance", "transfer"}
 
 # Contracts that import the contract interface (gloam-sdk).
-INTERFACE_CONTRACTS = {"credential"}
+INTERFACE_CONTRACTS = {"credential", "compliance", "transfer"}
 INTERFACE_IMPORT = re.compile(r'\(import "gloam" "(read_public|read_private|commit)" ')
 
 # Post-1.0 instructions a named executor-only contract may use on purpose.

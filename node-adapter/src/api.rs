@@ -5,7 +5,7 @@
 //! | `POST /v1/tx` | a canonical transaction ([`crate::types`]) | `200 {"id", "kind"}`, or `4xx/503 {"error", "reason"}` |
 //! | `GET /v1/status` | | [`Status`] |
 //! | `GET /v1/blocks/latest`, `GET /v1/blocks/{height}` | | a finalized block |
-//! | `GET /v1/tx/{id}` | | `{"id", "status": "finalized", "height", "index"}` or `{"status": "pending"}`; 404 if unknown |
+//! | `GET /v1/tx/{id}` | | `{"id", "status": "finalized", "height", "index", "tx"}` (`tx`: the transaction as in a block, a run with its `public_input` and `journal` in hex) or `{"status": "pending"}`; 404 if unknown |
 //! | `GET /v1/contracts/{program_hash}` | | `{"program_hash", "module_bytes"}`; 404 if not deployed |
 //! | `GET /v1/accounts/{public_key}` | | `{"public_key", "balance", "bonded", "nonce", "address"}` (finalized); 404 if none |
 //!
@@ -195,31 +195,33 @@ async fn status<E>(State(api): State<Shared<E>>) -> Json<Status> {
     Json(status_of(&api.submitter, &api.public_key))
 }
 
+/// JSON view of a transaction (a run with its public input and journal, lowercase hex).
+pub fn tx_json(t: &Tx) -> Value {
+    match t {
+        Tx::Deploy { module } => json!({
+            "id": t.id().to_string(), "kind": "deploy",
+            "module_bytes": module.len(),
+        }),
+        Tx::Run(r) => json!({
+            "id": t.id().to_string(), "kind": "run",
+            "program_hash": hex(&r.program_hash), "entry": r.entry,
+            "args": values_json(&r.args), "results": values_json(&r.results),
+            "arg_types": types_json(&r.args), "result_types": types_json(&r.results),
+            "cycles": r.cycles,
+            "public_input": hex(&r.public_input), "journal": hex(&r.journal),
+            "proof_bytes": r.stark.len(),
+        }),
+        Tx::Stake(st) => json!({
+            "id": t.id().to_string(), "kind": "stake",
+            "public_key": hex(st.public_key.as_ref()), "bond": st.bond,
+            "address": st.address, "nonce": st.nonce,
+        }),
+    }
+}
+
 /// JSON view of a block.
 pub fn block_json(b: &Block) -> Value {
-    let txs: Vec<Value> = b
-        .txs
-        .iter()
-        .map(|t| match t {
-            Tx::Deploy { module } => json!({
-                "id": t.id().to_string(), "kind": "deploy",
-                "module_bytes": module.len(),
-            }),
-            Tx::Run(r) => json!({
-                "id": t.id().to_string(), "kind": "run",
-                "program_hash": hex(&r.program_hash), "entry": r.entry,
-                "args": values_json(&r.args), "results": values_json(&r.results),
-                "arg_types": types_json(&r.args), "result_types": types_json(&r.results),
-                "cycles": r.cycles,
-                "proof_bytes": r.stark.len(),
-            }),
-            Tx::Stake(st) => json!({
-                "id": t.id().to_string(), "kind": "stake",
-                "public_key": hex(st.public_key.as_ref()), "bond": st.bond,
-                "address": st.address, "nonce": st.nonce,
-            }),
-        })
-        .collect();
+    let txs: Vec<Value> = b.txs.iter().map(tx_json).collect();
     json!({
         "height": b.height.get(),
         "digest": hex(&commonware_cryptography::Digestible::digest(b).0),
@@ -264,12 +266,19 @@ async fn tx<E>(State(api): State<Shared<E>>, Path(id): Path<String>) -> Response
         Ok(h) => TxId(h),
         Err(r) => return *r,
     };
-    match api.submitter.node.store().tx_location(&id) {
-        Ok(Some(loc)) => Json(json!({
-            "id": id.to_string(), "status": "finalized",
-            "height": loc.height, "index": loc.index,
-        }))
-        .into_response(),
+    let store = api.submitter.node.store();
+    match store.tx_location(&id) {
+        Ok(Some(loc)) => {
+            let tx = match store.block(loc.height) {
+                Ok(Some(b)) => b.txs.get(loc.index as usize).map(tx_json),
+                _ => None,
+            };
+            Json(json!({
+                "id": id.to_string(), "status": "finalized",
+                "height": loc.height, "index": loc.index, "tx": tx,
+            }))
+            .into_response()
+        }
         Ok(None) if api.submitter.node.is_pending(&id) => {
             Json(json!({ "id": id.to_string(), "status": "pending" })).into_response()
         }
