@@ -322,6 +322,7 @@ fn submit(a: SubmitArgs) -> CmdResult {
             "tx": id.to_string(),
             "entry": run.entry, "args": values_json(&run.args), "results": values_json(&run.results),
             "cycles": run.cycles,
+            "public_input": hex(&run.public_input), "journal": hex(&run.journal),
             "finalized_height": height,
             "seconds": took.as_secs_f64(),
         }));
@@ -336,6 +337,9 @@ fn submit(a: SubmitArgs) -> CmdResult {
                 took.as_secs_f64()
             )),
             None => emit(&format!("run accepted into the mempool (tx {id})\n")),
+        }
+        if !run.journal.is_empty() {
+            emit(&format!("  journal {}\n", crate::fmt_bytes(&run.journal)));
         }
     }
     Ok(())
