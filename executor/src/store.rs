@@ -333,8 +333,9 @@ impl Store {
         &mut self,
         program: Arc<Program>,
     ) -> Result<(InstanceId, Option<u32>), ExecError> {
-        // The relocations (`Program::func_relocs`, only in modules without imports): the
-        // module's functions start at store address `self.funcs.len()`.
+        // The relocations (`Program::func_relocs`, only in modules without imports but the
+        // contract interface's): the module's function index space, those imports first,
+        // starts at store address `self.funcs.len()`.
         let base = self.funcs.len() as u32;
         let program = if base != 0 && !program.func_relocs.is_empty() {
             let mut p = (*program).clone();
@@ -358,13 +359,16 @@ impl Store {
         let mut func_import = 0;
         for imp in &m.imports {
             // The contract interface (`gloam_isa::io`) is lowered into the program; a direct
-            // call never leaves it. Unless the host defines the name, the import resolves to
-            // a function that fails when called through a reference (`call_indirect`).
+            // call never leaves it, nor a call through a table held in global words. Each
+            // import gets its own function here, whatever the host defines, which fails when
+            // called through an executor-only `call_indirect`; allocated in import order
+            // before the module's functions, so a relocated reference `f + 1 + base`
+            // (`Program::func_relocs`) names it.
             let is_io = matches!(imp.kind, ImportKind::Func(_))
                 && io.get(func_import).copied().flatten().is_some();
             func_import += matches!(imp.kind, ImportKind::Func(_)) as usize;
             let v = match self.resolve(&imp.module, &imp.name) {
-                Err(_) if is_io => {
+                _ if is_io => {
                     let ImportKind::Func(t) = imp.kind else {
                         unreachable!("an interface import is a function")
                     };

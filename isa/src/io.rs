@@ -230,7 +230,8 @@ pub fn imports(module: &crate::ModuleInfo, f: IoFn) -> bool {
     imported_io(module).contains(&Some(f))
 }
 
-/// Whether every import of `module` is an interface function (so a proof may cover it).
+/// Whether every import of `module` is an interface function (so a proof may cover it);
+/// true for a module without imports.
 pub fn only_io_imports(module: &crate::ModuleInfo) -> bool {
     let io = imported_io(module);
     io.len() == module.imports.len() && io.iter().all(Option::is_some)

@@ -286,7 +286,7 @@ impl Program {
         if let Some(tables) = &self.word_tables {
             let n_tables = self.module.tables.len() as u32;
             let ascending = tables.windows(2).all(|w| w[0].table < w[1].table);
-            let ok = self.module.imports.is_empty()
+            let ok = crate::io::only_io_imports(&self.module)
                 && ascending
                 && tables.iter().all(|t| {
                     t.table < n_tables

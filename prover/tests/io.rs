@@ -418,3 +418,52 @@ fn the_transfer_contract_proves_balanced_spends_of_owned_notes() {
         }
     }
 }
+
+/// A module importing the contract interface keeps its tables that change in global words:
+/// `table.set` of a defined function and of the imported `gloam.commit` itself, then
+/// `call_indirect` through the table, proven. (The table's references relocate as in a
+/// module without imports: the interface's functions come first in both stores.)
+#[test]
+fn interface_modules_hold_their_tables_in_words() {
+    let wat = r#"(module
+      (import "gloam" "commit" (func $commit (param i32 i32)))
+      (type $c (func (param i32 i32)))
+      (type $v (func (result i32)))
+      (memory 1)
+      (table $t 2 funcref)
+      (elem declare func $commit $seven)
+      (func $seven (type $v) i32.const 7)
+      (func (export "f") (param $i i32) (result i32)
+        (table.set $t (i32.const 0) (ref.func $commit))
+        (table.set $t (i32.const 1) (ref.func $seven))
+        (i32.store8 (i32.const 0) (i32.const 0xab))
+        (call_indirect $t (type $c) (i32.const 0) (i32.const 1) (i32.const 0))
+        (call_indirect $t (type $v) (local.get $i))))"#;
+    let p = Arc::new(gloam_isa::load_module(wat.as_bytes()).expect("valid module"));
+    assert!(p.word_tables.is_some(), "the table is held in words");
+    assert!(!p.instrs.iter().any(|i| i.op == gloam_isa::Op::TableSet));
+    let run = prove_io(
+        p.clone(),
+        "f",
+        &[IntValue::I32(1)],
+        &IoInput::default(),
+        &ProveConfig::default(),
+    )
+    .expect("proves");
+    assert_eq!(run.outcome.results, vec![7]);
+    assert_eq!(run.file.journal, vec![0xab]);
+    verify_file(&p, &run.file.to_bytes()).expect("verifies");
+    // Entry 0 holds `commit`, of another type: the type check traps.
+    match prove_io(
+        p,
+        "f",
+        &[IntValue::I32(0)],
+        &IoInput::default(),
+        &ProveConfig::default(),
+    ) {
+        Err(ProveError::Exec(gloam_executor::ExecError::Trap { kind, .. })) => {
+            assert_eq!(kind, TrapKind::IndirectCallTypeMismatch)
+        }
+        other => panic!("expected a trap, got {:?}", other.map(|_| ())),
+    }
+}

@@ -155,7 +155,10 @@ pub(super) fn word_tables(
     bodies: &[FunctionBody<'_>],
     statics: &[Option<StaticTable>],
 ) -> Result<Option<Vec<WordTable>>, FrontendError> {
-    if !module.imports.is_empty() {
+    // Imports of the contract interface only: their function indices come first, and a
+    // proof's store (like the executor's, `Store::instantiate_module`) gives them the store
+    // addresses before the module's functions, so references relocate the same way.
+    if !crate::io::only_io_imports(module) {
         return Ok(None);
     }
     let n = module.tables.len();

@@ -397,7 +397,7 @@ fn lowerer<'a>(
             .is_some()
             .then(|| crate::image::elem_length_word(&module.module, 0)),
         elems: &module.module.elems,
-        func_relocs: module.module.imports.is_empty(),
+        func_relocs: crate::io::only_io_imports(&module.module),
         func_name: name,
         param_slots,
         local_slots: info.local_slots,
