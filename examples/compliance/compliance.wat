@@ -3,9 +3,7 @@
   (type (;1;) (func (param i32 i32)))
   (type (;2;) (func (param i32)))
   (type (;3;) (func (result i32)))
-  (type (;4;) (func))
-  (type (;5;) (func (param i32 i32 i32)))
-  (type (;6;) (func (param i32 i32 i32) (result i32)))
+  (type (;4;) (func (param i32 i32 i32) (result i32)))
   (import "gloam" "read_private" (func $_ZN9gloam_sdk3sys12read_private17h58ffb366042b432bE (type 0)))
   (import "gloam" "read_public" (func $_ZN9gloam_sdk3sys11read_public17h267f5cfdfcc7b12aE (type 0)))
   (import "gloam" "commit" (func $_ZN9gloam_sdk3sys6commit17haf29a61fedbe7432E (type 1)))
@@ -602,98 +600,349 @@
     unreachable
     unreachable)
   (func $_ZN9gloam_sdk6sha25613sha256_concat17h1bb174065bf5f7fcE (type 1) (param i32 i32)
-    (local i32 i32 i32 i32 i32 i32)
+    (local i32 i32 i32 i32 i32 i64 i32 i32)
     global.get $__stack_pointer
-    i32.const 512
+    i32.const 224
     i32.sub
     local.tee 2
     global.set $__stack_pointer
     i32.const 0
     local.set 3
     local.get 2
+    i32.const 44
+    i32.add
     i32.const 0
-    i32.const 512
+    i32.const 64
     call $memset
     local.set 4
+    local.get 2
+    i32.const 32
+    i32.add
     i32.const 0
-    local.set 2
-    block  ;; label = @1
+    i64.load offset=1048868 align=4
+    i64.store
+    local.get 2
+    i32.const 24
+    i32.add
+    i32.const 0
+    i64.load offset=1048860 align=4
+    i64.store
+    local.get 2
+    i32.const 16
+    i32.add
+    i32.const 0
+    i64.load offset=1048852 align=4
+    i64.store
+    local.get 2
+    i32.const 0
+    i32.store offset=40
+    local.get 2
+    i32.const 0
+    i64.load offset=1048844 align=4
+    i64.store offset=8
+    local.get 1
+    i32.const 16
+    i32.add
+    local.set 5
+    local.get 2
+    i32.const 8
+    i32.add
+    local.set 6
+    i64.const 0
+    local.set 7
+    loop  ;; label = @1
+      local.get 2
+      local.get 7
+      local.get 1
+      i32.load offset=4
+      local.tee 8
+      i64.extend_i32_u
+      i64.add
+      i64.store
+      local.get 1
+      i32.const 8
+      i32.add
+      local.set 9
       block  ;; label = @2
+        local.get 8
+        i32.eqz
+        br_if 0 (;@2;)
+        local.get 1
+        i32.load
+        local.set 1
         loop  ;; label = @3
+          local.get 2
+          local.get 3
+          i32.const 63
+          i32.and
+          i32.add
+          i32.const 44
+          i32.add
           local.get 1
+          i32.load8_u
+          i32.store8
+          local.get 2
           local.get 3
-          i32.add
-          local.tee 5
-          i32.const 4
-          i32.add
-          i32.load
-          local.tee 6
-          local.get 2
-          i32.add
-          local.tee 7
-          i32.const 512
-          i32.gt_u
-          br_if 1 (;@2;)
-          local.get 7
-          local.get 2
-          i32.lt_u
-          br_if 2 (;@1;)
-          local.get 4
-          local.get 2
-          i32.add
-          local.get 5
-          i32.load
-          local.get 6
-          call $memcpy
-          drop
-          local.get 7
-          local.set 2
-          local.get 3
-          i32.const 8
+          i32.const 1
           i32.add
           local.tee 3
-          i32.const 16
+          i32.store offset=40
+          block  ;; label = @4
+            local.get 3
+            i32.const 64
+            i32.ne
+            br_if 0 (;@4;)
+            local.get 6
+            local.get 4
+            call $_ZN9gloam_sdk6sha2568compress17h07b3bf75d09d6c4aE
+            i32.const 0
+            local.set 3
+            local.get 2
+            i32.const 0
+            i32.store offset=40
+          end
+          local.get 1
+          i32.const 1
+          i32.add
+          local.set 1
+          local.get 8
+          i32.const -1
+          i32.add
+          local.tee 8
+          br_if 0 (;@3;)
+        end
+      end
+      block  ;; label = @2
+        local.get 5
+        local.get 9
+        i32.ne
+        br_if 0 (;@2;)
+        local.get 2
+        i32.const 112
+        i32.add
+        local.get 2
+        i32.const 112
+        call $memcpy
+        drop
+        local.get 2
+        i32.const 156
+        i32.add
+        local.tee 4
+        local.get 2
+        i32.load offset=152
+        local.tee 1
+        i32.const 63
+        i32.and
+        i32.add
+        i32.const 128
+        i32.store8
+        local.get 2
+        local.get 1
+        i32.const 1
+        i32.add
+        local.tee 3
+        i32.store offset=152
+        local.get 2
+        i64.load offset=112
+        i64.const 3
+        i64.shl
+        local.set 7
+        block  ;; label = @3
+          block  ;; label = @4
+            block  ;; label = @5
+              local.get 3
+              i32.const 57
+              i32.lt_u
+              br_if 0 (;@5;)
+              block  ;; label = @6
+                local.get 3
+                i32.const 63
+                i32.gt_u
+                br_if 0 (;@6;)
+                local.get 2
+                i32.const 157
+                i32.add
+                local.set 3
+                loop  ;; label = @7
+                  local.get 3
+                  local.get 1
+                  i32.add
+                  i32.const 0
+                  i32.store8
+                  local.get 2
+                  local.get 1
+                  i32.const 2
+                  i32.add
+                  i32.store offset=152
+                  local.get 1
+                  i32.const 1
+                  i32.add
+                  local.tee 1
+                  i32.const 63
+                  i32.ne
+                  br_if 0 (;@7;)
+                end
+              end
+              local.get 2
+              i32.const 120
+              i32.add
+              local.get 4
+              call $_ZN9gloam_sdk6sha2568compress17h07b3bf75d09d6c4aE
+              i32.const 0
+              local.set 3
+              br 1 (;@4;)
+            end
+            local.get 3
+            i32.const 56
+            i32.eq
+            br_if 1 (;@3;)
+          end
+          local.get 2
+          i32.const 156
+          i32.add
+          local.set 1
+          loop  ;; label = @4
+            local.get 1
+            local.get 3
+            i32.add
+            i32.const 0
+            i32.store8
+            local.get 2
+            local.get 3
+            i32.const 1
+            i32.add
+            local.tee 3
+            i32.store offset=152
+            local.get 3
+            i32.const 56
+            i32.ne
+            br_if 0 (;@4;)
+          end
+        end
+        local.get 2
+        i32.const 212
+        i32.add
+        local.get 7
+        i64.const 56
+        i64.shl
+        local.get 7
+        i64.const 40
+        i64.shl
+        i64.const 71776119061217280
+        i64.and
+        i64.or
+        local.get 7
+        i64.const 24
+        i64.shl
+        i64.const 280375465082880
+        i64.and
+        local.get 7
+        i64.const 8
+        i64.shl
+        i64.const 1095216660480
+        i64.and
+        i64.or
+        i64.or
+        local.get 7
+        i64.const 8
+        i64.shr_u
+        i64.const 4278190080
+        i64.and
+        local.get 7
+        i64.const 24
+        i64.shr_u
+        i64.const 16711680
+        i64.and
+        i64.or
+        local.get 7
+        i64.const 40
+        i64.shr_u
+        i64.const 65280
+        i64.and
+        local.get 7
+        i64.const 56
+        i64.shr_u
+        i64.or
+        i64.or
+        i64.or
+        i64.store align=4
+        local.get 2
+        i32.const 112
+        i32.add
+        i32.const 8
+        i32.add
+        local.tee 8
+        local.get 4
+        call $_ZN9gloam_sdk6sha2568compress17h07b3bf75d09d6c4aE
+        local.get 0
+        i32.const 24
+        i32.add
+        i64.const 0
+        i64.store align=1
+        local.get 0
+        i32.const 16
+        i32.add
+        i64.const 0
+        i64.store align=1
+        local.get 0
+        i32.const 8
+        i32.add
+        i64.const 0
+        i64.store align=1
+        local.get 0
+        i64.const 0
+        i64.store align=1
+        i32.const 0
+        local.set 3
+        loop  ;; label = @3
+          local.get 0
+          local.get 3
+          i32.add
+          local.get 8
+          local.get 3
+          i32.add
+          i32.load
+          local.tee 1
+          i32.const 24
+          i32.shl
+          local.get 1
+          i32.const 8
+          i32.shl
+          i32.const 16711680
+          i32.and
+          i32.or
+          local.get 1
+          i32.const 8
+          i32.shr_u
+          i32.const 65280
+          i32.and
+          local.get 1
+          i32.const 24
+          i32.shr_u
+          i32.or
+          i32.or
+          i32.store align=1
+          local.get 3
+          i32.const 4
+          i32.add
+          local.tee 3
+          i32.const 32
           i32.ne
           br_if 0 (;@3;)
         end
-        local.get 0
-        local.get 4
-        local.get 7
-        call $_ZN9gloam_sdk6sha2566sha25617h6ba2a42f0cf9a9a9E
-        local.get 4
-        i32.const 512
+        local.get 2
+        i32.const 224
         i32.add
         global.set $__stack_pointer
         return
       end
-      unreachable
-      unreachable
-    end
-    local.get 2
-    local.get 7
-    call $_ZN4core5slice5index22slice_index_order_fail17h564eb16631d69747E
-    unreachable)
-  (func $_ZN4core9panicking9panic_fmt17h9ec1c8305a7da9aeE (type 4)
-    unreachable
-    unreachable)
-  (func $_ZN4core5slice5index22slice_index_order_fail17h564eb16631d69747E (type 1) (param i32 i32)
-    local.get 0
-    local.get 1
-    call $_ZN4core10intrinsics17const_eval_select17h27063983649339baE
-    unreachable)
-  (func $_ZN4core10intrinsics17const_eval_select17h27063983649339baE (type 1) (param i32 i32)
-    local.get 0
-    local.get 1
-    call $_ZN4core3ops8function6FnOnce9call_once17h73cf2da3d7b38ccfE
-    unreachable)
-  (func $_ZN4core3ops8function6FnOnce9call_once17h73cf2da3d7b38ccfE (type 1) (param i32 i32)
-    local.get 0
-    local.get 1
-    call $_ZN4core5slice5index25slice_index_order_fail_rt17hcb0ba6cb656430d2E
-    unreachable)
-  (func $_ZN4core5slice5index25slice_index_order_fail_rt17hcb0ba6cb656430d2E (type 1) (param i32 i32)
-    call $_ZN4core9panicking9panic_fmt17h9ec1c8305a7da9aeE
-    unreachable)
+      local.get 2
+      i64.load
+      local.set 7
+      local.get 9
+      local.set 1
+      br 0 (;@1;)
+    end)
   (func $_ZN9gloam_sdk6sha2568compress17h07b3bf75d09d6c4aE (type 1) (param i32 i32)
     (local i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32)
     global.get $__stack_pointer
@@ -979,267 +1228,22 @@
     i32.const 256
     i32.add
     global.set $__stack_pointer)
-  (func $_ZN9gloam_sdk6sha2566sha25617h6ba2a42f0cf9a9a9E (type 5) (param i32 i32 i32)
-    (local i32 i32 i32 i64)
-    global.get $__stack_pointer
-    i32.const 96
-    i32.sub
-    local.tee 3
-    global.set $__stack_pointer
-    local.get 0
-    i64.const 0
-    i64.store align=1
-    local.get 0
-    i32.const 24
-    i32.add
-    i64.const 0
-    i64.store align=1
-    local.get 0
-    i32.const 16
-    i32.add
-    i64.const 0
-    i64.store align=1
-    local.get 0
-    i32.const 8
-    i32.add
-    i64.const 0
-    i64.store align=1
-    i32.const 0
-    local.set 4
-    local.get 3
-    i32.const 24
-    i32.add
-    i32.const 0
-    i64.load offset=1048868 align=4
-    i64.store
-    local.get 3
-    i32.const 16
-    i32.add
-    i32.const 0
-    i64.load offset=1048860 align=4
-    i64.store
-    local.get 3
-    i32.const 8
-    i32.add
-    i32.const 0
-    i64.load offset=1048852 align=4
-    i64.store
-    local.get 3
-    i32.const 0
-    i64.load offset=1048844 align=4
-    i64.store
-    local.get 3
-    i32.const 32
-    i32.add
-    i32.const 0
-    i32.const 64
-    call $memset
-    drop
-    block  ;; label = @1
-      block  ;; label = @2
-        block  ;; label = @3
-          local.get 2
-          br_if 0 (;@3;)
-          local.get 3
-          i32.const 128
-          i32.store8 offset=32
-          i32.const 1
-          local.set 1
-          br 1 (;@2;)
-        end
-        local.get 2
-        local.set 5
-        loop  ;; label = @3
-          local.get 3
-          i32.const 32
-          i32.add
-          local.get 4
-          i32.const 63
-          i32.and
-          i32.add
-          local.get 1
-          i32.load8_u
-          i32.store8
-          block  ;; label = @4
-            local.get 4
-            i32.const 1
-            i32.add
-            local.tee 4
-            i32.const 64
-            i32.ne
-            br_if 0 (;@4;)
-            local.get 3
-            local.get 3
-            i32.const 32
-            i32.add
-            call $_ZN9gloam_sdk6sha2568compress17h07b3bf75d09d6c4aE
-            i32.const 0
-            local.set 4
-          end
-          local.get 1
-          i32.const 1
-          i32.add
-          local.set 1
-          local.get 5
-          i32.const -1
-          i32.add
-          local.tee 5
-          br_if 0 (;@3;)
-        end
-        local.get 3
-        i32.const 32
-        i32.add
-        local.get 4
-        i32.const 63
-        i32.and
-        i32.add
-        i32.const 128
-        i32.store8
-        block  ;; label = @3
-          local.get 4
-          i32.const 1
-          i32.add
-          local.tee 1
-          i32.const 57
-          i32.lt_u
-          br_if 0 (;@3;)
-          block  ;; label = @4
-            local.get 1
-            i32.const 63
-            i32.gt_u
-            br_if 0 (;@4;)
-            local.get 3
-            i32.const 32
-            i32.add
-            local.get 1
-            i32.add
-            i32.const 0
-            i32.const 63
-            local.get 4
-            i32.sub
-            call $memset
-            drop
-          end
-          local.get 3
-          local.get 3
-          i32.const 32
-          i32.add
-          call $_ZN9gloam_sdk6sha2568compress17h07b3bf75d09d6c4aE
-          i32.const 0
-          local.set 1
-          br 1 (;@2;)
-        end
-        local.get 1
-        i32.const 56
-        i32.eq
-        br_if 1 (;@1;)
-      end
-      local.get 3
-      i32.const 32
-      i32.add
-      local.get 1
-      i32.add
-      i32.const 0
-      i32.const 56
-      local.get 1
-      i32.sub
-      call $memset
-      drop
-    end
-    local.get 3
-    local.get 2
-    i64.extend_i32_u
-    local.tee 6
-    i64.const 5
-    i64.shr_u
-    i64.const 117440512
-    i64.and
-    local.get 6
-    i64.const 59
-    i64.shl
-    local.get 6
-    i64.const 43
-    i64.shl
-    i64.const 71776119061217280
-    i64.and
-    i64.or
-    local.get 6
-    i64.const 27
-    i64.shl
-    i64.const 280375465082880
-    i64.and
-    local.get 6
-    i64.const 11
-    i64.shl
-    i64.const 1095216660480
-    i64.and
-    i64.or
-    i64.or
-    i64.or
-    i64.store offset=88 align=1
-    local.get 3
-    local.get 3
-    i32.const 32
-    i32.add
-    call $_ZN9gloam_sdk6sha2568compress17h07b3bf75d09d6c4aE
-    i32.const 0
-    local.set 4
-    loop  ;; label = @1
-      local.get 0
-      local.get 4
-      i32.add
-      local.get 3
-      local.get 4
-      i32.add
-      i32.load
-      local.tee 1
-      i32.const 24
-      i32.shl
-      local.get 1
-      i32.const 8
-      i32.shl
-      i32.const 16711680
-      i32.and
-      i32.or
-      local.get 1
-      i32.const 8
-      i32.shr_u
-      i32.const 65280
-      i32.and
-      local.get 1
-      i32.const 24
-      i32.shr_u
-      i32.or
-      i32.or
-      i32.store align=1
-      local.get 4
-      i32.const 4
-      i32.add
-      local.tee 4
-      i32.const 32
-      i32.ne
-      br_if 0 (;@1;)
-    end
-    local.get 3
-    i32.const 96
-    i32.add
-    global.set $__stack_pointer)
-  (func $memcmp (type 6) (param i32 i32 i32) (result i32)
+  (func $memcmp (type 4) (param i32 i32 i32) (result i32)
     local.get 0
     local.get 1
     local.get 2
     call $_ZN17compiler_builtins3mem6memcmp17h746cbb5083404253E)
-  (func $memcpy (type 6) (param i32 i32 i32) (result i32)
+  (func $memcpy (type 4) (param i32 i32 i32) (result i32)
     local.get 0
     local.get 1
     local.get 2
     call $_ZN17compiler_builtins3mem6memcpy17h79ddd583664b3214E)
-  (func $memset (type 6) (param i32 i32 i32) (result i32)
+  (func $memset (type 4) (param i32 i32 i32) (result i32)
     local.get 0
     local.get 1
     local.get 2
     call $_ZN17compiler_builtins3mem6memset17h062079ea7f8a1431E)
-  (func $_ZN17compiler_builtins3mem6memcpy17h79ddd583664b3214E (type 6) (param i32 i32 i32) (result i32)
+  (func $_ZN17compiler_builtins3mem6memcpy17h79ddd583664b3214E (type 4) (param i32 i32 i32) (result i32)
     (local i32 i32 i32 i32 i32 i32 i32 i32)
     block  ;; label = @1
       block  ;; label = @2
@@ -1419,7 +1423,7 @@
       end
     end
     local.get 0)
-  (func $_ZN17compiler_builtins3mem6memset17h062079ea7f8a1431E (type 6) (param i32 i32 i32) (result i32)
+  (func $_ZN17compiler_builtins3mem6memset17h062079ea7f8a1431E (type 4) (param i32 i32 i32) (result i32)
     (local i32 i32 i32)
     block  ;; label = @1
       block  ;; label = @2
@@ -1520,7 +1524,7 @@
       end
     end
     local.get 0)
-  (func $_ZN17compiler_builtins3mem6memcmp17h746cbb5083404253E (type 6) (param i32 i32 i32) (result i32)
+  (func $_ZN17compiler_builtins3mem6memcmp17h746cbb5083404253E (type 4) (param i32 i32 i32) (result i32)
     (local i32 i32 i32)
     i32.const 0
     local.set 3

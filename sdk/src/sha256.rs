@@ -67,61 +67,92 @@ pub fn compress(h: &mut [u32; 8], block: &[u8; 64]) {
     h[7] = h[7].wrapping_add(hh);
 }
 
-/// SHA-256 of `msg`, any length.
-#[inline(never)]
-pub fn sha256(msg: &[u8]) -> Digest {
-    let mut out = [0u8; 32];
-    let mut h = H0;
-    let mut block = [0u8; 64];
-    let mut fill = 0usize; // bytes in `block`, always < 64 here
-    for &byte in msg {
-        block[fill & 63] = byte;
-        fill += 1;
-        if fill == 64 {
-            compress(&mut h, &block);
-            fill = 0;
-        }
-    }
-    block[fill & 63] = 0x80;
-    fill += 1;
-    if fill > 56 {
-        while fill < 64 {
-            block[fill & 63] = 0;
-            fill += 1;
-        }
-        compress(&mut h, &block);
-        fill = 0;
-    }
-    while fill < 56 {
-        block[fill & 63] = 0;
-        fill += 1;
-    }
-    let bits = (msg.len() as u64).wrapping_mul(8);
-    block[56..64].copy_from_slice(&bits.to_be_bytes());
-    compress(&mut h, &block);
-    let mut i = 0;
-    while i < 8 {
-        let word = h[i].to_be_bytes();
-        out[(4 * i) & 31] = word[0];
-        out[(4 * i + 1) & 31] = word[1];
-        out[(4 * i + 2) & 31] = word[2];
-        out[(4 * i + 3) & 31] = word[3];
-        i += 1;
-    }
-    out
+/// An incremental SHA-256: [`Sha256::update`] with the message in any number of parts, then
+/// [`Sha256::finalize`].
+pub struct Sha256 {
+    h: [u32; 8],
+    block: [u8; 64],
+    /// Bytes in `block` (below 64).
+    fill: usize,
+    /// Message length so far (bytes).
+    len: u64,
 }
 
-/// SHA-256 of the concatenation of `parts` (as one message of at most 512 bytes; longer
-/// traps).
-pub fn sha256_concat(parts: &[&[u8]]) -> Digest {
-    let mut buf = [0u8; 512];
-    let mut n = 0;
-    for p in parts {
-        if n + p.len() > buf.len() {
-            crate::abort()
-        }
-        buf[n..n + p.len()].copy_from_slice(p);
-        n += p.len();
+impl Default for Sha256 {
+    fn default() -> Self {
+        Self::new()
     }
-    sha256(&buf[..n])
+}
+
+impl Sha256 {
+    /// A hasher at the start of a message.
+    pub fn new() -> Self {
+        Sha256 {
+            h: H0,
+            block: [0u8; 64],
+            fill: 0,
+            len: 0,
+        }
+    }
+
+    /// Appends `data` to the message.
+    pub fn update(&mut self, data: &[u8]) {
+        self.len = self.len.wrapping_add(data.len() as u64);
+        for &byte in data {
+            self.block[self.fill & 63] = byte;
+            self.fill += 1;
+            if self.fill == 64 {
+                compress(&mut self.h, &self.block);
+                self.fill = 0;
+            }
+        }
+    }
+
+    /// The digest of the message.
+    pub fn finalize(mut self) -> Digest {
+        let bits = self.len.wrapping_mul(8);
+        self.block[self.fill & 63] = 0x80;
+        self.fill += 1;
+        if self.fill > 56 {
+            while self.fill < 64 {
+                self.block[self.fill & 63] = 0;
+                self.fill += 1;
+            }
+            compress(&mut self.h, &self.block);
+            self.fill = 0;
+        }
+        while self.fill < 56 {
+            self.block[self.fill & 63] = 0;
+            self.fill += 1;
+        }
+        self.block[56..64].copy_from_slice(&bits.to_be_bytes());
+        compress(&mut self.h, &self.block);
+        let mut out = [0u8; 32];
+        let mut i = 0;
+        while i < 8 {
+            let word = self.h[i].to_be_bytes();
+            out[(4 * i) & 31] = word[0];
+            out[(4 * i + 1) & 31] = word[1];
+            out[(4 * i + 2) & 31] = word[2];
+            out[(4 * i + 3) & 31] = word[3];
+            i += 1;
+        }
+        out
+    }
+}
+
+/// SHA-256 of `msg`, any length.
+pub fn sha256(msg: &[u8]) -> Digest {
+    let mut s = Sha256::new();
+    s.update(msg);
+    s.finalize()
+}
+
+/// SHA-256 of the concatenation of `parts` (one message, any length).
+pub fn sha256_concat(parts: &[&[u8]]) -> Digest {
+    let mut s = Sha256::new();
+    for p in parts {
+        s.update(p);
+    }
+    s.finalize()
 }
