@@ -41,6 +41,40 @@ fn io(threshold: u32, balance: u32, memo: &[u8]) -> IoInput {
     }
 }
 
+/// SHA-256 of the concatenation of `parts` (the host-side model of the SDK's
+/// `sha256_concat`).
+fn sha(parts: &[&[u8]]) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let mut s = Sha256::new();
+    for p in parts {
+        s.update(p);
+    }
+    s.finalize().into()
+}
+
+/// Every level of the SHA-256 Merkle tree over `leaves` (a power of two of them), leaves
+/// first, a node `sha256(left ‖ right)`.
+fn merkle_levels(leaves: Vec<[u8; 32]>) -> Vec<Vec<[u8; 32]>> {
+    let mut levels = vec![leaves];
+    while levels.last().unwrap().len() > 1 {
+        let next = levels
+            .last()
+            .unwrap()
+            .chunks(2)
+            .map(|c| sha(&[&c[0], &c[1]]))
+            .collect();
+        levels.push(next);
+    }
+    levels
+}
+
+/// The siblings of leaf `index` up to depth `depth`, leaf level first, concatenated.
+fn merkle_path(levels: &[Vec<[u8; 32]>], index: u32, depth: u8) -> Vec<u8> {
+    (0..depth as usize)
+        .flat_map(|d| levels[d][((index >> d) ^ 1) as usize])
+        .collect()
+}
+
 #[test]
 fn a_private_run_is_proven_with_its_public_input_and_journal() {
     let p = program();
@@ -160,7 +194,6 @@ fn a_statement_with_io_for_a_module_without_the_interface_is_refused() {
 /// prover refuses them.
 #[test]
 fn the_credential_contract_proves_only_honest_claims() {
-    use sha2::{Digest, Sha256};
     let wasm = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../examples/credential/credential.wasm"
@@ -169,11 +202,7 @@ fn the_credential_contract_proves_only_honest_claims() {
     let p = Arc::new(gloam_isa::load_module(&wasm).expect("valid module"));
     let balance = 52_000u64;
     let salt = [0x5au8; 32];
-    let commitment: [u8; 32] = Sha256::new()
-        .chain_update(balance.to_le_bytes())
-        .chain_update(salt)
-        .finalize()
-        .into();
+    let commitment = sha(&[&balance.to_le_bytes(), &salt]);
     let input = |threshold: u64, balance: u64, salt: [u8; 32]| {
         let mut public = threshold.to_le_bytes().to_vec();
         public.extend_from_slice(&commitment);
@@ -225,14 +254,7 @@ fn the_credential_contract_proves_only_honest_claims() {
 /// wrong leaf position and an amount over the limit trap.
 #[test]
 fn the_compliance_contract_proves_membership_without_revealing_the_member() {
-    use sha2::{Digest, Sha256};
-    let h = |parts: &[&[u8]]| -> [u8; 32] {
-        let mut s = Sha256::new();
-        for p in parts {
-            s.update(p);
-        }
-        s.finalize().into()
-    };
+    let h = sha;
     let wasm = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../examples/compliance/compliance.wasm"
@@ -242,13 +264,8 @@ fn the_compliance_contract_proves_membership_without_revealing_the_member() {
     // 16 members, depth 4.
     let depth = 4u8;
     let accounts: Vec<[u8; 32]> = (0..16u8).map(|i| [i.wrapping_mul(37) ^ 0xc3; 32]).collect();
-    let mut level: Vec<[u8; 32]> = accounts.iter().map(|a| h(&[b"gloam-allow", a])).collect();
-    let mut levels = vec![level.clone()];
-    while level.len() > 1 {
-        level = level.chunks(2).map(|c| h(&[&c[0], &c[1]])).collect();
-        levels.push(level.clone());
-    }
-    let root = level[0];
+    let levels = merkle_levels(accounts.iter().map(|a| h(&[b"gloam-allow", a])).collect());
+    let root = levels.last().unwrap()[0];
     let limit = 10_000u64;
     let input = |account: [u8; 32], index: u32, path_of: u32, amount: u64| {
         let mut public = root.to_vec();
@@ -256,9 +273,7 @@ fn the_compliance_contract_proves_membership_without_revealing_the_member() {
         public.extend_from_slice(&limit.to_le_bytes());
         let mut private = account.to_vec();
         private.extend_from_slice(&index.to_le_bytes());
-        for (d, lv) in levels.iter().take(depth as usize).enumerate() {
-            private.extend_from_slice(&lv[((path_of >> d) ^ 1) as usize]);
-        }
+        private.extend(merkle_path(&levels, path_of, depth));
         private.extend_from_slice(&amount.to_le_bytes());
         private.extend_from_slice(&[0x42; 32]);
         IoInput { public, private }
@@ -309,14 +324,7 @@ fn the_compliance_contract_proves_membership_without_revealing_the_member() {
 /// proof would take a 2^18-row trace).
 #[test]
 fn the_transfer_contract_proves_balanced_spends_of_owned_notes() {
-    use sha2::{Digest, Sha256};
-    let h = |parts: &[&[u8]]| -> [u8; 32] {
-        let mut s = Sha256::new();
-        for p in parts {
-            s.update(p);
-        }
-        s.finalize().into()
-    };
+    let h = sha;
     let wasm = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../examples/transfer/transfer.wasm"
@@ -333,16 +341,7 @@ fn the_transfer_contract_proves_balanced_spends_of_owned_notes() {
     let mut leaves: Vec<[u8; 32]> = (0..8u8).map(|i| [i; 32]).collect();
     leaves[5] = note(&owner_key(&alice), 70, &[5; 32]);
     leaves[2] = note(&owner_key(&alice), 30, &[2; 32]);
-    let mut levels = vec![leaves.clone()];
-    while levels.last().unwrap().len() > 1 {
-        let next = levels
-            .last()
-            .unwrap()
-            .chunks(2)
-            .map(|c| h(&[&c[0], &c[1]]))
-            .collect();
-        levels.push(next);
-    }
+    let levels = merkle_levels(leaves.clone());
     let root = levels.last().unwrap()[0];
     let bob = owner_key(&[0xb0; 32]);
     // (secret, amount, blinding, index) spent; (owner, amount, blinding) created.
@@ -357,9 +356,7 @@ fn the_transfer_contract_proves_balanced_spends_of_owned_notes() {
             private.extend_from_slice(&amount.to_le_bytes());
             private.extend_from_slice(blinding);
             private.extend_from_slice(&index.to_le_bytes());
-            for (d, level) in levels.iter().take(depth as usize).enumerate() {
-                private.extend_from_slice(&level[((index >> d) ^ 1) as usize]);
-            }
+            private.extend(merkle_path(&levels, *index, depth));
         }
         private.push(creates.len() as u8);
         for (owner, amount, blinding) in creates {

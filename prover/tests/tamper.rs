@@ -1105,47 +1105,47 @@ fn tamper_advice_value_not_its_bytes() {
     h.assert_rejected(family("cmov"));
 }
 
-/// The statement's journal forged: the honest trace, claimed with another journal byte. The
-/// lowered `commit` compared each byte with the journal's initial words, which the verifier
-/// computes from the claim: only the memory argument can notice.
-#[test]
-fn tamper_statement_journal_forged() {
+/// The honest IO trace claimed with the public input and journal `forge` makes of the honest
+/// ones: the checker must name the memory bus (the verifier computes the streams' initial
+/// words from the claim, and only the memory argument can notice a difference), and the
+/// STARK proof must be rejected.
+fn assert_forged_statement_rejected(forge: impl FnOnce(&mut gloam_isa::PublicIo)) {
     let h = honest_io();
     let mut io = h.pi.io().clone();
-    io.journal[2] ^= 1;
+    forge(&mut io);
     let mut claim = h.claim.clone();
+    claim.public_input = io.public_input.clone();
     claim.journal = io.journal.clone();
     let pi = h.pi.clone().with_io_replaced(io);
-    let v = check(&h.columns, &pi).expect_err("forged journal passed the checker");
+    let v = check(&h.columns, &pi).expect_err("a forged statement passed the checker");
     assert!(bus("memory")(&v), "unexpected violation: {v}");
     assert_stark_rejects(h.program, h.columns, pi, &claim);
+}
+
+/// The statement's journal forged: another byte where the lowered `commit` compared the
+/// run's byte with the journal's initial word.
+#[test]
+fn tamper_statement_journal_forged() {
+    assert_forged_statement_rejected(|io| io.journal[2] ^= 1);
 }
 
 /// The statement's journal cut short by its last byte: the entry wrapper's end check read
 /// the journal length the verifier sets from the claim.
 #[test]
 fn tamper_statement_journal_truncated() {
-    let h = honest_io();
-    let mut io = h.pi.io().clone();
-    io.journal.pop();
-    let mut claim = h.claim.clone();
-    claim.journal = io.journal.clone();
-    let pi = h.pi.clone().with_io_replaced(io);
-    let v = check(&h.columns, &pi).expect_err("truncated journal passed the checker");
-    assert!(bus("memory")(&v), "unexpected violation: {v}");
-    assert_stark_rejects(h.program, h.columns, pi, &claim);
+    assert_forged_statement_rejected(|io| {
+        io.journal.pop();
+    });
+}
+
+/// The statement's journal with one byte more than the run committed.
+#[test]
+fn tamper_statement_journal_extended() {
+    assert_forged_statement_rejected(|io| io.journal.push(9));
 }
 
 /// The statement's public input forged (a byte the run read).
 #[test]
 fn tamper_statement_public_input_forged() {
-    let h = honest_io();
-    let mut io = h.pi.io().clone();
-    io.public_input[0] = 6;
-    let mut claim = h.claim.clone();
-    claim.public_input = io.public_input.clone();
-    let pi = h.pi.clone().with_io_replaced(io);
-    let v = check(&h.columns, &pi).expect_err("forged public input passed the checker");
-    assert!(bus("memory")(&v), "unexpected violation: {v}");
-    assert_stark_rejects(h.program, h.columns, pi, &claim);
+    assert_forged_statement_rejected(|io| io.public_input[0] = 6);
 }
