@@ -18,14 +18,18 @@
 
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define GLOAM_IMPORT(name) __attribute__((import_module("gloam"), import_name(name)))
 
 GLOAM_IMPORT("read_public") uint32_t gloam_read_public(void *ptr, uint32_t len);
 GLOAM_IMPORT("read_private") uint32_t gloam_read_private(void *ptr, uint32_t len);
 GLOAM_IMPORT("commit") void gloam_commit(const void *ptr, uint32_t len);
 
-/* Exports a contract entry under its own name. */
-#define GLOAM_ENTRY __attribute__((visibility("default")))
+/* Exports a contract entry under `name` (wasm-ld honours export_name without --export). */
+#define GLOAM_EXPORT(name) __attribute__((export_name(#name)))
 
 static inline void gloam_read_public_exact(void *ptr, uint32_t len) {
     if (gloam_read_public(ptr, len) != len) __builtin_trap();
@@ -62,5 +66,9 @@ static inline void gloam_commit_u64(uint64_t v) {
     for (int i = 0; i < 8; i++) b[i] = (uint8_t)(v >> (8 * i));
     gloam_commit(b, 8);
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* GLOAM_H */

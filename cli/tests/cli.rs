@@ -742,7 +742,9 @@ fn new_writes_projects_that_build_and_run() {
         );
         assert!(String::from_utf8_lossy(&out.stdout).contains("test.sh: ok"));
     }
-    let o = gloam(&["new", "Bad-Name"]);
-    assert_eq!(code(&o), 2);
+    for bad in ["Bad-Name", "fn", "test", "gloam_sdk"] {
+        let o = gloam(&["new", bad, "--dir", p(&base.join("bad"))]);
+        assert_eq!(code(&o), 2, "{bad}");
+    }
     std::fs::remove_dir_all(&base).ok();
 }

@@ -1,661 +1,729 @@
 (module
-  (type (;0;) (func (param i32 i32) (result i32)))
-  (type (;1;) (func (param i32 i32)))
+  (type (;0;) (func (param i32 i32)))
+  (type (;1;) (func (param i32 i32) (result i32)))
   (type (;2;) (func (param i32)))
   (type (;3;) (func (result i32)))
-  (type (;4;) (func (param i32 i32 i32) (result i32)))
-  (import "gloam" "read_private" (func $_ZN9gloam_sdk3sys12read_private17h58ffb366042b432bE (type 0)))
-  (import "gloam" "read_public" (func $_ZN9gloam_sdk3sys11read_public17h267f5cfdfcc7b12aE (type 0)))
-  (import "gloam" "commit" (func $_ZN9gloam_sdk3sys6commit17haf29a61fedbe7432E (type 1)))
-  (func $_ZN9gloam_sdk12read_private17h23da82666f53ee6aE (type 2) (param i32)
+  (type (;4;) (func (param i32 i32 i32)))
+  (type (;5;) (func (param i32 i32 i32) (result i32)))
+  (import "gloam" "commit" (func $_ZN9gloam_sdk3sys6commit17haf29a61fedbe7432E (type 0)))
+  (import "gloam" "read_public" (func $_ZN9gloam_sdk3sys11read_public17h267f5cfdfcc7b12aE (type 1)))
+  (import "gloam" "read_private" (func $_ZN9gloam_sdk3sys12read_private17h58ffb366042b432bE (type 1)))
+  (func $_ZN9gloam_sdk6commit17h6e531e33c1050d75E (type 2) (param i32)
     (local i32 i32)
     global.get $__stack_pointer
-    i32.const 1056
+    i32.const 1024
     i32.sub
     local.tee 1
     global.set $__stack_pointer
+    local.get 1
+    i32.const 24
+    i32.add
+    i64.const 0
+    i64.store
+    local.get 1
+    i32.const 16
+    i32.add
+    i64.const 0
+    i64.store
+    local.get 1
+    i32.const 8
+    i32.add
+    i64.const 0
+    i64.store
+    local.get 1
+    i64.const 0
+    i64.store
     i32.const 0
     local.set 2
-    block  ;; label = @1
+    loop  ;; label = @1
       local.get 1
-      i32.const 0
-      i32.const 1024
-      call $memset
-      local.tee 1
-      i32.const 32
-      call $_ZN9gloam_sdk3sys12read_private17h58ffb366042b432bE
+      local.get 2
+      i32.add
+      local.get 0
+      local.get 2
+      i32.add
+      i32.load8_u
+      i32.store8
+      local.get 2
+      i32.const 1
+      i32.add
+      local.tee 2
       i32.const 32
       i32.ne
       br_if 0 (;@1;)
-      local.get 1
-      i32.const 1048
-      i32.add
-      i64.const 0
-      i64.store
-      local.get 1
-      i32.const 1040
-      i32.add
-      i64.const 0
-      i64.store
-      local.get 1
-      i32.const 1032
-      i32.add
-      i64.const 0
-      i64.store
-      local.get 1
-      i64.const 0
-      i64.store offset=1024
-      loop  ;; label = @2
-        local.get 1
-        i32.const 1024
-        i32.add
-        local.get 2
-        i32.add
-        local.get 1
-        local.get 2
-        i32.add
-        i32.load8_u
-        i32.store8
-        local.get 2
-        i32.const 1
-        i32.add
-        local.tee 2
-        i32.const 32
-        i32.ne
-        br_if 0 (;@2;)
-      end
-      local.get 0
-      local.get 1
-      i64.load offset=1024
-      i64.store align=1
-      local.get 0
-      i32.const 24
-      i32.add
-      local.get 1
-      i32.const 1024
-      i32.add
-      i32.const 24
-      i32.add
-      i64.load
-      i64.store align=1
-      local.get 0
-      i32.const 16
-      i32.add
-      local.get 1
-      i32.const 1024
-      i32.add
-      i32.const 16
-      i32.add
-      i64.load
-      i64.store align=1
-      local.get 0
-      i32.const 8
-      i32.add
-      local.get 1
-      i32.const 1024
-      i32.add
-      i32.const 8
-      i32.add
-      i64.load
-      i64.store align=1
-      local.get 1
-      i32.const 1056
-      i32.add
-      global.set $__stack_pointer
-      return
     end
-    unreachable
-    unreachable)
+    local.get 1
+    i32.const 32
+    call $_ZN9gloam_sdk3sys6commit17haf29a61fedbe7432E
+    local.get 1
+    i32.const 1024
+    i32.add
+    global.set $__stack_pointer)
   (func $check_transfer (type 3) (result i32)
-    (local i32 i32 i32 i64 i32 i32 i64)
+    (local i32 i32 i32 i32 i32 i64 i32 i32 i32 i32 i32 i32 i64)
     global.get $__stack_pointer
-    i32.const 1216
+    i32.const 1232
     i32.sub
     local.tee 0
     global.set $__stack_pointer
-    i32.const 0
-    local.set 1
     local.get 0
-    i32.const 192
+    i32.const 208
     i32.add
-    i32.const 0
-    i32.const 1024
-    call $memset
-    drop
+    i32.const 24
+    i32.add
+    local.tee 1
+    i64.const 0
+    i64.store
+    local.get 0
+    i32.const 208
+    i32.add
+    i32.const 16
+    i32.add
+    local.tee 2
+    i64.const 0
+    i64.store
+    local.get 0
+    i32.const 208
+    i32.add
+    i32.const 8
+    i32.add
+    local.tee 3
+    i64.const 0
+    i64.store
+    local.get 0
+    i64.const 0
+    i64.store offset=208
     block  ;; label = @1
-      local.get 0
-      i32.const 192
-      i32.add
-      i32.const 32
-      call $_ZN9gloam_sdk3sys11read_public17h267f5cfdfcc7b12aE
-      i32.const 32
-      i32.ne
-      br_if 0 (;@1;)
-      local.get 0
-      i32.const 184
-      i32.add
-      i64.const 0
-      i64.store
-      local.get 0
-      i32.const 176
-      i32.add
-      i64.const 0
-      i64.store
-      local.get 0
-      i32.const 168
-      i32.add
-      i64.const 0
-      i64.store
-      local.get 0
-      i64.const 0
-      i64.store offset=160
-      loop  ;; label = @2
+      block  ;; label = @2
         local.get 0
-        i32.const 160
+        i32.const 208
         i32.add
-        local.get 1
-        i32.add
-        local.get 0
-        i32.const 192
-        i32.add
-        local.get 1
-        i32.add
-        i32.load8_u
-        i32.store8
-        local.get 1
-        i32.const 1
-        i32.add
-        local.tee 1
+        i32.const 32
+        call $_ZN9gloam_sdk3sys11read_public17h267f5cfdfcc7b12aE
         i32.const 32
         i32.ne
         br_if 0 (;@2;)
-      end
-      local.get 0
-      i32.const 8
-      i32.add
-      i32.const 24
-      i32.add
-      local.get 0
-      i32.const 160
-      i32.add
-      i32.const 24
-      i32.add
-      i64.load
-      i64.store
-      local.get 0
-      i32.const 8
-      i32.add
-      i32.const 16
-      i32.add
-      local.get 0
-      i32.const 160
-      i32.add
-      i32.const 16
-      i32.add
-      i64.load
-      i64.store
-      local.get 0
-      i32.const 8
-      i32.add
-      i32.const 8
-      i32.add
-      local.get 0
-      i32.const 160
-      i32.add
-      i32.const 8
-      i32.add
-      i64.load
-      i64.store
-      local.get 0
-      local.get 0
-      i64.load offset=160
-      i64.store offset=8
-      local.get 0
-      i32.const 192
-      i32.add
-      i32.const 0
-      i32.const 1024
-      call $memset
-      drop
-      local.get 0
-      i32.const 192
-      i32.add
-      i32.const 1
-      call $_ZN9gloam_sdk3sys11read_public17h267f5cfdfcc7b12aE
-      i32.const 1
-      i32.ne
-      br_if 0 (;@1;)
-      local.get 0
-      i32.load8_u offset=192
-      local.set 2
-      local.get 0
-      i32.const 192
-      i32.add
-      i32.const 0
-      i32.const 1024
-      call $memset
-      drop
-      local.get 0
-      i32.const 192
-      i32.add
-      i32.const 8
-      call $_ZN9gloam_sdk3sys11read_public17h267f5cfdfcc7b12aE
-      i32.const 8
-      i32.ne
-      br_if 0 (;@1;)
-      local.get 2
-      i32.const 255
-      i32.and
-      i32.const 16
-      i32.gt_u
-      br_if 0 (;@1;)
-      local.get 0
-      i64.load offset=192
-      local.set 3
-      local.get 0
-      i32.const 40
-      i32.add
-      call $_ZN9gloam_sdk12read_private17h23da82666f53ee6aE
-      local.get 0
-      i32.const 192
-      i32.add
-      i32.const 0
-      i32.const 1024
-      call $memset
-      drop
-      local.get 0
-      i32.const 192
-      i32.add
-      i32.const 4
-      call $_ZN9gloam_sdk3sys12read_private17h58ffb366042b432bE
-      i32.const 4
-      i32.ne
-      br_if 0 (;@1;)
-      local.get 0
-      i32.load offset=192
-      local.set 4
-      local.get 0
-      i32.const 204
-      i32.add
-      i32.const 32
-      i32.store
-      local.get 0
-      i32.const 11
-      i32.store offset=196
-      local.get 0
-      i32.const 1048576
-      i32.store offset=192
-      local.get 0
-      local.get 0
-      i32.const 40
-      i32.add
-      i32.store offset=200
-      local.get 0
-      i32.const 72
-      i32.add
-      local.get 0
-      i32.const 192
-      i32.add
-      call $_ZN9gloam_sdk6sha25613sha256_concat17h1bb174065bf5f7fcE
-      block  ;; label = @2
+        local.get 0
+        i32.const 24
+        i32.add
+        local.get 1
+        i64.load
+        i64.store
+        local.get 0
+        i32.const 16
+        i32.add
         local.get 2
+        i64.load
+        i64.store
+        local.get 0
+        i32.const 8
+        i32.add
+        local.get 3
+        i64.load
+        i64.store
+        local.get 0
+        local.get 0
+        i64.load offset=208
+        i64.store
+        local.get 0
+        i32.const 0
+        i32.store8 offset=208
+        local.get 0
+        i32.const 208
+        i32.add
+        i32.const 1
+        call $_ZN9gloam_sdk3sys11read_public17h267f5cfdfcc7b12aE
+        i32.const 1
+        i32.ne
+        br_if 0 (;@2;)
+        local.get 0
+        i32.load8_u offset=208
+        local.set 4
+        local.get 0
+        i64.const 0
+        i64.store offset=208
+        local.get 0
+        i32.const 208
+        i32.add
+        i32.const 8
+        call $_ZN9gloam_sdk3sys11read_public17h267f5cfdfcc7b12aE
+        i32.const 8
+        i32.ne
+        br_if 0 (;@2;)
+        local.get 0
+        i64.load offset=208
+        local.set 5
+        local.get 0
+        i32.const 0
+        i32.store8 offset=208
+        local.get 0
+        i32.const 208
+        i32.add
+        i32.const 1
+        call $_ZN9gloam_sdk3sys11read_public17h267f5cfdfcc7b12aE
+        br_if 0 (;@2;)
+        local.get 4
         i32.const 255
         i32.and
-        local.tee 5
-        i32.eqz
+        i32.const 16
+        i32.gt_u
         br_if 0 (;@2;)
+        local.get 0
+        i32.const 208
+        i32.add
+        i32.const 24
+        i32.add
+        local.tee 1
+        i64.const 0
+        i64.store
+        local.get 0
+        i32.const 208
+        i32.add
+        i32.const 16
+        i32.add
+        i64.const 0
+        i64.store
+        local.get 0
+        i32.const 208
+        i32.add
+        i32.const 8
+        i32.add
+        local.tee 2
+        i64.const 0
+        i64.store
+        local.get 0
+        i64.const 0
+        i64.store offset=208
+        local.get 0
+        i32.const 208
+        i32.add
+        i32.const 32
+        call $_ZN9gloam_sdk3sys12read_private17h58ffb366042b432bE
+        i32.const 32
+        i32.ne
+        br_if 0 (;@2;)
+        local.get 0
+        i32.const 32
+        i32.add
+        i32.const 24
+        i32.add
+        local.get 1
+        i64.load
+        i64.store
+        local.get 0
+        i32.const 32
+        i32.add
+        i32.const 16
+        i32.add
+        local.get 0
+        i32.const 208
+        i32.add
+        i32.const 16
+        i32.add
+        i64.load
+        i64.store
+        local.get 0
+        i32.const 32
+        i32.add
+        i32.const 8
+        i32.add
+        local.get 2
+        i64.load
+        i64.store
+        local.get 0
+        local.get 0
+        i64.load offset=208
+        i64.store offset=32
+        local.get 0
         i32.const 0
-        local.set 1
-        loop  ;; label = @3
+        i32.store offset=208
+        local.get 0
+        i32.const 208
+        i32.add
+        i32.const 4
+        call $_ZN9gloam_sdk3sys12read_private17h58ffb366042b432bE
+        i32.const 4
+        i32.ne
+        br_if 0 (;@2;)
+        local.get 0
+        i32.load offset=208
+        local.set 6
+        local.get 0
+        i32.const 220
+        i32.add
+        local.tee 1
+        i32.const 32
+        i32.store
+        local.get 0
+        i32.const 11
+        i32.store offset=212
+        local.get 0
+        i32.const 1048576
+        i32.store offset=208
+        local.get 0
+        local.get 0
+        i32.const 32
+        i32.add
+        i32.store offset=216
+        local.get 0
+        i32.const 64
+        i32.add
+        local.get 0
+        i32.const 208
+        i32.add
+        i32.const 2
+        call $_ZN9gloam_sdk6sha25613sha256_concat17h1bb174065bf5f7fcE
+        local.get 1
+        i32.const 32
+        i32.store
+        local.get 0
+        i32.const 11
+        i32.store offset=212
+        local.get 0
+        i32.const 1048587
+        i32.store offset=208
+        local.get 0
+        local.get 0
+        i32.const 64
+        i32.add
+        i32.store offset=216
+        local.get 0
+        i32.const 96
+        i32.add
+        local.get 0
+        i32.const 208
+        i32.add
+        i32.const 2
+        call $_ZN9gloam_sdk6sha25613sha256_concat17h1bb174065bf5f7fcE
+        local.get 6
+        local.get 4
+        i32.shr_u
+        br_if 0 (;@2;)
+        local.get 0
+        i32.const 128
+        i32.add
+        i32.const 24
+        i32.add
+        local.tee 7
+        local.get 0
+        i32.const 96
+        i32.add
+        i32.const 24
+        i32.add
+        i64.load align=1
+        i64.store
+        local.get 0
+        i32.const 128
+        i32.add
+        i32.const 16
+        i32.add
+        local.tee 8
+        local.get 0
+        i32.const 96
+        i32.add
+        i32.const 16
+        i32.add
+        i64.load align=1
+        i64.store
+        local.get 0
+        i32.const 128
+        i32.add
+        i32.const 8
+        i32.add
+        local.tee 9
+        local.get 0
+        i32.const 96
+        i32.add
+        i32.const 8
+        i32.add
+        i64.load align=1
+        i64.store
+        local.get 0
+        local.get 0
+        i64.load offset=96 align=1
+        i64.store offset=128
+        block  ;; label = @3
+          local.get 4
+          i32.const 255
+          i32.and
+          local.tee 10
+          i32.eqz
+          br_if 0 (;@3;)
+          i32.const 0
+          local.set 11
           local.get 0
-          i32.const 160
+          i32.const 208
           i32.add
-          call $_ZN9gloam_sdk12read_private17h23da82666f53ee6aE
-          block  ;; label = @4
+          i32.const 24
+          i32.add
+          local.set 1
+          local.get 0
+          i32.const 208
+          i32.add
+          i32.const 16
+          i32.add
+          local.set 2
+          local.get 0
+          i32.const 208
+          i32.add
+          i32.const 8
+          i32.add
+          local.set 3
+          loop  ;; label = @4
+            local.get 1
+            i64.const 0
+            i64.store
+            local.get 2
+            i64.const 0
+            i64.store
+            local.get 3
+            i64.const 0
+            i64.store
+            local.get 0
+            i64.const 0
+            i64.store offset=208
+            local.get 0
+            i32.const 208
+            i32.add
+            i32.const 32
+            call $_ZN9gloam_sdk3sys12read_private17h58ffb366042b432bE
+            i32.const 32
+            i32.ne
+            br_if 2 (;@2;)
+            local.get 0
+            i32.const 160
+            i32.add
+            i32.const 24
+            i32.add
+            local.get 1
+            i64.load
+            i64.store
+            local.get 0
+            i32.const 160
+            i32.add
+            i32.const 16
+            i32.add
+            local.get 2
+            i64.load
+            i64.store
+            local.get 0
+            i32.const 160
+            i32.add
+            i32.const 8
+            i32.add
+            local.get 3
+            i64.load
+            i64.store
+            local.get 0
+            local.get 0
+            i64.load offset=208
+            i64.store offset=160
             block  ;; label = @5
-              local.get 4
-              local.get 1
-              i32.shr_u
-              i32.const 1
-              i32.and
-              br_if 0 (;@5;)
+              block  ;; label = @6
+                local.get 6
+                local.get 11
+                i32.shr_u
+                i32.const 1
+                i32.and
+                br_if 0 (;@6;)
+                local.get 0
+                i32.const 32
+                i32.store offset=204
+                local.get 0
+                i32.const 32
+                i32.store offset=196
+                local.get 0
+                local.get 0
+                i32.const 160
+                i32.add
+                i32.store offset=200
+                local.get 0
+                local.get 0
+                i32.const 128
+                i32.add
+                i32.store offset=192
+                local.get 0
+                i32.const 208
+                i32.add
+                local.get 0
+                i32.const 192
+                i32.add
+                i32.const 2
+                call $_ZN9gloam_sdk6sha25613sha256_concat17h1bb174065bf5f7fcE
+                br 1 (;@5;)
+              end
               local.get 0
               i32.const 32
-              i32.store offset=116
+              i32.store offset=204
               local.get 0
               i32.const 32
-              i32.store offset=108
+              i32.store offset=196
+              local.get 0
+              local.get 0
+              i32.const 128
+              i32.add
+              i32.store offset=200
               local.get 0
               local.get 0
               i32.const 160
               i32.add
-              i32.store offset=112
+              i32.store offset=192
               local.get 0
-              local.get 0
-              i32.const 72
+              i32.const 208
               i32.add
-              i32.store offset=104
               local.get 0
               i32.const 192
               i32.add
-              local.get 0
-              i32.const 104
-              i32.add
+              i32.const 2
               call $_ZN9gloam_sdk6sha25613sha256_concat17h1bb174065bf5f7fcE
-              br 1 (;@4;)
             end
+            local.get 7
+            local.get 1
+            i64.load align=1
+            i64.store
+            local.get 8
+            local.get 2
+            i64.load align=1
+            i64.store
+            local.get 9
+            local.get 3
+            i64.load align=1
+            i64.store
             local.get 0
-            i32.const 32
-            i32.store offset=116
             local.get 0
-            i32.const 32
-            i32.store offset=108
-            local.get 0
-            local.get 0
-            i32.const 72
+            i64.load offset=208 align=1
+            i64.store offset=128
+            local.get 11
+            i32.const 1
             i32.add
-            i32.store offset=112
-            local.get 0
-            local.get 0
-            i32.const 160
-            i32.add
-            i32.store offset=104
-            local.get 0
-            i32.const 192
-            i32.add
-            local.get 0
-            i32.const 104
-            i32.add
-            call $_ZN9gloam_sdk6sha25613sha256_concat17h1bb174065bf5f7fcE
+            local.tee 11
+            i32.const 255
+            i32.and
+            local.get 10
+            i32.lt_u
+            br_if 0 (;@4;)
           end
-          local.get 0
-          i32.const 72
-          i32.add
-          i32.const 24
-          i32.add
-          local.get 0
-          i32.const 192
-          i32.add
-          i32.const 24
-          i32.add
-          i64.load align=1
-          i64.store
-          local.get 0
-          i32.const 72
-          i32.add
-          i32.const 16
-          i32.add
-          local.get 0
-          i32.const 192
-          i32.add
-          i32.const 16
-          i32.add
-          i64.load align=1
-          i64.store
-          local.get 0
-          i32.const 72
-          i32.add
-          i32.const 8
-          i32.add
-          local.get 0
-          i32.const 192
-          i32.add
-          i32.const 8
-          i32.add
-          i64.load align=1
-          i64.store
-          local.get 0
-          local.get 0
-          i64.load offset=192 align=1
-          i64.store offset=72
-          local.get 1
-          i32.const 1
-          i32.add
-          local.tee 1
-          i32.const 255
-          i32.and
-          local.get 5
-          i32.lt_u
-          br_if 0 (;@3;)
         end
-      end
-      local.get 0
-      i32.const 72
-      i32.add
-      local.get 0
-      i32.const 8
-      i32.add
-      i32.const 32
-      call $memcmp
-      br_if 0 (;@1;)
-      local.get 4
-      local.get 2
-      i32.shr_u
-      br_if 0 (;@1;)
-      local.get 0
-      i32.const 192
-      i32.add
-      i32.const 0
-      i32.const 1024
-      call $memset
-      drop
-      local.get 0
-      i32.const 192
-      i32.add
-      i32.const 8
-      call $_ZN9gloam_sdk3sys12read_private17h58ffb366042b432bE
-      i32.const 8
-      i32.ne
-      br_if 0 (;@1;)
-      local.get 0
-      i64.load offset=192
-      local.set 6
-      local.get 0
-      i32.const 104
-      i32.add
-      call $_ZN9gloam_sdk12read_private17h23da82666f53ee6aE
-      local.get 6
-      local.get 3
-      i64.gt_u
-      br_if 0 (;@1;)
-      i32.const 0
-      local.set 1
-      local.get 0
-      i32.const 192
-      i32.add
-      i32.const 0
-      i32.const 1024
-      call $memset
-      drop
-      loop  ;; label = @2
         local.get 0
-        i32.const 192
-        i32.add
-        local.get 1
+        i32.const 128
         i32.add
         local.get 0
+        i32.const 32
+        call $memcmp
+        br_if 0 (;@2;)
+        local.get 0
+        i64.const 0
+        i64.store offset=208
+        local.get 0
+        i32.const 208
+        i32.add
         i32.const 8
+        call $_ZN9gloam_sdk3sys12read_private17h58ffb366042b432bE
+        i32.const 8
+        i32.ne
+        br_if 0 (;@2;)
+        local.get 0
+        i64.load offset=208
+        local.set 12
+        local.get 0
+        i32.const 208
         i32.add
-        local.get 1
-        i32.add
-        i32.load8_u
-        i32.store8
-        local.get 1
-        i32.const 1
+        i32.const 24
         i32.add
         local.tee 1
+        i64.const 0
+        i64.store
+        local.get 0
+        i32.const 208
+        i32.add
+        i32.const 16
+        i32.add
+        local.tee 2
+        i64.const 0
+        i64.store
+        local.get 0
+        i32.const 208
+        i32.add
+        i32.const 8
+        i32.add
+        i64.const 0
+        i64.store
+        local.get 0
+        i64.const 0
+        i64.store offset=208
+        local.get 0
+        i32.const 208
+        i32.add
+        i32.const 32
+        call $_ZN9gloam_sdk3sys12read_private17h58ffb366042b432bE
         i32.const 32
         i32.ne
         br_if 0 (;@2;)
-      end
-      local.get 0
-      i32.const 192
-      i32.add
-      i32.const 32
-      call $_ZN9gloam_sdk3sys6commit17haf29a61fedbe7432E
-      i32.const 0
-      local.set 1
-      local.get 0
-      i32.const 192
-      i32.add
-      i32.const 1
-      i32.add
-      i32.const 0
-      i32.const 1023
-      call $memset
-      drop
-      local.get 0
-      local.get 2
-      i32.store8 offset=192
-      local.get 0
-      i32.const 192
-      i32.add
-      i32.const 1
-      call $_ZN9gloam_sdk3sys6commit17haf29a61fedbe7432E
-      local.get 0
-      i32.const 192
-      i32.add
-      i32.const 8
-      i32.add
-      i32.const 0
-      i32.const 1016
-      call $memset
-      drop
-      local.get 0
-      local.get 3
-      i64.store offset=192
-      local.get 0
-      i32.const 192
-      i32.add
-      i32.const 8
-      call $_ZN9gloam_sdk3sys6commit17haf29a61fedbe7432E
-      local.get 0
-      i32.const 148
-      i32.add
-      i32.const 32
-      i32.store
-      local.get 0
-      i32.const 8
-      i32.store offset=140
-      local.get 0
-      local.get 6
-      i64.store offset=152
-      local.get 0
-      local.get 0
-      i32.const 104
-      i32.add
-      i32.store offset=144
-      local.get 0
-      local.get 0
-      i32.const 152
-      i32.add
-      i32.store offset=136
-      local.get 0
-      i32.const 160
-      i32.add
-      local.get 0
-      i32.const 136
-      i32.add
-      call $_ZN9gloam_sdk6sha25613sha256_concat17h1bb174065bf5f7fcE
-      local.get 0
-      i32.const 192
-      i32.add
-      i32.const 0
-      i32.const 1024
-      call $memset
-      drop
-      loop  ;; label = @2
-        local.get 0
-        i32.const 192
-        i32.add
-        local.get 1
-        i32.add
         local.get 0
         i32.const 160
         i32.add
-        local.get 1
+        i32.const 24
         i32.add
-        i32.load8_u
-        i32.store8
         local.get 1
-        i32.const 1
+        i64.load
+        i64.store
+        local.get 0
+        i32.const 160
         i32.add
-        local.tee 1
-        i32.const 32
-        i32.ne
-        br_if 0 (;@2;)
+        i32.const 16
+        i32.add
+        local.get 2
+        i64.load
+        i64.store
+        local.get 0
+        i32.const 160
+        i32.add
+        i32.const 8
+        i32.add
+        local.get 0
+        i32.const 208
+        i32.add
+        i32.const 8
+        i32.add
+        i64.load
+        i64.store
+        local.get 0
+        local.get 0
+        i64.load offset=208
+        i64.store offset=160
+        local.get 12
+        local.get 5
+        i64.le_u
+        br_if 1 (;@1;)
       end
-      local.get 0
-      i32.const 192
-      i32.add
-      i32.const 32
-      call $_ZN9gloam_sdk3sys6commit17haf29a61fedbe7432E
-      local.get 0
-      i32.const 1216
-      i32.add
-      global.set $__stack_pointer
-      i32.const 1
-      return
+      unreachable
+      unreachable
     end
-    unreachable
-    unreachable)
-  (func $_ZN9gloam_sdk6sha25613sha256_concat17h1bb174065bf5f7fcE (type 1) (param i32 i32)
-    (local i32 i32 i32 i32 i32 i64 i32 i32)
+    local.get 0
+    call $_ZN9gloam_sdk6commit17h6e531e33c1050d75E
+    local.get 0
+    local.get 4
+    i32.store8 offset=208
+    local.get 0
+    i32.const 208
+    i32.add
+    i32.const 1
+    call $_ZN9gloam_sdk3sys6commit17haf29a61fedbe7432E
+    local.get 0
+    local.get 5
+    i64.store offset=208
+    local.get 0
+    i32.const 208
+    i32.add
+    i32.const 8
+    call $_ZN9gloam_sdk3sys6commit17haf29a61fedbe7432E
+    local.get 0
+    i32.const 148
+    i32.add
+    i32.const 32
+    i32.store
+    local.get 0
+    i32.const 12
+    i32.store offset=132
+    local.get 0
+    i32.const 128
+    i32.add
+    i32.const 12
+    i32.add
+    i32.const 8
+    i32.store
+    local.get 0
+    i32.const 1048598
+    i32.store offset=128
+    local.get 0
+    local.get 12
+    i64.store offset=192
+    local.get 0
+    local.get 0
+    i32.const 160
+    i32.add
+    i32.store offset=144
+    local.get 0
+    local.get 0
+    i32.const 192
+    i32.add
+    i32.store offset=136
+    local.get 0
+    i32.const 208
+    i32.add
+    local.get 0
+    i32.const 128
+    i32.add
+    i32.const 3
+    call $_ZN9gloam_sdk6sha25613sha256_concat17h1bb174065bf5f7fcE
+    local.get 0
+    i32.const 208
+    i32.add
+    call $_ZN9gloam_sdk6commit17h6e531e33c1050d75E
+    local.get 0
+    i32.const 1232
+    i32.add
+    global.set $__stack_pointer
+    i32.const 1)
+  (func $_ZN9gloam_sdk6sha25613sha256_concat17h1bb174065bf5f7fcE (type 4) (param i32 i32 i32)
+    (local i32 i32 i32 i32 i32 i64 i32)
     global.get $__stack_pointer
     i32.const 224
     i32.sub
-    local.tee 2
+    local.tee 3
     global.set $__stack_pointer
     i32.const 0
-    local.set 3
-    local.get 2
+    local.set 4
+    local.get 3
     i32.const 44
     i32.add
     i32.const 0
     i32.const 64
     call $memset
-    local.set 4
-    local.get 2
+    local.set 5
+    local.get 3
     i32.const 32
     i32.add
     i32.const 0
-    i64.load offset=1048868 align=4
+    i64.load offset=1048892 align=4
     i64.store
-    local.get 2
+    local.get 3
     i32.const 24
     i32.add
     i32.const 0
-    i64.load offset=1048860 align=4
+    i64.load offset=1048884 align=4
     i64.store
-    local.get 2
+    local.get 3
     i32.const 16
     i32.add
     i32.const 0
-    i64.load offset=1048852 align=4
+    i64.load offset=1048876 align=4
     i64.store
-    local.get 2
+    local.get 3
     i32.const 0
     i32.store offset=40
-    local.get 2
+    local.get 3
     i32.const 0
-    i64.load offset=1048844 align=4
+    i64.load offset=1048868 align=4
     i64.store offset=8
     local.get 1
-    i32.const 16
-    i32.add
-    local.set 5
     local.get 2
-    i32.const 8
+    i32.const 3
+    i32.shl
     i32.add
     local.set 6
-    i64.const 0
+    local.get 3
+    i32.const 8
+    i32.add
     local.set 7
+    i64.const 0
+    local.set 8
     loop  ;; label = @1
-      local.get 2
-      local.get 7
+      local.get 3
+      local.get 8
       local.get 1
       i32.load offset=4
-      local.tee 8
+      local.tee 2
       i64.extend_i32_u
       i64.add
       i64.store
@@ -664,15 +732,15 @@
       i32.add
       local.set 9
       block  ;; label = @2
-        local.get 8
+        local.get 2
         i32.eqz
         br_if 0 (;@2;)
         local.get 1
         i32.load
         local.set 1
         loop  ;; label = @3
-          local.get 2
           local.get 3
+          local.get 4
           i32.const 63
           i32.and
           i32.add
@@ -681,23 +749,23 @@
           local.get 1
           i32.load8_u
           i32.store8
-          local.get 2
           local.get 3
+          local.get 4
           i32.const 1
           i32.add
-          local.tee 3
+          local.tee 4
           i32.store offset=40
           block  ;; label = @4
-            local.get 3
+            local.get 4
             i32.const 64
             i32.ne
             br_if 0 (;@4;)
-            local.get 6
-            local.get 4
+            local.get 7
+            local.get 5
             call $_ZN9gloam_sdk6sha2568compress17h07b3bf75d09d6c4aE
             i32.const 0
-            local.set 3
-            local.get 2
+            local.set 4
+            local.get 3
             i32.const 0
             i32.store offset=40
           end
@@ -705,30 +773,30 @@
           i32.const 1
           i32.add
           local.set 1
-          local.get 8
+          local.get 2
           i32.const -1
           i32.add
-          local.tee 8
+          local.tee 2
           br_if 0 (;@3;)
         end
       end
       block  ;; label = @2
-        local.get 5
+        local.get 6
         local.get 9
         i32.ne
         br_if 0 (;@2;)
-        local.get 2
+        local.get 3
         i32.const 112
         i32.add
-        local.get 2
+        local.get 3
         i32.const 112
         call $memcpy
         drop
-        local.get 2
+        local.get 3
         i32.const 156
         i32.add
-        local.tee 4
-        local.get 2
+        local.tee 5
+        local.get 3
         i32.load offset=152
         local.tee 1
         i32.const 63
@@ -736,40 +804,40 @@
         i32.add
         i32.const 128
         i32.store8
-        local.get 2
+        local.get 3
         local.get 1
         i32.const 1
         i32.add
-        local.tee 3
+        local.tee 4
         i32.store offset=152
-        local.get 2
+        local.get 3
         i64.load offset=112
         i64.const 3
         i64.shl
-        local.set 7
+        local.set 8
         block  ;; label = @3
           block  ;; label = @4
             block  ;; label = @5
-              local.get 3
+              local.get 4
               i32.const 57
               i32.lt_u
               br_if 0 (;@5;)
               block  ;; label = @6
-                local.get 3
+                local.get 4
                 i32.const 63
                 i32.gt_u
                 br_if 0 (;@6;)
-                local.get 2
+                local.get 3
                 i32.const 157
                 i32.add
-                local.set 3
+                local.set 4
                 loop  ;; label = @7
-                  local.get 3
+                  local.get 4
                   local.get 1
                   i32.add
                   i32.const 0
                   i32.store8
-                  local.get 2
+                  local.get 3
                   local.get 1
                   i32.const 2
                   i32.add
@@ -783,96 +851,96 @@
                   br_if 0 (;@7;)
                 end
               end
-              local.get 2
+              local.get 3
               i32.const 120
               i32.add
-              local.get 4
+              local.get 5
               call $_ZN9gloam_sdk6sha2568compress17h07b3bf75d09d6c4aE
               i32.const 0
-              local.set 3
+              local.set 4
               br 1 (;@4;)
             end
-            local.get 3
+            local.get 4
             i32.const 56
             i32.eq
             br_if 1 (;@3;)
           end
-          local.get 2
+          local.get 3
           i32.const 156
           i32.add
           local.set 1
           loop  ;; label = @4
             local.get 1
-            local.get 3
+            local.get 4
             i32.add
             i32.const 0
             i32.store8
-            local.get 2
             local.get 3
+            local.get 4
             i32.const 1
             i32.add
-            local.tee 3
+            local.tee 4
             i32.store offset=152
-            local.get 3
+            local.get 4
             i32.const 56
             i32.ne
             br_if 0 (;@4;)
           end
         end
-        local.get 2
+        local.get 3
         i32.const 212
         i32.add
-        local.get 7
+        local.get 8
         i64.const 56
         i64.shl
-        local.get 7
+        local.get 8
         i64.const 40
         i64.shl
         i64.const 71776119061217280
         i64.and
         i64.or
-        local.get 7
+        local.get 8
         i64.const 24
         i64.shl
         i64.const 280375465082880
         i64.and
-        local.get 7
+        local.get 8
         i64.const 8
         i64.shl
         i64.const 1095216660480
         i64.and
         i64.or
         i64.or
-        local.get 7
+        local.get 8
         i64.const 8
         i64.shr_u
         i64.const 4278190080
         i64.and
-        local.get 7
+        local.get 8
         i64.const 24
         i64.shr_u
         i64.const 16711680
         i64.and
         i64.or
-        local.get 7
+        local.get 8
         i64.const 40
         i64.shr_u
         i64.const 65280
         i64.and
-        local.get 7
+        local.get 8
         i64.const 56
         i64.shr_u
         i64.or
         i64.or
         i64.or
         i64.store align=4
-        local.get 2
+        local.get 3
         i32.const 112
         i32.add
         i32.const 8
         i32.add
-        local.tee 8
-        local.get 4
+        local.tee 2
+        local.get 5
         call $_ZN9gloam_sdk6sha2568compress17h07b3bf75d09d6c4aE
         local.get 0
         i32.const 24
@@ -893,13 +961,13 @@
         i64.const 0
         i64.store align=1
         i32.const 0
-        local.set 3
+        local.set 4
         loop  ;; label = @3
           local.get 0
-          local.get 3
+          local.get 4
           i32.add
-          local.get 8
-          local.get 3
+          local.get 2
+          local.get 4
           i32.add
           i32.load
           local.tee 1
@@ -922,28 +990,28 @@
           i32.or
           i32.or
           i32.store align=1
-          local.get 3
+          local.get 4
           i32.const 4
           i32.add
-          local.tee 3
+          local.tee 4
           i32.const 32
           i32.ne
           br_if 0 (;@3;)
         end
-        local.get 2
+        local.get 3
         i32.const 224
         i32.add
         global.set $__stack_pointer
         return
       end
-      local.get 2
+      local.get 3
       i64.load
-      local.set 7
+      local.set 8
       local.get 9
       local.set 1
       br 0 (;@1;)
     end)
-  (func $_ZN9gloam_sdk6sha2568compress17h07b3bf75d09d6c4aE (type 1) (param i32 i32)
+  (func $_ZN9gloam_sdk6sha2568compress17h07b3bf75d09d6c4aE (type 0) (param i32 i32)
     (local i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32)
     global.get $__stack_pointer
     i32.const 256
@@ -1145,7 +1213,7 @@
         i32.xor
         i32.add
         local.get 1
-        i32.const 1048588
+        i32.const 1048612
         i32.add
         i32.load
         i32.add
@@ -1228,22 +1296,22 @@
     i32.const 256
     i32.add
     global.set $__stack_pointer)
-  (func $memcmp (type 4) (param i32 i32 i32) (result i32)
+  (func $memcmp (type 5) (param i32 i32 i32) (result i32)
     local.get 0
     local.get 1
     local.get 2
     call $_ZN17compiler_builtins3mem6memcmp17h746cbb5083404253E)
-  (func $memcpy (type 4) (param i32 i32 i32) (result i32)
+  (func $memcpy (type 5) (param i32 i32 i32) (result i32)
     local.get 0
     local.get 1
     local.get 2
     call $_ZN17compiler_builtins3mem6memcpy17h79ddd583664b3214E)
-  (func $memset (type 4) (param i32 i32 i32) (result i32)
+  (func $memset (type 5) (param i32 i32 i32) (result i32)
     local.get 0
     local.get 1
     local.get 2
     call $_ZN17compiler_builtins3mem6memset17h062079ea7f8a1431E)
-  (func $_ZN17compiler_builtins3mem6memcpy17h79ddd583664b3214E (type 4) (param i32 i32 i32) (result i32)
+  (func $_ZN17compiler_builtins3mem6memcpy17h79ddd583664b3214E (type 5) (param i32 i32 i32) (result i32)
     (local i32 i32 i32 i32 i32 i32 i32 i32)
     block  ;; label = @1
       block  ;; label = @2
@@ -1423,7 +1491,7 @@
       end
     end
     local.get 0)
-  (func $_ZN17compiler_builtins3mem6memset17h062079ea7f8a1431E (type 4) (param i32 i32 i32) (result i32)
+  (func $_ZN17compiler_builtins3mem6memset17h062079ea7f8a1431E (type 5) (param i32 i32 i32) (result i32)
     (local i32 i32 i32)
     block  ;; label = @1
       block  ;; label = @2
@@ -1524,7 +1592,7 @@
       end
     end
     local.get 0)
-  (func $_ZN17compiler_builtins3mem6memcmp17h746cbb5083404253E (type 4) (param i32 i32 i32) (result i32)
+  (func $_ZN17compiler_builtins3mem6memcmp17h746cbb5083404253E (type 5) (param i32 i32 i32) (result i32)
     (local i32 i32 i32)
     i32.const 0
     local.set 3
@@ -1567,10 +1635,10 @@
     local.get 3)
   (memory (;0;) 17)
   (global $__stack_pointer (mut i32) (i32.const 1048576))
-  (global (;1;) i32 (i32.const 1048876))
-  (global (;2;) i32 (i32.const 1048880))
+  (global (;1;) i32 (i32.const 1048900))
+  (global (;2;) i32 (i32.const 1048912))
   (export "memory" (memory 0))
   (export "check_transfer" (func $check_transfer))
   (export "__data_end" (global 1))
   (export "__heap_base" (global 2))
-  (data $.rodata (i32.const 1048576) "gloam-allow\00\98/\8aB\91D7q\cf\fb\c0\b5\a5\db\b5\e9[\c2V9\f1\11\f1Y\a4\82?\92\d5^\1c\ab\98\aa\07\d8\01[\83\12\be\851$\c3}\0cUt]\ber\fe\b1\de\80\a7\06\dc\9bt\f1\9b\c1\c1i\9b\e4\86G\be\ef\c6\9d\c1\0f\cc\a1\0c$o,\e9-\aa\84tJ\dc\a9\b0\5c\da\88\f9vRQ>\98m\c61\a8\c8'\03\b0\c7\7fY\bf\f3\0b\e0\c6G\91\a7\d5Qc\ca\06g))\14\85\0a\b7'8!\1b.\fcm,M\13\0d8STs\0ae\bb\0ajv.\c9\c2\81\85,r\92\a1\e8\bf\a2Kf\1a\a8p\8bK\c2\a3Ql\c7\19\e8\92\d1$\06\99\d6\855\0e\f4p\a0j\10\16\c1\a4\19\08l7\1eLwH'\b5\bc\b04\b3\0c\1c9J\aa\d8NO\ca\9c[\f3o.h\ee\82\8ftoc\a5x\14x\c8\84\08\02\c7\8c\fa\ff\be\90\eblP\a4\f7\a3\f9\be\f2xq\c6g\e6\09j\85\aeg\bbr\f3n<:\f5O\a5\7fR\0eQ\8ch\05\9b\ab\d9\83\1f\19\cd\e0["))
+  (data $.rodata (i32.const 1048576) "gloam-ownergloam-allowgloam-amount\00\00\98/\8aB\91D7q\cf\fb\c0\b5\a5\db\b5\e9[\c2V9\f1\11\f1Y\a4\82?\92\d5^\1c\ab\98\aa\07\d8\01[\83\12\be\851$\c3}\0cUt]\ber\fe\b1\de\80\a7\06\dc\9bt\f1\9b\c1\c1i\9b\e4\86G\be\ef\c6\9d\c1\0f\cc\a1\0c$o,\e9-\aa\84tJ\dc\a9\b0\5c\da\88\f9vRQ>\98m\c61\a8\c8'\03\b0\c7\7fY\bf\f3\0b\e0\c6G\91\a7\d5Qc\ca\06g))\14\85\0a\b7'8!\1b.\fcm,M\13\0d8STs\0ae\bb\0ajv.\c9\c2\81\85,r\92\a1\e8\bf\a2Kf\1a\a8p\8bK\c2\a3Ql\c7\19\e8\92\d1$\06\99\d6\855\0e\f4p\a0j\10\16\c1\a4\19\08l7\1eLwH'\b5\bc\b04\b3\0c\1c9J\aa\d8NO\ca\9c[\f3o.h\ee\82\8ftoc\a5x\14x\c8\84\08\02\c7\8c\fa\ff\be\90\eblP\a4\f7\a3\f9\be\f2xq\c6g\e6\09j\85\aeg\bbr\f3n<:\f5O\a5\7fR\0eQ\8ch\05\9b\ab\d9\83\1f\19\cd\e0["))

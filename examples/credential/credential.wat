@@ -7,19 +7,15 @@
   (import "gloam" "read_private" (func $_ZN9gloam_sdk3sys12read_private17h58ffb366042b432bE (type 0)))
   (import "gloam" "commit" (func $_ZN9gloam_sdk3sys6commit17haf29a61fedbe7432E (type 1)))
   (func $prove_balance (type 2) (result i32)
-    (local i32 i64 i32 i64 i32 i32 i32 i32 i32 i64 i32)
+    (local i32 i64 i32 i32 i64 i32 i32 i32 i32 i64 i32)
     global.get $__stack_pointer
     i32.const 1264
     i32.sub
     local.tee 0
     global.set $__stack_pointer
     local.get 0
-    i32.const 128
-    i32.add
-    i32.const 0
-    i32.const 1024
-    call $memset
-    drop
+    i64.const 0
+    i64.store offset=128
     block  ;; label = @1
       local.get 0
       i32.const 128
@@ -35,10 +31,29 @@
       local.get 0
       i32.const 128
       i32.add
-      i32.const 0
-      i32.const 1024
-      call $memset
-      drop
+      i32.const 24
+      i32.add
+      local.tee 2
+      i64.const 0
+      i64.store
+      local.get 0
+      i32.const 128
+      i32.add
+      i32.const 16
+      i32.add
+      local.tee 3
+      i64.const 0
+      i64.store
+      local.get 0
+      i32.const 128
+      i32.add
+      i32.const 8
+      i32.add
+      i64.const 0
+      i64.store
+      local.get 0
+      i64.const 0
+      i64.store offset=128
       local.get 0
       i32.const 128
       i32.add
@@ -48,93 +63,43 @@
       i32.ne
       br_if 0 (;@1;)
       local.get 0
-      i32.const 1176
-      i32.add
-      i64.const 0
-      i64.store
-      local.get 0
-      i32.const 1168
-      i32.add
-      i64.const 0
-      i64.store
-      local.get 0
-      i32.const 1160
-      i32.add
-      i64.const 0
-      i64.store
-      local.get 0
-      i64.const 0
-      i64.store offset=1152
-      i32.const 0
-      local.set 2
-      loop  ;; label = @2
-        local.get 0
-        i32.const 1152
-        i32.add
-        local.get 2
-        i32.add
-        local.get 0
-        i32.const 128
-        i32.add
-        local.get 2
-        i32.add
-        i32.load8_u
-        i32.store8
-        local.get 2
-        i32.const 1
-        i32.add
-        local.tee 2
-        i32.const 32
-        i32.ne
-        br_if 0 (;@2;)
-      end
-      local.get 0
-      i32.const 8
-      i32.add
       i32.const 24
       i32.add
-      local.get 0
-      i32.const 1152
-      i32.add
-      i32.const 24
-      i32.add
+      local.get 2
       i64.load
       i64.store
       local.get 0
-      i32.const 8
-      i32.add
       i32.const 16
       i32.add
-      local.get 0
-      i32.const 1152
-      i32.add
-      i32.const 16
-      i32.add
+      local.get 3
       i64.load
       i64.store
       local.get 0
       i32.const 8
       i32.add
-      i32.const 8
-      i32.add
-      local.get 0
-      i32.const 1152
-      i32.add
-      i32.const 8
-      i32.add
-      i64.load
-      i64.store
-      local.get 0
-      local.get 0
-      i64.load offset=1152
-      i64.store offset=8
       local.get 0
       i32.const 128
       i32.add
+      i32.const 8
+      i32.add
+      i64.load
+      i64.store
+      local.get 0
+      local.get 0
+      i64.load offset=128
+      i64.store
+      local.get 0
       i32.const 0
-      i32.const 1024
-      call $memset
-      drop
+      i32.store8 offset=128
+      local.get 0
+      i32.const 128
+      i32.add
+      i32.const 1
+      call $_ZN9gloam_sdk3sys11read_public17h267f5cfdfcc7b12aE
+      br_if 0 (;@1;)
+      local.get 0
+      i64.const 0
+      i64.store offset=128
       local.get 0
       i32.const 128
       i32.add
@@ -145,14 +110,34 @@
       br_if 0 (;@1;)
       local.get 0
       i64.load offset=128
-      local.set 3
+      local.set 4
       local.get 0
       i32.const 128
       i32.add
-      i32.const 0
-      i32.const 1024
-      call $memset
-      drop
+      i32.const 24
+      i32.add
+      local.tee 2
+      i64.const 0
+      i64.store
+      local.get 0
+      i32.const 128
+      i32.add
+      i32.const 16
+      i32.add
+      local.tee 3
+      i64.const 0
+      i64.store
+      local.get 0
+      i32.const 128
+      i32.add
+      i32.const 8
+      i32.add
+      local.tee 5
+      i64.const 0
+      i64.store
+      local.get 0
+      i64.const 0
+      i64.store offset=128
       local.get 0
       i32.const 128
       i32.add
@@ -162,103 +147,55 @@
       i32.ne
       br_if 0 (;@1;)
       local.get 0
-      i32.const 1176
-      i32.add
-      i64.const 0
-      i64.store
-      local.get 0
-      i32.const 1168
-      i32.add
-      i64.const 0
-      i64.store
-      local.get 0
-      i32.const 1160
-      i32.add
-      i64.const 0
-      i64.store
-      local.get 0
-      i64.const 0
-      i64.store offset=1152
-      i32.const 0
-      local.set 2
-      loop  ;; label = @2
-        local.get 0
-        i32.const 1152
-        i32.add
-        local.get 2
-        i32.add
-        local.get 0
-        i32.const 128
-        i32.add
-        local.get 2
-        i32.add
-        i32.load8_u
-        i32.store8
-        local.get 2
-        i32.const 1
-        i32.add
-        local.tee 2
-        i32.const 32
-        i32.ne
-        br_if 0 (;@2;)
-      end
-      local.get 0
-      i32.const 40
+      i32.const 32
       i32.add
       i32.const 24
       i32.add
-      local.get 0
-      i32.const 1152
-      i32.add
-      i32.const 24
-      i32.add
-      local.tee 4
+      local.get 2
       i64.load
       i64.store
       local.get 0
-      i32.const 40
+      i32.const 32
       i32.add
       i32.const 16
       i32.add
-      local.get 0
-      i32.const 1152
-      i32.add
-      i32.const 16
-      i32.add
-      local.tee 5
+      local.get 3
       i64.load
       i64.store
       local.get 0
-      i32.const 40
+      i32.const 32
       i32.add
       i32.const 8
       i32.add
-      local.get 0
-      i32.const 1152
-      i32.add
-      i32.const 8
-      i32.add
-      local.tee 6
+      local.get 5
       i64.load
       i64.store
       local.get 0
       local.get 0
-      i64.load offset=1152
-      i64.store offset=40
+      i64.load offset=128
+      i64.store offset=32
       local.get 0
       i32.const 116
       i32.add
       i32.const 32
       i32.store
       local.get 0
+      i32.const 108
+      i32.add
       i32.const 8
-      i32.store offset=108
+      i32.store
       local.get 0
-      local.get 3
+      i32.const 13
+      i32.store offset=100
+      local.get 0
+      i32.const 1048576
+      i32.store offset=96
+      local.get 0
+      local.get 4
       i64.store offset=120
       local.get 0
       local.get 0
-      i32.const 40
+      i32.const 32
       i32.add
       i32.store offset=112
       local.get 0
@@ -276,52 +213,66 @@
       i32.const 0
       i32.const 64
       call $memset
-      local.set 7
+      local.set 6
       local.get 0
       i32.const 1152
       i32.add
       i32.const 32
       i32.add
       i32.const 0
+      i64.load offset=1048872 align=4
+      i64.store
+      local.get 0
+      i32.const 1152
+      i32.add
+      i32.const 24
+      i32.add
+      i32.const 0
+      i64.load offset=1048864 align=4
+      i64.store
+      local.get 0
+      i32.const 1152
+      i32.add
+      i32.const 16
+      i32.add
+      i32.const 0
       i64.load offset=1048856 align=4
-      i64.store
-      local.get 4
-      i32.const 0
-      i64.load offset=1048848 align=4
-      i64.store
-      local.get 5
-      i32.const 0
-      i64.load offset=1048840 align=4
       i64.store
       local.get 0
       i32.const 0
       i32.store offset=1192
       local.get 0
       i32.const 0
-      i64.load offset=1048832 align=4
+      i64.load offset=1048848 align=4
       i64.store offset=1160
       local.get 0
-      i32.const 104
+      i32.const 96
       i32.add
-      i32.const 16
+      i32.const 24
+      i32.add
+      local.set 7
+      local.get 0
+      i32.const 1152
+      i32.add
+      i32.const 8
       i32.add
       local.set 8
       i64.const 0
       local.set 9
       local.get 0
-      i32.const 104
+      i32.const 96
       i32.add
-      local.set 4
+      local.set 3
       loop  ;; label = @2
         local.get 0
         local.get 9
-        local.get 4
+        local.get 3
         i32.load offset=4
         local.tee 5
         i64.extend_i32_u
         i64.add
         i64.store offset=1152
-        local.get 4
+        local.get 3
         i32.const 8
         i32.add
         local.set 10
@@ -329,9 +280,9 @@
           local.get 5
           i32.eqz
           br_if 0 (;@3;)
-          local.get 4
+          local.get 3
           i32.load
-          local.set 4
+          local.set 3
           loop  ;; label = @4
             local.get 0
             i32.const 1152
@@ -342,7 +293,7 @@
             i32.add
             i32.const 44
             i32.add
-            local.get 4
+            local.get 3
             i32.load8_u
             i32.store8
             local.get 0
@@ -356,8 +307,8 @@
               i32.const 64
               i32.ne
               br_if 0 (;@5;)
+              local.get 8
               local.get 6
-              local.get 7
               call $_ZN9gloam_sdk6sha2568compress17h07b3bf75d09d6c4aE
               i32.const 0
               local.set 2
@@ -365,10 +316,10 @@
               i32.const 0
               i32.store offset=1192
             end
-            local.get 4
+            local.get 3
             i32.const 1
             i32.add
-            local.set 4
+            local.set 3
             local.get 5
             i32.const -1
             i32.add
@@ -377,7 +328,7 @@
           end
         end
         block  ;; label = @3
-          local.get 8
+          local.get 7
           local.get 10
           i32.ne
           br_if 0 (;@3;)
@@ -396,14 +347,14 @@
           local.tee 6
           local.get 0
           i32.load offset=168
-          local.tee 4
+          local.tee 3
           i32.const 63
           i32.and
           i32.add
           i32.const 128
           i32.store8
           local.get 0
-          local.get 4
+          local.get 3
           i32.const 1
           i32.add
           local.tee 2
@@ -431,19 +382,19 @@
                   local.set 2
                   loop  ;; label = @8
                     local.get 2
-                    local.get 4
+                    local.get 3
                     i32.add
                     i32.const 0
                     i32.store8
                     local.get 0
-                    local.get 4
+                    local.get 3
                     i32.const 2
                     i32.add
                     i32.store offset=168
-                    local.get 4
+                    local.get 3
                     i32.const 1
                     i32.add
-                    local.tee 4
+                    local.tee 3
                     i32.const 63
                     i32.ne
                     br_if 0 (;@8;)
@@ -466,9 +417,9 @@
             local.get 0
             i32.const 172
             i32.add
-            local.set 4
+            local.set 3
             loop  ;; label = @5
-              local.get 4
+              local.get 3
               local.get 2
               i32.add
               i32.const 0
@@ -541,19 +492,19 @@
           local.get 6
           call $_ZN9gloam_sdk6sha2568compress17h07b3bf75d09d6c4aE
           local.get 0
-          i32.const 72
+          i32.const 64
           i32.add
           i32.const 24
           i32.add
           i64.const 0
           i64.store
           local.get 0
-          i32.const 88
+          i32.const 80
           i32.add
           i64.const 0
           i64.store
           local.get 0
-          i32.const 72
+          i32.const 64
           i32.add
           i32.const 8
           i32.add
@@ -561,12 +512,12 @@
           i64.store
           local.get 0
           i64.const 0
-          i64.store offset=72
+          i64.store offset=64
           i32.const 0
           local.set 2
           loop  ;; label = @4
             local.get 0
-            i32.const 72
+            i32.const 64
             i32.add
             local.get 2
             i32.add
@@ -574,21 +525,21 @@
             local.get 2
             i32.add
             i32.load
-            local.tee 4
+            local.tee 3
             i32.const 24
             i32.shl
-            local.get 4
+            local.get 3
             i32.const 8
             i32.shl
             i32.const 16711680
             i32.and
             i32.or
-            local.get 4
+            local.get 3
             i32.const 8
             i32.shr_u
             i32.const 65280
             i32.and
-            local.get 4
+            local.get 3
             i32.const 24
             i32.shr_u
             i32.or
@@ -603,29 +554,16 @@
             br_if 0 (;@4;)
           end
           local.get 0
-          i32.const 72
+          i32.const 64
           i32.add
           local.get 0
-          i32.const 8
-          i32.add
           i32.const 32
           call $memcmp
           br_if 2 (;@1;)
-          local.get 3
+          local.get 4
           local.get 1
           i64.lt_u
           br_if 2 (;@1;)
-          i32.const 0
-          local.set 2
-          local.get 0
-          i32.const 128
-          i32.add
-          i32.const 8
-          i32.add
-          i32.const 0
-          i32.const 1016
-          call $memset
-          drop
           local.get 0
           local.get 1
           i64.store offset=128
@@ -635,12 +573,27 @@
           i32.const 8
           call $_ZN9gloam_sdk3sys6commit17haf29a61fedbe7432E
           local.get 0
+          i32.const 152
+          i32.add
+          i64.const 0
+          i64.store
+          local.get 0
+          i32.const 144
+          i32.add
+          i64.const 0
+          i64.store
+          local.get 0
           i32.const 128
           i32.add
+          i32.const 8
+          i32.add
+          i64.const 0
+          i64.store
+          local.get 0
+          i64.const 0
+          i64.store offset=128
           i32.const 0
-          i32.const 1024
-          call $memset
-          drop
+          local.set 2
           loop  ;; label = @4
             local.get 0
             i32.const 128
@@ -648,8 +601,6 @@
             local.get 2
             i32.add
             local.get 0
-            i32.const 8
-            i32.add
             local.get 2
             i32.add
             i32.load8_u
@@ -678,7 +629,7 @@
         i64.load offset=1152
         local.set 9
         local.get 10
-        local.set 4
+        local.set 3
         br 0 (;@2;)
       end
     end
@@ -886,7 +837,7 @@
         i32.xor
         i32.add
         local.get 1
-        i32.const 1048576
+        i32.const 1048592
         i32.add
         i32.load
         i32.add
@@ -1308,10 +1259,10 @@
     local.get 3)
   (memory (;0;) 17)
   (global $__stack_pointer (mut i32) (i32.const 1048576))
-  (global (;1;) i32 (i32.const 1048864))
-  (global (;2;) i32 (i32.const 1048864))
+  (global (;1;) i32 (i32.const 1048880))
+  (global (;2;) i32 (i32.const 1048880))
   (export "memory" (memory 0))
   (export "prove_balance" (func $prove_balance))
   (export "__data_end" (global 1))
   (export "__heap_base" (global 2))
-  (data $.rodata (i32.const 1048576) "\98/\8aB\91D7q\cf\fb\c0\b5\a5\db\b5\e9[\c2V9\f1\11\f1Y\a4\82?\92\d5^\1c\ab\98\aa\07\d8\01[\83\12\be\851$\c3}\0cUt]\ber\fe\b1\de\80\a7\06\dc\9bt\f1\9b\c1\c1i\9b\e4\86G\be\ef\c6\9d\c1\0f\cc\a1\0c$o,\e9-\aa\84tJ\dc\a9\b0\5c\da\88\f9vRQ>\98m\c61\a8\c8'\03\b0\c7\7fY\bf\f3\0b\e0\c6G\91\a7\d5Qc\ca\06g))\14\85\0a\b7'8!\1b.\fcm,M\13\0d8STs\0ae\bb\0ajv.\c9\c2\81\85,r\92\a1\e8\bf\a2Kf\1a\a8p\8bK\c2\a3Ql\c7\19\e8\92\d1$\06\99\d6\855\0e\f4p\a0j\10\16\c1\a4\19\08l7\1eLwH'\b5\bc\b04\b3\0c\1c9J\aa\d8NO\ca\9c[\f3o.h\ee\82\8ftoc\a5x\14x\c8\84\08\02\c7\8c\fa\ff\be\90\eblP\a4\f7\a3\f9\be\f2xq\c6g\e6\09j\85\aeg\bbr\f3n<:\f5O\a5\7fR\0eQ\8ch\05\9b\ab\d9\83\1f\19\cd\e0["))
+  (data $.rodata (i32.const 1048576) "gloam-balance\00\00\00\98/\8aB\91D7q\cf\fb\c0\b5\a5\db\b5\e9[\c2V9\f1\11\f1Y\a4\82?\92\d5^\1c\ab\98\aa\07\d8\01[\83\12\be\851$\c3}\0cUt]\ber\fe\b1\de\80\a7\06\dc\9bt\f1\9b\c1\c1i\9b\e4\86G\be\ef\c6\9d\c1\0f\cc\a1\0c$o,\e9-\aa\84tJ\dc\a9\b0\5c\da\88\f9vRQ>\98m\c61\a8\c8'\03\b0\c7\7fY\bf\f3\0b\e0\c6G\91\a7\d5Qc\ca\06g))\14\85\0a\b7'8!\1b.\fcm,M\13\0d8STs\0ae\bb\0ajv.\c9\c2\81\85,r\92\a1\e8\bf\a2Kf\1a\a8p\8bK\c2\a3Ql\c7\19\e8\92\d1$\06\99\d6\855\0e\f4p\a0j\10\16\c1\a4\19\08l7\1eLwH'\b5\bc\b04\b3\0c\1c9J\aa\d8NO\ca\9c[\f3o.h\ee\82\8ftoc\a5x\14x\c8\84\08\02\c7\8c\fa\ff\be\90\eblP\a4\f7\a3\f9\be\f2xq\c6g\e6\09j\85\aeg\bbr\f3n<:\f5O\a5\7fR\0eQ\8ch\05\9b\ab\d9\83\1f\19\cd\e0["))

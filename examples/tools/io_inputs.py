@@ -43,18 +43,18 @@ def path(levels, index, depth):
 
 def credential():
     balance, salt, threshold = 52_000, bytes([0x5A]) * 32, 50_000
-    commitment = h(u64(balance), salt)
+    commitment = h(b"gloam-balance", u64(balance), salt)
     public = u64(threshold) + commitment
     return public, u64(balance) + salt, public
 
 
 def compliance(depth):
-    accounts = [bytes([(i * 37 & 0xFF) ^ 0xC3]) * 32 for i in range(1 << depth)]
-    levels = tree([h(b"gloam-allow", a) for a in accounts])
+    secrets = [bytes([(i * 37 & 0xFF) ^ 0xC3]) * 32 for i in range(1 << depth)]
+    levels = tree([h(b"gloam-allow", h(b"gloam-owner", s)) for s in secrets])
     index, amount, blinding, limit = 11 % (1 << depth), 9_999, bytes([0x42]) * 32, 10_000
     public = levels[-1][0] + bytes([depth]) + u64(limit)
-    private = accounts[index] + u32(index) + path(levels, index, depth) + u64(amount) + blinding
-    return public, private, public + h(u64(amount), blinding)
+    private = secrets[index] + u32(index) + path(levels, index, depth) + u64(amount) + blinding
+    return public, private, public + h(b"gloam-amount", u64(amount), blinding)
 
 
 def transfer(depth):
@@ -75,7 +75,7 @@ def transfer(depth):
     public = root + bytes([depth])
     private = bytes([1]) + alice + u64(70) + bytes([5]) * 32 + u32(index) + path(levels, index, depth)
     private += bytes([len(outs)]) + b"".join(o + u64(a) + b for o, a, b in outs)
-    journal = public + bytes([1]) + h(b"gloam-nullifier", alice, leaves[index])
+    journal = public + bytes([1]) + h(b"gloam-nullifier", alice, leaves[index], u32(index))
     journal += bytes([len(outs)]) + b"".join(note(o, a, b) for o, a, b in outs)
     return public, private, journal
 

@@ -1,129 +1,156 @@
 (module
   (type (;0;) (func (param i32 i32) (result i32)))
   (type (;1;) (func (param i32 i32)))
-  (type (;2;) (func (param i32)))
+  (type (;2;) (func (result i64)))
   (type (;3;) (func (result i32)))
-  (type (;4;) (func (param i32 i32 i32)))
-  (type (;5;) (func))
-  (type (;6;) (func (param i32 i32 i32) (result i32)))
+  (type (;4;) (func (param i32)))
+  (type (;5;) (func (param i32 i32 i32)))
+  (type (;6;) (func))
+  (type (;7;) (func (param i32 i32 i32) (result i32)))
   (import "gloam" "read_private" (func $_ZN9gloam_sdk3sys12read_private17h58ffb366042b432bE (type 0)))
-  (import "gloam" "read_public" (func $_ZN9gloam_sdk3sys11read_public17h267f5cfdfcc7b12aE (type 0)))
   (import "gloam" "commit" (func $_ZN9gloam_sdk3sys6commit17haf29a61fedbe7432E (type 1)))
-  (func $_ZN9gloam_sdk12read_private17h551aec30ae1160a3E (type 2) (param i32)
+  (import "gloam" "read_public" (func $_ZN9gloam_sdk3sys11read_public17h267f5cfdfcc7b12aE (type 0)))
+  (func $_ZN9gloam_sdk12read_private17h864cab0e91079783E (type 2) (result i64)
+    (local i32 i64)
+    global.get $__stack_pointer
+    i32.const 1024
+    i32.sub
+    local.tee 0
+    global.set $__stack_pointer
+    local.get 0
+    i64.const 0
+    i64.store
+    block  ;; label = @1
+      local.get 0
+      i32.const 8
+      call $_ZN9gloam_sdk3sys12read_private17h58ffb366042b432bE
+      i32.const 8
+      i32.eq
+      br_if 0 (;@1;)
+      unreachable
+      unreachable
+    end
+    local.get 0
+    i64.load
+    local.set 1
+    local.get 0
+    i32.const 1024
+    i32.add
+    global.set $__stack_pointer
+    local.get 1)
+  (func $_ZN9gloam_sdk12read_private17hbd2517dd380d8c1eE (type 3) (result i32)
     (local i32 i32)
     global.get $__stack_pointer
-    i32.const 1056
+    i32.const 1024
+    i32.sub
+    local.tee 0
+    global.set $__stack_pointer
+    local.get 0
+    i32.const 0
+    i32.store8
+    block  ;; label = @1
+      local.get 0
+      i32.const 1
+      call $_ZN9gloam_sdk3sys12read_private17h58ffb366042b432bE
+      i32.const 1
+      i32.eq
+      br_if 0 (;@1;)
+      unreachable
+      unreachable
+    end
+    local.get 0
+    i32.load8_u
+    local.set 1
+    local.get 0
+    i32.const 1024
+    i32.add
+    global.set $__stack_pointer
+    local.get 1)
+  (func $_ZN9gloam_sdk6commit17h76e56fb8c70bb38aE (type 4) (param i32)
+    (local i32 i32)
+    global.get $__stack_pointer
+    i32.const 1024
     i32.sub
     local.tee 1
     global.set $__stack_pointer
+    local.get 1
+    i32.const 24
+    i32.add
+    i64.const 0
+    i64.store
+    local.get 1
+    i32.const 16
+    i32.add
+    i64.const 0
+    i64.store
+    local.get 1
+    i32.const 8
+    i32.add
+    i64.const 0
+    i64.store
+    local.get 1
+    i64.const 0
+    i64.store
     i32.const 0
     local.set 2
-    block  ;; label = @1
+    loop  ;; label = @1
       local.get 1
-      i32.const 0
-      i32.const 1024
-      call $memset
-      local.tee 1
-      i32.const 32
-      call $_ZN9gloam_sdk3sys12read_private17h58ffb366042b432bE
+      local.get 2
+      i32.add
+      local.get 0
+      local.get 2
+      i32.add
+      i32.load8_u
+      i32.store8
+      local.get 2
+      i32.const 1
+      i32.add
+      local.tee 2
       i32.const 32
       i32.ne
       br_if 0 (;@1;)
-      local.get 1
-      i32.const 1048
-      i32.add
-      i64.const 0
-      i64.store
-      local.get 1
-      i32.const 1040
-      i32.add
-      i64.const 0
-      i64.store
-      local.get 1
-      i32.const 1032
-      i32.add
-      i64.const 0
-      i64.store
-      local.get 1
-      i64.const 0
-      i64.store offset=1024
-      loop  ;; label = @2
-        local.get 1
-        i32.const 1024
-        i32.add
-        local.get 2
-        i32.add
-        local.get 1
-        local.get 2
-        i32.add
-        i32.load8_u
-        i32.store8
-        local.get 2
-        i32.const 1
-        i32.add
-        local.tee 2
-        i32.const 32
-        i32.ne
-        br_if 0 (;@2;)
-      end
-      local.get 0
-      local.get 1
-      i64.load offset=1024
-      i64.store align=1
-      local.get 0
-      i32.const 24
-      i32.add
-      local.get 1
-      i32.const 1024
-      i32.add
-      i32.const 24
-      i32.add
-      i64.load
-      i64.store align=1
-      local.get 0
-      i32.const 16
-      i32.add
-      local.get 1
-      i32.const 1024
-      i32.add
-      i32.const 16
-      i32.add
-      i64.load
-      i64.store align=1
-      local.get 0
-      i32.const 8
-      i32.add
-      local.get 1
-      i32.const 1024
-      i32.add
-      i32.const 8
-      i32.add
-      i64.load
-      i64.store align=1
-      local.get 1
-      i32.const 1056
-      i32.add
-      global.set $__stack_pointer
-      return
     end
-    unreachable
-    unreachable)
+    local.get 1
+    i32.const 32
+    call $_ZN9gloam_sdk3sys6commit17haf29a61fedbe7432E
+    local.get 1
+    i32.const 1024
+    i32.add
+    global.set $__stack_pointer)
   (func $transfer (type 3) (result i32)
-    (local i32 i32 i32 i32 i32 i64 i64 i32 i32 i64 i32 i32 i32)
+    (local i32 i32 i32 i32 i32 i32 i32 i64 i32 i64 i32 i64 i32 i32 i32 i32 i32 i32)
     global.get $__stack_pointer
     i32.const 1360
     i32.sub
     local.tee 0
     global.set $__stack_pointer
-    i32.const 0
-    local.set 1
     local.get 0
     i32.const 336
     i32.add
-    i32.const 0
-    i32.const 1024
-    call $memset
-    drop
+    i32.const 24
+    i32.add
+    local.tee 1
+    i64.const 0
+    i64.store
+    local.get 0
+    i32.const 336
+    i32.add
+    i32.const 16
+    i32.add
+    local.tee 2
+    i64.const 0
+    i64.store
+    local.get 0
+    i32.const 336
+    i32.add
+    i32.const 8
+    i32.add
+    local.tee 3
+    i64.const 0
+    i64.store
+    local.get 0
+    i64.const 0
+    i64.store offset=336
     block  ;; label = @1
       block  ;; label = @2
         local.get 0
@@ -135,85 +162,30 @@
         i32.ne
         br_if 0 (;@2;)
         local.get 0
-        i32.const 200
-        i32.add
-        i64.const 0
-        i64.store
-        local.get 0
-        i32.const 192
-        i32.add
-        i64.const 0
-        i64.store
-        local.get 0
-        i32.const 184
-        i32.add
-        i64.const 0
-        i64.store
-        local.get 0
-        i64.const 0
-        i64.store offset=176
-        loop  ;; label = @3
-          local.get 0
-          i32.const 176
-          i32.add
-          local.get 1
-          i32.add
-          local.get 0
-          i32.const 336
-          i32.add
-          local.get 1
-          i32.add
-          i32.load8_u
-          i32.store8
-          local.get 1
-          i32.const 1
-          i32.add
-          local.tee 1
-          i32.const 32
-          i32.ne
-          br_if 0 (;@3;)
-        end
-        local.get 0
         i32.const 24
         i32.add
-        local.get 0
-        i32.const 176
-        i32.add
-        i32.const 24
-        i32.add
+        local.get 1
         i64.load
         i64.store
         local.get 0
         i32.const 16
         i32.add
-        local.get 0
-        i32.const 176
-        i32.add
-        i32.const 16
-        i32.add
+        local.get 2
         i64.load
         i64.store
         local.get 0
         i32.const 8
         i32.add
-        local.get 0
-        i32.const 176
-        i32.add
-        i32.const 8
-        i32.add
+        local.get 3
         i64.load
         i64.store
         local.get 0
         local.get 0
-        i64.load offset=176
+        i64.load offset=336
         i64.store
         local.get 0
-        i32.const 336
-        i32.add
         i32.const 0
-        i32.const 1024
-        call $memset
-        drop
+        i32.store8 offset=336
         local.get 0
         i32.const 336
         i32.add
@@ -224,28 +196,24 @@
         br_if 0 (;@2;)
         local.get 0
         i32.load8_u offset=336
-        local.tee 2
+        local.set 4
+        local.get 0
+        i32.const 0
+        i32.store8 offset=336
+        local.get 0
+        i32.const 336
+        i32.add
+        i32.const 1
+        call $_ZN9gloam_sdk3sys11read_public17h267f5cfdfcc7b12aE
+        br_if 0 (;@2;)
+        local.get 4
+        i32.const 255
+        i32.and
         i32.const 16
         i32.gt_u
         br_if 0 (;@2;)
-        local.get 0
-        i32.const 336
-        i32.add
-        i32.const 0
-        i32.const 1024
-        call $memset
-        drop
-        local.get 0
-        i32.const 336
-        i32.add
-        i32.const 1
-        call $_ZN9gloam_sdk3sys12read_private17h58ffb366042b432bE
-        i32.const 1
-        i32.ne
-        br_if 0 (;@2;)
-        local.get 0
-        i32.load8_u offset=336
-        local.tee 3
+        call $_ZN9gloam_sdk12read_private17hbd2517dd380d8c1eE
+        local.tee 5
         i32.const -3
         i32.add
         i32.const 255
@@ -254,12 +222,12 @@
         i32.lt_u
         br_if 0 (;@2;)
         i32.const 0
-        local.set 4
+        local.set 2
         loop  ;; label = @3
           local.get 0
           i32.const 32
           i32.add
-          local.get 4
+          local.get 2
           i32.add
           local.tee 1
           i64.const 0
@@ -279,839 +247,961 @@
           i32.add
           i64.const 0
           i64.store align=1
-          local.get 4
+          local.get 2
           i32.const 32
           i32.add
-          local.tee 4
+          local.tee 2
           i32.const 64
           i32.ne
           br_if 0 (;@3;)
         end
         block  ;; label = @3
           block  ;; label = @4
-            local.get 3
-            br_if 0 (;@4;)
-            i64.const 0
-            local.set 5
-            br 1 (;@3;)
-          end
-          i64.const 0
-          local.set 6
-          local.get 2
-          local.set 7
-          i32.const 0
-          local.set 8
-          loop  ;; label = @4
-            local.get 0
-            i32.const 96
-            i32.add
-            call $_ZN9gloam_sdk12read_private17h551aec30ae1160a3E
-            local.get 0
-            i32.const 336
-            i32.add
-            i32.const 0
-            i32.const 1024
-            call $memset
-            drop
-            local.get 0
-            i32.const 336
-            i32.add
-            i32.const 8
-            call $_ZN9gloam_sdk3sys12read_private17h58ffb366042b432bE
-            i32.const 8
-            i32.ne
-            br_if 2 (;@2;)
-            local.get 0
-            i64.load offset=336
-            local.set 9
-            local.get 0
-            i32.const 128
-            i32.add
-            call $_ZN9gloam_sdk12read_private17h551aec30ae1160a3E
-            local.get 0
-            i32.const 336
-            i32.add
-            i32.const 0
-            i32.const 1024
-            call $memset
-            drop
-            local.get 0
-            i32.const 336
-            i32.add
-            i32.const 4
-            call $_ZN9gloam_sdk3sys12read_private17h58ffb366042b432bE
-            i32.const 4
-            i32.ne
-            br_if 2 (;@2;)
-            local.get 0
-            i32.load offset=336
-            local.set 4
-            local.get 0
-            i32.const 32
-            i32.store offset=348
-            local.get 0
-            i32.const 11
-            i32.store offset=340
-            local.get 0
-            i32.const 1048586
-            i32.store offset=336
-            local.get 0
-            local.get 0
-            i32.const 96
-            i32.add
-            i32.store offset=344
-            local.get 0
-            i32.const 240
-            i32.add
-            local.get 0
-            i32.const 336
-            i32.add
-            i32.const 2
-            call $_ZN9gloam_sdk6sha25613sha256_concat17h1bb174065bf5f7fcE
-            local.get 0
-            i32.const 32
-            i32.store offset=364
-            local.get 0
-            i32.const 32
-            i32.store offset=348
-            local.get 0
-            i32.const 10
-            i32.store offset=340
-            local.get 0
-            i32.const 1048576
-            i32.store offset=336
-            local.get 0
-            local.get 9
-            i64.store offset=176
-            local.get 0
-            local.get 0
-            i32.const 128
-            i32.add
-            i32.store offset=360
-            local.get 0
-            local.get 0
-            i32.const 176
-            i32.add
-            i32.store offset=352
-            local.get 0
-            local.get 0
-            i32.const 240
-            i32.add
-            i32.store offset=344
-            local.get 0
-            i32.const 8
-            i32.store offset=356
-            local.get 0
-            i32.const 272
-            i32.add
-            local.get 0
-            i32.const 336
-            i32.add
-            i32.const 4
-            call $_ZN9gloam_sdk6sha25613sha256_concat17h1bb174065bf5f7fcE
-            local.get 0
-            i32.const 304
-            i32.add
-            i32.const 24
-            i32.add
-            local.tee 10
-            local.get 0
-            i32.const 272
-            i32.add
-            i32.const 24
-            i32.add
-            i64.load align=1
-            i64.store
-            local.get 0
-            i32.const 304
-            i32.add
-            i32.const 16
-            i32.add
-            local.tee 11
-            local.get 0
-            i32.const 272
-            i32.add
-            i32.const 16
-            i32.add
-            i64.load align=1
-            i64.store
-            local.get 0
-            i32.const 304
-            i32.add
-            i32.const 8
-            i32.add
-            local.tee 12
-            local.get 0
-            i32.const 272
-            i32.add
-            i32.const 8
-            i32.add
-            i64.load align=1
-            i64.store
-            local.get 0
-            local.get 0
-            i64.load offset=272 align=1
-            i64.store offset=304
             block  ;; label = @5
+              local.get 5
+              i32.const 255
+              i32.and
+              local.tee 6
+              br_if 0 (;@5;)
+              i64.const 0
+              local.set 7
+              br 1 (;@4;)
+            end
+            local.get 4
+            i32.const 31
+            i32.and
+            local.set 8
+            local.get 0
+            i32.const 336
+            i32.add
+            i32.const 24
+            i32.add
+            local.set 1
+            local.get 0
+            i32.const 336
+            i32.add
+            i32.const 16
+            i32.add
+            local.set 2
+            local.get 0
+            i32.const 336
+            i32.add
+            i32.const 8
+            i32.add
+            local.set 3
+            i64.const 0
+            local.set 9
+            i32.const 0
+            local.set 10
+            loop  ;; label = @5
+              local.get 1
+              i64.const 0
+              i64.store
+              local.get 2
+              i64.const 0
+              i64.store
+              local.get 3
+              i64.const 0
+              i64.store
+              local.get 0
+              i64.const 0
+              i64.store offset=336
+              local.get 0
+              i32.const 336
+              i32.add
+              i32.const 32
+              call $_ZN9gloam_sdk3sys12read_private17h58ffb366042b432bE
+              i32.const 32
+              i32.ne
+              br_if 3 (;@2;)
+              local.get 0
+              i32.const 96
+              i32.add
+              i32.const 24
+              i32.add
+              local.get 1
+              i64.load
+              i64.store
+              local.get 0
+              i32.const 96
+              i32.add
+              i32.const 16
+              i32.add
+              local.get 2
+              i64.load
+              i64.store
+              local.get 0
+              i32.const 96
+              i32.add
+              i32.const 8
+              i32.add
+              local.get 3
+              i64.load
+              i64.store
+              local.get 0
+              local.get 0
+              i64.load offset=336
+              i64.store offset=96
+              call $_ZN9gloam_sdk12read_private17h864cab0e91079783E
+              local.set 11
+              local.get 1
+              i64.const 0
+              i64.store
+              local.get 2
+              i64.const 0
+              i64.store
+              local.get 3
+              i64.const 0
+              i64.store
+              local.get 0
+              i64.const 0
+              i64.store offset=336
+              local.get 0
+              i32.const 336
+              i32.add
+              i32.const 32
+              call $_ZN9gloam_sdk3sys12read_private17h58ffb366042b432bE
+              i32.const 32
+              i32.ne
+              br_if 3 (;@2;)
+              local.get 0
+              i32.const 128
+              i32.add
+              i32.const 24
+              i32.add
+              local.get 1
+              i64.load
+              i64.store
+              local.get 0
+              i32.const 128
+              i32.add
+              i32.const 16
+              i32.add
+              local.get 2
+              i64.load
+              i64.store
+              local.get 0
+              i32.const 128
+              i32.add
+              i32.const 8
+              i32.add
+              local.get 3
+              i64.load
+              i64.store
+              local.get 0
+              local.get 0
+              i64.load offset=336
+              i64.store offset=128
+              local.get 0
+              i32.const 0
+              i32.store offset=336
+              local.get 0
+              i32.const 336
+              i32.add
+              i32.const 4
+              call $_ZN9gloam_sdk3sys12read_private17h58ffb366042b432bE
+              i32.const 4
+              i32.ne
+              br_if 3 (;@2;)
+              local.get 0
+              i32.load offset=336
+              local.set 12
+              local.get 0
+              i32.const 32
+              i32.store offset=348
+              local.get 0
+              i32.const 11
+              i32.store offset=340
+              local.get 0
+              i32.const 1048586
+              i32.store offset=336
+              local.get 0
+              local.get 0
+              i32.const 96
+              i32.add
+              i32.store offset=344
+              local.get 0
+              i32.const 224
+              i32.add
+              local.get 0
+              i32.const 336
+              i32.add
+              i32.const 2
+              call $_ZN9gloam_sdk6sha25613sha256_concat17h1bb174065bf5f7fcE
+              local.get 0
+              i32.const 32
+              i32.store offset=364
+              local.get 0
+              i32.const 8
+              i32.store offset=356
+              local.get 0
+              i32.const 32
+              i32.store offset=348
+              local.get 0
+              i32.const 10
+              i32.store offset=340
+              local.get 0
+              i32.const 1048576
+              i32.store offset=336
+              local.get 0
+              local.get 11
+              i64.store offset=160
+              local.get 0
+              local.get 0
+              i32.const 128
+              i32.add
+              i32.store offset=360
+              local.get 0
+              local.get 0
+              i32.const 160
+              i32.add
+              i32.store offset=352
+              local.get 0
+              local.get 0
+              i32.const 224
+              i32.add
+              i32.store offset=344
+              local.get 0
+              i32.const 256
+              i32.add
+              local.get 0
+              i32.const 336
+              i32.add
+              i32.const 4
+              call $_ZN9gloam_sdk6sha25613sha256_concat17h1bb174065bf5f7fcE
+              local.get 12
+              local.get 8
+              i32.shr_u
+              br_if 3 (;@2;)
+              local.get 0
+              i32.const 288
+              i32.add
+              i32.const 24
+              i32.add
+              local.tee 13
+              local.get 0
+              i32.const 256
+              i32.add
+              i32.const 24
+              i32.add
+              i64.load align=1
+              i64.store
+              local.get 0
+              i32.const 288
+              i32.add
+              i32.const 16
+              i32.add
+              local.tee 14
+              local.get 0
+              i32.const 256
+              i32.add
+              i32.const 16
+              i32.add
+              i64.load align=1
+              i64.store
+              local.get 0
+              i32.const 288
+              i32.add
+              i32.const 8
+              i32.add
+              local.tee 15
+              local.get 0
+              i32.const 256
+              i32.add
+              i32.const 8
+              i32.add
+              i64.load align=1
+              i64.store
+              local.get 0
+              local.get 0
+              i64.load offset=256 align=1
+              i64.store offset=288
               block  ;; label = @6
-                local.get 7
+                local.get 4
                 i32.const 255
                 i32.and
+                local.tee 16
+                i32.eqz
                 br_if 0 (;@6;)
                 i32.const 0
-                local.set 7
-                br 1 (;@5;)
-              end
-              i32.const 0
-              local.set 1
-              loop  ;; label = @6
-                local.get 0
-                i32.const 176
-                i32.add
-                call $_ZN9gloam_sdk12read_private17h551aec30ae1160a3E
-                block  ;; label = @7
+                local.set 17
+                loop  ;; label = @7
+                  local.get 1
+                  i64.const 0
+                  i64.store
+                  local.get 2
+                  i64.const 0
+                  i64.store
+                  local.get 3
+                  i64.const 0
+                  i64.store
+                  local.get 0
+                  i64.const 0
+                  i64.store offset=336
+                  local.get 0
+                  i32.const 336
+                  i32.add
+                  i32.const 32
+                  call $_ZN9gloam_sdk3sys12read_private17h58ffb366042b432bE
+                  i32.const 32
+                  i32.ne
+                  br_if 5 (;@2;)
+                  local.get 0
+                  i32.const 160
+                  i32.add
+                  i32.const 24
+                  i32.add
+                  local.get 1
+                  i64.load
+                  i64.store
+                  local.get 0
+                  i32.const 160
+                  i32.add
+                  i32.const 16
+                  i32.add
+                  local.get 2
+                  i64.load
+                  i64.store
+                  local.get 0
+                  i32.const 160
+                  i32.add
+                  i32.const 8
+                  i32.add
+                  local.get 3
+                  i64.load
+                  i64.store
+                  local.get 0
+                  local.get 0
+                  i64.load offset=336
+                  i64.store offset=160
                   block  ;; label = @8
-                    local.get 4
-                    local.get 1
-                    i32.shr_u
-                    i32.const 1
-                    i32.and
-                    br_if 0 (;@8;)
+                    block  ;; label = @9
+                      local.get 12
+                      local.get 17
+                      i32.shr_u
+                      i32.const 1
+                      i32.and
+                      br_if 0 (;@9;)
+                      local.get 0
+                      i32.const 32
+                      i32.store offset=332
+                      local.get 0
+                      i32.const 32
+                      i32.store offset=324
+                      local.get 0
+                      local.get 0
+                      i32.const 160
+                      i32.add
+                      i32.store offset=328
+                      local.get 0
+                      local.get 0
+                      i32.const 288
+                      i32.add
+                      i32.store offset=320
+                      local.get 0
+                      i32.const 336
+                      i32.add
+                      local.get 0
+                      i32.const 320
+                      i32.add
+                      i32.const 2
+                      call $_ZN9gloam_sdk6sha25613sha256_concat17h1bb174065bf5f7fcE
+                      br 1 (;@8;)
+                    end
                     local.get 0
                     i32.const 32
-                    i32.store offset=172
+                    i32.store offset=332
                     local.get 0
                     i32.const 32
-                    i32.store offset=164
+                    i32.store offset=324
                     local.get 0
                     local.get 0
-                    i32.const 176
+                    i32.const 288
                     i32.add
-                    i32.store offset=168
+                    i32.store offset=328
                     local.get 0
                     local.get 0
-                    i32.const 304
+                    i32.const 160
                     i32.add
-                    i32.store offset=160
+                    i32.store offset=320
                     local.get 0
                     i32.const 336
                     i32.add
                     local.get 0
-                    i32.const 160
+                    i32.const 320
                     i32.add
                     i32.const 2
                     call $_ZN9gloam_sdk6sha25613sha256_concat17h1bb174065bf5f7fcE
-                    br 1 (;@7;)
                   end
+                  local.get 13
+                  local.get 1
+                  i64.load align=1
+                  i64.store
+                  local.get 14
+                  local.get 2
+                  i64.load align=1
+                  i64.store
+                  local.get 15
+                  local.get 3
+                  i64.load align=1
+                  i64.store
                   local.get 0
-                  i32.const 32
-                  i32.store offset=172
                   local.get 0
-                  i32.const 32
-                  i32.store offset=164
-                  local.get 0
-                  local.get 0
-                  i32.const 304
+                  i64.load offset=336 align=1
+                  i64.store offset=288
+                  local.get 17
+                  i32.const 1
                   i32.add
-                  i32.store offset=168
-                  local.get 0
-                  local.get 0
-                  i32.const 176
-                  i32.add
-                  i32.store offset=160
-                  local.get 0
-                  i32.const 336
-                  i32.add
-                  local.get 0
-                  i32.const 160
-                  i32.add
-                  i32.const 2
-                  call $_ZN9gloam_sdk6sha25613sha256_concat17h1bb174065bf5f7fcE
+                  local.tee 17
+                  i32.const 255
+                  i32.and
+                  local.get 16
+                  i32.lt_u
+                  br_if 0 (;@7;)
                 end
-                local.get 10
-                local.get 0
-                i32.const 336
-                i32.add
-                i32.const 24
-                i32.add
-                i64.load align=1
-                i64.store
-                local.get 11
-                local.get 0
-                i32.const 336
-                i32.add
-                i32.const 16
-                i32.add
-                i64.load align=1
-                i64.store
-                local.get 12
-                local.get 0
-                i32.const 336
-                i32.add
-                i32.const 8
-                i32.add
-                i64.load align=1
-                i64.store
-                local.get 0
-                local.get 0
-                i64.load offset=336 align=1
-                i64.store offset=304
-                local.get 1
-                i32.const 1
-                i32.add
-                local.tee 1
-                i32.const 255
-                i32.and
-                local.get 2
-                i32.lt_u
-                br_if 0 (;@6;)
               end
-              local.get 2
-              local.set 7
+              local.get 0
+              i32.const 288
+              i32.add
+              local.get 0
+              i32.const 32
+              call $memcmp
+              br_if 3 (;@2;)
+              local.get 0
+              i32.const 4
+              i32.store offset=364
+              local.get 0
+              i32.const 32
+              i32.store offset=356
+              local.get 0
+              i32.const 32
+              i32.store offset=348
+              local.get 0
+              i32.const 15
+              i32.store offset=340
+              local.get 0
+              i32.const 1048597
+              i32.store offset=336
+              local.get 0
+              local.get 12
+              i32.store offset=288
+              local.get 0
+              local.get 0
+              i32.const 288
+              i32.add
+              i32.store offset=360
+              local.get 0
+              local.get 0
+              i32.const 256
+              i32.add
+              i32.store offset=352
+              local.get 0
+              local.get 0
+              i32.const 96
+              i32.add
+              i32.store offset=344
+              local.get 0
+              i32.const 160
+              i32.add
+              local.get 0
+              i32.const 336
+              i32.add
+              i32.const 4
+              call $_ZN9gloam_sdk6sha25613sha256_concat17h1bb174065bf5f7fcE
+              local.get 10
+              i32.const 2
+              i32.eq
+              br_if 2 (;@3;)
+              local.get 0
+              i32.const 32
+              i32.add
+              local.get 10
+              i32.const 5
+              i32.shl
+              i32.add
+              local.tee 17
+              local.get 0
+              i64.load offset=160 align=1
+              i64.store align=1
+              local.get 17
+              i32.const 24
+              i32.add
+              local.get 0
+              i32.const 160
+              i32.add
+              i32.const 24
+              i32.add
+              i64.load align=1
+              i64.store align=1
+              local.get 17
+              i32.const 16
+              i32.add
+              local.get 0
+              i32.const 160
+              i32.add
+              i32.const 16
+              i32.add
+              i64.load align=1
+              i64.store align=1
+              local.get 17
+              i32.const 8
+              i32.add
+              local.get 0
+              i32.const 160
+              i32.add
+              i32.const 8
+              i32.add
+              i64.load align=1
+              i64.store align=1
+              local.get 9
+              local.get 11
+              i64.add
+              local.tee 7
+              local.get 9
+              i64.lt_u
+              br_if 3 (;@2;)
+              local.get 7
+              local.set 9
+              local.get 10
+              i32.const 1
+              i32.add
+              local.tee 10
+              local.get 6
+              i32.ne
+              br_if 0 (;@5;)
             end
+            local.get 5
+            i32.const 255
+            i32.and
+            i32.const 2
+            i32.ne
+            br_if 0 (;@4;)
             local.get 0
-            i32.const 304
+            i32.const 32
             i32.add
             local.get 0
+            i32.const 32
+            i32.add
+            i32.const 32
+            i32.add
             i32.const 32
             call $memcmp
+            i32.eqz
             br_if 2 (;@2;)
-            local.get 4
-            local.get 7
-            i32.shr_u
-            br_if 2 (;@2;)
-            local.get 0
-            i32.const 32
-            i32.store offset=196
-            local.get 0
-            i32.const 32
-            i32.store offset=188
-            local.get 0
-            i32.const 15
-            i32.store offset=180
-            local.get 0
-            i32.const 1048597
-            i32.store offset=176
-            local.get 0
-            local.get 0
-            i32.const 272
-            i32.add
-            i32.store offset=192
-            local.get 0
-            local.get 0
-            i32.const 96
-            i32.add
-            i32.store offset=184
-            local.get 0
-            i32.const 336
-            i32.add
-            local.get 0
-            i32.const 176
-            i32.add
-            i32.const 3
-            call $_ZN9gloam_sdk6sha25613sha256_concat17h1bb174065bf5f7fcE
-            local.get 8
-            i32.const 2
-            i32.eq
-            br_if 3 (;@1;)
-            local.get 0
-            i32.const 32
-            i32.add
-            local.get 8
-            i32.const 5
-            i32.shl
-            i32.add
-            local.tee 1
-            local.get 0
-            i64.load offset=336 align=1
-            i64.store align=1
-            local.get 1
-            i32.const 24
-            i32.add
-            local.get 0
-            i32.const 336
-            i32.add
-            i32.const 24
-            i32.add
-            i64.load align=1
-            i64.store align=1
-            local.get 1
-            i32.const 16
-            i32.add
-            local.get 0
-            i32.const 336
-            i32.add
-            i32.const 16
-            i32.add
-            i64.load align=1
-            i64.store align=1
-            local.get 1
-            i32.const 8
-            i32.add
-            local.get 0
-            i32.const 336
-            i32.add
-            i32.const 8
-            i32.add
-            i64.load align=1
-            i64.store align=1
-            local.get 6
-            local.get 9
-            i64.add
-            local.tee 5
-            local.get 6
-            i64.lt_u
-            br_if 2 (;@2;)
-            local.get 5
-            local.set 6
-            local.get 8
-            i32.const 1
-            i32.add
-            local.tee 8
-            local.get 3
-            i32.ne
-            br_if 0 (;@4;)
           end
-          local.get 3
-          i32.const 2
-          i32.ne
-          br_if 0 (;@3;)
-          local.get 0
-          i32.const 32
+          call $_ZN9gloam_sdk12read_private17hbd2517dd380d8c1eE
+          local.tee 14
+          i32.const -3
           i32.add
-          local.get 0
-          i32.const 32
-          i32.add
-          i32.const 32
-          i32.add
-          i32.const 32
-          call $memcmp
-          i32.eqz
+          i32.const 255
+          i32.and
+          i32.const 254
+          i32.lt_u
           br_if 1 (;@2;)
-        end
-        local.get 0
-        i32.const 336
-        i32.add
-        i32.const 0
-        i32.const 1024
-        call $memset
-        drop
-        local.get 0
-        i32.const 336
-        i32.add
-        i32.const 1
-        call $_ZN9gloam_sdk3sys12read_private17h58ffb366042b432bE
-        i32.const 1
-        i32.ne
-        br_if 0 (;@2;)
-        local.get 0
-        i32.load8_u offset=336
-        local.tee 11
-        i32.const -3
-        i32.add
-        i32.const 255
-        i32.and
-        i32.const 254
-        i32.lt_u
-        br_if 0 (;@2;)
-        i32.const 0
-        local.set 4
-        loop  ;; label = @3
-          local.get 0
-          i32.const 176
-          i32.add
-          local.get 4
-          i32.add
-          local.tee 1
-          i64.const 0
-          i64.store align=1
-          local.get 1
-          i32.const 24
-          i32.add
-          i64.const 0
-          i64.store align=1
-          local.get 1
-          i32.const 16
-          i32.add
-          i64.const 0
-          i64.store align=1
-          local.get 1
-          i32.const 8
-          i32.add
-          i64.const 0
-          i64.store align=1
-          local.get 4
-          i32.const 32
-          i32.add
-          local.tee 4
-          i32.const 64
-          i32.ne
-          br_if 0 (;@3;)
-        end
-        block  ;; label = @3
-          block  ;; label = @4
-            local.get 11
-            br_if 0 (;@4;)
-            i64.const 0
-            local.set 9
-            br 1 (;@3;)
-          end
-          local.get 11
-          i32.const 5
-          i32.shl
-          local.set 10
-          i64.const 0
-          local.set 6
           i32.const 0
-          local.set 1
+          local.set 2
           loop  ;; label = @4
             local.get 0
-            i32.const 240
+            i32.const 160
             i32.add
-            call $_ZN9gloam_sdk12read_private17h551aec30ae1160a3E
-            local.get 0
-            i32.const 336
-            i32.add
-            i32.const 0
-            i32.const 1024
-            call $memset
-            drop
-            local.get 0
-            i32.const 336
-            i32.add
-            i32.const 8
-            call $_ZN9gloam_sdk3sys12read_private17h58ffb366042b432bE
-            i32.const 8
-            i32.ne
-            br_if 2 (;@2;)
-            local.get 0
-            i64.load offset=336
-            local.set 9
-            local.get 0
-            i32.const 272
-            i32.add
-            call $_ZN9gloam_sdk12read_private17h551aec30ae1160a3E
-            local.get 0
-            i32.const 32
-            i32.store offset=364
-            local.get 0
-            i32.const 8
-            i32.store offset=356
-            local.get 0
-            i32.const 32
-            i32.store offset=348
-            local.get 0
-            i32.const 10
-            i32.store offset=340
-            local.get 0
-            i32.const 1048576
-            i32.store offset=336
-            local.get 0
-            local.get 9
-            i64.store offset=128
-            local.get 0
-            local.get 0
-            i32.const 272
-            i32.add
-            i32.store offset=360
-            local.get 0
-            local.get 0
-            i32.const 128
-            i32.add
-            i32.store offset=352
-            local.get 0
-            local.get 0
-            i32.const 240
-            i32.add
-            i32.store offset=344
-            local.get 0
-            i32.const 304
-            i32.add
-            local.get 0
-            i32.const 336
-            i32.add
-            i32.const 4
-            call $_ZN9gloam_sdk6sha25613sha256_concat17h1bb174065bf5f7fcE
-            local.get 1
-            i32.const 64
-            i32.eq
-            br_if 3 (;@1;)
-            local.get 0
-            i32.const 176
-            i32.add
-            local.get 1
-            i32.add
-            local.tee 4
-            local.get 0
-            i64.load offset=304 align=1
-            i64.store align=1
-            local.get 4
-            i32.const 24
-            i32.add
-            local.get 0
-            i32.const 304
-            i32.add
-            i32.const 24
-            i32.add
-            i64.load align=1
-            i64.store align=1
-            local.get 4
-            i32.const 16
-            i32.add
-            local.get 0
-            i32.const 304
-            i32.add
-            i32.const 16
-            i32.add
-            i64.load align=1
-            i64.store align=1
-            local.get 4
-            i32.const 8
-            i32.add
-            local.get 0
-            i32.const 304
-            i32.add
-            i32.const 8
-            i32.add
-            i64.load align=1
-            i64.store align=1
-            local.get 6
-            local.get 9
-            i64.add
-            local.tee 9
-            local.get 6
-            i64.lt_u
-            br_if 2 (;@2;)
-            local.get 9
-            local.set 6
-            local.get 10
-            local.get 1
-            i32.const 32
+            local.get 2
             i32.add
             local.tee 1
+            i64.const 0
+            i64.store align=1
+            local.get 1
+            i32.const 24
+            i32.add
+            i64.const 0
+            i64.store align=1
+            local.get 1
+            i32.const 16
+            i32.add
+            i64.const 0
+            i64.store align=1
+            local.get 1
+            i32.const 8
+            i32.add
+            i64.const 0
+            i64.store align=1
+            local.get 2
+            i32.const 32
+            i32.add
+            local.tee 2
+            i32.const 64
             i32.ne
             br_if 0 (;@4;)
           end
-        end
-        local.get 5
-        local.get 9
-        i64.ne
-        br_if 0 (;@2;)
-        i32.const 0
-        local.set 1
-        local.get 0
-        i32.const 336
-        i32.add
-        i32.const 0
-        i32.const 1024
-        call $memset
-        drop
-        loop  ;; label = @3
+          block  ;; label = @4
+            block  ;; label = @5
+              local.get 14
+              i32.const 255
+              i32.and
+              local.tee 1
+              br_if 0 (;@5;)
+              i64.const 0
+              local.set 11
+              br 1 (;@4;)
+            end
+            local.get 1
+            i32.const 5
+            i32.shl
+            local.set 13
+            i32.const 0
+            local.set 17
+            local.get 0
+            i32.const 336
+            i32.add
+            i32.const 24
+            i32.add
+            local.set 1
+            local.get 0
+            i32.const 336
+            i32.add
+            i32.const 16
+            i32.add
+            local.set 2
+            local.get 0
+            i32.const 336
+            i32.add
+            i32.const 8
+            i32.add
+            local.set 3
+            i64.const 0
+            local.set 9
+            loop  ;; label = @5
+              local.get 1
+              i64.const 0
+              i64.store
+              local.get 2
+              i64.const 0
+              i64.store
+              local.get 3
+              i64.const 0
+              i64.store
+              local.get 0
+              i64.const 0
+              i64.store offset=336
+              local.get 0
+              i32.const 336
+              i32.add
+              i32.const 32
+              call $_ZN9gloam_sdk3sys12read_private17h58ffb366042b432bE
+              i32.const 32
+              i32.ne
+              br_if 3 (;@2;)
+              local.get 0
+              i32.const 224
+              i32.add
+              i32.const 24
+              i32.add
+              local.get 1
+              i64.load
+              i64.store
+              local.get 0
+              i32.const 224
+              i32.add
+              i32.const 16
+              i32.add
+              local.get 2
+              i64.load
+              i64.store
+              local.get 0
+              i32.const 224
+              i32.add
+              i32.const 8
+              i32.add
+              local.get 3
+              i64.load
+              i64.store
+              local.get 0
+              local.get 0
+              i64.load offset=336
+              i64.store offset=224
+              call $_ZN9gloam_sdk12read_private17h864cab0e91079783E
+              local.set 11
+              local.get 1
+              i64.const 0
+              i64.store
+              local.get 2
+              i64.const 0
+              i64.store
+              local.get 3
+              i64.const 0
+              i64.store
+              local.get 0
+              i64.const 0
+              i64.store offset=336
+              local.get 0
+              i32.const 336
+              i32.add
+              i32.const 32
+              call $_ZN9gloam_sdk3sys12read_private17h58ffb366042b432bE
+              i32.const 32
+              i32.ne
+              br_if 3 (;@2;)
+              local.get 0
+              i32.const 256
+              i32.add
+              i32.const 24
+              i32.add
+              local.get 1
+              i64.load
+              i64.store
+              local.get 0
+              i32.const 256
+              i32.add
+              i32.const 16
+              i32.add
+              local.get 2
+              i64.load
+              i64.store
+              local.get 0
+              i32.const 256
+              i32.add
+              i32.const 8
+              i32.add
+              local.get 3
+              i64.load
+              i64.store
+              local.get 0
+              local.get 0
+              i64.load offset=336
+              i64.store offset=256
+              local.get 0
+              i32.const 32
+              i32.store offset=364
+              local.get 0
+              i32.const 8
+              i32.store offset=356
+              local.get 0
+              i32.const 32
+              i32.store offset=348
+              local.get 0
+              i32.const 10
+              i32.store offset=340
+              local.get 0
+              i32.const 1048576
+              i32.store offset=336
+              local.get 0
+              local.get 11
+              i64.store offset=128
+              local.get 0
+              local.get 0
+              i32.const 256
+              i32.add
+              i32.store offset=360
+              local.get 0
+              local.get 0
+              i32.const 128
+              i32.add
+              i32.store offset=352
+              local.get 0
+              local.get 0
+              i32.const 224
+              i32.add
+              i32.store offset=344
+              local.get 0
+              i32.const 288
+              i32.add
+              local.get 0
+              i32.const 336
+              i32.add
+              i32.const 4
+              call $_ZN9gloam_sdk6sha25613sha256_concat17h1bb174065bf5f7fcE
+              local.get 17
+              i32.const 64
+              i32.eq
+              br_if 2 (;@3;)
+              local.get 0
+              i32.const 160
+              i32.add
+              local.get 17
+              i32.add
+              local.tee 12
+              local.get 0
+              i64.load offset=288 align=1
+              i64.store align=1
+              local.get 12
+              i32.const 24
+              i32.add
+              local.get 0
+              i32.const 288
+              i32.add
+              i32.const 24
+              i32.add
+              i64.load align=1
+              i64.store align=1
+              local.get 12
+              i32.const 16
+              i32.add
+              local.get 0
+              i32.const 288
+              i32.add
+              i32.const 16
+              i32.add
+              i64.load align=1
+              i64.store align=1
+              local.get 12
+              i32.const 8
+              i32.add
+              local.get 0
+              i32.const 288
+              i32.add
+              i32.const 8
+              i32.add
+              i64.load align=1
+              i64.store align=1
+              local.get 9
+              local.get 11
+              i64.add
+              local.tee 11
+              local.get 9
+              i64.lt_u
+              br_if 3 (;@2;)
+              local.get 11
+              local.set 9
+              local.get 13
+              local.get 17
+              i32.const 32
+              i32.add
+              local.tee 17
+              i32.ne
+              br_if 0 (;@5;)
+            end
+            local.get 14
+            i32.const 255
+            i32.and
+            i32.const 2
+            i32.ne
+            br_if 0 (;@4;)
+            local.get 0
+            i32.const 160
+            i32.add
+            local.get 0
+            i32.const 160
+            i32.add
+            i32.const 32
+            i32.add
+            i32.const 32
+            call $memcmp
+            i32.eqz
+            br_if 2 (;@2;)
+          end
+          local.get 7
+          local.get 11
+          i64.ne
+          br_if 1 (;@2;)
+          local.get 0
+          call $_ZN9gloam_sdk6commit17h76e56fb8c70bb38aE
+          local.get 0
+          local.get 4
+          i32.store8 offset=336
           local.get 0
           i32.const 336
           i32.add
-          local.get 1
-          i32.add
-          local.get 0
-          local.get 1
-          i32.add
-          i32.load8_u
-          i32.store8
-          local.get 1
           i32.const 1
-          i32.add
-          local.tee 1
-          i32.const 32
-          i32.ne
-          br_if 0 (;@3;)
-        end
-        local.get 0
-        i32.const 336
-        i32.add
-        i32.const 32
-        call $_ZN9gloam_sdk3sys6commit17haf29a61fedbe7432E
-        i32.const 0
-        local.set 10
-        local.get 0
-        i32.const 336
-        i32.add
-        i32.const 1
-        i32.add
-        i32.const 0
-        i32.const 1023
-        call $memset
-        local.set 1
-        local.get 0
-        local.get 2
-        i32.store8 offset=336
-        local.get 0
-        i32.const 336
-        i32.add
-        i32.const 1
-        call $_ZN9gloam_sdk3sys6commit17haf29a61fedbe7432E
-        local.get 1
-        i32.const 0
-        i32.const 1023
-        call $memset
-        local.set 12
-        local.get 0
-        local.get 3
-        i32.store8 offset=336
-        local.get 0
-        i32.const 336
-        i32.add
-        i32.const 1
-        call $_ZN9gloam_sdk3sys6commit17haf29a61fedbe7432E
-        block  ;; label = @3
-          local.get 3
-          i32.eqz
-          br_if 0 (;@3;)
+          call $_ZN9gloam_sdk3sys6commit17haf29a61fedbe7432E
           local.get 0
-          i32.const 32
+          local.get 5
+          i32.store8 offset=336
+          local.get 0
+          i32.const 336
           i32.add
-          local.set 4
-          loop  ;; label = @4
-            local.get 10
-            i32.const 2
-            i32.eq
-            br_if 3 (;@1;)
+          i32.const 1
+          call $_ZN9gloam_sdk3sys6commit17haf29a61fedbe7432E
+          block  ;; label = @4
+            local.get 5
+            i32.const 255
+            i32.and
+            local.tee 1
+            i32.eqz
+            br_if 0 (;@4;)
+            local.get 1
+            i32.const 5
+            i32.shl
+            local.set 2
             i32.const 0
             local.set 1
-            local.get 0
-            i32.const 336
-            i32.add
-            i32.const 0
-            i32.const 1024
-            call $memset
-            drop
             loop  ;; label = @5
+              local.get 1
+              i32.const 64
+              i32.eq
+              br_if 2 (;@3;)
               local.get 0
-              i32.const 336
+              i32.const 32
               i32.add
               local.get 1
               i32.add
-              local.get 4
+              call $_ZN9gloam_sdk6commit17h76e56fb8c70bb38aE
+              local.get 2
               local.get 1
-              i32.add
-              i32.load8_u
-              i32.store8
-              local.get 1
-              i32.const 1
+              i32.const 32
               i32.add
               local.tee 1
-              i32.const 32
               i32.ne
               br_if 0 (;@5;)
             end
-            local.get 0
-            i32.const 336
-            i32.add
-            i32.const 32
-            call $_ZN9gloam_sdk3sys6commit17haf29a61fedbe7432E
-            local.get 4
-            i32.const 32
-            i32.add
-            local.set 4
-            local.get 10
-            i32.const 1
-            i32.add
-            local.tee 10
-            local.get 3
-            i32.ne
-            br_if 0 (;@4;)
           end
-        end
-        i32.const 0
-        local.set 1
-        local.get 12
-        i32.const 0
-        i32.const 1023
-        call $memset
-        drop
-        local.get 0
-        local.get 11
-        i32.store8 offset=336
-        local.get 0
-        i32.const 336
-        i32.add
-        i32.const 1
-        call $_ZN9gloam_sdk3sys6commit17haf29a61fedbe7432E
-        block  ;; label = @3
-          local.get 11
-          i32.eqz
-          br_if 0 (;@3;)
+          local.get 0
+          local.get 14
+          i32.store8 offset=336
+          local.get 0
+          i32.const 336
+          i32.add
+          i32.const 1
+          call $_ZN9gloam_sdk3sys6commit17haf29a61fedbe7432E
+          block  ;; label = @4
+            local.get 14
+            i32.const 255
+            i32.and
+            br_if 0 (;@4;)
+            i32.const 0
+            local.set 3
+            br 3 (;@1;)
+          end
+          local.get 14
+          i32.const 255
+          i32.and
+          local.tee 3
+          i32.const 5
+          i32.shl
+          local.set 2
           i32.const 0
-          local.set 10
-          local.get 0
-          i32.const 176
-          i32.add
-          local.set 4
+          local.set 1
           loop  ;; label = @4
-            local.get 10
-            i32.const 2
+            local.get 1
+            i32.const 64
+            i32.eq
+            br_if 1 (;@3;)
+            local.get 0
+            i32.const 160
+            i32.add
+            local.get 1
+            i32.add
+            call $_ZN9gloam_sdk6commit17h76e56fb8c70bb38aE
+            local.get 2
+            local.get 1
+            i32.const 32
+            i32.add
+            local.tee 1
             i32.eq
             br_if 3 (;@1;)
-            i32.const 0
-            local.set 1
-            local.get 0
-            i32.const 336
-            i32.add
-            i32.const 0
-            i32.const 1024
-            call $memset
-            drop
-            loop  ;; label = @5
-              local.get 0
-              i32.const 336
-              i32.add
-              local.get 1
-              i32.add
-              local.get 4
-              local.get 1
-              i32.add
-              i32.load8_u
-              i32.store8
-              local.get 1
-              i32.const 1
-              i32.add
-              local.tee 1
-              i32.const 32
-              i32.ne
-              br_if 0 (;@5;)
-            end
-            local.get 0
-            i32.const 336
-            i32.add
-            i32.const 32
-            call $_ZN9gloam_sdk3sys6commit17haf29a61fedbe7432E
-            local.get 4
-            i32.const 32
-            i32.add
-            local.set 4
-            local.get 10
-            i32.const 1
-            i32.add
-            local.tee 10
-            local.get 11
-            i32.ne
-            br_if 0 (;@4;)
+            br 0 (;@4;)
           end
-          local.get 11
-          local.set 1
         end
-        local.get 0
-        i32.const 1360
-        i32.add
-        global.set $__stack_pointer
-        local.get 1
-        return
+        call $_ZN4core9panicking18panic_bounds_check17h85ba5634c84ff856E
+        unreachable
       end
       unreachable
       unreachable
     end
-    call $_ZN4core9panicking18panic_bounds_check17h85ba5634c84ff856E
-    unreachable)
-  (func $_ZN9gloam_sdk6sha25613sha256_concat17h1bb174065bf5f7fcE (type 4) (param i32 i32 i32)
+    local.get 0
+    i32.const 1360
+    i32.add
+    global.set $__stack_pointer
+    local.get 3)
+  (func $_ZN9gloam_sdk6sha25613sha256_concat17h1bb174065bf5f7fcE (type 5) (param i32 i32 i32)
     (local i32 i32 i32 i32 i32 i64 i32)
     global.get $__stack_pointer
     i32.const 224
@@ -1457,10 +1547,10 @@
       local.set 1
       br 0 (;@1;)
     end)
-  (func $_ZN4core9panicking18panic_bounds_check17h85ba5634c84ff856E (type 5)
+  (func $_ZN4core9panicking18panic_bounds_check17h85ba5634c84ff856E (type 6)
     call $_ZN4core9panicking9panic_fmt17h9ec1c8305a7da9aeE
     unreachable)
-  (func $_ZN4core9panicking9panic_fmt17h9ec1c8305a7da9aeE (type 5)
+  (func $_ZN4core9panicking9panic_fmt17h9ec1c8305a7da9aeE (type 6)
     unreachable
     unreachable)
   (func $_ZN9gloam_sdk6sha2568compress17h07b3bf75d09d6c4aE (type 1) (param i32 i32)
@@ -1748,22 +1838,22 @@
     i32.const 256
     i32.add
     global.set $__stack_pointer)
-  (func $memcmp (type 6) (param i32 i32 i32) (result i32)
+  (func $memcmp (type 7) (param i32 i32 i32) (result i32)
     local.get 0
     local.get 1
     local.get 2
     call $_ZN17compiler_builtins3mem6memcmp17h746cbb5083404253E)
-  (func $memcpy (type 6) (param i32 i32 i32) (result i32)
+  (func $memcpy (type 7) (param i32 i32 i32) (result i32)
     local.get 0
     local.get 1
     local.get 2
     call $_ZN17compiler_builtins3mem6memcpy17h79ddd583664b3214E)
-  (func $memset (type 6) (param i32 i32 i32) (result i32)
+  (func $memset (type 7) (param i32 i32 i32) (result i32)
     local.get 0
     local.get 1
     local.get 2
     call $_ZN17compiler_builtins3mem6memset17h062079ea7f8a1431E)
-  (func $_ZN17compiler_builtins3mem6memcpy17h79ddd583664b3214E (type 6) (param i32 i32 i32) (result i32)
+  (func $_ZN17compiler_builtins3mem6memcpy17h79ddd583664b3214E (type 7) (param i32 i32 i32) (result i32)
     (local i32 i32 i32 i32 i32 i32 i32 i32)
     block  ;; label = @1
       block  ;; label = @2
@@ -1943,7 +2033,7 @@
       end
     end
     local.get 0)
-  (func $_ZN17compiler_builtins3mem6memset17h062079ea7f8a1431E (type 6) (param i32 i32 i32) (result i32)
+  (func $_ZN17compiler_builtins3mem6memset17h062079ea7f8a1431E (type 7) (param i32 i32 i32) (result i32)
     (local i32 i32 i32)
     block  ;; label = @1
       block  ;; label = @2
@@ -2044,7 +2134,7 @@
       end
     end
     local.get 0)
-  (func $_ZN17compiler_builtins3mem6memcmp17h746cbb5083404253E (type 6) (param i32 i32 i32) (result i32)
+  (func $_ZN17compiler_builtins3mem6memcmp17h746cbb5083404253E (type 7) (param i32 i32 i32) (result i32)
     (local i32 i32 i32)
     i32.const 0
     local.set 3

@@ -189,7 +189,7 @@ fn a_statement_with_io_for_a_module_without_the_interface_is_refused() {
 }
 
 /// `examples/credential` (Rust, gloam-sdk): a private balance against a public threshold
-/// and a public commitment `sha256(balance ‖ salt)`. Honest runs prove with journal
+/// and a public commitment `sha256("gloam-balance" ‖ balance ‖ salt)`. Honest runs prove with journal
 /// `threshold ‖ commitment`; a wrong salt and a balance below the threshold trap, so the
 /// prover refuses them.
 #[test]
@@ -202,7 +202,7 @@ fn the_credential_contract_proves_only_honest_claims() {
     let p = Arc::new(gloam_isa::load_module(&wasm).expect("valid module"));
     let balance = 52_000u64;
     let salt = [0x5au8; 32];
-    let commitment = sha(&[&balance.to_le_bytes(), &salt]);
+    let commitment = sha(&[b"gloam-balance", &balance.to_le_bytes(), &salt]);
     let input = |threshold: u64, balance: u64, salt: [u8; 32]| {
         let mut public = threshold.to_le_bytes().to_vec();
         public.extend_from_slice(&commitment);
@@ -263,8 +263,10 @@ fn the_compliance_contract_proves_membership_without_revealing_the_member() {
     let p = Arc::new(gloam_isa::load_module(&wasm).expect("valid module"));
     // 16 members, depth 4.
     let depth = 4u8;
+    // Members hold secrets; the allowlist holds their owner keys.
     let accounts: Vec<[u8; 32]> = (0..16u8).map(|i| [i.wrapping_mul(37) ^ 0xc3; 32]).collect();
-    let levels = merkle_levels(accounts.iter().map(|a| h(&[b"gloam-allow", a])).collect());
+    let leaf = |secret: &[u8; 32]| h(&[b"gloam-allow", &h(&[b"gloam-owner", secret])]);
+    let levels = merkle_levels(accounts.iter().map(leaf).collect());
     let root = levels.last().unwrap()[0];
     let limit = 10_000u64;
     let input = |account: [u8; 32], index: u32, path_of: u32, amount: u64| {
@@ -288,7 +290,7 @@ fn the_compliance_contract_proves_membership_without_revealing_the_member() {
     )
     .expect("proves");
     let mut journal = honest.public.clone();
-    journal.extend_from_slice(&h(&[&9_999u64.to_le_bytes(), &[0x42; 32]]));
+    journal.extend_from_slice(&h(&[b"gloam-amount", &9_999u64.to_le_bytes(), &[0x42; 32]]));
     assert_eq!(run.file.journal, journal);
     let bytes = run.file.to_bytes();
     verify_file(&p, &bytes).expect("verifies");
@@ -299,6 +301,11 @@ fn the_compliance_contract_proves_membership_without_revealing_the_member() {
     for (what, io) in [
         ("non-member", input([0x99; 32], 11, 11, 10)),
         ("wrong position", input(accounts[11], 10, 11, 10)),
+        // Knowing a member's owner key (the leaf's preimage) is not knowing its secret.
+        (
+            "a member's key as the secret",
+            input(h(&[b"gloam-owner", &accounts[11]]), 11, 11, 10),
+        ),
         ("amount over the limit", input(accounts[11], 11, 11, 10_001)),
     ] {
         match prove_io(
@@ -373,7 +380,12 @@ fn the_transfer_contract_proves_balanced_spends_of_owned_notes() {
         prove_io(p.clone(), "transfer", &[], &honest, &ProveConfig::default()).expect("proves");
     let mut journal = root.to_vec();
     journal.extend_from_slice(&[depth, 1]);
-    journal.extend_from_slice(&h(&[b"gloam-nullifier", &alice, &leaves[5]]));
+    journal.extend_from_slice(&h(&[
+        b"gloam-nullifier",
+        &alice,
+        &leaves[5],
+        &5u32.to_le_bytes(),
+    ]));
     journal.push(2);
     for (owner, amount, blinding) in &out {
         journal.extend_from_slice(&note(owner, *amount, blinding));
@@ -398,6 +410,10 @@ fn the_transfer_contract_proves_balanced_spends_of_owned_notes() {
             input(&[spend70, spend70], &[(bob, 140, [9; 32])]),
         ),
         ("unbalanced", input(&[spend70], &[(bob, 71, [9; 32])])),
+        (
+            "two equal new notes",
+            input(&[spend70], &[(bob, 35, [9; 32]), (bob, 35, [9; 32])]),
+        ),
         (
             "another owner's note",
             input(&[([0xb0; 32], 70, [5; 32], 5)], &[(bob, 70, [9; 32])]),

@@ -12,8 +12,10 @@
 //! | `(A, B)`, `(A, B, C)`, `(A, B, C, D)` | the fields' encodings in order |
 //! | a struct declared with [`fixed_struct!`] | its fields' encodings in declaration order |
 //!
-//! No length prefixes and no padding. Values larger than [`MAX_SIZE`] bytes are not
-//! supported by `read_*`/`commit` (use the byte functions).
+//! No length prefixes and no padding; `decode` refuses any other length. Values larger than
+//! [`MAX_SIZE`] bytes are refused at compile time by `read_*`/`commit` (use the byte
+//! functions). Arrays decode for element types that are `Copy + Default` (integers, bytes,
+//! nested arrays of them).
 
 /// The largest encoding `read_public`, `read_private` and `commit` handle (bytes).
 pub const MAX_SIZE: usize = 1024;
@@ -28,8 +30,8 @@ pub trait Encode {
 
 /// A type that decodes from its canonical encoding.
 pub trait Decode: Encode + Sized {
-    /// Decodes `bytes` (exactly [`Encode::SIZE`] bytes); `None` if they are not the encoding
-    /// of any value.
+    /// Decodes `bytes`; `None` unless they are exactly [`Encode::SIZE`] bytes encoding a
+    /// value.
     fn decode(bytes: &[u8]) -> Option<Self>;
 }
 
@@ -44,7 +46,10 @@ macro_rules! int {
         impl Decode for $t {
             fn decode(bytes: &[u8]) -> Option<Self> {
                 let mut b = [0u8; core::mem::size_of::<$t>()];
-                b.copy_from_slice(bytes.get(..Self::SIZE)?);
+                if bytes.len() != Self::SIZE {
+                    return None;
+                }
+                b.copy_from_slice(bytes);
                 Some(<$t>::from_le_bytes(b))
             }
         }
@@ -60,9 +65,9 @@ impl Encode for bool {
 }
 impl Decode for bool {
     fn decode(bytes: &[u8]) -> Option<Self> {
-        match bytes.first()? {
-            0 => Some(false),
-            1 => Some(true),
+        match bytes {
+            [0] => Some(false),
+            [1] => Some(true),
             _ => None,
         }
     }
@@ -78,6 +83,9 @@ impl<T: Encode, const N: usize> Encode for [T; N] {
 }
 impl<T: Decode + Copy + Default, const N: usize> Decode for [T; N] {
     fn decode(bytes: &[u8]) -> Option<Self> {
+        if bytes.len() != Self::SIZE {
+            return None;
+        }
         let mut out = [T::default(); N];
         for (i, v) in out.iter_mut().enumerate() {
             *v = T::decode(bytes.get(i * T::SIZE..(i + 1) * T::SIZE)?)?;
@@ -100,6 +108,9 @@ macro_rules! tuple {
         impl<$($n: Decode),*> Decode for ($($n,)*) {
             #[allow(non_snake_case, unused_assignments)]
             fn decode(bytes: &[u8]) -> Option<Self> {
+                if bytes.len() != Self::SIZE {
+                    return None;
+                }
                 let mut at = 0;
                 $( let $n = $n::decode(bytes.get(at..at + $n::SIZE)?)?; at += $n::SIZE; )*
                 Some(($($n,)*))
@@ -140,6 +151,9 @@ macro_rules! fixed_struct {
         impl $crate::codec::Decode for $name {
             #[allow(unused_assignments)]
             fn decode(bytes: &[u8]) -> Option<Self> {
+                if bytes.len() != <Self as $crate::codec::Encode>::SIZE {
+                    return None;
+                }
                 let mut at = 0;
                 $(
                     let n = <$ty as $crate::codec::Encode>::SIZE;

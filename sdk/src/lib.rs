@@ -87,22 +87,50 @@ pub fn read_private<T: Decode>() -> T {
 
 /// Appends the encoding of `value` to the journal.
 pub fn commit<T: Encode>(value: &T) {
-    let mut buf = [0u8; codec::MAX_SIZE];
-    let n = T::SIZE;
-    if n > codec::MAX_SIZE {
+    let () = Fits::<T>::OK;
+    let mut buf = core::mem::MaybeUninit::<[u8; codec::MAX_SIZE]>::uninit();
+    let bytes = zeroed_prefix(&mut buf, T::SIZE);
+    value.encode(bytes);
+    commit_bytes(bytes);
+}
+
+/// Traps unless the public input has been read to its end: a contract whose statement should
+/// cover exactly what it read calls this last (the statement binds every public byte, read or
+/// not, `docs/air.md` §1).
+pub fn expect_public_end() {
+    let mut b = [0u8; 1];
+    if read_public_bytes(&mut b) != 0 {
         abort()
     }
-    value.encode(&mut buf[..n]);
-    commit_bytes(&buf[..n]);
+}
+
+/// Refuses at compile time a type whose encoding is larger than [`codec::MAX_SIZE`].
+struct Fits<T>(core::marker::PhantomData<T>);
+
+impl<T: Encode> Fits<T> {
+    const OK: () = assert!(T::SIZE <= codec::MAX_SIZE, "encoding larger than MAX_SIZE");
+}
+
+/// The first `n` bytes of `buf`, zeroed (only those: zeroing the whole buffer would cost a
+/// kilobyte of stores per call).
+fn zeroed_prefix(buf: &mut core::mem::MaybeUninit<[u8; codec::MAX_SIZE]>, n: usize) -> &mut [u8] {
+    let p = buf.as_mut_ptr() as *mut u8;
+    // SAFETY: `n <= MAX_SIZE` (`Fits`); the first `n` bytes are initialised before the slice
+    // is made.
+    unsafe {
+        core::ptr::write_bytes(p, 0, n);
+        core::slice::from_raw_parts_mut(p, n)
+    }
 }
 
 fn read_value<T: Decode>(read: fn(&mut [u8]) -> usize) -> T {
-    let mut buf = [0u8; codec::MAX_SIZE];
-    let n = T::SIZE;
-    if n > codec::MAX_SIZE || read(&mut buf[..n]) != n {
+    let () = Fits::<T>::OK;
+    let mut buf = core::mem::MaybeUninit::<[u8; codec::MAX_SIZE]>::uninit();
+    let bytes = zeroed_prefix(&mut buf, T::SIZE);
+    if read(bytes) != T::SIZE {
         abort()
     }
-    match T::decode(&buf[..n]) {
+    match T::decode(bytes) {
         Some(v) => v,
         None => abort(),
     }

@@ -148,11 +148,39 @@ pub fn sha256(msg: &[u8]) -> Digest {
     s.finalize()
 }
 
-/// SHA-256 of the concatenation of `parts` (one message, any length).
+/// SHA-256 of the concatenation of `parts` (one message, any length). The parts are not
+/// delimited: `("ab", "c")` and `("a", "bc")` hash alike, so give variable-length parts a
+/// length or a fixed size.
 pub fn sha256_concat(parts: &[&[u8]]) -> Digest {
     let mut s = Sha256::new();
     for p in parts {
         s.update(p);
     }
     s.finalize()
+}
+
+/// A Merkle tree node: `sha256(left ‖ right)`.
+pub fn parent(left: &Digest, right: &Digest) -> Digest {
+    sha256_concat(&[left, right])
+}
+
+/// The root of the SHA-256 Merkle tree of depth `depth` that has `leaf` at position `index`,
+/// its `depth` siblings (leaf level first) read from the private input. Traps if the input
+/// ends first or `index` does not fit in `depth` bits (so one leaf has one position).
+pub fn root_from_private_path(leaf: &Digest, index: u32, depth: u8) -> Digest {
+    if depth > 32 || (depth < 32 && index >> depth != 0) {
+        crate::abort()
+    }
+    let mut node = *leaf;
+    let mut d = 0;
+    while d < depth {
+        let sibling: Digest = crate::read_private();
+        node = if (index >> d) & 1 == 0 {
+            parent(&node, &sibling)
+        } else {
+            parent(&sibling, &node)
+        };
+        d += 1;
+    }
+    node
 }

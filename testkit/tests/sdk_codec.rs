@@ -64,6 +64,13 @@ fn arrays_tuples_and_structs_are_their_fields_in_order() {
     let mut b = bytes(&note);
     b[12] = 2;
     assert_eq!(Note::decode(&b), None);
-    // Too short does not decode.
+    // Too short or too long does not decode.
     assert_eq!(u64::decode(&[1, 2, 3]), None);
+    assert_eq!(u64::decode(&[0; 9]), None);
+    assert_eq!(bool::decode(&[1, 0]), None);
+    assert_eq!(<[u8; 2]>::decode(&[1, 2, 3]), None);
+    assert_eq!(<(u8, u8)>::decode(&[1, 2, 3]), None);
+    let mut long = bytes(&note);
+    long.push(0);
+    assert_eq!(Note::decode(&long), None);
 }

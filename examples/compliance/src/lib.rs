@@ -1,41 +1,36 @@
 //! compliance: proves that a transfer's sender is on a public allowlist and that the amount
 //! is at most a public limit, without revealing the sender or the amount.
 //!
-//! The allowlist is a Merkle tree (SHA-256) of depth `depth` whose leaves are
-//! `sha256("gloam-allow" ‖ account)`, a node `sha256(left ‖ right)`.
+//! A member is the holder of a 32-byte secret; the allowlist holds its *owner key*
+//! `sha256("gloam-owner" ‖ secret)` (the `transfer` example's), so knowing a member's key is
+//! not enough to prove membership. The allowlist is a SHA-256 Merkle tree of depth `depth`
+//! whose leaves are `sha256("gloam-allow" ‖ owner key)`, a node `sha256(left ‖ right)`
+//! (leaves and nodes hash 43 and 64 bytes: no leaf is a node).
 //!
-//! Public input: `root: [u8; 32]`, `depth: u8` (at most 16), `limit: u64`. Private input:
-//! `account: [u8; 32]`, `index: u32` (the leaf's position), `depth` siblings `[u8; 32]`
-//! (leaf level first), `amount: u64`, `blinding: [u8; 32]`. The contract checks the path and
-//! `amount <= limit`, trapping otherwise. Journal: `root ‖ depth ‖ limit ‖
-//! sha256(amount ‖ blinding)`: the amount stays hidden behind its commitment, which a later
-//! step (a confidential transfer) can open. Returns 1.
+//! Public input: `root: [u8; 32]`, `depth: u8` (at most 16), `limit: u64`, and nothing else.
+//! Private input: `secret: [u8; 32]`, `index: u32` (the leaf's position, below `2^depth`),
+//! `depth` siblings `[u8; 32]` (leaf level first), `amount: u64`, `blinding: [u8; 32]`. The
+//! contract checks the path and `amount <= limit`, trapping otherwise. Journal: `root ‖ depth
+//! ‖ limit ‖ sha256("gloam-amount" ‖ amount ‖ blinding)`: the amount stays hidden behind its
+//! commitment, which its holder can open to whom it chooses. Returns 1.
 #![no_std]
 
-use gloam_sdk::sha256::{sha256_concat, Digest};
-use gloam_sdk::{abort, commit, read_private, read_public};
+use gloam_sdk::sha256::{root_from_private_path, sha256_concat, Digest};
+use gloam_sdk::{abort, commit, expect_public_end, read_private, read_public};
 
 gloam_sdk::entry!(fn check_transfer() -> i32 {
     let root: Digest = read_public();
     let depth: u8 = read_public();
     let limit: u64 = read_public();
+    expect_public_end();
     if depth > 16 {
         abort()
     }
-    let account: [u8; 32] = read_private();
+    let secret: [u8; 32] = read_private();
     let index: u32 = read_private();
-    let mut node = sha256_concat(&[b"gloam-allow", &account]);
-    let mut i = 0;
-    while i < depth {
-        let sibling: Digest = read_private();
-        node = if (index >> i) & 1 == 0 {
-            sha256_concat(&[&node, &sibling])
-        } else {
-            sha256_concat(&[&sibling, &node])
-        };
-        i += 1;
-    }
-    if node != root || (depth < 32 && index >> depth != 0) {
+    let owner = sha256_concat(&[b"gloam-owner", &secret]);
+    let leaf = sha256_concat(&[b"gloam-allow", &owner]);
+    if root_from_private_path(&leaf, index, depth) != root {
         abort()
     }
     let amount: u64 = read_private();
@@ -46,6 +41,6 @@ gloam_sdk::entry!(fn check_transfer() -> i32 {
     commit(&root);
     commit(&depth);
     commit(&limit);
-    commit(&sha256_concat(&[&amount.to_le_bytes(), &blinding]));
+    commit(&sha256_concat(&[b"gloam-amount", &amount.to_le_bytes(), &blinding]));
     1
 });

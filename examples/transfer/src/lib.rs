@@ -5,34 +5,50 @@
 //! * An owner is a 32-byte secret; its public *owner key* is `sha256("gloam-owner" ‖ secret)`.
 //! * A note is `(owner key, amount: u64, blinding: [u8; 32])`; its *note commitment* is
 //!   `sha256("gloam-note" ‖ owner key ‖ amount ‖ blinding)` (amount little-endian).
-//! * The chain keeps the note commitments as the leaves of a SHA-256 Merkle tree (a node is
-//!   `sha256(left ‖ right)`).
-//! * A spent note's *nullifier* is `sha256("gloam-nullifier" ‖ secret ‖ commitment)`: only
-//!   its owner can compute it, it is the same whenever the note is spent (so a second spend
-//!   shows), and it reveals neither the note nor its position.
+//! * A chain keeps the note commitments as the leaves of a SHA-256 Merkle tree of a fixed
+//!   depth (a node is `sha256(left ‖ right)`; a leaf hashes 82 bytes, a node 64: no leaf is a
+//!   node).
+//! * A spent note's *nullifier* is `sha256("gloam-nullifier" ‖ secret ‖ commitment ‖
+//!   index)`: only its owner can compute it, it is the same whenever that note (at that
+//!   position) is spent, and it reveals neither the note nor its position. The position is in
+//!   it so that two notes with equal commitments (a payer can create them) have distinct
+//!   nullifiers and both stay spendable.
 //!
-//! Public input: `root: [u8; 32]` (a note-tree root), `depth: u8` (at most 16).
+//! Public input: `root: [u8; 32]` (a note-tree root), `depth: u8` (at most 16), nothing else.
 //! Private input: `inputs: u8` (1 or 2), then per spent note `secret: [u8; 32]`,
-//! `amount: u64`, `blinding: [u8; 32]`, `index: u32`, `depth` siblings (leaf level first);
-//! then `outputs: u8` (1 or 2), per new note `owner: [u8; 32]`, `amount: u64`,
-//! `blinding: [u8; 32]`.
+//! `amount: u64`, `blinding: [u8; 32]`, `index: u32` (below `2^depth`), `depth` siblings (leaf
+//! level first); then `outputs: u8` (1 or 2), per new note `owner: [u8; 32]`,
+//! `amount: u64`, `blinding: [u8; 32]`.
 //! Checks (each traps when it fails, so a dishonest transfer has no proof): every spent note
-//! is in the tree under `root` at `index`; the spent notes are distinct; the amounts balance,
-//! `sum(in) == sum(out)`, with no overflow.
-//! Journal (the layout a node reads, `docs/node.md`): `root ‖ depth ‖ inputs ‖ nullifiers ‖
-//! outputs ‖ commitments`. Returns the number of new notes.
+//! is in the tree under `root` at `index`; the spent notes are distinct; the new notes are
+//! distinct; the amounts balance, `sum(in) == sum(out)`, with no overflow.
+//! Journal: `root ‖ depth ‖ inputs ‖ nullifiers ‖ outputs ‖ commitments`. Returns the number
+//! of new notes.
+//!
+//! What the proof does not check, and a chain accepting such runs must: that `root` is a
+//! root its note tree has had and `depth` its depth (else a prover spends notes of a tree of
+//! its own), and that no nullifier was published before (else a note is spent twice across
+//! transfers). `docs/node.md` says what Gloam's node does with these journals.
 #![no_std]
 
-use gloam_sdk::sha256::{sha256_concat, Digest};
-use gloam_sdk::{abort, commit, read_private, read_public};
+use gloam_sdk::sha256::{root_from_private_path, sha256_concat, Digest};
+use gloam_sdk::{abort, commit, expect_public_end, read_private, read_public};
 
 fn note_commitment(owner: &Digest, amount: u64, blinding: &[u8; 32]) -> Digest {
     sha256_concat(&[b"gloam-note", owner, &amount.to_le_bytes(), blinding])
 }
 
+fn add(total: u64, amount: u64) -> u64 {
+    match total.checked_add(amount) {
+        Some(t) => t,
+        None => abort(),
+    }
+}
+
 gloam_sdk::entry!(fn transfer() -> i32 {
     let root: Digest = read_public();
     let depth: u8 = read_public();
+    expect_public_end();
     if depth > 16 {
         abort()
     }
@@ -50,25 +66,11 @@ gloam_sdk::entry!(fn transfer() -> i32 {
         let index: u32 = read_private();
         let owner = sha256_concat(&[b"gloam-owner", &secret]);
         let leaf = note_commitment(&owner, amount, &blinding);
-        let mut node = leaf;
-        let mut d = 0;
-        while d < depth {
-            let sibling: Digest = read_private();
-            node = if (index >> d) & 1 == 0 {
-                sha256_concat(&[&node, &sibling])
-            } else {
-                sha256_concat(&[&sibling, &node])
-            };
-            d += 1;
-        }
-        if node != root || index >> depth != 0 {
+        if root_from_private_path(&leaf, index, depth) != root {
             abort()
         }
-        nullifiers[k] = sha256_concat(&[b"gloam-nullifier", &secret, &leaf]);
-        total_in = match total_in.checked_add(amount) {
-            Some(t) => t,
-            None => abort(),
-        };
+        nullifiers[k] = sha256_concat(&[b"gloam-nullifier", &secret, &leaf, &index.to_le_bytes()]);
+        total_in = add(total_in, amount);
         k += 1;
     }
     if inputs == 2 && nullifiers[0] == nullifiers[1] {
@@ -86,11 +88,11 @@ gloam_sdk::entry!(fn transfer() -> i32 {
         let amount: u64 = read_private();
         let blinding: [u8; 32] = read_private();
         commitments[k] = note_commitment(&owner, amount, &blinding);
-        total_out = match total_out.checked_add(amount) {
-            Some(t) => t,
-            None => abort(),
-        };
+        total_out = add(total_out, amount);
         k += 1;
+    }
+    if outputs == 2 && commitments[0] == commitments[1] {
+        abort()
     }
     if total_in != total_out {
         abort()
