@@ -690,6 +690,32 @@ fn public_and_private_inputs_and_the_journal() {
     assert_eq!(v["zero_knowledge"], serde_json::json!(false));
     std::fs::remove_file(&proof).ok();
 
+    // @FILE reads a stream from a file: the same run.
+    let file = write_temp("threshold.private", &hex_decode(&private));
+    let at = format!("@{}", p(&file));
+    let o = gloam(&[
+        "run",
+        p(&m),
+        "--entry",
+        "check",
+        "--json",
+        "--public-input",
+        public,
+        "--private-input",
+        at.as_str(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(json(&o)["journal"], serde_json::json!(journal));
+    let o = gloam(&[
+        "run",
+        p(&m),
+        "--entry",
+        "check",
+        "--private-input",
+        "@/nonexistent/x",
+    ]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+
     // A short private input makes the contract trap: refused with the trap.
     let o = gloam(&["run", p(&m), "--entry", "check", "--public-input", public]);
     assert_eq!(code(&o), 4, "{}", stderr(&o));
@@ -747,4 +773,12 @@ fn new_writes_projects_that_build_and_run() {
         assert_eq!(code(&o), 2, "{bad}");
     }
     std::fs::remove_dir_all(&base).ok();
+}
+
+/// Bytes of a hex string (test helper).
+fn hex_decode(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
 }
