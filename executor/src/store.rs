@@ -367,8 +367,8 @@ impl Store {
             let is_io = matches!(imp.kind, ImportKind::Func(_))
                 && io.get(func_import).copied().flatten().is_some();
             func_import += matches!(imp.kind, ImportKind::Func(_)) as usize;
-            let v = match self.resolve(&imp.module, &imp.name) {
-                _ if is_io => {
+            let v = match is_io {
+                true => {
                     let ImportKind::Func(t) = imp.kind else {
                         unreachable!("an interface import is a function")
                     };
@@ -378,7 +378,7 @@ impl Store {
                     });
                     ExternVal::Func(self.funcs.len() as u32 - 1)
                 }
-                other => other?,
+                false => self.resolve(&imp.module, &imp.name)?,
             };
             let bad = |why: String| ExecError::IncompatibleImport {
                 module: imp.module.clone(),

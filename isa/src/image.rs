@@ -6,7 +6,8 @@
 //! cost is the size of the data, which the program hash covers), and the prover's memory
 //! table holds one row per listed word; words not listed start at zero. Both sides call these
 //! functions, so they agree by construction. They assume a module that passed
-//! [`crate::check_setup`] (no imports, active segments in bounds).
+//! [`crate::check_setup`] (no imports but the contract interface's, active segments in
+//! bounds).
 
 use crate::module::{ConstExpr, ModuleInfo, SegmentMode};
 use crate::statement::PAGE_BYTES;

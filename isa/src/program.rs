@@ -88,8 +88,8 @@ pub struct Program {
     /// `f + 1`) or a `sub` of `1`, the start of the dispatch of a `call_indirect` through a
     /// word table. An executor instantiating the module where its functions do not start at
     /// store address 0 (a store that holds other instances or host functions) adds that
-    /// address to each; in a proof's store (a fresh one for a module without imports, the
-    /// only modules that have relocations) it is 0, so the AIR never sees a relocation. Not
+    /// address to each; in a proof's store (a fresh one for a module without imports but the contract interface's,
+    /// the only modules that have relocations) it is 0, so the AIR never sees a relocation. Not
     /// part of the program hash, like the side tables.
     #[serde(default)]
     pub func_relocs: Vec<u32>,
@@ -107,7 +107,7 @@ pub struct Program {
 /// instructions the AIR covers (`crate::image::table_words` gives its words).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WordTable {
-    /// Index of the table (table index space; the module has no imports).
+    /// Index of the table (table index space; the module imports no table).
     pub table: u32,
     /// Entries the table can grow to: its initial size if the module neither grows nor
     /// exports it, else its declared maximum, at most

@@ -130,7 +130,7 @@ pub(super) const WORD_TABLE_BUDGET: usize = crate::Program::MAX_INSTRS / 4;
 /// The tables held in global words (`crate::Program::word_tables`), or `None` when the
 /// module's tables and element segments stay in the executor only.
 ///
-/// A module without imports that uses a table instruction other than `call_indirect`
+/// A module without imports but the contract interface's that uses a table instruction other than `call_indirect`
 /// (`table.get/set/size/grow/fill/copy/init`, `elem.drop`) or `call_indirect` through a
 /// table that is not static (`statics`, from [`static_tables`]: an exported table, or one
 /// of more than [`MAX_STATIC_ENTRIES`] entries) gets element-segment length words, and a
@@ -325,7 +325,7 @@ mod tests {
     }
 
     /// Which tables are held in global words: those a table instruction names, in a
-    /// module without imports, unless larger than the cap; `elem.drop` alone
+    /// module without imports but the contract interface's, unless larger than the cap; `elem.drop` alone
     /// gives the element segments' length words.
     #[test]
     fn word_tables_are_named_and_small() {

@@ -489,7 +489,8 @@ struct FnLowerer<'a> {
     elem_word0: Option<u32>,
     /// The module's element segments (`table.init` copies their items from jump tables).
     elems: &'a [crate::module::ElemSegment],
-    /// The module has no imports: `ref.func f` is the relocated constant `f + 1`
+    /// The module imports nothing but the contract interface: `ref.func f` is the relocated
+    /// constant `f + 1`
     /// (`Program::func_relocs`), which the AIR covers, rather than `Op::RefFunc`.
     func_relocs: bool,
     func_name: String,
