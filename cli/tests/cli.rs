@@ -688,6 +688,18 @@ fn public_and_private_inputs_and_the_journal() {
     assert_eq!(v["journal"], serde_json::json!(journal));
     assert_eq!(v["public_input"], serde_json::json!(public));
     assert_eq!(v["zero_knowledge"], serde_json::json!(false));
+    // The same file with one journal byte changed (the verdict, 1 -> 0): rejected, exit 1.
+    let j = hex_decode(&journal);
+    let at = bytes
+        .windows(j.len())
+        .position(|w| w == j.as_slice())
+        .expect("the file holds the journal");
+    let mut forged = bytes.clone();
+    forged[at + 8] ^= 1;
+    let forged_path = write_temp("threshold-forged.proof", &forged);
+    let o = gloam(&["verify", p(&m), p(&forged_path), "--json"]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert_eq!(json(&o)["verified"], serde_json::json!(false));
     std::fs::remove_file(&proof).ok();
 
     // @FILE reads a stream from a file: the same run.
