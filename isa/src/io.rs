@@ -178,6 +178,25 @@ impl PublicIo {
         out
     }
 
+    /// Checks the streams of a statement about `module`, as prover and verifier both do:
+    /// the lengths against [`MAX_PUBLIC_INPUT`] and [`MAX_JOURNAL`], and a nonempty public
+    /// input or journal only for a module importing `read_public` or `commit` (no run of
+    /// another module reads or commits one, so no proof of such a statement exists).
+    ///
+    /// # Errors
+    /// A message naming the stream refused.
+    pub fn check_for(&self, module: &crate::ModuleInfo) -> Result<(), String> {
+        if !self.public_input.is_empty() && !imports(module, IoFn::ReadPublic) {
+            return Err(
+                "a public input, but the module does not import `gloam.read_public`".into(),
+            );
+        }
+        if !self.journal.is_empty() && !imports(module, IoFn::Commit) {
+            return Err("a journal, but the module does not import `gloam.commit`".into());
+        }
+        self.check()
+    }
+
     /// Checks the lengths against [`MAX_PUBLIC_INPUT`] and [`MAX_JOURNAL`].
     ///
     /// # Errors

@@ -88,9 +88,9 @@ pub struct Program {
     /// `f + 1`) or a `sub` of `1`, the start of the dispatch of a `call_indirect` through a
     /// word table. An executor instantiating the module where its functions do not start at
     /// store address 0 (a store that holds other instances or host functions) adds that
-    /// address to each; in a proof's store (a fresh one for a module without imports but the contract interface's,
-    /// the only modules that have relocations) it is 0, so the AIR never sees a relocation. Not
-    /// part of the program hash, like the side tables.
+    /// address to each; in a proof's store (a fresh one for a module without imports but the
+    /// contract interface's, the only modules that have relocations) it is 0, so the AIR never
+    /// sees a relocation. Not part of the program hash, like the side tables.
     #[serde(default)]
     pub func_relocs: Vec<u32>,
     /// Per pc: how many WebAssembly instructions this instruction accounts for (for the

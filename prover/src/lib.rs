@@ -46,7 +46,8 @@ pub type Hasher = Blake3_256<Felt>;
 /// Why proving failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ProveError {
-    /// A public input, private input or journal longer than its limit (`gloam_isa::io`).
+    /// A public input, private input or journal longer than its limit, or a public input or
+    /// journal for a module that does not import the interface to use it (`gloam_isa::io`).
     #[error("{0}")]
     Io(String),
     /// The run itself failed (trap, out of fuel, bad entry or arguments).
@@ -265,13 +266,15 @@ pub fn prove_io(
     cfg: &ProveConfig,
 ) -> Result<ProvenRun, ProveError> {
     gloam_isa::check_setup(&program.module)?;
-    if io.public.len() > gloam_isa::io::MAX_PUBLIC_INPUT {
-        return Err(ProveError::Io(format!(
-            "public input of {} bytes exceeds the limit of {}",
-            io.public.len(),
-            gloam_isa::io::MAX_PUBLIC_INPUT
-        )));
-    }
+    // What the verifier refuses about the streams (`PublicIo::check_for`): the public input
+    // before running, the journal after.
+    let mut public_io = gloam_isa::PublicIo {
+        public_input: io.public.clone(),
+        journal: Vec::new(),
+    };
+    public_io
+        .check_for(&program.module)
+        .map_err(ProveError::Io)?;
     if io.private.len() > gloam_isa::io::MAX_PRIVATE_INPUT {
         return Err(ProveError::Io(format!(
             "private input of {} bytes exceeds the limit of {}",
@@ -304,24 +307,24 @@ pub fn prove_io(
         || fast.cycles != outcome.cycles
         || fast.journal != outcome.journal
     {
+        let describe = |o: &Outcome| {
+            format!(
+                "results {:?}, {} cycles, a journal of {} bytes",
+                o.results,
+                o.cycles,
+                o.journal.len()
+            )
+        };
         return Err(ProveError::Diverged {
-            traced: format!("results {:?}, {} cycles", outcome.results, outcome.cycles),
-            fast: format!("results {:?}, {} cycles", fast.results, fast.cycles),
+            traced: describe(&outcome),
+            fast: describe(&fast),
         });
     }
     let execute = t0.elapsed();
-    let public_io = gloam_isa::PublicIo {
-        public_input: io.public.clone(),
-        journal: outcome.journal.clone(),
-    };
-    public_io.check().map_err(ProveError::Io)?;
-    // What the verifier refuses about the streams (`gloam_verifier::claim_words`).
-    use gloam_isa::io::{imports, IoFn};
-    if !public_io.public_input.is_empty() && !imports(&program.module, IoFn::ReadPublic) {
-        return Err(ProveError::Io(
-            "a public input was given, but the module does not import `gloam.read_public`".into(),
-        ));
-    }
+    public_io.journal = outcome.journal.clone();
+    public_io
+        .check_for(&program.module)
+        .map_err(ProveError::Io)?;
     let rows = trace_rows_io(&program, outcome.cycles, &exec, &public_io.initial_words());
     let main_columns = gloam_air::columns::committed_columns(&program).len();
     let estimate = estimate_peak_memory(rows, main_columns, &cfg.options);

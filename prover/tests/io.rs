@@ -3,10 +3,13 @@
 //! journal; the private input is nowhere in the proof file; a claim with another public
 //! input or journal is rejected.
 
+mod common;
+
 use std::sync::Arc;
 
+use common::expect_io_trap;
 use gloam_isa::{IntValue, TrapKind};
-use gloam_prover::{prove_io, IoInput, ProveConfig, ProveError};
+use gloam_prover::{prove_io, IoInput, ProveConfig};
 use gloam_verifier::{verify, verify_file, Claim, VerifyError};
 
 /// `check(limit)`: reads a 4-byte little-endian threshold from the public input and a
@@ -152,18 +155,14 @@ fn reading_past_the_end_returns_zero_and_bad_pointers_trap() {
     assert_eq!(run.outcome.journal, vec![7, 0, 0, 0, 1]);
     verify_file(&p, &run.file.to_bytes()).expect("verifies");
     // A memo read reaching past the memory traps, and the prover refuses the run.
-    match prove_io(
+    expect_io_trap(
         p,
         "check",
         &[IntValue::I32(65536)],
         &input,
-        &ProveConfig::default(),
-    ) {
-        Err(ProveError::Exec(gloam_executor::ExecError::Trap { kind, .. })) => {
-            assert_eq!(kind, TrapKind::MemoryOutOfBounds)
-        }
-        other => panic!("expected a trap, got {:?}", other.map(|_| ())),
-    }
+        TrapKind::MemoryOutOfBounds,
+        "check",
+    );
 }
 
 #[test]
@@ -233,18 +232,14 @@ fn the_credential_contract_proves_only_honest_claims() {
         ("balance below the threshold", input(52_001, balance, salt)),
         ("another balance", input(50_000, balance + 1, salt)),
     ] {
-        match prove_io(
+        expect_io_trap(
             p.clone(),
             "prove_balance",
             &[],
             &io,
-            &ProveConfig::default(),
-        ) {
-            Err(ProveError::Exec(gloam_executor::ExecError::Trap { kind, .. })) => {
-                assert_eq!(kind, TrapKind::Unreachable, "{what}")
-            }
-            other => panic!("{what}: expected a trap, got {:?}", other.map(|_| ())),
-        }
+            TrapKind::Unreachable,
+            what,
+        );
     }
 }
 
@@ -308,18 +303,14 @@ fn the_compliance_contract_proves_membership_without_revealing_the_member() {
         ),
         ("amount over the limit", input(accounts[11], 11, 11, 10_001)),
     ] {
-        match prove_io(
+        expect_io_trap(
             p.clone(),
             "check_transfer",
             &[],
             &io,
-            &ProveConfig::default(),
-        ) {
-            Err(ProveError::Exec(gloam_executor::ExecError::Trap { kind, .. })) => {
-                assert_eq!(kind, TrapKind::Unreachable, "{what}")
-            }
-            other => panic!("{what}: expected a trap, got {:?}", other.map(|_| ())),
-        }
+            TrapKind::Unreachable,
+            what,
+        );
     }
 }
 
@@ -467,16 +458,12 @@ fn interface_modules_hold_their_tables_in_words() {
     assert_eq!(run.file.journal, vec![0xab]);
     verify_file(&p, &run.file.to_bytes()).expect("verifies");
     // Entry 0 holds `commit`, of another type: the type check traps.
-    match prove_io(
+    expect_io_trap(
         p,
         "f",
         &[IntValue::I32(0)],
         &IoInput::default(),
-        &ProveConfig::default(),
-    ) {
-        Err(ProveError::Exec(gloam_executor::ExecError::Trap { kind, .. })) => {
-            assert_eq!(kind, TrapKind::IndirectCallTypeMismatch)
-        }
-        other => panic!("expected a trap, got {:?}", other.map(|_| ())),
-    }
+        TrapKind::IndirectCallTypeMismatch,
+        "f",
+    );
 }

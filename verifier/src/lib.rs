@@ -209,18 +209,10 @@ pub fn claim_words(program: &Program, claim: &Claim) -> Result<(Vec<u32>, Vec<u3
     let bad = |e: String| VerifyError::Claim(format!("`{}` ({sig}): {e}", claim.entry));
     gloam_isa::check_types(&claim.args, &sig.params, "argument").map_err(bad)?;
     gloam_isa::check_types(&claim.results, &sig.results, "result").map_err(bad)?;
-    claim.io().check().map_err(VerifyError::Claim)?;
-    use gloam_isa::io::{imports, IoFn};
-    if !claim.public_input.is_empty() && !imports(&program.module, IoFn::ReadPublic) {
-        return Err(VerifyError::Claim(
-            "a public input, but the module does not import `gloam.read_public`".into(),
-        ));
-    }
-    if !claim.journal.is_empty() && !imports(&program.module, IoFn::Commit) {
-        return Err(VerifyError::Claim(
-            "a journal, but the module does not import `gloam.commit`".into(),
-        ));
-    }
+    claim
+        .io()
+        .check_for(&program.module)
+        .map_err(VerifyError::Claim)?;
     if claim.cycles >= gloam_air::MAX_TRACE_LEN as u64 {
         return Err(VerifyError::Claim(format!(
             "{} cycles is not below 2^22, the longest run a proof covers",

@@ -118,9 +118,6 @@ impl<'s> Frame<'s> {
             Extra::Elem(seg) => self.store.elem_segs[seg].len() as u32,
             Extra::TableSize(t) => self.store.tables[t].elems.len() as u32,
             Extra::Entry(t, i) => self.store.tables[t].elems.get(i).map_or(0, |&r| r as u32),
-            // The segment's words keep its initial bytes, as in a proof, where nothing writes
-            // them: `data.drop` cuts the store's bytes, not the words (which the lowered code
-            // never reads after a drop, its length word being 0).
             Extra::Io(w) => {
                 let io = &self.store.io;
                 match w {
@@ -131,6 +128,9 @@ impl<'s> Frame<'s> {
             }
             Extra::PublicByte(i) => self.store.io.public.get(i).map_or(0, |b| *b as u32),
             Extra::JournalByte(i) => self.store.io.journal.get(i).map_or(0, |b| *b as u32),
+            // The segment's words keep its initial bytes, as in a proof, where nothing writes
+            // them: `data.drop` cuts the store's bytes, not the words (which the lowered code
+            // never reads after a drop, its length word being 0).
             Extra::SegmentWord(_, seg, i) => {
                 let bytes = &self.inst.program.module.datas[seg].bytes;
                 let mut w = [0u8; 4];

@@ -221,7 +221,6 @@ impl Store {
             .collect())
     }
 
-    /// Whether another call into an instance would exceed the host re-entry bound.
     /// Starts the contract interface's state (`gloam_isa::io`) over with input streams `io`.
     pub(super) fn set_io(&mut self, io: &IoInput) {
         self.io = crate::store::IoState {
@@ -231,6 +230,7 @@ impl Store {
         };
     }
 
+    /// Whether another call into an instance would exceed the host re-entry bound.
     pub(super) fn nesting_exhausted(&self) -> bool {
         self.nesting >= MAX_NESTING
     }

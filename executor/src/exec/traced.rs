@@ -171,6 +171,7 @@ impl<'s> Traced<'s> {
         let instrs = &inst.program.instrs[..];
         let weights = &inst.program.wasm_weight[..];
         let fuel = self.frame.store.limits.fuel;
+        let commit_pc = self.frame.commit_pc();
         loop {
             let Some(&ins) = instrs.get(self.frame.pc as usize) else {
                 return Err(ExecError::PcOutOfRange(self.frame.pc));
@@ -253,7 +254,7 @@ impl<'s> Traced<'s> {
                     let frame = inst.frame_at.get(ins.imm as usize).copied().unwrap_or(0);
                     self.grow_stack(new_fp, frame)?;
                     self.enter_call()?;
-                    if Some(ins.imm) == self.frame.commit_pc() {
+                    if Some(ins.imm) == commit_pc {
                         // Not an access of the trace: the executor records the journal.
                         let slot = |k: u32| self.frame.slots[(new_fp + k) as usize] as u32;
                         let (ptr, len) = (slot(0), slot(1));

@@ -130,13 +130,12 @@ pub(super) const WORD_TABLE_BUDGET: usize = crate::Program::MAX_INSTRS / 4;
 /// The tables held in global words (`crate::Program::word_tables`), or `None` when the
 /// module's tables and element segments stay in the executor only.
 ///
-/// A module without imports but the contract interface's that uses a table instruction other than `call_indirect`
-/// (`table.get/set/size/grow/fill/copy/init`, `elem.drop`) or `call_indirect` through a
-/// table that is not static (`statics`, from [`static_tables`]: an exported table, or one
-/// of more than [`MAX_STATIC_ENTRIES`] entries) gets element-segment length words, and a
-/// table such an instruction names
-/// is held in words if its initial size is at most
-/// [`MAX_WORD_TABLE_ENTRIES`]. Its capacity is its initial size if no `table.grow` names it
+/// A module without imports but the contract interface's that uses a table instruction
+/// other than `call_indirect` (`table.get/set/size/grow/fill/copy/init`, `elem.drop`) or
+/// `call_indirect` through a table that is not static (`statics`, from [`static_tables`]:
+/// an exported table, or one of more than [`MAX_STATIC_ENTRIES`] entries) gets
+/// element-segment length words, and a table such an instruction names is held in words if
+/// its initial size is at most [`MAX_WORD_TABLE_ENTRIES`]. Its capacity is its initial size if no `table.grow` names it
 /// and the module does not export it, else its declared maximum capped at
 /// [`MAX_WORD_TABLE_ENTRIES`]. (Another instance sharing an exported table changes it
 /// through the executor's instructions, which write the same table the words view, and
@@ -324,9 +323,9 @@ mod tests {
         assert_eq!(t, vec![None]);
     }
 
-    /// Which tables are held in global words: those a table instruction names, in a
-    /// module without imports but the contract interface's, unless larger than the cap; `elem.drop` alone
-    /// gives the element segments' length words.
+    /// Which tables are held in global words: those a table instruction names, in a module
+    /// without imports but the contract interface's, unless larger than the cap;
+    /// `elem.drop` alone gives the element segments' length words.
     #[test]
     fn word_tables_are_named_and_small() {
         let words = |wat: &str| {

@@ -48,3 +48,22 @@ pub fn expect_trap(program: &Arc<Program>, entry: &str, args: &[u32], want: Trap
         Ok(r) => panic!("{entry}{args:?}: expected {want:?}, proved {r}"),
     }
 }
+
+/// Asserts that proving `entry(args)` with input streams `io` (the contract interface) is
+/// refused with trap `want`; `what` names the case in the failure message.
+pub fn expect_io_trap(
+    program: Arc<Program>,
+    entry: &str,
+    args: &[IntValue],
+    io: &gloam_prover::IoInput,
+    want: TrapKind,
+    what: &str,
+) {
+    match gloam_prover::prove_io(program, entry, args, io, &ProveConfig::default()) {
+        Err(e) => {
+            let msg = e.to_string();
+            assert_eq!(trap_of(e), Some(want), "{what}: {msg}");
+        }
+        Ok(_) => panic!("{what}: expected {want:?}, the run proved"),
+    }
+}

@@ -553,8 +553,9 @@ impl FnLowerer<'_> {
             .and_then(|s| s.as_ref().ok())
     }
 
-    /// `call_indirect` through table `table` held in global words `w`, of a module without imports but the contract interface's
-    /// (their functions come first); `stubs[f]` says whether function `f` has the expected type:
+    /// `call_indirect` through table `table` held in global words `w`, of a module without
+    /// imports but the contract interface's (their functions come first); `stubs[f]` says
+    /// whether function `f` has the expected type:
     ///
     /// ```text
     ///       c = S ; c = idx <u c ; brz c, undefined

@@ -828,16 +828,17 @@ impl FnLowerer<'_> {
         self.raw(Op::GlobalSet, t, 0, 0, l0 + elem_index);
     }
 
-    /// `dst = ref.func f`: in a module without imports but the contract interface's the constant `f + 1`, relocated by
-    /// the executor to the function's store address plus one (`Program::func_relocs`).
+    /// `dst = ref.func f`: in a module without imports but the contract interface's, the
+    /// constant `f + 1`, relocated by the executor to the function's store address plus one
+    /// (`Program::func_relocs`).
     pub(super) fn func_ref(&mut self, dst: u32, f: u32) {
         let pc = self.here();
         self.konst(dst, f + 1);
         self.out.reloc(pc as usize);
     }
 
-    /// `ref.func`: [`Self::func_ref`] in a module without imports but the contract interface's, else
-    /// `Op::RefFunc`.
+    /// `ref.func`: [`Self::func_ref`] in a module without imports but the contract
+    /// interface's, else `Op::RefFunc`.
     pub(super) fn ref_func(&mut self, function_index: u32) {
         let dest = self.next_slot();
         if self.func_relocs {
