@@ -263,6 +263,15 @@ impl ToElements<Felt> for PublicInputs {
 pub struct GloamAir {
     context: AirContext<Felt>,
     pub_inputs: PublicInputs,
+    degrees: Vec<TransitionConstraintDegree>,
+}
+
+impl GloamAir {
+    /// The degree descriptors of every transition constraint: main, then auxiliary (the
+    /// zero-knowledge protocol sizes its quotient from them, [`crate::zk::ZkParams`]).
+    pub fn transition_degrees(&self) -> &[TransitionConstraintDegree] {
+        &self.degrees
+    }
 }
 
 impl Air for GloamAir {
@@ -283,11 +292,14 @@ impl Air for GloamAir {
             .collect();
         let aux = aux_degrees(pub_inputs.program_period());
         let num_main_assertions = boundary::main_assertions(&pub_inputs, trace_info.length()).len();
+        let degrees: Vec<TransitionConstraintDegree> =
+            main.iter().chain(aux.iter()).cloned().collect();
         let context =
             AirContext::new_multi_segment(trace_info, main, aux, num_main_assertions, 2, options);
         GloamAir {
             context,
             pub_inputs,
+            degrees,
         }
     }
 

@@ -24,6 +24,7 @@ pub mod decoder;
 pub mod field;
 pub mod logup;
 pub mod proof_file;
+pub mod zk;
 
 pub use air::{
     default_options, validate_shape, GloamAir, PublicInputs, MAX_TRACE_LEN, MIN_TRACE_LEN,

@@ -2,7 +2,8 @@
 //! then the bincode (1.x, fixed-width integers) encoding of [`ProofFile`].
 //!
 //! Version 2 records the type of every argument and result ([`IntValue`]); version 3 adds the
-//! public input and the journal (`gloam_isa::io`). Older versions are refused with
+//! public input and the journal (`gloam_isa::io`); version 4 says whether the STARK proof is
+//! zero-knowledge (`crate::zk`) or transparent (`winterfell`). Older versions are refused with
 //! [`ProofFileError::Version`].
 
 use gloam_isa::IntValue;
@@ -11,7 +12,7 @@ use serde::{Deserialize, Serialize};
 /// File magic.
 pub const MAGIC: &[u8; 8] = b"GLOAMPRF";
 /// Current format version.
-pub const VERSION: u16 = 3;
+pub const VERSION: u16 = 4;
 /// Largest accepted file (bytes): far above any real proof, it bounds what a hostile file
 /// can make the decoder allocate.
 pub const MAX_FILE_BYTES: usize = 16 << 20;
@@ -35,7 +36,10 @@ pub struct ProofFile {
     /// The journal it committed (at most `gloam_isa::io::MAX_JOURNAL` bytes). The private
     /// input is never in a proof file.
     pub journal: Vec<u8>,
-    /// The `winterfell` proof bytes.
+    /// Whether [`ProofFile::stark`] is a zero-knowledge proof (`crate::zk::ZkProof`) rather
+    /// than a transparent `winterfell` proof.
+    pub zero_knowledge: bool,
+    /// The STARK proof bytes.
     pub stark: Vec<u8>,
 }
 

@@ -36,6 +36,7 @@ use winterfell::{
 
 pub mod progress;
 pub mod trace;
+pub mod zk;
 pub use progress::Phase;
 
 use trace::{build_aux_columns, build_main_trace_io, trace_rows_io, TraceError};
@@ -158,6 +159,9 @@ pub struct ProveConfig {
     pub limits: Limits,
     /// Called at the start of every phase.
     pub progress: Option<Arc<dyn Fn(Phase) + Send + Sync>>,
+    /// Whether the proof hides the trace ([`ZkMode`]; default: zero-knowledge whenever the
+    /// run can read a private input).
+    pub zero_knowledge: ZkMode,
     /// Largest estimated peak memory (bytes) the prover may use
     /// ([`estimate_peak_memory`]); a run that needs more is refused with
     /// [`ProveError::TooLarge`] before its trace is built. `None`: the memory the machine
@@ -174,7 +178,38 @@ impl Default for ProveConfig {
                 ..Limits::default()
             },
             progress: None,
+            zero_knowledge: ZkMode::Auto,
             max_memory: None,
+        }
+    }
+}
+
+/// Whether a proof is zero-knowledge ([`zk`]) or transparent (`winterfell`'s prover, which
+/// reveals trace values at the queried rows).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ZkMode {
+    /// Zero-knowledge when the run has a private input or its module imports
+    /// `gloam.read_private`; transparent otherwise (faster, and nothing to hide).
+    #[default]
+    Auto,
+    /// Always zero-knowledge.
+    On,
+    /// Always transparent.
+    Off,
+}
+
+impl ZkMode {
+    /// Whether a run of `program` with a private input of `private_len` bytes is proven in
+    /// zero knowledge.
+    pub fn applies(self, program: &Program, private_len: usize) -> bool {
+        match self {
+            ZkMode::On => true,
+            ZkMode::Off => false,
+            ZkMode::Auto => {
+                private_len > 0
+                    || gloam_isa::io::imported_io(&program.module)
+                        .contains(&Some(gloam_isa::io::IoFn::ReadPrivate))
+            }
         }
     }
 }
@@ -194,8 +229,10 @@ pub struct ProveStats {
     pub build_trace: Duration,
     /// Wall time of the STARK prover (commitments, auxiliary trace, constraints, FRI).
     pub stark: Duration,
-    /// Proof size in bytes (the `winterfell` proof alone).
+    /// Proof size in bytes (the STARK proof alone).
     pub proof_bytes: usize,
+    /// Whether the proof is zero-knowledge.
+    pub zero_knowledge: bool,
     /// Conjectured security in bits.
     pub conjectured_bits: u32,
     /// Proven security in bits (list-decoding regime).
@@ -363,10 +400,19 @@ pub fn prove_io(
     let build_trace = t1.elapsed();
     let trace_rows = trace.info.length();
     let t2 = Instant::now();
-    let proof = prove_trace(trace, pi, cfg.options.clone(), cfg.progress.clone())?;
+    let zero_knowledge = cfg.zero_knowledge.applies(&program, io.private.len());
+    let (bytes, conjectured_bits, proven_bits) = if zero_knowledge {
+        zk::prove_trace_zk(trace, pi, cfg.progress.clone())?
+    } else {
+        let proof = prove_trace(trace, pi, cfg.options.clone(), cfg.progress.clone())?;
+        (
+            proof.to_bytes(),
+            proof.conjectured_security::<Hasher>().bits(),
+            proof.proven_security::<Hasher>().ldr_bits(),
+        )
+    };
     let stark = t2.elapsed();
     report(Phase::Done);
-    let bytes = proof.to_bytes();
     let stats = ProveStats {
         trace_rows,
         main_columns,
@@ -375,8 +421,9 @@ pub fn prove_io(
         build_trace,
         stark,
         proof_bytes: bytes.len(),
-        conjectured_bits: proof.conjectured_security::<Hasher>().bits(),
-        proven_bits: proof.proven_security::<Hasher>().ldr_bits(),
+        zero_knowledge,
+        conjectured_bits,
+        proven_bits,
         estimated_peak_memory: estimate,
     };
     let results = gloam_isa::values_from_words(&sig.results, &outcome.results)
@@ -389,6 +436,7 @@ pub fn prove_io(
         cycles: outcome.cycles,
         public_input: public_io.public_input,
         journal: public_io.journal,
+        zero_knowledge,
         stark: bytes,
     };
     Ok(ProvenRun {

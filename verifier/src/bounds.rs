@@ -115,7 +115,7 @@ pub fn parse_proof(bytes: &[u8]) -> Result<Proof, String> {
 
 /// Walks a serialised `BatchMerkleProof`: depth, node-vector count, then per vector a count
 /// and that many digests. Every count must fit in the bytes left.
-fn check_batch_merkle(bytes: &[u8]) -> Result<(), String> {
+pub fn check_batch_merkle(bytes: &[u8]) -> Result<(), String> {
     let mut r = BoundedReader::new(bytes);
     let e = |e: DeserializationError| e.to_string();
     r.read_u8().map_err(e)?;
@@ -152,7 +152,17 @@ fn check_openings(proof: &Proof) -> Result<(), String> {
         let opening: Vec<u8> = Vec::read_from(&mut r).map_err(e)?;
         check_batch_merkle(&opening)?;
     }
-    let fri = proof.fri_proof.to_bytes();
+    check_fri(&proof.fri_proof)
+}
+
+/// Walks a FRI proof's layers (`u8` layer count; per layer `u32`-prefixed values and paths),
+/// checking every batch Merkle opening's counts against the bytes left.
+///
+/// # Errors
+/// A description of the first oversized count.
+pub fn check_fri(fri: &winter_fri::FriProof) -> Result<(), String> {
+    let e = |e: DeserializationError| e.to_string();
+    let fri = fri.to_bytes();
     let mut r = BoundedReader::new(&fri);
     let layers = r.read_u8().map_err(e)?;
     for _ in 0..layers {

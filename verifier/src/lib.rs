@@ -21,6 +21,7 @@ use winterfell::crypto::{hashers::Blake3_256, DefaultRandomCoin, MerkleTree};
 use winterfell::AcceptableOptions;
 
 pub mod bounds;
+pub mod zk;
 
 /// The proof file format written by `gloam prove`.
 pub use gloam_air::proof_file;
@@ -91,6 +92,8 @@ pub struct Statement {
     pub conjectured_bits: u32,
     /// Proven security of the accepted proof (bits, list-decoding regime).
     pub proven_bits: u32,
+    /// Whether the accepted proof is zero-knowledge ([`zk`]).
+    pub zero_knowledge: bool,
 }
 
 /// Why a proof was rejected.
@@ -131,7 +134,8 @@ pub enum VerifyError {
     Internal,
 }
 
-/// Verifies `stark_proof` for `claim` about `program`.
+/// Verifies the transparent `winterfell` proof `stark_proof` for `claim` about `program`
+/// ([`verify_proof`] for either kind).
 ///
 /// # Errors
 /// [`VerifyError`] saying why the proof is not accepted.
@@ -139,6 +143,22 @@ pub fn verify(
     program: &Arc<Program>,
     claim: &Claim,
     stark_proof: &[u8],
+) -> Result<Statement, VerifyError> {
+    verify_proof(program, claim, stark_proof, false)
+}
+
+/// Verifies `stark_proof` for `claim` about `program`: a zero-knowledge proof ([`zk`]) if
+/// `zero_knowledge`, else a transparent `winterfell` proof. The statement and the checks on
+/// it are the same for both; the two protocols seed their transcripts differently, so a
+/// proof verifies as one kind only.
+///
+/// # Errors
+/// [`VerifyError`] saying why the proof is not accepted.
+pub fn verify_proof(
+    program: &Arc<Program>,
+    claim: &Claim,
+    stark_proof: &[u8],
+    zero_knowledge: bool,
 ) -> Result<Statement, VerifyError> {
     program
         .validate()
@@ -150,7 +170,6 @@ pub fn verify(
     let (_, f) = program
         .proof_entry(&claim.entry)
         .ok_or_else(|| VerifyError::Claim(format!("no proof entry for `{}`", claim.entry)))?;
-    let proof = bounds::parse_proof(stark_proof).map_err(VerifyError::Malformed)?;
     let pi = PublicInputs::new(
         program.clone(),
         &claim.entry,
@@ -160,6 +179,22 @@ pub fn verify(
         claim.cycles,
     )
     .with_io(claim.io());
+    if zero_knowledge {
+        let program_hash = pi.program_hash();
+        let outcome = catch_unwind(AssertUnwindSafe(|| zk::verify_zk(pi, stark_proof)));
+        return match outcome {
+            Ok(Ok((conjectured_bits, proven_bits))) => Ok(Statement {
+                program_hash,
+                claim: claim.clone(),
+                conjectured_bits,
+                proven_bits,
+                zero_knowledge: true,
+            }),
+            Ok(Err(e)) => Err(e),
+            Err(_) => Err(VerifyError::Internal),
+        };
+    }
+    let proof = bounds::parse_proof(stark_proof).map_err(VerifyError::Malformed)?;
     validate_shape(proof.trace_info(), &pi, proof.options()).map_err(VerifyError::Shape)?;
     // Only Gloam's parameter set is accepted. Besides fixing the security level, this closes a
     // malleability: winterfell does not bind every option field into Fiat-Shamir (the Merkle
@@ -185,6 +220,7 @@ pub fn verify(
             claim: claim.clone(),
             conjectured_bits,
             proven_bits,
+            zero_knowledge: false,
         }),
         Ok(Err(e)) => Err(VerifyError::Rejected(e.to_string())),
         Err(_) => Err(VerifyError::Internal),
@@ -246,5 +282,5 @@ pub fn verify_file(program: &Arc<Program>, file_bytes: &[u8]) -> Result<Statemen
         public_input: file.public_input,
         journal: file.journal,
     };
-    verify(program, &claim, &file.stark)
+    verify_proof(program, &claim, &file.stark, file.zero_knowledge)
 }
