@@ -2,7 +2,8 @@
 //! trace, changes values *consistently with the rest of the row* so that only the family under
 //! test can notice, and shows that
 //!   1. the row-by-row checker names the expected family or bus, and
-//!   2. the STARK proof of the tampered trace is rejected by the verifier (or proving fails).
+//!   2. the STARK proof of the tampered trace is rejected by the verifier (or proving fails),
+//!      for transparent and for zero-knowledge proofs alike.
 //!
 //! Run in release mode: `cargo test --release -p gloam-prover --test tamper`.
 
@@ -15,8 +16,9 @@ use gloam_air::{default_options, Felt, PublicInputs};
 use gloam_executor::{run_traced, Limits};
 use gloam_isa::{IntValue, Op, Program};
 use gloam_prover::trace::{build_main_trace, fill_multiplicities};
+use gloam_prover::zk::prove_trace_zk;
 use gloam_prover::{prove_trace, GloamTrace};
-use gloam_verifier::{verify, Claim};
+use gloam_verifier::{verify, verify_proof, Claim};
 use winterfell::math::FieldElement;
 
 /// A contract exercising every opcode family.
@@ -166,6 +168,18 @@ fn assert_stark_rejects(
             );
         }
     }
+    // The zero-knowledge prover and verifier, on the same tampered trace and statement.
+    let trace = GloamTrace::new(columns.clone(), &pi);
+    match prove_trace_zk(trace, pi.clone(), None) {
+        Err(_) => {}
+        Ok((bytes, _, _)) => {
+            let r = verify_proof(&program, claim, &bytes, true);
+            assert!(
+                r.is_err(),
+                "verifier accepted a zero-knowledge proof of a tampered trace"
+            );
+        }
+    }
     let trace = GloamTrace::new(columns, &pi);
     match prove_trace(trace, pi, default_options(), None) {
         Err(_) => {} // proving failed: also a rejection
@@ -192,6 +206,14 @@ fn bus(name: &'static str) -> impl Fn(&Violation) -> bool {
 #[test]
 fn honest_trace_is_accepted() {
     let h = honest();
+    let (zk, _, _) = prove_trace_zk(
+        GloamTrace::new(h.columns.clone(), &h.pi),
+        h.pi.clone(),
+        None,
+    )
+    .expect("prove in zero knowledge");
+    let st = verify_proof(&h.program, &h.claim, &zk, true).expect("honest ZK proof verifies");
+    assert!(st.zero_knowledge);
     let proof = prove_trace(
         GloamTrace::new(h.columns, &h.pi),
         h.pi,
@@ -563,6 +585,12 @@ fn tamper_memory_forged_final_value() {
 #[test]
 fn wrong_statements_are_rejected() {
     let h = honest();
+    let (zk, _, _) = prove_trace_zk(
+        GloamTrace::new(h.columns.clone(), &h.pi),
+        h.pi.clone(),
+        None,
+    )
+    .expect("prove in zero knowledge");
     let proof = prove_trace(
         GloamTrace::new(h.columns, &h.pi),
         h.pi,
@@ -586,6 +614,10 @@ fn wrong_statements_are_rejected() {
             verify(&h.program, &claim, &bytes).is_err(),
             "accepted a wrong {what}"
         );
+        assert!(
+            verify_proof(&h.program, &claim, &zk, true).is_err(),
+            "accepted a wrong {what} with a zero-knowledge proof"
+        );
     }
     // Another program with the same entry and signature.
     let other = Arc::new(
@@ -600,7 +632,9 @@ fn wrong_statements_are_rejected() {
         verify(&other, &h.claim, &bytes).is_err(),
         "accepted the proof for another program"
     );
+    assert!(verify_proof(&other, &h.claim, &zk, true).is_err());
     assert!(verify(&h.program, &h.claim, &bytes).is_ok());
+    assert!(verify_proof(&h.program, &h.claim, &zk, true).is_ok());
 }
 
 /// A contract exercising linear memory (loads and stores of every width, signed and

@@ -10,10 +10,11 @@ use gloam_air::logup::{AUX_WIDTH, NUM_RAND};
 use gloam_air::zk::{
     self, deep_at, deep_constants, draw_many, draw_ood_point, fri_options,
     num_composition_coefficients, num_deep_coefficients, salted_leaf, Composer, Digest, Openings,
-    QuadFelt, ZkCoin, ZkHasher, ZkParams, ZkProof, COMPOSITION_WIDTH, SEGMENTS, ZK_GRINDING_BITS,
-    ZK_QUERIES,
+    QuadFelt, ZkCoin, ZkHasher, ZkParams, ZkProof, COMPOSITION_WIDTH, SEGMENTS, ZK_BLOWUP,
+    ZK_FOLDING, ZK_GRINDING_BITS, ZK_QUERIES,
 };
 use gloam_air::{default_options, validate_shape, Felt, GloamAir, PublicInputs};
+use winter_fri::folding::fold_positions;
 use winter_fri::{DefaultVerifierChannel, FriVerifier, VerifierChannel};
 use winter_utils::{Deserializable, Serializable};
 use winterfell::crypto::{BatchMerkleProof, ElementHasher, MerkleTree, RandomCoin};
@@ -89,6 +90,7 @@ fn check_openings<E: FieldElement<BaseField = Felt> + Deserializable>(
     o: &Openings<E>,
     width: usize,
     positions: &[usize],
+    lde_depth: usize,
     root: &Digest,
     what: &str,
 ) -> Result<(), VerifyError> {
@@ -101,10 +103,75 @@ fn check_openings<E: FieldElement<BaseField = Felt> + Deserializable>(
         .zip(&o.salts)
         .map(|(row, s)| salted_leaf(row, s))
         .collect();
-    let proof = BatchMerkleProof::<ZkHasher>::read_from(&mut BoundedReader::new(&o.merkle))
+    let mut r = BoundedReader::new(&o.merkle);
+    let proof = BatchMerkleProof::<ZkHasher>::read_from(&mut r)
         .map_err(|e| malformed(format!("{what} Merkle opening: {e}")))?;
+    if winter_utils::ByteReader::has_more_bytes(&r) {
+        return Err(malformed(format!("{what} Merkle opening: trailing bytes")));
+    }
+    if proof.depth as usize != lde_depth {
+        return Err(malformed(format!(
+            "{what} Merkle opening of depth {} for a tree of depth {lde_depth}",
+            proof.depth
+        )));
+    }
     MerkleTree::<ZkHasher>::verify_batch(root, positions, &leaves, &proof)
-        .map_err(|_| rejected(format!("{what} openings do not match their commitment")))
+        .map_err(|_| rejected(format!("{what} openings do not match their commitment")))?;
+    canonical_merkle(&proof, &leaves, positions, what)
+}
+
+/// A batch Merkle opening must be the one the honest prover builds from its paths: no unused
+/// digests, nothing a third party could add to a valid proof.
+fn canonical_merkle(
+    proof: &BatchMerkleProof<ZkHasher>,
+    leaves: &[Digest],
+    indexes: &[usize],
+    what: &str,
+) -> Result<(), VerifyError> {
+    let copy = BatchMerkleProof::<ZkHasher>::read_from(&mut winter_utils::SliceReader::new(
+        &proof.to_bytes(),
+    ))
+    .map_err(|e| malformed(format!("{what} Merkle opening: {e}")))?;
+    let paths = copy
+        .into_openings(leaves, indexes)
+        .map_err(|_| rejected(format!("{what} Merkle opening does not decompose")))?;
+    if BatchMerkleProof::<ZkHasher>::from_single_proofs(&paths, indexes) != *proof {
+        return Err(malformed(format!("{what} Merkle opening is not canonical")));
+    }
+    Ok(())
+}
+
+/// Every FRI layer holds exactly the queried rows (8 values per folded position) with a
+/// canonical opening of the right depth.
+fn check_fri_layers(
+    fri: &winter_fri::FriProof,
+    positions: &[usize],
+    lde_len: usize,
+) -> Result<(), VerifyError> {
+    let (values, proofs) = fri
+        .clone()
+        .parse_layers::<QuadFelt, ZkHasher, MerkleTree<ZkHasher>>(lde_len, ZK_FOLDING)
+        .map_err(|e| malformed(format!("FRI layers: {e}")))?;
+    let mut pos = positions.to_vec();
+    let mut domain = lde_len;
+    for (depth, (vals, proof)) in values.iter().zip(&proofs).enumerate() {
+        let folded = fold_positions(&pos, domain, ZK_FOLDING);
+        if vals.len() != ZK_FOLDING * folded.len() {
+            return Err(malformed(format!(
+                "FRI layer {depth} holds {} values for {} queried rows",
+                vals.len(),
+                folded.len()
+            )));
+        }
+        let leaves: Vec<Digest> = vals
+            .chunks(ZK_FOLDING)
+            .map(|c| ZkHasher::hash_elements(c))
+            .collect();
+        canonical_merkle(proof, &leaves, &folded, "FRI layer")?;
+        pos = folded;
+        domain /= ZK_FOLDING;
+    }
+    Ok(())
 }
 
 /// Verifies a zero-knowledge proof of the statement `pi`; returns the conjectured and proven
@@ -190,13 +257,25 @@ pub fn verify_zk(pi: PublicInputs, bytes: &[u8]) -> Result<(u32, u32), VerifyErr
 
     // FRI commitments; the remainder must be the one committed last.
     let layers = fri_options().num_fri_layers(params.lde_len);
-    if proof.fri_commitments.len() != layers + 1 || proof.fri.num_layers() != layers {
-        return Err(malformed("wrong number of FRI layers"));
+    // One partition: the encoding's last byte is its exponent (read before `num_partitions`,
+    // which computes 2^byte).
+    if proof.fri_commitments.len() != layers + 1
+        || proof.fri.num_layers() != layers
+        || proof.fri.to_bytes().last() != Some(&0)
+    {
+        return Err(malformed("wrong number of FRI layers or partitions"));
     }
     let remainder: Vec<QuadFelt> = proof
         .fri
         .parse_remainder()
         .map_err(|e| malformed(format!("FRI remainder: {e}")))?;
+    let remainder_len = params.lde_len / ZK_FOLDING.pow(layers as u32) / (ZK_BLOWUP / 2);
+    if remainder.len() != remainder_len {
+        return Err(malformed(format!(
+            "FRI remainder of {} coefficients, not {remainder_len}",
+            remainder.len()
+        )));
+    }
     if ZkHasher::hash_elements(&remainder) != proof.fri_commitments[layers] {
         return Err(rejected("the FRI remainder is not the committed one"));
     }
@@ -236,10 +315,13 @@ pub fn verify_zk(pi: PublicInputs, bytes: &[u8]) -> Result<(u32, u32), VerifyErr
         .map_err(|e| rejected(e.to_string()))?;
     positions.sort_unstable();
     positions.dedup();
+    let depth = params.lde_len.ilog2() as usize;
+    check_fri_layers(&proof.fri, &positions, params.lde_len)?;
     check_openings(
         &proof.main,
         params.main_width,
         &positions,
+        depth,
         &proof.main_root,
         "main-trace",
     )?;
@@ -247,6 +329,7 @@ pub fn verify_zk(pi: PublicInputs, bytes: &[u8]) -> Result<(u32, u32), VerifyErr
         &proof.aux,
         AUX_WIDTH,
         &positions,
+        depth,
         &proof.aux_root,
         "auxiliary-trace",
     )?;
@@ -254,6 +337,7 @@ pub fn verify_zk(pi: PublicInputs, bytes: &[u8]) -> Result<(u32, u32), VerifyErr
         &proof.composition,
         COMPOSITION_WIDTH,
         &positions,
+        depth,
         &proof.composition_root,
         "quotient",
     )?;

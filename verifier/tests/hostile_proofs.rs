@@ -82,3 +82,112 @@ fn every_single_byte_corruption_is_handled() {
         }
     });
 }
+
+/// The same for a zero-knowledge proof: every bit of the header (trace length, the three
+/// roots, the start of the out-of-domain frame), a pseudo-random sample of the rest, and
+/// truncations at every length step are rejected with an error, never a panic
+/// ([`VerifyError::Internal`]).
+#[test]
+fn corrupted_zero_knowledge_proofs_are_rejected() {
+    use gloam_prover::ZkMode;
+    use gloam_verifier::{verify_proof, VerifyError};
+    let wat = r#"(module (func (export "f") (param i32 i32) (result i32)
+        local.get 0 local.get 1 i32.mul local.get 0 i32.rotl local.get 1 i32.div_u))"#;
+    let program = Arc::new(gloam_isa::load_module(wat.as_bytes()).unwrap());
+    let cfg = ProveConfig {
+        zero_knowledge: ZkMode::On,
+        ..ProveConfig::default()
+    };
+    let run = prove(program.clone(), "f", &[123456, 789], &cfg).unwrap();
+    assert!(run.file.zero_knowledge);
+    let stark = run.file.stark.clone();
+    let claim = Claim::i32(
+        "f",
+        &[123456, 789],
+        &run.outcome.results,
+        run.outcome.cycles,
+    );
+    assert!(verify_proof(&program, &claim, &stark, true).is_ok());
+    let mut corruptions: Vec<(usize, u8)> = (0..160)
+        .flat_map(|pos| (0..8).map(move |bit| (pos, 1u8 << bit)))
+        .collect();
+    let mut x = 0x9e37_79b9_7f4a_7c15u64;
+    for _ in 0..400 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        corruptions.push(((x as usize) % stark.len(), 1 << (x >> 61)));
+    }
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    std::thread::scope(|scope| {
+        for w in 0..workers {
+            let (corruptions, stark, program, claim) = (&corruptions, &stark, &program, &claim);
+            scope.spawn(move || {
+                for &(pos, mask) in corruptions.iter().skip(w).step_by(workers) {
+                    let mut bad = stark.clone();
+                    bad[pos] ^= mask;
+                    let r = verify_proof(program, claim, &bad, true);
+                    assert!(
+                        r.is_err() && !matches!(r, Err(VerifyError::Internal)),
+                        "byte {pos} xor {mask:#04x}: {r:?}"
+                    );
+                }
+                let step = stark.len() / 97 + 1;
+                for len in (w..stark.len()).step_by(step * workers) {
+                    let r = verify_proof(program, claim, &stark[..len], true);
+                    assert!(
+                        matches!(r, Err(VerifyError::Malformed(_))),
+                        "truncated to {len}: {r:?}"
+                    );
+                }
+            });
+        }
+    });
+}
+
+/// A valid zero-knowledge proof altered without touching what the transcript hashes (a
+/// trailing byte after a Merkle opening, an unused digest in one, a Merkle opening of
+/// another depth) is refused: one proof, one encoding.
+#[test]
+fn zero_knowledge_proofs_are_not_malleable() {
+    use gloam_air::zk::{ZkHasher, ZkProof};
+    use gloam_prover::ZkMode;
+    use gloam_verifier::verify_proof;
+    use winter_utils::{Deserializable, Serializable, SliceReader};
+    use winterfell::crypto::BatchMerkleProof;
+    let wat = r#"(module (func (export "f") (param i32) (result i32)
+        local.get 0 local.get 0 i32.mul))"#;
+    let program = Arc::new(gloam_isa::load_module(wat.as_bytes()).unwrap());
+    let cfg = ProveConfig {
+        zero_knowledge: ZkMode::On,
+        ..ProveConfig::default()
+    };
+    let run = prove(program.clone(), "f", &[12], &cfg).unwrap();
+    let claim = Claim::i32("f", &[12], &run.outcome.results, run.outcome.cycles);
+    let proof = ZkProof::read_from(&mut SliceReader::new(&run.file.stark)).unwrap();
+    assert!(verify_proof(&program, &claim, &proof.to_bytes(), true).is_ok());
+    let merkle = |bytes: &[u8]| {
+        BatchMerkleProof::<ZkHasher>::read_from(&mut SliceReader::new(bytes)).unwrap()
+    };
+    let mut variants = Vec::new();
+    let mut p = proof.clone();
+    p.main.merkle.push(0);
+    variants.push(("trailing byte", p));
+    let mut p = proof.clone();
+    let mut m = merkle(&p.aux.merkle);
+    let extra = m.nodes[0][0];
+    m.nodes[0].push(extra);
+    p.aux.merkle = m.to_bytes();
+    variants.push(("unused digest", p));
+    let mut p = proof.clone();
+    let mut m = merkle(&p.composition.merkle);
+    m.depth += 1;
+    p.composition.merkle = m.to_bytes();
+    variants.push(("deeper opening", p));
+    for (what, p) in variants {
+        assert!(
+            verify_proof(&program, &claim, &p.to_bytes(), true).is_err(),
+            "accepted a proof with a {what}"
+        );
+    }
+}
