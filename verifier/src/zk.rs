@@ -165,7 +165,7 @@ fn check_fri_layers(
         }
         let leaves: Vec<Digest> = vals
             .chunks(ZK_FOLDING)
-            .map(|c| ZkHasher::hash_elements(c))
+            .map(ZkHasher::hash_elements)
             .collect();
         canonical_merkle(proof, &leaves, &folded, "FRI layer")?;
         pos = folded;
