@@ -14,7 +14,7 @@ use clap::{Args, Parser, Subcommand};
 use gloam_air::proof_file::ProofFile;
 use gloam_executor::{ExecError, Limits, Store, Value as WasmValue};
 use gloam_isa::{FuncSig, IntValue, Program, TrapKind, ValType};
-use gloam_prover::{Phase, ProveConfig, ProveError};
+use gloam_prover::{Phase, ProveConfig, ProveError, ZkMode};
 use gloam_verifier::VerifyError;
 use serde_json::{json, Map, Value};
 
@@ -221,6 +221,11 @@ struct ProveArgs {
     /// memory]. The estimate is about 16.1 KB per trace row, 18.6 KB for programs with memory or globals (docs/air.md §6).
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     max_memory: Option<u64>,
+    /// Zero-knowledge: `auto` hides the trace when the run has a private input or the module
+    /// imports `gloam.read_private`; `on` always; `off` gives a transparent proof (faster;
+    /// the queried trace rows are in the proof) (docs/zk.md).
+    #[arg(long, value_name = "MODE", default_value = "auto", value_parser = ["auto", "on", "off"])]
+    zk: String,
     /// Print one JSON object (results, cycles, trace shape, timings, proof size, security,
     /// program hash, output path) and no progress.
     #[arg(long)]
@@ -886,6 +891,11 @@ fn cmd_prove(a: ProveArgs) -> CmdResult {
 
     let mut cfg = ProveConfig {
         max_memory: a.max_memory,
+        zero_knowledge: match a.zk.as_str() {
+            "on" => ZkMode::On,
+            "off" => ZkMode::Off,
+            _ => ZkMode::Auto,
+        },
         ..ProveConfig::default()
     };
     let default_fuel = cfg.limits.fuel;
@@ -989,7 +999,7 @@ fn cmd_prove(a: ProveArgs) -> CmdResult {
             "wasm_instrs": run.outcome.wasm_instrs,
             "public_input": hex::encode(&run.file.public_input),
             "journal": hex::encode(&run.file.journal),
-            "zero_knowledge": false,
+            "zero_knowledge": run.file.zero_knowledge,
             "trace_rows": st.trace_rows,
             "trace_columns": st.main_columns + st.aux_columns,
             "main_columns": st.main_columns,
@@ -1045,10 +1055,24 @@ fn cmd_prove(a: ProveArgs) -> CmdResult {
         );
         let _ = writeln!(
             s,
+            "  ZK         {}",
+            if st.zero_knowledge {
+                "yes (the proof hides the trace and the private input)"
+            } else {
+                "no (transparent proof)"
+            }
+        );
+        let queries = if st.zero_knowledge {
+            gloam_air::zk::ZK_QUERIES
+        } else {
+            o.num_queries()
+        };
+        let _ = writeln!(
+            s,
             "  security   {} bits conjectured, {} bits proven ({} queries, blowup {}, grinding {} bits)",
             st.conjectured_bits,
             st.proven_bits,
-            o.num_queries(),
+            queries,
             o.blowup_factor(),
             o.grinding_factor()
         );
@@ -1145,7 +1169,7 @@ fn cmd_verify(a: VerifyArgs) -> CmdResult {
             "cycles": c.cycles,
             "public_input": hex::encode(&c.public_input),
             "journal": hex::encode(&c.journal),
-            "zero_knowledge": false,
+            "zero_knowledge": st.zero_knowledge,
             "conjectured_security_bits": st.conjectured_bits,
             "proven_security_bits": st.proven_bits,
             "verify_ms": ms(elapsed),
@@ -1168,7 +1192,15 @@ fn cmd_verify(a: VerifyArgs) -> CmdResult {
         if !c.journal.is_empty() {
             let _ = writeln!(s, "  journal    {}", fmt_bytes(&c.journal));
         }
-        let _ = writeln!(s, "  ZK         no (the trace is not hidden yet)");
+        let _ = writeln!(
+            s,
+            "  ZK         {}",
+            if st.zero_knowledge {
+                "yes (the proof hides the trace and the private input)"
+            } else {
+                "no (transparent proof: the queried trace rows are in it)"
+            }
+        );
         let _ = writeln!(
             s,
             "  security   {} bits conjectured, {} bits proven",

@@ -687,7 +687,8 @@ fn public_and_private_inputs_and_the_journal() {
     let v = json(&o);
     assert_eq!(v["journal"], serde_json::json!(journal));
     assert_eq!(v["public_input"], serde_json::json!(public));
-    assert_eq!(v["zero_knowledge"], serde_json::json!(false));
+    // A run with a private input is proven in zero knowledge by default.
+    assert_eq!(v["zero_knowledge"], serde_json::json!(true));
     // The same file with one journal byte changed (the verdict, 1 -> 0): rejected, exit 1.
     let j = hex_decode(&journal);
     let at = bytes
@@ -700,6 +701,27 @@ fn public_and_private_inputs_and_the_journal() {
     let o = gloam(&["verify", p(&m), p(&forged_path), "--json"]);
     assert_eq!(code(&o), 1, "{}", stdout(&o));
     assert_eq!(json(&o)["verified"], serde_json::json!(false));
+    std::fs::remove_file(&proof).ok();
+
+    // `--zk off`: a transparent proof of the same run, which says so.
+    let mut args = vec![
+        "prove",
+        p(&m),
+        "--entry",
+        "check",
+        "-o",
+        p(&proof),
+        "--json",
+        "--zk",
+        "off",
+    ];
+    args.extend(io);
+    let o = gloam(&args);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(json(&o)["zero_knowledge"], serde_json::json!(false));
+    let o = gloam(&["verify", p(&m), p(&proof), "--json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(json(&o)["zero_knowledge"], serde_json::json!(false));
     std::fs::remove_file(&proof).ok();
 
     // @FILE reads a stream from a file: the same run.

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use common::expect_io_trap;
 use gloam_isa::{IntValue, TrapKind};
 use gloam_prover::{prove_io, IoInput, ProveConfig};
-use gloam_verifier::{verify, verify_file, Claim, VerifyError};
+use gloam_verifier::{verify_file, verify_proof, Claim, VerifyError};
 
 /// `check(limit)`: reads a 4-byte little-endian threshold from the public input and a
 /// private balance (4 bytes), commits the threshold and one byte saying whether the balance
@@ -101,6 +101,7 @@ fn a_private_run_is_proven_with_its_public_input_and_journal() {
     assert_eq!(st.claim.journal, journal);
     assert_eq!(st.claim.public_input, input.public);
     assert_eq!(st.claim.results, vec![IntValue::I32(4)]);
+    assert!(st.zero_knowledge, "a run with a private input is proven in zero knowledge");
     // The private balance's bytes are nowhere in the file, at any alignment.
     let secret = 0x5eed_c0deu32.to_le_bytes();
     assert!(
@@ -117,22 +118,22 @@ fn a_private_run_is_proven_with_its_public_input_and_journal() {
         public_input: input.public.clone(),
         journal: journal.clone(),
     };
-    verify(&p, &claim, &run.file.stark).expect("the honest claim verifies");
+    verify_proof(&p, &claim, &run.file.stark, true).expect("the honest claim verifies");
     let mut forged = claim.clone();
     forged.journal[4] = 0;
     assert!(matches!(
-        verify(&p, &forged, &run.file.stark),
+        verify_proof(&p, &forged, &run.file.stark, true),
         Err(VerifyError::Rejected(_))
     ));
     let mut forged = claim.clone();
     forged.journal.pop();
-    assert!(verify(&p, &forged, &run.file.stark).is_err());
+    assert!(verify_proof(&p, &forged, &run.file.stark, true).is_err());
     let mut forged = claim.clone();
     forged.public_input[0] ^= 1;
-    assert!(verify(&p, &forged, &run.file.stark).is_err());
+    assert!(verify_proof(&p, &forged, &run.file.stark, true).is_err());
     let mut forged = claim.clone();
     forged.public_input.push(0);
-    assert!(verify(&p, &forged, &run.file.stark).is_err());
+    assert!(verify_proof(&p, &forged, &run.file.stark, true).is_err());
 }
 
 #[test]
