@@ -10,7 +10,7 @@ use std::sync::Arc;
 use common::expect_io_trap;
 use gloam_isa::{IntValue, TrapKind};
 use gloam_prover::{prove_io, IoInput, ProveConfig};
-use gloam_verifier::{verify_file, verify_proof, Claim, VerifyError};
+use gloam_verifier::{verify, verify_file, verify_proof, Claim, VerifyError};
 
 /// `check(limit)`: reads a 4-byte little-endian threshold from the public input and a
 /// private balance (4 bytes), commits the threshold and one byte saying whether the balance
