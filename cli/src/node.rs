@@ -108,6 +108,44 @@ pub struct DevArgs {
     /// First p2p port (validator i listens on PORT + i).
     #[arg(long, default_value_t = 27100)]
     p2p_port: u16,
+    #[command(flatten)]
+    notes: NoteArgs,
+}
+
+/// Confidential notes at genesis (docs/node.md, "Confidential notes").
+#[derive(Args, Debug)]
+pub struct NoteArgs {
+    /// The note contract's module (.wasm): its proven runs are note transfers, checked
+    /// against the chain's note tree and nullifier set [default: no note contract].
+    #[arg(long, value_name = "MODULE")]
+    note_contract: Option<PathBuf>,
+    /// Depth of the note tree, 1..=16 (it holds 2^depth notes).
+    #[arg(long, value_name = "D", default_value_t = 16)]
+    note_depth: u8,
+    /// A note commitment issued at genesis (64 hex digits); repeat for more.
+    #[arg(long = "note", value_name = "HEX")]
+    notes: Vec<String>,
+}
+
+impl NoteArgs {
+    fn genesis(&self) -> Result<Option<gloam_node::run::GenesisNotes>, Failure> {
+        let Some(path) = &self.note_contract else {
+            if !self.notes.is_empty() {
+                return Err(Failure::new(exit::USAGE, "--note needs --note-contract"));
+            }
+            return Ok(None);
+        };
+        let bytes = std::fs::read(path).map_err(|e| {
+            Failure::new(exit::MODULE, format!("cannot read {}: {e}", path.display()))
+        })?;
+        let program = gloam_isa::load_module(&bytes)
+            .map_err(|e| Failure::new(exit::MODULE, format!("{}: {e}", path.display())))?;
+        Ok(Some(gloam_node::run::GenesisNotes {
+            contract: program.hash().to_string(),
+            depth: self.note_depth,
+            commitments: self.notes.clone(),
+        }))
+    }
 }
 
 #[derive(Args, Debug)]
@@ -134,6 +172,8 @@ pub struct InitArgs {
     /// Blocks per epoch (validator-set changes take effect at epoch boundaries).
     #[arg(long, default_value_t = 256)]
     epoch_length: u64,
+    #[command(flatten)]
+    notes: NoteArgs,
 }
 
 #[derive(Args, Debug)]
@@ -219,7 +259,8 @@ fn dev(a: DevArgs) -> CmdResult {
         "starting {} validators; submit with: gloam node submit MODULE PROOF --api {}",
         a.validators, a.api
     );
-    gloam_node::run::run_dev(&dir, a.validators, a.api, a.p2p_port, ready)
+    let notes = a.notes.genesis()?;
+    gloam_node::run::run_dev(&dir, a.validators, a.api, a.p2p_port, notes, ready)
         .map_err(|e| Failure::new(exit::NODE_CONFIG, e))
 }
 
@@ -241,6 +282,7 @@ fn init(a: InitArgs) -> CmdResult {
         a.p2p_port,
         a.api_port,
         Some(a.epoch_length),
+        a.notes.genesis()?,
     )
     .map_err(|e| Failure::new(exit::NODE_CONFIG, e.to_string()))?;
     emit(&format!("wrote {}\n", a.dir.join("genesis.json").display()));

@@ -89,7 +89,7 @@ fn main() {
     }
     let (bm, bp) = median_p99(&baseline).unwrap();
     let tmp = tempfile::tempdir().unwrap();
-    let configs = init_network(tmp.path(), 4, 0, "gloam-bench", 27700, 8700, None).unwrap();
+    let configs = init_network(tmp.path(), 4, 0, "gloam-bench", 27700, 8700, None, None).unwrap();
     let loaded: Vec<_> = configs
         .iter()
         .map(|p| NodeConfig::load(p).unwrap())

@@ -8,9 +8,12 @@
 //! | `GET /v1/tx/{id}` | | `{"id", "status": "finalized", "height", "index", "tx"}` (`tx`: the transaction as in a block, a run with its `public_input` and `journal` in hex) or `{"status": "pending"}`; 404 if unknown |
 //! | `GET /v1/contracts/{program_hash}` | | `{"program_hash", "module_bytes"}`; 404 if not deployed |
 //! | `GET /v1/accounts/{public_key}` | | `{"public_key", "balance", "bonded", "nonce", "address"}` (finalized); 404 if none |
+//! | `GET /v1/notes` | | `{"contract", "depth", "root", "recent_roots", "commitments"}`: the finalized note tree ([`crate::notes`]); `contract` null on a chain without notes |
+//! | `GET /v1/nullifiers/{nullifier}` | | `{"nullifier", "spent", "tx"}` (`tx` the spending transfer, or null) |
 //!
 //! Refusals carry a stable `error` code ([`SubmitError::code`]) and a readable `reason`:
-//! 400 `malformed`, 409 `duplicate` / `stale_nonce` / `stake_refused`, 422
+//! 400 `malformed`, 409 `duplicate` / `stale_nonce` / `stake_refused` / `double_spend` /
+//! `unknown_root` / `note_refused`, 422
 //! `unknown_contract` / `invalid_module` / `invalid_proof` / `invalid_signature`, 503
 //! `mempool_full`.
 
@@ -112,6 +115,8 @@ where
         .route("/v1/blocks/{height}", get(block::<E>))
         .route("/v1/contracts/{hash}", get(contract::<E>))
         .route("/v1/accounts/{key}", get(account::<E>))
+        .route("/v1/notes", get(notes::<E>))
+        .route("/v1/nullifiers/{nf}", get(nullifier::<E>))
         .layer(DefaultBodyLimit::max(MAX_TX_BYTES + 1))
         .with_state(state)
 }
@@ -209,7 +214,7 @@ pub fn tx_json(t: &Tx) -> Value {
             "arg_types": types_json(&r.args), "result_types": types_json(&r.results),
             "cycles": r.cycles,
             "public_input": hex(&r.public_input), "journal": hex(&r.journal),
-            "proof_bytes": r.stark.len(),
+            "zero_knowledge": r.zero_knowledge, "proof_bytes": r.stark.len(),
         }),
         Tx::Stake(st) => json!({
             "id": t.id().to_string(), "kind": "stake",
@@ -314,6 +319,30 @@ async fn account<E>(State(api): State<Shared<E>>, Path(key): Path<String>) -> Re
         .into_response(),
         None => not_found(format!("no account for key {}", hex(&k))),
     }
+}
+
+async fn notes<E>(State(api): State<Shared<E>>) -> Response {
+    let leaves = api.submitter.node.tip().leaves;
+    let n = leaves.notes();
+    Json(json!({
+        "contract": n.contract.map(|c| hex(&c)),
+        "depth": n.depth,
+        "root": hex(&n.root()),
+        "recent_roots": n.roots.iter().map(|r| hex(r)).collect::<Vec<_>>(),
+        "commitments": n.commitments.iter().map(|c| hex(c)).collect::<Vec<_>>(),
+    }))
+    .into_response()
+}
+
+async fn nullifier<E>(State(api): State<Shared<E>>, Path(nf): Path<String>) -> Response {
+    let k = match hash_param(&nf, "a nullifier") {
+        Ok(k) => k,
+        Err(r) => return *r,
+    };
+    let leaves = api.submitter.node.tip().leaves;
+    let tx = leaves.spent_by(&k);
+    Json(json!({ "nullifier": hex(&k), "spent": tx.is_some(), "tx": tx.map(|t| hex(&t)) }))
+        .into_response()
 }
 
 /// Typed values as JSON numbers (their bit patterns).

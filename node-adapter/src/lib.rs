@@ -16,6 +16,7 @@ pub mod app;
 pub mod elector;
 pub mod engine;
 pub mod node;
+pub mod notes;
 pub mod state;
 pub mod types;
 

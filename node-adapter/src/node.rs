@@ -2,7 +2,7 @@
 //! the finalized state, the speculative states of unfinalized blocks, the mempool, the
 //! program cache and the proof-verification cache.
 //!
-//! Proofs are checked with [`gloam_verifier::verify`] on the runtime's blocking pool
+//! Proofs (transparent or zero-knowledge) are checked with [`gloam_verifier::verify_proof`] on the runtime's blocking pool
 //! ([`Node::verify_run`]), never on a consensus task. A transaction's verdict is cached under
 //! its id (blake3 of its bytes), so a proof verified at mempool admission is not verified
 //! again when the same bytes arrive in a block: the cached verdict *is* the verification of
@@ -124,6 +124,11 @@ impl SubmitError {
                 "duplicate"
             }
             SubmitError::Conflict(Conflict::Nonce { .. }) => "stale_nonce",
+            SubmitError::Conflict(Conflict::NullifierSpent(_)) => "double_spend",
+            SubmitError::Conflict(Conflict::UnknownRoot(_)) => "unknown_root",
+            SubmitError::Conflict(
+                Conflict::NoteLayout(_) | Conflict::NoteDepth { .. } | Conflict::NoteTreeFull,
+            ) => "note_refused",
             SubmitError::Conflict(_) => "stake_refused",
             SubmitError::InvalidSignature => "invalid_signature",
             SubmitError::InvalidModule(_) => "invalid_module",
@@ -446,6 +451,7 @@ impl Node {
             journal: run.journal.to_vec(),
         };
         let stark = run.stark.clone();
+        let zero_knowledge = run.zero_knowledge;
         // One verification per transaction id at a time: admission and block verification
         // racing for the same bytes share the verification in flight.
         let shared = {
@@ -459,7 +465,12 @@ impl Node {
                         .spawn(move |_| async move {
                             let _slot = VerifySlot::acquire();
                             let wall = Instant::now();
-                            let r = gloam_verifier::verify(&program, &claim, &stark);
+                            let r = gloam_verifier::verify_proof(
+                                &program,
+                                &claim,
+                                &stark,
+                                zero_knowledge,
+                            );
                             (r, wall.elapsed())
                         });
                     let node = self.clone();
@@ -603,7 +614,29 @@ impl Node {
                 match self.admitted_effect(leaves, tx, None) {
                     Err(Conflict::UnknownContract(_)) if deploy_pending => {}
                     Err(e) => return Err(e.into()),
-                    Ok(_) => {}
+                    Ok(e) => {
+                        // A double spend against a pending transfer is refused too (one of
+                        // the two could never apply).
+                        if let Some(t) = &e.transfer {
+                            let params = &self.chain.params;
+                            for (other, _) in p.txs.values() {
+                                let Tx::Run(o) = other else { continue };
+                                if params.note_contract != Some(o.program_hash) {
+                                    continue;
+                                }
+                                let Ok(ot) = crate::notes::Transfer::parse(&o.journal) else {
+                                    continue;
+                                };
+                                if let Some(nf) =
+                                    t.nullifiers.iter().find(|n| ot.nullifiers.contains(n))
+                                {
+                                    return Err(SubmitError::Conflict(Conflict::NullifierSpent(
+                                        format!("{} (by a pending transfer)", hex(nf)),
+                                    )));
+                                }
+                            }
+                        }
+                    }
                 }
             }
             Tx::Stake(st) => {

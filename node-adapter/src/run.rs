@@ -105,6 +105,22 @@ pub struct Genesis {
     /// Consensus leader timeout (milliseconds); default 1000.
     #[serde(default)]
     pub leader_timeout_ms: Option<u64>,
+    /// Confidential notes: the note contract, the tree depth and the notes issued at genesis
+    /// (default none: no run is treated as a transfer).
+    #[serde(default)]
+    pub notes: Option<GenesisNotes>,
+}
+
+/// The confidential-note configuration of a chain ([`crate::notes`]).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct GenesisNotes {
+    /// Program hash of the note contract (64 hex digits): its runs are transfers.
+    pub contract: String,
+    /// Note-tree depth, 1 to 16 (the tree holds 2^depth notes).
+    pub depth: u8,
+    /// Note commitments issued at genesis (64 hex digits each), the first leaves of the tree.
+    #[serde(default)]
+    pub commitments: Vec<String>,
 }
 
 impl Genesis {
@@ -156,6 +172,8 @@ impl Genesis {
             epoch_length: self.epoch_length.unwrap_or(d.epoch_length),
             min_stake: self.min_stake.unwrap_or(d.min_stake),
             max_validators: self.max_validators.unwrap_or(d.max_validators),
+            note_contract: self.notes.as_ref().and_then(|n| parse_hash(&n.contract)),
+            note_depth: self.notes.as_ref().map_or(0, |n| n.depth),
         }
     }
 
@@ -200,13 +218,43 @@ impl Genesis {
                 },
             );
         }
+        if let Some(n) = &self.notes {
+            let contract = parse_hash(&n.contract)
+                .ok_or_else(|| format!("note contract {:?} is not 64 hex digits", n.contract))?;
+            if !(1..=crate::notes::MAX_DEPTH).contains(&n.depth) {
+                return Err(format!(
+                    "note tree depth {} is not in 1..={}",
+                    n.depth,
+                    crate::notes::MAX_DEPTH
+                ));
+            }
+            if n.commitments.len() > 1usize << n.depth {
+                return Err(format!(
+                    "{} genesis notes do not fit a tree of depth {}",
+                    n.commitments.len(),
+                    n.depth
+                ));
+            }
+            let genesis = n
+                .commitments
+                .iter()
+                .map(|c| {
+                    parse_hash(c)
+                        .ok_or_else(|| format!("note commitment {c:?} is not 64 hex digits"))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            leaves.init_notes(contract, n.depth, genesis);
+        }
         let mut h = blake3::Hasher::new();
-        h.update(b"gloam-genesis-v2");
+        h.update(b"gloam-genesis-v3");
         h.update(&(self.chain_id.len() as u64).to_le_bytes());
         h.update(self.chain_id.as_bytes());
         h.update(&params.epoch_length.to_le_bytes());
         h.update(&params.min_stake.to_le_bytes());
         h.update(&(params.max_validators as u64).to_le_bytes());
+        // The note contract and depth (the genesis notes are in the state root).
+        h.update(&params.note_contract.unwrap_or([0; 32]));
+        h.update(&[params.note_depth]);
         h.update(&leaves.root());
         Ok(Chain {
             hash: *h.finalize().as_bytes(),
@@ -340,6 +388,7 @@ impl NodeConfig {
 ///
 /// # Errors
 /// [`ConfigError`].
+#[allow(clippy::too_many_arguments)]
 pub fn init_network(
     dir: &Path,
     n: usize,
@@ -348,6 +397,7 @@ pub fn init_network(
     p2p_base: u16,
     api_base: u16,
     epoch_length: Option<u64>,
+    notes: Option<GenesisNotes>,
 ) -> Result<Vec<PathBuf>, ConfigError> {
     std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
     let mut keys = Vec::new();
@@ -384,7 +434,9 @@ pub fn init_network(
         min_stake: None,
         max_validators: None,
         leader_timeout_ms: None,
+        notes,
     };
+    genesis.chain().map_err(|e| invalid(dir, e))?;
     let gpath = dir.join("genesis.json");
     std::fs::write(&gpath, serde_json::to_string_pretty(&genesis).unwrap())
         .map_err(|e| io(&gpath, e))?;
@@ -563,6 +615,7 @@ pub fn run_dev(
     n: usize,
     api: SocketAddr,
     p2p_base: u16,
+    notes: Option<GenesisNotes>,
     on_ready: impl FnOnce(&str) + Send + 'static,
 ) -> Result<(), String> {
     let genesis_path = dir.join("genesis.json");
@@ -577,6 +630,7 @@ pub fn run_dev(
             p2p_base,
             api.port().wrapping_add(1),
             None,
+            notes,
         )
         .map_err(|e| e.to_string())?
     };

@@ -9,6 +9,9 @@
 //! | `'C' ‖ program hash` | blake3 of the module's bytes |
 //! | `'R' ‖ statement hash` ([`crate::types::RunTx::statement_hash`]) | id of the transaction that carried it |
 //! | `'S' ‖ ed25519 public key` | blake3 of the account ([`Account::commitment`]): balance, bonded stake, nonce, p2p address |
+//! | `'L' ‖ leaf index (big-endian, 32 bytes)` | a note commitment in the note tree ([`crate::notes`]) |
+//! | `'N' ‖ nullifier` | id of the transfer that spent it |
+//! | `'T' ‖ note-tree root` | 32 zero bytes: one of the recent roots ([`crate::notes::RECENT_ROOTS`]) |
 //!
 //! Accounts start from the genesis file (validators with their bonded stake, other accounts
 //! with a liquid balance) and change only through stake transactions. The validator set of
@@ -31,6 +34,8 @@ use std::sync::Arc;
 
 use commonware_cryptography::blake3::Digest;
 use commonware_cryptography::Digestible;
+
+use crate::notes::{Notes, Transfer};
 use redb::{Database, ReadableTable, ReadableTableMetadata, TableDefinition};
 
 use crate::types::{key_bytes, merkle_root, Block, Hash32, Tx, TxId};
@@ -44,6 +49,8 @@ const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 const EVIDENCE: TableDefinition<u64, &str> = TableDefinition::new("evidence");
 const ACCOUNTS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("accounts");
 const EPOCHS: TableDefinition<u64, &[u8]> = TableDefinition::new("epochs");
+const NOTES: TableDefinition<u64, &[u8]> = TableDefinition::new("notes");
+const NULLIFIERS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("nullifiers");
 
 /// Chain parameters fixed by the genesis file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,6 +62,10 @@ pub struct Params {
     pub min_stake: u64,
     /// Most validators in one epoch (the largest bonds; ties by public key).
     pub max_validators: usize,
+    /// The note contract: its runs are transfers of confidential notes ([`crate::notes`]).
+    pub note_contract: Option<Hash32>,
+    /// Depth of the note tree (0 without a note contract).
+    pub note_depth: u8,
 }
 
 impl Default for Params {
@@ -63,6 +74,8 @@ impl Default for Params {
             epoch_length: 256,
             min_stake: 1,
             max_validators: 64,
+            note_contract: None,
+            note_depth: 0,
         }
     }
 }
@@ -145,15 +158,102 @@ pub fn run_key(statement: &Hash32) -> Key {
     k
 }
 
-/// The state as a sorted map (see the module docs), with the accounts' contents beside their
-/// commitments. Cheap to clone (shared until written).
+/// Key of a spent nullifier.
+pub fn nullifier_key(nullifier: &Hash32) -> Key {
+    let mut k = [0u8; 33];
+    k[0] = b'N';
+    k[1..].copy_from_slice(nullifier);
+    k
+}
+
+/// Key of the note-tree leaf at `index`.
+pub fn note_key(index: usize) -> Key {
+    let mut k = [0u8; 33];
+    k[0] = b'L';
+    k[25..].copy_from_slice(&(index as u64).to_be_bytes());
+    k
+}
+
+/// Key of a recent note-tree root.
+pub fn root_key(root: &Hash32) -> Key {
+    let mut k = [0u8; 33];
+    k[0] = b'T';
+    k[1..].copy_from_slice(root);
+    k
+}
+
+/// The state as a sorted map (see the module docs), with the accounts' contents and the note
+/// tree beside their leaves. Cheap to clone (shared until written).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Leaves {
     map: Arc<BTreeMap<Key, Hash32>>,
     accounts: Arc<BTreeMap<Hash32, Account>>,
+    notes: Arc<Notes>,
 }
 
 impl Leaves {
+    /// Starts the note tree (genesis): `depth` and the issuer's note commitments.
+    pub fn init_notes(&mut self, contract: Hash32, depth: u8, genesis: Vec<Hash32>) {
+        let notes = Notes::new(Some(contract), depth, genesis);
+        for (i, c) in notes.commitments.iter().enumerate() {
+            self.insert(note_key(i), *c);
+        }
+        self.insert(root_key(&notes.root()), [0; 32]);
+        self.notes = Arc::new(notes);
+    }
+
+    /// Restores the notes written after genesis (`appended`, in tree order) and the recent
+    /// roots (oldest first) from the store; the nullifiers are restored as map entries.
+    pub fn restore_notes(&mut self, appended: &[Hash32], roots: &[Hash32]) {
+        if roots.is_empty() {
+            return;
+        }
+        let old: Vec<Hash32> = self.notes.roots.iter().copied().collect();
+        for r in old {
+            Arc::make_mut(&mut self.map).remove(&root_key(&r));
+        }
+        let start = self.notes.commitments.len();
+        for (i, c) in appended.iter().enumerate() {
+            self.insert(note_key(start + i), *c);
+        }
+        for r in roots {
+            self.insert(root_key(r), [0; 32]);
+        }
+        let notes = Arc::make_mut(&mut self.notes);
+        notes.commitments.extend_from_slice(appended);
+        notes.roots = roots.iter().copied().collect();
+    }
+
+    /// The note tree, its recent roots.
+    pub fn notes(&self) -> &Notes {
+        &self.notes
+    }
+
+    /// Whether `nullifier` was spent.
+    pub fn is_spent(&self, nullifier: &Hash32) -> bool {
+        self.contains(&nullifier_key(nullifier))
+    }
+
+    /// The id of the transfer that spent `nullifier`, if any.
+    pub fn spent_by(&self, nullifier: &Hash32) -> Option<Hash32> {
+        self.map.get(&nullifier_key(nullifier)).copied()
+    }
+
+    fn append_notes(&mut self, commitments: &[Hash32]) {
+        let start = self.notes.commitments.len();
+        let notes = Arc::make_mut(&mut self.notes);
+        let (root, evicted) = notes.append(commitments);
+        for (i, c) in commitments.iter().enumerate() {
+            self.insert(note_key(start + i), *c);
+        }
+        if let Some(old) = evicted {
+            // The same root can recur in the window only if no leaf was added, which a
+            // transfer (at least one new note) never does.
+            Arc::make_mut(&mut self.map).remove(&root_key(&old));
+        }
+        self.insert(root_key(&root), [0; 32]);
+    }
+
     /// Whether `key` is present.
     pub fn contains(&self, key: &Key) -> bool {
         self.map.contains_key(key)
@@ -185,6 +285,12 @@ impl Leaves {
         match &e.account {
             Some((pk, a)) => self.set_account(*pk, a.clone()),
             None => self.insert(e.key, e.value),
+        }
+        if let Some(t) = &e.transfer {
+            for nf in &t.nullifiers {
+                self.insert(nullifier_key(nf), e.value);
+            }
+            self.append_notes(&t.commitments);
         }
     }
 
@@ -245,6 +351,8 @@ pub struct Effect {
     pub value: Hash32,
     /// For a stake transaction: the account written (its commitment is `value`).
     pub account: Option<(Hash32, Account)>,
+    /// For a run of the note contract: the nullifiers it spends and the notes it creates.
+    pub transfer: Option<Transfer>,
 }
 
 /// Why a transaction cannot apply to a state (it may still be valid later, e.g. after its
@@ -287,6 +395,26 @@ pub enum Conflict {
     /// The last validator tried to unbond.
     #[error("refused: unbonding would leave no validator")]
     LastValidator,
+    /// A run of the note contract whose journal is not in the note layout.
+    #[error("not a note transfer: {0}")]
+    NoteLayout(String),
+    /// A transfer proven against a tree of another depth.
+    #[error("note tree depth {got} is not the chain's {want}")]
+    NoteDepth {
+        /// Depth in the journal.
+        got: u8,
+        /// The chain's depth.
+        want: u8,
+    },
+    /// A transfer proven against a root the chain's note tree has not had recently.
+    #[error("unknown note-tree root {0}: not one of the chain's last 64 roots")]
+    UnknownRoot(String),
+    /// A nullifier spent before (a double spend), or twice in one transfer.
+    #[error("double spend: nullifier {0} is already spent")]
+    NullifierSpent(String),
+    /// The note tree has no room for the new notes.
+    #[error("the note tree is full")]
+    NoteTreeFull,
 }
 
 /// The state effect of `tx` on `leaves`, given the deploy's program hash (computed by the
@@ -347,6 +475,7 @@ pub fn effect(
                 key: account_key(&pk),
                 value: account.commitment(),
                 account: Some((pk, account)),
+                transfer: None,
             })
         }
         Tx::Deploy { module } => {
@@ -359,6 +488,7 @@ pub fn effect(
                 key,
                 value: *blake3::hash(module).as_bytes(),
                 account: None,
+                transfer: None,
             })
         }
         Tx::Run(r) => {
@@ -372,13 +502,50 @@ pub fn effect(
             if leaves.contains(&key) {
                 return Err(Conflict::AlreadyRecorded(crate::types::hex(&st)));
             }
+            let transfer = if params.note_contract == Some(r.program_hash) {
+                Some(transfer_effect(leaves, &r.journal, params)?)
+            } else {
+                None
+            };
             Ok(Effect {
                 key,
                 value: tx.id().0,
                 account: None,
+                transfer,
             })
         }
     }
+}
+
+/// Checks a note-contract run's journal against the note state ([`crate::notes`]).
+///
+/// # Errors
+/// [`Conflict::NoteLayout`], [`Conflict::NoteDepth`], [`Conflict::UnknownRoot`],
+/// [`Conflict::NullifierSpent`] or [`Conflict::NoteTreeFull`].
+pub fn transfer_effect(
+    leaves: &Leaves,
+    journal: &[u8],
+    params: &Params,
+) -> Result<Transfer, Conflict> {
+    let t = Transfer::parse(journal).map_err(Conflict::NoteLayout)?;
+    if t.depth != params.note_depth {
+        return Err(Conflict::NoteDepth {
+            got: t.depth,
+            want: params.note_depth,
+        });
+    }
+    if !leaves.notes().roots.contains(&t.root) {
+        return Err(Conflict::UnknownRoot(crate::types::hex(&t.root)));
+    }
+    for (i, nf) in t.nullifiers.iter().enumerate() {
+        if leaves.is_spent(nf) || t.nullifiers[..i].contains(nf) {
+            return Err(Conflict::NullifierSpent(crate::types::hex(nf)));
+        }
+    }
+    if !leaves.notes().has_room(t.commitments.len()) {
+        return Err(Conflict::NoteTreeFull);
+    }
+    Ok(t)
 }
 
 /// The finalized tip as the state store knows it.
@@ -435,6 +602,8 @@ impl Store {
             w.open_table(EVIDENCE).map_err(se)?;
             w.open_table(ACCOUNTS).map_err(se)?;
             w.open_table(EPOCHS).map_err(se)?;
+            w.open_table(NOTES).map_err(se)?;
+            w.open_table(NULLIFIERS).map_err(se)?;
         }
         w.commit().map_err(se)?;
         Ok(Self { db })
@@ -479,6 +648,27 @@ impl Store {
             let id: Hash32 = v.value().try_into().map_err(|_| se("corrupt value"))?;
             leaves.insert(run_key(&st), id);
         }
+        // Notes: the leaves after genesis's in order, the spent nullifiers, the recent roots.
+        let mut appended = Vec::new();
+        for row in r.open_table(NOTES).map_err(se)?.iter().map_err(se)? {
+            let (_, v) = row.map_err(se)?;
+            appended.push(v.value().try_into().map_err(|_| se("corrupt note"))?);
+        }
+        for row in r.open_table(NULLIFIERS).map_err(se)?.iter().map_err(se)? {
+            let (k, v) = row.map_err(se)?;
+            let nf: Hash32 = k.value().try_into().map_err(|_| se("corrupt nullifier"))?;
+            let id: Hash32 = v.value().try_into().map_err(|_| se("corrupt value"))?;
+            leaves.insert(nullifier_key(&nf), id);
+        }
+        let roots: Vec<Hash32> = match meta.get("note_roots").map_err(se)? {
+            Some(v) => v
+                .value()
+                .chunks(32)
+                .map(|c| c.try_into().map_err(|_| se("corrupt note roots")))
+                .collect::<Result<_, _>>()?,
+            None => Vec::new(),
+        };
+        leaves.restore_notes(&appended, &roots);
         Ok(Tip {
             height,
             digest,
@@ -521,6 +711,12 @@ impl Store {
             let mut contracts = w.open_table(CONTRACTS).map_err(se)?;
             let mut runs = w.open_table(RUNS).map_err(se)?;
             let mut accounts = w.open_table(ACCOUNTS).map_err(se)?;
+            let mut nullifiers = w.open_table(NULLIFIERS).map_err(se)?;
+            let mut notes = w.open_table(NOTES).map_err(se)?;
+            let before = tip.leaves.notes().commitments.len();
+            for (i, c) in after.notes().commitments.iter().enumerate().skip(before) {
+                notes.insert(i as u64, c.as_slice()).map_err(se)?;
+            }
             if let Some(set) = next_epoch {
                 w.open_table(EPOCHS)
                     .map_err(se)?
@@ -541,6 +737,15 @@ impl Store {
                     Tx::Run(r) => {
                         runs.insert(r.statement_hash().as_slice(), id.0.as_slice())
                             .map_err(se)?;
+                        if tip.leaves.notes().contract == Some(r.program_hash) {
+                            if let Ok(t) = Transfer::parse(&r.journal) {
+                                for nf in &t.nullifiers {
+                                    nullifiers
+                                        .insert(nf.as_slice(), id.0.as_slice())
+                                        .map_err(se)?;
+                                }
+                            }
+                        }
                     }
                     Tx::Stake(st) => {
                         let pk = key_bytes(&st.public_key);
@@ -562,6 +767,8 @@ impl Store {
                 .map_err(se)?;
             meta.insert("state_root", block.state_root.as_slice())
                 .map_err(se)?;
+            let roots: Vec<u8> = after.notes().roots.iter().flatten().copied().collect();
+            meta.insert("note_roots", roots.as_slice()).map_err(se)?;
             meta.insert(
                 "finalized_txs",
                 (tip.finalized_txs + block.txs.len() as u64)

@@ -37,7 +37,7 @@ use commonware_cryptography::{Digestible, Signer, Verifier as _};
 use gloam_verifier::isa::IntValue;
 
 /// Encoding version of transactions and blocks.
-pub const VERSION: u8 = 3;
+pub const VERSION: u8 = 4;
 /// Largest accepted module in a deploy transaction (bytes).
 pub const MAX_MODULE_BYTES: usize = 1 << 20;
 /// Largest accepted STARK proof in a run transaction (bytes). Gloam proofs are 60-250 KB.
@@ -134,7 +134,10 @@ pub struct RunTx {
     /// The journal the run committed (`gloam.commit`; at most [`MAX_TX_STREAM_BYTES`]),
     /// stored with the transaction.
     pub journal: Bytes,
-    /// The winterfell proof bytes (as in the `.proof` file's `stark` field).
+    /// Whether `stark` is a zero-knowledge proof (`gloam_verifier::zk`) or a transparent
+    /// winterfell proof (as the `.proof` file says).
+    pub zero_knowledge: bool,
+    /// The STARK proof bytes (as in the `.proof` file's `stark` field).
     pub stark: Bytes,
 }
 
@@ -179,6 +182,7 @@ impl RunTx {
             cycles: f.cycles,
             public_input: Bytes::from(f.public_input),
             journal: Bytes::from(f.journal),
+            zero_knowledge: f.zero_knowledge,
             stark: Bytes::from(f.stark),
         })
     }
@@ -410,6 +414,7 @@ impl Write for RunTx {
         self.cycles.write(buf);
         write_bytes(&self.public_input, buf);
         write_bytes(&self.journal, buf);
+        self.zero_knowledge.write(buf);
         write_bytes(&self.stark, buf);
     }
 }
@@ -422,6 +427,7 @@ impl EncodeSize for RunTx {
             + 8
             + bytes_size(&self.public_input)
             + bytes_size(&self.journal)
+            + 1
             + bytes_size(&self.stark)
     }
 }
@@ -438,6 +444,7 @@ impl Read for RunTx {
         let cycles = u64::read(buf)?;
         let public_input = read_bytes(buf, MAX_TX_STREAM_BYTES)?;
         let journal = read_bytes(buf, MAX_TX_STREAM_BYTES)?;
+        let zero_knowledge = bool::read(buf)?;
         let stark = read_bytes(buf, MAX_PROOF_BYTES)?;
         Ok(Self {
             program_hash,
@@ -447,6 +454,7 @@ impl Read for RunTx {
             cycles,
             public_input,
             journal,
+            zero_knowledge,
             stark,
         })
     }

@@ -136,6 +136,7 @@ impl Net {
                 epoch_length,
                 min_stake: 5,
                 max_validators: 16,
+                ..Params::default()
             },
             leaves,
         };

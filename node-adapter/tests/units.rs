@@ -73,6 +73,202 @@ mod elector {
     }
 }
 
+mod notes {
+    use bytes::Bytes;
+    use commonware_cryptography::blake3::Digest;
+    use gloam_node::notes::{tree_root, RECENT_ROOTS};
+    use gloam_node::state::*;
+    use gloam_node::types::{Block, Hash32, RunTx, Tx};
+
+    const CONTRACT: Hash32 = [0xC7; 32];
+
+    fn params() -> Params {
+        Params {
+            note_contract: Some(CONTRACT),
+            note_depth: 3,
+            ..Params::default()
+        }
+    }
+
+    fn genesis() -> Leaves {
+        let mut l = Leaves::default();
+        l.init_notes(CONTRACT, 3, vec![[1; 32], [2; 32]]);
+        l
+    }
+
+    /// A run of `program` whose journal is a transfer against `root`.
+    fn transfer(program: Hash32, root: Hash32, depth: u8, nfs: &[Hash32], cms: &[Hash32]) -> Tx {
+        let mut j = root.to_vec();
+        j.push(depth);
+        j.push(nfs.len() as u8);
+        nfs.iter().for_each(|n| j.extend_from_slice(n));
+        j.push(cms.len() as u8);
+        cms.iter().for_each(|c| j.extend_from_slice(c));
+        Tx::Run(RunTx {
+            program_hash: program,
+            entry: "transfer".into(),
+            args: vec![],
+            results: vec![],
+            cycles: nfs[0][0] as u64 * 1000 + cms[0][0] as u64,
+            public_input: Bytes::from(j[..33].to_vec()),
+            journal: Bytes::from(j),
+            zero_knowledge: true,
+            stark: Bytes::from(vec![0u8; 8]),
+        })
+    }
+
+    fn deployed(mut l: Leaves) -> Leaves {
+        l.insert(contract_key(&CONTRACT), [0; 32]);
+        l.insert(contract_key(&[0xAA; 32]), [0; 32]);
+        l
+    }
+
+    #[test]
+    fn transfers_spend_nullifiers_and_append_notes_under_a_recent_root() {
+        let p = params();
+        let mut l = deployed(genesis());
+        let root0 = l.notes().root();
+        assert_eq!(root0, tree_root(&[[1; 32], [2; 32]], 3));
+        let t1 = transfer(CONTRACT, root0, 3, &[[0x10; 32]], &[[3; 32], [4; 32]]);
+        let e = effect(&l, &t1, None, &p).expect("applies");
+        let before = l.root();
+        l.apply(&e);
+        assert_ne!(l.root(), before, "the state root covers the notes");
+        assert_eq!(l.notes().commitments.len(), 4);
+        assert!(l.is_spent(&[0x10; 32]));
+        assert_eq!(l.spent_by(&[0x10; 32]), Some(t1.id().0));
+        let root1 = l.notes().root();
+        assert_eq!(root1, tree_root(&[[1; 32], [2; 32], [3; 32], [4; 32]], 3));
+        // Against the older root, still recent: applies.
+        let t2 = transfer(CONTRACT, root0, 3, &[[0x11; 32]], &[[5; 32]]);
+        assert!(effect(&l, &t2, None, &p).is_ok());
+        // The same nullifier again: a double spend.
+        let again = transfer(CONTRACT, root1, 3, &[[0x10; 32]], &[[6; 32]]);
+        assert!(matches!(
+            effect(&l, &again, None, &p),
+            Err(Conflict::NullifierSpent(_))
+        ));
+        // Twice in one transfer.
+        let twice = transfer(CONTRACT, root1, 3, &[[0x12; 32], [0x12; 32]], &[[6; 32]]);
+        assert!(matches!(
+            effect(&l, &twice, None, &p),
+            Err(Conflict::NullifierSpent(_))
+        ));
+        // A root the chain never had, another depth, a bad layout.
+        let forged = transfer(CONTRACT, [9; 32], 3, &[[0x13; 32]], &[[6; 32]]);
+        assert!(matches!(
+            effect(&l, &forged, None, &p),
+            Err(Conflict::UnknownRoot(_))
+        ));
+        let deep = transfer(CONTRACT, root1, 4, &[[0x13; 32]], &[[6; 32]]);
+        assert!(matches!(
+            effect(&l, &deep, None, &p),
+            Err(Conflict::NoteDepth { .. })
+        ));
+        let Tx::Run(mut bad) = transfer(CONTRACT, root1, 3, &[[0x13; 32]], &[[6; 32]]) else {
+            unreachable!()
+        };
+        let mut j = bad.journal.to_vec();
+        j.push(0);
+        bad.journal = Bytes::from(j);
+        assert!(matches!(
+            effect(&l, &Tx::Run(bad), None, &p),
+            Err(Conflict::NoteLayout(_))
+        ));
+        // Another contract's run with the same journal touches no note.
+        let other = transfer([0xAA; 32], root1, 3, &[[0x10; 32]], &[[7; 32]]);
+        let e = effect(&l, &other, None, &p).expect("an ordinary run");
+        assert!(e.transfer.is_none());
+    }
+
+    #[test]
+    fn the_tree_fills_and_old_roots_leave_the_window() {
+        let p = params();
+        let mut l = deployed(genesis());
+        let root0 = l.notes().root();
+        // Depth 3: 8 notes; genesis has 2, so six more fit.
+        for i in 0..6u8 {
+            let t = transfer(
+                CONTRACT,
+                l.notes().root(),
+                3,
+                &[[0x20 + i; 32]],
+                &[[0x30 + i; 32]],
+            );
+            let e = effect(&l, &t, None, &p).unwrap();
+            l.apply(&e);
+        }
+        let full = transfer(CONTRACT, l.notes().root(), 3, &[[0x40; 32]], &[[0x41; 32]]);
+        assert!(matches!(
+            effect(&l, &full, None, &p),
+            Err(Conflict::NoteTreeFull)
+        ));
+        assert!(l.notes().roots.contains(&root0));
+        // A deep tree, RECENT_ROOTS transfers: the genesis root leaves the window.
+        let p = Params {
+            note_depth: 8,
+            ..params()
+        };
+        let mut l = Leaves::default();
+        l.init_notes(CONTRACT, 8, vec![[1; 32]]);
+        let mut l = deployed(l);
+        let root0 = l.notes().root();
+        for i in 0..RECENT_ROOTS {
+            let t = transfer(
+                CONTRACT,
+                l.notes().root(),
+                8,
+                &[[i as u8; 32]],
+                &[[i as u8 ^ 0x80; 32]],
+            );
+            let e = effect(&l, &t, None, &p).unwrap();
+            l.apply(&e);
+        }
+        assert_eq!(l.notes().roots.len(), RECENT_ROOTS);
+        let late = transfer(CONTRACT, root0, 8, &[[0xF0; 32]], &[[0xF1; 32]]);
+        assert!(matches!(
+            effect(&l, &late, None, &p),
+            Err(Conflict::UnknownRoot(_))
+        ));
+        assert!(
+            !l.contains(&root_key(&root0)),
+            "an evicted root leaves the state map"
+        );
+    }
+
+    #[test]
+    fn notes_survive_a_restart() {
+        let p = params();
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("s.redb")).unwrap();
+        let genesis_digest = Digest([0; 32]);
+        let g = deployed(genesis());
+        let tip = store.tip(genesis_digest, &g).unwrap();
+        let mut leaves = tip.leaves.clone();
+        let tx = transfer(
+            CONTRACT,
+            leaves.notes().root(),
+            3,
+            &[[0x50; 32]],
+            &[[0x51; 32]],
+        );
+        let e = effect(&leaves, &tx, None, &p).unwrap();
+        leaves.apply(&e);
+        let block = Block::new(
+            genesis_digest,
+            commonware_consensus::types::Height::new(1),
+            1,
+            leaves.root(),
+            vec![tx],
+        );
+        assert!(store.apply(&block, &[None], &tip, &leaves, None).unwrap());
+        let reloaded = store.tip(genesis_digest, &g).unwrap();
+        assert_eq!(reloaded.leaves.root(), leaves.root());
+        assert_eq!(reloaded.leaves.notes(), leaves.notes());
+        assert!(reloaded.leaves.is_spent(&[0x50; 32]));
+    }
+}
+
 mod state {
     use gloam_node::state::*;
 
@@ -161,6 +357,7 @@ mod state {
             epoch_length: 10,
             min_stake: 10,
             max_validators: 2,
+            ..Params::default()
         };
         let mut l = Leaves::default();
         let acct = |balance, bonded| Account {
@@ -252,6 +449,7 @@ mod types {
             cycles: 99,
             public_input: Bytes::from(vec![1u8, 2]),
             journal: Bytes::from(vec![3u8]),
+            zero_knowledge: true,
             stark: Bytes::from(vec![5u8; 300]),
         })
     }

@@ -101,7 +101,10 @@ fn a_private_run_is_proven_with_its_public_input_and_journal() {
     assert_eq!(st.claim.journal, journal);
     assert_eq!(st.claim.public_input, input.public);
     assert_eq!(st.claim.results, vec![IntValue::I32(4)]);
-    assert!(st.zero_knowledge, "a run with a private input is proven in zero knowledge");
+    assert!(
+        st.zero_knowledge,
+        "a run with a private input is proven in zero knowledge"
+    );
     // The private balance's bytes are nowhere in the file, at any alignment.
     let secret = 0x5eed_c0deu32.to_le_bytes();
     assert!(
