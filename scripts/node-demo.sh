@@ -20,8 +20,9 @@ trap 'kill $DEV 2>/dev/null || true; wait $DEV 2>/dev/null || true' EXIT
 for _ in $(seq 150); do "$G" node status --api "$API" >/dev/null 2>&1 && break; sleep 0.2; done
 "$G" prove examples/fib/fib.wasm --entry fib --args 1000 -o "$TMP/fib.proof"
 "$G" node submit examples/fib/fib.wasm "$TMP/fib.proof" --api "$API"
-# A private run: a balance of 3679 (private) against a public threshold of 1000. The node
-# receives the public input and the journal, never the private input, and serves the journal.
+# A private run: a balance of 3679 (private) against a public threshold of 1000, proven in
+# zero knowledge (the default for a run with a private input). The node receives the public
+# input, the journal and the proof, never the private input, and serves the journal.
 SALT="$(printf 'a7%.0s' $(seq 32))"
 "$G" prove examples/threshold/threshold.wasm --entry check --public-input e803000000000000 \
   --private-input "5f0e000000000000$SALT" -o "$TMP/threshold.proof"
@@ -36,6 +37,7 @@ run = tx["tx"]
 assert tx["status"] == "finalized", tx
 assert run["journal"] == submitted["journal"] and run["journal"].startswith("e80300000000000001"), run
 assert salt not in json.dumps(tx) and "5f0e" not in run["journal"], "a private value reached the node"
-print("GET /v1/tx: finalized at height %d, journal %s" % (tx["height"], run["journal"]))
+assert run["zero_knowledge"], "a run with a private input is proven in zero knowledge"
+print("GET /v1/tx: finalized at height %d, journal %s, zero-knowledge proof" % (tx["height"], run["journal"]))
 PY
 "$G" node status --api "$API"
