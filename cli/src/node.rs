@@ -125,6 +125,9 @@ pub struct NoteArgs {
     /// A note commitment issued at genesis (64 hex digits); repeat for more.
     #[arg(long = "note", value_name = "HEX")]
     notes: Vec<String>,
+    /// The note contract's transfer entry (runs of its other exports are refused).
+    #[arg(long, value_name = "NAME", default_value = "transfer")]
+    note_entry: String,
 }
 
 impl NoteArgs {
@@ -143,6 +146,7 @@ impl NoteArgs {
         Ok(Some(gloam_node::run::GenesisNotes {
             contract: program.hash().to_string(),
             depth: self.note_depth,
+            entry: self.note_entry.clone(),
             commitments: self.notes.clone(),
         }))
     }

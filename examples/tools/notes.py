@@ -94,7 +94,12 @@ def main(argv):
     elif len(argv) >= 2 and argv[0] == "transfer":
         src = argv[1]
         if src.startswith("http://"):
-            tree = json.load(urllib.request.urlopen(src.rstrip("/") + "/v1/notes"))
+            base = src.rstrip("/") + "/v1/notes"
+            tree = json.load(urllib.request.urlopen(base))
+            while len(tree["commitments"]) < tree["count"]:
+                more = json.load(urllib.request.urlopen(
+                    "%s?from=%d" % (base, len(tree["commitments"]))))
+                tree["commitments"] += more["commitments"]
         else:
             tree = json.load(open(src))
         spends, outs, i = [], [], 2

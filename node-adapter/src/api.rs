@@ -8,7 +8,7 @@
 //! | `GET /v1/tx/{id}` | | `{"id", "status": "finalized", "height", "index", "tx"}` (`tx`: the transaction as in a block, a run with its `public_input` and `journal` in hex) or `{"status": "pending"}`; 404 if unknown |
 //! | `GET /v1/contracts/{program_hash}` | | `{"program_hash", "module_bytes"}`; 404 if not deployed |
 //! | `GET /v1/accounts/{public_key}` | | `{"public_key", "balance", "bonded", "nonce", "address"}` (finalized); 404 if none |
-//! | `GET /v1/notes` | | `{"contract", "depth", "root", "recent_roots", "commitments"}`: the finalized note tree ([`crate::notes`]); `contract` null on a chain without notes |
+//! | `GET /v1/notes?from=K&limit=L` | | `{"contract", "depth", "root", "recent_roots", "count", "from", "commitments"}`: the finalized note tree ([`crate::notes`]), commitments `K..K+L` (at most [`MAX_NOTES_PER_PAGE`]); `contract` null on a chain without notes |
 //! | `GET /v1/nullifiers/{nullifier}` | | `{"nullifier", "spent", "tx"}` (`tx` the spending transfer, or null) |
 //!
 //! Refusals carry a stable `error` code ([`SubmitError::code`]) and a readable `reason`:
@@ -321,15 +321,36 @@ async fn account<E>(State(api): State<Shared<E>>, Path(key): Path<String>) -> Re
     }
 }
 
-async fn notes<E>(State(api): State<Shared<E>>) -> Response {
+/// Most note commitments one `GET /v1/notes` returns.
+pub const MAX_NOTES_PER_PAGE: usize = 4096;
+
+/// `GET /v1/notes?from=K&limit=L` paging.
+#[derive(serde::Deserialize)]
+struct NotesPage {
+    from: Option<usize>,
+    limit: Option<usize>,
+}
+
+async fn notes<E>(
+    State(api): State<Shared<E>>,
+    axum::extract::Query(page): axum::extract::Query<NotesPage>,
+) -> Response {
     let leaves = api.submitter.node.tip().leaves;
     let n = leaves.notes();
+    let from = page.from.unwrap_or(0).min(n.commitments.len());
+    let limit = page
+        .limit
+        .unwrap_or(MAX_NOTES_PER_PAGE)
+        .min(MAX_NOTES_PER_PAGE);
+    let to = (from + limit).min(n.commitments.len());
     Json(json!({
         "contract": n.contract.map(|c| hex(&c)),
         "depth": n.depth,
         "root": hex(&n.root()),
         "recent_roots": n.roots.iter().map(|r| hex(r)).collect::<Vec<_>>(),
-        "commitments": n.commitments.iter().map(|c| hex(c)).collect::<Vec<_>>(),
+        "count": n.commitments.len(),
+        "from": from,
+        "commitments": n.commitments[from..to].iter().map(|c| hex(c)).collect::<Vec<_>>(),
     }))
     .into_response()
 }

@@ -127,7 +127,10 @@ impl SubmitError {
             SubmitError::Conflict(Conflict::NullifierSpent(_)) => "double_spend",
             SubmitError::Conflict(Conflict::UnknownRoot(_)) => "unknown_root",
             SubmitError::Conflict(
-                Conflict::NoteLayout(_) | Conflict::NoteDepth { .. } | Conflict::NoteTreeFull,
+                Conflict::NoteLayout(_)
+                | Conflict::NoteDepth { .. }
+                | Conflict::NoteTreeFull
+                | Conflict::NoteNotZeroKnowledge,
             ) => "note_refused",
             SubmitError::Conflict(_) => "stake_refused",
             SubmitError::InvalidSignature => "invalid_signature",
@@ -612,7 +615,12 @@ impl Node {
                     return Err(SubmitError::Conflict(Conflict::AlreadyRecorded(hex(&st))));
                 }
                 match self.admitted_effect(leaves, tx, None) {
-                    Err(Conflict::UnknownContract(_)) if deploy_pending => {}
+                    Err(Conflict::UnknownContract(_)) if deploy_pending => {
+                        // The note rules hold whether or not the contract is deployed yet.
+                        if self.chain.params.note_contract == Some(run.program_hash) {
+                            crate::state::transfer_effect(leaves, run, &self.chain.params)?;
+                        }
+                    }
                     Err(e) => return Err(e.into()),
                     Ok(e) => {
                         // A double spend against a pending transfer is refused too (one of

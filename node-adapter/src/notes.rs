@@ -146,6 +146,78 @@ pub fn path(leaves: &[Hash32], depth: u8, index: usize) -> Vec<Hash32> {
     out
 }
 
+/// The right edge of an append-only tree: per level, the last left node whose right
+/// sibling is not filled yet, so that appending a leaf or computing the root costs `depth`
+/// hashes (the incremental Merkle tree of Ethereum's deposit contract).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Frontier {
+    depth: u8,
+    count: usize,
+    left: Vec<Hash32>,
+    zeros: Vec<Hash32>,
+    /// The root once the tree is full (the carry out of the last level).
+    full: Hash32,
+}
+
+impl Frontier {
+    /// The frontier of a depth-`depth` tree holding `leaves`.
+    pub fn new(depth: u8, leaves: &[Hash32]) -> Self {
+        let mut zeros = vec![[0u8; 32]];
+        for d in 0..depth as usize {
+            let z = zeros[d];
+            zeros.push(node(&z, &z));
+        }
+        let mut f = Frontier {
+            depth,
+            count: 0,
+            left: vec![[0u8; 32]; depth as usize],
+            zeros,
+            full: [0u8; 32],
+        };
+        for l in leaves {
+            f.push(*l);
+        }
+        f
+    }
+
+    /// Appends a leaf (the caller checks there is room).
+    pub fn push(&mut self, leaf: Hash32) {
+        let mut idx = self.count;
+        let mut h = leaf;
+        self.count += 1;
+        for d in 0..self.depth as usize {
+            if idx & 1 == 0 {
+                self.left[d] = h;
+                return;
+            }
+            h = node(&self.left[d], &h);
+            idx >>= 1;
+        }
+        // Every level carried: the tree is full and `h` is its root.
+        self.full = h;
+    }
+
+    /// The root: `depth` hashes.
+    pub fn root(&self) -> Hash32 {
+        if self.count == 1usize << self.depth {
+            return self.full;
+        }
+        let mut h = self.zeros[0];
+        let mut idx = self.count;
+        // Walk up from the first empty leaf: at each level, combine with the stored left node
+        // when the position is a right child, else with the empty subtree on the right.
+        for d in 0..self.depth as usize {
+            h = if idx & 1 == 1 {
+                node(&self.left[d], &h)
+            } else {
+                node(&h, &self.zeros[d])
+            };
+            idx >>= 1;
+        }
+        h
+    }
+}
+
 /// The chain's notes: the leaves of the note tree in order and the recent roots (oldest
 /// first, the current root last).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -158,18 +230,29 @@ pub struct Notes {
     pub commitments: Vec<Hash32>,
     /// The last [`RECENT_ROOTS`] roots, oldest first.
     pub roots: VecDeque<Hash32>,
+    /// The tree's right edge (derived from `commitments`).
+    frontier: Frontier,
 }
 
 impl Notes {
     /// A tree of `depth` holding `genesis` notes, its root the only recent one.
     pub fn new(contract: Option<Hash32>, depth: u8, genesis: Vec<Hash32>) -> Self {
-        let root = tree_root(&genesis, depth);
+        let frontier = Frontier::new(depth, &genesis);
         Notes {
             contract,
             depth,
             commitments: genesis,
-            roots: VecDeque::from([root]),
+            roots: VecDeque::from([frontier.root()]),
+            frontier,
         }
+    }
+
+    /// Replaces the leaves after the first `keep` with `appended` and the window with
+    /// `roots` (restoring from the store).
+    pub fn restore(&mut self, appended: &[Hash32], roots: &[Hash32]) {
+        self.commitments.extend_from_slice(appended);
+        self.frontier = Frontier::new(self.depth, &self.commitments);
+        self.roots = roots.iter().copied().collect();
     }
 
     /// The current root (of the empty tree of depth 0 for a chain without notes).
@@ -188,7 +271,10 @@ impl Notes {
     /// Appends commitments; returns the new root and the root that left the window, if any.
     pub fn append(&mut self, commitments: &[Hash32]) -> (Hash32, Option<Hash32>) {
         self.commitments.extend_from_slice(commitments);
-        let root = tree_root(&self.commitments, self.depth);
+        for c in commitments {
+            self.frontier.push(*c);
+        }
+        let root = self.frontier.root();
         self.roots.push_back(root);
         let evicted = (self.roots.len() > RECENT_ROOTS)
             .then(|| self.roots.pop_front())
@@ -210,6 +296,21 @@ mod tests {
         assert_eq!(tree_root(&[a, b, c], 2), want);
         assert_eq!(path(&[a, b, c], 2, 2), vec![z, node(&a, &b)]);
         assert_eq!(tree_root(&[], 1), node(&z, &z));
+    }
+
+    #[test]
+    fn the_frontier_gives_the_full_tree_root() {
+        let leaves: Vec<Hash32> = (0..13u8).map(|i| [i + 1; 32]).collect();
+        for depth in [4u8, 5] {
+            let mut f = Frontier::new(depth, &[]);
+            assert_eq!(f.root(), tree_root(&[], depth));
+            for (i, l) in leaves.iter().enumerate() {
+                f.push(*l);
+                assert_eq!(f.root(), tree_root(&leaves[..=i], depth), "{i} leaves");
+            }
+        }
+        let full: Vec<Hash32> = (0..8u8).map(|i| [i + 1; 32]).collect();
+        assert_eq!(Frontier::new(3, &full).root(), tree_root(&full, 3));
     }
 
     #[test]

@@ -111,6 +111,10 @@ pub struct Genesis {
     pub notes: Option<GenesisNotes>,
 }
 
+fn default_note_entry() -> String {
+    "transfer".into()
+}
+
 /// The confidential-note configuration of a chain ([`crate::notes`]).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct GenesisNotes {
@@ -118,6 +122,10 @@ pub struct GenesisNotes {
     pub contract: String,
     /// Note-tree depth, 1 to 16 (the tree holds 2^depth notes).
     pub depth: u8,
+    /// The contract's transfer entry (default `transfer`); runs of its other exports are
+    /// refused.
+    #[serde(default = "default_note_entry")]
+    pub entry: String,
     /// Note commitments issued at genesis (64 hex digits each), the first leaves of the tree.
     #[serde(default)]
     pub commitments: Vec<String>,
@@ -174,6 +182,10 @@ impl Genesis {
             max_validators: self.max_validators.unwrap_or(d.max_validators),
             note_contract: self.notes.as_ref().and_then(|n| parse_hash(&n.contract)),
             note_depth: self.notes.as_ref().map_or(0, |n| n.depth),
+            note_entry: self
+                .notes
+                .as_ref()
+                .map_or_else(default_note_entry, |n| n.entry.clone()),
         }
     }
 
@@ -243,6 +255,9 @@ impl Genesis {
                         .ok_or_else(|| format!("note commitment {c:?} is not 64 hex digits"))
                 })
                 .collect::<Result<Vec<_>, _>>()?;
+            if genesis.contains(&[0u8; 32]) {
+                return Err("a genesis note commitment of 32 zero bytes (the empty leaf)".into());
+            }
             leaves.init_notes(contract, n.depth, genesis);
         }
         let mut h = blake3::Hasher::new();
@@ -255,6 +270,8 @@ impl Genesis {
         // The note contract and depth (the genesis notes are in the state root).
         h.update(&params.note_contract.unwrap_or([0; 32]));
         h.update(&[params.note_depth]);
+        h.update(&(params.note_entry.len() as u64).to_le_bytes());
+        h.update(params.note_entry.as_bytes());
         h.update(&leaves.root());
         Ok(Chain {
             hash: *h.finalize().as_bytes(),

@@ -66,6 +66,8 @@ pub struct Params {
     pub note_contract: Option<Hash32>,
     /// Depth of the note tree (0 without a note contract).
     pub note_depth: u8,
+    /// The note contract's transfer entry; its other exports' runs are refused.
+    pub note_entry: String,
 }
 
 impl Default for Params {
@@ -76,6 +78,7 @@ impl Default for Params {
             max_validators: 64,
             note_contract: None,
             note_depth: 0,
+            note_entry: "transfer".into(),
         }
     }
 }
@@ -219,9 +222,7 @@ impl Leaves {
         for r in roots {
             self.insert(root_key(r), [0; 32]);
         }
-        let notes = Arc::make_mut(&mut self.notes);
-        notes.commitments.extend_from_slice(appended);
-        notes.roots = roots.iter().copied().collect();
+        Arc::make_mut(&mut self.notes).restore(appended, roots);
     }
 
     /// The note tree, its recent roots.
@@ -247,9 +248,11 @@ impl Leaves {
             self.insert(note_key(start + i), *c);
         }
         if let Some(old) = evicted {
-            // The same root can recur in the window only if no leaf was added, which a
-            // transfer (at least one new note) never does.
-            Arc::make_mut(&mut self.map).remove(&root_key(&old));
+            // A root recurs only if the tree did not change, which the refusal of empty-leaf
+            // commitments rules out; still, a root stays in the map while in the window.
+            if !self.notes.roots.contains(&old) {
+                Arc::make_mut(&mut self.map).remove(&root_key(&old));
+            }
         }
         self.insert(root_key(&root), [0; 32]);
     }
@@ -415,6 +418,9 @@ pub enum Conflict {
     /// The note tree has no room for the new notes.
     #[error("the note tree is full")]
     NoteTreeFull,
+    /// A transfer whose proof is transparent: it would reveal the spent notes.
+    #[error("a note transfer needs a zero-knowledge proof (prove with --zk on or auto)")]
+    NoteNotZeroKnowledge,
 }
 
 /// The state effect of `tx` on `leaves`, given the deploy's program hash (computed by the
@@ -503,7 +509,7 @@ pub fn effect(
                 return Err(Conflict::AlreadyRecorded(crate::types::hex(&st)));
             }
             let transfer = if params.note_contract == Some(r.program_hash) {
-                Some(transfer_effect(leaves, &r.journal, params)?)
+                Some(transfer_effect(leaves, r, params)?)
             } else {
                 None
             };
@@ -517,17 +523,35 @@ pub fn effect(
     }
 }
 
-/// Checks a note-contract run's journal against the note state ([`crate::notes`]).
+/// Checks a run of the note contract against the note state ([`crate::notes`]): its entry
+/// is the note entry, its proof zero-knowledge, its journal a transfer in the note layout
+/// against a recent root, with unspent, distinct nullifiers and non-empty commitments that
+/// fit the tree.
 ///
 /// # Errors
-/// [`Conflict::NoteLayout`], [`Conflict::NoteDepth`], [`Conflict::UnknownRoot`],
-/// [`Conflict::NullifierSpent`] or [`Conflict::NoteTreeFull`].
+/// [`Conflict::NoteLayout`], [`Conflict::NoteNotZeroKnowledge`], [`Conflict::NoteDepth`],
+/// [`Conflict::UnknownRoot`], [`Conflict::NullifierSpent`] or [`Conflict::NoteTreeFull`].
 pub fn transfer_effect(
     leaves: &Leaves,
-    journal: &[u8],
+    run: &crate::types::RunTx,
     params: &Params,
 ) -> Result<Transfer, Conflict> {
-    let t = Transfer::parse(journal).map_err(Conflict::NoteLayout)?;
+    if run.entry != params.note_entry {
+        return Err(Conflict::NoteLayout(format!(
+            "entry `{}` is not the note entry `{}`",
+            run.entry, params.note_entry
+        )));
+    }
+    if !run.zero_knowledge {
+        return Err(Conflict::NoteNotZeroKnowledge);
+    }
+    let t = Transfer::parse(&run.journal).map_err(Conflict::NoteLayout)?;
+    // 32 zero bytes is the empty leaf: such a "note" would leave the tree unchanged.
+    if t.commitments.iter().any(|c| *c == [0u8; 32]) {
+        return Err(Conflict::NoteLayout(
+            "a commitment of 32 zero bytes (the empty leaf)".into(),
+        ));
+    }
     if t.depth != params.note_depth {
         return Err(Conflict::NoteDepth {
             got: t.depth,

@@ -175,6 +175,24 @@ mod notes {
             effect(&l, &Tx::Run(bad), None, &p),
             Err(Conflict::NoteLayout(_))
         ));
+        // An empty-leaf commitment, a transparent proof, another entry: refused.
+        let empty = transfer(CONTRACT, root1, 3, &[[0x14; 32]], &[[0; 32]]);
+        assert!(matches!(
+            effect(&l, &empty, None, &p),
+            Err(Conflict::NoteLayout(_))
+        ));
+        let Tx::Run(mut plain) = transfer(CONTRACT, root1, 3, &[[0x14; 32]], &[[6; 32]]) else {
+            unreachable!()
+        };
+        plain.zero_knowledge = false;
+        let r = effect(&l, &Tx::Run(plain.clone()), None, &p);
+        assert!(matches!(r, Err(Conflict::NoteNotZeroKnowledge)));
+        plain.zero_knowledge = true;
+        plain.entry = "mint".into();
+        assert!(matches!(
+            effect(&l, &Tx::Run(plain), None, &p),
+            Err(Conflict::NoteLayout(_))
+        ));
         // Another contract's run with the same journal touches no note.
         let other = transfer([0xAA; 32], root1, 3, &[[0x10; 32]], &[[7; 32]]);
         let e = effect(&l, &other, None, &p).expect("an ordinary run");
@@ -266,6 +284,47 @@ mod notes {
         assert_eq!(reloaded.leaves.root(), leaves.root());
         assert_eq!(reloaded.leaves.notes(), leaves.notes());
         assert!(reloaded.leaves.is_spent(&[0x50; 32]));
+    }
+
+    /// After more transfers than the root window holds (the genesis root evicted), a
+    /// restarted store gives the same state, root included.
+    #[test]
+    fn notes_survive_a_restart_after_eviction() {
+        let p = Params {
+            note_depth: 8,
+            ..params()
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("s.redb")).unwrap();
+        let digest = Digest([0; 32]);
+        let mut g = Leaves::default();
+        g.init_notes(CONTRACT, 8, vec![[1; 32]]);
+        let g = deployed(g);
+        let mut tip = store.tip(digest, &g).unwrap();
+        for h in 1..=(RECENT_ROOTS as u64 + 3) {
+            let mut leaves = tip.leaves.clone();
+            let i = h as u8;
+            let tx = transfer(
+                CONTRACT,
+                leaves.notes().root(),
+                8,
+                &[[i; 32]],
+                &[[i ^ 0x80; 32]],
+            );
+            let e = effect(&leaves, &tx, None, &p).unwrap();
+            leaves.apply(&e);
+            let block = Block::new(
+                tip.digest,
+                commonware_consensus::types::Height::new(h),
+                h,
+                leaves.root(),
+                vec![tx],
+            );
+            assert!(store.apply(&block, &[None], &tip, &leaves, None).unwrap());
+            tip = store.tip(digest, &g).unwrap();
+            assert_eq!(tip.leaves, leaves, "height {h}");
+        }
+        assert_eq!(tip.leaves.notes().roots.len(), RECENT_ROOTS);
     }
 }
 
