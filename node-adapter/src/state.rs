@@ -547,7 +547,7 @@ pub fn transfer_effect(
     }
     let t = Transfer::parse(&run.journal).map_err(Conflict::NoteLayout)?;
     // 32 zero bytes is the empty leaf: such a "note" would leave the tree unchanged.
-    if t.commitments.iter().any(|c| *c == [0u8; 32]) {
+    if t.commitments.contains(&[0u8; 32]) {
         return Err(Conflict::NoteLayout(
             "a commitment of 32 zero bytes (the empty leaf)".into(),
         ));
