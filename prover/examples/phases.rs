@@ -1,9 +1,10 @@
 //! Prints the time spent in each proving phase:
-//! `cargo run --release -p gloam-prover --example phases -- MODULE ENTRY ARGS`.
+//! `cargo run --release -p gloam-prover --example phases -- MODULE ENTRY ARGS`
+//! (`GLOAM_ZK=1`: a zero-knowledge proof).
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use gloam_prover::{prove, Phase, ProveConfig};
+use gloam_prover::{prove, Phase, ProveConfig, ZkMode};
 
 fn main() {
     let mut a = std::env::args().skip(1);
@@ -25,6 +26,11 @@ fn main() {
         progress: Some(Arc::new(move |p| {
             m.lock().unwrap().push((p, Instant::now()))
         })),
+        zero_knowledge: if std::env::var("GLOAM_ZK").is_ok() {
+            ZkMode::On
+        } else {
+            ZkMode::Off
+        },
         ..Default::default()
     };
     // GLOAM_OPTIONS="queries,blowup,grinding,fri_remainder_max_degree" overrides the defaults.
