@@ -319,7 +319,9 @@ pub struct Composer<'a> {
     air: &'a GloamAir,
     aux_rand: AuxRandElements<QuadFelt>,
     transition: Vec<QuadFelt>,
+    /// (column, index in `steps`, value, coefficient).
     main_assertions: Vec<(usize, usize, Felt, QuadFelt)>,
+    /// (column, index in `steps`, value, coefficient).
     aux_assertions: Vec<(usize, usize, QuadFelt, QuadFelt)>,
     steps: Vec<usize>,
 }
@@ -350,35 +352,34 @@ impl<'a> Composer<'a> {
         let n_aux = c.num_aux_transition_constraints();
         let transition = coefficients[..n_main + n_aux].to_vec();
         let mut beta = coefficients[n_main + n_aux..].iter().copied();
-        let mut steps = Vec::new();
-        let main_assertions: Vec<_> = air
+        let main: Vec<_> = air
             .get_assertions()
             .into_iter()
-            .map(|a| {
-                steps.push(a.first_step());
-                (
-                    a.column(),
-                    a.first_step(),
-                    a.values()[0],
-                    beta.next().unwrap(),
-                )
-            })
+            .map(|a| (a.column(), a.first_step(), a.values()[0]))
             .collect();
-        let aux_assertions: Vec<_> = air
+        let aux: Vec<_> = air
             .get_aux_assertions(&aux_rand)
             .into_iter()
-            .map(|a| {
-                steps.push(a.first_step());
-                (
-                    a.column(),
-                    a.first_step(),
-                    a.values()[0],
-                    beta.next().unwrap(),
-                )
-            })
+            .map(|a| (a.column(), a.first_step(), a.values()[0]))
+            .collect();
+        let mut steps: Vec<usize> = main
+            .iter()
+            .map(|a| a.1)
+            .chain(aux.iter().map(|a| a.1))
             .collect();
         steps.sort_unstable();
         steps.dedup();
+        // Each assertion with the index of its row in `steps`, resolved once here rather than
+        // at every point the prover evaluates.
+        let at = |step: usize| steps.binary_search(&step).expect("step listed");
+        let main_assertions = main
+            .into_iter()
+            .map(|(col, step, v)| (col, at(step), v, beta.next().unwrap()))
+            .collect();
+        let aux_assertions = aux
+            .into_iter()
+            .map(|(col, step, v)| (col, at(step), v, beta.next().unwrap()))
+            .collect();
         Composer {
             air,
             aux_rand,
@@ -447,12 +448,10 @@ impl<'a> Composer<'a> {
         }
         let mut h = t.mul_base(divisor_inv);
         s.acc.iter_mut().for_each(|v| *v = QuadFelt::ZERO);
-        for &(col, step, value, beta) in &self.main_assertions {
-            let j = self.steps.binary_search(&step).expect("step listed");
+        for &(col, j, value, beta) in &self.main_assertions {
             s.acc[j] += beta.mul_base(main_current[col] - F::from(value));
         }
-        for &(col, step, value, beta) in &self.aux_assertions {
-            let j = self.steps.binary_search(&step).expect("step listed");
+        for &(col, j, value, beta) in &self.aux_assertions {
             s.acc[j] += beta * (aux_current[col] - value);
         }
         for (a, inv) in s.acc.iter().zip(step_inv) {

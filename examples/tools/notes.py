@@ -15,18 +15,12 @@ Usage:
 The hashing is the contract's (examples/transfer/src/lib.rs) with hashlib's SHA-256; the tree
 is the chain's (SHA-256 nodes, empty leaves of 32 zero bytes).
 """
-import hashlib
 import json
 import struct
 import sys
 import urllib.request
 
-
-def h(*parts):
-    s = hashlib.sha256()
-    for p in parts:
-        s.update(p)
-    return s.digest()
+from io_inputs import h  # SHA-256 of the concatenated parts
 
 
 def owner_key(secret):

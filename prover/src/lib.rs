@@ -153,7 +153,9 @@ pub fn available_memory() -> Option<u64> {
 /// Proving configuration.
 #[derive(Clone)]
 pub struct ProveConfig {
-    /// STARK parameters; [`gloam_air::default_options`] gives 96 bits of conjectured security.
+    /// STARK parameters of transparent proofs; [`gloam_air::default_options`] gives 96 bits of
+    /// conjectured security. Zero-knowledge proofs use the fixed parameters of
+    /// [`gloam_air::zk`].
     pub options: ProofOptions,
     /// Execution limits (fuel, call stack).
     pub limits: Limits,

@@ -13,7 +13,9 @@ use gloam_air::zk::{
     QuadFelt, ZkCoin, ZkHasher, ZkParams, ZkProof, COMPOSITION_WIDTH, SEGMENTS, ZK_BLOWUP,
     ZK_FOLDING, ZK_GRINDING_BITS, ZK_QUERIES,
 };
-use gloam_air::{default_options, validate_shape, Felt, GloamAir, PublicInputs};
+use gloam_air::{
+    default_options, validate_shape, Felt, GloamAir, PublicInputs, MAX_TRACE_LEN, MIN_TRACE_LEN,
+};
 use winter_fri::folding::fold_positions;
 use winter_fri::{DefaultVerifierChannel, FriVerifier, VerifierChannel};
 use winter_utils::{Deserializable, Serializable};
@@ -184,7 +186,7 @@ fn check_fri_layers(
 pub fn verify_zk(pi: PublicInputs, bytes: &[u8]) -> Result<(u32, u32), VerifyError> {
     let proof = parse(bytes)?;
     let log_n = proof.trace_len_log2 as u32;
-    if !(14..=22).contains(&log_n) {
+    if !(MIN_TRACE_LEN.ilog2()..=MAX_TRACE_LEN.ilog2()).contains(&log_n) {
         return Err(VerifyError::Shape(format!(
             "trace length 2^{log_n} is not in [2^14, 2^22]"
         )));

@@ -6,6 +6,22 @@ use std::sync::Arc;
 use gloam_prover::{prove, ProveConfig};
 use gloam_verifier::{bounds::parse_proof, verify, Claim};
 
+/// Single-bit corruptions `(byte, mask)`: every bit of the first `header` bytes, then
+/// `samples` pseudo-random (xorshift from `seed`) positions among `len` bytes.
+fn corruptions(header: usize, samples: usize, len: usize, seed: u64) -> Vec<(usize, u8)> {
+    let mut out: Vec<(usize, u8)> = (0..header)
+        .flat_map(|pos| (0..8).map(move |bit| (pos, 1u8 << bit)))
+        .collect();
+    let mut x = seed;
+    for _ in 0..samples {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        out.push(((x as usize) % len, 1 << (x >> 61)));
+    }
+    out
+}
+
 #[test]
 fn every_single_byte_corruption_is_handled() {
     let wat = r#"(module (func (export "f") (param i32 i32) (result i32)
@@ -56,16 +72,7 @@ fn every_single_byte_corruption_is_handled() {
     // The header (trace shape, field, options, constraint count) through full verification,
     // every byte and bit; then a pseudo-random sample of the rest: always rejected (no field
     // may change without notice). The corruptions split over the cores.
-    let mut corruptions: Vec<(usize, u8)> = (0..64)
-        .flat_map(|pos| (0..8).map(move |bit| (pos, 1u8 << bit)))
-        .collect();
-    let mut x = 0x2545_f491_4f6c_dd1du64;
-    for _ in 0..300 {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        corruptions.push(((x as usize) % stark.len(), 1 << (x >> 61)));
-    }
+    let corruptions = corruptions(64, 300, stark.len(), 0x2545_f491_4f6c_dd1d);
     std::thread::scope(|scope| {
         for w in 0..workers {
             let (corruptions, stark, program, claim) = (&corruptions, &stark, &program, &claim);
@@ -108,16 +115,7 @@ fn corrupted_zero_knowledge_proofs_are_rejected() {
         run.outcome.cycles,
     );
     assert!(verify_proof(&program, &claim, &stark, true).is_ok());
-    let mut corruptions: Vec<(usize, u8)> = (0..160)
-        .flat_map(|pos| (0..8).map(move |bit| (pos, 1u8 << bit)))
-        .collect();
-    let mut x = 0x9e37_79b9_7f4a_7c15u64;
-    for _ in 0..400 {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        corruptions.push(((x as usize) % stark.len(), 1 << (x >> 61)));
-    }
+    let corruptions = corruptions(160, 400, stark.len(), 0x9e37_79b9_7f4a_7c15);
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     std::thread::scope(|scope| {
         for w in 0..workers {
