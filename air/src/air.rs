@@ -45,6 +45,50 @@ pub fn default_options() -> ProofOptions {
     )
 }
 
+/// The machine state at a segment boundary: the last row of segment `k` and the first row of
+/// segment `k + 1` hold it (`docs/air.md` §5, *Segments*). Memory (frame slots, globals,
+/// linear memory, tables) is handed over by the carry bus, not listed here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct BoundaryState {
+    /// Program counter (below the program's length).
+    pub pc: u32,
+    /// Frame pointer (below 2^54, `docs/air.md` §5, *Address separation*).
+    pub fp: u64,
+    /// Cycles executed before this row.
+    pub clk: u64,
+}
+
+/// Largest frame pointer a boundary state may hold: slot addresses stay below 2^54.
+pub const MAX_BOUNDARY_FP: u64 = 1 << 54;
+/// Longest run a segmented proof may claim, in cycles (2^40): `CLK` and the cycle count stay
+/// canonical field elements far below p.
+pub const MAX_SEGMENTED_CYCLES: u64 = 1 << 40;
+
+/// Which segment of a long run a statement covers ([`PublicInputs::for_segment`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SegmentInfo {
+    /// Its index `k`, from 0.
+    pub index: u32,
+    /// Number of segments of the run.
+    pub count: u32,
+    /// The state on its first row.
+    pub start: BoundaryState,
+    /// The state on its last row (the next segment's first; for the last segment, the halted
+    /// state `pc = 0`, `clk = cycles`).
+    pub end: BoundaryState,
+    /// Where its LogUp running sum ends (quadratic-extension coordinates): public, chosen by
+    /// the prover after the shared challenges; the verifier checks that the segments' ends sum
+    /// to [`crate::logup::expected_sum`] of the initial state.
+    pub sum_end: [Felt; 2],
+}
+
+impl SegmentInfo {
+    /// Whether it is the run's last segment.
+    pub fn is_last(&self) -> bool {
+        self.index + 1 == self.count
+    }
+}
+
 /// The public statement: *running program `program` from export `entry` (first pc
 /// `entry_pc`) on `args` halts after `cycles` cycles with `results`*.
 #[derive(Clone, Debug)]
@@ -75,6 +119,8 @@ pub struct PublicInputs {
     /// The public input and the journal (`gloam_isa::io`; empty for a program that does not
     /// import the contract interface).
     io: gloam_isa::PublicIo,
+    /// The segment of a long run this statement covers (`None`: the whole run).
+    segment: Option<SegmentInfo>,
 }
 
 impl PublicInputs {
@@ -124,6 +170,55 @@ impl PublicInputs {
             layout,
             committed,
             io: gloam_isa::PublicIo::default(),
+            segment: None,
+        }
+    }
+
+    /// The statement of one segment of the run (`docs/air.md` §5, *Segments*): always the
+    /// wide layout (the carry columns), the initial state of the whole module (only segment 0's
+    /// table holds it, checked through the segments' sums), and `segment`'s boundary states
+    /// instead of the run's start and end.
+    pub fn for_segment(mut self, segment: SegmentInfo) -> Self {
+        if self.layout == Layout::Narrow {
+            let io = std::mem::take(&mut self.io);
+            let mut wide = PublicInputs::new(
+                self.program.clone(),
+                &self.entry,
+                self.entry_pc,
+                self.args.clone(),
+                self.results.clone(),
+                self.cycles,
+            );
+            wide.layout = Layout::Wide;
+            wide.committed = columns::committed_columns_in(&wide.program, Layout::Wide);
+            wide.initial.extend(
+                gloam_isa::image::initial_global_words(&wide.program)
+                    .into_iter()
+                    .map(|(w, v)| (columns::GLOBAL_BASE + w as u64, v)),
+            );
+            wide.initial.extend(
+                gloam_isa::image::initial_memory_words(&wide.program)
+                    .into_iter()
+                    .map(|(w, v)| (columns::MEM_BASE + w as u64, v)),
+            );
+            self = wide.with_io(io);
+        }
+        self.segment = Some(segment);
+        self
+    }
+
+    /// The segment this statement covers, if it is one segment of a long run.
+    pub fn segment(&self) -> Option<&SegmentInfo> {
+        self.segment.as_ref()
+    }
+
+    /// The LogUp challenges as this statement's trace uses them: segment `k` closes its
+    /// memory tokens with `k` and links to its neighbours on the carry bus.
+    pub fn challenges<E: FieldElement<BaseField = Felt>>(&self, rand: &[E]) -> Challenges<E> {
+        let c = Challenges::new(rand);
+        match &self.segment {
+            Some(s) => c.for_segment(s.index as u64, s.is_last()),
+            None => c,
         }
     }
 
@@ -343,8 +438,8 @@ impl Air for GloamAir {
         F: FieldElement<BaseField = Felt>,
         E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
     {
-        let ch = Challenges::new(aux_rand_elements.rand_elements());
         let pi = &self.pub_inputs;
+        let ch = pi.challenges(aux_rand_elements.rand_elements());
         if pi.commits_all() {
             logup::eval_aux(
                 main_frame.current(),
@@ -376,7 +471,9 @@ impl Air for GloamAir {
         &self,
         aux_rand_elements: &AuxRandElements<E>,
     ) -> Vec<Assertion<E>> {
-        let ch = Challenges::new(aux_rand_elements.rand_elements());
+        let ch = self
+            .pub_inputs
+            .challenges(aux_rand_elements.rand_elements());
         boundary::aux_assertions(&self.pub_inputs, self.trace_length(), &ch)
             .into_iter()
             .map(|(col, row, v)| Assertion::single(col, row, v))
@@ -435,6 +532,26 @@ pub fn validate_shape(
     }
     if pub_inputs.results.len() >= n {
         return Err("more results than trace rows".into());
+    }
+    if let Some(s) = &pub_inputs.segment {
+        // A segment's boundary values and the run's cycles must be canonical field elements
+        // (the verifier checks the chain of states itself).
+        let program_len = pub_inputs.program.instrs.len() as u64;
+        for b in [s.start, s.end] {
+            if b.pc as u64 >= program_len || b.fp >= MAX_BOUNDARY_FP || b.clk > pub_inputs.cycles {
+                return Err(format!("segment {} has an invalid boundary state", s.index));
+            }
+        }
+        if pub_inputs.cycles >= MAX_SEGMENTED_CYCLES || s.index >= s.count {
+            return Err("segment claim out of range".into());
+        }
+        if s.start.clk > s.end.clk || s.end.clk - s.start.clk >= n as u64 {
+            return Err(format!(
+                "segment {} claims more cycles than its {n} rows",
+                s.index
+            ));
+        }
+        return Ok(());
     }
     // Canonical cycle count: `CLK` counts rows, so a run of `n` rows has at most `n - 1`
     // cycles. Without this, `Felt::new(cycles)` reduces modulo p and a claim of

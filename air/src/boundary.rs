@@ -48,6 +48,9 @@ impl Boundary {
 /// The main-segment boundary assertions of statement `p` on a trace of `n` rows.
 pub fn main_assertions(p: &PublicInputs, n: usize) -> Vec<Boundary> {
     let last = n - 1;
+    if let Some(s) = p.segment() {
+        return segment_assertions(p, s, n);
+    }
     let mut a = vec![
         Boundary::new(IDX, 0, Felt::ZERO, "idx[0] = 0"),
         Boundary::new(FIRST, 0, Felt::ONE, "first[0] = 1"),
@@ -67,6 +70,61 @@ pub fn main_assertions(p: &PublicInputs, n: usize) -> Vec<Boundary> {
             value: Felt::new(*r as u64),
             name: Cow::Owned(format!("result {i}")),
         });
+    }
+    a
+}
+
+/// The assertions of one segment of a long run (`docs/air.md` §5, *Segments*): its first row
+/// holds the start state, its last row the end state (for the last segment: halted after
+/// `cycles`); the memory table's frame as in a single proof; the results on the last segment.
+fn segment_assertions(p: &PublicInputs, s: &crate::air::SegmentInfo, n: usize) -> Vec<Boundary> {
+    let last = n - 1;
+    let f = |v: u64| Felt::new(v);
+    let mut a = vec![
+        Boundary::new(IDX, 0, Felt::ZERO, "idx[0] = 0"),
+        Boundary::new(FIRST, 0, Felt::ONE, "first[0] = 1"),
+        Boundary::new(CLK, 0, f(s.start.clk), "clk[0] = segment start"),
+        Boundary::new(PC, 0, f(s.start.pc as u64), "pc[0] = segment start"),
+        Boundary::new(FP, 0, f(s.start.fp), "fp[0] = segment start"),
+    ];
+    if s.is_last() {
+        a.push(Boundary::new(PC, last, f(HALT_PC as u64), "the run halts"));
+        a.push(Boundary::new(CLK, last, f(p.cycles), "cycle count"));
+    } else {
+        a.push(Boundary::new(
+            PC,
+            last,
+            f(s.end.pc as u64),
+            "pc[n-1] = segment end",
+        ));
+        a.push(Boundary::new(
+            FP,
+            last,
+            f(s.end.fp),
+            "fp[n-1] = segment end",
+        ));
+        a.push(Boundary::new(
+            CLK,
+            last,
+            f(s.end.clk),
+            "clk[n-1] = segment end",
+        ));
+    }
+    a.extend(wide_table_assertions(p, last));
+    if s.is_last() {
+        for (i, r) in p.results.iter().enumerate() {
+            a.push(Boundary {
+                column: FVAL,
+                row: i,
+                value: Felt::new(*r as u64),
+                name: Cow::Owned(format!("result {i}")),
+            });
+        }
+    } else if let Some(w) = a
+        .iter()
+        .position(|b| b.name == "result slots head the table")
+    {
+        a.remove(w);
     }
     a
 }
@@ -105,14 +163,14 @@ pub fn aux_assertions<E: FieldElement<BaseField = Felt>>(
     n: usize,
     ch: &Challenges<E>,
 ) -> [(usize, usize, E); 2] {
-    [
-        (logup::SUM, 0, E::ZERO),
-        (
-            logup::SUM,
-            n - 1,
-            logup::expected_sum(p.initial_words(), ch),
-        ),
-    ]
+    let end = match p.segment() {
+        // A segment's sum ends where the proof says; the verifier checks that the ends of all
+        // segments add up to the expected sum.
+        Some(s) if E::EXTENSION_DEGREE == 2 => E::slice_from_base_elements(&s.sum_end)[0],
+        Some(s) => E::from(s.sum_end[0]),
+        None => logup::expected_sum(p.initial_words(), ch),
+    };
+    [(logup::SUM, 0, E::ZERO), (logup::SUM, n - 1, end)]
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@
 //! | [`MULTIPLICITY`] | `M_RANGE` (4), `M_BIT` (4), `M_POW`, `M_PROG` | LogUp table multiplicities |
 //! | [`MEMORY_TABLE`] | `FVAL`, `FTS` | final value and timestamp of the row's memory-table address |
 //! | [`MEMORY_EXT`] | `ADDR_B`, `ADDR_C`, `VAL_D`, `PREV_D`, `PTS_D`, `DD` (3), `WA`, `O` (4), `TADDR`, `REGION`, `G` (4) | wide layout only: access addresses, the fourth access, load/store advice, the sparse table's address, region and gap bytes |
+//! | [`CARRY`] | `V_IN`, `CIN`, `COUT` | wide layout only: the memory table's values carried between segments |
 //!
 //! Addresses of the memory argument: frame slots are `fp + offset` (below 2^54), global word
 //! `w` is [`GLOBAL_BASE`]` + w`, 4-byte memory word `wa` is [`MEM_BASE`]` + wa`.
@@ -125,7 +126,7 @@ pub const fn gap_col(j: usize, i: usize) -> usize {
 }
 
 /// Width of the narrow layout: programs without loads, stores or globals end before
-/// [`MEMORY_EXT`] (86 columns); the wide layout is [`MAIN_WIDTH`] (105).
+/// [`MEMORY_EXT`] (86 columns); the wide layout is [`MAIN_WIDTH`] (108).
 pub const NARROW_WIDTH: usize = MEMORY_EXT.start;
 
 /// The main trace's layout, decided by the program alone (so prover and verifier agree).
@@ -263,6 +264,12 @@ pub fn may_write(col: usize, op: Op) -> bool {
 /// A program using few opcodes (Fibonacci: 5 groups of 18, no sub-op bit) commits far
 /// fewer columns.
 pub fn committed_columns(program: &gloam_isa::Program) -> Vec<usize> {
+    committed_columns_in(program, Layout::of(program))
+}
+
+/// [`committed_columns`] of `program` in `layout` (a segment of a long run is always
+/// [`Layout::Wide`]: its memory table needs the carry columns).
+pub fn committed_columns_in(program: &gloam_isa::Program, layout: Layout) -> Vec<usize> {
     let mut ops: Vec<Op> = program
         .instrs
         .iter()
@@ -282,7 +289,7 @@ pub fn committed_columns(program: &gloam_isa::Program) -> Vec<usize> {
             encodings.iter().any(|e| e.bit(c - OP_BIT))
         }
     };
-    (0..Layout::of(program).width())
+    (0..layout.width())
         .filter(|&c| !DECODE.contains(c) || decoder_kept(c))
         .filter(|&c| advice_writers(c).is_none_or(|writes| ops.iter().any(|&op| writes(op))))
         .collect()
@@ -438,6 +445,18 @@ regions! { MAIN_WIDTH;
         /// `TADDR' - REGION' * REGION_STEP` when the region steps).
         G: TABLE_GAP_BYTES,
     }
+    /// The memory table's link to the neighbouring segments (wide layout; `docs/air.md` §5,
+    /// *Segments*): the row's address's value at the segment's start, whether that value is
+    /// carried in from the previous segment, whether the final value is carried out.
+    CARRY {
+        /// Value of the row's address when the segment starts (0 unless carried in).
+        V_IN: 1,
+        /// 1 iff `V_IN` is consumed from the previous segment's carry-out (boolean).
+        CIN: 1,
+        /// 1 iff the final value is produced for the next segment (boolean; 1 whenever
+        /// `FVAL` is nonzero).
+        COUT: 1,
+    }
 }
 
 /// Column of group `g`'s flag.
@@ -567,7 +586,9 @@ mod tests {
             (TADDR, 99),
             (REGION, 100),
             (G, 101),
-            (MAIN_WIDTH, 105),
+            (V_IN, 105),
+            (COUT, 107),
+            (MAIN_WIDTH, 108),
             (periodic::BYTE, 7),
             (periodic::POW, 23),
             (periodic::WIDTH, 26),
@@ -575,7 +596,7 @@ mod tests {
         for (got, want) in expected {
             assert_eq!(got, want);
         }
-        assert_eq!(MEMORY_EXT.end(), MAIN_WIDTH);
+        assert_eq!(CARRY.end(), MAIN_WIDTH);
         assert_eq!(DECODE.range(), 10..31);
         assert!(ACCESS.contains(PREV_B) && !ACCESS.contains(X));
     }

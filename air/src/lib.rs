@@ -24,9 +24,11 @@ pub mod decoder;
 pub mod field;
 pub mod logup;
 pub mod proof_file;
+pub mod segments;
 pub mod zk;
 
 pub use air::{
-    default_options, validate_shape, GloamAir, PublicInputs, MAX_TRACE_LEN, MIN_TRACE_LEN,
+    default_options, validate_shape, BoundaryState, GloamAir, PublicInputs, SegmentInfo,
+    MAX_BOUNDARY_FP, MAX_SEGMENTED_CYCLES, MAX_TRACE_LEN, MIN_TRACE_LEN,
 };
 pub use field::Felt;

@@ -47,6 +47,8 @@ pub mod tag {
     pub const BIT: u64 = Bus::Bitwise.tag();
     /// pow2 table `(amount, direction, value)`.
     pub const POW: u64 = Bus::Pow2.tag();
+    /// Carry bus.
+    pub const CARRY: u64 = Bus::Carry.tag();
 }
 
 /// The highest constraint degree allowed (counting one per trace column factor and one per
@@ -217,6 +219,12 @@ pub struct Challenges<E> {
     pub alpha: E,
     /// `beta^0 .. beta^7`.
     pub beta: [E; 8],
+    /// The segment's index `k` (0 for a single proof): the last element of every memory
+    /// token, and the carry bus's link index ([`crate::buses::carry`]).
+    pub segment: u64,
+    /// Whether the segment is the run's last (a single proof is): its carry-out is not
+    /// produced.
+    pub last: bool,
 }
 
 impl<E: FieldElement<BaseField = Felt>> Challenges<E> {
@@ -229,7 +237,27 @@ impl<E: FieldElement<BaseField = Felt>> Challenges<E> {
         Challenges {
             alpha: rand[0],
             beta,
+            segment: 0,
+            last: true,
         }
+    }
+
+    /// The challenges as segment `index` of a run sees them (`last`: the run's last segment).
+    pub fn for_segment(mut self, index: u64, last: bool) -> Self {
+        self.segment = index;
+        self.last = last;
+        self
+    }
+
+    /// [`Challenges::den`] of the tuple `vals` followed by the constant `c`:
+    /// `alpha - (tag + sum_j beta^(j+1) v_j + beta^(len+1) c)`.
+    #[inline(always)]
+    pub fn den_with<F>(&self, tag: u64, vals: &[F], c: u64) -> E
+    where
+        F: FieldElement<BaseField = Felt>,
+        E: ExtensionOf<F>,
+    {
+        self.den(tag, vals) - self.beta[vals.len() + 1].mul_base(Felt::new(c))
     }
 
     /// `alpha - (tag + sum_j beta^(j+1) v_j)`.

@@ -3,7 +3,8 @@
 //!
 //! Version 2 records the type of every argument and result ([`IntValue`]); version 3 adds the
 //! public input and the journal (`gloam_isa::io`); version 4 says whether the STARK proof is
-//! zero-knowledge (`crate::zk`) or transparent (`winterfell`). Older versions are refused with
+//! zero-knowledge (`crate::zk`) or transparent (`winterfell`); version 5 adds runs proven in
+//! segments (`crate::segments`). Older versions are refused with
 //! [`ProofFileError::Version`].
 
 use gloam_isa::IntValue;
@@ -12,10 +13,12 @@ use serde::{Deserialize, Serialize};
 /// File magic.
 pub const MAGIC: &[u8; 8] = b"GLOAMPRF";
 /// Current format version.
-pub const VERSION: u16 = 4;
+pub const VERSION: u16 = 5;
 /// Largest accepted file (bytes): far above any real proof, it bounds what a hostile file
 /// can make the decoder allocate.
-pub const MAX_FILE_BYTES: usize = 16 << 20;
+/// A segmented proof is about 110 KB per segment, so 64 MiB holds about 600 segments (runs of
+/// 2^26 cycles in 2^17-row segments).
+pub const MAX_FILE_BYTES: usize = 64 << 20;
 
 /// The statement and the STARK proof of one run.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,6 +42,9 @@ pub struct ProofFile {
     /// Whether [`ProofFile::stark`] is a zero-knowledge proof (`crate::zk::ZkProof`) rather
     /// than a transparent `winterfell` proof.
     pub zero_knowledge: bool,
+    /// Whether [`ProofFile::stark`] is a run proven in zero-knowledge segments
+    /// (`crate::segments::SegmentedProof`; then `zero_knowledge` is true too).
+    pub segmented: bool,
     /// The STARK proof bytes.
     pub stark: Vec<u8>,
 }

@@ -300,6 +300,12 @@ pub fn ood_digest(ood: &OodFrame) -> Digest {
     <ZkHasher as winterfell::crypto::ElementHasher>::hash_elements(&all)
 }
 
+/// The digest of a segment's running-sum end, absorbed after its auxiliary root
+/// ([`crate::segments`]).
+pub fn sum_digest(sum_end: QuadFelt) -> Digest {
+    <ZkHasher as winterfell::crypto::ElementHasher>::hash_elements(&[sum_end])
+}
+
 /// A digest with the given bytes.
 pub fn digest_from_bytes(bytes: [u8; 32]) -> Digest {
     Digest::read_from(&mut winter_utils::SliceReader::new(&bytes)).expect("32 bytes are a digest")

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use gloam_air::field::FieldElement;
-use gloam_air::logup::{Challenges, AUX_WIDTH, NUM_RAND};
+use gloam_air::logup::{AUX_WIDTH, NUM_RAND};
 use gloam_air::proof_file::ProofFile;
 use gloam_air::{
     columns::{MAIN_WIDTH, NARROW_WIDTH},
@@ -35,6 +35,7 @@ use winterfell::{
 };
 
 pub mod progress;
+pub mod segments;
 pub mod trace;
 pub mod zk;
 pub use progress::Phase;
@@ -82,6 +83,9 @@ pub enum ProveError {
         /// Where the limit came from (configured, or the machine's available memory).
         limit_source: String,
     },
+    /// The run cannot be cut into segments of the requested size.
+    #[error("segments: {0}")]
+    Segments(String),
     /// `winterfell` refused.
     #[error("STARK prover failed: {0}")]
     Stark(String),
@@ -169,6 +173,13 @@ pub struct ProveConfig {
     /// [`ProveError::TooLarge`] before its trace is built. `None`: the memory the machine
     /// reports as available when proving starts ([`available_memory`]).
     pub max_memory: Option<u64>,
+    /// Rows per segment: `Some(n)` proves the run in segments of `n` rows (a power of two in
+    /// `[2^14, 2^22]`; [`segments`]); `None` proves it as one proof when it fits (at most 2^22
+    /// rows and within [`ProveConfig::max_memory`]) and in segments of
+    /// [`segments::DEFAULT_SEGMENT_ROWS`] otherwise.
+    pub segment_rows: Option<usize>,
+    /// Called after each segment of a segmented proof (segments done, cycles per second).
+    pub segment_progress: Option<Arc<dyn Fn(segments::SegmentProgress) + Send + Sync>>,
 }
 
 impl Default for ProveConfig {
@@ -176,12 +187,14 @@ impl Default for ProveConfig {
         ProveConfig {
             options: default_options(),
             limits: Limits {
-                fuel: gloam_air::MAX_TRACE_LEN as u64 - 1,
+                fuel: MAX_RECORDED_CYCLES,
                 ..Limits::default()
             },
             progress: None,
             zero_knowledge: ZkMode::Auto,
             max_memory: None,
+            segment_rows: None,
+            segment_progress: None,
         }
     }
 }
@@ -241,7 +254,17 @@ pub struct ProveStats {
     pub proven_bits: u32,
     /// The peak-memory estimate the run was admitted with ([`estimate_peak_memory`], bytes).
     pub estimated_peak_memory: u64,
+    /// Segments the run was proven in (1: a single proof).
+    pub segments: usize,
+    /// Segments proven at once (1 for a single proof).
+    pub parallel_segments: usize,
 }
+
+/// Longest run the prover records (2^30 cycles): the recorded run takes 56 bytes per cycle
+/// and its timestamps are 32-bit.
+pub const MAX_RECORDED_CYCLES: u64 = 1 << 30;
+/// Bytes the recorded run takes per cycle ([`gloam_executor::Step`]).
+pub const RECORD_BYTES_PER_CYCLE: u64 = std::mem::size_of::<gloam_executor::Step>() as u64;
 
 /// A proven run.
 pub struct ProvenRun {
@@ -339,9 +362,57 @@ pub fn prove_io(
     };
     report(Phase::Execute);
     let t0 = Instant::now();
+    // The fast interpreter first: the cycle count decides between one proof and segments,
+    // and the recorded run's memory is refused up front.
+    let fast = gloam_executor::run_io(&program, entry, args, io, cfg.limits)?;
+    let (limit, limit_source) = match cfg.max_memory {
+        Some(l) => (l, "the configured limit".to_string()),
+        None => match available_memory() {
+            Some(a) => (a, "the memory this machine has available".to_string()),
+            None => (u64::MAX, String::new()),
+        },
+    };
+    let record = fast.cycles * RECORD_BYTES_PER_CYCLE;
+    let single_rows = (fast.cycles as usize + 1)
+        .next_power_of_two()
+        .max(gloam_air::MIN_TRACE_LEN);
+    let single_estimate = estimate_peak_memory(
+        single_rows,
+        gloam_air::columns::committed_columns(&program).len(),
+        &cfg.options,
+    ) + record;
+    let segmented = cfg.segment_rows.is_some()
+        || single_rows > gloam_air::MAX_TRACE_LEN
+        || single_estimate > limit;
+    if segmented && cfg.zero_knowledge == ZkMode::Off {
+        return Err(ProveError::Segments(
+            "a run in segments is proven in zero knowledge; it cannot be transparent".into(),
+        ));
+    }
+    let mut parallel = 1;
+    if segmented {
+        let n = cfg.segment_rows.unwrap_or(segments::DEFAULT_SEGMENT_ROWS);
+        let wide = gloam_air::columns::committed_columns_in(
+            &program,
+            gloam_air::columns::Layout::Wide,
+        )
+        .len();
+        let per_segment = estimate_peak_memory(n, wide, &cfg.options);
+        let estimate = record + per_segment;
+        if estimate > limit {
+            return Err(ProveError::TooLarge {
+                rows: n,
+                estimate,
+                limit,
+                limit_source,
+            });
+        }
+        parallel = (((limit - record) / per_segment) as usize)
+            .min(rayon::current_num_threads())
+            .max(1);
+    }
     let (outcome, exec) = gloam_executor::run_traced_io(&program, entry, args, io, cfg.limits)?;
     // Defence in depth: the statement a proof makes is what `gloam run` reports.
-    let fast = gloam_executor::run_io(&program, entry, args, io, cfg.limits)?;
     if fast.results != outcome.results
         || fast.cycles != outcome.cycles
         || fast.journal != outcome.journal
@@ -364,16 +435,15 @@ pub fn prove_io(
     public_io
         .check_for(&program.module)
         .map_err(ProveError::Io)?;
+    if segmented {
+        return prove_in_segments(
+            program, entry, typed_args, args, public_io, outcome, exec, sig, cfg, parallel,
+            execute,
+        );
+    }
     let rows = trace_rows_io(&program, outcome.cycles, &exec, &public_io.initial_words());
     let main_columns = gloam_air::columns::committed_columns(&program).len();
     let estimate = estimate_peak_memory(rows, main_columns, &cfg.options);
-    let (limit, limit_source) = match cfg.max_memory {
-        Some(l) => (l, "the configured limit".to_string()),
-        None => match available_memory() {
-            Some(a) => (a, "the memory this machine has available".to_string()),
-            None => (u64::MAX, String::new()),
-        },
-    };
     if estimate > limit {
         return Err(ProveError::TooLarge {
             rows,
@@ -427,6 +497,8 @@ pub fn prove_io(
         conjectured_bits,
         proven_bits,
         estimated_peak_memory: estimate,
+        segments: 1,
+        parallel_segments: 1,
     };
     let results = gloam_isa::values_from_words(&sig.results, &outcome.results)
         .expect("an integer entry leaves one word per i32 and two per i64 result");
@@ -439,6 +511,88 @@ pub fn prove_io(
         public_input: public_io.public_input,
         journal: public_io.journal,
         zero_knowledge,
+        segmented: false,
+        stark: bytes,
+    };
+    Ok(ProvenRun {
+        outcome,
+        file,
+        stats,
+    })
+}
+
+/// The segmented path of [`prove_io`]: cuts the recorded run into segments and proves them
+/// ([`segments::prove_segments`]), `parallel` at a time.
+#[allow(clippy::too_many_arguments)]
+fn prove_in_segments(
+    program: Arc<Program>,
+    entry: &str,
+    typed_args: Vec<IntValue>,
+    args: &[u32],
+    public_io: gloam_isa::PublicIo,
+    outcome: Outcome,
+    exec: gloam_executor::ExecTrace,
+    sig: gloam_isa::FuncSig,
+    cfg: &ProveConfig,
+    parallel: usize,
+    execute: Duration,
+) -> Result<ProvenRun, ProveError> {
+    let report = |p: Phase| {
+        if let Some(cb) = &cfg.progress {
+            cb(p)
+        }
+    };
+    report(Phase::BuildTrace);
+    let t1 = Instant::now();
+    let (_, f) = program
+        .proof_entry(entry)
+        .ok_or_else(|| TraceError::NoSuchExport(entry.into()))?;
+    let run = PublicInputs::new(
+        program.clone(),
+        entry,
+        f.entry_pc,
+        args.to_vec(),
+        outcome.results.clone(),
+        outcome.cycles,
+    )
+    .with_io(public_io.clone());
+    let n = cfg.segment_rows.unwrap_or(segments::DEFAULT_SEGMENT_ROWS);
+    let plan = segments::SegmentPlan::new(program.clone(), run, &outcome, exec, n)?;
+    let build_trace = t1.elapsed();
+    let t2 = Instant::now();
+    let (bytes, conjectured_bits, proven_bits) =
+        segments::prove_segments(&plan, parallel, cfg.segment_progress.clone())?;
+    let stark = t2.elapsed();
+    report(Phase::Done);
+    let main_columns = plan.statement(0).main_width();
+    let stats = ProveStats {
+        trace_rows: n,
+        main_columns,
+        aux_columns: AUX_WIDTH,
+        execute,
+        build_trace,
+        stark,
+        proof_bytes: bytes.len(),
+        zero_knowledge: true,
+        conjectured_bits,
+        proven_bits,
+        estimated_peak_memory: outcome.cycles * RECORD_BYTES_PER_CYCLE
+            + parallel as u64 * estimate_peak_memory(n, main_columns, &cfg.options),
+        segments: plan.count(),
+        parallel_segments: parallel,
+    };
+    let results = gloam_isa::values_from_words(&sig.results, &outcome.results)
+        .expect("an integer entry leaves one word per i32 and two per i64 result");
+    let file = ProofFile {
+        program_hash: program.hash().0,
+        entry: entry.to_string(),
+        args: typed_args,
+        results,
+        cycles: outcome.cycles,
+        public_input: public_io.public_input,
+        journal: public_io.journal,
+        zero_knowledge: true,
+        segmented: true,
         stark: bytes,
     };
     Ok(ProvenRun {
@@ -607,7 +761,9 @@ impl Prover for GloamProver {
         if let Some(cb) = &self.progress {
             cb(Phase::BuildAux);
         }
-        let ch = Challenges::new(aux_rand_elements.rand_elements());
+        let ch = self
+            .pub_inputs
+            .challenges(aux_rand_elements.rand_elements());
         ColMatrix::new(build_aux_columns(&main_trace.main, &self.pub_inputs, &ch))
     }
 }

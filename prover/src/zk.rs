@@ -11,7 +11,7 @@
 
 use std::sync::Arc;
 
-use gloam_air::logup::{Challenges, NUM_RAND};
+use gloam_air::logup::NUM_RAND;
 use gloam_air::zk::{
     self, deep_at, deep_constants, draw_many, draw_ood_point, fri_options,
     num_composition_coefficients, num_deep_coefficients, salted_leaf, Composer, Digest, OodFrame,
@@ -163,6 +163,42 @@ fn commit_columns<E: FieldElement<BaseField = Felt>>(
         .unzip()
 }
 
+/// The main trace committed: its randomised polynomials, their LDE and the salted tree.
+pub(crate) struct MainCommitment {
+    polys: Vec<Vec<Felt>>,
+    lde: Vec<Vec<Felt>>,
+    com: SaltedCommitment,
+}
+
+impl MainCommitment {
+    /// Its root.
+    pub(crate) fn root(&self) -> Digest {
+        self.com.root()
+    }
+}
+
+/// Step 1: the main trace randomised, extended and committed with salted leaves (the
+/// randomness from `rng`, so a seeded generator commits the same trace to the same root).
+pub(crate) fn commit_main(
+    trace: &GloamTrace,
+    params: &ZkParams,
+    rng: &mut impl Rng,
+) -> MainCommitment {
+    let main_columns: Vec<Vec<Felt>> = (0..params.main_width)
+        .map(|c| trace.main.get_column(c).to_vec())
+        .collect();
+    let r: Vec<Vec<Felt>> = (0..params.main_width)
+        .map(|_| {
+            (0..params.main_randomizers)
+                .map(|_| random_felt(rng))
+                .collect()
+        })
+        .collect();
+    let (polys, lde) = commit_columns(main_columns, r, params.trace_len);
+    let com = SaltedCommitment::new(&lde, rng);
+    MainCommitment { polys, lde, com }
+}
+
 /// Proves `trace` for the statement `pi` in zero knowledge; returns the encoded [`ZkProof`]
 /// and its conjectured and proven security (bits).
 ///
@@ -183,43 +219,71 @@ pub fn prove_trace_zk(
     let air = GloamAir::new(trace.info().clone(), pi.clone(), default_options());
     let params = ZkParams::new(&air);
     params.check().map_err(stark)?;
-    let n = params.trace_len;
-    let lde_len = params.lde_len;
     let mut rng = rand::rng();
     let mut coin = ZkCoin::new(&zk::seed(&pi, &params));
-
-    // 1. The main trace: randomised, extended, committed with salted leaves.
     report(Phase::CommitMain);
-    let main_columns: Vec<Vec<Felt>> = (0..params.main_width)
-        .map(|c| trace.main.get_column(c).to_vec())
-        .collect();
-    let r: Vec<Vec<Felt>> = (0..params.main_width)
-        .map(|_| {
-            (0..params.main_randomizers)
-                .map(|_| random_felt(&mut rng))
-                .collect()
-        })
-        .collect();
-    let (main_polys, main_lde) = commit_columns(main_columns, r, n);
-    let main_com = SaltedCommitment::new(&main_lde, &mut rng);
-    coin.reseed(main_com.root());
+    let main = commit_main(&trace, &params, &mut rng);
+    coin.reseed(main.root());
+    let aux_rand = draw_many(&mut coin, NUM_RAND).map_err(stark)?;
+    let (proof, _) = prove_committed(trace, pi, main, coin, aux_rand, &mut rng, &report)?;
+    Ok((
+        proof.to_bytes(),
+        params.conjectured_bits(),
+        params.proven_bits(&air),
+    ))
+}
+
+/// Steps 2-6 after the main commitment, with the transcript `coin` at the point where the
+/// LogUp challenges `aux_rand` were drawn. For a segment of a long run (`pi.segment()`), the
+/// running sum's end is published in the statement and absorbed after the auxiliary root;
+/// returns the proof and that end.
+pub(crate) fn prove_committed(
+    trace: GloamTrace,
+    mut pi: PublicInputs,
+    main: MainCommitment,
+    mut coin: ZkCoin,
+    aux_rand: Vec<QuadFelt>,
+    rng: &mut impl Rng,
+    report: &dyn Fn(Phase),
+) -> Result<(ZkProof, QuadFelt), ProveError> {
+    let stark = |e: String| ProveError::Stark(e);
+    let info = trace.info().clone();
+    let params = ZkParams::new(&GloamAir::new(info.clone(), pi.clone(), default_options()));
+    let n = params.trace_len;
+    let lde_len = params.lde_len;
+    let MainCommitment {
+        polys: main_polys,
+        lde: main_lde,
+        com: main_com,
+    } = main;
 
     // 2. The LogUp columns, after the main commitment.
     report(Phase::BuildAux);
-    let aux_rand = draw_many(&mut coin, NUM_RAND).map_err(stark)?;
-    let aux_columns = build_aux_columns(&trace.main, &pi, &Challenges::new(&aux_rand));
+    let aux_columns = build_aux_columns(&trace.main, &pi, &pi.challenges(&aux_rand));
     drop(trace);
+    let sum_end = aux_columns[gloam_air::logup::SUM][n - 1];
+    if let Some(seg) = pi.segment().cloned() {
+        let base = QuadFelt::slice_as_base_elements(&[sum_end]).to_vec();
+        pi = pi.for_segment(gloam_air::SegmentInfo {
+            sum_end: [base[0], base[1]],
+            ..seg
+        });
+    }
+    let air = GloamAir::new(info, pi.clone(), default_options());
     let r: Vec<Vec<QuadFelt>> = (0..aux_columns.len())
         .map(|_| {
             (0..params.aux_randomizers)
-                .map(|_| random_quad(&mut rng))
+                .map(|_| random_quad(rng))
                 .collect()
         })
         .collect();
     report(Phase::CommitAux);
     let (aux_polys, aux_lde) = commit_columns(aux_columns, r, n);
-    let aux_com = SaltedCommitment::new(&aux_lde, &mut rng);
+    let aux_com = SaltedCommitment::new(&aux_lde, rng);
     coin.reseed(aux_com.root());
+    if pi.segment().is_some() {
+        coin.reseed(zk::sum_digest(sum_end));
+    }
 
     // 3. The constraint quotient over the LDE domain.
     report(Phase::Constraints);
@@ -239,7 +303,7 @@ pub fn prove_trace_zk(
     let s: Vec<Vec<QuadFelt>> = (0..SEGMENTS - 1)
         .map(|_| {
             (0..params.segment_randomizers)
-                .map(|_| random_quad(&mut rng))
+                .map(|_| random_quad(rng))
                 .collect()
         })
         .collect();
@@ -265,7 +329,7 @@ pub fn prove_trace_zk(
     drop(h);
     composition_polys.push(
         (0..params.fri_degree)
-            .map(|_| random_quad(&mut rng))
+            .map(|_| random_quad(rng))
             .collect(),
     );
     report(Phase::Composition);
@@ -274,7 +338,7 @@ pub fn prove_trace_zk(
         .par_iter()
         .map(|p| lde(p, &twiddles, n))
         .collect();
-    let composition_com = SaltedCommitment::new(&composition_lde, &mut rng);
+    let composition_com = SaltedCommitment::new(&composition_lde, rng);
     coin.reseed(composition_com.root());
 
     // 4. The out-of-domain frame.
@@ -381,11 +445,7 @@ pub fn prove_trace_zk(
         aux: aux_com.open(&aux_lde, &positions),
         composition: composition_com.open(&composition_lde, &positions),
     };
-    Ok((
-        proof.to_bytes(),
-        params.conjectured_bits(),
-        params.proven_bits(&air),
-    ))
+    Ok((proof, sum_end))
 }
 
 /// The query positions: [`ZK_QUERIES`] draws over the LDE domain after the proof-of-work

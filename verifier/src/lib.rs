@@ -21,6 +21,7 @@ use winterfell::crypto::{hashers::Blake3_256, DefaultRandomCoin, MerkleTree};
 use winterfell::AcceptableOptions;
 
 pub mod bounds;
+pub mod segments;
 pub mod zk;
 
 /// The proof file format written by `gloam prove`.
@@ -94,6 +95,9 @@ pub struct Statement {
     pub proven_bits: u32,
     /// Whether the accepted proof is zero-knowledge ([`zk`]).
     pub zero_knowledge: bool,
+    /// Number of segments the run was proven in (1 for a single proof;
+    /// `gloam_air::segments`).
+    pub segments: usize,
 }
 
 /// Why a proof was rejected.
@@ -160,11 +164,56 @@ pub fn verify_proof(
     stark_proof: &[u8],
     zero_knowledge: bool,
 ) -> Result<Statement, VerifyError> {
+    let kind = if zero_knowledge {
+        ProofKind::ZeroKnowledge
+    } else {
+        ProofKind::Transparent
+    };
+    verify_kind(program, claim, stark_proof, kind)
+}
+
+/// What kind of STARK proof a proof file holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProofKind {
+    /// One transparent `winterfell` proof.
+    Transparent,
+    /// One zero-knowledge proof ([`zk`]).
+    ZeroKnowledge,
+    /// A run in zero-knowledge segments ([`segments`]).
+    Segmented,
+}
+
+impl ProofKind {
+    /// The kind a proof file's flags name.
+    pub fn of(zero_knowledge: bool, segmented: bool) -> Self {
+        match (zero_knowledge, segmented) {
+            (_, true) => ProofKind::Segmented,
+            (true, false) => ProofKind::ZeroKnowledge,
+            (false, false) => ProofKind::Transparent,
+        }
+    }
+}
+
+/// [`verify_proof`] of a proof of any [`ProofKind`]: a segmented proof (all its segments,
+/// linked, as one statement) may claim up to `gloam_air::MAX_SEGMENTED_CYCLES` cycles.
+///
+/// # Errors
+/// As [`verify_proof`].
+pub fn verify_kind(
+    program: &Arc<Program>,
+    claim: &Claim,
+    stark_proof: &[u8],
+    kind: ProofKind,
+) -> Result<Statement, VerifyError> {
     program
         .validate()
         .map_err(|e| VerifyError::Program(e.to_string()))?;
     gloam_isa::check_setup(&program.module)?;
-    let (args, results) = claim_words(program, claim)?;
+    let max_cycles = match kind {
+        ProofKind::Segmented => gloam_air::MAX_SEGMENTED_CYCLES,
+        _ => gloam_air::MAX_TRACE_LEN as u64,
+    };
+    let (args, results) = claim_words_below(program, claim, max_cycles)?;
     // The export, or for a module with a start function its start wrapper: the proof covers
     // the start function's run too.
     let (_, f) = program
@@ -179,7 +228,25 @@ pub fn verify_proof(
         claim.cycles,
     )
     .with_io(claim.io());
-    if zero_knowledge {
+    if kind == ProofKind::Segmented {
+        let program_hash = pi.program_hash();
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            segments::verify_segmented(pi, stark_proof)
+        }));
+        return match outcome {
+            Ok(Ok((count, conjectured_bits, proven_bits))) => Ok(Statement {
+                program_hash,
+                claim: claim.clone(),
+                conjectured_bits,
+                proven_bits,
+                zero_knowledge: true,
+                segments: count,
+            }),
+            Ok(Err(e)) => Err(e),
+            Err(_) => Err(VerifyError::Internal),
+        };
+    }
+    if kind == ProofKind::ZeroKnowledge {
         let program_hash = pi.program_hash();
         let outcome = catch_unwind(AssertUnwindSafe(|| zk::verify_zk(pi, stark_proof)));
         return match outcome {
@@ -189,6 +256,7 @@ pub fn verify_proof(
                 conjectured_bits,
                 proven_bits,
                 zero_knowledge: true,
+                segments: 1,
             }),
             Ok(Err(e)) => Err(e),
             Err(_) => Err(VerifyError::Internal),
@@ -221,6 +289,7 @@ pub fn verify_proof(
             conjectured_bits,
             proven_bits,
             zero_knowledge: false,
+            segments: 1,
         }),
         Ok(Err(e)) => Err(VerifyError::Rejected(e.to_string())),
         Err(_) => Err(VerifyError::Internal),
@@ -236,6 +305,19 @@ pub fn verify_proof(
 /// export's signature, or a cycle count at or above [`gloam_air::MAX_TRACE_LEN`] (a
 /// non-canonical claim: `cycles + p` would alias `cycles` in the field).
 pub fn claim_words(program: &Program, claim: &Claim) -> Result<(Vec<u32>, Vec<u32>), VerifyError> {
+    claim_words_below(program, claim, gloam_air::MAX_TRACE_LEN as u64)
+}
+
+/// [`claim_words`] with the claimed cycles below `max_cycles` (2^22 for one proof,
+/// `gloam_air::MAX_SEGMENTED_CYCLES` for a segmented one).
+///
+/// # Errors
+/// As [`claim_words`].
+pub fn claim_words_below(
+    program: &Program,
+    claim: &Claim,
+    max_cycles: u64,
+) -> Result<(Vec<u32>, Vec<u32>), VerifyError> {
     let (idx, _) = program
         .export(&claim.entry)
         .ok_or_else(|| VerifyError::Claim(format!("no exported function `{}`", claim.entry)))?;
@@ -249,9 +331,9 @@ pub fn claim_words(program: &Program, claim: &Claim) -> Result<(Vec<u32>, Vec<u3
         .io()
         .check_for(&program.module)
         .map_err(VerifyError::Claim)?;
-    if claim.cycles >= gloam_air::MAX_TRACE_LEN as u64 {
+    if claim.cycles >= max_cycles {
         return Err(VerifyError::Claim(format!(
-            "{} cycles is not below 2^22, the longest run a proof covers",
+            "{} cycles is not below {max_cycles}, the longest run this kind of proof covers",
             claim.cycles
         )));
     }
@@ -282,5 +364,10 @@ pub fn verify_file(program: &Arc<Program>, file_bytes: &[u8]) -> Result<Statemen
         public_input: file.public_input,
         journal: file.journal,
     };
-    verify_proof(program, &claim, &file.stark, file.zero_knowledge)
+    verify_kind(
+        program,
+        &claim,
+        &file.stark,
+        ProofKind::of(file.zero_knowledge, file.segmented),
+    )
 }

@@ -184,6 +184,20 @@ fn check_fri_layers(
 /// [`VerifyError::Shape`] for a trace length the statement does not allow,
 /// [`VerifyError::Rejected`] for a proof that does not verify.
 pub fn verify_zk(pi: PublicInputs, bytes: &[u8]) -> Result<(u32, u32), VerifyError> {
+    verify_zk_with(pi, bytes, None)
+}
+
+/// [`verify_zk`] of one segment of a long run (`pi.segment()`), whose transcript starts from
+/// `start`: its own coin (`gloam_air::segments::segment_coin`) and the shared LogUp
+/// challenges. `None`: a single proof's transcript (seeded by `pi`, then its main root).
+///
+/// # Errors
+/// As [`verify_zk`].
+pub fn verify_zk_with(
+    pi: PublicInputs,
+    bytes: &[u8],
+    start: Option<(ZkCoin, Vec<QuadFelt>)>,
+) -> Result<(u32, u32), VerifyError> {
     let proof = parse(bytes)?;
     let log_n = proof.trace_len_log2 as u32;
     if !(MIN_TRACE_LEN.ilog2()..=MAX_TRACE_LEN.ilog2()).contains(&log_n) {
@@ -209,10 +223,19 @@ pub fn verify_zk(pi: PublicInputs, bytes: &[u8]) -> Result<(u32, u32), VerifyErr
     let err = |e: String| rejected(e);
 
     // The transcript, as the prover ran it.
-    let mut coin = ZkCoin::new(&zk::seed(&pi, &params));
-    coin.reseed(proof.main_root);
-    let aux_rand = draw_many(&mut coin, NUM_RAND).map_err(err)?;
+    let (mut coin, aux_rand) = match start {
+        Some(start) => start,
+        None => {
+            let mut coin = ZkCoin::new(&zk::seed(&pi, &params));
+            coin.reseed(proof.main_root);
+            let aux_rand = draw_many(&mut coin, NUM_RAND).map_err(err)?;
+            (coin, aux_rand)
+        }
+    };
     coin.reseed(proof.aux_root);
+    if let Some(seg) = pi.segment() {
+        coin.reseed(zk::sum_digest(QuadFelt::new(seg.sum_end[0], seg.sum_end[1])));
+    }
     let coefficients = draw_many(&mut coin, num_composition_coefficients(&air)).map_err(err)?;
     let composer = Composer::new(&air, aux_rand, &coefficients);
     coin.reseed(proof.composition_root);

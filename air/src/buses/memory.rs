@@ -1,7 +1,10 @@
 //! Memory bus (tag 1): offline memory checking (Blum et al. 1991, in the read-set/write-set
 //! form of Spice/Cairo). Every access `j` of a row consumes the token `(addr, old value,
 //! old timestamp)` and produces `(addr, new value, ts_j)` with `ts_j = ACCESSES_PER_ROW * IDX
-//! + j + 1`, weighted by its access enable; the memory table produces `(TADDR, 0, 0)` and
+//! + j + 1`, weighted by its access enable; every token ends with the segment's index `k` (0
+//! for a single proof), so the tokens of one segment balance among themselves; the memory
+//! table produces `(TADDR, V_IN, 0)` (`V_IN` is 0 except for values carried in from the
+//! previous segment, [`super::carry`]) and
 //! consumes `(TADDR, FVAL, FTS)` for the address `TADDR` of every row (frame slots, global
 //! words and memory words: [`crate::constraints::table`]); the verifier adds the tokens of
 //! the entry arguments and of the nonzero initial global and memory words
@@ -34,7 +37,7 @@ pub fn tokens<F: FieldElement<BaseField = Felt>>(r: &Row<F>) -> [(F, [F; 3]); 10
         (-en_b, [ab, r.c(VAL_B), r.ts(1)]),
         (en_d, [ad, r.c(PREV_D), r.c(PTS_D)]),
         (-en_d, [ad, r.c(VAL_D), r.ts(3)]),
-        (-F::ONE, [r.table_addr(), F::ZERO, F::ZERO]),
+        (-F::ONE, [r.table_addr(), r.c(V_IN), F::ZERO]),
         (F::ONE, [r.table_addr(), r.c(FVAL), r.c(FTS)]),
     ]
 }
@@ -59,8 +62,9 @@ impl Declaration for Tokens {
         F: FieldElement<BaseField = Felt>,
         E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
     {
+        // The segment's index closes every token, so tokens of two segments never match.
         for (num, t) in tokens(r) {
-            s.push(E::from(num), ch.den(Bus::Memory.tag(), &t));
+            s.push(E::from(num), ch.den_with(Bus::Memory.tag(), &t, ch.segment));
         }
     }
 }

@@ -19,6 +19,7 @@
 //! | range (3) | [`range`] | 10 byte pairs | `BYTE_K` byte-table entries, `M_RANGE'` |
 //! | bitwise (4) | [`bitwise`] | 4 lanes `(x, y, x & y, x ^ y)` | `BYTE_K` byte-table entries, `M_BIT'` |
 //! | pow2 (5) | [`pow2`] | `(S, right, P)` of shifts | periodic pow2 table, `M_POW` |
+//! | carry (6) | [`carry`] | the memory table's value carried in and out | none (the neighbouring segments) |
 //!
 //! To add a bus: a new file with its [`Declaration`]s (and its table's periodic columns in
 //! [`crate::columns::periodic`]), a [`Bus`] variant, and its declarations in the [`buses!`]
@@ -31,6 +32,7 @@ use crate::field::{ExtensionOf, Felt, FieldElement};
 use crate::logup::Challenges;
 
 pub mod bitwise;
+pub mod carry;
 pub mod memory;
 pub mod pow2;
 pub mod program;
@@ -50,18 +52,21 @@ pub enum Bus {
     Bitwise = 4,
     /// pow2 table `(amount, direction, value)`.
     Pow2 = 5,
+    /// Values carried between segments `(addr, value, link)`.
+    Carry = 6,
 }
 
 impl Bus {
     /// Every bus, in the order the checker reports them: lookup buses first (a forged lookup
     /// usually also changes a stored value, which then unbalances the memory bus as a
     /// consequence).
-    pub const ALL: [Bus; 5] = [
+    pub const ALL: [Bus; 6] = [
         Bus::Program,
         Bus::Range,
         Bus::Bitwise,
         Bus::Pow2,
         Bus::Memory,
+        Bus::Carry,
     ];
 
     /// The tag of its tuples.
@@ -77,6 +82,7 @@ impl Bus {
             Bus::Range => "range",
             Bus::Bitwise => "bitwise",
             Bus::Pow2 => "pow2",
+            Bus::Carry => "carry",
         }
     }
 }
@@ -297,6 +303,7 @@ buses! {
     program::Instruction,
     range::WordBytes,
     memory::Tokens,
+    carry::Link,
     range::GapBytes,
     range::TableGapBytes,
     bitwise::Lanes,

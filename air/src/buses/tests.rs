@@ -8,7 +8,7 @@ use crate::field::FieldElement;
 use crate::logup::{self, PACKING};
 use gloam_isa::{Instr, Op};
 
-/// The derived packing of the 36 fractions (pinned: a change regroups the helper columns and
+/// The derived packing of the 38 fractions (pinned: a change regroups the helper columns and
 /// changes every proof).
 #[test]
 fn packing_reproduces_the_helper_columns() {
@@ -21,8 +21,9 @@ fn packing_reproduces_the_helper_columns() {
         vec![16, 17, 18, 19],
         vec![20, 21, 22, 23],
         vec![24, 25, 26, 27],
-        vec![28, 29, 30, 31],
-        vec![32, 33, 34, 35],
+        vec![28, 29],
+        vec![30, 31, 32, 33],
+        vec![34, 35, 36, 37],
     ];
     assert_eq!(groups, expected);
     let buses: Vec<&str> = FRACTIONS.iter().map(|f| f.bus.name()).collect();
@@ -30,37 +31,36 @@ fn packing_reproduces_the_helper_columns() {
         buses,
         [
             "program", "range", "range", "memory", "memory", "memory", "memory", "memory",
-            "memory", "memory", "memory", "memory", "memory", "range", "range", "range", "range",
-            "range", "range", "range", "range", "bitwise", "bitwise", "bitwise", "bitwise", "pow2",
-            "program", "pow2", "range", "range", "range", "range", "bitwise", "bitwise", "bitwise",
-            "bitwise",
+            "memory", "memory", "memory", "memory", "memory", "carry", "carry", "range", "range",
+            "range", "range", "range", "range", "range", "range", "bitwise", "bitwise", "bitwise",
+            "bitwise", "pow2", "program", "pow2", "range", "range", "range", "range", "bitwise",
+            "bitwise", "bitwise", "bitwise",
         ]
     );
-    assert_eq!((logup::NUM_HELPERS, logup::AUX_WIDTH), (9, 10));
+    assert_eq!((logup::NUM_HELPERS, logup::AUX_WIDTH), (10, 11));
 }
 
-/// Aux degrees: six helpers of four lookups (5), the mixed helper (bitwise lane, pow2 lookup,
-/// program and pow2 table entries: 3 + two cycles), the two byte-table helpers (1 + four
-/// cycles), the running sum (2).
+/// Aux degrees: seven helpers of four lookups (5), the helper of the program and pow2 table
+/// entries (1 + two cycles), the two byte-table helpers (1 + four cycles), the running sum (2).
 #[test]
 fn aux_degrees_follow_the_groups() {
     let d = logup::aux_degrees(64);
     assert_eq!(d.len(), logup::AUX_WIDTH);
     let expected = [
         winterfell::TransitionConstraintDegree::new(5),
-        winterfell::TransitionConstraintDegree::with_cycles(3, vec![64, POW_TABLE_LEN]),
+        winterfell::TransitionConstraintDegree::with_cycles(1, vec![64, POW_TABLE_LEN]),
         winterfell::TransitionConstraintDegree::with_cycles(1, vec![BYTE_PERIOD; 4]),
         winterfell::TransitionConstraintDegree::new(2),
     ];
-    for helper in &d[..6] {
+    for helper in &d[..7] {
         assert_eq!(*helper, expected[0]);
     }
-    assert_eq!(d[6], expected[1]);
+    assert_eq!(d[7], expected[1]);
     assert_eq!(
-        (d[7].clone(), d[8].clone()),
+        (d[8].clone(), d[9].clone()),
         (expected[2].clone(), expected[2].clone())
     );
-    assert_eq!(d[9], expected[3]);
+    assert_eq!(d[10], expected[3]);
 }
 
 /// One `const` row writing 5 to slot 0 (address `IDX = 0`): each bus balances when the
@@ -170,7 +170,9 @@ fn each_forgery_unbalances_its_bus() {
 fn declared_fraction_degrees_are_the_degrees() {
     use crate::constraints::tests::{degree_from_values, random_line};
     const POINTS: usize = 8;
-    let ch = Challenges::<Felt>::new(&[Felt::new(0x1234_5678_9abc), Felt::new(0x0fed_cba9)]);
+    // A middle segment: its carry-out is produced (the last segment's is zero).
+    let ch = Challenges::<Felt>::new(&[Felt::new(0x1234_5678_9abc), Felt::new(0x0fed_cba9)])
+        .for_segment(1, false);
     let per: Vec<Felt> = (0..periodic::WIDTH as u64)
         .map(|i| Felt::new(3 * i + 1))
         .collect();

@@ -13,6 +13,7 @@ use gloam_isa::Op;
 
 pub mod arith;
 pub mod bitwise;
+pub mod carry;
 pub mod cmov;
 pub mod control;
 pub mod decode;
@@ -337,7 +338,9 @@ macro_rules! families {
     };
 }
 
-families!(decode, control, arith, mul, div, bitwise, eq, cmov, memory, load_store, globals, table);
+families!(
+    decode, control, arith, mul, div, bitwise, eq, cmov, memory, load_store, globals, table, carry
+);
 
 /// Number of main transition constraints.
 pub fn num_main_constraints() -> usize {
@@ -376,7 +379,7 @@ pub(crate) mod tests {
             );
             assert_eq!(s.len(), f.constraints.len(), "family {}", f.name);
         }
-        assert_eq!(num_main_constraints(), 102);
+        assert_eq!(num_main_constraints(), 106);
     }
 
     /// Main constraints stay within the degree bound of the LogUp helpers (5).

@@ -127,6 +127,94 @@ fn table_tail(program: &Program, exec: &ExecTrace, io_words: &[(u32, u32)]) -> V
     rows
 }
 
+/// Writes the instruction columns of `row` executing step `st` (cycle `clk0 + row`); the
+/// step's timestamps are the run's, `ts0` the run's timestamp of the row before row 0
+/// (`ACCESSES_PER_ROW * clk0`; 0 for a whole run).
+pub(crate) fn step_row(
+    v: &mut [u64; MAIN_WIDTH],
+    program: &Program,
+    st: &gloam_executor::Step,
+    row: usize,
+    clk0: u64,
+    ts0: u64,
+) {
+    let ins = program.instrs[st.pc as usize];
+    let op = ins.op;
+    v[CLK] = clk0 + row as u64;
+    v[PC] = st.pc as u64;
+    v[FP] = st.fp as u64;
+    v[OFF_A] = ins.a as u64;
+    v[OFF_B] = ins.b as u64;
+    v[OFF_C] = ins.c as u64;
+    v[IMM] = ins.imm as u64;
+    v[BIMM] = ins.b_imm as u64;
+    encode_op(v, op);
+    let (a, b, c) = (st.a as u64, st.b as u64, st.c as u64);
+    v[VAL_A] = a;
+    v[VAL_B] = b;
+    v[VAL_C] = c;
+    v[PREV_C] = st.c_prev as u64;
+    v[PREV_B] = if op.writes_b() { st.b_prev as u64 } else { b };
+    let fp = st.fp as u64;
+    let word = MEM_BASE + (st.ea / 4) as u64;
+    let global = GLOBAL_BASE + ins.imm as u64;
+    v[ADDR_B] = match op {
+        op if op.is_load() => word,
+        Op::GlobalGet => global,
+        Op::GlobalGetAt => global + a,
+        _ => fp + ins.b as u64,
+    };
+    v[ADDR_C] = match op {
+        op if op.is_store() => word,
+        Op::GlobalSet => global,
+        Op::GlobalSetAt => global + b,
+        _ => fp + ins.c as u64,
+    };
+    let width = op.mem_width();
+    let cross = width > 0 && st.ea % 4 + width > 4;
+    v[VAL_D] = st.d as u64;
+    v[PREV_D] = st.d_prev as u64;
+    // Access j happens at ACCESSES_PER_ROW * row + j + 1.
+    let ts = (ACCESSES_PER_ROW * row) as u64;
+    let en = [
+        op.reads_a(),
+        (op.has_b() && !ins.b_imm) || op.writes_b(),
+        op.writes_c(),
+        cross,
+    ];
+    let pts = [
+        st.pts_a as u64,
+        st.pts_b as u64,
+        st.pts_c as u64,
+        st.pts_d as u64,
+    ];
+    for j in 0..ACCESSES {
+        if en[j] {
+            // Timestamps are the segment's: an access before it follows the table's
+            // initial token (timestamp 0).
+            let pts = if pts[j] > ts0 { pts[j] - ts0 } else { 0 };
+            v[[PTS_A, PTS_B, PTS_C, PTS_D][j]] = pts;
+            let gap = ts + j as u64 + 1 - pts - 1;
+            debug_assert!(gap < 1 << (8 * GAP_BYTES));
+            for i in 0..GAP_BYTES {
+                v[gap_col(j, i)] = (gap >> (8 * i)) & 255;
+            }
+        }
+    }
+    if width > 0 {
+        let w0 = if op.is_load() { st.b } else { st.c_prev };
+        fill_memory_advice(v, op, st.ea, w0, st.d_prev, b);
+    } else {
+        fill_advice(v, op, a, b);
+    }
+    if op == Op::Advice {
+        // `advice`'s value is `W`: its bytes, range-checked.
+        for i in 0..WORD_BYTES {
+            v[R + i] = (c >> (8 * i)) & 255;
+        }
+    }
+}
+
 /// Builds the main trace and the public inputs of a recorded run.
 ///
 /// # Errors
@@ -185,78 +273,7 @@ pub fn build_main_trace_io(
         v[IDX] = row as u64;
         v[FIRST] = (row == 0) as u64;
         if let Some(st) = exec.steps.get(row) {
-            let ins = program.instrs[st.pc as usize];
-            let op = ins.op;
-            v[CLK] = row as u64;
-            v[PC] = st.pc as u64;
-            v[FP] = st.fp as u64;
-            v[OFF_A] = ins.a as u64;
-            v[OFF_B] = ins.b as u64;
-            v[OFF_C] = ins.c as u64;
-            v[IMM] = ins.imm as u64;
-            v[BIMM] = ins.b_imm as u64;
-            encode_op(&mut v, op);
-            let (a, b, c) = (st.a as u64, st.b as u64, st.c as u64);
-            v[VAL_A] = a;
-            v[VAL_B] = b;
-            v[VAL_C] = c;
-            v[PREV_C] = st.c_prev as u64;
-            v[PREV_B] = if op.writes_b() { st.b_prev as u64 } else { b };
-            let fp = st.fp as u64;
-            let word = MEM_BASE + (st.ea / 4) as u64;
-            let global = GLOBAL_BASE + ins.imm as u64;
-            v[ADDR_B] = match op {
-                op if op.is_load() => word,
-                Op::GlobalGet => global,
-                Op::GlobalGetAt => global + a,
-                _ => fp + ins.b as u64,
-            };
-            v[ADDR_C] = match op {
-                op if op.is_store() => word,
-                Op::GlobalSet => global,
-                Op::GlobalSetAt => global + b,
-                _ => fp + ins.c as u64,
-            };
-            let width = op.mem_width();
-            let cross = width > 0 && st.ea % 4 + width > 4;
-            v[VAL_D] = st.d as u64;
-            v[PREV_D] = st.d_prev as u64;
-            // Access j happens at ACCESSES_PER_ROW * row + j + 1.
-            let ts = (ACCESSES_PER_ROW * row) as u64;
-            let en = [
-                op.reads_a(),
-                (op.has_b() && !ins.b_imm) || op.writes_b(),
-                op.writes_c(),
-                cross,
-            ];
-            let pts = [
-                st.pts_a as u64,
-                st.pts_b as u64,
-                st.pts_c as u64,
-                st.pts_d as u64,
-            ];
-            for j in 0..ACCESSES {
-                if en[j] {
-                    v[[PTS_A, PTS_B, PTS_C, PTS_D][j]] = pts[j];
-                    let gap = ts + j as u64 + 1 - pts[j] - 1;
-                    debug_assert!(gap < 1 << (8 * GAP_BYTES));
-                    for i in 0..GAP_BYTES {
-                        v[gap_col(j, i)] = (gap >> (8 * i)) & 255;
-                    }
-                }
-            }
-            if width > 0 {
-                let w0 = if op.is_load() { st.b } else { st.c_prev };
-                fill_memory_advice(&mut v, op, st.ea, w0, st.d_prev, b);
-            } else {
-                fill_advice(&mut v, op, a, b);
-            }
-            if op == Op::Advice {
-                // `advice`'s value is `W`: its bytes, range-checked.
-                for i in 0..WORD_BYTES {
-                    v[R + i] = (c >> (8 * i)) & 255;
-                }
-            }
+            step_row(&mut v, &program, st, row, 0, 0);
         } else {
             v[CLK] = outcome.cycles;
             v[PC] = gloam_isa::HALT_PC as u64;
@@ -283,6 +300,11 @@ pub fn build_main_trace_io(
         } else if row < n - 1 {
             let (addr, region, fval, fts) = tail[row - slot_rows];
             (v[TADDR], v[REGION], v[FVAL], v[FTS]) = (addr, region, fval, fts);
+        }
+        if row < n - 1 {
+            // A single proof carries nothing in; a nonzero final value is marked carried out
+            // (the last segment's carry-out is not produced).
+            v[COUT] = (v[FVAL] != 0) as u64;
         } else {
             v[TADDR] = MEM_BASE + gloam_isa::image::memory_words(&program);
             v[REGION] = 2;

@@ -1,0 +1,177 @@
+//! Long runs proven as segments, verified as one statement (`docs/air.md` §5, *Segments*).
+//!
+//! A run of `cycles` cycles is cut into `K` segments of `n` rows each: segment `k` executes
+//! cycles `k (n - 1) ..` on its rows `0..n-1`, and its last row holds the state the next
+//! segment starts from (the last segment's is the halted state). Each segment is a
+//! zero-knowledge proof of [`crate::GloamAir`] for its own statement
+//! ([`crate::PublicInputs::for_segment`]), and the segments share one transcript prefix:
+//!
+//! 1. the seed: [`SEGMENTS_TAG`], the protocol constants, the run's statement, `K`, the
+//!    segment length and every boundary state ([`segments_seed`]);
+//! 2. every segment's main-trace root, in order;
+//! 3. the LogUp challenges `alpha`, `beta` (shared by all segments) and a digest of the
+//!    transcript so far, from which each segment's own transcript starts (with its index `k`,
+//!    [`segment_coin`]); each segment then absorbs its auxiliary root and the end of its
+//!    running sum ([`crate::zk::sum_digest`]) before its composition challenges.
+//!
+//! The verifier checks each segment's proof, the chain of boundary states (segment `k`'s end
+//! is segment `k + 1`'s start, the first starts at the entry with `fp = clk = 0`), and that the
+//! ends of the segments' running sums add up to the initial state's expected sum: the memory
+//! tokens of each segment carry its index, the carry bus links consecutive segments, so the
+//! sums balance only if every value a segment hands over is the one the next takes.
+
+use winter_utils::{ByteReader, ByteWriter, Deserializable, DeserializationError, Serializable};
+use winterfell::crypto::RandomCoin;
+
+use crate::air::BoundaryState;
+use crate::field::{Felt, ToElements};
+use crate::logup::NUM_RAND;
+use crate::zk::{draw_many, Digest, QuadFelt, ZkCoin};
+use crate::PublicInputs;
+
+/// Domain separation of the segments' shared transcript.
+pub const SEGMENTS_TAG: &[u8] = b"gloam-zk-segments-v1";
+/// Most segments one proof may hold (2^16: with 2^17-row segments, runs of 2^33 cycles).
+pub const MAX_SEGMENTS: usize = 1 << 16;
+
+fn limbs(bytes: &[u8]) -> impl Iterator<Item = Felt> + '_ {
+    bytes
+        .chunks(4)
+        .map(|c| Felt::new(u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as u64))
+}
+
+/// The shared seed: tag, the segment length `n` and main width, the run's statement, the
+/// number of segments and every boundary state (`pc`, `fp`, `clk`; canonical: the verifier
+/// bounds them before this is computed, [`crate::validate_shape`]).
+pub fn segments_seed(
+    run: &PublicInputs,
+    n: usize,
+    main_width: usize,
+    boundaries: &[BoundaryState],
+) -> Vec<Felt> {
+    let mut v: Vec<Felt> = limbs(blake3::hash(SEGMENTS_TAG).as_bytes()).collect();
+    v.push(Felt::new(n as u64));
+    v.push(Felt::new(main_width as u64));
+    v.extend(run.to_elements());
+    v.push(Felt::new(boundaries.len() as u64 - 1));
+    for b in boundaries {
+        v.push(Felt::new(b.pc as u64));
+        v.push(Felt::new(b.fp));
+        v.push(Felt::new(b.clk));
+    }
+    v
+}
+
+/// Step 3 of the transcript: from the seed and every segment's main root, the shared LogUp
+/// challenges and the digest each segment's transcript starts from.
+///
+/// # Errors
+/// The coin failed to draw (never in practice).
+pub fn shared_challenges(
+    seed: &[Felt],
+    roots: &[Digest],
+) -> Result<(Vec<QuadFelt>, [u8; 32]), String> {
+    let mut coin = ZkCoin::new(seed);
+    let mut h = blake3::Hasher::new();
+    h.update(SEGMENTS_TAG);
+    for x in seed {
+        h.update(&x.as_int().to_le_bytes());
+    }
+    for r in roots {
+        coin.reseed(*r);
+        h.update(&r.to_bytes());
+    }
+    let aux_rand = draw_many(&mut coin, NUM_RAND)?;
+    Ok((aux_rand, *h.finalize().as_bytes()))
+}
+
+/// Segment `k`'s own transcript, started from the shared digest.
+pub fn segment_coin(shared: &[u8; 32], k: usize) -> ZkCoin {
+    let mut v: Vec<Felt> = limbs(shared).collect();
+    v.push(Felt::new(k as u64));
+    ZkCoin::new(&v)
+}
+
+/// One segment's proof: where its running sum ends, and its zero-knowledge proof.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SegmentProof {
+    /// The end of its LogUp running sum.
+    pub sum_end: QuadFelt,
+    /// Its proof ([`crate::zk::ZkProof`], encoded).
+    pub proof: Vec<u8>,
+}
+
+/// The proof of a run in segments: `K + 1` boundary states and `K` segment proofs, each
+/// proof `n` rows. Encoded with `winter-utils`: `u8 log2 n`, `u32 K`, the states
+/// (`u32 pc`, `u64 fp`, `u64 clk`), then per segment the sum (two `u64`) and the proof
+/// (`u32` length, bytes).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SegmentedProof {
+    /// `log2` of each segment's trace length.
+    pub segment_len_log2: u8,
+    /// The state at each boundary: `boundaries[k]` starts segment `k`, `boundaries[K]` is the
+    /// halted state.
+    pub boundaries: Vec<BoundaryState>,
+    /// The segments, in order.
+    pub segments: Vec<SegmentProof>,
+}
+
+impl Serializable for SegmentedProof {
+    fn write_into<W: ByteWriter>(&self, w: &mut W) {
+        w.write_u8(self.segment_len_log2);
+        w.write_u32(self.segments.len() as u32);
+        for b in &self.boundaries {
+            w.write_u32(b.pc);
+            w.write_u64(b.fp);
+            w.write_u64(b.clk);
+        }
+        for s in &self.segments {
+            s.sum_end.write_into(w);
+            w.write_u32(s.proof.len() as u32);
+            w.write_bytes(&s.proof);
+        }
+    }
+}
+
+impl Deserializable for SegmentedProof {
+    fn read_from<R: ByteReader>(r: &mut R) -> Result<Self, DeserializationError> {
+        let segment_len_log2 = r.read_u8()?;
+        let count = r.read_u32()? as usize;
+        if count == 0 || count > MAX_SEGMENTS {
+            return Err(DeserializationError::InvalidValue(format!(
+                "{count} segments (1 to {MAX_SEGMENTS})"
+            )));
+        }
+        let mut boundaries = Vec::new();
+        for _ in 0..=count {
+            boundaries.push(BoundaryState {
+                pc: r.read_u32()?,
+                fp: r.read_u64()?,
+                clk: r.read_u64()?,
+            });
+        }
+        let mut segments = Vec::new();
+        for _ in 0..count {
+            let sum_end = QuadFelt::read_from(r)?;
+            let len = r.read_u32()? as usize;
+            // `read_vec` checks the length against the bytes left before allocating.
+            let proof = r.read_vec(len)?;
+            segments.push(SegmentProof { sum_end, proof });
+        }
+        Ok(SegmentedProof {
+            segment_len_log2,
+            boundaries,
+            segments,
+        })
+    }
+}
+
+/// The main root of an encoded segment proof (its first field after the length byte).
+///
+/// # Errors
+/// The bytes do not start with a proof header.
+pub fn main_root(proof: &[u8]) -> Result<Digest, DeserializationError> {
+    let mut r = winter_utils::SliceReader::new(proof);
+    r.read_u8()?;
+    Digest::read_from(&mut r)
+}

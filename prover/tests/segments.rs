@@ -1,0 +1,159 @@
+//! Runs proven in segments (`gloam_prover::segments`, `gloam_verifier::segments`,
+//! `docs/air.md` §5, *Segments*): a run of several segments proves and verifies with the
+//! results `gloam run` gives; a segment removed, repeated, swapped, taken from another run,
+//! or a forged boundary state is rejected; a truncated file is rejected with an error.
+
+use std::sync::Arc;
+
+use gloam_air::segments::SegmentedProof;
+use gloam_isa::{IntValue, Program};
+use gloam_prover::{prove_values, ProveConfig, ProvenRun};
+use gloam_verifier::{verify_file, verify_kind, Claim, ProofKind, VerifyError};
+use winter_utils::{Deserializable, Serializable, SliceReader};
+
+/// `run(n)`: `n` rounds of a linear congruential generator whose values are stored in a
+/// 256-word ring in linear memory, read back at another index, and folded into a mutable
+/// global through a call: memory, globals and the call stack all cross segment boundaries.
+const LONG: &str = r#"(module
+  (memory 1)
+  (global $g (mut i32) (i32.const 7))
+  (func $step (param $x i32) (result i32)
+    (i32.add (i32.mul (local.get $x) (i32.const 1103515245)) (i32.const 12345)))
+  (func (export "run") (param $n i32) (result i32)
+    (local $i i32) (local $s i32) (local $x i32)
+    (local.set $x (global.get $g))
+    (loop $l
+      (local.set $x (call $step (local.get $x)))
+      (i32.store (i32.shl (i32.and (local.get $i) (i32.const 255)) (i32.const 2)) (local.get $x))
+      (local.set $s (i32.add (local.get $s)
+        (i32.load (i32.shl (i32.and (i32.mul (local.get $i) (i32.const 7)) (i32.const 255))
+                           (i32.const 2)))))
+      (global.set $g (i32.xor (global.get $g) (local.get $s)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (i32.add (local.get $s) (global.get $g))))"#;
+
+const ROWS: usize = 1 << 14;
+
+fn program() -> Arc<Program> {
+    Arc::new(gloam_isa::load_module(LONG.as_bytes()).expect("valid module"))
+}
+
+fn prove(program: &Arc<Program>, n: u32) -> ProvenRun {
+    let cfg = ProveConfig {
+        segment_rows: Some(ROWS),
+        ..ProveConfig::default()
+    };
+    prove_values(program.clone(), "run", &[IntValue::I32(n)], &cfg).expect("honest run proves")
+}
+
+fn claim(run: &ProvenRun) -> Claim {
+    Claim {
+        entry: run.file.entry.clone(),
+        args: run.file.args.clone(),
+        results: run.file.results.clone(),
+        cycles: run.file.cycles,
+        public_input: Vec::new(),
+        journal: Vec::new(),
+    }
+}
+
+fn parse(bytes: &[u8]) -> SegmentedProof {
+    SegmentedProof::read_from(&mut SliceReader::new(bytes)).expect("a segmented proof")
+}
+
+fn verify(program: &Arc<Program>, run: &ProvenRun, proof: &SegmentedProof) -> Result<(), VerifyError> {
+    verify_kind(program, &claim(run), &proof.to_bytes(), ProofKind::Segmented).map(|_| ())
+}
+
+#[test]
+fn a_long_run_proves_in_segments_and_forgeries_are_rejected() {
+    let program = program();
+    let run = prove(&program, 3000);
+    let expected = gloam_executor::run(&program, "run", &[3000], gloam_executor::Limits::default())
+        .expect("the run");
+    assert_eq!(run.outcome.results, expected.results);
+    assert_eq!(run.file.cycles, expected.cycles);
+    assert!(run.file.segmented && run.file.zero_knowledge);
+    let st = verify_file(&program, &run.file.to_bytes()).expect("the segmented proof verifies");
+    assert!(st.segments >= 4, "{} segments", st.segments);
+    assert_eq!(st.segments, run.stats.segments);
+    assert_eq!(st.claim.results, run.file.results);
+    let proof = parse(&run.file.stark);
+    let k = proof.segments.len();
+
+    // Another claimed result or cycle count.
+    let mut c = claim(&run);
+    c.results = vec![IntValue::I32(expected.results[0] ^ 1)];
+    assert!(verify_kind(&program, &c, &run.file.stark, ProofKind::Segmented).is_err());
+    let mut c = claim(&run);
+    c.cycles -= 1;
+    assert!(verify_kind(&program, &c, &run.file.stark, ProofKind::Segmented).is_err());
+
+    // A segment removed (with its boundary), repeated, or two swapped.
+    let mut p = proof.clone();
+    p.segments.remove(1);
+    p.boundaries.remove(2);
+    { let e = verify(&program, &run, &p); eprintln!("{}: {:?}", "segment removed", e.as_ref().err()); assert!(e.is_err(), "segment removed"); }
+    let mut p = proof.clone();
+    p.segments.insert(1, p.segments[1].clone());
+    p.boundaries.insert(1, p.boundaries[1]);
+    { let e = verify(&program, &run, &p); eprintln!("{}: {:?}", "segment repeated", e.as_ref().err()); assert!(e.is_err(), "segment repeated"); }
+    let mut p = proof.clone();
+    p.segments.swap(1, 2);
+    { let e = verify(&program, &run, &p); eprintln!("{}: {:?}", "segments swapped", e.as_ref().err()); assert!(e.is_err(), "segments swapped"); }
+    let mut p = proof.clone();
+    p.segments.swap(1, 2);
+    p.boundaries.swap(1, 2);
+    { let e = verify(&program, &run, &p); eprintln!("{}: {:?}", "segments and boundaries swapped", e.as_ref().err()); assert!(e.is_err(), "segments and boundaries swapped"); }
+
+    // A forged boundary state (the next segment's start too, so the chain still links).
+    for field in 0..3 {
+        let mut p = proof.clone();
+        let b = &mut p.boundaries[2];
+        match field {
+            0 => b.pc ^= 1,
+            1 => b.fp += 4,
+            _ => b.clk += 1,
+        }
+        { let e = verify(&program, &run, &p); eprintln!("{}: {:?}", "boundary field {field} forged", e.as_ref().err()); assert!(e.is_err(), "boundary field {field} forged"); }
+    }
+    // A forged running-sum end, balanced by its neighbour (the sum still adds up).
+    let mut p = proof.clone();
+    let delta = p.segments[0].sum_end;
+    p.segments[1].sum_end += delta;
+    p.segments[2].sum_end -= delta;
+    { let e = verify(&program, &run, &p); eprintln!("{}: {:?}", "sums shifted between segments", e.as_ref().err()); assert!(e.is_err(), "sums shifted between segments"); }
+
+    // A segment of another run of the same program, at the same place.
+    let other = prove(&program, 3001);
+    let other_proof = parse(&other.file.stark);
+    let mut p = proof.clone();
+    p.segments[1] = other_proof.segments[1].clone();
+    { let e = verify(&program, &run, &p); eprintln!("{}: {:?}", "segment of another run", e.as_ref().err()); assert!(e.is_err(), "segment of another run"); }
+    // Its segments and boundaries up to the last one: the other run's prefix, this run's end.
+    let mut p = other_proof.clone();
+    p.segments.truncate(k - 1);
+    p.boundaries.truncate(k);
+    p.segments.push(proof.segments[k - 1].clone());
+    p.boundaries.push(proof.boundaries[k]);
+    { let e = verify(&program, &run, &p); eprintln!("{}: {:?}", "two runs mixed", e.as_ref().err()); assert!(e.is_err(), "two runs mixed"); }
+
+    // Truncated files and proofs: an error, never a panic.
+    let bytes = run.file.to_bytes();
+    for cut in [10, 100, bytes.len() / 2, bytes.len() - 1] {
+        assert!(verify_file(&program, &bytes[..cut]).is_err());
+    }
+    let stark = &run.file.stark;
+    for cut in [0, 5, 40, stark.len() / 3, stark.len() - 1] {
+        assert!(matches!(
+            verify_kind(&program, &claim(&run), &stark[..cut], ProofKind::Segmented),
+            Err(VerifyError::Malformed(_))
+        ));
+    }
+    // One segment's proof bytes flipped.
+    let mut p = proof.clone();
+    let mid = p.segments[2].proof.len() / 2;
+    p.segments[2].proof[mid] ^= 1;
+    assert!(verify(&program, &run, &p).is_err());
+}

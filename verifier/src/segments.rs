@@ -1,0 +1,158 @@
+//! Verification of a run proven in segments (`gloam_air::segments`, `docs/air.md` §5,
+//! *Segments*): one statement, `K` zero-knowledge segment proofs sharing a transcript prefix.
+//!
+//! Checks, in order: the encoding (bounded, canonical), the segment length, the chain of
+//! boundary states (the first is the entry with `fp = clk = 0`, the last the halted state after
+//! the claimed cycles, each canonical), every segment's proof against its own statement with
+//! the shared LogUp challenges (in parallel across cores), and that the ends of the
+//! segments' running sums add up to the initial state's expected sum. Cost: linear in the
+//! segments (one zero-knowledge verification each, about 20 ms) plus one Blake3 pass over the
+//! roots.
+
+use gloam_air::field::FieldElement;
+use gloam_air::logup::{expected_sum, Challenges};
+use gloam_air::segments::{self, SegmentedProof, MAX_SEGMENTS};
+use gloam_air::zk::QuadFelt;
+use gloam_air::{PublicInputs, SegmentInfo, MAX_TRACE_LEN, MIN_TRACE_LEN};
+use rayon::prelude::*;
+use winter_utils::{Deserializable, Serializable};
+
+use crate::bounds::BoundedReader;
+use crate::VerifyError;
+
+fn malformed(why: impl Into<String>) -> VerifyError {
+    VerifyError::Malformed(why.into())
+}
+
+/// Parses a segmented proof with bounded allocations; the bytes must be its canonical
+/// encoding.
+///
+/// # Errors
+/// [`VerifyError::Malformed`].
+pub fn parse(bytes: &[u8]) -> Result<SegmentedProof, VerifyError> {
+    let mut r = BoundedReader::new(bytes);
+    let proof = SegmentedProof::read_from(&mut r).map_err(|e| malformed(e.to_string()))?;
+    if winter_utils::ByteReader::has_more_bytes(&r) {
+        return Err(malformed("trailing bytes after the segments"));
+    }
+    if proof.to_bytes() != bytes {
+        return Err(malformed("non-canonical segmented proof encoding"));
+    }
+    Ok(proof)
+}
+
+/// Verifies the segments of a run of the statement `run` (built as for a single proof; each
+/// segment's statement is `run.for_segment(..)`). Returns the number of segments and the
+/// weakest segment's conjectured and proven security less `log2` of the count (a union bound
+/// over the segments).
+///
+/// # Errors
+/// [`VerifyError::Malformed`] for bytes that are not a segmented proof,
+/// [`VerifyError::Shape`] for a segment length or boundary state the statement does not allow,
+/// [`VerifyError::Rejected`] for segments that do not verify or do not link up.
+pub fn verify_segmented(run: PublicInputs, bytes: &[u8]) -> Result<(usize, u32, u32), VerifyError> {
+    let proof = parse(bytes)?;
+    let log_n = proof.segment_len_log2 as u32;
+    if !(MIN_TRACE_LEN.ilog2()..=MAX_TRACE_LEN.ilog2()).contains(&log_n) {
+        return Err(VerifyError::Shape(format!(
+            "segment length 2^{log_n} is not in [2^14, 2^22]"
+        )));
+    }
+    let n = 1usize << log_n;
+    let count = proof.segments.len();
+    if count == 0 || count > MAX_SEGMENTS || proof.boundaries.len() != count + 1 {
+        return Err(malformed("wrong number of segments or boundary states"));
+    }
+    // The chain's ends: the entry, and the halted state after the claimed cycles. The states
+    // between are each segment's start and end (`validate_shape` bounds them).
+    let first = proof.boundaries[0];
+    let last = proof.boundaries[count];
+    if first.pc != run.entry_pc || first.fp != 0 || first.clk != 0 {
+        return Err(VerifyError::Rejected(
+            "the first segment does not start at the entry".into(),
+        ));
+    }
+    if last.pc != gloam_isa::HALT_PC || last.clk != run.cycles {
+        return Err(VerifyError::Rejected(
+            "the last segment does not end halted after the claimed cycles".into(),
+        ));
+    }
+    let statement = |k: usize| {
+        let s = &proof.segments[k];
+        let base = QuadFelt::slice_as_base_elements(std::slice::from_ref(&s.sum_end));
+        run.clone().for_segment(SegmentInfo {
+            index: k as u32,
+            count: count as u32,
+            start: proof.boundaries[k],
+            end: proof.boundaries[k + 1],
+            sum_end: [base[0], base[1]],
+        })
+    };
+    let first_statement = statement(0);
+    // Shapes and canonical boundary values before anything is hashed.
+    for k in 0..count {
+        let info = winterfell::TraceInfo::new_multi_segment(
+            first_statement.main_width(),
+            gloam_air::logup::AUX_WIDTH,
+            gloam_air::logup::NUM_RAND,
+            n,
+            vec![],
+        );
+        gloam_air::validate_shape(&info, &statement(k), &gloam_air::default_options())
+            .map_err(VerifyError::Shape)?;
+    }
+    let roots = proof
+        .segments
+        .iter()
+        .map(|s| segments::main_root(&s.proof))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| malformed(format!("segment proof header: {e}")))?;
+    let seed = segments::segments_seed(
+        &run,
+        n,
+        first_statement.main_width(),
+        &proof.boundaries,
+    );
+    let (aux_rand, shared) = segments::shared_challenges(&seed, &roots)
+        .map_err(|e| VerifyError::Rejected(e.to_string()))?;
+    // The segments' sums must add up to what the initial state adds to segment 0's memory
+    // argument.
+    let total = proof
+        .segments
+        .iter()
+        .fold(QuadFelt::ZERO, |acc, s| acc + s.sum_end);
+    let expected = expected_sum(
+        first_statement.initial_words(),
+        &Challenges::<QuadFelt>::new(&aux_rand),
+    );
+    if total != expected {
+        return Err(VerifyError::Rejected(
+            "the segments' memory arguments do not balance: a segment is missing, repeated, out of order or from another run".into(),
+        ));
+    }
+    let bits = (0..count)
+        .into_par_iter()
+        .map(|k| {
+            let pi = statement(k);
+            let coin = segments::segment_coin(&shared, k);
+            crate::zk::verify_zk_with(pi, &proof.segments[k].proof, Some((coin, aux_rand.clone())))
+                .map_err(|e| match e {
+                    VerifyError::Rejected(why) => {
+                        VerifyError::Rejected(format!("segment {k}: {why}"))
+                    }
+                    VerifyError::Malformed(why) => {
+                        VerifyError::Malformed(format!("segment {k}: {why}"))
+                    }
+                    other => other,
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let union = (count as f64).log2().ceil() as u32;
+    let conjectured = bits.iter().map(|b| b.0).min().unwrap_or(0);
+    let proven = bits.iter().map(|b| b.1).min().unwrap_or(0);
+    Ok((
+        count,
+        conjectured.saturating_sub(union),
+        proven.saturating_sub(union),
+    ))
+}
