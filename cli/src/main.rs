@@ -213,9 +213,16 @@ struct ProveArgs {
     /// Where to write the proof file.
     #[arg(short, long, value_name = "FILE")]
     output: PathBuf,
-    /// Maximum number of cycles [default: 2^22 - 1, the longest run a single proof covers].
+    /// Maximum number of cycles [default: 2^30, the longest run the prover records; runs
+    /// longer than one proof (2^22 - 1 cycles, or what fits --max-memory) are proven in
+    /// segments].
     #[arg(long, value_name = "N")]
     fuel: Option<u64>,
+    /// Prove the run in segments of N rows (a power of two from 16384 to 4194304), each a
+    /// zero-knowledge proof, linked into one statement (docs/air.md §5, Segments). Without it,
+    /// a run is split into segments of 131072 rows only when one proof cannot hold it.
+    #[arg(long, value_name = "N")]
+    segment_rows: Option<usize>,
     /// Refuse, before building the trace, a run whose estimated peak proving memory exceeds
     /// SIZE (bytes, or with a unit: 512MiB, 8GiB, 8GB) [default: the machine's available
     /// memory]. The estimate is about 16.1 KB per trace row, 18.6 KB for programs with memory or globals (docs/air.md §6).
@@ -891,6 +898,7 @@ fn cmd_prove(a: ProveArgs) -> CmdResult {
 
     let mut cfg = ProveConfig {
         max_memory: a.max_memory,
+        segment_rows: a.segment_rows,
         zero_knowledge: match a.zk.as_str() {
             "on" => ZkMode::On,
             "off" => ZkMode::Off,
@@ -906,7 +914,7 @@ fn cmd_prove(a: ProveArgs) -> CmdResult {
         " (raise the limit with --fuel N)".to_string()
     } else {
         format!(
-            " (a single proof covers at most {} cycles)",
+            " (the prover records at most {} cycles)",
             thousands(default_fuel)
         )
     };
@@ -926,6 +934,22 @@ fn cmd_prove(a: ProveArgs) -> CmdResult {
         cfg.progress = Some(Arc::new(move |p: Phase| {
             pb.set_position(p.index().min(Phase::COUNT));
             pb.set_message(p.label());
+        }));
+        let pb = bar.clone().expect("a bar");
+        cfg.segment_progress = Some(Arc::new(move |p: gloam_prover::segments::SegmentProgress| {
+            let what = if p.pass == 1 {
+                "committing"
+            } else {
+                "proving"
+            };
+            let rate = p.cycles_done as f64 / p.elapsed.max(1e-3);
+            pb.set_length(p.total as u64);
+            pb.set_position(p.done as u64);
+            pb.set_message(format!(
+                "segments, pass {}/2 ({what}), {} cycles/s",
+                p.pass,
+                thousands(rate as u64)
+            ));
         }));
     }
 
@@ -973,6 +997,7 @@ fn cmd_prove(a: ProveArgs) -> CmdResult {
             Failure::new(exit::PROVE_FAILED, format!("cannot build the trace: {e}"))
         }
         e @ ProveError::Stark(_) => Failure::new(exit::PROVE_FAILED, e.to_string()),
+        e @ ProveError::Segments(_) => Failure::new(exit::PROVE_FAILED, e.to_string()),
         e @ ProveError::Diverged { .. } => Failure::new(exit::INTERNAL, e.to_string()),
     })?;
 
@@ -1000,6 +1025,8 @@ fn cmd_prove(a: ProveArgs) -> CmdResult {
             "public_input": hex::encode(&run.file.public_input),
             "journal": hex::encode(&run.file.journal),
             "zero_knowledge": run.file.zero_knowledge,
+            "segments": st.segments,
+            "parallel_segments": st.parallel_segments,
             "trace_rows": st.trace_rows,
             "trace_columns": st.main_columns + st.aux_columns,
             "main_columns": st.main_columns,
@@ -1030,6 +1057,16 @@ fn cmd_prove(a: ProveArgs) -> CmdResult {
             let _ = writeln!(s, "  journal    {}", fmt_bytes(&run.file.journal));
         }
         let _ = writeln!(s, "  cycles     {}", thousands(run.outcome.cycles));
+        if st.segments > 1 || run.file.segmented {
+            let _ = writeln!(
+                s,
+                "  segments   {} of {} rows, {} proven at once; {} cycles/s",
+                st.segments,
+                st.trace_rows,
+                st.parallel_segments,
+                thousands((run.outcome.cycles as f64 / total.as_secs_f64().max(1e-3)) as u64)
+            );
+        }
         let _ = writeln!(
             s,
             "  trace      {} x {} main + {} aux ({}) columns",
@@ -1170,6 +1207,7 @@ fn cmd_verify(a: VerifyArgs) -> CmdResult {
             "public_input": hex::encode(&c.public_input),
             "journal": hex::encode(&c.journal),
             "zero_knowledge": st.zero_knowledge,
+            "segments": st.segments,
             "conjectured_security_bits": st.conjectured_bits,
             "proven_security_bits": st.proven_bits,
             "verify_ms": ms(elapsed),
@@ -1201,6 +1239,14 @@ fn cmd_verify(a: VerifyArgs) -> CmdResult {
                 "no (transparent proof: the queried trace rows are in it)"
             }
         );
+        if st.segments > 1 {
+            let _ = writeln!(
+                s,
+                "  segments   {} (verified in parallel, {:.1} ms each)",
+                st.segments,
+                elapsed.as_secs_f64() * 1e3 / st.segments as f64
+            );
+        }
         let _ = writeln!(
             s,
             "  security   {} bits conjectured, {} bits proven",
