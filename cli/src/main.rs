@@ -936,21 +936,19 @@ fn cmd_prove(a: ProveArgs) -> CmdResult {
             pb.set_message(p.label());
         }));
         let pb = bar.clone().expect("a bar");
-        cfg.segment_progress = Some(Arc::new(move |p: gloam_prover::segments::SegmentProgress| {
-            let what = if p.pass == 1 {
-                "committing"
-            } else {
-                "proving"
-            };
-            let rate = p.cycles_done as f64 / p.elapsed.max(1e-3);
-            pb.set_length(p.total as u64);
-            pb.set_position(p.done as u64);
-            pb.set_message(format!(
-                "segments, pass {}/2 ({what}), {} cycles/s",
-                p.pass,
-                thousands(rate as u64)
-            ));
-        }));
+        cfg.segment_progress = Some(Arc::new(
+            move |p: gloam_prover::segments::SegmentProgress| {
+                let what = if p.pass == 1 { "committing" } else { "proving" };
+                let rate = p.cycles_done as f64 / p.elapsed.max(1e-3);
+                pb.set_length(p.total as u64);
+                pb.set_position(p.done as u64);
+                pb.set_message(format!(
+                    "segments, pass {}/2 ({what}), {} cycles/s",
+                    p.pass,
+                    thousands(rate as u64)
+                ));
+            },
+        ));
     }
 
     let t = Instant::now();

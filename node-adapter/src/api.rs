@@ -214,7 +214,7 @@ pub fn tx_json(t: &Tx) -> Value {
             "arg_types": types_json(&r.args), "result_types": types_json(&r.results),
             "cycles": r.cycles,
             "public_input": hex(&r.public_input), "journal": hex(&r.journal),
-            "zero_knowledge": r.zero_knowledge, "proof_bytes": r.stark.len(),
+            "zero_knowledge": r.zero_knowledge, "segmented": r.segmented, "proof_bytes": r.stark.len(),
         }),
         Tx::Stake(st) => json!({
             "id": t.id().to_string(), "kind": "stake",

@@ -454,7 +454,7 @@ impl Node {
             journal: run.journal.to_vec(),
         };
         let stark = run.stark.clone();
-        let zero_knowledge = run.zero_knowledge;
+        let kind = gloam_verifier::ProofKind::of(run.zero_knowledge, run.segmented);
         // One verification per transaction id at a time: admission and block verification
         // racing for the same bytes share the verification in flight.
         let shared = {
@@ -468,12 +468,8 @@ impl Node {
                         .spawn(move |_| async move {
                             let _slot = VerifySlot::acquire();
                             let wall = Instant::now();
-                            let r = gloam_verifier::verify_proof(
-                                &program,
-                                &claim,
-                                &stark,
-                                zero_knowledge,
-                            );
+                            // A segmented run verifies its segments in parallel (rayon).
+                            let r = gloam_verifier::verify_kind(&program, &claim, &stark, kind);
                             (r, wall.elapsed())
                         });
                     let node = self.clone();

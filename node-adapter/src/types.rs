@@ -13,8 +13,8 @@
 //!                  | args (varint count, at most 64 | value each) | results (same)
 //!                  value = type u8 (0 = i32, 1 = i64) | u32 or u64
 //!                  | cycles u64 | public_input, journal (varint length | bytes, at most
-//!                  MAX_TX_STREAM_BYTES each) | stark (varint length | bytes, at most
-//!                  MAX_PROOF_BYTES)
+//!                  MAX_TX_STREAM_BYTES each) | zero_knowledge u8 | segmented u8
+//!                  | stark (varint length | bytes, at most MAX_PROOF_BYTES)
 //!   kind 2 Stake:  public_key [32] | bond u64 | address (varint length | UTF-8, at most 64)
 //!                  | nonce u64 | signature [64]
 //! Block = version u8 (= 2) | parent [32] | height u64 | timestamp_ms u64 | state_root [32]
@@ -37,10 +37,12 @@ use commonware_cryptography::{Digestible, Signer, Verifier as _};
 use gloam_verifier::isa::IntValue;
 
 /// Encoding version of transactions and blocks.
-pub const VERSION: u8 = 4;
+pub const VERSION: u8 = 5;
 /// Largest accepted module in a deploy transaction (bytes).
 pub const MAX_MODULE_BYTES: usize = 1 << 20;
-/// Largest accepted STARK proof in a run transaction (bytes). Gloam proofs are 60-250 KB.
+/// Largest accepted STARK proof in a run transaction (bytes). Gloam proofs are 60-250 KB; a
+/// run proven in segments takes about 110 KB per segment, so a run transaction holds up to
+/// about 18 segments (2.3 M cycles in the default 2^17-row segments, 18 M in 2^20-row ones).
 pub const MAX_PROOF_BYTES: usize = 2 << 20;
 /// Longest entry-function name (bytes).
 pub const MAX_ENTRY_BYTES: usize = 64;
@@ -137,6 +139,9 @@ pub struct RunTx {
     /// Whether `stark` is a zero-knowledge proof (`gloam_verifier::zk`) or a transparent
     /// winterfell proof (as the `.proof` file says).
     pub zero_knowledge: bool,
+    /// Whether `stark` is a run proven in zero-knowledge segments (`gloam_verifier::segments`;
+    /// `zero_knowledge` is then true too), verified as one statement.
+    pub segmented: bool,
     /// The STARK proof bytes (as in the `.proof` file's `stark` field).
     pub stark: Bytes,
 }
@@ -183,6 +188,7 @@ impl RunTx {
             public_input: Bytes::from(f.public_input),
             journal: Bytes::from(f.journal),
             zero_knowledge: f.zero_knowledge,
+            segmented: f.segmented,
             stark: Bytes::from(f.stark),
         })
     }
@@ -415,6 +421,7 @@ impl Write for RunTx {
         write_bytes(&self.public_input, buf);
         write_bytes(&self.journal, buf);
         self.zero_knowledge.write(buf);
+        self.segmented.write(buf);
         write_bytes(&self.stark, buf);
     }
 }
@@ -427,7 +434,7 @@ impl EncodeSize for RunTx {
             + 8
             + bytes_size(&self.public_input)
             + bytes_size(&self.journal)
-            + 1
+            + 2
             + bytes_size(&self.stark)
     }
 }
@@ -445,6 +452,13 @@ impl Read for RunTx {
         let public_input = read_bytes(buf, MAX_TX_STREAM_BYTES)?;
         let journal = read_bytes(buf, MAX_TX_STREAM_BYTES)?;
         let zero_knowledge = bool::read(buf)?;
+        let segmented = bool::read(buf)?;
+        if segmented && !zero_knowledge {
+            return Err(CodecError::Invalid(
+                "RunTx",
+                "a segmented proof is zero-knowledge",
+            ));
+        }
         let stark = read_bytes(buf, MAX_PROOF_BYTES)?;
         Ok(Self {
             program_hash,
@@ -455,6 +469,7 @@ impl Read for RunTx {
             public_input,
             journal,
             zero_knowledge,
+            segmented,
             stark,
         })
     }

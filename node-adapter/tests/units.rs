@@ -113,6 +113,7 @@ mod notes {
             public_input: Bytes::from(j[..33].to_vec()),
             journal: Bytes::from(j),
             zero_knowledge: true,
+            segmented: false,
             stark: Bytes::from(vec![0u8; 8]),
         })
     }
@@ -509,6 +510,7 @@ mod types {
             public_input: Bytes::from(vec![1u8, 2]),
             journal: Bytes::from(vec![3u8]),
             zero_knowledge: true,
+            segmented: false,
             stark: Bytes::from(vec![5u8; 300]),
         })
     }

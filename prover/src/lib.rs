@@ -392,11 +392,9 @@ pub fn prove_io(
     let mut parallel = 1;
     if segmented {
         let n = cfg.segment_rows.unwrap_or(segments::DEFAULT_SEGMENT_ROWS);
-        let wide = gloam_air::columns::committed_columns_in(
-            &program,
-            gloam_air::columns::Layout::Wide,
-        )
-        .len();
+        let wide =
+            gloam_air::columns::committed_columns_in(&program, gloam_air::columns::Layout::Wide)
+                .len();
         let per_segment = estimate_peak_memory(n, wide, &cfg.options);
         let estimate = record + per_segment;
         if estimate > limit {
@@ -437,8 +435,7 @@ pub fn prove_io(
         .map_err(ProveError::Io)?;
     if segmented {
         return prove_in_segments(
-            program, entry, typed_args, args, public_io, outcome, exec, sig, cfg, parallel,
-            execute,
+            program, entry, typed_args, args, public_io, outcome, exec, sig, cfg, parallel, execute,
         );
     }
     let rows = trace_rows_io(&program, outcome.cycles, &exec, &public_io.initial_words());

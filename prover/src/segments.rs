@@ -155,7 +155,9 @@ impl SegmentPlan {
         }
         let cycles = outcome.cycles;
         if cycles >= gloam_air::MAX_SEGMENTED_CYCLES || cycles >= 1 << 30 {
-            return Err(bad(format!("a run of {cycles} cycles is too long to record")));
+            return Err(bad(format!(
+                "a run of {cycles} cycles is too long to record"
+            )));
         }
         let per = (n - 1) as u64;
         let count = cycles.div_ceil(per).max(1) as usize;
@@ -256,21 +258,6 @@ impl SegmentPlan {
         self.tables.len()
     }
 
-    /// Rows per segment.
-    pub fn segment_rows(&self) -> usize {
-        self.n
-    }
-
-    /// The boundary states (`count + 1`).
-    pub fn boundaries(&self) -> &[BoundaryState] {
-        &self.boundaries
-    }
-
-    /// The whole run's statement.
-    pub fn run(&self) -> &PublicInputs {
-        &self.run
-    }
-
     /// Segment `k`'s statement (its running sum's end still zero).
     pub fn statement(&self, k: usize) -> PublicInputs {
         self.run.clone().for_segment(SegmentInfo {
@@ -280,11 +267,6 @@ impl SegmentPlan {
             end: self.boundaries[k + 1],
             sum_end: [Felt::ZERO; 2],
         })
-    }
-
-    /// Cycles segment `k` executes.
-    pub fn cycles_of(&self, k: usize) -> u64 {
-        self.boundaries[k + 1].clk - self.boundaries[k].clk
     }
 
     /// Builds segment `k`'s main trace (`MAIN_WIDTH x n`) and statement.
@@ -388,107 +370,136 @@ impl SegmentPlan {
     }
 }
 
-/// Proves every segment of `plan` in zero knowledge, `parallel` segments at a time (each with
-/// rayon's threads inside); returns the encoded [`SegmentedProof`] and its conjectured and
-/// proven security (bits; the conjectured figure is per segment, less `log2` of the count
-/// for the union over segments).
+/// What the segment prover needs of a cut run: [`SegmentPlan`] implements it; tamper tests wrap
+/// it to forge a segment's trace or a boundary state as a cheating prover would.
+pub trait SegmentSource: Sync {
+    /// Number of segments.
+    fn count(&self) -> usize;
+    /// Rows per segment.
+    fn segment_rows(&self) -> usize;
+    /// The whole run's statement.
+    fn run(&self) -> &PublicInputs;
+    /// The `count + 1` boundary states.
+    fn boundaries(&self) -> &[BoundaryState];
+    /// Segment `k`'s main trace (`MAIN_WIDTH x n`) and statement.
+    ///
+    /// # Errors
+    /// [`ProveError`] if the trace cannot be built.
+    fn trace(&self, k: usize) -> Result<(Vec<Vec<Felt>>, PublicInputs), ProveError>;
+}
+
+impl SegmentSource for SegmentPlan {
+    fn count(&self) -> usize {
+        SegmentPlan::count(self)
+    }
+    fn segment_rows(&self) -> usize {
+        self.n
+    }
+    fn run(&self) -> &PublicInputs {
+        &self.run
+    }
+    fn boundaries(&self) -> &[BoundaryState] {
+        &self.boundaries
+    }
+    fn trace(&self, k: usize) -> Result<(Vec<Vec<Felt>>, PublicInputs), ProveError> {
+        SegmentPlan::trace(self, k)
+    }
+}
+
+/// The generator of segment `k`'s randomness (randomizers, salts), from the proof's secret
+/// key: the same in both passes, so pass 2 commits the main trace to pass 1's root.
+fn segment_rng(key: &[u8; 32], k: usize) -> rand::rngs::StdRng {
+    rand::rngs::StdRng::from_seed(*blake3::keyed_hash(key, &(k as u64).to_le_bytes()).as_bytes())
+}
+
+fn build_segment<S: SegmentSource + ?Sized>(
+    src: &S,
+    k: usize,
+) -> Result<(GloamTrace, PublicInputs, ZkParams), ProveError> {
+    let (columns, pi) = src.trace(k)?;
+    let trace = GloamTrace::new(columns, &pi);
+    let air = GloamAir::new(trace.info().clone(), pi.clone(), default_options());
+    let params = ZkParams::new(&air);
+    params.check().map_err(ProveError::Stark)?;
+    Ok((trace, pi, params))
+}
+
+/// Pass 1 for segment `k`: its main trace committed with the randomness of `key`; returns the
+/// root.
 ///
 /// # Errors
-/// [`ProveError`] from building a segment's trace or proving it.
-pub fn prove_segments(
-    plan: &SegmentPlan,
-    parallel: usize,
-    progress: Option<Arc<dyn Fn(SegmentProgress) + Send + Sync>>,
-) -> Result<(Vec<u8>, u32, u32), ProveError> {
-    let count = plan.count();
-    let n = plan.n;
-    let start = Instant::now();
-    let mut master = [0u8; 32];
-    rand::rng().fill(&mut master);
-    let rng_of = |k: usize| {
-        let seed = *blake3::keyed_hash(&master, &(k as u64).to_le_bytes()).as_bytes();
-        rand::rngs::StdRng::from_seed(seed)
-    };
-    let build = |k: usize| -> Result<(GloamTrace, PublicInputs, ZkParams), ProveError> {
-        let (columns, pi) = plan.trace(k)?;
-        let trace = GloamTrace::new(columns, &pi);
-        let air = GloamAir::new(trace.info().clone(), pi.clone(), default_options());
-        let params = ZkParams::new(&air);
-        params.check().map_err(ProveError::Stark)?;
-        Ok((trace, pi, params))
-    };
-    let parallel = parallel.clamp(1, count);
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    let cycles_done = std::sync::atomic::AtomicU64::new(0);
-    let tick = |pass: u8, k: usize| {
-        use std::sync::atomic::Ordering::SeqCst;
-        let d = done.fetch_add(1, SeqCst) + 1;
-        let c = cycles_done.fetch_add(plan.cycles_of(k), SeqCst) + plan.cycles_of(k);
-        if let Some(cb) = &progress {
-            cb(SegmentProgress {
-                pass,
-                done: d,
-                total: count,
-                cycles_done: c,
-                elapsed: start.elapsed().as_secs_f64(),
-            });
-        }
-    };
-    // Pass 1: every main root.
-    let mut roots = Vec::with_capacity(count);
-    for chunk in (0..count).collect::<Vec<_>>().chunks(parallel) {
-        let r: Result<Vec<_>, ProveError> = chunk
-            .par_iter()
-            .map(|&k| {
-                let (trace, _, params) = build(k)?;
-                let root = zk::commit_main(&trace, &params, &mut rng_of(k)).root();
-                tick(1, k);
-                Ok(root)
-            })
-            .collect();
-        roots.extend(r?);
+/// [`ProveError`] from building the trace.
+pub fn commit_segment<S: SegmentSource + ?Sized>(
+    src: &S,
+    k: usize,
+    key: &[u8; 32],
+) -> Result<gloam_air::zk::Digest, ProveError> {
+    let (trace, _, params) = build_segment(src, k)?;
+    Ok(zk::commit_main(&trace, &params, &mut segment_rng(key, k)).root())
+}
+
+/// The shared LogUp challenges and transcript digest of a run whose segments committed to
+/// `roots` ([`gloam_air::segments::shared_challenges`]).
+///
+/// # Errors
+/// [`ProveError::Stark`] if the coin fails.
+pub fn shared_challenges<S: SegmentSource + ?Sized>(
+    src: &S,
+    roots: &[gloam_air::zk::Digest],
+) -> Result<(Vec<gloam_air::zk::QuadFelt>, [u8; 32]), ProveError> {
+    let main_width = src.run().main_width();
+    let seed = segments::segments_seed(src.run(), src.segment_rows(), main_width, src.boundaries());
+    segments::shared_challenges(&seed, roots).map_err(ProveError::Stark)
+}
+
+/// Pass 2 for segment `k`: recommits its main trace (checked against `root`) and finishes its
+/// proof with the shared challenges.
+///
+/// # Errors
+/// [`ProveError`] from building or proving the segment.
+pub fn prove_segment<S: SegmentSource + ?Sized>(
+    src: &S,
+    k: usize,
+    key: &[u8; 32],
+    root: &gloam_air::zk::Digest,
+    aux_rand: &[gloam_air::zk::QuadFelt],
+    shared: &[u8; 32],
+) -> Result<SegmentProof, ProveError> {
+    let (trace, pi, params) = build_segment(src, k)?;
+    let mut rng = segment_rng(key, k);
+    let main = zk::commit_main(&trace, &params, &mut rng);
+    if main.root() != *root {
+        return Err(ProveError::Stark(format!(
+            "segment {k}'s main trace committed to another root than in pass 1"
+        )));
     }
-    let main_width = plan.statement(0).main_width();
-    let seed = segments::segments_seed(&plan.run, n, main_width, &plan.boundaries);
-    let (aux_rand, shared) =
-        segments::shared_challenges(&seed, &roots).map_err(ProveError::Stark)?;
-    // Pass 2: each segment's proof.
-    done.store(0, std::sync::atomic::Ordering::SeqCst);
-    cycles_done.store(0, std::sync::atomic::Ordering::SeqCst);
-    let mut proofs = Vec::with_capacity(count);
-    for chunk in (0..count).collect::<Vec<_>>().chunks(parallel) {
-        let r: Result<Vec<_>, ProveError> = chunk
-            .par_iter()
-            .map(|&k| {
-                let (trace, pi, params) = build(k)?;
-                let mut rng = rng_of(k);
-                let main = zk::commit_main(&trace, &params, &mut rng);
-                if main.root() != roots[k] {
-                    return Err(ProveError::Stark(format!(
-                        "internal error: segment {k}'s main trace committed to another root"
-                    )));
-                }
-                let coin = segments::segment_coin(&shared, k);
-                let (proof, sum_end) = zk::prove_committed(
-                    trace,
-                    pi,
-                    main,
-                    coin,
-                    aux_rand.clone(),
-                    &mut rng,
-                    &|_: Phase| {},
-                )?;
-                tick(2, k);
-                Ok(SegmentProof {
-                    sum_end,
-                    proof: proof.to_bytes(),
-                })
-            })
-            .collect();
-        proofs.extend(r?);
-    }
+    let coin = segments::segment_coin(shared, k);
+    let (proof, sum_end) = zk::prove_committed(
+        trace,
+        pi,
+        main,
+        coin,
+        aux_rand.to_vec(),
+        &mut rng,
+        &|_: Phase| {},
+    )?;
+    Ok(SegmentProof {
+        sum_end,
+        proof: proof.to_bytes(),
+    })
+}
+
+/// Assembles the segments' proofs into the encoded [`SegmentedProof`]; returns it with its
+/// conjectured and proven security (bits: a segment's, less `log2` of the count for the union
+/// over segments).
+pub fn assemble<S: SegmentSource + ?Sized>(
+    src: &S,
+    proofs: Vec<SegmentProof>,
+) -> (Vec<u8>, u32, u32) {
+    let count = src.count();
+    let n = src.segment_rows();
     let air = {
-        let pi = plan.statement(count - 1);
+        let pi = src.run().clone();
         let info = winterfell::TraceInfo::new_multi_segment(
             pi.main_width(),
             gloam_air::logup::AUX_WIDTH,
@@ -501,13 +512,77 @@ pub fn prove_segments(
     let params = ZkParams::new(&air);
     let proof = SegmentedProof {
         segment_len_log2: n.ilog2() as u8,
-        boundaries: plan.boundaries.clone(),
+        boundaries: src.boundaries().to_vec(),
         segments: proofs,
     };
     let union = (count as f64).log2().ceil() as u32;
-    Ok((
+    (
         proof.to_bytes(),
         params.conjectured_bits().saturating_sub(union),
         params.proven_bits(&air).saturating_sub(union),
-    ))
+    )
+}
+
+/// Proves every segment of `src` in zero knowledge, `parallel` segments at a time (each with
+/// rayon's threads inside): pass 1 commits every main trace, pass 2 recommits each and
+/// finishes its proof; returns [`assemble`]'s result.
+///
+/// # Errors
+/// [`ProveError`] from building a segment's trace or proving it.
+pub fn prove_segments<S: SegmentSource + ?Sized>(
+    src: &S,
+    parallel: usize,
+    progress: Option<Arc<dyn Fn(SegmentProgress) + Send + Sync>>,
+) -> Result<(Vec<u8>, u32, u32), ProveError> {
+    let count = src.count();
+    let start = Instant::now();
+    let mut key = [0u8; 32];
+    rand::rng().fill(&mut key);
+    let cycles_of = |k: usize| src.boundaries()[k + 1].clk - src.boundaries()[k].clk;
+    let parallel = parallel.clamp(1, count);
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let cycles_done = std::sync::atomic::AtomicU64::new(0);
+    let tick = |pass: u8, k: usize| {
+        use std::sync::atomic::Ordering::SeqCst;
+        let d = done.fetch_add(1, SeqCst) + 1;
+        let c = cycles_done.fetch_add(cycles_of(k), SeqCst) + cycles_of(k);
+        if let Some(cb) = &progress {
+            cb(SegmentProgress {
+                pass,
+                done: d,
+                total: count,
+                cycles_done: c,
+                elapsed: start.elapsed().as_secs_f64(),
+            });
+        }
+    };
+    let indexes: Vec<usize> = (0..count).collect();
+    let mut roots = Vec::with_capacity(count);
+    for chunk in indexes.chunks(parallel) {
+        let r: Result<Vec<_>, ProveError> = chunk
+            .par_iter()
+            .map(|&k| {
+                let root = commit_segment(src, k, &key)?;
+                tick(1, k);
+                Ok(root)
+            })
+            .collect();
+        roots.extend(r?);
+    }
+    let (aux_rand, shared) = shared_challenges(src, &roots)?;
+    done.store(0, std::sync::atomic::Ordering::SeqCst);
+    cycles_done.store(0, std::sync::atomic::Ordering::SeqCst);
+    let mut proofs = Vec::with_capacity(count);
+    for chunk in indexes.chunks(parallel) {
+        let r: Result<Vec<_>, ProveError> = chunk
+            .par_iter()
+            .map(|&k| {
+                let p = prove_segment(src, k, &key, &roots[k], &aux_rand, &shared)?;
+                tick(2, k);
+                Ok(p)
+            })
+            .collect();
+        proofs.extend(r?);
+    }
+    Ok(assemble(src, proofs))
 }

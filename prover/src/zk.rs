@@ -327,11 +327,7 @@ pub(crate) fn prove_committed(
         })
         .collect();
     drop(h);
-    composition_polys.push(
-        (0..params.fri_degree)
-            .map(|_| random_quad(rng))
-            .collect(),
-    );
+    composition_polys.push((0..params.fri_degree).map(|_| random_quad(rng)).collect());
     report(Phase::Composition);
     let twiddles = fft::get_twiddles::<Felt>(2 * n);
     let composition_lde: Vec<Vec<QuadFelt>> = composition_polys

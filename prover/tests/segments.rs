@@ -5,15 +5,20 @@
 
 use std::sync::Arc;
 
+use gloam_air::columns::*;
+use gloam_air::field::{Felt, FieldElement, StarkField as _};
 use gloam_air::segments::SegmentedProof;
+use gloam_air::{BoundaryState, PublicInputs};
 use gloam_isa::{IntValue, Program};
-use gloam_prover::{prove_values, ProveConfig, ProvenRun};
+use gloam_prover::segments::{prove_segments, SegmentPlan, SegmentSource};
+use gloam_prover::{prove_values, ProveConfig, ProveError, ProvenRun};
 use gloam_verifier::{verify_file, verify_kind, Claim, ProofKind, VerifyError};
 use winter_utils::{Deserializable, Serializable, SliceReader};
 
 /// `run(n)`: `n` rounds of a linear congruential generator whose values are stored in a
 /// 256-word ring in linear memory, read back at another index, and folded into a mutable
 /// global through a call: memory, globals and the call stack all cross segment boundaries.
+/// Word 1024 is written first and read last, so the segments between carry it untouched.
 const LONG: &str = r#"(module
   (memory 1)
   (global $g (mut i32) (i32.const 7))
@@ -22,6 +27,7 @@ const LONG: &str = r#"(module
   (func (export "run") (param $n i32) (result i32)
     (local $i i32) (local $s i32) (local $x i32)
     (local.set $x (global.get $g))
+    (i32.store (i32.const 4096) (local.get $n))
     (loop $l
       (local.set $x (call $step (local.get $x)))
       (i32.store (i32.shl (i32.and (local.get $i) (i32.const 255)) (i32.const 2)) (local.get $x))
@@ -31,7 +37,7 @@ const LONG: &str = r#"(module
       (global.set $g (i32.xor (global.get $g) (local.get $s)))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
-    (i32.add (local.get $s) (global.get $g))))"#;
+    (i32.add (i32.add (local.get $s) (global.get $g)) (i32.load (i32.const 4096)))))"#;
 
 const ROWS: usize = 1 << 14;
 
@@ -62,8 +68,18 @@ fn parse(bytes: &[u8]) -> SegmentedProof {
     SegmentedProof::read_from(&mut SliceReader::new(bytes)).expect("a segmented proof")
 }
 
-fn verify(program: &Arc<Program>, run: &ProvenRun, proof: &SegmentedProof) -> Result<(), VerifyError> {
-    verify_kind(program, &claim(run), &proof.to_bytes(), ProofKind::Segmented).map(|_| ())
+fn verify(
+    program: &Arc<Program>,
+    run: &ProvenRun,
+    proof: &SegmentedProof,
+) -> Result<(), VerifyError> {
+    verify_kind(
+        program,
+        &claim(run),
+        &proof.to_bytes(),
+        ProofKind::Segmented,
+    )
+    .map(|_| ())
 }
 
 #[test]
@@ -94,18 +110,21 @@ fn a_long_run_proves_in_segments_and_forgeries_are_rejected() {
     let mut p = proof.clone();
     p.segments.remove(1);
     p.boundaries.remove(2);
-    { let e = verify(&program, &run, &p); eprintln!("{}: {:?}", "segment removed", e.as_ref().err()); assert!(e.is_err(), "segment removed"); }
+    assert!(verify(&program, &run, &p).is_err(), "segment removed");
     let mut p = proof.clone();
     p.segments.insert(1, p.segments[1].clone());
     p.boundaries.insert(1, p.boundaries[1]);
-    { let e = verify(&program, &run, &p); eprintln!("{}: {:?}", "segment repeated", e.as_ref().err()); assert!(e.is_err(), "segment repeated"); }
+    assert!(verify(&program, &run, &p).is_err(), "segment repeated");
     let mut p = proof.clone();
     p.segments.swap(1, 2);
-    { let e = verify(&program, &run, &p); eprintln!("{}: {:?}", "segments swapped", e.as_ref().err()); assert!(e.is_err(), "segments swapped"); }
+    assert!(verify(&program, &run, &p).is_err(), "segments swapped");
     let mut p = proof.clone();
     p.segments.swap(1, 2);
     p.boundaries.swap(1, 2);
-    { let e = verify(&program, &run, &p); eprintln!("{}: {:?}", "segments and boundaries swapped", e.as_ref().err()); assert!(e.is_err(), "segments and boundaries swapped"); }
+    assert!(
+        verify(&program, &run, &p).is_err(),
+        "segments and boundaries swapped"
+    );
 
     // A forged boundary state (the next segment's start too, so the chain still links).
     for field in 0..3 {
@@ -116,28 +135,37 @@ fn a_long_run_proves_in_segments_and_forgeries_are_rejected() {
             1 => b.fp += 4,
             _ => b.clk += 1,
         }
-        { let e = verify(&program, &run, &p); eprintln!("{}: {:?}", "boundary field {field} forged", e.as_ref().err()); assert!(e.is_err(), "boundary field {field} forged"); }
+        assert!(
+            verify(&program, &run, &p).is_err(),
+            "boundary field {field} forged"
+        );
     }
     // A forged running-sum end, balanced by its neighbour (the sum still adds up).
     let mut p = proof.clone();
     let delta = p.segments[0].sum_end;
     p.segments[1].sum_end += delta;
     p.segments[2].sum_end -= delta;
-    { let e = verify(&program, &run, &p); eprintln!("{}: {:?}", "sums shifted between segments", e.as_ref().err()); assert!(e.is_err(), "sums shifted between segments"); }
+    assert!(
+        verify(&program, &run, &p).is_err(),
+        "sums shifted between segments"
+    );
 
     // A segment of another run of the same program, at the same place.
     let other = prove(&program, 3001);
     let other_proof = parse(&other.file.stark);
     let mut p = proof.clone();
     p.segments[1] = other_proof.segments[1].clone();
-    { let e = verify(&program, &run, &p); eprintln!("{}: {:?}", "segment of another run", e.as_ref().err()); assert!(e.is_err(), "segment of another run"); }
+    assert!(
+        verify(&program, &run, &p).is_err(),
+        "segment of another run"
+    );
     // Its segments and boundaries up to the last one: the other run's prefix, this run's end.
     let mut p = other_proof.clone();
     p.segments.truncate(k - 1);
     p.boundaries.truncate(k);
     p.segments.push(proof.segments[k - 1].clone());
     p.boundaries.push(proof.boundaries[k]);
-    { let e = verify(&program, &run, &p); eprintln!("{}: {:?}", "two runs mixed", e.as_ref().err()); assert!(e.is_err(), "two runs mixed"); }
+    assert!(verify(&program, &run, &p).is_err(), "two runs mixed");
 
     // Truncated files and proofs: an error, never a panic.
     let bytes = run.file.to_bytes();
@@ -157,3 +185,155 @@ fn a_long_run_proves_in_segments_and_forgeries_are_rejected() {
     p.segments[2].proof[mid] ^= 1;
     assert!(verify(&program, &run, &p).is_err());
 }
+
+/// A cheating prover: the honest plan with segment traces or boundary states forged.
+struct Forged {
+    plan: SegmentPlan,
+    boundaries: Vec<BoundaryState>,
+    forge: fn(usize, &mut Vec<Vec<Felt>>),
+}
+
+impl SegmentSource for Forged {
+    fn count(&self) -> usize {
+        self.plan.count()
+    }
+    fn segment_rows(&self) -> usize {
+        SegmentSource::segment_rows(&self.plan)
+    }
+    fn run(&self) -> &PublicInputs {
+        SegmentSource::run(&self.plan)
+    }
+    fn boundaries(&self) -> &[BoundaryState] {
+        &self.boundaries
+    }
+    fn trace(&self, k: usize) -> Result<(Vec<Vec<Felt>>, PublicInputs), ProveError> {
+        let (mut cols, _) = self.plan.trace(k)?;
+        (self.forge)(k, &mut cols);
+        let pi = self.plan.statement(k);
+        // The statement with the (possibly forged) boundary states.
+        let seg = pi.segment().cloned().expect("a segment");
+        let pi = pi.for_segment(gloam_air::SegmentInfo {
+            start: self.boundaries[k],
+            end: self.boundaries[k + 1],
+            ..seg
+        });
+        Ok((cols, pi))
+    }
+}
+
+fn plan(program: &Arc<Program>, n: u32) -> (SegmentPlan, Claim) {
+    let (out, exec) =
+        gloam_executor::run_traced(program, "run", &[n], gloam_executor::Limits::default())
+            .expect("the run");
+    let (_, f) = program.proof_entry("run").expect("entry");
+    let run = PublicInputs::new(
+        program.clone(),
+        "run",
+        f.entry_pc,
+        vec![n],
+        out.results.clone(),
+        out.cycles,
+    );
+    let claim = Claim::i32("run", &[n], &out.results, out.cycles);
+    (
+        SegmentPlan::new(program.clone(), run, &out, exec, ROWS).expect("plan"),
+        claim,
+    )
+}
+
+/// The first memory-table row of segment 2's trace holding a value carried in and untouched
+/// by the segment (so forging it keeps the segment's own memory argument balanced).
+fn carried_untouched_row(cols: &[Vec<Felt>]) -> usize {
+    (0..cols[0].len() - 1)
+        .find(|&r| {
+            cols[CIN][r] == Felt::ONE && cols[FTS][r] == Felt::ZERO && cols[V_IN][r] != Felt::ZERO
+        })
+        .expect("a carried, untouched address")
+}
+
+fn forged_is_rejected(
+    program: &Arc<Program>,
+    n: u32,
+    forge: fn(usize, &mut Vec<Vec<Felt>>),
+    edit: fn(&mut Vec<BoundaryState>),
+) {
+    let (plan, claim) = plan(program, n);
+    // Segment 2 must exist and not be the last (its carried values go on to segment 3).
+    assert!(plan.count() >= 4, "{} segments", plan.count());
+    let mut boundaries = SegmentSource::boundaries(&plan).to_vec();
+    edit(&mut boundaries);
+    let forged = Forged {
+        plan,
+        boundaries,
+        forge,
+    };
+    match prove_segments(&forged, 1, None) {
+        Err(_) => {}
+        Ok((bytes, _, _)) => {
+            let r = verify_kind(program, &claim, &bytes, ProofKind::Segmented);
+            assert!(r.is_err(), "a forged segmented proof verified");
+        }
+    }
+}
+
+/// A cheating prover drops a value carried between segments: segment 2 treats a live address
+/// as fresh (zero), consistently within the segment. The carry-out of segment 1 is then never
+/// consumed: the segments' sums do not balance.
+#[test]
+fn tamper_carry_value_dropped() {
+    forged_is_rejected(
+        &program(),
+        3000,
+        |k, cols| {
+            if k == 2 {
+                let r = carried_untouched_row(cols);
+                for c in [V_IN, CIN, FVAL, COUT] {
+                    cols[c][r] = Felt::ZERO;
+                }
+            }
+        },
+        |_| {},
+    );
+}
+
+/// A cheating prover changes a carried value (segment 2 starts an address from another
+/// value and keeps it): the carry token does not match segment 1's.
+#[test]
+fn tamper_carry_value_changed() {
+    forged_is_rejected(
+        &program(),
+        3000,
+        |k, cols| {
+            if k == 2 {
+                let r = carried_untouched_row(cols);
+                let v = Felt::new(cols[V_IN][r].as_int() ^ 1);
+                cols[V_IN][r] = v;
+                cols[FVAL][r] = v;
+            }
+        },
+        |_| {},
+    );
+}
+
+/// A fresh address claimed with a nonzero start value (no carry-in): the `carry` family.
+#[test]
+fn tamper_carry_fresh_address_nonzero() {
+    forged_is_rejected(
+        &program(),
+        3000,
+        |k, cols| {
+            if k == 2 {
+                let r = carried_untouched_row(cols);
+                cols[CIN][r] = Felt::ZERO;
+            }
+        },
+        |_| {},
+    );
+}
+
+/// A forged boundary state with honest traces: the segments' boundary assertions fail.
+#[test]
+fn tamper_boundary_state_forged() {
+    forged_is_rejected(&program(), 3000, |_, _| {}, |b| b[2].pc += 1);
+}
+

@@ -364,6 +364,11 @@ pub fn verify_file(program: &Arc<Program>, file_bytes: &[u8]) -> Result<Statemen
         public_input: file.public_input,
         journal: file.journal,
     };
+    if file.segmented && !file.zero_knowledge {
+        return Err(VerifyError::Malformed(
+            "a segmented proof is zero-knowledge; the file says it is not".into(),
+        ));
+    }
     verify_kind(
         program,
         &claim,

@@ -107,12 +107,7 @@ pub fn verify_segmented(run: PublicInputs, bytes: &[u8]) -> Result<(usize, u32, 
         .map(|s| segments::main_root(&s.proof))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| malformed(format!("segment proof header: {e}")))?;
-    let seed = segments::segments_seed(
-        &run,
-        n,
-        first_statement.main_width(),
-        &proof.boundaries,
-    );
+    let seed = segments::segments_seed(&run, n, first_statement.main_width(), &proof.boundaries);
     let (aux_rand, shared) = segments::shared_challenges(&seed, &roots)
         .map_err(|e| VerifyError::Rejected(e.to_string()))?;
     // The segments' sums must add up to what the initial state adds to segment 0's memory

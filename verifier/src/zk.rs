@@ -234,7 +234,10 @@ pub fn verify_zk_with(
     };
     coin.reseed(proof.aux_root);
     if let Some(seg) = pi.segment() {
-        coin.reseed(zk::sum_digest(QuadFelt::new(seg.sum_end[0], seg.sum_end[1])));
+        coin.reseed(zk::sum_digest(QuadFelt::new(
+            seg.sum_end[0],
+            seg.sum_end[1],
+        )));
     }
     let coefficients = draw_many(&mut coin, num_composition_coefficients(&air)).map_err(err)?;
     let composer = Composer::new(&air, aux_rand, &coefficients);
