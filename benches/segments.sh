@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Runs proven in segments (docs/air.md §5, Segments): for each case, `gloam prove` in segments
-# of SEGMENT_ROWS rows (one process per proof, so peak memory is per proof), then `gloam
+# of SEGMENT_ROWS rows (one process per proof, so peak memory is per proof) with the default
+# memory limit (pass-1 commitments kept for pass 2 where memory allows) and with
+# `--max-memory 4GiB` (bounded: every segment rebuilt and recommitted in pass 2), then `gloam
 # verify`; prints prove time, cycles per second, peak RSS, proof bytes, verify time (and per
-# segment). With BASELINE=1 the 2^20 cases are also proven as one zero-knowledge proof of
-# 2^20 rows in the same run (the throughput comparison); with THREADS1=1 they are also
-# proven with one thread (RAYON_NUM_THREADS=1).
+# segment). With BASELINE=1 the 2^20 cases are also proven as one proof of 2^20 rows with the
+# same (zero-knowledge) protocol in the same run (the throughput comparison); with THREADS1=1
+# the bounded mode is also run with one thread (RAYON_NUM_THREADS=1).
 #
 # Usage: benches/segments.sh [CASES...]   CASE = sieve20 | sha20 | sieve22 | sha22 | sieve24 | sha24
 #        (default: sieve20 sha20 sha22)
-# Environment: SEGMENT_ROWS (default 131072), BASELINE, THREADS1.
+# Environment: SEGMENT_ROWS (default 131072), BASELINE, THREADS1, BOUNDED_ONLY (skip the
+# default-memory mode).
 # Needs /usr/bin/time (Debian package `time`) and python3.
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -45,7 +48,7 @@ measure() { # name mode threads extra-args...
   read -r wasm entry args <<<"$(spec "$name")"
   local tag="$name-$mode"
   RAYON_NUM_THREADS="$threads" /usr/bin/time -v -o "$TMP/time-$tag" "$GLOAM_BIN" prove "$wasm" \
-    --entry "$entry" --args "$args" -o "$TMP/p-$tag" --json --zk on "$@" > "$TMP/prove-$tag.json"
+    --entry "$entry" --args "$args" -o "$TMP/p-$tag" --json "$@" > "$TMP/prove-$tag.json"
   "$GLOAM_BIN" verify "$wasm" "$TMP/p-$tag" --json > "$TMP/verify-$tag.json"
   python3 - "$TMP" "$tag" "$name" "$mode" <<'PY'
 import json, sys, re
@@ -62,12 +65,15 @@ PY
 }
 
 for c in "${CASES[@]}"; do
-  measure "$c" "segments" "$(nproc)" --segment-rows "$ROWS"
+  if [ -z "${BOUNDED_ONLY:-}" ]; then
+    measure "$c" "segments" "$(nproc)" --segment-rows "$ROWS"
+  fi
+  measure "$c" "seg. 4 GiB" "$(nproc)" --segment-rows "$ROWS" --max-memory 4GiB
   if [[ "$c" == *20 && -n "${THREADS1:-}" ]]; then
-    measure "$c" "segments 1 thr" 1 --segment-rows "$ROWS"
+    measure "$c" "seg. 4 GiB 1thr" 1 --segment-rows "$ROWS" --max-memory 4GiB
   fi
   if [[ "$c" == *20 && -n "${BASELINE:-}" ]]; then
-    measure "$c" "one proof" "$(nproc)"
+    measure "$c" "one proof (ZK)" "$(nproc)" --zk on
   fi
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -109,7 +109,7 @@ pub struct PublicInputs {
     /// The initial state besides zeros, from the arguments and the module (not hashed into
     /// the seed separately: the module is bound by the program hash): `(address, value)` of
     /// the argument slots, the nonzero global words and the nonzero memory words.
-    initial: Vec<(u64, u32)>,
+    initial: Arc<Vec<(u64, u32)>>,
     /// The linear memory's size in 4-byte words ([`gloam_isa::image::memory_words`]).
     memory_words: u64,
     /// The main trace's layout, from the program.
@@ -118,7 +118,7 @@ pub struct PublicInputs {
     committed: Vec<usize>,
     /// The public input and the journal (`gloam_isa::io`; empty for a program that does not
     /// import the contract interface).
-    io: gloam_isa::PublicIo,
+    io: Arc<gloam_isa::PublicIo>,
     /// The segment of a long run this statement covers (`None`: the whole run).
     segment: Option<SegmentInfo>,
 }
@@ -165,11 +165,11 @@ impl PublicInputs {
             args,
             results,
             cycles,
-            initial,
+            initial: Arc::new(initial),
             memory_words,
             layout,
             committed,
-            io: gloam_isa::PublicIo::default(),
+            io: Arc::default(),
             segment: None,
         }
     }
@@ -180,7 +180,7 @@ impl PublicInputs {
     /// instead of the run's start and end.
     pub fn for_segment(mut self, segment: SegmentInfo) -> Self {
         if self.layout == Layout::Narrow {
-            let io = std::mem::take(&mut self.io);
+            let io = (*self.io).clone();
             let mut wide = PublicInputs::new(
                 self.program.clone(),
                 &self.entry,
@@ -191,12 +191,13 @@ impl PublicInputs {
             );
             wide.layout = Layout::Wide;
             wide.committed = columns::committed_columns_in(&wide.program, Layout::Wide);
-            wide.initial.extend(
+            let initial = Arc::make_mut(&mut wide.initial);
+            initial.extend(
                 gloam_isa::image::initial_global_words(&wide.program)
                     .into_iter()
                     .map(|(w, v)| (columns::GLOBAL_BASE + w as u64, v)),
             );
-            wide.initial.extend(
+            initial.extend(
                 gloam_isa::image::initial_memory_words(&wide.program)
                     .into_iter()
                     .map(|(w, v)| (columns::MEM_BASE + w as u64, v)),
@@ -228,12 +229,12 @@ impl PublicInputs {
     /// not import the contract interface cannot read those words, so its statement with a
     /// nonempty `io` has no proof (its memory table holds no row for them).
     pub fn with_io(mut self, io: gloam_isa::PublicIo) -> Self {
-        self.initial.extend(
+        Arc::make_mut(&mut self.initial).extend(
             io.initial_words()
                 .into_iter()
                 .map(|(w, v)| (columns::GLOBAL_BASE + w as u64, v)),
         );
-        self.io = io;
+        self.io = Arc::new(io);
         self
     }
 
@@ -246,7 +247,7 @@ impl PublicInputs {
             .into_iter()
             .map(|(w, _)| columns::GLOBAL_BASE + w as u64)
             .collect();
-        self.initial.retain(|(a, _)| !old.contains(a));
+        Arc::make_mut(&mut self.initial).retain(|(a, _)| !old.contains(a));
         self.with_io(io)
     }
 

@@ -89,6 +89,7 @@ fn segment_assertions(p: &PublicInputs, s: &crate::air::SegmentInfo, n: usize) -
     ];
     if s.is_last() {
         a.push(Boundary::new(PC, last, f(HALT_PC as u64), "the run halts"));
+        a.push(Boundary::new(FP, last, f(s.end.fp), "fp[n-1] = final fp"));
         a.push(Boundary::new(CLK, last, f(p.cycles), "cycle count"));
     } else {
         a.push(Boundary::new(

@@ -116,6 +116,24 @@ pub struct SegmentedProof {
     pub segments: Vec<SegmentProof>,
 }
 
+impl Serializable for SegmentProof {
+    fn write_into<W: ByteWriter>(&self, w: &mut W) {
+        self.sum_end.write_into(w);
+        w.write_u32(self.proof.len() as u32);
+        w.write_bytes(&self.proof);
+    }
+}
+
+impl Deserializable for SegmentProof {
+    fn read_from<R: ByteReader>(r: &mut R) -> Result<Self, DeserializationError> {
+        let sum_end = QuadFelt::read_from(r)?;
+        let len = r.read_u32()? as usize;
+        // `read_vec` checks the length against the bytes left before allocating.
+        let proof = r.read_vec(len)?;
+        Ok(SegmentProof { sum_end, proof })
+    }
+}
+
 impl Serializable for SegmentedProof {
     fn write_into<W: ByteWriter>(&self, w: &mut W) {
         w.write_u8(self.segment_len_log2);
@@ -126,9 +144,7 @@ impl Serializable for SegmentedProof {
             w.write_u64(b.clk);
         }
         for s in &self.segments {
-            s.sum_end.write_into(w);
-            w.write_u32(s.proof.len() as u32);
-            w.write_bytes(&s.proof);
+            s.write_into(w);
         }
     }
 }
@@ -152,11 +168,7 @@ impl Deserializable for SegmentedProof {
         }
         let mut segments = Vec::new();
         for _ in 0..count {
-            let sum_end = QuadFelt::read_from(r)?;
-            let len = r.read_u32()? as usize;
-            // `read_vec` checks the length against the bytes left before allocating.
-            let proof = r.read_vec(len)?;
-            segments.push(SegmentProof { sum_end, proof });
+            segments.push(SegmentProof::read_from(r)?);
         }
         Ok(SegmentedProof {
             segment_len_log2,
@@ -166,12 +178,29 @@ impl Deserializable for SegmentedProof {
     }
 }
 
-/// The main root of an encoded segment proof (its first field after the length byte).
+/// The header of an encoded segment proof: `log2` of its trace length and its main root.
 ///
 /// # Errors
 /// The bytes do not start with a proof header.
-pub fn main_root(proof: &[u8]) -> Result<Digest, DeserializationError> {
+pub fn header(proof: &[u8]) -> Result<(u8, Digest), DeserializationError> {
     let mut r = winter_utils::SliceReader::new(proof);
-    r.read_u8()?;
-    Digest::read_from(&mut r)
+    let log_n = r.read_u8()?;
+    Ok((log_n, Digest::read_from(&mut r)?))
+}
+
+/// The number of segments of `n` rows a run of `cycles` cycles is cut into: each segment
+/// executes `n - 1` cycles, the last what remains (at least one segment).
+pub fn segment_count(cycles: u64, n: usize) -> u64 {
+    cycles.div_ceil(n as u64 - 1).max(1)
+}
+
+/// The security of a segmented proof (bits): a segment's, less `log2 K` for the union bound
+/// over the segments, and at most what the shared LogUp challenges give: the fractions of all
+/// segments form one check, whose error is about `7 * 38 * K * n / 2^128` (38 fractions per
+/// row, tuples of up to 7 elements compressed by powers of `beta`).
+pub fn security_bits(segment_bits: u32, count: usize, n: usize) -> u32 {
+    let k = count as f64;
+    let union = k.log2().ceil() as u32;
+    let logup = (128.0 - (7.0 * crate::buses::NUM_FRACTIONS as f64 * k * n as f64).log2()).floor();
+    segment_bits.saturating_sub(union).min(logup.max(0.0) as u32)
 }

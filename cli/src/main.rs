@@ -20,6 +20,7 @@ use serde_json::{json, Map, Value};
 
 mod new;
 mod node;
+mod split;
 
 /// Process exit codes. Keep in sync with [`EXIT_CODES_HELP`].
 pub mod exit {
@@ -122,6 +123,17 @@ implementation, so a run that exhausts this prover's call-stack limits (call dep
 proves."
     )]
     Prove(ProveArgs),
+    /// Execute a run and write one job file per segment, for proving the segments in
+    /// separate processes (`prove-segment`) and assembling them (`assemble`).
+    #[command(after_help = "Exit codes: 0 ok, 2 usage, 3 module refused, 4 trap, 5 out of fuel, 6 the run cannot be cut so.")]
+    Split(split::SplitArgs),
+    /// Prove one segment of a split run: round 1 commits its main trace, round 2 (once
+    /// `assemble` wrote the challenges) finishes its proof.
+    #[command(name = "prove-segment", after_help = "Exit codes: 0 ok, 2 usage, 3 module refused, 6 proving failed.")]
+    ProveSegment(split::ProveSegmentArgs),
+    /// Assemble a split run: after round 1 the shared challenges, after round 2 the proof file.
+    #[command(after_help = "Exit codes: 0 ok, 2 usage, 6 proving failed.")]
+    Assemble(split::AssembleArgs),
     /// Verify a proof file against a module, without re-executing it.
     #[command(
         after_help = "Exit codes: 0 proof accepted, 1 proof rejected, 2 usage, \
@@ -1093,11 +1105,13 @@ fn cmd_prove(a: ProveArgs) -> CmdResult {
             "  ZK         {}",
             if st.zero_knowledge {
                 "yes (the proof hides the trace and the private input)"
+            } else if run.file.segmented {
+                "no (segments: each segment's proof is randomised, but the boundary states and running sums are public)"
             } else {
                 "no (transparent proof)"
             }
         );
-        let queries = if st.zero_knowledge {
+        let queries = if st.zero_knowledge || run.file.segmented {
             gloam_air::zk::ZK_QUERIES
         } else {
             o.num_queries()
@@ -1233,6 +1247,8 @@ fn cmd_verify(a: VerifyArgs) -> CmdResult {
             "  ZK         {}",
             if st.zero_knowledge {
                 "yes (the proof hides the trace and the private input)"
+            } else if st.segments > 1 {
+                "no (segments: the boundary states and running sums are public)"
             } else {
                 "no (transparent proof: the queried trace rows are in it)"
             }
@@ -1292,13 +1308,20 @@ fn main() {
         Command::Run(a) => (a.json, false),
         Command::Prove(a) => (a.json, false),
         Command::Verify(a) => (a.json, true),
-        Command::Disasm(_) | Command::New(_) => (false, false),
+        Command::Disasm(_)
+        | Command::New(_)
+        | Command::Split(_)
+        | Command::ProveSegment(_)
+        | Command::Assemble(_) => (false, false),
         Command::Node(a) => (a.cmd.json(), false),
     };
     let result = guard(exit::INTERNAL, "running the command", || {
         match cli.command {
             Command::Run(a) => cmd_run(a),
             Command::Prove(a) => cmd_prove(a),
+            Command::Split(a) => split::cmd_split(a),
+            Command::ProveSegment(a) => split::cmd_prove_segment(a),
+            Command::Assemble(a) => split::cmd_assemble(a),
             Command::Verify(a) => cmd_verify(a),
             Command::Disasm(a) => cmd_disasm(a),
             Command::New(a) => new::cmd_new(a).map(|dir| {

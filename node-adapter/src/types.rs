@@ -139,8 +139,8 @@ pub struct RunTx {
     /// Whether `stark` is a zero-knowledge proof (`gloam_verifier::zk`) or a transparent
     /// winterfell proof (as the `.proof` file says).
     pub zero_knowledge: bool,
-    /// Whether `stark` is a run proven in zero-knowledge segments (`gloam_verifier::segments`;
-    /// `zero_knowledge` is then true too), verified as one statement.
+    /// Whether `stark` is a run proven in segments (`gloam_verifier::segments`;
+    /// `zero_knowledge` is then false), verified as one statement.
     pub segmented: bool,
     /// The STARK proof bytes (as in the `.proof` file's `stark` field).
     pub stark: Bytes,
@@ -453,10 +453,10 @@ impl Read for RunTx {
         let journal = read_bytes(buf, MAX_TX_STREAM_BYTES)?;
         let zero_knowledge = bool::read(buf)?;
         let segmented = bool::read(buf)?;
-        if segmented && !zero_knowledge {
+        if segmented && zero_knowledge {
             return Err(CodecError::Invalid(
                 "RunTx",
-                "a segmented proof is zero-knowledge",
+                "a segmented proof is not zero-knowledge",
             ));
         }
         let stark = read_bytes(buf, MAX_PROOF_BYTES)?;

@@ -176,7 +176,9 @@ pub struct ProveConfig {
     /// Rows per segment: `Some(n)` proves the run in segments of `n` rows (a power of two in
     /// `[2^14, 2^22]`; [`segments`]); `None` proves it as one proof when it fits (at most 2^22
     /// rows and within [`ProveConfig::max_memory`]) and in segments of
-    /// [`segments::DEFAULT_SEGMENT_ROWS`] otherwise.
+    /// [`segments::DEFAULT_SEGMENT_ROWS`] otherwise. A run in segments is not zero-knowledge
+    /// (its boundary states and running-sum ends are public): one that [`ZkMode`] would prove
+    /// in zero knowledge is refused.
     pub segment_rows: Option<usize>,
     /// Called after each segment of a segmented proof (segments done, cycles per second).
     pub segment_progress: Option<Arc<dyn Fn(segments::SegmentProgress) + Send + Sync>>,
@@ -226,6 +228,18 @@ impl ZkMode {
                         .contains(&Some(gloam_isa::io::IoFn::ReadPrivate))
             }
         }
+    }
+}
+
+/// The memory limit of a proof and where it came from: [`ProveConfig::max_memory`], or the
+/// memory the machine reports as available.
+fn memory_limit(cfg: &ProveConfig) -> (u64, String) {
+    match cfg.max_memory {
+        Some(l) => (l, "the configured limit".to_string()),
+        None => match available_memory() {
+            Some(a) => (a, "the memory this machine has available".to_string()),
+            None => (u64::MAX, String::new()),
+        },
     }
 }
 
@@ -365,13 +379,7 @@ pub fn prove_io(
     // The fast interpreter first: the cycle count decides between one proof and segments,
     // and the recorded run's memory is refused up front.
     let fast = gloam_executor::run_io(&program, entry, args, io, cfg.limits)?;
-    let (limit, limit_source) = match cfg.max_memory {
-        Some(l) => (l, "the configured limit".to_string()),
-        None => match available_memory() {
-            Some(a) => (a, "the memory this machine has available".to_string()),
-            None => (u64::MAX, String::new()),
-        },
-    };
+    let (limit, limit_source) = memory_limit(cfg);
     let record = fast.cycles * RECORD_BYTES_PER_CYCLE;
     let single_rows = (fast.cycles as usize + 1)
         .next_power_of_two()
@@ -384,10 +392,11 @@ pub fn prove_io(
     let segmented = cfg.segment_rows.is_some()
         || single_rows > gloam_air::MAX_TRACE_LEN
         || single_estimate > limit;
-    if segmented && cfg.zero_knowledge == ZkMode::Off {
-        return Err(ProveError::Segments(
-            "a run in segments is proven in zero knowledge; it cannot be transparent".into(),
-        ));
+    if segmented && cfg.zero_knowledge.applies(&program, io.private.len()) {
+        return Err(ProveError::Segments(format!(
+            "this run ({} cycles) needs segments, and a run in segments is not zero-knowledge              (its boundary states and each segment's running sum are public); prove it with              --zk off to accept that, or prove a shorter run",
+            fast.cycles
+        )));
     }
     let mut parallel = 1;
     if segmented {
@@ -518,6 +527,74 @@ pub fn prove_io(
     })
 }
 
+/// Executes `entry(args)` with the streams `io` and cuts the recorded run into segments of
+/// `segment_rows` rows without proving them, for proving segment by segment in separate
+/// processes ([`segments::commit_segment`], [`segments::prove_segment`]; `gloam split`,
+/// `gloam prove-segment`, `gloam assemble`). Returns the plan and the proof file to fill in
+/// (its `stark` empty). The same refusals as [`prove_io`] apply, except the memory limit.
+///
+/// # Errors
+/// As [`prove_io`], and [`ProveError::Segments`] if the run cannot be cut so.
+pub fn plan_segments(
+    program: Arc<Program>,
+    entry: &str,
+    args: &[IntValue],
+    io: &IoInput,
+    limits: Limits,
+    segment_rows: usize,
+) -> Result<(segments::SegmentPlan, ProofFile), ProveError> {
+    gloam_isa::check_setup(&program.module)?;
+    let mut public_io = gloam_isa::PublicIo {
+        public_input: io.public.clone(),
+        journal: Vec::new(),
+    };
+    public_io
+        .check_for(&program.module)
+        .map_err(ProveError::Io)?;
+    let sig = program
+        .export_sig(entry)
+        .cloned()
+        .ok_or_else(|| ExecError::NoSuchExport(entry.to_string()))?;
+    gloam_isa::check_types(args, &sig.params, "argument").map_err(|why| ProveError::Args {
+        entry: entry.to_string(),
+        why,
+    })?;
+    let words = gloam_isa::value_words(args);
+    let (outcome, exec) = gloam_executor::run_traced_io(&program, entry, &words, io, limits)?;
+    public_io.journal = outcome.journal.clone();
+    public_io
+        .check_for(&program.module)
+        .map_err(ProveError::Io)?;
+    let (_, f) = program
+        .proof_entry(entry)
+        .ok_or_else(|| TraceError::NoSuchExport(entry.into()))?;
+    let run = PublicInputs::new(
+        program.clone(),
+        entry,
+        f.entry_pc,
+        words,
+        outcome.results.clone(),
+        outcome.cycles,
+    )
+    .with_io(public_io.clone());
+    let results = gloam_isa::values_from_words(&sig.results, &outcome.results)
+        .expect("an integer entry leaves one word per i32 and two per i64 result");
+    let file = ProofFile {
+        program_hash: program.hash().0,
+        entry: entry.to_string(),
+        args: args.to_vec(),
+        results,
+        cycles: outcome.cycles,
+        public_input: public_io.public_input,
+        journal: public_io.journal,
+        zero_knowledge: false,
+        segmented: true,
+        stark: Vec::new(),
+    };
+    let plan = segments::SegmentPlan::new(program, run, &outcome, exec, segment_rows)?;
+    Ok((plan, file))
+}
+
 /// The segmented path of [`prove_io`]: cuts the recorded run into segments and proves them
 /// ([`segments::prove_segments`]), `parallel` at a time.
 #[allow(clippy::too_many_arguments)]
@@ -557,8 +634,15 @@ fn prove_in_segments(
     let plan = segments::SegmentPlan::new(program.clone(), run, &outcome, exec, n)?;
     let build_trace = t1.elapsed();
     let t2 = Instant::now();
+    // Memory left after the segments proven at once keeps pass-1 commitments for pass 2,
+    // which then skips rebuilding and recommitting those segments.
+    let wide = plan.statement(0).main_width();
+    let (limit, _) = memory_limit(cfg);
+    let busy = outcome.cycles * RECORD_BYTES_PER_CYCLE
+        + parallel as u64 * estimate_peak_memory(n, wide, &cfg.options);
+    let cached = (limit.saturating_sub(busy) / segments::cached_segment_bytes(n, wide)) as usize;
     let (bytes, conjectured_bits, proven_bits) =
-        segments::prove_segments(&plan, parallel, cfg.segment_progress.clone())?;
+        segments::prove_segments(&plan, parallel, cached, cfg.segment_progress.clone())?;
     let stark = t2.elapsed();
     report(Phase::Done);
     let main_columns = plan.statement(0).main_width();
@@ -570,11 +654,11 @@ fn prove_in_segments(
         build_trace,
         stark,
         proof_bytes: bytes.len(),
-        zero_knowledge: true,
+        zero_knowledge: false,
         conjectured_bits,
         proven_bits,
-        estimated_peak_memory: outcome.cycles * RECORD_BYTES_PER_CYCLE
-            + parallel as u64 * estimate_peak_memory(n, main_columns, &cfg.options),
+        estimated_peak_memory: busy
+            + cached.min(plan.count()) as u64 * segments::cached_segment_bytes(n, wide),
         segments: plan.count(),
         parallel_segments: parallel,
     };
@@ -588,7 +672,7 @@ fn prove_in_segments(
         cycles: outcome.cycles,
         public_input: public_io.public_input,
         journal: public_io.journal,
-        zero_knowledge: true,
+        zero_knowledge: false,
         segmented: true,
         stark: bytes,
     };

@@ -1,5 +1,8 @@
 //! Long runs proven as segments (`gloam_air::segments`, `docs/air.md` §5, *Segments*).
 //!
+//! Each segment's proof uses the zero-knowledge protocol (`crate::zk`), but a segmented proof
+//! is not zero-knowledge: the boundary states and each segment's running-sum end are public.
+//!
 //! The recorded run is cut into segments of `n` rows: segment `k` executes cycles
 //! `k (n - 1) .. (k + 1)(n - 1)` on rows `0..n-1`, and its last row holds the state of cycle
 //! `(k + 1)(n - 1)`, the next segment's first row. Each segment's memory table holds every
@@ -406,6 +409,14 @@ impl SegmentSource for SegmentPlan {
     }
 }
 
+/// A segment's pass-1 state kept for pass 2.
+type Kept = (
+    GloamTrace,
+    PublicInputs,
+    zk::MainCommitment,
+    rand::rngs::StdRng,
+);
+
 /// The generator of segment `k`'s randomness (randomizers, salts), from the proof's secret
 /// key: the same in both passes, so pass 2 commits the main trace to pass 1's root.
 fn segment_rng(key: &[u8; 32], k: usize) -> rand::rngs::StdRng {
@@ -490,8 +501,7 @@ pub fn prove_segment<S: SegmentSource + ?Sized>(
 }
 
 /// Assembles the segments' proofs into the encoded [`SegmentedProof`]; returns it with its
-/// conjectured and proven security (bits: a segment's, less `log2` of the count for the union
-/// over segments).
+/// conjectured and proven security (bits, [`gloam_air::segments::security_bits`]).
 pub fn assemble<S: SegmentSource + ?Sized>(
     src: &S,
     proofs: Vec<SegmentProof>,
@@ -515,23 +525,32 @@ pub fn assemble<S: SegmentSource + ?Sized>(
         boundaries: src.boundaries().to_vec(),
         segments: proofs,
     };
-    let union = (count as f64).log2().ceil() as u32;
     (
         proof.to_bytes(),
-        params.conjectured_bits().saturating_sub(union),
-        params.proven_bits(&air).saturating_sub(union),
+        segments::security_bits(params.conjectured_bits(), count, n),
+        segments::security_bits(params.proven_bits(&air), count, n),
     )
 }
 
-/// Proves every segment of `src` in zero knowledge, `parallel` segments at a time (each with
-/// rayon's threads inside): pass 1 commits every main trace, pass 2 recommits each and
-/// finishes its proof; returns [`assemble`]'s result.
+/// Bytes one segment's pass-1 state takes when kept for pass 2 ([`prove_segments`]'s cache):
+/// the trace, its randomised polynomials, their LDE (blowup 8) and the Merkle tree.
+pub fn cached_segment_bytes(n: usize, main_columns: usize) -> u64 {
+    let n = n as u64;
+    main_columns as u64 * n * 8 * (1 + 1 + 8) + 2 * 8 * n * 32
+}
+
+/// Proves every segment of `src` with the zero-knowledge protocol, `parallel` segments at a
+/// time (each with rayon's threads inside): pass 1 commits every main trace, pass 2 finishes
+/// each proof. The first `cached` segments keep their pass-1 trace and commitment for pass 2
+/// ([`cached_segment_bytes`] each); the others are rebuilt and recommitted to the same root.
+/// Returns [`assemble`]'s result.
 ///
 /// # Errors
 /// [`ProveError`] from building a segment's trace or proving it.
 pub fn prove_segments<S: SegmentSource + ?Sized>(
     src: &S,
     parallel: usize,
+    cached: usize,
     progress: Option<Arc<dyn Fn(SegmentProgress) + Send + Sync>>,
 ) -> Result<(Vec<u8>, u32, u32), ProveError> {
     let count = src.count();
@@ -558,26 +577,57 @@ pub fn prove_segments<S: SegmentSource + ?Sized>(
     };
     let indexes: Vec<usize> = (0..count).collect();
     let mut roots = Vec::with_capacity(count);
+    let mut kept: Vec<Option<Kept>> = (0..count).map(|_| None).collect();
     for chunk in indexes.chunks(parallel) {
         let r: Result<Vec<_>, ProveError> = chunk
             .par_iter()
             .map(|&k| {
-                let root = commit_segment(src, k, &key)?;
+                let out = if k < cached {
+                    let (trace, pi, params) = build_segment(src, k)?;
+                    let mut rng = segment_rng(&key, k);
+                    let main = zk::commit_main(&trace, &params, &mut rng);
+                    (main.root(), Some((trace, pi, main, rng)))
+                } else {
+                    (commit_segment(src, k, &key)?, None)
+                };
                 tick(1, k);
-                Ok(root)
+                Ok(out)
             })
             .collect();
-        roots.extend(r?);
+        for (i, (root, keep)) in r?.into_iter().enumerate() {
+            roots.push(root);
+            kept[chunk[0] + i] = keep;
+        }
     }
     let (aux_rand, shared) = shared_challenges(src, &roots)?;
     done.store(0, std::sync::atomic::Ordering::SeqCst);
     cycles_done.store(0, std::sync::atomic::Ordering::SeqCst);
     let mut proofs = Vec::with_capacity(count);
     for chunk in indexes.chunks(parallel) {
+        let keep: Vec<Option<Kept>> = chunk.iter().map(|&k| kept[k].take()).collect();
         let r: Result<Vec<_>, ProveError> = chunk
             .par_iter()
-            .map(|&k| {
-                let p = prove_segment(src, k, &key, &roots[k], &aux_rand, &shared)?;
+            .zip(keep)
+            .map(|(&k, keep)| {
+                let p = match keep {
+                    Some((trace, pi, main, mut rng)) => {
+                        let coin = segments::segment_coin(&shared, k);
+                        let (proof, sum_end) = zk::prove_committed(
+                            trace,
+                            pi,
+                            main,
+                            coin,
+                            aux_rand.clone(),
+                            &mut rng,
+                            &|_: Phase| {},
+                        )?;
+                        SegmentProof {
+                            sum_end,
+                            proof: proof.to_bytes(),
+                        }
+                    }
+                    None => prove_segment(src, k, &key, &roots[k], &aux_rand, &shared)?,
+                };
                 tick(2, k);
                 Ok(p)
             })

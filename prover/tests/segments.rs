@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use gloam_air::columns::*;
-use gloam_air::field::{Felt, FieldElement, StarkField as _};
+use gloam_air::field::{Felt, FieldElement};
 use gloam_air::segments::SegmentedProof;
 use gloam_air::{BoundaryState, PublicInputs};
 use gloam_isa::{IntValue, Program};
@@ -90,9 +90,10 @@ fn a_long_run_proves_in_segments_and_forgeries_are_rejected() {
         .expect("the run");
     assert_eq!(run.outcome.results, expected.results);
     assert_eq!(run.file.cycles, expected.cycles);
-    assert!(run.file.segmented && run.file.zero_knowledge);
+    assert!(run.file.segmented && !run.file.zero_knowledge);
     let st = verify_file(&program, &run.file.to_bytes()).expect("the segmented proof verifies");
     assert!(st.segments >= 4, "{} segments", st.segments);
+    assert!(!st.zero_knowledge);
     assert_eq!(st.segments, run.stats.segments);
     assert_eq!(st.claim.results, run.file.results);
     let proof = parse(&run.file.stark);
@@ -267,7 +268,7 @@ fn forged_is_rejected(
         boundaries,
         forge,
     };
-    match prove_segments(&forged, 1, None) {
+    match prove_segments(&forged, 1, 0, None) {
         Err(_) => {}
         Ok((bytes, _, _)) => {
             let r = verify_kind(program, &claim, &bytes, ProofKind::Segmented);

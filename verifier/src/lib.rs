@@ -179,7 +179,8 @@ pub enum ProofKind {
     Transparent,
     /// One zero-knowledge proof ([`zk`]).
     ZeroKnowledge,
-    /// A run in zero-knowledge segments ([`segments`]).
+    /// A run in segments ([`segments`]): each segment's proof uses the zero-knowledge
+    /// protocol, the boundary states and running-sum ends are public.
     Segmented,
 }
 
@@ -239,7 +240,9 @@ pub fn verify_kind(
                 claim: claim.clone(),
                 conjectured_bits,
                 proven_bits,
-                zero_knowledge: true,
+                // Each segment's proof is randomised, but the boundary states and the
+                // segments' running-sum ends are public (`segments`).
+                zero_knowledge: false,
                 segments: count,
             }),
             Ok(Err(e)) => Err(e),
@@ -364,9 +367,9 @@ pub fn verify_file(program: &Arc<Program>, file_bytes: &[u8]) -> Result<Statemen
         public_input: file.public_input,
         journal: file.journal,
     };
-    if file.segmented && !file.zero_knowledge {
+    if file.segmented && file.zero_knowledge {
         return Err(VerifyError::Malformed(
-            "a segmented proof is zero-knowledge; the file says it is not".into(),
+            "a segmented proof is not zero-knowledge; the file says it is".into(),
         ));
     }
     verify_kind(

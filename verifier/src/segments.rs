@@ -10,6 +10,7 @@
 //! roots.
 
 use gloam_air::field::FieldElement;
+
 use gloam_air::logup::{expected_sum, Challenges};
 use gloam_air::segments::{self, SegmentedProof, MAX_SEGMENTS};
 use gloam_air::zk::QuadFelt;
@@ -43,8 +44,8 @@ pub fn parse(bytes: &[u8]) -> Result<SegmentedProof, VerifyError> {
 
 /// Verifies the segments of a run of the statement `run` (built as for a single proof; each
 /// segment's statement is `run.for_segment(..)`). Returns the number of segments and the
-/// weakest segment's conjectured and proven security less `log2` of the count (a union bound
-/// over the segments).
+/// conjectured and proven security ([`segments::security_bits`]: the weakest segment's, less
+/// `log2` of the count, capped by the shared LogUp challenges).
 ///
 /// # Errors
 /// [`VerifyError::Malformed`] for bytes that are not a segmented proof,
@@ -65,6 +66,23 @@ pub fn verify_segmented(run: PublicInputs, bytes: &[u8]) -> Result<(usize, u32, 
     }
     // The chain's ends: the entry, and the halted state after the claimed cycles. The states
     // between are each segment's start and end (`validate_shape` bounds them).
+    // Canonical cuts: `K` is fixed by the cycles, and segment `k` starts at cycle `k (n - 1)`
+    // (so no empty segment can be appended after the halt, and the work is bounded by the
+    // claim before anything else is computed).
+    if count as u64 != segments::segment_count(run.cycles, n) {
+        return Err(VerifyError::Shape(format!(
+            "{count} segments of {n} rows for a run of {} cycles",
+            run.cycles
+        )));
+    }
+    for (k, b) in proof.boundaries.iter().enumerate() {
+        if b.clk != (k as u64 * (n as u64 - 1)).min(run.cycles) {
+            return Err(VerifyError::Shape(format!(
+                "segment boundary {k} is not at cycle {}",
+                k * (n - 1)
+            )));
+        }
+    }
     let first = proof.boundaries[0];
     let last = proof.boundaries[count];
     if first.pc != run.entry_pc || first.fp != 0 || first.clk != 0 {
@@ -77,10 +95,19 @@ pub fn verify_segmented(run: PublicInputs, bytes: &[u8]) -> Result<(usize, u32, 
             "the last segment does not end halted after the claimed cycles".into(),
         ));
     }
+    // The wide statement once (a narrow program's conversion hashes the program); each
+    // segment's shares its initial state and streams.
+    let wide = run.clone().for_segment(SegmentInfo {
+        index: 0,
+        count: count as u32,
+        start: proof.boundaries[0],
+        end: proof.boundaries[1],
+        sum_end: [gloam_air::Felt::ZERO; 2],
+    });
     let statement = |k: usize| {
         let s = &proof.segments[k];
         let base = QuadFelt::slice_as_base_elements(std::slice::from_ref(&s.sum_end));
-        run.clone().for_segment(SegmentInfo {
+        wide.clone().for_segment(SegmentInfo {
             index: k as u32,
             count: count as u32,
             start: proof.boundaries[k],
@@ -101,12 +128,17 @@ pub fn verify_segmented(run: PublicInputs, bytes: &[u8]) -> Result<(usize, u32, 
         gloam_air::validate_shape(&info, &statement(k), &gloam_air::default_options())
             .map_err(VerifyError::Shape)?;
     }
-    let roots = proof
-        .segments
-        .iter()
-        .map(|s| segments::main_root(&s.proof))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| malformed(format!("segment proof header: {e}")))?;
+    let mut roots = Vec::with_capacity(count);
+    for (k, s) in proof.segments.iter().enumerate() {
+        let (log_n_k, root) = segments::header(&s.proof)
+            .map_err(|e| malformed(format!("segment {k}'s proof header: {e}")))?;
+        if log_n_k != proof.segment_len_log2 {
+            return Err(VerifyError::Shape(format!(
+                "segment {k} has 2^{log_n_k} rows, the proof says 2^{log_n}"
+            )));
+        }
+        roots.push(root);
+    }
     let seed = segments::segments_seed(&run, n, first_statement.main_width(), &proof.boundaries);
     let (aux_rand, shared) = segments::shared_challenges(&seed, &roots)
         .map_err(|e| VerifyError::Rejected(e.to_string()))?;
@@ -142,12 +174,11 @@ pub fn verify_segmented(run: PublicInputs, bytes: &[u8]) -> Result<(usize, u32, 
                 })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let union = (count as f64).log2().ceil() as u32;
     let conjectured = bits.iter().map(|b| b.0).min().unwrap_or(0);
     let proven = bits.iter().map(|b| b.1).min().unwrap_or(0);
     Ok((
         count,
-        conjectured.saturating_sub(union),
-        proven.saturating_sub(union),
+        segments::security_bits(conjectured, count, n),
+        segments::security_bits(proven, count, n),
     ))
 }
