@@ -202,5 +202,7 @@ pub fn security_bits(segment_bits: u32, count: usize, n: usize) -> u32 {
     let k = count as f64;
     let union = k.log2().ceil() as u32;
     let logup = (128.0 - (7.0 * crate::buses::NUM_FRACTIONS as f64 * k * n as f64).log2()).floor();
-    segment_bits.saturating_sub(union).min(logup.max(0.0) as u32)
+    segment_bits
+        .saturating_sub(union)
+        .min(logup.max(0.0) as u32)
 }

@@ -125,11 +125,16 @@ proves."
     Prove(ProveArgs),
     /// Execute a run and write one job file per segment, for proving the segments in
     /// separate processes (`prove-segment`) and assembling them (`assemble`).
-    #[command(after_help = "Exit codes: 0 ok, 2 usage, 3 module refused, 4 trap, 5 out of fuel, 6 the run cannot be cut so.")]
+    #[command(
+        after_help = "Exit codes: 0 ok, 2 usage, 3 module refused, 4 trap, 5 out of fuel, 6 the run cannot be cut so."
+    )]
     Split(split::SplitArgs),
     /// Prove one segment of a split run: round 1 commits its main trace, round 2 (once
     /// `assemble` wrote the challenges) finishes its proof.
-    #[command(name = "prove-segment", after_help = "Exit codes: 0 ok, 2 usage, 3 module refused, 6 proving failed.")]
+    #[command(
+        name = "prove-segment",
+        after_help = "Exit codes: 0 ok, 2 usage, 3 module refused, 6 proving failed."
+    )]
     ProveSegment(split::ProveSegmentArgs),
     /// Assemble a split run: after round 1 the shared challenges, after round 2 the proof file.
     #[command(after_help = "Exit codes: 0 ok, 2 usage, 6 proving failed.")]

@@ -141,7 +141,10 @@ fn plan_of(job: &Job) -> Result<(segments::SegmentPlan, ProofFile), Failure> {
     if program.hash().to_string() != job.program_hash {
         return Err(Failure::new(
             exit::MODULE,
-            format!("{} is not the module the job was split from", job.module.display()),
+            format!(
+                "{} is not the module the job was split from",
+                job.module.display()
+            ),
         ));
     }
     let io = gloam_executor::IoInput {
@@ -152,13 +155,21 @@ fn plan_of(job: &Job) -> Result<(segments::SegmentPlan, ProofFile), Failure> {
         fuel: job.fuel,
         ..gloam_executor::Limits::default()
     };
-    gloam_prover::plan_segments(program, &job.entry, &job.args, &io, limits, job.segment_rows)
-        .map_err(prove_failure)
+    gloam_prover::plan_segments(
+        program,
+        &job.entry,
+        &job.args,
+        &io,
+        limits,
+        job.segment_rows,
+    )
+    .map_err(prove_failure)
 }
 
 /// `gloam split`.
 pub fn cmd_split(a: SplitArgs) -> CmdResult {
-    let module = std::fs::canonicalize(&a.inv.module).map_err(|e| io_err("cannot read", &a.inv.module, e))?;
+    let module = std::fs::canonicalize(&a.inv.module)
+        .map_err(|e| io_err("cannot read", &a.inv.module, e))?;
     let program = Arc::new(load(&module)?);
     let entry = crate::pick_entry(&program, &module, a.inv.entry.as_deref())?;
     let sig = crate::entry_sig(&program, &entry);
@@ -179,12 +190,13 @@ pub fn cmd_split(a: SplitArgs) -> CmdResult {
         a.segment_rows,
     )
     .map_err(prove_failure)?;
-    if a.output.exists()
-        && std::fs::read_dir(&a.output).map_or(true, |mut d| d.next().is_some())
-    {
+    if a.output.exists() && std::fs::read_dir(&a.output).map_or(true, |mut d| d.next().is_some()) {
         return Err(Failure::new(
             exit::USAGE,
-            format!("{} exists and is not an empty directory", a.output.display()),
+            format!(
+                "{} exists and is not an empty directory",
+                a.output.display()
+            ),
         ));
     }
     std::fs::create_dir_all(&a.output).map_err(|e| io_err("cannot create", &a.output, e))?;
@@ -221,7 +233,9 @@ pub fn cmd_split(a: SplitArgs) -> CmdResult {
     };
     write(
         &a.output.join("run.json"),
-        serde_json::to_string_pretty(&run).expect("plain data").as_bytes(),
+        serde_json::to_string_pretty(&run)
+            .expect("plain data")
+            .as_bytes(),
     )?;
     crate::emit(&format!(
         "split {} cycles into {count} segments of {} rows in {}\n  next: gloam prove-segment {}/job-K.json for each K (round 1), then gloam assemble {}\n",
@@ -243,7 +257,10 @@ fn rand_key(key: &mut [u8; 32]) {
 pub fn cmd_prove_segment(a: ProveSegmentArgs) -> CmdResult {
     let job: Job = read_json(&a.job)?;
     if job.format != JOB_FORMAT {
-        return Err(Failure::new(exit::USAGE, format!("{} is not a segment job", a.job.display())));
+        return Err(Failure::new(
+            exit::USAGE,
+            format!("{} is not a segment job", a.job.display()),
+        ));
     }
     let dir = a.job.parent().map(Path::to_path_buf).unwrap_or_default();
     let key: [u8; 32] = unhex(&job.key, "key")?
@@ -257,10 +274,15 @@ pub fn cmd_prove_segment(a: ProveSegmentArgs) -> CmdResult {
     let challenges = dir.join("challenges.json");
     if !challenges.exists() {
         let root = segments::commit_segment(&plan, k, &key).map_err(prove_failure)?;
-        let out = a.output.unwrap_or_else(|| dir.join(format!("root-{k}.json")));
+        let out = a
+            .output
+            .unwrap_or_else(|| dir.join(format!("root-{k}.json")));
         let text = json!({ "segment": k, "root": hex::encode(root.to_bytes()) }).to_string();
         write(&out, text.as_bytes())?;
-        crate::emit(&format!("segment {k}: main trace committed, root written to {}\n", out.display()));
+        crate::emit(&format!(
+            "segment {k}: main trace committed, root written to {}\n",
+            out.display()
+        ));
         return Ok(());
     }
     let c: Challenges = read_json(&challenges)?;
@@ -275,9 +297,14 @@ pub fn cmd_prove_segment(a: ProveSegmentArgs) -> CmdResult {
         .map_err(|_| Failure::new(exit::USAGE, "the shared digest is not 32 bytes"))?;
     let proof = segments::prove_segment(&plan, k, &key, &root, &aux_rand, &shared)
         .map_err(prove_failure)?;
-    let out = a.output.unwrap_or_else(|| dir.join(format!("segment-{k}.bin")));
+    let out = a
+        .output
+        .unwrap_or_else(|| dir.join(format!("segment-{k}.bin")));
     write(&out, &proof.to_bytes())?;
-    crate::emit(&format!("segment {k}: proof written to {}\n", out.display()));
+    crate::emit(&format!(
+        "segment {k}: proof written to {}\n",
+        out.display()
+    ));
     Ok(())
 }
 
@@ -290,7 +317,10 @@ pub fn cmd_assemble(a: AssembleArgs) -> CmdResult {
     let have = |name: &dyn Fn(usize) -> String| (0..count).all(|k| a.dir.join(name(k)).exists());
     if have(&|k| format!("segment-{k}.bin")) {
         let out = a.output.ok_or_else(|| {
-            Failure::new(exit::USAGE, "every segment is proven: give the proof file with -o FILE")
+            Failure::new(
+                exit::USAGE,
+                "every segment is proven: give the proof file with -o FILE",
+            )
         })?;
         let mut segs = Vec::with_capacity(count);
         for k in 0..count {
@@ -326,7 +356,10 @@ pub fn cmd_assemble(a: AssembleArgs) -> CmdResult {
     if !have(&|k| format!("root-{k}.json")) {
         return Err(Failure::new(
             exit::USAGE,
-            format!("{}: run gloam prove-segment on every job first", a.dir.display()),
+            format!(
+                "{}: run gloam prove-segment on every job first",
+                a.dir.display()
+            ),
         ));
     }
     let mut roots = Vec::with_capacity(count);
@@ -334,7 +367,10 @@ pub fn cmd_assemble(a: AssembleArgs) -> CmdResult {
         let v: serde_json::Value = read_json(&a.dir.join(format!("root-{k}.json")))?;
         roots.push(v["root"].as_str().unwrap_or("").to_string());
     }
-    let digests: Vec<Digest> = roots.iter().map(|s| decode(s, "root")).collect::<Result<_, _>>()?;
+    let digests: Vec<Digest> = roots
+        .iter()
+        .map(|s| decode(s, "root"))
+        .collect::<Result<_, _>>()?;
     let job: Job = read_json(&a.dir.join("job-0.json"))?;
     let (plan, _) = plan_of(&job)?;
     let (aux_rand, shared) = segments::shared_challenges(&plan, &digests).map_err(prove_failure)?;
@@ -345,7 +381,9 @@ pub fn cmd_assemble(a: AssembleArgs) -> CmdResult {
     };
     write(
         &a.dir.join("challenges.json"),
-        serde_json::to_string_pretty(&c).expect("plain data").as_bytes(),
+        serde_json::to_string_pretty(&c)
+            .expect("plain data")
+            .as_bytes(),
     )?;
     crate::emit(&format!(
         "challenges written to {}/challenges.json\n  next: gloam prove-segment {}/job-K.json for each K (round 2), then gloam assemble {} -o FILE\n",

@@ -70,9 +70,9 @@ pub enum ProveError {
         /// What does not match.
         why: String,
     },
-    /// Proving this run would need more memory than allowed; refused before building the
-    /// trace (see [`estimate_peak_memory`]).
-    #[error("the run needs a trace of {rows} rows; proving it would take about {} of memory, above the limit of {} ({limit_source}). Prove a shorter run, free memory or use a machine with more; runs of any length in bounded memory need segments (not implemented yet)", fmt_bytes(*estimate), fmt_bytes(*limit))]
+    /// Proving this run would need more memory than allowed, even in segments; refused before
+    /// building the trace (see [`estimate_peak_memory`]).
+    #[error("proving the run needs traces of {rows} rows, about {} of memory, above the limit of {} ({limit_source}). Free memory, use a machine with more, or prove in smaller segments (--segment-rows; a run too long for one proof is already split into segments of 131072 rows)", fmt_bytes(*estimate), fmt_bytes(*limit))]
     TooLarge {
         /// Trace rows the run needs.
         rows: usize,

@@ -338,3 +338,32 @@ fn tamper_boundary_state_forged() {
     forged_is_rejected(&program(), 3000, |_, _| {}, |b| b[2].pc += 1);
 }
 
+/// A run that would be proven in zero knowledge (it reads a private input) is not split into
+/// segments, which are not zero-knowledge: the prover refuses and says why.
+#[test]
+fn a_private_run_is_not_split_into_segments() {
+    let program = Arc::new(
+        gloam_isa::load_module(
+            br#"(module
+              (import "gloam" "read_private" (func $rq (param i32 i32) (result i32)))
+              (memory 1)
+              (func (export "f") (result i32)
+                (drop (call $rq (i32.const 0) (i32.const 4)))
+                (i32.load (i32.const 0))))"#,
+        )
+        .expect("valid module"),
+    );
+    let cfg = ProveConfig {
+        segment_rows: Some(ROWS),
+        ..ProveConfig::default()
+    };
+    let io = gloam_prover::IoInput {
+        public: Vec::new(),
+        private: vec![1, 2, 3, 4],
+    };
+    match gloam_prover::prove_io(program, "f", &[], &io, &cfg) {
+        Err(ProveError::Segments(why)) => assert!(why.contains("not zero-knowledge"), "{why}"),
+        Err(e) => panic!("refused for another reason: {e}"),
+        Ok(_) => panic!("a private run was split into segments"),
+    }
+}

@@ -12,13 +12,14 @@ use std::sync::Arc;
 use gloam_air::check::{check, Violation};
 use gloam_air::columns::*;
 use gloam_air::decoder::Group;
-use gloam_air::{default_options, Felt, PublicInputs};
+use gloam_air::{default_options, BoundaryState, Felt, PublicInputs, SegmentInfo};
 use gloam_executor::{run_traced, Limits};
 use gloam_isa::{IntValue, Op, Program};
+use gloam_prover::segments::{prove_segments, SegmentSource};
 use gloam_prover::trace::{build_main_trace, fill_multiplicities};
 use gloam_prover::zk::prove_trace_zk;
-use gloam_prover::{prove_trace, GloamTrace};
-use gloam_verifier::{verify, verify_proof, Claim};
+use gloam_prover::{prove_trace, GloamTrace, ProveError};
+use gloam_verifier::{verify, verify_kind, verify_proof, Claim, ProofKind};
 use winterfell::math::FieldElement;
 
 /// A contract exercising every opcode family.
@@ -168,16 +169,32 @@ fn assert_stark_rejects(
             );
         }
     }
-    // The zero-knowledge prover and verifier, on the same tampered trace and statement.
-    let trace = GloamTrace::new(columns.clone(), &pi);
-    match prove_trace_zk(trace, pi.clone(), None) {
-        Err(_) => {}
-        Ok((bytes, _, _)) => {
-            let r = verify_proof(&program, claim, &bytes, true);
-            assert!(
-                r.is_err(),
-                "verifier accepted a zero-knowledge proof of a tampered trace"
-            );
+    // The zero-knowledge protocol on the same tampered trace and statement: a wide trace as
+    // the one segment of a segmented proof (the per-segment statement, transcript and
+    // verifier of `gloam_prover::segments`), a narrow one as a single zero-knowledge proof.
+    if pi.layout() == Layout::Wide {
+        let one = OneSegment::new(columns.clone(), pi.clone());
+        match prove_segments(&one, 1, 1, None) {
+            Err(_) => {}
+            Ok((bytes, _, _)) => {
+                let r = verify_kind(&program, claim, &bytes, ProofKind::Segmented);
+                assert!(
+                    r.is_err(),
+                    "verifier accepted a segment of a tampered trace"
+                );
+            }
+        }
+    } else {
+        let trace = GloamTrace::new(columns.clone(), &pi);
+        match prove_trace_zk(trace, pi.clone(), None) {
+            Err(_) => {}
+            Ok((bytes, _, _)) => {
+                let r = verify_proof(&program, claim, &bytes, true);
+                assert!(
+                    r.is_err(),
+                    "verifier accepted a zero-knowledge proof of a tampered trace"
+                );
+            }
         }
     }
     let trace = GloamTrace::new(columns, &pi);
@@ -187,6 +204,62 @@ fn assert_stark_rejects(
             let r = verify(&program, claim, &proof.to_bytes());
             assert!(r.is_err(), "verifier accepted a proof of a tampered trace");
         }
+    }
+}
+
+/// A single run's trace as the one segment of a segmented proof: the same rows, the segment
+/// statement (start at the entry, end halted with the trace's final `fp`).
+struct OneSegment {
+    columns: Vec<Vec<Felt>>,
+    run: PublicInputs,
+    boundaries: Vec<BoundaryState>,
+}
+
+impl OneSegment {
+    fn new(columns: Vec<Vec<Felt>>, run: PublicInputs) -> Self {
+        let n = columns[0].len();
+        let boundaries = vec![
+            BoundaryState {
+                pc: run.entry_pc,
+                fp: 0,
+                clk: 0,
+            },
+            BoundaryState {
+                pc: gloam_isa::HALT_PC,
+                fp: columns[FP][n - 1].as_int(),
+                clk: run.cycles,
+            },
+        ];
+        OneSegment {
+            columns,
+            run,
+            boundaries,
+        }
+    }
+}
+
+impl SegmentSource for OneSegment {
+    fn count(&self) -> usize {
+        1
+    }
+    fn segment_rows(&self) -> usize {
+        self.columns[0].len()
+    }
+    fn run(&self) -> &PublicInputs {
+        &self.run
+    }
+    fn boundaries(&self) -> &[BoundaryState] {
+        &self.boundaries
+    }
+    fn trace(&self, _: usize) -> Result<(Vec<Vec<Felt>>, PublicInputs), ProveError> {
+        let pi = self.run.clone().for_segment(SegmentInfo {
+            index: 0,
+            count: 1,
+            start: self.boundaries[0],
+            end: self.boundaries[1],
+            sum_end: [Felt::ZERO; 2],
+        });
+        Ok((self.columns.clone(), pi))
     }
 }
 
@@ -214,6 +287,13 @@ fn honest_trace_is_accepted() {
     .expect("prove in zero knowledge");
     let st = verify_proof(&h.program, &h.claim, &zk, true).expect("honest ZK proof verifies");
     assert!(st.zero_knowledge);
+    // The wide tamper tests' zero-knowledge check: the trace as one segment verifies.
+    assert_eq!(h.pi.layout(), Layout::Wide);
+    let one = OneSegment::new(h.columns.clone(), h.pi.clone());
+    let (bytes, _, _) = prove_segments(&one, 1, 1, None).expect("prove as one segment");
+    let st = verify_kind(&h.program, &h.claim, &bytes, ProofKind::Segmented)
+        .expect("the honest trace verifies as one segment");
+    assert_eq!(st.segments, 1);
     let proof = prove_trace(
         GloamTrace::new(h.columns, &h.pi),
         h.pi,

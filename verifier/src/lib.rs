@@ -336,8 +336,9 @@ pub fn claim_words_below(
         .map_err(VerifyError::Claim)?;
     if claim.cycles >= max_cycles {
         return Err(VerifyError::Claim(format!(
-            "{} cycles is not below {max_cycles}, the longest run this kind of proof covers",
-            claim.cycles
+            "{} cycles is not below 2^{}, the longest run this kind of proof covers",
+            claim.cycles,
+            max_cycles.ilog2()
         )));
     }
     Ok((
