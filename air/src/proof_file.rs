@@ -42,8 +42,9 @@ pub struct ProofFile {
     /// Whether [`ProofFile::stark`] is a zero-knowledge proof (`crate::zk::ZkProof`) rather
     /// than a transparent `winterfell` proof.
     pub zero_knowledge: bool,
-    /// Whether [`ProofFile::stark`] is a run proven in zero-knowledge segments
-    /// (`crate::segments::SegmentedProof`; then `zero_knowledge` is true too).
+    /// Whether [`ProofFile::stark`] is a run proven in segments
+    /// (`crate::segments::SegmentedProof`); `zero_knowledge` is then false (the verifier
+    /// refuses both set).
     pub segmented: bool,
     /// The STARK proof bytes.
     pub stark: Vec<u8>,

@@ -6,8 +6,9 @@
 //! zero-knowledge proof of [`crate::GloamAir`] for its own statement
 //! ([`crate::PublicInputs::for_segment`]), and the segments share one transcript prefix:
 //!
-//! 1. the seed: [`SEGMENTS_TAG`], the protocol constants, the run's statement, `K`, the
-//!    segment length and every boundary state ([`segments_seed`]);
+//! 1. the seed: [`SEGMENTS_TAG`], the segment length and main width, the run's statement,
+//!    `K` and every boundary state ([`segments_seed`]; the protocol constants enter each
+//!    segment's composition through its statement);
 //! 2. every segment's main-trace root, in order;
 //! 3. the LogUp challenges `alpha`, `beta` (shared by all segments) and a digest of the
 //!    transcript so far, from which each segment's own transcript starts (with its index `k`,

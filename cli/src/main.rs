@@ -1224,6 +1224,7 @@ fn cmd_verify(a: VerifyArgs) -> CmdResult {
             "public_input": hex::encode(&c.public_input),
             "journal": hex::encode(&c.journal),
             "zero_knowledge": st.zero_knowledge,
+            "segmented": claim.as_ref().is_some_and(|c| c.segmented),
             "segments": st.segments,
             "conjectured_security_bits": st.conjectured_bits,
             "proven_security_bits": st.proven_bits,
@@ -1252,7 +1253,7 @@ fn cmd_verify(a: VerifyArgs) -> CmdResult {
             "  ZK         {}",
             if st.zero_knowledge {
                 "yes (the proof hides the trace and the private input)"
-            } else if st.segments > 1 {
+            } else if claim.as_ref().is_some_and(|c| c.segmented) {
                 "no (segments: the boundary states and running sums are public)"
             } else {
                 "no (transparent proof: the queried trace rows are in it)"

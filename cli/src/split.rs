@@ -12,10 +12,10 @@
 //! 2. `gloam prove-segment job-K.json` commits segment `K`'s main trace (`root-K.json`).
 //! 3. `gloam assemble DIR` derives the shared challenges from every root (`challenges.json`).
 //! 4. `gloam prove-segment job-K.json` again finishes segment `K`'s proof (`segment-K.bin`).
-//! 5. `gloam assemble DIR -o FILE` writes the proof file and verifies it.
+//! 5. `gloam assemble DIR -o FILE` verifies the assembled proof file and writes it.
 //!
-//! Each job re-executes the run (fast: the executor runs about 10^8 cycles a second) to build
-//! its segment. The job files hold the private input, if any, and the key: they stay with the
+//! Each job re-executes and records the whole run (fast: the executor runs about 10^8 cycles
+//! a second; the record takes 56 bytes a cycle) to build its segment. The job files hold the private input, if any, and the key: they stay with the
 //! operator, like the traces themselves.
 
 use std::path::{Path, PathBuf};
@@ -28,6 +28,7 @@ use gloam_air::zk::{Digest, QuadFelt};
 use gloam_air::BoundaryState;
 use gloam_isa::IntValue;
 use gloam_prover::segments::{self, SegmentSource};
+use gloam_prover::ZkMode;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use winter_utils::{Deserializable, Serializable, SliceReader};
@@ -50,6 +51,11 @@ pub struct SplitArgs {
     /// The job directory to create (it must not exist or be empty).
     #[arg(short, long, value_name = "DIR")]
     output: PathBuf,
+    /// `auto` refuses a run that would be proven in zero knowledge (a private input, or a
+    /// module importing `gloam.read_private`): segments are not zero-knowledge. `off` splits
+    /// it anyway.
+    #[arg(long, value_name = "MODE", default_value = "auto", value_parser = ["auto", "off"])]
+    zk: String,
 }
 
 /// Arguments of `gloam prove-segment`.
@@ -89,6 +95,8 @@ struct Job {
     segment: usize,
     count: usize,
     key: String,
+    /// Whether `split --zk off` accepted a run that would be proven in zero knowledge.
+    zk_off: bool,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -155,6 +163,11 @@ fn plan_of(job: &Job) -> Result<(segments::SegmentPlan, ProofFile), Failure> {
         fuel: job.fuel,
         ..gloam_executor::Limits::default()
     };
+    let zk = if job.zk_off {
+        ZkMode::Off
+    } else {
+        ZkMode::Auto
+    };
     gloam_prover::plan_segments(
         program,
         &job.entry,
@@ -162,6 +175,7 @@ fn plan_of(job: &Job) -> Result<(segments::SegmentPlan, ProofFile), Failure> {
         &io,
         limits,
         job.segment_rows,
+        zk,
     )
     .map_err(prove_failure)
 }
@@ -181,6 +195,11 @@ pub fn cmd_split(a: SplitArgs) -> CmdResult {
         fuel,
         ..gloam_executor::Limits::default()
     };
+    let zk = if a.zk == "off" {
+        ZkMode::Off
+    } else {
+        ZkMode::Auto
+    };
     let (plan, file) = gloam_prover::plan_segments(
         program.clone(),
         &entry,
@@ -188,6 +207,7 @@ pub fn cmd_split(a: SplitArgs) -> CmdResult {
         &io,
         limits,
         a.segment_rows,
+        zk,
     )
     .map_err(prove_failure)?;
     if a.output.exists() && std::fs::read_dir(&a.output).map_or(true, |mut d| d.next().is_some()) {
@@ -217,6 +237,7 @@ pub fn cmd_split(a: SplitArgs) -> CmdResult {
             segment: k,
             count,
             key: hex::encode(key),
+            zk_off: zk == ZkMode::Off,
         };
         let text = serde_json::to_string_pretty(&job).expect("plain data");
         write(&a.output.join(format!("job-{k}.json")), text.as_bytes())?;
@@ -292,6 +313,12 @@ pub fn cmd_prove_segment(a: ProveSegmentArgs) -> CmdResult {
         .iter()
         .map(|s| decode(s, "challenge"))
         .collect::<Result<_, _>>()?;
+    if aux_rand.len() != gloam_air::logup::NUM_RAND || c.roots.len() != job.count {
+        return Err(Failure::new(
+            exit::USAGE,
+            "challenges.json does not match the job",
+        ));
+    }
     let shared: [u8; 32] = unhex(&c.shared, "shared digest")?
         .try_into()
         .map_err(|_| Failure::new(exit::USAGE, "the shared digest is not 32 bytes"))?;
@@ -314,6 +341,15 @@ pub fn cmd_assemble(a: AssembleArgs) -> CmdResult {
     let file = ProofFile::from_bytes(&unhex(&run.file, "proof file")?)
         .map_err(|e| Failure::new(exit::USAGE, format!("run.json: {e}")))?;
     let count = run.boundaries.len().saturating_sub(1);
+    if count == 0
+        || !run.segment_rows.is_power_of_two()
+        || !(gloam_air::MIN_TRACE_LEN..=gloam_air::MAX_TRACE_LEN).contains(&run.segment_rows)
+    {
+        return Err(Failure::new(
+            exit::USAGE,
+            "run.json: no segments, or an invalid segment size",
+        ));
+    }
     let have = |name: &dyn Fn(usize) -> String| (0..count).all(|k| a.dir.join(name(k)).exists());
     if have(&|k| format!("segment-{k}.bin")) {
         let out = a.output.ok_or_else(|| {
@@ -345,11 +381,21 @@ pub fn cmd_assemble(a: AssembleArgs) -> CmdResult {
             ..file
         };
         let bytes = file.to_bytes();
+        // Verified before it is written, with the module the jobs name.
+        let job: Job = read_json(&a.dir.join("job-0.json"))?;
+        let program = Arc::new(load(&job.module)?);
+        let st = gloam_verifier::verify_file(&program, &bytes).map_err(|e| {
+            Failure::new(
+                exit::PROVE_FAILED,
+                format!("the assembled proof does not verify: {e}"),
+            )
+        })?;
         write(&out, &bytes)?;
         crate::emit(&format!(
-            "assembled {count} segments into {} ({} bytes); check it with gloam verify\n",
+            "assembled and verified {count} segments into {} ({} bytes; {} bits conjectured)\n",
             out.display(),
-            crate::thousands(bytes.len() as u64)
+            crate::thousands(bytes.len() as u64),
+            st.conjectured_bits
         ));
         return Ok(());
     }

@@ -377,10 +377,19 @@ pub fn prove_io(
     report(Phase::Execute);
     let t0 = Instant::now();
     // The fast interpreter first: the cycle count decides between one proof and segments,
-    // and the recorded run's memory is refused up front.
+    // and a long run's record is refused before it is made. A run whose record is small is
+    // recorded at once, so an instruction the AIR does not cover is reported as such before
+    // any memory refusal.
     let fast = gloam_executor::run_io(&program, entry, args, io, cfg.limits)?;
     let (limit, limit_source) = memory_limit(cfg);
     let record = fast.cycles * RECORD_BYTES_PER_CYCLE;
+    let early = if record <= 1 << 30 {
+        Some(gloam_executor::run_traced_io(
+            &program, entry, args, io, cfg.limits,
+        )?)
+    } else {
+        None
+    };
     let single_rows = (fast.cycles as usize + 1)
         .next_power_of_two()
         .max(gloam_air::MIN_TRACE_LEN);
@@ -389,12 +398,25 @@ pub fn prove_io(
         gloam_air::columns::committed_columns(&program).len(),
         &cfg.options,
     ) + record;
-    let segmented = cfg.segment_rows.is_some()
-        || single_rows > gloam_air::MAX_TRACE_LEN
-        || single_estimate > limit;
-    if segmented && cfg.zero_knowledge.applies(&program, io.private.len()) {
+    let single_fits = cfg.segment_rows.is_none() && single_rows <= gloam_air::MAX_TRACE_LEN;
+    let segmented = !single_fits || single_estimate > limit;
+    let too_large = |rows: usize, estimate: u64| ProveError::TooLarge {
+        rows,
+        estimate,
+        limit,
+        limit_source: limit_source.clone(),
+    };
+    let private = cfg.zero_knowledge.applies(&program, io.private.len());
+    if segmented && private {
+        if single_fits {
+            // Short enough for one proof, which does not fit the memory; segments would not
+            // be zero-knowledge.
+            return Err(too_large(single_rows, single_estimate));
+        }
         return Err(ProveError::Segments(format!(
-            "this run ({} cycles) needs segments, and a run in segments is not zero-knowledge              (its boundary states and each segment's running sum are public); prove it with              --zk off to accept that, or prove a shorter run",
+            "this run ({} cycles) needs segments, and a run in segments is not zero-knowledge \
+             (its boundary states and each segment's running sum are public); prove it with \
+             --zk off to accept that, or prove a shorter run",
             fast.cycles
         )));
     }
@@ -405,20 +427,22 @@ pub fn prove_io(
             gloam_air::columns::committed_columns_in(&program, gloam_air::columns::Layout::Wide)
                 .len();
         let per_segment = estimate_peak_memory(n, wide, &cfg.options);
-        let estimate = record + per_segment;
-        if estimate > limit {
-            return Err(ProveError::TooLarge {
-                rows: n,
-                estimate,
-                limit,
-                limit_source,
+        if record + per_segment > limit {
+            // Neither fits: report one proof's need when the run is short enough for one.
+            return Err(if single_fits {
+                too_large(single_rows, single_estimate)
+            } else {
+                too_large(n, record + per_segment)
             });
         }
         parallel = (((limit - record) / per_segment) as usize)
             .min(rayon::current_num_threads())
             .max(1);
     }
-    let (outcome, exec) = gloam_executor::run_traced_io(&program, entry, args, io, cfg.limits)?;
+    let (outcome, exec) = match early {
+        Some(recorded) => recorded,
+        None => gloam_executor::run_traced_io(&program, entry, args, io, cfg.limits)?,
+    };
     // Defence in depth: the statement a proof makes is what `gloam run` reports.
     if fast.results != outcome.results
         || fast.cycles != outcome.cycles
@@ -531,7 +555,9 @@ pub fn prove_io(
 /// `segment_rows` rows without proving them, for proving segment by segment in separate
 /// processes ([`segments::commit_segment`], [`segments::prove_segment`]; `gloam split`,
 /// `gloam prove-segment`, `gloam assemble`). Returns the plan and the proof file to fill in
-/// (its `stark` empty). The same refusals as [`prove_io`] apply, except the memory limit.
+/// (its `stark` empty). The same refusals as [`prove_io`] apply, except the memory limit: a
+/// run that `zk` would prove in zero knowledge is refused (segments are not zero-knowledge),
+/// and so is a private input above its limit.
 ///
 /// # Errors
 /// As [`prove_io`], and [`ProveError::Segments`] if the run cannot be cut so.
@@ -542,8 +568,24 @@ pub fn plan_segments(
     io: &IoInput,
     limits: Limits,
     segment_rows: usize,
+    zk: ZkMode,
 ) -> Result<(segments::SegmentPlan, ProofFile), ProveError> {
     gloam_isa::check_setup(&program.module)?;
+    if zk.applies(&program, io.private.len()) {
+        return Err(ProveError::Segments(
+            "a run in segments is not zero-knowledge (its boundary states and each segment's \
+             running sum are public), and this run would be proven in zero knowledge; pass \
+             --zk off to accept that"
+                .into(),
+        ));
+    }
+    if io.private.len() > gloam_isa::io::MAX_PRIVATE_INPUT {
+        return Err(ProveError::Io(format!(
+            "private input of {} bytes exceeds the limit of {}",
+            io.private.len(),
+            gloam_isa::io::MAX_PRIVATE_INPUT
+        )));
+    }
     let mut public_io = gloam_isa::PublicIo {
         public_input: io.public.clone(),
         journal: Vec::new(),

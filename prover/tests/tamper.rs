@@ -169,33 +169,28 @@ fn assert_stark_rejects(
             );
         }
     }
-    // The zero-knowledge protocol on the same tampered trace and statement: a wide trace as
-    // the one segment of a segmented proof (the per-segment statement, transcript and
-    // verifier of `gloam_prover::segments`), a narrow one as a single zero-knowledge proof.
+    // The zero-knowledge prover and verifier, on the same tampered trace and statement.
+    let trace = GloamTrace::new(columns.clone(), &pi);
+    match prove_trace_zk(trace, pi.clone(), None) {
+        Err(_) => {}
+        Ok((bytes, _, _)) => {
+            let r = verify_proof(&program, claim, &bytes, true);
+            assert!(
+                r.is_err(),
+                "verifier accepted a zero-knowledge proof of a tampered trace"
+            );
+        }
+    }
+    // A wide trace also as the one segment of a segmented proof (the per-segment statement,
+    // transcript and verifier of `gloam_prover::segments`).
     if pi.layout() == Layout::Wide {
         let one = OneSegment::new(columns.clone(), pi.clone());
-        match prove_segments(&one, 1, 1, None) {
-            Err(_) => {}
-            Ok((bytes, _, _)) => {
-                let r = verify_kind(&program, claim, &bytes, ProofKind::Segmented);
-                assert!(
-                    r.is_err(),
-                    "verifier accepted a segment of a tampered trace"
-                );
-            }
-        }
-    } else {
-        let trace = GloamTrace::new(columns.clone(), &pi);
-        match prove_trace_zk(trace, pi.clone(), None) {
-            Err(_) => {}
-            Ok((bytes, _, _)) => {
-                let r = verify_proof(&program, claim, &bytes, true);
-                assert!(
-                    r.is_err(),
-                    "verifier accepted a zero-knowledge proof of a tampered trace"
-                );
-            }
-        }
+        let (bytes, _, _) = prove_segments(&one, 1, 1, None).expect("the prover proves any trace");
+        let r = verify_kind(&program, claim, &bytes, ProofKind::Segmented);
+        assert!(
+            r.is_err(),
+            "verifier accepted a segment of a tampered trace"
+        );
     }
     let trace = GloamTrace::new(columns, &pi);
     match prove_trace(trace, pi, default_options(), None) {
@@ -287,11 +282,12 @@ fn honest_trace_is_accepted() {
     .expect("prove in zero knowledge");
     let st = verify_proof(&h.program, &h.claim, &zk, true).expect("honest ZK proof verifies");
     assert!(st.zero_knowledge);
-    // The wide tamper tests' zero-knowledge check: the trace as one segment verifies.
-    assert_eq!(h.pi.layout(), Layout::Wide);
-    let one = OneSegment::new(h.columns.clone(), h.pi.clone());
+    // The wide tamper tests' segment check: an honest wide trace as one segment verifies.
+    let m = honest_mem();
+    assert_eq!(m.pi.layout(), Layout::Wide);
+    let one = OneSegment::new(m.columns.clone(), m.pi.clone());
     let (bytes, _, _) = prove_segments(&one, 1, 1, None).expect("prove as one segment");
-    let st = verify_kind(&h.program, &h.claim, &bytes, ProofKind::Segmented)
+    let st = verify_kind(&m.program, &m.claim, &bytes, ProofKind::Segmented)
         .expect("the honest trace verifies as one segment");
     assert_eq!(st.segments, 1);
     let proof = prove_trace(
@@ -1026,6 +1022,37 @@ fn tamper_table_repeated_address() {
             } | Violation::Bus { .. }
         )
     });
+}
+
+/// carry: an address the table starts at a nonzero value without a carry-in (a padding row:
+/// untouched, so its initial and final memory tokens still match). Only the `carry` family
+/// sees it: a single proof's table could otherwise start any zero-initialised address (a
+/// return-address slot) anywhere.
+#[test]
+fn tamper_carry_fresh_address_nonzero() {
+    let mut h = honest_mem();
+    let n = h.columns[0].len();
+    let row = (0..n - 1)
+        .find(|&r| h.get(REGION, r) == 0 && h.get(FTS, r) == 0 && h.get(FVAL, r) == 0 && r > 8)
+        .expect("an untouched slot row");
+    h.set(V_IN, row, 77);
+    h.set(FVAL, row, 77);
+    h.set(COUT, row, 1);
+    h.assert_rejected(family("carry"));
+}
+
+/// carry: a nonzero final value not marked carried out (in a single proof the last segment's
+/// carry-out is not produced, so only the `carry` family sees it; in a segment it would let
+/// the next segment restart the address at zero).
+#[test]
+fn tamper_carry_value_dropped() {
+    let mut h = honest_mem();
+    let n = h.columns[0].len();
+    let row = (0..n - 1)
+        .find(|&r| h.get(COUT, r) == 1)
+        .expect("a nonzero final value");
+    h.set(COUT, row, 0);
+    h.assert_rejected(family("carry"));
 }
 
 /// The `i64` lowering: the carry between the 32-bit limbs of an `i64.add` (an `lt_u` of the

@@ -192,7 +192,7 @@ pub(crate) fn step_row(
         if en[j] {
             // Timestamps are the segment's: an access before it follows the table's
             // initial token (timestamp 0).
-            let pts = if pts[j] > ts0 { pts[j] - ts0 } else { 0 };
+            let pts = pts[j].saturating_sub(ts0);
             v[[PTS_A, PTS_B, PTS_C, PTS_D][j]] = pts;
             let gap = ts + j as u64 + 1 - pts - 1;
             debug_assert!(gap < 1 << (8 * GAP_BYTES));
