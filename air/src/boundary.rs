@@ -63,15 +63,18 @@ pub fn main_assertions(p: &PublicInputs, n: usize) -> Vec<Boundary> {
     if p.layout() == Layout::Wide {
         a.extend(wide_table_assertions(p, last));
     }
-    for (i, r) in p.results.iter().enumerate() {
-        a.push(Boundary {
-            column: FVAL,
-            row: i,
-            value: Felt::new(*r as u64),
-            name: Cow::Owned(format!("result {i}")),
-        });
-    }
+    a.extend(result_assertions(p));
     a
+}
+
+/// The result words: the final values of slots `0..` (the memory table's first rows).
+fn result_assertions(p: &PublicInputs) -> impl Iterator<Item = Boundary> + '_ {
+    p.results.iter().enumerate().map(|(i, r)| Boundary {
+        column: FVAL,
+        row: i,
+        value: Felt::new(*r as u64),
+        name: Cow::Owned(format!("result {i}")),
+    })
 }
 
 /// The assertions of one segment of a long run (`docs/air.md` §5, *Segments*): its first row
@@ -113,14 +116,7 @@ fn segment_assertions(p: &PublicInputs, s: &crate::air::SegmentInfo, n: usize) -
     }
     a.extend(wide_table_assertions(p, last));
     if s.is_last() {
-        for (i, r) in p.results.iter().enumerate() {
-            a.push(Boundary {
-                column: FVAL,
-                row: i,
-                value: Felt::new(*r as u64),
-                name: Cow::Owned(format!("result {i}")),
-            });
-        }
+        a.extend(result_assertions(p));
     } else if let Some(w) = a
         .iter()
         .position(|b| b.name == "result slots head the table")

@@ -230,7 +230,7 @@ struct ProveArgs {
     /// Where to write the proof file.
     #[arg(short, long, value_name = "FILE")]
     output: PathBuf,
-    /// Maximum number of cycles [default: 2^30, the longest run the prover records; runs
+    /// Maximum number of cycles [default: 2^29, the longest run the prover proves; runs
     /// longer than one proof (2^22 - 1 cycles, or what fits --max-memory) are proven in
     /// segments].
     #[arg(long, value_name = "N")]
@@ -683,6 +683,7 @@ fn exec_failure(e: ExecError, fuel_hint: &str) -> Failure {
             exit::INTERNAL,
             format!("{e} (a bug in the Gloam front end, please report it)"),
         ),
+        ExecError::Stopped => Failure::new(exit::INTERNAL, e.to_string()),
     }
 }
 

@@ -14,8 +14,9 @@
 //! 4. `gloam prove-segment job-K.json` again finishes segment `K`'s proof (`segment-K.bin`).
 //! 5. `gloam assemble DIR -o FILE` verifies the assembled proof file and writes it.
 //!
-//! Each job re-executes and records the whole run (fast: the executor runs about 10^8 cycles
-//! a second; the record takes 56 bytes a cycle) to build its segment. The job files hold the private input, if any, and the key: they stay with the
+//! Each job re-executes the run up to its segment (the traced interpreter runs about 10^7
+//! cycles a second) and keeps only that segment's steps: its memory is one segment's,
+//! whatever the run's length. The job files hold the private input, if any, and the key: they stay with the
 //! operator, like the traces themselves.
 
 use std::path::{Path, PathBuf};
@@ -45,7 +46,7 @@ pub struct SplitArgs {
     /// Rows per segment (a power of two from 16384 to 4194304).
     #[arg(long, value_name = "N", default_value_t = segments::DEFAULT_SEGMENT_ROWS)]
     segment_rows: usize,
-    /// Maximum number of cycles [default: 2^30].
+    /// Maximum number of cycles [default: 2^29, the longest run the prover proves].
     #[arg(long, value_name = "N")]
     fuel: Option<u64>,
     /// The job directory to create (it must not exist or be empty).
@@ -143,8 +144,15 @@ fn prove_failure(e: gloam_prover::ProveError) -> Failure {
     Failure::new(exit::PROVE_FAILED, e.to_string())
 }
 
-/// The plan of a job's run (re-executed).
-fn plan_of(job: &Job) -> Result<(segments::SegmentPlan, ProofFile), Failure> {
+/// The plan of a job's run, with the boundary states of `dir/run.json` (nothing of the run is
+/// executed here beyond the fast interpreter; a segment built later is checked against them).
+fn plan_of(job: &Job, dir: &Path) -> Result<(segments::SegmentPlan, ProofFile), Failure> {
+    let run: RunFile = read_json(&dir.join("run.json"))?;
+    let boundaries = run
+        .boundaries
+        .iter()
+        .map(|&(pc, fp, clk)| BoundaryState { pc, fp, clk })
+        .collect();
     let program = Arc::new(load(&job.module)?);
     if program.hash().to_string() != job.program_hash {
         return Err(Failure::new(
@@ -176,6 +184,7 @@ fn plan_of(job: &Job) -> Result<(segments::SegmentPlan, ProofFile), Failure> {
         limits,
         job.segment_rows,
         zk,
+        Some(boundaries),
     )
     .map_err(prove_failure)
 }
@@ -208,6 +217,7 @@ pub fn cmd_split(a: SplitArgs) -> CmdResult {
         limits,
         a.segment_rows,
         zk,
+        None,
     )
     .map_err(prove_failure)?;
     if a.output.exists() && std::fs::read_dir(&a.output).map_or(true, |mut d| d.next().is_some()) {
@@ -287,7 +297,7 @@ pub fn cmd_prove_segment(a: ProveSegmentArgs) -> CmdResult {
     let key: [u8; 32] = unhex(&job.key, "key")?
         .try_into()
         .map_err(|_| Failure::new(exit::USAGE, "the job's key is not 32 bytes"))?;
-    let (plan, _) = plan_of(&job)?;
+    let (plan, _) = plan_of(&job, &dir)?;
     if plan.count() != job.count || job.segment >= job.count {
         return Err(Failure::new(exit::USAGE, "the job does not match its run"));
     }
@@ -418,7 +428,7 @@ pub fn cmd_assemble(a: AssembleArgs) -> CmdResult {
         .map(|s| decode(s, "root"))
         .collect::<Result<_, _>>()?;
     let job: Job = read_json(&a.dir.join("job-0.json"))?;
-    let (plan, _) = plan_of(&job)?;
+    let (plan, _) = plan_of(&job, &a.dir)?;
     let (aux_rand, shared) = segments::shared_challenges(&plan, &digests).map_err(prove_failure)?;
     let c = Challenges {
         roots,

@@ -24,7 +24,7 @@ mod store;
 
 use gloam_isa::{TrapKind, ValType};
 
-pub use exec::{run, run_io, run_traced, run_traced_io};
+pub use exec::{run, run_io, run_traced, run_traced_chunks_io, run_traced_io};
 pub use store::{ExternVal, InstanceId, Store};
 
 /// Resource limits of a [`Store`] and of every run in it.
@@ -246,6 +246,9 @@ pub enum ExecError {
     /// programs).
     #[error("control left the program or its call stack (pc {0})")]
     PcOutOfRange(u32),
+    /// The consumer of a chunked traced run (`run_traced_chunks_io`) stopped it.
+    #[error("the traced run was stopped by its consumer")]
+    Stopped,
 }
 
 impl ExecError {

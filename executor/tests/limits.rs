@@ -373,3 +373,74 @@ fn hand_made_programs_cannot_escape_the_slot_stack() {
         Err(ExecError::ResourceLimit(_))
     ));
 }
+
+/// A traced run handed over in chunks (`run_traced_chunks_io`, what segment proving executes)
+/// is the recorded run cut into pieces of the chunk size, with the same outcome; a consumer
+/// that stops takes no more chunks and gets `ExecError::Stopped`; fuel still applies.
+#[test]
+fn chunked_traced_run_is_the_recorded_run_in_pieces() {
+    let wat = r#"(module (memory 1)
+        (func (export "run") (param i32) (result i32) (local i32)
+          (loop $l
+            (i32.store (i32.and (i32.mul (local.get 0) (i32.const 4)) (i32.const 1020))
+                       (local.get 1))
+            (local.set 1 (i32.add (local.get 1) (local.get 0)))
+            (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+            (br_if $l (local.get 0)))
+          (local.get 1)))"#;
+    let p = program(wat);
+    let io = gloam_executor::IoInput::default();
+    let (whole, trace) = run_traced(&p, "run", &[300], Limits::default()).expect("the run");
+    for chunk in [1, 7, 64, whole.cycles as usize, whole.cycles as usize + 5] {
+        let mut pieces: Vec<Vec<gloam_executor::Step>> = Vec::new();
+        let out = gloam_executor::run_traced_chunks_io(
+            &p,
+            "run",
+            &[300],
+            &io,
+            Limits::default(),
+            chunk,
+            &mut |s| {
+                pieces.push(s);
+                true
+            },
+        )
+        .expect("the chunked run");
+        assert_eq!(out, whole, "chunk {chunk}");
+        let n = pieces.len();
+        assert_eq!(n, (whole.cycles as usize).div_ceil(chunk), "chunk {chunk}");
+        assert!(pieces[..n - 1].iter().all(|c| c.len() == chunk));
+        assert_eq!(pieces.concat(), trace.steps, "chunk {chunk}");
+    }
+    let mut taken = 0;
+    let r = gloam_executor::run_traced_chunks_io(
+        &p,
+        "run",
+        &[300],
+        &io,
+        Limits::default(),
+        10,
+        &mut |_| {
+            taken += 1;
+            taken < 3
+        },
+    );
+    assert!(matches!(r, Err(ExecError::Stopped)), "{r:?}");
+    assert_eq!(taken, 3);
+    let r = gloam_executor::run_traced_chunks_io(
+        &p,
+        "run",
+        &[300],
+        &io,
+        Limits {
+            fuel: 100,
+            ..Limits::default()
+        },
+        10,
+        &mut |_| true,
+    );
+    assert!(
+        matches!(r, Err(ExecError::OutOfFuel { fuel: 100 })),
+        "{r:?}"
+    );
+}

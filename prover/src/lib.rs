@@ -274,10 +274,12 @@ pub struct ProveStats {
     pub parallel_segments: usize,
 }
 
-/// Longest run the prover records (2^30 cycles): the recorded run takes 56 bytes per cycle
-/// and its timestamps are 32-bit.
-pub const MAX_RECORDED_CYCLES: u64 = 1 << 30;
-/// Bytes the recorded run takes per cycle ([`gloam_executor::Step`]).
+/// Longest run the prover proves, and its default fuel (2^29 cycles,
+/// [`segments::MAX_TRACED_CYCLES`]): the traced interpreter's access timestamps `4t + j` are
+/// 32-bit. Runs beyond 2^22 - 1 cycles are proven in segments, never recorded whole.
+pub const MAX_RECORDED_CYCLES: u64 = segments::MAX_TRACED_CYCLES;
+/// Bytes a recorded run takes per cycle ([`gloam_executor::Step`]): a single proof's run is
+/// recorded whole.
 pub const RECORD_BYTES_PER_CYCLE: u64 = std::mem::size_of::<gloam_executor::Step>() as u64;
 
 /// A proven run.
@@ -377,19 +379,13 @@ pub fn prove_io(
     report(Phase::Execute);
     let t0 = Instant::now();
     // The fast interpreter first: the cycle count decides between one proof and segments,
-    // and a long run's record is refused before it is made. A run whose record is small is
-    // recorded at once, so an instruction the AIR does not cover is reported as such before
-    // any memory refusal.
+    // and a long run's record is refused before it is made. An instruction the AIR does not
+    // cover is reported as such before any memory refusal: a run for one proof whose record
+    // is small is recorded at once, and a run in segments that is refused is first executed
+    // traced (in chunks, nothing kept).
     let fast = gloam_executor::run_io(&program, entry, args, io, cfg.limits)?;
     let (limit, limit_source) = memory_limit(cfg);
     let record = fast.cycles * RECORD_BYTES_PER_CYCLE;
-    let early = if record <= 1 << 30 {
-        Some(gloam_executor::run_traced_io(
-            &program, entry, args, io, cfg.limits,
-        )?)
-    } else {
-        None
-    };
     let single_rows = (fast.cycles as usize + 1)
         .next_power_of_two()
         .max(gloam_air::MIN_TRACE_LEN);
@@ -407,7 +403,29 @@ pub fn prove_io(
         limit_source: limit_source.clone(),
     };
     let private = cfg.zero_knowledge.applies(&program, io.private.len());
+    // A run proven in one proof is recorded whole; a run in segments is executed again per
+    // pass and never recorded whole (`segments::SegmentPlan`).
+    let provable = || -> Result<(), ProveError> {
+        gloam_executor::run_traced_chunks_io(
+            &program,
+            entry,
+            args,
+            io,
+            cfg.limits,
+            1 << 16,
+            &mut |_| true,
+        )?;
+        Ok(())
+    };
+    let early = if record <= 1 << 30 && !segmented {
+        Some(gloam_executor::run_traced_io(
+            &program, entry, args, io, cfg.limits,
+        )?)
+    } else {
+        None
+    };
     if segmented && private {
+        provable()?;
         if single_fits {
             // Short enough for one proof, which does not fit the memory; segments would not
             // be zero-knowledge.
@@ -420,24 +438,41 @@ pub fn prove_io(
             fast.cycles
         )));
     }
-    let mut parallel = 1;
     if segmented {
         let n = cfg.segment_rows.unwrap_or(segments::DEFAULT_SEGMENT_ROWS);
         let wide =
             gloam_air::columns::committed_columns_in(&program, gloam_air::columns::Layout::Wide)
                 .len();
         let per_segment = estimate_peak_memory(n, wide, &cfg.options);
-        if record + per_segment > limit {
-            // Neither fits: report one proof's need when the run is short enough for one.
+        let stream = segments::stream_bytes(n);
+        if stream + per_segment > limit {
+            // Neither fits: report one proof's need when the run is short enough for one,
+            // after the traced run (in chunks, nothing kept) reports an instruction the AIR
+            // does not cover.
+            provable()?;
             return Err(if single_fits {
                 too_large(single_rows, single_estimate)
             } else {
-                too_large(n, record + per_segment)
+                too_large(n, stream + per_segment)
             });
         }
-        parallel = (((limit - record) / per_segment) as usize)
+        let parallel = (((limit - stream) / per_segment) as usize)
             .min(rayon::current_num_threads())
             .max(1);
+        let execute = t0.elapsed();
+        public_io.journal = fast.journal.clone();
+        public_io
+            .check_for(&program.module)
+            .map_err(ProveError::Io)?;
+        let input = segments::RunInput {
+            entry: entry.to_string(),
+            args: args.to_vec(),
+            io: io.clone(),
+            limits: cfg.limits,
+        };
+        return prove_in_segments(
+            program, input, typed_args, public_io, fast, sig, cfg, parallel, execute,
+        );
     }
     let (outcome, exec) = match early {
         Some(recorded) => recorded,
@@ -466,11 +501,6 @@ pub fn prove_io(
     public_io
         .check_for(&program.module)
         .map_err(ProveError::Io)?;
-    if segmented {
-        return prove_in_segments(
-            program, entry, typed_args, args, public_io, outcome, exec, sig, cfg, parallel, execute,
-        );
-    }
     let rows = trace_rows_io(&program, outcome.cycles, &exec, &public_io.initial_words());
     let main_columns = gloam_air::columns::committed_columns(&program).len();
     let estimate = estimate_peak_memory(rows, main_columns, &cfg.options);
@@ -530,20 +560,16 @@ pub fn prove_io(
         segments: 1,
         parallel_segments: 1,
     };
-    let results = gloam_isa::values_from_words(&sig.results, &outcome.results)
-        .expect("an integer entry leaves one word per i32 and two per i64 result");
-    let file = ProofFile {
-        program_hash: program.hash().0,
-        entry: entry.to_string(),
-        args: typed_args,
-        results,
-        cycles: outcome.cycles,
-        public_input: public_io.public_input,
-        journal: public_io.journal,
-        zero_knowledge,
-        segmented: false,
-        stark: bytes,
-    };
+    let file = proof_file(
+        &program,
+        entry,
+        typed_args,
+        &sig,
+        &outcome,
+        public_io,
+        ProofKind::single(zero_knowledge),
+        bytes,
+    );
     Ok(ProvenRun {
         outcome,
         file,
@@ -551,8 +577,10 @@ pub fn prove_io(
     })
 }
 
-/// Executes `entry(args)` with the streams `io` and cuts the recorded run into segments of
-/// `segment_rows` rows without proving them, for proving segment by segment in separate
+/// Executes `entry(args)` with the streams `io` and cuts the run into segments of
+/// `segment_rows` rows without proving them (with `boundaries`, the boundary states a first
+/// plan found, as `gloam split` records them: then the run is executed only by the segments
+/// built later, each checked against them), for proving segment by segment in separate
 /// processes ([`segments::commit_segment`], [`segments::prove_segment`]; `gloam split`,
 /// `gloam prove-segment`, `gloam assemble`). Returns the plan and the proof file to fill in
 /// (its `stark` empty). The same refusals as [`prove_io`] apply, except the memory limit: a
@@ -561,6 +589,7 @@ pub fn prove_io(
 ///
 /// # Errors
 /// As [`prove_io`], and [`ProveError::Segments`] if the run cannot be cut so.
+#[allow(clippy::too_many_arguments)]
 pub fn plan_segments(
     program: Arc<Program>,
     entry: &str,
@@ -569,6 +598,7 @@ pub fn plan_segments(
     limits: Limits,
     segment_rows: usize,
     zk: ZkMode,
+    boundaries: Option<Vec<gloam_air::BoundaryState>>,
 ) -> Result<(segments::SegmentPlan, ProofFile), ProveError> {
     gloam_isa::check_setup(&program.module)?;
     if zk.applies(&program, io.private.len()) {
@@ -602,52 +632,113 @@ pub fn plan_segments(
         why,
     })?;
     let words = gloam_isa::value_words(args);
-    let (outcome, exec) = gloam_executor::run_traced_io(&program, entry, &words, io, limits)?;
+    let outcome = gloam_executor::run_io(&program, entry, &words, io, limits)?;
     public_io.journal = outcome.journal.clone();
     public_io
         .check_for(&program.module)
         .map_err(ProveError::Io)?;
+    let run = run_statement(&program, entry, &words, &outcome, public_io.clone())?;
+    let file = proof_file(
+        &program,
+        entry,
+        args.to_vec(),
+        &sig,
+        &outcome,
+        public_io,
+        ProofKind::Segmented,
+        Vec::new(),
+    );
+    let input = segments::RunInput {
+        entry: entry.to_string(),
+        args: words,
+        io: io.clone(),
+        limits,
+    };
+    let plan = match boundaries {
+        Some(b) => segments::SegmentPlan::with_boundaries(program, run, input, segment_rows, b)?,
+        None => segments::SegmentPlan::new(program, run, input, segment_rows)?,
+    };
+    Ok((plan, file))
+}
+
+/// The statement of the run of `entry(args)` that ended in `outcome` with the streams
+/// `public_io`.
+fn run_statement(
+    program: &Arc<Program>,
+    entry: &str,
+    args: &[u32],
+    outcome: &Outcome,
+    public_io: gloam_isa::PublicIo,
+) -> Result<PublicInputs, ProveError> {
     let (_, f) = program
         .proof_entry(entry)
         .ok_or_else(|| TraceError::NoSuchExport(entry.into()))?;
-    let run = PublicInputs::new(
+    Ok(PublicInputs::new(
         program.clone(),
         entry,
         f.entry_pc,
-        words,
+        args.to_vec(),
         outcome.results.clone(),
         outcome.cycles,
     )
-    .with_io(public_io.clone());
+    .with_io(public_io))
+}
+
+/// Which proof a [`ProofFile`] holds.
+#[derive(Clone, Copy)]
+enum ProofKind {
+    Transparent,
+    ZeroKnowledge,
+    Segmented,
+}
+
+impl ProofKind {
+    fn single(zero_knowledge: bool) -> Self {
+        if zero_knowledge {
+            ProofKind::ZeroKnowledge
+        } else {
+            ProofKind::Transparent
+        }
+    }
+}
+
+/// The proof file of the run of `entry(args)` that ended in `outcome`.
+#[allow(clippy::too_many_arguments)]
+fn proof_file(
+    program: &Program,
+    entry: &str,
+    args: Vec<IntValue>,
+    sig: &gloam_isa::FuncSig,
+    outcome: &Outcome,
+    public_io: gloam_isa::PublicIo,
+    kind: ProofKind,
+    stark: Vec<u8>,
+) -> ProofFile {
     let results = gloam_isa::values_from_words(&sig.results, &outcome.results)
         .expect("an integer entry leaves one word per i32 and two per i64 result");
-    let file = ProofFile {
+    ProofFile {
         program_hash: program.hash().0,
         entry: entry.to_string(),
-        args: args.to_vec(),
+        args,
         results,
         cycles: outcome.cycles,
         public_input: public_io.public_input,
         journal: public_io.journal,
-        zero_knowledge: false,
-        segmented: true,
-        stark: Vec::new(),
-    };
-    let plan = segments::SegmentPlan::new(program, run, &outcome, exec, segment_rows)?;
-    Ok((plan, file))
+        zero_knowledge: matches!(kind, ProofKind::ZeroKnowledge),
+        segmented: matches!(kind, ProofKind::Segmented),
+        stark,
+    }
 }
 
-/// The segmented path of [`prove_io`]: cuts the recorded run into segments and proves them
-/// ([`segments::prove_segments`]), `parallel` at a time.
+/// The segmented path of [`prove_io`]: cuts the run (`outcome` from the fast interpreter)
+/// into segments and proves them ([`segments::prove_segments`]), `parallel` at a time.
 #[allow(clippy::too_many_arguments)]
 fn prove_in_segments(
     program: Arc<Program>,
-    entry: &str,
+    input: segments::RunInput,
     typed_args: Vec<IntValue>,
-    args: &[u32],
     public_io: gloam_isa::PublicIo,
     outcome: Outcome,
-    exec: gloam_executor::ExecTrace,
     sig: gloam_isa::FuncSig,
     cfg: &ProveConfig,
     parallel: usize,
@@ -660,37 +751,26 @@ fn prove_in_segments(
     };
     report(Phase::BuildTrace);
     let t1 = Instant::now();
-    let (_, f) = program
-        .proof_entry(entry)
-        .ok_or_else(|| TraceError::NoSuchExport(entry.into()))?;
-    let run = PublicInputs::new(
-        program.clone(),
-        entry,
-        f.entry_pc,
-        args.to_vec(),
-        outcome.results.clone(),
-        outcome.cycles,
-    )
-    .with_io(public_io.clone());
+    let entry = input.entry.clone();
+    let run = run_statement(&program, &entry, &input.args, &outcome, public_io.clone())?;
     let n = cfg.segment_rows.unwrap_or(segments::DEFAULT_SEGMENT_ROWS);
-    let plan = segments::SegmentPlan::new(program.clone(), run, &outcome, exec, n)?;
+    let plan = segments::SegmentPlan::new(program.clone(), run, input, n)?;
     let build_trace = t1.elapsed();
     let t2 = Instant::now();
     // Memory left after the segments proven at once keeps pass-1 commitments for pass 2,
     // which then skips rebuilding and recommitting those segments.
     let wide = plan.statement(0).main_width();
     let (limit, _) = memory_limit(cfg);
-    let busy = outcome.cycles * RECORD_BYTES_PER_CYCLE
-        + parallel as u64 * estimate_peak_memory(n, wide, &cfg.options);
+    let busy =
+        segments::stream_bytes(n) + parallel as u64 * estimate_peak_memory(n, wide, &cfg.options);
     let cached = (limit.saturating_sub(busy) / segments::cached_segment_bytes(n, wide)) as usize;
     let (bytes, conjectured_bits, proven_bits) =
         segments::prove_segments(&plan, parallel, cached, cfg.segment_progress.clone())?;
     let stark = t2.elapsed();
     report(Phase::Done);
-    let main_columns = plan.statement(0).main_width();
     let stats = ProveStats {
         trace_rows: n,
-        main_columns,
+        main_columns: wide,
         aux_columns: AUX_WIDTH,
         execute,
         build_trace,
@@ -704,20 +784,16 @@ fn prove_in_segments(
         segments: plan.count(),
         parallel_segments: parallel,
     };
-    let results = gloam_isa::values_from_words(&sig.results, &outcome.results)
-        .expect("an integer entry leaves one word per i32 and two per i64 result");
-    let file = ProofFile {
-        program_hash: program.hash().0,
-        entry: entry.to_string(),
-        args: typed_args,
-        results,
-        cycles: outcome.cycles,
-        public_input: public_io.public_input,
-        journal: public_io.journal,
-        zero_knowledge: false,
-        segmented: true,
-        stark: bytes,
-    };
+    let file = proof_file(
+        &program,
+        &entry,
+        typed_args,
+        &sig,
+        &outcome,
+        public_io,
+        ProofKind::Segmented,
+        bytes,
+    );
     Ok(ProvenRun {
         outcome,
         file,

@@ -3,7 +3,7 @@
 //! Each segment's proof uses the zero-knowledge protocol (`crate::zk`), but a segmented proof
 //! is not zero-knowledge: the boundary states and each segment's running-sum end are public.
 //!
-//! The recorded run is cut into segments of `n` rows: segment `k` executes cycles
+//! A run is cut into segments of `n` rows: segment `k` executes cycles
 //! `k (n - 1) .. (k + 1)(n - 1)` on rows `0..n-1`, and its last row holds the state of cycle
 //! `(k + 1)(n - 1)`, the next segment's first row. Each segment's memory table holds every
 //! address with a nonzero value when it starts (carried in) and every address it touches,
@@ -13,9 +13,11 @@
 //! every segment's main trace is committed: pass 1 builds and commits each segment's main
 //! trace and keeps only its root; pass 2 builds it again, commits it again to the same root
 //! (the randomness comes from a per-segment generator seeded from one fresh key), and
-//! finishes the segment's proof. Peak memory is that of the segments proven at once, never
-//! the run's: one segment's trace and LDE at a time per worker, plus the recorded run
-//! (56 bytes per cycle) and the segment tables.
+//! finishes the segment's proof. The run is never recorded whole: each pass executes it
+//! again (traced, in chunks of `n - 1` cycles, `gloam_executor::run_traced_chunks_io`),
+//! building each segment's memory table from the words live at its cut and its trace as its
+//! steps arrive ([`SegmentPlan`]). Peak memory is that of the segments proven at once, never
+//! the run's: one segment's trace and LDE at a time per worker, plus [`stream_bytes`].
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -29,17 +31,21 @@ use gloam_air::{
     default_options, BoundaryState, GloamAir, PublicInputs, SegmentInfo, MAX_TRACE_LEN,
     MIN_TRACE_LEN,
 };
-use gloam_executor::{ExecTrace, Outcome, Step};
+use gloam_executor::{ExecError, IoInput, Limits, Outcome, Step};
 use gloam_isa::{Op, Program};
 use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
 use winter_utils::Serializable;
 use winterfell::{Air, Trace};
 
-use crate::trace::columns::step_row;
+use crate::trace::columns::{fill_table_gaps, step_accesses, step_row};
 use crate::trace::constraints::fill_inverses;
 use crate::trace::fill_multiplicities;
 use crate::{zk, GloamTrace, Phase, ProveError};
+
+/// Longest run the traced interpreter records (2^29 cycles: its access timestamps `4t + j`
+/// are 32-bit), so the longest run proven in segments.
+pub const MAX_TRACED_CYCLES: u64 = 1 << 29;
 
 /// Default rows per segment (2^17): a segment of a program using every opcode proves in
 /// about 2.3 GB.
@@ -69,17 +75,37 @@ struct Entry {
     fts: u64,
 }
 
-/// A recorded run cut into segments, ready to build each segment's trace.
+/// What executes a run again: its entry, argument words, input streams and limits.
+#[derive(Clone, Debug)]
+pub struct RunInput {
+    /// Exported entry function.
+    pub entry: String,
+    /// Argument words (`gloam_isa::value_words`).
+    pub args: Vec<u32>,
+    /// Input streams.
+    pub io: IoInput,
+    /// Fuel and resource limits.
+    pub limits: Limits,
+}
+
+/// A run cut into segments, ready to build each segment's trace.
+///
+/// Nothing of the run's trace is kept: [`SegmentPlan::new`] executes the run once (checking
+/// every segment's memory table and recording the boundary states), and each later pass
+/// executes it again, building segment traces as the steps arrive
+/// ([`SegmentSource::for_each_trace`]). Memory is one segment's steps (56 bytes a cycle, two
+/// chunks of `n - 1` cycles) and the words live at the current cut (at most `n - 1`),
+/// whatever the run's length; re-executing costs about a second per 10^7 cycles, against
+/// hours of proving.
 pub struct SegmentPlan {
     program: Arc<Program>,
     /// The whole run's statement (wide layout, as every segment's).
     run: PublicInputs,
-    exec: ExecTrace,
+    input: RunInput,
     n: usize,
     cycles: u64,
     final_fp: u64,
     boundaries: Vec<BoundaryState>,
-    tables: Vec<Vec<Entry>>,
 }
 
 fn region(addr: u64) -> u64 {
@@ -94,48 +120,274 @@ fn region(addr: u64) -> u64 {
 
 /// The accesses of one step: `(address, value after)` of `a`, `b`, `c`, `d` when enabled.
 fn accesses(program: &Program, st: &Step) -> [Option<(u64, u32)>; ACCESSES] {
-    let ins = program.instrs[st.pc as usize];
-    let op = ins.op;
-    let fp = st.fp as u64;
-    let word = MEM_BASE + (st.ea / 4) as u64;
-    let global = GLOBAL_BASE + ins.imm as u64;
-    let addr_b = match op {
-        op if op.is_load() => word,
-        Op::GlobalGet => global,
-        Op::GlobalGetAt => global + st.a as u64,
-        _ => fp + ins.b as u64,
+    let values = [st.a, st.b, st.c, st.d];
+    let acc = step_accesses(program, st);
+    std::array::from_fn(|j| acc[j].0.then_some((acc[j].1, values[j])))
+}
+
+/// The sweep over a run that gives each segment its memory table: the words live (nonzero)
+/// at the current cut, at most `n - 1` of them.
+struct Sweep<'a> {
+    program: &'a Program,
+    n: usize,
+    initial: &'a [(u64, u32)],
+    results: u64,
+    state: HashMap<u64, u32>,
+}
+
+impl<'a> Sweep<'a> {
+    fn new(program: &'a Program, run: &'a PublicInputs, n: usize) -> Self {
+        let initial = run.initial_words();
+        Sweep {
+            program,
+            n,
+            initial,
+            results: run.results.len().max(1) as u64,
+            state: initial
+                .iter()
+                .filter(|(_, v)| *v != 0)
+                .map(|&(a, v)| (a, v))
+                .collect(),
+        }
+    }
+
+    /// Segment `k`'s memory table from the steps it executes (at most `n - 1`), sorted by
+    /// address; advances the live words to the next cut.
+    fn table(&mut self, k: usize, steps: &[Step]) -> Result<Vec<Entry>, ProveError> {
+        let n = self.n;
+        let mut touched: BTreeMap<u64, (u32, u64)> = BTreeMap::new();
+        for (r, st) in steps.iter().enumerate() {
+            for (j, acc) in accesses(self.program, st).into_iter().enumerate() {
+                if let Some((addr, v)) = acc {
+                    touched.insert(addr, (v, (ACCESSES_PER_ROW * r + j + 1) as u64));
+                }
+            }
+        }
+        let mut addrs: BTreeSet<u64> = touched.keys().copied().collect();
+        addrs.extend(self.state.keys().copied());
+        addrs.extend(0..self.results);
+        addrs.insert(GLOBAL_BASE);
+        if k == 0 {
+            addrs.extend(self.initial.iter().map(|(a, _)| *a));
+        }
+        if addrs.len() > n - 1 {
+            return Err(ProveError::Segments(format!(
+                "segment {k}'s memory table needs {} rows (the addresses live at its start and those it touches); a segment of {n} rows holds {}: use larger segments",
+                addrs.len(),
+                n - 1
+            )));
+        }
+        let table: Vec<Entry> = addrs
+            .into_iter()
+            .map(|addr| {
+                let start = self.state.get(&addr).copied().unwrap_or(0);
+                let (fval, fts) = touched.get(&addr).copied().unwrap_or((start, 0));
+                // Segment 0 starts from zeros: the verifier adds the initial state.
+                let v_in = if k == 0 { 0 } else { start };
+                Entry {
+                    addr,
+                    v_in,
+                    fval,
+                    fts,
+                }
+            })
+            .collect();
+        for (a, (v, _)) in touched {
+            if v == 0 {
+                self.state.remove(&a);
+            } else {
+                self.state.insert(a, v);
+            }
+        }
+        Ok(table)
+    }
+}
+
+/// A segment as the stream hands it over: its index, its steps (the cycles it executes and
+/// the next segment's first step, which its last row holds) and its memory table.
+type Visit<'f> = &'f mut dyn FnMut(usize, &[Step], Vec<Entry>) -> Result<bool, ProveError>;
+
+/// Executes the run (traced, in chunks of `n - 1` cycles) and hands every segment to `f` in
+/// order; `f` returns `false` to stop the run there. Returns the run's outcome, or `None`
+/// when `f` stopped it.
+fn stream_run(
+    program: &Arc<Program>,
+    run: &PublicInputs,
+    input: &RunInput,
+    n: usize,
+    f: Visit<'_>,
+) -> Result<Option<Outcome>, ProveError> {
+    let mut sweep = Sweep::new(program, run, n);
+    let mut prev: Option<Vec<Step>> = None;
+    let mut k = 0usize;
+    let mut failed: Option<ProveError> = None;
+    let mut sink = |chunk: Vec<Step>| -> bool {
+        if let Some(mut steps) = prev.take() {
+            let r = sweep.table(k, &steps).and_then(|table| {
+                // The executor never hands over an empty chunk.
+                steps.extend(chunk.first().copied());
+                f(k, &steps, table)
+            });
+            match r {
+                Ok(true) => {}
+                Ok(false) => return false,
+                Err(e) => {
+                    failed = Some(e);
+                    return false;
+                }
+            }
+            k += 1;
+        }
+        prev = Some(chunk);
+        true
     };
-    let addr_c = match op {
-        op if op.is_store() => word,
-        Op::GlobalSet => global,
-        Op::GlobalSetAt => global + st.b as u64,
-        _ => fp + ins.c as u64,
-    };
-    let width = op.mem_width();
-    let cross = width > 0 && st.ea % 4 + width > 4;
-    [
-        op.reads_a().then_some((fp + ins.a as u64, st.a)),
-        ((op.has_b() && !ins.b_imm) || op.writes_b()).then_some((addr_b, st.b)),
-        op.writes_c().then_some((addr_c, st.c)),
-        cross.then_some((word + 1, st.d)),
-    ]
+    let out = gloam_executor::run_traced_chunks_io(
+        program,
+        &input.entry,
+        &input.args,
+        &input.io,
+        input.limits,
+        n - 1,
+        &mut sink,
+    );
+    match out {
+        Err(ExecError::Stopped) => match failed {
+            Some(e) => Err(e),
+            None => Ok(None),
+        },
+        Err(e) => Err(e.into()),
+        Ok(outcome) => {
+            let steps = prev.take().unwrap_or_default();
+            let table = sweep.table(k, &steps)?;
+            f(k, &steps, table)?;
+            Ok(Some(outcome))
+        }
+    }
 }
 
 impl SegmentPlan {
-    /// Cuts the recorded run (`outcome`, `exec`; statement `run` from
-    /// `PublicInputs::for_segment`'s wide layout) into segments of `n` rows.
+    /// Cuts the run of `input` (statement `run`, whose results and cycles come from the fast
+    /// interpreter; the wide layout of `PublicInputs::for_segment` is applied here) into
+    /// segments of `n` rows: executes it once, traced, checking every segment's memory table
+    /// and recording the boundary states, and keeps nothing else of it.
     ///
     /// # Errors
     /// [`ProveError::Segments`] if `n` is not a power of two in `[2^14, 2^22]` or below the
     /// program table, the run needs more than [`MAX_SEGMENTS`] segments, or a segment's memory
-    /// table (the live and touched addresses) does not fit its rows.
+    /// table (the live and touched addresses) does not fit its rows;
+    /// [`ProveError::Diverged`] if the traced run's results or cycles differ from `run`'s;
+    /// [`ProveError::Exec`] from the traced run.
     pub fn new(
         program: Arc<Program>,
         run: PublicInputs,
-        outcome: &Outcome,
-        exec: ExecTrace,
+        input: RunInput,
         n: usize,
     ) -> Result<Self, ProveError> {
+        let (run, count) = Self::shape(run, n)?;
+        let cycles = run.cycles;
+        let per = (n - 1) as u64;
+        let mut boundaries: Vec<Option<(u32, u64)>> = Vec::with_capacity(count + 1);
+        let mut final_fp = 0;
+        let outcome = stream_run(&program, &run, &input, n, &mut |_, steps, _| {
+            boundaries.push(steps.first().map(|s| (s.pc, s.fp as u64)));
+            if let Some(st) = steps.last() {
+                final_fp = st.b as u64;
+            }
+            Ok(true)
+        })?
+        .ok_or_else(|| ProveError::Segments("internal error: the plan's run stopped".into()))?;
+        if outcome.results != run.results
+            || outcome.cycles != cycles
+            || outcome.journal != run.io().journal
+        {
+            let describe = |results: &[u32], cycles: u64, journal: &[u8]| {
+                format!(
+                    "results {results:?}, {cycles} cycles, a journal of {} bytes",
+                    journal.len()
+                )
+            };
+            return Err(ProveError::Diverged {
+                traced: describe(&outcome.results, outcome.cycles, &outcome.journal),
+                fast: describe(&run.results, cycles, &run.io().journal),
+            });
+        }
+        if boundaries.len() != count {
+            return Err(ProveError::Segments(format!(
+                "internal error: the run streamed {} segments, not {count}",
+                boundaries.len()
+            )));
+        }
+        let mut boundaries: Vec<BoundaryState> = boundaries
+            .into_iter()
+            .enumerate()
+            .map(|(k, b)| {
+                let (pc, fp) = b.unwrap_or((gloam_isa::HALT_PC, final_fp));
+                BoundaryState {
+                    pc,
+                    fp,
+                    clk: (k as u64 * per).min(cycles),
+                }
+            })
+            .collect();
+        boundaries.push(BoundaryState {
+            pc: gloam_isa::HALT_PC,
+            fp: final_fp,
+            clk: cycles,
+        });
+        Ok(SegmentPlan {
+            program,
+            run,
+            input,
+            n,
+            cycles,
+            final_fp,
+            boundaries,
+        })
+    }
+
+    /// A plan whose boundary states are already known (those [`SegmentPlan::new`] found, as
+    /// `gloam split` writes them to `run.json`): nothing is executed here, so a job proving
+    /// one segment executes the run only up to that segment; every segment built later is
+    /// checked against its boundary states.
+    ///
+    /// # Errors
+    /// As [`SegmentPlan::new`] for `n` and the run's length; [`ProveError::Segments`] if
+    /// `boundaries` are not `count + 1` states at the canonical cuts ending halted.
+    pub fn with_boundaries(
+        program: Arc<Program>,
+        run: PublicInputs,
+        input: RunInput,
+        n: usize,
+        boundaries: Vec<BoundaryState>,
+    ) -> Result<Self, ProveError> {
+        let (run, count) = Self::shape(run, n)?;
+        let cycles = run.cycles;
+        let per = (n - 1) as u64;
+        let canonical = boundaries.len() == count + 1
+            && boundaries
+                .iter()
+                .enumerate()
+                .all(|(k, b)| b.clk == (k as u64 * per).min(cycles))
+            && boundaries[count].pc == gloam_isa::HALT_PC;
+        if !canonical {
+            return Err(ProveError::Segments(format!(
+                "the boundary states do not cut a run of {cycles} cycles into {count} segments of {n} rows"
+            )));
+        }
+        Ok(SegmentPlan {
+            program,
+            run,
+            input,
+            n,
+            cycles,
+            final_fp: boundaries[count].fp,
+            boundaries,
+        })
+    }
+
+    /// The wide statement and the segment count of a run of `run.cycles` cycles in segments
+    /// of `n` rows, or why it cannot be cut so.
+    fn shape(run: PublicInputs, n: usize) -> Result<(PublicInputs, usize), ProveError> {
         let bad = |s: String| ProveError::Segments(s);
         // Every segment has the wide layout, whose statement holds the whole initial state.
         let run = run.for_segment(SegmentInfo {
@@ -156,10 +408,10 @@ impl SegmentPlan {
                 run.program_period()
             )));
         }
-        let cycles = outcome.cycles;
-        if cycles >= gloam_air::MAX_SEGMENTED_CYCLES || cycles >= 1 << 30 {
+        let cycles = run.cycles;
+        if cycles >= gloam_air::MAX_SEGMENTED_CYCLES || cycles > MAX_TRACED_CYCLES {
             return Err(bad(format!(
-                "a run of {cycles} cycles is too long to record"
+                "a run of {cycles} cycles is longer than the traced interpreter records ({MAX_TRACED_CYCLES} cycles; its timestamps are 32-bit)"
             )));
         }
         let per = (n - 1) as u64;
@@ -169,96 +421,12 @@ impl SegmentPlan {
                 "the run needs {count} segments of {n} rows; at most {MAX_SEGMENTS}"
             )));
         }
-        let final_fp = exec.steps.last().map_or(0, |st| st.b as u64);
-        let mut boundaries: Vec<BoundaryState> = (0..count)
-            .map(|k| {
-                let c = k as u64 * per;
-                let st = exec.steps.get(c as usize);
-                BoundaryState {
-                    pc: st.map_or(gloam_isa::HALT_PC, |s| s.pc),
-                    fp: st.map_or(final_fp, |s| s.fp as u64),
-                    clk: c.min(cycles),
-                }
-            })
-            .collect();
-        boundaries.push(BoundaryState {
-            pc: gloam_isa::HALT_PC,
-            fp: final_fp,
-            clk: cycles,
-        });
-        // The tables: a sweep over the run with the values of every address.
-        let initial: Vec<(u64, u32)> = run.initial_words().to_vec();
-        let mut state: HashMap<u64, u32> = initial
-            .iter()
-            .filter(|(_, v)| *v != 0)
-            .map(|&(a, v)| (a, v))
-            .collect();
-        let results = run.results.len().max(1) as u64;
-        let mut tables = Vec::with_capacity(count);
-        for k in 0..count {
-            let c0 = k * (n - 1);
-            let end = (c0 + n - 1).min(cycles as usize);
-            let mut touched: BTreeMap<u64, (u32, u64)> = BTreeMap::new();
-            for (r, st) in exec.steps[c0..end].iter().enumerate() {
-                for (j, acc) in accesses(&program, st).into_iter().enumerate() {
-                    if let Some((addr, v)) = acc {
-                        touched.insert(addr, (v, (ACCESSES_PER_ROW * r + j + 1) as u64));
-                    }
-                }
-            }
-            let mut addrs: BTreeSet<u64> = touched.keys().copied().collect();
-            addrs.extend(state.keys().copied());
-            addrs.extend(0..results);
-            addrs.insert(GLOBAL_BASE);
-            if k == 0 {
-                addrs.extend(initial.iter().map(|(a, _)| *a));
-            }
-            if addrs.len() > n - 1 {
-                return Err(bad(format!(
-                    "segment {k}'s memory table needs {} rows (the addresses live at its start and those it touches); a segment of {n} rows holds {}: use larger segments",
-                    addrs.len(),
-                    n - 1
-                )));
-            }
-            let table: Vec<Entry> = addrs
-                .into_iter()
-                .map(|addr| {
-                    let start = state.get(&addr).copied().unwrap_or(0);
-                    let (fval, fts) = touched.get(&addr).copied().unwrap_or((start, 0));
-                    // Segment 0 starts from zeros: the verifier adds the initial state.
-                    let v_in = if k == 0 { 0 } else { start };
-                    Entry {
-                        addr,
-                        v_in,
-                        fval,
-                        fts,
-                    }
-                })
-                .collect();
-            for (a, (v, _)) in touched {
-                if v == 0 {
-                    state.remove(&a);
-                } else {
-                    state.insert(a, v);
-                }
-            }
-            tables.push(table);
-        }
-        Ok(SegmentPlan {
-            program,
-            run,
-            exec,
-            n,
-            cycles,
-            final_fp,
-            boundaries,
-            tables,
-        })
+        Ok((run, count))
     }
 
     /// Number of segments.
     pub fn count(&self) -> usize {
-        self.tables.len()
+        self.boundaries.len() - 1
     }
 
     /// Segment `k`'s statement (its running sum's end still zero).
@@ -272,19 +440,88 @@ impl SegmentPlan {
         })
     }
 
-    /// Builds segment `k`'s main trace (`MAIN_WIDTH x n`) and statement.
+    /// Executes the run again, handing each segment `k` that `want` selects its main trace
+    /// and statement, in order (see [`SegmentSource::for_each_trace`]); `f` returns `false`
+    /// to stop.
+    fn stream(
+        &self,
+        want: &dyn Fn(usize) -> bool,
+        f: &mut dyn FnMut(usize, Vec<Vec<Felt>>, PublicInputs) -> Result<bool, ProveError>,
+    ) -> Result<(), ProveError> {
+        let out = stream_run(
+            &self.program,
+            &self.run,
+            &self.input,
+            self.n,
+            &mut |k, steps, table| {
+                // The segment's first and last rows must hold its boundary states.
+                let halted = (gloam_isa::HALT_PC, self.final_fp);
+                let first = steps.first().map_or(halted, |s| (s.pc, s.fp as u64));
+                let last = match steps.get(self.n - 1) {
+                    Some(s) => (s.pc, s.fp as u64),
+                    None if steps.last().is_none_or(|s| s.b as u64 == self.final_fp) => halted,
+                    None => (u32::MAX, u64::MAX),
+                };
+                let at = |j: usize| self.boundaries.get(j).map(|b| (b.pc, b.fp));
+                if k >= self.count() || Some(first) != at(k) || Some(last) != at(k + 1) {
+                    return Err(ProveError::Segments(format!(
+                        "the run executed again differs from its plan at segment {k}"
+                    )));
+                }
+                if !want(k) {
+                    return Ok(true);
+                }
+                let (cols, pi) = self.build(k, steps, table)?;
+                f(k, cols, pi)
+            },
+        )?;
+        if let Some(o) = out {
+            if o.cycles != self.cycles
+                || o.results != self.run.results
+                || o.journal != self.run.io().journal
+            {
+                return Err(ProveError::Segments(
+                    "the run executed again differs from its plan".into(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Builds segment `k`'s main trace (`MAIN_WIDTH x n`) and statement, executing the run
+    /// up to that segment.
     ///
     /// # Errors
-    /// [`ProveError::Segments`] if two neighbouring table addresses are 2^32 apart or more
-    /// (the table's gap bytes; never for frames, which grow by a call's frame size).
+    /// As [`SegmentPlan::new`] for the run; [`ProveError::Segments`] if two neighbouring
+    /// table addresses are 2^32 apart or more (the table's gap bytes; never for frames, which
+    /// grow by a call's frame size).
     pub fn trace(&self, k: usize) -> Result<(Vec<Vec<Felt>>, PublicInputs), ProveError> {
+        if k >= self.count() {
+            return Err(ProveError::Segments(format!(
+                "the run has {} segments, no segment {k}",
+                self.count()
+            )));
+        }
+        let mut found = None;
+        self.stream(&|j| j == k, &mut |_, cols, pi| {
+            found = Some((cols, pi));
+            Ok(false)
+        })?;
+        found.ok_or_else(|| ProveError::Segments(format!("the run has no segment {k}")))
+    }
+
+    /// Segment `k`'s main trace from `steps` (its cycles and the next segment's first step)
+    /// and its memory `table`.
+    fn build(
+        &self,
+        k: usize,
+        steps: &[Step],
+        table: Vec<Entry>,
+    ) -> Result<(Vec<Vec<Felt>>, PublicInputs), ProveError> {
         let n = self.n;
         let program = &self.program;
         let c0 = k * (n - 1);
-        let steps_end = (c0 + n).min(self.cycles as usize);
-        let steps = &self.exec.steps[c0.min(steps_end)..steps_end];
         // The table: its entries, padded with unused slot addresses after the last slot.
-        let table = &self.tables[k];
         let slots = table.iter().take_while(|e| region(e.addr) == 0).count();
         let pad = n - 1 - table.len();
         let last_slot = table[slots - 1].addr;
@@ -297,6 +534,7 @@ impl SegmentPlan {
             fts: 0,
         }));
         rows_table.extend_from_slice(&table[slots..]);
+        drop(table);
         let mut cols: Vec<Vec<u64>> = vec![vec![0u64; n]; MAIN_WIDTH];
         for row in 0..n {
             let mut v = [0u64; MAIN_WIDTH];
@@ -338,36 +576,16 @@ impl SegmentPlan {
                 c[row] = val;
             }
         }
-        for row in 0..n - 1 {
-            let (t, t1, r, r1) = (
-                cols[TADDR][row],
-                cols[TADDR][row + 1],
-                cols[REGION][row],
-                cols[REGION][row + 1],
-            );
-            let gap = if r1 == r {
-                t1 - t - 1
-            } else {
-                t1 - r1 * REGION_STEP
-            };
-            if gap >= 1 << 32 {
-                return Err(ProveError::Segments(format!(
-                    "segment {k}: table addresses {t} and {t1} are too far apart"
-                )));
-            }
-            for i in 0..TABLE_GAP_BYTES {
-                cols[G + i][row] = (gap >> (8 * i)) & 255;
-            }
-        }
+        fill_table_gaps(&mut cols, n - 1).map_err(|(t, t1)| {
+            ProveError::Segments(format!(
+                "segment {k}: table addresses {t} and {t1} are too far apart"
+            ))
+        })?;
         let mut columns: Vec<Vec<Felt>> = cols
             .into_iter()
             .map(|c| c.into_iter().map(Felt::new).collect())
             .collect();
-        let window = ExecTrace {
-            steps: steps.to_vec(),
-            ..ExecTrace::default()
-        };
-        fill_inverses(&mut columns, program, &window);
+        fill_inverses(&mut columns, program, steps);
         fill_multiplicities(&mut columns);
         Ok((columns, self.statement(k)))
     }
@@ -389,6 +607,23 @@ pub trait SegmentSource: Sync {
     /// # Errors
     /// [`ProveError`] if the trace cannot be built.
     fn trace(&self, k: usize) -> Result<(Vec<Vec<Felt>>, PublicInputs), ProveError>;
+    /// Hands the main trace and statement of every segment `want` selects to `f`, in order of
+    /// `k`. The default calls [`SegmentSource::trace`] for each; [`SegmentPlan`] executes
+    /// the run once for all of them.
+    ///
+    /// # Errors
+    /// [`ProveError`] from building a trace or from `f`.
+    fn for_each_trace(
+        &self,
+        want: &dyn Fn(usize) -> bool,
+        f: &mut dyn FnMut(usize, Vec<Vec<Felt>>, PublicInputs) -> Result<(), ProveError>,
+    ) -> Result<(), ProveError> {
+        for k in (0..self.count()).filter(|&k| want(k)) {
+            let (cols, pi) = self.trace(k)?;
+            f(k, cols, pi)?;
+        }
+        Ok(())
+    }
 }
 
 impl SegmentSource for SegmentPlan {
@@ -406,6 +641,13 @@ impl SegmentSource for SegmentPlan {
     }
     fn trace(&self, k: usize) -> Result<(Vec<Vec<Felt>>, PublicInputs), ProveError> {
         SegmentPlan::trace(self, k)
+    }
+    fn for_each_trace(
+        &self,
+        want: &dyn Fn(usize) -> bool,
+        f: &mut dyn FnMut(usize, Vec<Vec<Felt>>, PublicInputs) -> Result<(), ProveError>,
+    ) -> Result<(), ProveError> {
+        self.stream(want, &mut |k, cols, pi| f(k, cols, pi).map(|()| true))
     }
 }
 
@@ -428,6 +670,13 @@ fn build_segment<S: SegmentSource + ?Sized>(
     k: usize,
 ) -> Result<(GloamTrace, PublicInputs, ZkParams), ProveError> {
     let (columns, pi) = src.trace(k)?;
+    build_from(columns, pi)
+}
+
+fn build_from(
+    columns: Vec<Vec<Felt>>,
+    pi: PublicInputs,
+) -> Result<(GloamTrace, PublicInputs, ZkParams), ProveError> {
     let trace = GloamTrace::new(columns, &pi);
     let air = GloamAir::new(trace.info().clone(), pi.clone(), default_options());
     let params = ZkParams::new(&air);
@@ -476,7 +725,21 @@ pub fn prove_segment<S: SegmentSource + ?Sized>(
     aux_rand: &[gloam_air::zk::QuadFelt],
     shared: &[u8; 32],
 ) -> Result<SegmentProof, ProveError> {
-    let (trace, pi, params) = build_segment(src, k)?;
+    let (columns, pi) = src.trace(k)?;
+    prove_built(columns, pi, k, key, root, aux_rand, shared)
+}
+
+/// [`prove_segment`] on segment `k`'s built trace.
+fn prove_built(
+    columns: Vec<Vec<Felt>>,
+    pi: PublicInputs,
+    k: usize,
+    key: &[u8; 32],
+    root: &gloam_air::zk::Digest,
+    aux_rand: &[gloam_air::zk::QuadFelt],
+    shared: &[u8; 32],
+) -> Result<SegmentProof, ProveError> {
+    let (trace, pi, params) = build_from(columns, pi)?;
     let mut rng = segment_rng(key, k);
     let main = zk::commit_main(&trace, &params, &mut rng);
     if main.root() != *root {
@@ -532,6 +795,16 @@ pub fn assemble<S: SegmentSource + ?Sized>(
     )
 }
 
+/// Bytes the run's execution takes while its segments stream ([`SegmentPlan`]) for segments
+/// of `n` rows: two chunks of `n - 1` steps (56 bytes each, with the executor's growth
+/// slack), and the live words and one table (at most `n - 1` each).
+pub fn stream_bytes(n: usize) -> u64 {
+    let n = n as u64;
+    4 * n * RECORD_STEP_BYTES + n * 160
+}
+
+const RECORD_STEP_BYTES: u64 = std::mem::size_of::<Step>() as u64;
+
 /// Bytes one segment's pass-1 state takes when kept for pass 2 ([`prove_segments`]'s cache):
 /// the trace, its randomised polynomials, their LDE (blowup 8) and the Merkle tree.
 pub fn cached_segment_bytes(n: usize, main_columns: usize) -> u64 {
@@ -558,6 +831,11 @@ pub fn prove_segments<S: SegmentSource + ?Sized>(
     let mut key = [0u8; 32];
     rand::rng().fill(&mut key);
     let cycles_of = |k: usize| src.boundaries()[k + 1].clk - src.boundaries()[k].clk;
+    if count == 0 || src.boundaries().len() != count + 1 {
+        return Err(ProveError::Segments(
+            "a run has at least one segment and a boundary state more than segments".into(),
+        ));
+    }
     let parallel = parallel.clamp(1, count);
     let done = std::sync::atomic::AtomicUsize::new(0);
     let cycles_done = std::sync::atomic::AtomicU64::new(0);
@@ -575,64 +853,131 @@ pub fn prove_segments<S: SegmentSource + ?Sized>(
             });
         }
     };
-    let indexes: Vec<usize> = (0..count).collect();
-    let mut roots = Vec::with_capacity(count);
-    let mut kept: Vec<Option<Kept>> = (0..count).map(|_| None).collect();
-    for chunk in indexes.chunks(parallel) {
-        let r: Result<Vec<_>, ProveError> = chunk
-            .par_iter()
-            .map(|&k| {
-                let out = if k < cached {
-                    let (trace, pi, params) = build_segment(src, k)?;
-                    let mut rng = segment_rng(&key, k);
-                    let main = zk::commit_main(&trace, &params, &mut rng);
-                    (main.root(), Some((trace, pi, main, rng)))
-                } else {
-                    (commit_segment(src, k, &key)?, None)
-                };
+    // Pass 1: the segments arrive in order (one execution of the run) and are committed
+    // `parallel` at a time.
+    type Built = (usize, Vec<Vec<Felt>>, PublicInputs);
+    let commit_batch = |batch: Vec<Built>| -> Result<Vec<(usize, _, Option<Kept>)>, ProveError> {
+        batch
+            .into_par_iter()
+            .map(|(k, cols, pi)| {
+                let (trace, pi, params) = build_from(cols, pi)?;
+                let mut rng = segment_rng(&key, k);
+                let main = zk::commit_main(&trace, &params, &mut rng);
+                let root = main.root();
                 tick(1, k);
-                Ok(out)
+                let keep = if k < cached {
+                    Some((trace, pi, main, rng))
+                } else {
+                    None
+                };
+                Ok((k, root, keep))
             })
-            .collect();
-        for (i, (root, keep)) in r?.into_iter().enumerate() {
-            roots.push(root);
-            kept[chunk[0] + i] = keep;
+            .collect()
+    };
+    let mut roots = vec![None; count];
+    let mut kept: Vec<Option<Kept>> = (0..count).map(|_| None).collect();
+    let mut batch: Vec<Built> = Vec::with_capacity(parallel);
+    let mut take = |batch: Vec<Built>| -> Result<(), ProveError> {
+        for (k, root, keep) in commit_batch(batch)? {
+            let bad = || ProveError::Segments(format!("segment {k} of {count} handed over"));
+            *roots.get_mut(k).ok_or_else(bad)? = Some(root);
+            *kept.get_mut(k).ok_or_else(bad)? = keep;
         }
-    }
+        Ok(())
+    };
+    src.for_each_trace(&|_| true, &mut |k, cols, pi| {
+        batch.push((k, cols, pi));
+        if batch.len() == parallel {
+            take(std::mem::take(&mut batch))?;
+        }
+        Ok(())
+    })?;
+    take(batch)?;
+    let roots: Vec<gloam_air::zk::Digest> = roots
+        .into_iter()
+        .enumerate()
+        .map(|(k, r)| r.ok_or_else(|| ProveError::Segments(format!("segment {k} was never built"))))
+        .collect::<Result<_, _>>()?;
     let (aux_rand, shared) = shared_challenges(src, &roots)?;
     done.store(0, std::sync::atomic::Ordering::SeqCst);
     cycles_done.store(0, std::sync::atomic::Ordering::SeqCst);
-    let mut proofs = Vec::with_capacity(count);
-    for chunk in indexes.chunks(parallel) {
-        let keep: Vec<Option<Kept>> = chunk.iter().map(|&k| kept[k].take()).collect();
-        let r: Result<Vec<_>, ProveError> = chunk
-            .par_iter()
-            .zip(keep)
-            .map(|(&k, keep)| {
-                let p = match keep {
-                    Some((trace, pi, main, mut rng)) => {
-                        let coin = segments::segment_coin(&shared, k);
-                        let (proof, sum_end) = zk::prove_committed(
-                            trace,
-                            pi,
-                            main,
-                            coin,
-                            aux_rand.clone(),
-                            &mut rng,
-                            &|_: Phase| {},
-                        )?;
-                        SegmentProof {
-                            sum_end,
-                            proof: proof.to_bytes(),
-                        }
-                    }
-                    None => prove_segment(src, k, &key, &roots[k], &aux_rand, &shared)?,
-                };
+    // Pass 2: the kept segments first, then the others rebuilt as the run executes again.
+    let mut proofs: Vec<Option<SegmentProof>> = (0..count).map(|_| None).collect();
+    let kept_ks: Vec<usize> = (0..count).filter(|&k| kept[k].is_some()).collect();
+    for chunk in kept_ks.chunks(parallel) {
+        let keep: Vec<(usize, Kept)> = chunk
+            .iter()
+            .map(|&k| (k, kept[k].take().expect("kept")))
+            .collect();
+        let r: Result<Vec<_>, ProveError> = keep
+            .into_par_iter()
+            .map(|(k, (trace, pi, main, mut rng))| {
+                let coin = segments::segment_coin(&shared, k);
+                let (proof, sum_end) = zk::prove_committed(
+                    trace,
+                    pi,
+                    main,
+                    coin,
+                    aux_rand.clone(),
+                    &mut rng,
+                    &|_: Phase| {},
+                )?;
                 tick(2, k);
-                Ok(p)
+                Ok((
+                    k,
+                    SegmentProof {
+                        sum_end,
+                        proof: proof.to_bytes(),
+                    },
+                ))
             })
             .collect();
-        proofs.extend(r?);
+        for (k, p) in r? {
+            proofs[k] = Some(p);
+        }
     }
+    let prove_batch = |batch: Vec<Built>| -> Result<Vec<(usize, SegmentProof)>, ProveError> {
+        batch
+            .into_par_iter()
+            .map(|(k, cols, pi)| {
+                let root = roots
+                    .get(k)
+                    .ok_or_else(|| ProveError::Segments(format!("no segment {k}")))?;
+                let p = prove_built(cols, pi, k, &key, root, &aux_rand, &shared)?;
+                tick(2, k);
+                Ok((k, p))
+            })
+            .collect()
+    };
+    let rest: Vec<bool> = proofs.iter().map(|p| p.is_none()).collect();
+    let mut batch: Vec<Built> = Vec::with_capacity(parallel);
+    let mut put = |batch: Vec<Built>| -> Result<(), ProveError> {
+        for (k, p) in prove_batch(batch)? {
+            *proofs.get_mut(k).ok_or_else(|| {
+                ProveError::Segments(format!("segment {k} of {count} handed over"))
+            })? = Some(p);
+        }
+        Ok(())
+    };
+    if rest.iter().any(|r| *r) {
+        src.for_each_trace(
+            &|k| rest.get(k).copied().unwrap_or(false),
+            &mut |k, cols, pi| {
+                batch.push((k, cols, pi));
+                if batch.len() == parallel {
+                    put(std::mem::take(&mut batch))?;
+                }
+                Ok(())
+            },
+        )?;
+        put(batch)?;
+    }
+    let proofs: Vec<SegmentProof> = proofs
+        .into_iter()
+        .enumerate()
+        .map(|(k, p)| {
+            p.ok_or_else(|| ProveError::Segments(format!("segment {k} was never proven")))
+        })
+        .collect::<Result<_, _>>()?;
     Ok(assemble(src, proofs))
 }

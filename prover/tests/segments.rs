@@ -10,7 +10,7 @@ use gloam_air::field::{Felt, FieldElement};
 use gloam_air::segments::SegmentedProof;
 use gloam_air::{BoundaryState, PublicInputs};
 use gloam_isa::{IntValue, Program};
-use gloam_prover::segments::{prove_segments, SegmentPlan, SegmentSource};
+use gloam_prover::segments::{prove_segments, RunInput, SegmentPlan, SegmentSource};
 use gloam_prover::{prove_values, ProveConfig, ProveError, ProvenRun};
 use gloam_verifier::{verify_file, verify_kind, Claim, ProofKind, VerifyError};
 use winter_utils::{Deserializable, Serializable, SliceReader};
@@ -223,9 +223,8 @@ impl SegmentSource for Forged {
 }
 
 fn plan(program: &Arc<Program>, n: u32) -> (SegmentPlan, Claim) {
-    let (out, exec) =
-        gloam_executor::run_traced(program, "run", &[n], gloam_executor::Limits::default())
-            .expect("the run");
+    let out = gloam_executor::run(program, "run", &[n], gloam_executor::Limits::default())
+        .expect("the run");
     let (_, f) = program.proof_entry("run").expect("entry");
     let run = PublicInputs::new(
         program.clone(),
@@ -237,7 +236,18 @@ fn plan(program: &Arc<Program>, n: u32) -> (SegmentPlan, Claim) {
     );
     let claim = Claim::i32("run", &[n], &out.results, out.cycles);
     (
-        SegmentPlan::new(program.clone(), run, &out, exec, ROWS).expect("plan"),
+        SegmentPlan::new(
+            program.clone(),
+            run,
+            RunInput {
+                entry: "run".into(),
+                args: vec![n],
+                io: Default::default(),
+                limits: gloam_executor::Limits::default(),
+            },
+            ROWS,
+        )
+        .expect("plan"),
         claim,
     )
 }
@@ -364,4 +374,48 @@ fn a_private_run_is_not_split_into_segments() {
         Err(e) => panic!("refused for another reason: {e}"),
         Ok(_) => panic!("a private run was split into segments"),
     }
+}
+
+/// The two ways a plan builds segment traces agree: streamed in one execution of the run
+/// (`gloam prove`) and one segment at a time (`gloam prove-segment`, each job re-executing
+/// the run up to its segment). Both must commit to the same roots; the boundary states are
+/// the recorded run's states at the cuts.
+#[test]
+fn streamed_and_random_access_segment_traces_agree() {
+    let program = program();
+    let (plan, _) = plan(&program, 3000);
+    assert!(plan.count() >= 4, "{} segments", plan.count());
+    let (_, recorded) =
+        gloam_executor::run_traced(&program, "run", &[3000], gloam_executor::Limits::default())
+            .expect("the run");
+    for (k, b) in SegmentSource::boundaries(&plan).iter().enumerate() {
+        let c = k * (ROWS - 1);
+        match recorded.steps.get(c) {
+            Some(st) => assert_eq!((b.pc, b.fp, b.clk), (st.pc, st.fp as u64, c as u64)),
+            None => assert_eq!(
+                (b.pc, b.clk),
+                (gloam_isa::HALT_PC, recorded.steps.len() as u64)
+            ),
+        }
+    }
+    let mut streamed = Vec::new();
+    plan.for_each_trace(&|k| k != 1, &mut |k, cols, pi| {
+        streamed.push((k, cols, pi.segment().cloned()));
+        Ok(())
+    })
+    .expect("streamed");
+    let ks: Vec<usize> = streamed.iter().map(|s| s.0).collect();
+    assert_eq!(
+        ks,
+        (0..plan.count()).filter(|&k| k != 1).collect::<Vec<_>>()
+    );
+    for (k, cols, seg) in streamed {
+        let (one, pi) = plan.trace(k).expect("one segment");
+        assert!(cols == one, "segment {k}'s traces differ");
+        assert_eq!(seg, pi.segment().cloned());
+    }
+    assert!(matches!(
+        plan.trace(plan.count()),
+        Err(ProveError::Segments(_))
+    ));
 }

@@ -13,7 +13,7 @@ use gloam_isa::{Program, TrapKind, ValType};
 use super::fast::Fast;
 use super::traced::{TraceRun, Traced};
 use crate::store::{ExternVal, FuncKind, InstanceId, Store};
-use crate::{ExecError, ExecTrace, IoInput, Limits, Outcome, Value};
+use crate::{ExecError, ExecTrace, IoInput, Limits, Outcome, Step, Value};
 
 /// Host re-entries (calls into another instance) allowed on the host stack at once.
 const MAX_NESTING: u32 = 64;
@@ -331,6 +331,68 @@ impl Store {
             },
         ))
     }
+}
+
+impl Store {
+    /// Traced run of program function `idx` of `instance` handing its steps to `sink` in
+    /// chunks (see [`run_traced_chunks_io`]).
+    fn invoke_traced_chunks(
+        &mut self,
+        instance: InstanceId,
+        idx: u32,
+        args: &[u32],
+        chunk: usize,
+        sink: &mut dyn FnMut(Vec<Step>) -> bool,
+    ) -> Result<Outcome, ExecError> {
+        let inst = self.instances[instance.0 as usize].clone();
+        let raw: Vec<u64> = args.iter().map(|v| *v as u64).collect();
+        self.cycles = 0;
+        self.wasm_instrs = 0;
+        let chunk = chunk.max(1) as u64;
+        let mut m = Traced::new(self, inst, instance.0, idx, &raw, 0)?;
+        let mut stop = chunk;
+        loop {
+            let halted = m.execute_until(stop)?;
+            let steps = m.take_steps();
+            if !steps.is_empty() && !sink(steps) {
+                return Err(ExecError::Stopped);
+            }
+            if halted {
+                break;
+            }
+            stop += chunk;
+        }
+        let results = m.results();
+        Ok(Outcome {
+            results: results.iter().map(|v| *v as u32).collect(),
+            cycles: self.cycles,
+            wasm_instrs: self.wasm_instrs,
+            journal: std::mem::take(&mut self.io.journal),
+        })
+    }
+}
+
+/// [`run_traced_io`] in bounded memory: the steps go to `sink` in chunks of `chunk` cycles
+/// (the last chunk may be shorter; no chunk is empty) as the run makes them, and nothing of
+/// the trace is kept. Memory is that of the machine's state and one chunk (56 bytes a
+/// cycle), whatever the run's length. `sink` returns `false` to stop the run.
+///
+/// # Errors
+/// As [`run_traced`], and [`ExecError::Stopped`] when `sink` stopped the run.
+pub fn run_traced_chunks_io(
+    program: &Program,
+    entry: &str,
+    args: &[u32],
+    io: &IoInput,
+    limits: Limits,
+    chunk: usize,
+    sink: &mut dyn FnMut(Vec<Step>) -> bool,
+) -> Result<Outcome, ExecError> {
+    integer_signature(program, entry)?;
+    let mut store = Store::new(limits);
+    store.set_io(io);
+    let (inst, idx) = store.instantiate_for_run(program, entry, args)?;
+    store.invoke_traced_chunks(inst, idx, args, chunk, sink)
 }
 
 /// Checks that export `entry` has only integer (`i32`, `i64`) parameters and results, as

@@ -21,4 +21,4 @@ mod frame;
 mod invoke;
 mod traced;
 
-pub use invoke::{run, run_io, run_traced, run_traced_io};
+pub use invoke::{run, run_io, run_traced, run_traced_chunks_io, run_traced_io};

@@ -65,6 +65,16 @@ impl<'s> Traced<'s> {
         })
     }
 
+    /// The steps recorded since the last call (or the start), removed from the machine.
+    pub(super) fn take_steps(&mut self) -> Vec<Step> {
+        std::mem::take(&mut self.steps)
+    }
+
+    /// The entry function's results (after [`Traced::execute_until`] returned `Ok(true)`).
+    pub(super) fn results(&self) -> Vec<u64> {
+        self.frame.results()
+    }
+
     /// The results, the steps and the final slot state (after [`Traced::execute`] returned
     /// `Ok`).
     pub(super) fn finish(self) -> TraceRun {
@@ -167,6 +177,13 @@ impl<'s> Traced<'s> {
     /// Runs to the final `HALT`: only the opcodes the AIR covers, each cycle recorded as a
     /// [`Step`]; any other opcode stops the run with [`ExecError::NotProvable`].
     pub(super) fn execute(&mut self) -> Result<(), ExecError> {
+        self.execute_until(u64::MAX).map(|_| ())
+    }
+
+    /// [`Traced::execute`], pausing before the cycle numbered `stop` (when the store has
+    /// counted `stop` cycles): returns `Ok(true)` at the final `HALT`, `Ok(false)` when paused.
+    /// Calling it again resumes the run where it paused.
+    pub(super) fn execute_until(&mut self, stop: u64) -> Result<bool, ExecError> {
         let inst = self.frame.inst.clone();
         let instrs = &inst.program.instrs[..];
         let weights = &inst.program.wasm_weight[..];
@@ -178,7 +195,10 @@ impl<'s> Traced<'s> {
             };
             if ins.op == Op::Halt {
                 debug_assert_eq!(self.frame.pc, HALT_PC);
-                return Ok(());
+                return Ok(true);
+            }
+            if self.frame.store.cycles >= stop {
+                return Ok(false);
             }
             if self.frame.store.cycles >= fuel {
                 return Err(ExecError::OutOfFuel { fuel });

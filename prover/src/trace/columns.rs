@@ -27,7 +27,7 @@ use super::constraints::{fill_advice, fill_inverses, fill_memory_advice};
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum TraceError {
     /// The run needs more rows than the AIR supports.
-    #[error("the run needs a trace of {rows} rows; at most {max} (2^22) are supported — split it into segments (not implemented yet)")]
+    #[error("the run needs a trace of {rows} rows; one proof holds at most {max} (2^22): prove it in segments (`gloam prove` splits a run too long for one proof by itself)")]
     TooLong {
         /// Rows needed.
         rows: usize,
@@ -37,6 +37,45 @@ pub enum TraceError {
     /// The entry function does not exist.
     #[error("no exported function named `{0}`")]
     NoSuchExport(String),
+    /// Two neighbouring memory-table addresses are 2^32 or more apart, more than the table's
+    /// gap bytes hold.
+    #[error("memory-table addresses {from} and {to} are too far apart")]
+    TableGap {
+        /// The lower address.
+        from: u64,
+        /// The next address in the table.
+        to: u64,
+    },
+}
+
+/// Fills the memory table's gap bytes `G` on rows `0..rows` (the last row has no successor):
+/// the distance from each row's address to the next one's, within a region, or from the next
+/// region's base (`docs/air.md` §3, *Memory table*).
+///
+/// # Errors
+/// The two addresses `(from, to)` of the first gap of 2^32 or more, which the gap bytes
+/// cannot hold.
+pub(crate) fn fill_table_gaps(cols: &mut [Vec<u64>], rows: usize) -> Result<(), (u64, u64)> {
+    for row in 0..rows {
+        let (t, t1, r, r1) = (
+            cols[TADDR][row],
+            cols[TADDR][row + 1],
+            cols[REGION][row],
+            cols[REGION][row + 1],
+        );
+        let gap = if r1 == r {
+            t1 - t - 1
+        } else {
+            t1 - r1 * REGION_STEP
+        };
+        if gap >= 1 << 32 {
+            return Err((t, t1));
+        }
+        for i in 0..TABLE_GAP_BYTES {
+            cols[G + i][row] = (gap >> (8 * i)) & 255;
+        }
+    }
+    Ok(())
 }
 
 /// A built main trace: `columns[c][row]`, `Layout::width` columns of `len` rows.
@@ -127,6 +166,43 @@ fn table_tail(program: &Program, exec: &ExecTrace, io_words: &[(u32, u32)]) -> V
     rows
 }
 
+/// The memory accesses `a`, `b`, `c`, `d` of step `st`: `(enabled, address)` each
+/// (`docs/air.md` §3, *Memory*): `a` reads slot `fp + a`; `b` reads slot `fp + b` (unless it
+/// is an immediate), a load's first word or a global, or writes the slot; `c` writes slot
+/// `fp + c`, a store's first word or a global; `d` is the second word of a load or store that
+/// crosses a 4-byte boundary. The addresses of `b` and `c` are also given when disabled (the
+/// trace's `ADDR_B`, `ADDR_C`).
+pub(crate) fn step_accesses(
+    program: &Program,
+    st: &gloam_executor::Step,
+) -> [(bool, u64); ACCESSES] {
+    let ins = program.instrs[st.pc as usize];
+    let op = ins.op;
+    let fp = st.fp as u64;
+    let word = MEM_BASE + (st.ea / 4) as u64;
+    let global = GLOBAL_BASE + ins.imm as u64;
+    let addr_b = match op {
+        op if op.is_load() => word,
+        Op::GlobalGet => global,
+        Op::GlobalGetAt => global + st.a as u64,
+        _ => fp + ins.b as u64,
+    };
+    let addr_c = match op {
+        op if op.is_store() => word,
+        Op::GlobalSet => global,
+        Op::GlobalSetAt => global + st.b as u64,
+        _ => fp + ins.c as u64,
+    };
+    let width = op.mem_width();
+    let cross = width > 0 && st.ea % 4 + width > 4;
+    [
+        (op.reads_a(), fp + ins.a as u64),
+        ((op.has_b() && !ins.b_imm) || op.writes_b(), addr_b),
+        (op.writes_c(), addr_c),
+        (cross, word + 1),
+    ]
+}
+
 /// Writes the instruction columns of `row` executing step `st` (cycle `clk0 + row`); the
 /// step's timestamps are the run's, `ts0` the run's timestamp of the row before row 0
 /// (`ACCESSES_PER_ROW * clk0`; 0 for a whole run).
@@ -155,33 +231,14 @@ pub(crate) fn step_row(
     v[VAL_C] = c;
     v[PREV_C] = st.c_prev as u64;
     v[PREV_B] = if op.writes_b() { st.b_prev as u64 } else { b };
-    let fp = st.fp as u64;
-    let word = MEM_BASE + (st.ea / 4) as u64;
-    let global = GLOBAL_BASE + ins.imm as u64;
-    v[ADDR_B] = match op {
-        op if op.is_load() => word,
-        Op::GlobalGet => global,
-        Op::GlobalGetAt => global + a,
-        _ => fp + ins.b as u64,
-    };
-    v[ADDR_C] = match op {
-        op if op.is_store() => word,
-        Op::GlobalSet => global,
-        Op::GlobalSetAt => global + b,
-        _ => fp + ins.c as u64,
-    };
-    let width = op.mem_width();
-    let cross = width > 0 && st.ea % 4 + width > 4;
+    let acc = step_accesses(program, st);
+    v[ADDR_B] = acc[1].1;
+    v[ADDR_C] = acc[2].1;
     v[VAL_D] = st.d as u64;
     v[PREV_D] = st.d_prev as u64;
     // Access j happens at ACCESSES_PER_ROW * row + j + 1.
     let ts = (ACCESSES_PER_ROW * row) as u64;
-    let en = [
-        op.reads_a(),
-        (op.has_b() && !ins.b_imm) || op.writes_b(),
-        op.writes_c(),
-        cross,
-    ];
+    let en = acc.map(|(en, _)| en);
     let pts = [
         st.pts_a as u64,
         st.pts_b as u64,
@@ -201,7 +258,7 @@ pub(crate) fn step_row(
             }
         }
     }
-    if width > 0 {
+    if op.mem_width() > 0 {
         let w0 = if op.is_load() { st.b } else { st.c_prev };
         fill_memory_advice(v, op, st.ea, w0, st.d_prev, b);
     } else {
@@ -314,30 +371,16 @@ pub fn build_main_trace_io(
         }
     }
 
-    // Gaps between consecutive table addresses (the last row has no successor).
-    for row in 0..if layout == Layout::Wide { n - 1 } else { 0 } {
-        let (t, t1, r, r1) = (
-            cols[TADDR][row],
-            cols[TADDR][row + 1],
-            cols[REGION][row],
-            cols[REGION][row + 1],
-        );
-        let gap = if r1 == r {
-            t1 - t - 1
-        } else {
-            t1 - r1 * REGION_STEP
-        };
-        debug_assert!(gap < 1 << 32, "table gap at row {row}");
-        for i in 0..TABLE_GAP_BYTES {
-            cols[G + i][row] = (gap >> (8 * i)) & 255;
-        }
+    if layout == Layout::Wide {
+        fill_table_gaps(&mut cols, n - 1)
+            .map_err(|(from, to)| TraceError::TableGap { from, to })?;
     }
     cols.truncate(layout.width());
     let mut columns: Vec<Vec<Felt>> = cols
         .into_iter()
         .map(|c| c.into_iter().map(Felt::new).collect())
         .collect();
-    fill_inverses(&mut columns, &program, exec);
+    fill_inverses(&mut columns, &program, &exec.steps);
     fill_multiplicities(&mut columns);
     let pi = PublicInputs::new(
         program,

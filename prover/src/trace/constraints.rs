@@ -4,15 +4,14 @@
 
 use gloam_air::columns::*;
 use gloam_air::field::{Felt, FieldElement};
-use gloam_executor::ExecTrace;
+use gloam_executor::Step;
 use gloam_isa::{Op, Program};
 
 /// Inverse advice of the executed rows (a field element, computed apart from the `u64`
 /// values): `1/(A - B)` for `eq`/`ne`, `1/B` for `cmov`, `1/A` for branches, `1/(V - (2^32 -
 /// 1))` for `mul` and shifts; 0 where the inverted value is 0.
-pub fn fill_inverses(columns: &mut [Vec<Felt>], program: &Program, exec: &ExecTrace) {
-    for row in 0..exec.steps.len() {
-        let st = &exec.steps[row];
+pub fn fill_inverses(columns: &mut [Vec<Felt>], program: &Program, steps: &[Step]) {
+    for (row, st) in steps.iter().enumerate() {
         let op = program.instrs[st.pc as usize].op;
         let x = match op {
             Op::Eq | Op::Ne => Felt::new(st.a as u64) - Felt::new(st.b as u64),
