@@ -8,8 +8,12 @@
 # same (zero-knowledge) protocol in the same run (the throughput comparison); with THREADS1=1
 # the bounded mode is also run with one thread (RAYON_NUM_THREADS=1).
 #
-# Usage: benches/segments.sh [CASES...]   CASE = sieve20 | sha20 | sieve22 | sha22 | sieve24 | sha24
-#        (default: sieve20 sha20 sha22)
+# Usage: benches/segments.sh [CASES...]
+#        CASE = sieve20 | sha20 | sieve22 | sha22 | shamax | fib24 | sieve24   (default: sieve20 sha20 sha22)
+# sha256_gen hashes at most 65,536 bytes: shamax (4.84 M cycles, 2^22.2) is its longest run.
+# sieve24's sieve holds 246 k live words, more than a 2^17-row segment's memory table
+# (131,071 rows): it needs SEGMENT_ROWS=262144. fib24 (16.8 M cycles, 2^24) keeps almost
+# nothing live.
 # Environment: SEGMENT_ROWS (default 131072), BASELINE, THREADS1, BOUNDED_ONLY (skip the
 # default-memory mode).
 # Needs /usr/bin/time (Debian package `time`) and python3.
@@ -33,7 +37,8 @@ spec() {
     sieve24) echo "$REPO/benches/programs/sieve.wat sieve_count 985000" ;;
     sha20) echo "$REPO/examples/sha256/sha256.wasm sha256_gen 14000,7" ;;
     sha22) echo "$REPO/examples/sha256/sha256.wasm sha256_gen 56800,7" ;;
-    sha24) echo "$REPO/examples/sha256/sha256.wasm sha256_gen 227000,7" ;;
+    shamax) echo "$REPO/examples/sha256/sha256.wasm sha256_gen 65536,7" ;;
+    fib24) echo "$REPO/examples/fib/fib.wasm fib 3355000" ;;
     *) echo "unknown case $1" >&2; exit 2 ;;
   esac
 }
