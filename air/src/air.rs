@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use gloam_isa::{Program, ProgramHash};
+use winterfell::math::fft;
 use winterfell::{
     Air, AirContext, Assertion, AuxRandElements, BatchingMethod, EvaluationFrame, FieldExtension,
     ProofOptions, TraceInfo, TransitionConstraintDegree,
@@ -484,6 +485,39 @@ impl Air for GloamAir {
     fn get_periodic_column_values(&self) -> Vec<Vec<Felt>> {
         periodic_columns(&self.pub_inputs.program, self.pub_inputs.program_period())
     }
+
+    /// The polynomials of [`periodic_columns`], as `winterfell`'s default interpolates them
+    /// (each column over the subgroup of its period), with the byte table's 16 columns of
+    /// period 2^14, the same for every statement, interpolated once per process: they were
+    /// half of a verification's time.
+    fn get_periodic_column_polys(&self) -> Vec<Vec<Felt>> {
+        let p = self.pub_inputs.program_period();
+        let mut polys = interpolate(buses::program::table_columns(&self.pub_inputs.program, p));
+        polys.extend(byte_table_polys().iter().cloned());
+        polys.extend(interpolate(buses::pow2::table_columns()));
+        debug_assert_eq!(polys.len(), columns::periodic::WIDTH);
+        polys
+    }
+}
+
+/// Each column's polynomial over the subgroup of its length (a power of two).
+fn interpolate(columns: Vec<Vec<Felt>>) -> Vec<Vec<Felt>> {
+    columns
+        .into_iter()
+        .map(|mut c| {
+            debug_assert!(c.len().is_power_of_two());
+            let inv_twiddles = fft::get_inv_twiddles::<Felt>(c.len());
+            fft::interpolate_poly(&mut c, &inv_twiddles);
+            c
+        })
+        .collect()
+}
+
+/// The byte table's periodic polynomials ([`buses::byte_table_columns`] interpolated),
+/// computed on first use: 16 x 2^14 coefficients.
+fn byte_table_polys() -> &'static [Vec<Felt>] {
+    static POLYS: std::sync::OnceLock<Vec<Vec<Felt>>> = std::sync::OnceLock::new();
+    POLYS.get_or_init(|| interpolate(buses::byte_table_columns()))
 }
 
 /// The 26 periodic columns ([`columns::periodic`]): the program table (7 columns of period
@@ -564,4 +598,39 @@ pub fn validate_shape(
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use winterfell::math::{polynom, StarkField};
+
+    /// Every periodic polynomial takes its column's values over the subgroup of the column's
+    /// period (checked at a spread of points), for two statements in one process (the byte
+    /// table's polynomials are shared between them).
+    #[test]
+    fn periodic_polynomials_interpolate_their_columns() {
+        for wat in [
+            r#"(module (func (export "f") (result i32) i32.const 7 i32.const 3 i32.and))"#,
+            r#"(module (memory 1) (func (export "f") (result i32) i32.const 0 i32.load))"#,
+        ] {
+            let program = Arc::new(gloam_isa::load_module(wat.as_bytes()).unwrap());
+            let pi = PublicInputs::new(program, "f", 0, vec![], vec![0], 3);
+            let n = MIN_TRACE_LEN;
+            let info =
+                TraceInfo::new_multi_segment(pi.main_width(), AUX_WIDTH, NUM_RAND, n, vec![]);
+            let air = GloamAir::new(info, pi, default_options());
+            let values = air.get_periodic_column_values();
+            let polys = air.get_periodic_column_polys();
+            assert_eq!(polys.len(), values.len());
+            for (poly, column) in polys.iter().zip(&values) {
+                let len = column.len();
+                assert_eq!(poly.len(), len);
+                let w = Felt::get_root_of_unity(len.ilog2());
+                for i in (0..len).step_by((len / 64).max(1)).chain([len - 1]) {
+                    assert_eq!(polynom::eval(poly, w.exp(i as u64)), column[i]);
+                }
+            }
+        }
+    }
 }

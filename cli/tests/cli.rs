@@ -790,6 +790,8 @@ fn new_writes_projects_that_build_and_run() {
             .env_remove("CARGO")
             .env_remove("RUSTC")
             .env_remove("RUSTC_WRAPPER")
+            .env_remove("RUSTC_WORKSPACE_WRAPPER")
+            .env_remove("CLIPPY_ARGS")
             .env_remove("RUSTFLAGS")
             .env_remove("CARGO_TARGET_DIR")
             .env_remove("CARGO_BUILD_TARGET")
