@@ -45,7 +45,8 @@ fn every_single_byte_corruption_is_handled() {
 
     // Every byte flipped: the bounded parser must return, whatever it returns (the positions
     // split over the cores). The flip alternates between the low bit and the high nibble, so
-    // every field meets both a small and a large change somewhere along its bytes.
+    // every field of two or more bytes meets both a small and a large change (the header's
+    // bytes meet every single-bit flip below, through full verification).
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunk = stark.len().div_ceil(workers);
     let parsed: usize = std::thread::scope(|scope| {
