@@ -12,7 +12,7 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
-use gloam_executor::{run, run_traced, ExecError, Limits, Outcome};
+use gloam_executor::{run, run_traced, ExecError, InstanceId, Limits, Outcome, Store, Value};
 use gloam_isa::{load_module, FrontendError, Program, TrapKind};
 
 // ------------------------------------------------------------------------------------------
@@ -97,6 +97,43 @@ fn load(wat: &str) -> Program {
 
 fn exec(p: &Program, entry: &str, args: &[u32]) -> Result<Outcome, ExecError> {
     run(p, entry, args, Limits::default())
+}
+
+/// A module instantiated once, for the checks that call its (pure) exports thousands of
+/// times: a fresh instance per call, as [`run`] makes, spent most of this test's time
+/// copying the module. [`run`]'s own path is what every other test here takes.
+struct Instance {
+    store: Store,
+    id: InstanceId,
+}
+
+impl Instance {
+    fn new(p: &Program) -> Self {
+        let mut store = Store::new(Limits::default());
+        let id = store
+            .instantiate(Arc::new(p.clone()))
+            .expect("the module instantiates");
+        Instance { store, id }
+    }
+
+    /// Invokes `entry` on `i32` arguments: the outcome's results as [`run`] gives them.
+    fn exec(&mut self, entry: &str, args: &[u32]) -> Result<Outcome, ExecError> {
+        let args: Vec<Value> = args.iter().map(|a| Value::I32(*a)).collect();
+        let (out, cycles, wasm_instrs) = self.store.invoke_counted(self.id, entry, &args)?;
+        let results = out
+            .iter()
+            .map(|v| match v {
+                Value::I32(x) => *x,
+                other => panic!("{entry} returned {other:?}, not an i32"),
+            })
+            .collect();
+        Ok(Outcome {
+            results,
+            cycles,
+            wasm_instrs,
+            journal: Vec::new(),
+        })
+    }
 }
 
 /// Runs and returns the single result (panicking with context on any error).
@@ -395,6 +432,7 @@ fn check_binop(op: &str) -> Checker {
     // trap belongs to run time.
     let p = load(&wat);
     let mut ck = Checker::default();
+    let mut inst = Instance::new(&p);
     let ext = extended_vals();
     fn desc(op: &str, s: &str, a: u32, b: u32) -> String {
         format!(
@@ -407,7 +445,7 @@ fn check_binop(op: &str) -> Checker {
     for &a in &ext {
         for &b in &ext {
             ck.expect(
-                exec(&p, "ll", &[a, b]),
+                inst.exec("ll", &[a, b]),
                 reference_binary(op, a, b),
                 "ll",
                 || desc(op, "ll", a, b),
@@ -418,7 +456,7 @@ fn check_binop(op: &str) -> Checker {
     for _ in 0..2000 {
         let (a, b) = (rng.operand(), rng.operand());
         ck.expect(
-            exec(&p, "ll", &[a, b]),
+            inst.exec("ll", &[a, b]),
             reference_binary(op, a, b),
             "ll",
             || desc(op, "ll(random)", a, b),
@@ -428,18 +466,20 @@ fn check_binop(op: &str) -> Checker {
     for &a in &VALS {
         for &b in &VALS {
             let want = reference_binary(op, a, b);
-            ck.expect(exec(&p, "tt", &[a, b]), want, "tt", || desc(op, "tt", a, b));
-            ck.expect(exec(&p, "deep", &[a, b]), want, "deep", || {
+            ck.expect(inst.exec("tt", &[a, b]), want, "tt", || {
+                desc(op, "tt", a, b)
+            });
+            ck.expect(inst.exec("deep", &[a, b]), want, "deep", || {
                 desc(op, "deep", a, b)
             });
-            ck.expect(exec(&p, "set", &[a, b]), want, "set", || {
+            ck.expect(inst.exec("set", &[a, b]), want, "set", || {
                 desc(op, "set", a, b)
             });
         }
     }
     for &a in &ext {
         ck.expect(
-            exec(&p, "same", &[a]),
+            inst.exec("same", &[a]),
             reference_binary(op, a, a),
             "same",
             || desc(op, "same", a, a),
@@ -449,23 +489,35 @@ fn check_binop(op: &str) -> Checker {
     for (i, &x) in VALS.iter().enumerate() {
         for (j, &y) in VALS.iter().enumerate() {
             let cl = format!("cl_{i}");
-            ck.expect(exec(&p, &cl, &[y]), reference_binary(op, x, y), &cl, || {
-                desc(op, &cl, x, y)
-            });
+            ck.expect(
+                inst.exec(&cl, &[y]),
+                reference_binary(op, x, y),
+                &cl,
+                || desc(op, &cl, x, y),
+            );
             let ct = format!("ct_{i}");
-            ck.expect(exec(&p, &ct, &[y]), reference_binary(op, x, y), &ct, || {
-                desc(op, &ct, x, y)
-            });
+            ck.expect(
+                inst.exec(&ct, &[y]),
+                reference_binary(op, x, y),
+                &ct,
+                || desc(op, &ct, x, y),
+            );
             let lc = format!("lc_{j}");
-            ck.expect(exec(&p, &lc, &[x]), reference_binary(op, x, y), &lc, || {
-                desc(op, &lc, x, y)
-            });
+            ck.expect(
+                inst.exec(&lc, &[x]),
+                reference_binary(op, x, y),
+                &lc,
+                || desc(op, &lc, x, y),
+            );
             let tc = format!("tc_{j}");
-            ck.expect(exec(&p, &tc, &[x]), reference_binary(op, x, y), &tc, || {
-                desc(op, &tc, x, y)
-            });
+            ck.expect(
+                inst.exec(&tc, &[x]),
+                reference_binary(op, x, y),
+                &tc,
+                || desc(op, &tc, x, y),
+            );
             let cc = format!("cc_{i}_{j}");
-            ck.expect(exec(&p, &cc, &[]), reference_binary(op, x, y), &cc, || {
+            ck.expect(inst.exec(&cc, &[]), reference_binary(op, x, y), &cc, || {
                 desc(op, &cc, x, y)
             });
         }
@@ -473,12 +525,18 @@ fn check_binop(op: &str) -> Checker {
         let cl = format!("cl_{i}");
         let lc = format!("lc_{i}");
         for &v in &ext {
-            ck.expect(exec(&p, &cl, &[v]), reference_binary(op, x, v), &cl, || {
-                desc(op, &cl, x, v)
-            });
-            ck.expect(exec(&p, &lc, &[v]), reference_binary(op, v, x), &lc, || {
-                desc(op, &lc, v, x)
-            });
+            ck.expect(
+                inst.exec(&cl, &[v]),
+                reference_binary(op, x, v),
+                &cl,
+                || desc(op, &cl, x, v),
+            );
+            ck.expect(
+                inst.exec(&lc, &[v]),
+                reference_binary(op, v, x),
+                &lc,
+                || desc(op, &lc, v, x),
+            );
         }
     }
     ck
@@ -508,20 +566,21 @@ fn unop_module(op: &str) -> String {
 fn check_unop(op: &str) -> Checker {
     let p = load(&unop_module(op));
     let mut ck = Checker::default();
+    let mut inst = Instance::new(&p);
     let mut vals = extended_vals();
     let mut rng = Rng(0x1234_5678_9abc_def0 ^ op.len() as u64);
     vals.extend((0..2000).map(|_| rng.operand()));
     for &a in &vals {
         let want = Ok(reference_unary(op, a));
         for shape in ["l", "t", "deep", "set"] {
-            ck.expect(exec(&p, shape, &[a]), want, shape, || {
+            ck.expect(inst.exec(shape, &[a]), want, shape, || {
                 format!("i32.{op} shape {shape}: a={a:#010x}")
             });
         }
     }
     for (i, &x) in VALS.iter().enumerate() {
         let e = format!("c_{i}");
-        ck.expect(exec(&p, &e, &[]), Ok(reference_unary(op, x)), &e, || {
+        ck.expect(inst.exec(&e, &[]), Ok(reference_unary(op, x)), &e, || {
             format!("i32.{op} shape const: a={x:#010x}")
         });
     }
