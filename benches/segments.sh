@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs proven in segments (docs/air.md §5, Segments): for each case, `gloam prove` in segments
 # of SEGMENT_ROWS rows (one process per proof, so peak memory is per proof) with the default
-# memory limit (pass-1 commitments kept for pass 2 where memory allows) and with
-# `--max-memory 4GiB` (bounded: every segment rebuilt and recommitted in pass 2), then `gloam
-# verify`; prints prove time, cycles per second, peak RSS, proof bytes, verify time (and per
+# memory limit (pass-1 commitments kept for pass 2 where memory allows), with `--max-memory
+# 4GiB` (bounded: pass-1 commitments spilled to disk, as far as the disk allows, and read back
+# in pass 2) and with `--max-memory 4GiB --max-disk 0` (bounded, no disk: every segment rebuilt
+# and recommitted in pass 2), then `gloam verify`; prints prove time, cycles per second, peak RSS, proof bytes, verify time (and per
 # segment). With BASELINE=1 the 2^20 cases are also proven as one proof of 2^20 rows with the
 # same (zero-knowledge) protocol in the same run (the throughput comparison); with THREADS1=1
 # the bounded mode is also run with one thread (RAYON_NUM_THREADS=1).
@@ -74,6 +75,7 @@ for c in "${CASES[@]}"; do
     measure "$c" "segments" "$(nproc)" --segment-rows "$ROWS"
   fi
   measure "$c" "seg. 4 GiB" "$(nproc)" --segment-rows "$ROWS" --max-memory 4GiB
+  measure "$c" "4 GiB, no disk" "$(nproc)" --segment-rows "$ROWS" --max-memory 4GiB --max-disk 0
   if [[ "$c" == *20 && -n "${THREADS1:-}" ]]; then
     measure "$c" "seg. 4 GiB 1thr" 1 --segment-rows "$ROWS" --max-memory 4GiB
   fi

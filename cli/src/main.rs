@@ -245,6 +245,17 @@ struct ProveArgs {
     /// memory]. The estimate is about 16.1 KB per trace row, 18.6 KB for programs with memory or globals (docs/air.md §6).
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     max_memory: Option<u64>,
+    /// Directory where a run proven in segments keeps, between its two passes, the segments'
+    /// main commitments that do not fit --max-memory (about 1 GB a 2^17-row segment, in
+    /// unnamed temporary files) instead of rebuilding them [default: the system's temporary
+    /// directory]
+    #[arg(long, value_name = "DIR")]
+    spill_dir: Option<PathBuf>,
+    /// Most disk a run proven in segments spills to (SIZE as for --max-memory; 0: never
+    /// spill, rebuild instead) [default: 90% of the spill directory's free space, none on a
+    /// file system kept in memory]
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    max_disk: Option<u64>,
     /// Zero-knowledge: `auto` hides the trace when the run has a private input or the module
     /// imports `gloam.read_private`; `on` always; `off` gives a transparent proof (faster;
     /// the queried trace rows are in the proof) (docs/zk.md).
@@ -917,6 +928,8 @@ fn cmd_prove(a: ProveArgs) -> CmdResult {
     let mut cfg = ProveConfig {
         max_memory: a.max_memory,
         segment_rows: a.segment_rows,
+        spill_dir: a.spill_dir.clone(),
+        max_disk: a.max_disk,
         zero_knowledge: match a.zk.as_str() {
             "on" => ZkMode::On,
             "off" => ZkMode::Off,
@@ -1043,6 +1056,7 @@ fn cmd_prove(a: ProveArgs) -> CmdResult {
             "zero_knowledge": run.file.zero_knowledge,
             "segments": st.segments,
             "parallel_segments": st.parallel_segments,
+            "spill_bytes": st.spill_bytes,
             "trace_rows": st.trace_rows,
             "trace_columns": st.main_columns + st.aux_columns,
             "main_columns": st.main_columns,
@@ -1082,6 +1096,13 @@ fn cmd_prove(a: ProveArgs) -> CmdResult {
                 st.parallel_segments,
                 thousands((run.outcome.cycles as f64 / total.as_secs_f64().max(1e-3)) as u64)
             );
+            if st.spill_bytes > 0 {
+                let _ = writeln!(
+                    s,
+                    "  spilled    up to {} of pass-1 commitments to disk",
+                    bytesize::ByteSize::b(st.spill_bytes)
+                );
+            }
         }
         let _ = writeln!(
             s,

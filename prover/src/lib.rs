@@ -154,6 +154,23 @@ pub fn available_memory() -> Option<u64> {
     (a > 0).then_some(a)
 }
 
+/// Bytes available to a new file in `dir`'s file system (the longest mount point containing
+/// it), and whether that file system keeps its files in memory (tmpfs, ramfs); `None` where
+/// it cannot be read.
+pub fn available_disk(dir: &std::path::Path) -> Option<(u64, bool)> {
+    let dir = std::fs::canonicalize(dir).ok()?;
+    let disks = sysinfo::Disks::new_with_refreshed_list();
+    disks
+        .list()
+        .iter()
+        .filter(|d| dir.starts_with(d.mount_point()))
+        .max_by_key(|d| d.mount_point().as_os_str().len())
+        .map(|d| {
+            let fs = d.file_system().to_string_lossy();
+            (d.available_space(), fs == "tmpfs" || fs == "ramfs")
+        })
+}
+
 /// Proving configuration.
 #[derive(Clone)]
 pub struct ProveConfig {
@@ -182,6 +199,15 @@ pub struct ProveConfig {
     pub segment_rows: Option<usize>,
     /// Called after each segment of a segmented proof (segments done, cycles per second).
     pub segment_progress: Option<Arc<dyn Fn(segments::SegmentProgress) + Send + Sync>>,
+    /// Directory where a segmented proof keeps, between its two passes, the main commitments
+    /// that do not fit [`ProveConfig::max_memory`] ([`segments::Spill`]); `None`: the system's
+    /// temporary directory.
+    pub spill_dir: Option<std::path::PathBuf>,
+    /// Most bytes of disk a segmented proof spills to ([`segments::spilled_segment_bytes`] a
+    /// segment); segments beyond it are rebuilt in pass 2. `None`: 90% of the space available
+    /// in the spill directory's file system, none if that file system keeps its files in
+    /// memory (tmpfs, ramfs).
+    pub max_disk: Option<u64>,
 }
 
 impl Default for ProveConfig {
@@ -197,6 +223,8 @@ impl Default for ProveConfig {
             max_memory: None,
             segment_rows: None,
             segment_progress: None,
+            spill_dir: None,
+            max_disk: None,
         }
     }
 }
@@ -272,6 +300,9 @@ pub struct ProveStats {
     pub segments: usize,
     /// Segments proven at once (1 for a single proof).
     pub parallel_segments: usize,
+    /// Disk (bytes) planned for the segments' pass-1 state that did not fit in memory
+    /// ([`ProveConfig::max_disk`]; 0 for a single proof).
+    pub spill_bytes: u64,
 }
 
 /// Longest run the prover proves, and its default fuel (2^29 cycles,
@@ -559,6 +590,7 @@ pub fn prove_io(
         estimated_peak_memory: estimate,
         segments: 1,
         parallel_segments: 1,
+        spill_bytes: 0,
     };
     let file = proof_file(
         &program,
@@ -764,8 +796,28 @@ fn prove_in_segments(
     let busy =
         segments::stream_bytes(n) + parallel as u64 * estimate_peak_memory(n, wide, &cfg.options);
     let cached = (limit.saturating_sub(busy) / segments::cached_segment_bytes(n, wide)) as usize;
-    let (bytes, conjectured_bits, proven_bits) =
-        segments::prove_segments(&plan, parallel, cached, cfg.segment_progress.clone())?;
+    // The segments that do not fit are spilled to disk between the passes, as far as the
+    // disk allows, instead of being rebuilt and recommitted.
+    let spill = {
+        let dir = cfg.spill_dir.clone().unwrap_or_else(std::env::temp_dir);
+        let max_bytes = match cfg.max_disk {
+            Some(b) => b,
+            None => match available_disk(&dir) {
+                Some((free, false)) => free / 10 * 9,
+                _ => 0,
+            },
+        };
+        segments::Spill { dir, max_bytes }
+    };
+    let spilled = (plan.count().saturating_sub(cached) as u64)
+        .min(spill.max_bytes / segments::spilled_segment_bytes(n, wide));
+    let (bytes, conjectured_bits, proven_bits) = segments::prove_segments(
+        &plan,
+        parallel,
+        cached,
+        Some(&spill),
+        cfg.segment_progress.clone(),
+    )?;
     let stark = t2.elapsed();
     report(Phase::Done);
     let stats = ProveStats {
@@ -783,6 +835,7 @@ fn prove_in_segments(
             + cached.min(plan.count()) as u64 * segments::cached_segment_bytes(n, wide),
         segments: plan.count(),
         parallel_segments: parallel,
+        spill_bytes: spilled * segments::spilled_segment_bytes(n, wide),
     };
     let file = proof_file(
         &program,

@@ -11,9 +11,10 @@
 //!
 //! Proving takes two passes over the segments, because the LogUp challenges must come after
 //! every segment's main trace is committed: pass 1 builds and commits each segment's main
-//! trace and keeps only its root; pass 2 builds it again, commits it again to the same root
-//! (the randomness comes from a per-segment generator seeded from one fresh key), and
-//! finishes the segment's proof. The run is never recorded whole: each pass executes it
+//! trace; pass 2 finishes the segment's proof from what pass 1 kept of it: its trace and
+//! commitment in memory when the memory limit leaves room, on disk ([`Spill`]) when the disk
+//! does, or else only its root: pass 2 then builds it again and commits it again to the same
+//! root (the randomness comes from a per-segment generator seeded from one fresh key). The run is never recorded whole: each pass executes it
 //! again (traced, in chunks of `n - 1` cycles, `gloam_executor::run_traced_chunks_io`),
 //! building each segment's memory table from the words live at its cut and its trace as its
 //! steps arrive ([`SegmentPlan`]). Peak memory is that of the segments proven at once, never
@@ -64,6 +65,9 @@ pub struct SegmentProgress {
     pub cycles_done: u64,
     /// Seconds since proving started.
     pub elapsed: f64,
+    /// Segments of this pass done through the disk ([`Spill`]): spilled after pass 1's
+    /// commitment, or read back for pass 2.
+    pub spilled: usize,
 }
 
 /// One memory-table entry of a segment.
@@ -659,6 +663,88 @@ type Kept = (
     rand::rngs::StdRng,
 );
 
+/// Where pass 1 may keep main commitments that do not fit in memory ([`prove_segments`]): a
+/// directory on disk and a budget of bytes. Each spilled segment takes
+/// [`spilled_segment_bytes`] in an unnamed temporary file (removed when the proof is done or
+/// the process ends) instead of being rebuilt and recommitted in pass 2.
+#[derive(Clone, Debug)]
+pub struct Spill {
+    /// Directory of the temporary files (a disk, not a RAM-backed file system, or spilling
+    /// costs the memory it saves).
+    pub dir: std::path::PathBuf,
+    /// Most bytes spilled at once.
+    pub max_bytes: u64,
+}
+
+/// A segment's pass-1 state on disk: its trace and main commitment in `file`
+/// ([`zk::MainCommitment::spill`], checked on reading by `hash` and `root`), the rest in
+/// memory.
+struct Spilled {
+    file: std::fs::File,
+    hash: blake3::Hash,
+    root: gloam_air::zk::Digest,
+    info: winterfell::TraceInfo,
+    randomizers: usize,
+    pi: PublicInputs,
+    rng: rand::rngs::StdRng,
+}
+
+/// What pass 1 kept of a segment for pass 2 (nothing: pass 2 rebuilds it).
+enum Pass1 {
+    Memory(Box<Kept>),
+    Disk(Box<Spilled>),
+}
+
+/// Bytes one segment's pass-1 state takes on disk when spilled ([`Spill`]): its trace, its
+/// randomised polynomials, their LDE (blowup 8), the Merkle tree's leaves and the salt key.
+pub fn spilled_segment_bytes(n: usize, main_columns: usize) -> u64 {
+    zk::MainCommitment::spill_bytes(
+        n,
+        main_columns,
+        2 * gloam_air::zk::EXTENSION_DEGREE + 2 * gloam_air::zk::ZK_QUERIES,
+    )
+}
+
+/// Writes segment `k`'s pass-1 state to a new temporary file in `dir`.
+fn spill_segment(
+    dir: &std::path::Path,
+    trace: &GloamTrace,
+    pi: PublicInputs,
+    main: &zk::MainCommitment,
+    rng: rand::rngs::StdRng,
+    randomizers: usize,
+) -> std::io::Result<Spilled> {
+    let mut file = tempfile::tempfile_in(dir)?;
+    let hash = main.spill(trace, &mut file)?;
+    Ok(Spilled {
+        file,
+        hash,
+        root: main.root(),
+        info: trace.info().clone(),
+        randomizers,
+        pi,
+        rng,
+    })
+}
+
+/// Reads a spilled segment back: its trace, statement, main commitment and generator.
+fn unspill_segment(s: Spilled) -> std::io::Result<Kept> {
+    use std::io::{Seek, SeekFrom};
+    let Spilled {
+        mut file,
+        hash,
+        root,
+        info,
+        randomizers,
+        pi,
+        rng,
+    } = s;
+    file.seek(SeekFrom::Start(0))?;
+    let mut r = std::io::BufReader::with_capacity(1 << 20, file);
+    let (trace, main) = zk::MainCommitment::unspill(&mut r, &info, randomizers, &hash, &root)?;
+    Ok((trace, pi, main, rng))
+}
+
 /// The generator of segment `k`'s randomness (randomizers, salts), from the proof's secret
 /// key: the same in both passes, so pass 2 commits the main trace to pass 1's root.
 fn segment_rng(key: &[u8; 32], k: usize) -> rand::rngs::StdRng {
@@ -814,9 +900,11 @@ pub fn cached_segment_bytes(n: usize, main_columns: usize) -> u64 {
 
 /// Proves every segment of `src` with the zero-knowledge protocol, `parallel` segments at a
 /// time (each with rayon's threads inside): pass 1 commits every main trace, pass 2 finishes
-/// each proof. The first `cached` segments keep their pass-1 trace and commitment for pass 2
-/// ([`cached_segment_bytes`] each); the others are rebuilt and recommitted to the same root.
-/// Returns [`assemble`]'s result.
+/// each proof. The first `cached` segments keep their pass-1 trace and commitment in memory
+/// for pass 2 ([`cached_segment_bytes`] each); the next ones, as far as `spill` allows,
+/// write them to disk ([`spilled_segment_bytes`] each) and read them back; the others are
+/// rebuilt (the run executed again) and recommitted to the same root, as is a spilled segment
+/// whose file cannot be written or read back intact. Returns [`assemble`]'s result.
 ///
 /// # Errors
 /// [`ProveError`] from building a segment's trace or proving it.
@@ -824,9 +912,11 @@ pub fn prove_segments<S: SegmentSource + ?Sized>(
     src: &S,
     parallel: usize,
     cached: usize,
+    spill: Option<&Spill>,
     progress: Option<Arc<dyn Fn(SegmentProgress) + Send + Sync>>,
 ) -> Result<(Vec<u8>, u32, u32), ProveError> {
     let count = src.count();
+    let spill_left = std::sync::atomic::AtomicU64::new(spill.map_or(0, |s| s.max_bytes));
     let start = Instant::now();
     let mut key = [0u8; 32];
     rand::rng().fill(&mut key);
@@ -839,10 +929,12 @@ pub fn prove_segments<S: SegmentSource + ?Sized>(
     let parallel = parallel.clamp(1, count);
     let done = std::sync::atomic::AtomicUsize::new(0);
     let cycles_done = std::sync::atomic::AtomicU64::new(0);
-    let tick = |pass: u8, k: usize| {
+    let spilled = std::sync::atomic::AtomicUsize::new(0);
+    let tick = |pass: u8, k: usize, disk: bool| {
         use std::sync::atomic::Ordering::SeqCst;
         let d = done.fetch_add(1, SeqCst) + 1;
         let c = cycles_done.fetch_add(cycles_of(k), SeqCst) + cycles_of(k);
+        let s = spilled.fetch_add(usize::from(disk), SeqCst) + usize::from(disk);
         if let Some(cb) = &progress {
             cb(SegmentProgress {
                 pass,
@@ -850,13 +942,14 @@ pub fn prove_segments<S: SegmentSource + ?Sized>(
                 total: count,
                 cycles_done: c,
                 elapsed: start.elapsed().as_secs_f64(),
+                spilled: s,
             });
         }
     };
     // Pass 1: the segments arrive in order (one execution of the run) and are committed
     // `parallel` at a time.
     type Built = (usize, Vec<Vec<Felt>>, PublicInputs);
-    let commit_batch = |batch: Vec<Built>| -> Result<Vec<(usize, _, Option<Kept>)>, ProveError> {
+    let commit_batch = |batch: Vec<Built>| -> Result<Vec<(usize, _, Option<Pass1>)>, ProveError> {
         batch
             .into_par_iter()
             .map(|(k, cols, pi)| {
@@ -864,18 +957,43 @@ pub fn prove_segments<S: SegmentSource + ?Sized>(
                 let mut rng = segment_rng(&key, k);
                 let main = zk::commit_main(&trace, &params, &mut rng);
                 let root = main.root();
-                tick(1, k);
                 let keep = if k < cached {
-                    Some((trace, pi, main, rng))
+                    Some(Pass1::Memory(Box::new((trace, pi, main, rng))))
                 } else {
-                    None
+                    spill.and_then(|sp| {
+                        use std::sync::atomic::Ordering::SeqCst;
+                        let bytes = zk::MainCommitment::spill_bytes(
+                            params.trace_len,
+                            params.main_width,
+                            params.main_randomizers,
+                        );
+                        spill_left
+                            .fetch_update(SeqCst, SeqCst, |left| left.checked_sub(bytes))
+                            .ok()?;
+                        match spill_segment(
+                            &sp.dir,
+                            &trace,
+                            pi,
+                            &main,
+                            rng,
+                            params.main_randomizers,
+                        ) {
+                            Ok(s) => Some(Pass1::Disk(Box::new(s))),
+                            Err(_) => {
+                                // No room after all (or no such directory): rebuilt in pass 2.
+                                spill_left.fetch_add(bytes, SeqCst);
+                                None
+                            }
+                        }
+                    })
                 };
+                tick(1, k, matches!(keep, Some(Pass1::Disk(_))));
                 Ok((k, root, keep))
             })
             .collect()
     };
     let mut roots = vec![None; count];
-    let mut kept: Vec<Option<Kept>> = (0..count).map(|_| None).collect();
+    let mut kept: Vec<Option<Pass1>> = (0..count).map(|_| None).collect();
     let mut batch: Vec<Built> = Vec::with_capacity(parallel);
     let mut take = |batch: Vec<Built>| -> Result<(), ProveError> {
         for (k, root, keep) in commit_batch(batch)? {
@@ -901,17 +1019,28 @@ pub fn prove_segments<S: SegmentSource + ?Sized>(
     let (aux_rand, shared) = shared_challenges(src, &roots)?;
     done.store(0, std::sync::atomic::Ordering::SeqCst);
     cycles_done.store(0, std::sync::atomic::Ordering::SeqCst);
-    // Pass 2: the kept segments first, then the others rebuilt as the run executes again.
+    spilled.store(0, std::sync::atomic::Ordering::SeqCst);
+    // Pass 2: the segments kept in memory first, then those spilled to disk, then the others
+    // rebuilt as the run executes again.
     let mut proofs: Vec<Option<SegmentProof>> = (0..count).map(|_| None).collect();
     let kept_ks: Vec<usize> = (0..count).filter(|&k| kept[k].is_some()).collect();
     for chunk in kept_ks.chunks(parallel) {
-        let keep: Vec<(usize, Kept)> = chunk
+        let keep: Vec<(usize, Pass1)> = chunk
             .iter()
             .map(|&k| (k, kept[k].take().expect("kept")))
             .collect();
         let r: Result<Vec<_>, ProveError> = keep
             .into_par_iter()
-            .map(|(k, (trace, pi, main, mut rng))| {
+            .map(|(k, state)| {
+                let disk = matches!(state, Pass1::Disk(_));
+                let (trace, pi, main, mut rng) = match state {
+                    Pass1::Memory(kept) => *kept,
+                    Pass1::Disk(s) => match unspill_segment(*s) {
+                        Ok(kept) => kept,
+                        // Unreadable or changed on disk: rebuilt below.
+                        Err(_) => return Ok((k, None)),
+                    },
+                };
                 let coin = segments::segment_coin(&shared, k);
                 let (proof, sum_end) = zk::prove_committed(
                     trace,
@@ -922,18 +1051,18 @@ pub fn prove_segments<S: SegmentSource + ?Sized>(
                     &mut rng,
                     &|_: Phase| {},
                 )?;
-                tick(2, k);
+                tick(2, k, disk);
                 Ok((
                     k,
-                    SegmentProof {
+                    Some(SegmentProof {
                         sum_end,
                         proof: proof.to_bytes(),
-                    },
+                    }),
                 ))
             })
             .collect();
         for (k, p) in r? {
-            proofs[k] = Some(p);
+            proofs[k] = p;
         }
     }
     let prove_batch = |batch: Vec<Built>| -> Result<Vec<(usize, SegmentProof)>, ProveError> {
@@ -944,7 +1073,7 @@ pub fn prove_segments<S: SegmentSource + ?Sized>(
                     .get(k)
                     .ok_or_else(|| ProveError::Segments(format!("no segment {k}")))?;
                 let p = prove_built(cols, pi, k, &key, root, &aux_rand, &shared)?;
-                tick(2, k);
+                tick(2, k, false);
                 Ok((k, p))
             })
             .collect()

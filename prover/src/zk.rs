@@ -23,7 +23,7 @@ use rand::Rng;
 use rayon::prelude::*;
 use winter_fri::{FriProver, ProverChannel};
 use winter_utils::Serializable;
-use winterfell::crypto::{MerkleTree, RandomCoin};
+use winterfell::crypto::{Digest as _, MerkleTree, RandomCoin};
 use winterfell::math::{batch_inversion, fft, polynom, FieldElement, StarkField};
 use winterfell::{Air, Trace};
 
@@ -174,6 +174,163 @@ impl MainCommitment {
     /// Its root.
     pub(crate) fn root(&self) -> Digest {
         self.com.root()
+    }
+
+    /// Bytes [`MainCommitment::spill`] writes for a trace of `n` rows by `width` committed
+    /// columns: the trace (`n` rows), the randomised polynomials (`n + randomizers`
+    /// coefficients), the LDE (`8 n` rows), 8 bytes a value; the tree's `8 n` leaf digests
+    /// (32 bytes each) and the salt key.
+    pub(crate) fn spill_bytes(n: usize, width: usize, randomizers: usize) -> u64 {
+        let (n, w) = (n as u64, width as u64);
+        8 * w * (n + (n + randomizers as u64) + 8 * n) + 32 * 8 * n + 32
+    }
+
+    /// Writes `trace`'s committed columns and this commitment to `w` (the prover's own spill
+    /// file, read back by [`MainCommitment::unspill`] in the same process: values in the
+    /// field's internal form, little-endian); returns the BLAKE3 hash of every byte written.
+    pub(crate) fn spill(
+        &self,
+        trace: &GloamTrace,
+        w: &mut impl std::io::Write,
+    ) -> std::io::Result<blake3::Hash> {
+        let mut out = HashingWriter {
+            inner: w,
+            hash: blake3::Hasher::new(),
+            buf: Vec::with_capacity(SPILL_BUF),
+        };
+        for c in 0..trace.main.num_cols() {
+            out.felts(trace.main.get_column(c))?;
+        }
+        for col in self.polys.iter().chain(&self.lde) {
+            out.felts(col)?;
+        }
+        for leaf in self.com.tree.leaves() {
+            out.bytes(&leaf.as_bytes())?;
+        }
+        out.bytes(&self.com.key)?;
+        out.flush()?;
+        Ok(out.hash.finalize())
+    }
+
+    /// Reads back what [`MainCommitment::spill`] wrote for a trace of `info`'s shape with
+    /// `randomizers` coefficients per column: the trace and the commitment, checked against
+    /// the BLAKE3 hash `hash` of the bytes and the Merkle root `root` (the tree is rebuilt
+    /// from the leaves).
+    ///
+    /// # Errors
+    /// A read error, or [`std::io::ErrorKind::InvalidData`] if the bytes or the root differ.
+    pub(crate) fn unspill(
+        r: &mut impl std::io::Read,
+        info: &winterfell::TraceInfo,
+        randomizers: usize,
+        hash: &blake3::Hash,
+        root: &Digest,
+    ) -> std::io::Result<(GloamTrace, MainCommitment)> {
+        let (n, width) = (info.length(), info.main_trace_width());
+        let mut input = HashingReader {
+            inner: r,
+            hash: blake3::Hasher::new(),
+            buf: vec![0u8; SPILL_BUF],
+        };
+        let mut many = |len: usize, cols: usize| -> std::io::Result<Vec<Vec<Felt>>> {
+            (0..cols).map(|_| input.felts(len)).collect()
+        };
+        let columns = many(n, width)?;
+        let polys = many(n + randomizers, width)?;
+        let lde = many(8 * n, width)?;
+        let mut leaves = Vec::with_capacity(8 * n);
+        let mut digest = [0u8; 32];
+        for _ in 0..8 * n {
+            input.bytes(&mut digest)?;
+            leaves.push(zk::digest_from_bytes(digest));
+        }
+        let mut key = [0u8; 32];
+        input.bytes(&mut key)?;
+        let bad =
+            |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_string());
+        if input.hash.finalize() != *hash {
+            return Err(bad("the spilled main commitment's bytes changed on disk"));
+        }
+        let tree = MerkleTree::new(leaves).map_err(|_| bad("spilled leaves are not a tree"))?;
+        if tree.root() != root {
+            return Err(bad("the spilled main commitment has another root"));
+        }
+        let trace = GloamTrace {
+            info: info.clone(),
+            main: winterfell::matrix::ColMatrix::new(columns),
+        };
+        Ok((
+            trace,
+            MainCommitment {
+                polys,
+                lde,
+                com: SaltedCommitment { tree, key },
+            },
+        ))
+    }
+}
+
+/// Bytes buffered per spill read or write.
+const SPILL_BUF: usize = 1 << 16;
+
+/// A writer hashing (BLAKE3) every byte it writes, buffering field elements.
+struct HashingWriter<'a, W: std::io::Write> {
+    inner: &'a mut W,
+    hash: blake3::Hasher,
+    buf: Vec<u8>,
+}
+
+impl<W: std::io::Write> HashingWriter<'_, W> {
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.hash.update(&self.buf);
+        self.inner.write_all(&self.buf)?;
+        self.buf.clear();
+        Ok(())
+    }
+    fn bytes(&mut self, b: &[u8]) -> std::io::Result<()> {
+        if self.buf.len() + b.len() > SPILL_BUF {
+            self.flush()?;
+        }
+        self.buf.extend_from_slice(b);
+        Ok(())
+    }
+    fn felts(&mut self, col: &[Felt]) -> std::io::Result<()> {
+        for v in col {
+            self.bytes(&v.inner().to_le_bytes())?;
+        }
+        Ok(())
+    }
+}
+
+/// A reader hashing (BLAKE3) every byte it reads.
+struct HashingReader<'a, R: std::io::Read> {
+    inner: &'a mut R,
+    hash: blake3::Hasher,
+    buf: Vec<u8>,
+}
+
+impl<R: std::io::Read> HashingReader<'_, R> {
+    fn bytes(&mut self, out: &mut [u8]) -> std::io::Result<()> {
+        self.inner.read_exact(out)?;
+        self.hash.update(out);
+        Ok(())
+    }
+    fn felts(&mut self, len: usize) -> std::io::Result<Vec<Felt>> {
+        let mut col = Vec::with_capacity(len);
+        let mut left = len;
+        while left > 0 {
+            let take = left.min(SPILL_BUF / 8);
+            let mut buf = std::mem::take(&mut self.buf);
+            self.bytes(&mut buf[..8 * take])?;
+            col.extend(
+                buf[..8 * take]
+                    .chunks_exact(8)
+                    .map(|b| Felt::from_mont(u64::from_le_bytes(b.try_into().expect("8 bytes")))),
+            );
+            self.buf = buf;
+            left -= take;
+        }
+        Ok(col)
     }
 }
 
@@ -547,4 +704,81 @@ fn quotient_evaluations(
                 .collect::<Vec<_>>()
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Read, Seek, SeekFrom, Write};
+
+    /// A spilled main commitment reads back as it was written (trace, polynomials, LDE,
+    /// tree, salt key), and one changed or cut short on disk is refused, never used.
+    #[test]
+    fn spilled_commitments_read_back_intact_or_not_at_all() {
+        let wat = r#"(module (memory 1)
+          (func (export "run") (param $n i32) (result i32) (local $i i32)
+            (loop $l
+              (i32.store (i32.shl (i32.and (local.get $i) (i32.const 63)) (i32.const 2))
+                         (local.get $i))
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+            (i32.load (i32.const 8))))"#;
+        let program = Arc::new(gloam_isa::load_module(wat.as_bytes()).expect("module"));
+        let limits = gloam_executor::Limits::default();
+        let (out, exec) = gloam_executor::run_traced(&program, "run", &[100], limits).expect("run");
+        let (main, pi) =
+            crate::trace::build_main_trace(program, "run", &[100], &out, &exec).expect("trace");
+        let trace = GloamTrace::new(main.columns, &pi);
+        let air = GloamAir::new(trace.info().clone(), pi, default_options());
+        let params = ZkParams::new(&air);
+        let mut rng = rand::rng();
+        let com = commit_main(&trace, &params, &mut rng);
+        let root = com.root();
+        let mut file = tempfile::tempfile().expect("a temporary file");
+        let hash = com.spill(&trace, &mut file).expect("spilled");
+        let len = file.seek(SeekFrom::End(0)).expect("seek");
+        let expected = MainCommitment::spill_bytes(
+            params.trace_len,
+            params.main_width,
+            params.main_randomizers,
+        );
+        assert_eq!(len, expected);
+        let read = |file: &mut std::fs::File| {
+            file.seek(SeekFrom::Start(0)).expect("seek");
+            let mut r = std::io::BufReader::new(&*file);
+            MainCommitment::unspill(&mut r, trace.info(), params.main_randomizers, &hash, &root)
+        };
+        let (back, back_com) = read(&mut file).expect("reads back");
+        for c in 0..params.main_width {
+            assert_eq!(back.main.get_column(c), trace.main.get_column(c));
+        }
+        assert_eq!(back_com.polys, com.polys);
+        assert_eq!(back_com.lde, com.lde);
+        assert_eq!(back_com.com.key, com.com.key);
+        assert_eq!(back_com.root(), root);
+        // One byte changed in each part (trace, polynomials, LDE, leaves, key).
+        let n = params.trace_len as u64;
+        let w = params.main_width as u64;
+        for at in [
+            5,
+            8 * w * n + 3,
+            8 * w * (2 * n + 70) + 11,
+            len - 32 - 1000,
+            len - 1,
+        ] {
+            let mut byte = [0u8];
+            file.seek(SeekFrom::Start(at)).expect("seek");
+            file.read_exact(&mut byte).expect("read");
+            file.seek(SeekFrom::Start(at)).expect("seek");
+            file.write_all(&[byte[0] ^ 0x10]).expect("write");
+            let e = read(&mut file).err().expect("a changed byte is refused");
+            assert_eq!(e.kind(), std::io::ErrorKind::InvalidData, "byte {at}");
+            file.seek(SeekFrom::Start(at)).expect("seek");
+            file.write_all(&byte).expect("write");
+        }
+        assert!(read(&mut file).is_ok());
+        // Cut short.
+        file.set_len(len - 9).expect("truncate");
+        assert!(read(&mut file).is_err());
+    }
 }

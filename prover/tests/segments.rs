@@ -10,7 +10,10 @@ use gloam_air::field::{Felt, FieldElement};
 use gloam_air::segments::SegmentedProof;
 use gloam_air::{BoundaryState, PublicInputs};
 use gloam_isa::{IntValue, Program};
-use gloam_prover::segments::{prove_segments, RunInput, SegmentPlan, SegmentSource};
+use gloam_prover::segments::{
+    prove_segments, spilled_segment_bytes, RunInput, SegmentPlan, SegmentProgress, SegmentSource,
+    Spill,
+};
 use gloam_prover::{prove_values, ProveConfig, ProveError, ProvenRun};
 use gloam_verifier::{verify_file, verify_kind, Claim, ProofKind, VerifyError};
 use winter_utils::{Deserializable, Serializable, SliceReader};
@@ -287,9 +290,46 @@ fn forged_is_rejected(
     };
     // The prover proves any trace; the rebuild path of pass 2 (nothing kept) checks each
     // recommitted root.
-    let (bytes, _, _) = prove_segments(&forged, 1, 0, None).expect("the prover proves any trace");
+    let (bytes, _, _) =
+        prove_segments(&forged, 1, 0, None, None).expect("the prover proves any trace");
     let r = verify_kind(program, &claim, &bytes, ProofKind::Segmented);
     assert!(r.is_err(), "a forged segmented proof verified");
+}
+
+/// Pass 2 takes each segment's pass-1 state from wherever pass 1 left it: segment 0 kept in
+/// memory, segment 1 spilled to disk and read back, segment 2 (beyond the disk budget)
+/// rebuilt by executing the run again; the proof verifies, and the spill leaves no file.
+#[test]
+fn pass_two_from_memory_disk_and_a_rebuild() {
+    let program = program();
+    let (plan, claim) = plan(&program, FORGED_ROUNDS);
+    assert_eq!(plan.count(), 3);
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let width = plan.statement(0).committed_columns().len();
+    let spill = Spill {
+        dir: dir.path().to_path_buf(),
+        max_bytes: spilled_segment_bytes(ROWS, width),
+    };
+    let seen = Arc::new(std::sync::Mutex::new(Vec::<SegmentProgress>::new()));
+    let log = seen.clone();
+    let progress: Arc<dyn Fn(SegmentProgress) + Send + Sync> =
+        Arc::new(move |p| log.lock().expect("progress log").push(p));
+    let (bytes, _, _) =
+        prove_segments(&plan, 1, 1, Some(&spill), Some(progress)).expect("the run proves");
+    verify_kind(&program, &claim, &bytes, ProofKind::Segmented).expect("the proof verifies");
+    let seen = seen.lock().expect("progress log");
+    let last = |pass: u8| {
+        *seen
+            .iter()
+            .rfind(|p| p.pass == pass)
+            .expect("progress of both passes")
+    };
+    for pass in [1, 2] {
+        let p = last(pass);
+        assert_eq!((p.done, p.total), (3, 3));
+        assert_eq!(p.spilled, 1, "pass {pass}: one segment through the disk");
+    }
+    assert!(std::fs::read_dir(dir.path()).expect("dir").next().is_none());
 }
 
 /// A cheating prover drops a value carried between segments: segment 1 treats a live address
