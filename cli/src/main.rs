@@ -246,14 +246,15 @@ struct ProveArgs {
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     max_memory: Option<u64>,
     /// Directory where a run proven in segments keeps, between its two passes, the segments'
-    /// main commitments that do not fit --max-memory (about 1 GB a 2^17-row segment, in
-    /// unnamed temporary files) instead of rebuilding them [default: the system's temporary
-    /// directory]
+    /// main commitments that do not fit --max-memory (about 1 GB a 2^17-row segment, in one
+    /// unnamed temporary file, checked when read back) instead of rebuilding them [default:
+    /// the system's temporary directory]
     #[arg(long, value_name = "DIR")]
     spill_dir: Option<PathBuf>,
     /// Most disk a run proven in segments spills to (SIZE as for --max-memory; 0: never
-    /// spill, rebuild instead) [default: 90% of the spill directory's free space, none on a
-    /// file system kept in memory]
+    /// spill, rebuild instead) [default: half the spill directory's free space; none on a
+    /// file system kept in memory (tmpfs), or for a run with a private input, whose trace the
+    /// file would hold in the clear]
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     max_disk: Option<u64>,
     /// Zero-knowledge: `auto` hides the trace when the run has a private input or the module
@@ -1099,7 +1100,7 @@ fn cmd_prove(a: ProveArgs) -> CmdResult {
             if st.spill_bytes > 0 {
                 let _ = writeln!(
                     s,
-                    "  spilled    up to {} of pass-1 commitments to disk",
+                    "  spilled    {} of pass-1 commitments to disk, read back in pass 2",
                     bytesize::ByteSize::b(st.spill_bytes)
                 );
             }

@@ -821,6 +821,30 @@ fn hex_decode(s: &str) -> Vec<u8> {
         .collect()
 }
 
+/// A spill directory that does not exist is refused before anything is proven.
+#[test]
+fn prove_refuses_a_missing_spill_directory() {
+    let missing = temp_path("no-such-spill-dir");
+    let out = temp_path("spill.proof");
+    let o = gloam(&[
+        "prove",
+        p(&example("control")),
+        "--entry",
+        "count_primes",
+        "--args",
+        "1000",
+        "--segment-rows",
+        "16384",
+        "--spill-dir",
+        p(&missing),
+        "-o",
+        p(&out),
+    ]);
+    let err = assert_fails(&o, 6);
+    assert!(err.contains("spill directory"), "{err}");
+    assert!(!out.exists());
+}
+
 /// A run split into segments proven by separate processes (`split`, `prove-segment` twice per
 /// segment, `assemble`) gives a proof file `verify` accepts as one statement.
 #[test]

@@ -154,21 +154,24 @@ pub fn available_memory() -> Option<u64> {
     (a > 0).then_some(a)
 }
 
-/// Bytes available to a new file in `dir`'s file system (the longest mount point containing
-/// it), and whether that file system keeps its files in memory (tmpfs, ramfs); `None` where
-/// it cannot be read.
+/// Bytes available to a new file in `dir`'s file system (`statfs`), and whether that file
+/// system keeps its files in memory (tmpfs, ramfs); `None` where it cannot be read (and on
+/// systems other than Linux).
 pub fn available_disk(dir: &std::path::Path) -> Option<(u64, bool)> {
-    let dir = std::fs::canonicalize(dir).ok()?;
-    let disks = sysinfo::Disks::new_with_refreshed_list();
-    disks
-        .list()
-        .iter()
-        .filter(|d| dir.starts_with(d.mount_point()))
-        .max_by_key(|d| d.mount_point().as_os_str().len())
-        .map(|d| {
-            let fs = d.file_system().to_string_lossy();
-            (d.available_space(), fs == "tmpfs" || fs == "ramfs")
-        })
+    #[cfg(target_os = "linux")]
+    {
+        const TMPFS_MAGIC: u64 = 0x0102_1994;
+        const RAMFS_MAGIC: u64 = 0x8584_58f6;
+        let st = rustix::fs::statfs(dir).ok()?;
+        let kind = st.f_type as u64;
+        let free = st.f_bavail.saturating_mul(st.f_bsize as u64);
+        Some((free, kind == TMPFS_MAGIC || kind == RAMFS_MAGIC))
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = dir;
+        None
+    }
 }
 
 /// Proving configuration.
@@ -204,9 +207,10 @@ pub struct ProveConfig {
     /// temporary directory.
     pub spill_dir: Option<std::path::PathBuf>,
     /// Most bytes of disk a segmented proof spills to ([`segments::spilled_segment_bytes`] a
-    /// segment); segments beyond it are rebuilt in pass 2. `None`: 90% of the space available
-    /// in the spill directory's file system, none if that file system keeps its files in
-    /// memory (tmpfs, ramfs).
+    /// segment); segments beyond it are rebuilt in pass 2. `None`: half the space available
+    /// in the spill directory's file system; none if that file system keeps its files in
+    /// memory (tmpfs, ramfs), if it cannot be read ([`available_disk`]), or if the run has a
+    /// private input (the spill file holds the trace in the clear).
     pub max_disk: Option<u64>,
 }
 
@@ -300,7 +304,7 @@ pub struct ProveStats {
     pub segments: usize,
     /// Segments proven at once (1 for a single proof).
     pub parallel_segments: usize,
-    /// Disk (bytes) planned for the segments' pass-1 state that did not fit in memory
+    /// Disk (bytes) the segments' pass-1 state that did not fit in memory was spilled to
     /// ([`ProveConfig::max_disk`]; 0 for a single proof).
     pub spill_bytes: u64,
 }
@@ -781,11 +785,20 @@ fn prove_in_segments(
             cb(p)
         }
     };
+    if let Some(d) = &cfg.spill_dir {
+        if !d.is_dir() {
+            return Err(ProveError::Segments(format!(
+                "the spill directory {} is not a directory",
+                d.display()
+            )));
+        }
+    }
     report(Phase::BuildTrace);
     let t1 = Instant::now();
     let entry = input.entry.clone();
     let run = run_statement(&program, &entry, &input.args, &outcome, public_io.clone())?;
     let n = cfg.segment_rows.unwrap_or(segments::DEFAULT_SEGMENT_ROWS);
+    let private_input = !input.io.private.is_empty();
     let plan = segments::SegmentPlan::new(program.clone(), run, input, n)?;
     let build_trace = t1.elapsed();
     let t2 = Instant::now();
@@ -797,27 +810,36 @@ fn prove_in_segments(
         segments::stream_bytes(n) + parallel as u64 * estimate_peak_memory(n, wide, &cfg.options);
     let cached = (limit.saturating_sub(busy) / segments::cached_segment_bytes(n, wide)) as usize;
     // The segments that do not fit are spilled to disk between the passes, as far as the
-    // disk allows, instead of being rebuilt and recommitted.
+    // disk allows, instead of being rebuilt and recommitted. By default not a run with a
+    // private input (the files would hold it in the clear), nor onto a RAM-backed file system.
     let spill = {
         let dir = cfg.spill_dir.clone().unwrap_or_else(std::env::temp_dir);
         let max_bytes = match cfg.max_disk {
             Some(b) => b,
+            None if private_input => 0,
             None => match available_disk(&dir) {
-                Some((free, false)) => free / 10 * 9,
+                Some((free, false)) => free / 2,
                 _ => 0,
             },
         };
         segments::Spill { dir, max_bytes }
     };
-    let spilled = (plan.count().saturating_sub(cached) as u64)
-        .min(spill.max_bytes / segments::spilled_segment_bytes(n, wide));
-    let (bytes, conjectured_bits, proven_bits) = segments::prove_segments(
-        &plan,
-        parallel,
-        cached,
-        Some(&spill),
-        cfg.segment_progress.clone(),
-    )?;
+    let spilled = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let progress: Arc<dyn Fn(segments::SegmentProgress) + Send + Sync> = {
+        let spilled = spilled.clone();
+        let user = cfg.segment_progress.clone();
+        Arc::new(move |p: segments::SegmentProgress| {
+            if p.pass == 1 {
+                spilled.fetch_max(p.spilled, std::sync::atomic::Ordering::SeqCst);
+            }
+            if let Some(u) = &user {
+                u(p)
+            }
+        })
+    };
+    let (bytes, conjectured_bits, proven_bits) =
+        segments::prove_segments(&plan, parallel, cached, Some(&spill), Some(progress))?;
+    let spilled = spilled.load(std::sync::atomic::Ordering::SeqCst) as u64;
     let stark = t2.elapsed();
     report(Phase::Done);
     let stats = ProveStats {

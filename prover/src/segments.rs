@@ -664,23 +664,113 @@ type Kept = (
 );
 
 /// Where pass 1 may keep main commitments that do not fit in memory ([`prove_segments`]): a
-/// directory on disk and a budget of bytes. Each spilled segment takes
-/// [`spilled_segment_bytes`] in an unnamed temporary file (removed when the proof is done or
-/// the process ends) instead of being rebuilt and recommitted in pass 2.
+/// directory on disk and a budget of bytes. The spilled segments share one unnamed temporary
+/// file (created in `dir`, removed when the proof is done or the process ends), each taking
+/// [`spilled_segment_bytes`] of it, instead of being rebuilt and recommitted in pass 2. Unix
+/// only (positioned reads and writes); elsewhere nothing is spilled.
 #[derive(Clone, Debug)]
 pub struct Spill {
-    /// Directory of the temporary files (a disk, not a RAM-backed file system, or spilling
+    /// Directory of the temporary file (a disk, not a RAM-backed file system, or spilling
     /// costs the memory it saves).
     pub dir: std::path::PathBuf,
-    /// Most bytes spilled at once.
+    /// Most bytes spilled.
     pub max_bytes: u64,
 }
 
-/// A segment's pass-1 state on disk: its trace and main commitment in `file`
-/// ([`zk::MainCommitment::spill`], checked on reading by `hash` and `root`), the rest in
+/// One proof's spill file: the spilled segments' regions, allotted in order.
+struct SpillFile {
+    file: std::fs::File,
+    /// Bytes allotted so far.
+    used: std::sync::atomic::AtomicU64,
+    max: u64,
+}
+
+impl SpillFile {
+    /// The file for `spill`, or `None` (logged) if it cannot be created.
+    fn create(spill: &Spill) -> Option<SpillFile> {
+        if spill.max_bytes == 0 || !cfg!(unix) {
+            return None;
+        }
+        match tempfile::tempfile_in(&spill.dir) {
+            Ok(file) => Some(SpillFile {
+                file,
+                used: std::sync::atomic::AtomicU64::new(0),
+                max: spill.max_bytes,
+            }),
+            Err(e) => {
+                tracing::warn!(dir = %spill.dir.display(), error = %e, "no spill file: pass 2 rebuilds segments instead");
+                None
+            }
+        }
+    }
+
+    /// Allots `bytes` for a segment; returns its offset, or `None` when the budget is spent.
+    fn allot(&self, bytes: u64) -> Option<u64> {
+        use std::sync::atomic::Ordering::SeqCst;
+        self.used
+            .fetch_update(SeqCst, SeqCst, |used| {
+                used.checked_add(bytes).filter(|&end| end <= self.max)
+            })
+            .ok()
+    }
+
+    /// Spends the rest of the budget (after a failed write: the disk is likely full).
+    fn close(&self) {
+        self.used
+            .store(u64::MAX, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// A reader or writer at a position of a file (positioned reads and writes, so segments
+/// spill concurrently to their own regions of one file).
+struct At<'a> {
+    file: &'a std::fs::File,
+    pos: u64,
+}
+
+#[cfg(unix)]
+impl std::io::Write for At<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = std::os::unix::fs::FileExt::write_at(self.file, buf, self.pos)?;
+        self.pos += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[cfg(unix)]
+impl std::io::Read for At<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = std::os::unix::fs::FileExt::read_at(self.file, buf, self.pos)?;
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+#[cfg(not(unix))]
+impl std::io::Write for At<'_> {
+    fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+        Err(std::io::ErrorKind::Unsupported.into())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[cfg(not(unix))]
+impl std::io::Read for At<'_> {
+    fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+        Err(std::io::ErrorKind::Unsupported.into())
+    }
+}
+
+/// A segment's pass-1 state on disk: its trace and main commitment at `offset` of the spill
+/// file ([`zk::MainCommitment::spill`], checked on reading by `hash` and `root`), the rest in
 /// memory.
 struct Spilled {
-    file: std::fs::File,
+    offset: u64,
     hash: blake3::Hash,
     root: gloam_air::zk::Digest,
     info: winterfell::TraceInfo,
@@ -696,42 +786,54 @@ enum Pass1 {
 }
 
 /// Bytes one segment's pass-1 state takes on disk when spilled ([`Spill`]): its trace, its
-/// randomised polynomials, their LDE (blowup 8), the Merkle tree's leaves and the salt key.
+/// randomised polynomials, their LDE (blowup 8) and the Merkle tree's leaves, and the salt
+/// key; for `n` rows by `main_columns` committed columns.
 pub fn spilled_segment_bytes(n: usize, main_columns: usize) -> u64 {
     zk::MainCommitment::spill_bytes(
         n,
+        gloam_air::zk::ZK_BLOWUP * n,
         main_columns,
         2 * gloam_air::zk::EXTENSION_DEGREE + 2 * gloam_air::zk::ZK_QUERIES,
     )
 }
 
-/// Writes segment `k`'s pass-1 state to a new temporary file in `dir`.
-fn spill_segment(
-    dir: &std::path::Path,
-    trace: &GloamTrace,
-    pi: PublicInputs,
-    main: &zk::MainCommitment,
-    rng: rand::rngs::StdRng,
-    randomizers: usize,
-) -> std::io::Result<Spilled> {
-    let mut file = tempfile::tempfile_in(dir)?;
-    let hash = main.spill(trace, &mut file)?;
-    Ok(Spilled {
-        file,
-        hash,
-        root: main.root(),
-        info: trace.info().clone(),
-        randomizers,
-        pi,
-        rng,
-    })
+/// Writes a segment's pass-1 state to its region of the spill file; `None` if the budget is
+/// spent or the write fails (logged; no more spilling then).
+fn spill_segment(to: &SpillFile, kept: Kept, params: &ZkParams) -> Option<Spilled> {
+    let bytes = zk::MainCommitment::spill_bytes(
+        params.trace_len,
+        params.lde_len,
+        params.main_width,
+        params.main_randomizers,
+    );
+    let offset = to.allot(bytes)?;
+    let (trace, pi, main, rng) = kept;
+    let mut w = At {
+        file: &to.file,
+        pos: offset,
+    };
+    match main.spill(&trace, &mut w) {
+        Ok(hash) => Some(Spilled {
+            offset,
+            hash,
+            root: main.root(),
+            info: trace.info().clone(),
+            randomizers: params.main_randomizers,
+            pi,
+            rng,
+        }),
+        Err(e) => {
+            tracing::warn!(error = %e, "spilling a segment failed: it and later ones are rebuilt in pass 2");
+            to.close();
+            None
+        }
+    }
 }
 
 /// Reads a spilled segment back: its trace, statement, main commitment and generator.
-fn unspill_segment(s: Spilled) -> std::io::Result<Kept> {
-    use std::io::{Seek, SeekFrom};
+fn unspill_segment(from: &SpillFile, s: Spilled) -> std::io::Result<Kept> {
     let Spilled {
-        mut file,
+        offset,
         hash,
         root,
         info,
@@ -739,8 +841,13 @@ fn unspill_segment(s: Spilled) -> std::io::Result<Kept> {
         pi,
         rng,
     } = s;
-    file.seek(SeekFrom::Start(0))?;
-    let mut r = std::io::BufReader::with_capacity(1 << 20, file);
+    let mut r = std::io::BufReader::with_capacity(
+        1 << 20,
+        At {
+            file: &from.file,
+            pos: offset,
+        },
+    );
     let (trace, main) = zk::MainCommitment::unspill(&mut r, &info, randomizers, &hash, &root)?;
     Ok((trace, pi, main, rng))
 }
@@ -915,11 +1022,26 @@ pub fn prove_segments<S: SegmentSource + ?Sized>(
     spill: Option<&Spill>,
     progress: Option<Arc<dyn Fn(SegmentProgress) + Send + Sync>>,
 ) -> Result<(Vec<u8>, u32, u32), ProveError> {
-    let count = src.count();
-    let spill_left = std::sync::atomic::AtomicU64::new(spill.map_or(0, |s| s.max_bytes));
-    let start = Instant::now();
     let mut key = [0u8; 32];
     rand::rng().fill(&mut key);
+    prove_segments_with_key(src, parallel, cached, spill, progress, key)
+}
+
+/// [`prove_segments`] with the proof's secret randomness key given: the same key gives the
+/// same proof whichever pass-1 state (memory, disk, none) each segment's pass 2 starts from.
+/// For tests; a proof must use a fresh random key (its randomisers hide the trace).
+#[doc(hidden)]
+pub fn prove_segments_with_key<S: SegmentSource + ?Sized>(
+    src: &S,
+    parallel: usize,
+    cached: usize,
+    spill: Option<&Spill>,
+    progress: Option<Arc<dyn Fn(SegmentProgress) + Send + Sync>>,
+    key: [u8; 32],
+) -> Result<(Vec<u8>, u32, u32), ProveError> {
+    let count = src.count();
+    let spill_file = spill.and_then(SpillFile::create);
+    let start = Instant::now();
     let cycles_of = |k: usize| src.boundaries()[k + 1].clk - src.boundaries()[k].clk;
     if count == 0 || src.boundaries().len() != count + 1 {
         return Err(ProveError::Segments(
@@ -957,35 +1079,13 @@ pub fn prove_segments<S: SegmentSource + ?Sized>(
                 let mut rng = segment_rng(&key, k);
                 let main = zk::commit_main(&trace, &params, &mut rng);
                 let root = main.root();
+                let kept = (trace, pi, main, rng);
                 let keep = if k < cached {
-                    Some(Pass1::Memory(Box::new((trace, pi, main, rng))))
+                    Some(Pass1::Memory(Box::new(kept)))
+                } else if let Some(file) = &spill_file {
+                    spill_segment(file, kept, &params).map(|s| Pass1::Disk(Box::new(s)))
                 } else {
-                    spill.and_then(|sp| {
-                        use std::sync::atomic::Ordering::SeqCst;
-                        let bytes = zk::MainCommitment::spill_bytes(
-                            params.trace_len,
-                            params.main_width,
-                            params.main_randomizers,
-                        );
-                        spill_left
-                            .fetch_update(SeqCst, SeqCst, |left| left.checked_sub(bytes))
-                            .ok()?;
-                        match spill_segment(
-                            &sp.dir,
-                            &trace,
-                            pi,
-                            &main,
-                            rng,
-                            params.main_randomizers,
-                        ) {
-                            Ok(s) => Some(Pass1::Disk(Box::new(s))),
-                            Err(_) => {
-                                // No room after all (or no such directory): rebuilt in pass 2.
-                                spill_left.fetch_add(bytes, SeqCst);
-                                None
-                            }
-                        }
-                    })
+                    None
                 };
                 tick(1, k, matches!(keep, Some(Pass1::Disk(_))));
                 Ok((k, root, keep))
@@ -1035,11 +1135,18 @@ pub fn prove_segments<S: SegmentSource + ?Sized>(
                 let disk = matches!(state, Pass1::Disk(_));
                 let (trace, pi, main, mut rng) = match state {
                     Pass1::Memory(kept) => *kept,
-                    Pass1::Disk(s) => match unspill_segment(*s) {
-                        Ok(kept) => kept,
-                        // Unreadable or changed on disk: rebuilt below.
-                        Err(_) => return Ok((k, None)),
-                    },
+                    Pass1::Disk(s) => {
+                        let file = spill_file.as_ref().ok_or_else(|| {
+                            ProveError::Segments("a spilled segment without a spill file".into())
+                        })?;
+                        match unspill_segment(file, *s) {
+                            Ok(kept) => kept,
+                            Err(e) => {
+                                tracing::warn!(segment = k, error = %e, "a spilled segment did not read back: rebuilt");
+                                return Ok((k, None));
+                            }
+                        }
+                    }
                 };
                 let coin = segments::segment_coin(&shared, k);
                 let (proof, sum_end) = zk::prove_committed(

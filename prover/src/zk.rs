@@ -15,7 +15,7 @@ use gloam_air::logup::NUM_RAND;
 use gloam_air::zk::{
     self, deep_at, deep_constants, draw_many, draw_ood_point, fri_options,
     num_composition_coefficients, num_deep_coefficients, salted_leaf, Composer, Digest, OodFrame,
-    Openings, QuadFelt, ZkCoin, ZkHasher, ZkParams, ZkProof, SEGMENTS, ZK_GRINDING_BITS,
+    Openings, QuadFelt, ZkCoin, ZkHasher, ZkParams, ZkProof, SEGMENTS, ZK_BLOWUP, ZK_GRINDING_BITS,
     ZK_QUERIES,
 };
 use gloam_air::{default_options, Felt, GloamAir, PublicInputs};
@@ -178,11 +178,11 @@ impl MainCommitment {
 
     /// Bytes [`MainCommitment::spill`] writes for a trace of `n` rows by `width` committed
     /// columns: the trace (`n` rows), the randomised polynomials (`n + randomizers`
-    /// coefficients), the LDE (`8 n` rows), 8 bytes a value; the tree's `8 n` leaf digests
-    /// (32 bytes each) and the salt key.
-    pub(crate) fn spill_bytes(n: usize, width: usize, randomizers: usize) -> u64 {
-        let (n, w) = (n as u64, width as u64);
-        8 * w * (n + (n + randomizers as u64) + 8 * n) + 32 * 8 * n + 32
+    /// coefficients), the LDE (`lde_len` rows), 8 bytes a value; the tree's `lde_len` leaf
+    /// digests (32 bytes each) and the salt key.
+    pub(crate) fn spill_bytes(n: usize, lde_len: usize, width: usize, randomizers: usize) -> u64 {
+        let (n, lde, w) = (n as u64, lde_len as u64, width as u64);
+        8 * w * (n + (n + randomizers as u64) + lde) + 32 * lde + 32
     }
 
     /// Writes `trace`'s committed columns and this commitment to `w` (the prover's own spill
@@ -227,6 +227,7 @@ impl MainCommitment {
         root: &Digest,
     ) -> std::io::Result<(GloamTrace, MainCommitment)> {
         let (n, width) = (info.length(), info.main_trace_width());
+        let lde_len = ZK_BLOWUP * n;
         let mut input = HashingReader {
             inner: r,
             hash: blake3::Hasher::new(),
@@ -237,10 +238,10 @@ impl MainCommitment {
         };
         let columns = many(n, width)?;
         let polys = many(n + randomizers, width)?;
-        let lde = many(8 * n, width)?;
-        let mut leaves = Vec::with_capacity(8 * n);
+        let lde = many(lde_len, width)?;
+        let mut leaves = Vec::with_capacity(lde_len);
         let mut digest = [0u8; 32];
-        for _ in 0..8 * n {
+        for _ in 0..lde_len {
             input.bytes(&mut digest)?;
             leaves.push(zk::digest_from_bytes(digest));
         }
@@ -739,6 +740,7 @@ mod tests {
         let len = file.seek(SeekFrom::End(0)).expect("seek");
         let expected = MainCommitment::spill_bytes(
             params.trace_len,
+            params.lde_len,
             params.main_width,
             params.main_randomizers,
         );
@@ -777,8 +779,22 @@ mod tests {
             file.write_all(&byte).expect("write");
         }
         assert!(read(&mut file).is_ok());
+        // Another root than pass 1's.
+        file.seek(SeekFrom::Start(0)).expect("seek");
+        let mut r = std::io::BufReader::new(&file);
+        let e = MainCommitment::unspill(
+            &mut r,
+            trace.info(),
+            params.main_randomizers,
+            &hash,
+            &Digest::default(),
+        )
+        .err()
+        .expect("another root is refused");
+        assert_eq!(e.kind(), std::io::ErrorKind::InvalidData);
         // Cut short.
         file.set_len(len - 9).expect("truncate");
-        assert!(read(&mut file).is_err());
+        let e = read(&mut file).err().expect("a short file is refused");
+        assert_eq!(e.kind(), std::io::ErrorKind::UnexpectedEof);
     }
 }

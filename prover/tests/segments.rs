@@ -11,10 +11,10 @@ use gloam_air::segments::SegmentedProof;
 use gloam_air::{BoundaryState, PublicInputs};
 use gloam_isa::{IntValue, Program};
 use gloam_prover::segments::{
-    prove_segments, spilled_segment_bytes, RunInput, SegmentPlan, SegmentProgress, SegmentSource,
-    Spill,
+    prove_segments, prove_segments_with_key, spilled_segment_bytes, RunInput, SegmentPlan,
+    SegmentProgress, SegmentSource, Spill,
 };
-use gloam_prover::{prove_values, ProveConfig, ProveError, ProvenRun};
+use gloam_prover::{available_disk, prove_values, ProveConfig, ProveError, ProvenRun};
 use gloam_verifier::{verify_file, verify_kind, Claim, ProofKind, VerifyError};
 use winter_utils::{Deserializable, Serializable, SliceReader};
 
@@ -298,14 +298,19 @@ fn forged_is_rejected(
 
 /// Pass 2 takes each segment's pass-1 state from wherever pass 1 left it: segment 0 kept in
 /// memory, segment 1 spilled to disk and read back, segment 2 (beyond the disk budget)
-/// rebuilt by executing the run again; the proof verifies, and the spill leaves no file.
+/// rebuilt by executing the run again. With the same secret key the proof is byte for byte
+/// the one made with every segment kept in memory (so the disk carries the trace, the
+/// commitment and the generator's state exactly), and it verifies.
 #[test]
 fn pass_two_from_memory_disk_and_a_rebuild() {
     let program = program();
     let (plan, claim) = plan(&program, FORGED_ROUNDS);
     assert_eq!(plan.count(), 3);
+    let key = [7u8; 32];
+    let (in_memory, _, _) =
+        prove_segments_with_key(&plan, 1, 3, None, None, key).expect("the run proves");
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let width = plan.statement(0).committed_columns().len();
+    let width = plan.statement(0).main_width();
     let spill = Spill {
         dir: dir.path().to_path_buf(),
         max_bytes: spilled_segment_bytes(ROWS, width),
@@ -314,22 +319,47 @@ fn pass_two_from_memory_disk_and_a_rebuild() {
     let log = seen.clone();
     let progress: Arc<dyn Fn(SegmentProgress) + Send + Sync> =
         Arc::new(move |p| log.lock().expect("progress log").push(p));
-    let (bytes, _, _) =
-        prove_segments(&plan, 1, 1, Some(&spill), Some(progress)).expect("the run proves");
-    verify_kind(&program, &claim, &bytes, ProofKind::Segmented).expect("the proof verifies");
+    let (mixed, _, _) = prove_segments_with_key(&plan, 1, 1, Some(&spill), Some(progress), key)
+        .expect("the run proves");
     let seen = seen.lock().expect("progress log");
-    let last = |pass: u8| {
-        *seen
+    for pass in [1, 2] {
+        let p = *seen
             .iter()
             .rfind(|p| p.pass == pass)
-            .expect("progress of both passes")
-    };
-    for pass in [1, 2] {
-        let p = last(pass);
+            .expect("progress of both passes");
         assert_eq!((p.done, p.total), (3, 3));
         assert_eq!(p.spilled, 1, "pass {pass}: one segment through the disk");
     }
-    assert!(std::fs::read_dir(dir.path()).expect("dir").next().is_none());
+    assert!(
+        mixed == in_memory,
+        "another proof from the disk or the rebuild"
+    );
+    verify_kind(&program, &claim, &mixed, ProofKind::Segmented).expect("the proof verifies");
+}
+
+/// The default spill budget is none on a file system that keeps its files in memory: every
+/// tmpfs mount point of this machine is reported as RAM-backed, and the root file system as
+/// `/proc/mounts` says.
+#[cfg(target_os = "linux")]
+#[test]
+fn ram_backed_file_systems_are_recognised() {
+    let mounts = std::fs::read_to_string("/proc/mounts").expect("/proc/mounts");
+    let mut root_in_memory = None;
+    for line in mounts.lines() {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        let (dir, kind) = (f[1], f[2]);
+        let ram = kind == "tmpfs" || kind == "ramfs";
+        if dir == "/" {
+            root_in_memory = Some(ram);
+        }
+        if ram {
+            if let Some((_, in_memory)) = available_disk(std::path::Path::new(dir)) {
+                assert!(in_memory, "{dir} ({kind}) not recognised as RAM-backed");
+            }
+        }
+    }
+    let root = available_disk(std::path::Path::new("/")).expect("statfs of /");
+    assert_eq!(Some(root.1), root_in_memory, "the root file system");
 }
 
 /// A cheating prover drops a value carried between segments: segment 1 treats a live address
