@@ -66,27 +66,42 @@ pub const MAX_BOUNDARY_FP: u64 = 1 << 54;
 pub const MAX_SEGMENTED_CYCLES: u64 = 1 << 40;
 
 /// Which segment of a long run a statement covers ([`PublicInputs::for_segment`]).
+///
+/// A run in segments has `exec` execution segments, which execute its cycles, followed by
+/// `count - exec >= 1` final memory segments, which execute nothing (every row halted) and
+/// whose memory tables consume the final value of every address the run touched or
+/// initialised, in disjoint address ranges (`docs/air.md` §5, *Segments*).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SegmentInfo {
     /// Its index `k`, from 0.
     pub index: u32,
-    /// Number of segments of the run.
+    /// Number of segments of the run (execution and final memory segments).
     pub count: u32,
+    /// Number of execution segments: `ceil(cycles / (n - 1))`, at least 1.
+    pub exec: u32,
     /// The state on its first row.
     pub start: BoundaryState,
-    /// The state on its last row (the next segment's first; for the last segment, the halted
-    /// state `pc = 0`, `clk = cycles`).
+    /// The state on its last row (the next segment's first; for the last execution segment
+    /// and every final memory segment, the halted state `pc = 0`, `clk = cycles`).
     pub end: BoundaryState,
+    /// The memory table's address range `[lo, hi)`: `TADDR[0] = lo` and the end marker
+    /// `TADDR[n-1] = hi`. An execution segment's is `[0, MEM_BASE + memory words)`; the final
+    /// memory segments' ranges partition it, in order.
+    pub frame: [u64; 2],
     /// Where its LogUp running sum ends (quadratic-extension coordinates): public, chosen by
     /// the prover after the shared challenges; the verifier checks that the segments' ends sum
-    /// to [`crate::logup::expected_sum`] of the initial state.
+    /// to [`crate::logup::expected_carry_sum`] of the initial state.
     pub sum_end: [Felt; 2],
 }
 
 impl SegmentInfo {
-    /// Whether it is the run's last segment.
+    /// Whether it is the execution segment in which the run halts.
     pub fn is_last(&self) -> bool {
-        self.index + 1 == self.count
+        self.index + 1 == self.exec
+    }
+    /// Whether it is a final memory segment (executes nothing, only consumes carried values).
+    pub fn is_final(&self) -> bool {
+        self.index >= self.exec
     }
 }
 
@@ -219,7 +234,7 @@ impl PublicInputs {
     pub fn challenges<E: FieldElement<BaseField = Felt>>(&self, rand: &[E]) -> Challenges<E> {
         let c = Challenges::new(rand);
         match &self.segment {
-            Some(s) => c.for_segment(s.index as u64, s.is_last()),
+            Some(s) => c.for_segment(s.index as u64, s.is_final()),
             None => c,
         }
     }
@@ -577,8 +592,35 @@ pub fn validate_shape(
                 return Err(format!("segment {} has an invalid boundary state", s.index));
             }
         }
-        if pub_inputs.cycles >= MAX_SEGMENTED_CYCLES || s.index >= s.count {
+        if pub_inputs.cycles >= MAX_SEGMENTED_CYCLES
+            || s.index >= s.count
+            || s.exec == 0
+            || s.exec >= s.count
+        {
             return Err("segment claim out of range".into());
+        }
+        // The memory table's range: the whole address space for an execution segment; for a
+        // final memory segment a nonempty range inside it (from 0 for the first), whose
+        // bounds keep every row in its region.
+        let end = columns::MEM_BASE + pub_inputs.memory_words;
+        let [lo, hi] = s.frame;
+        let frame_ok = if s.is_final() {
+            lo < hi
+                && hi <= end
+                && columns::table_bound_ok(lo, end)
+                && columns::table_bound_ok(hi, end)
+                && (s.index != s.exec || lo == 0)
+                && s.start == s.end
+                && s.start.pc == gloam_isa::HALT_PC
+                && s.start.clk == pub_inputs.cycles
+        } else {
+            s.frame == [0, end]
+        };
+        if !frame_ok {
+            return Err(format!(
+                "segment {} has an invalid memory range or state",
+                s.index
+            ));
         }
         if s.start.clk > s.end.clk || s.end.clk - s.start.clk >= n as u64 {
             return Err(format!(

@@ -78,8 +78,10 @@ fn result_assertions(p: &PublicInputs) -> impl Iterator<Item = Boundary> + '_ {
 }
 
 /// The assertions of one segment of a long run (`docs/air.md` §5, *Segments*): its first row
-/// holds the start state, its last row the end state (for the last segment: halted after
-/// `cycles`); the memory table's frame as in a single proof; the results on the last segment.
+/// holds the start state, its last row the end state (for the last execution segment: halted
+/// after `cycles`); the memory table's range `[lo, hi)` ([`crate::SegmentInfo::frame`]:
+/// `TADDR[0] = lo`, `TADDR[n-1] = hi` and their regions); the results on the first final
+/// memory segment, whose table starts at slot 0.
 fn segment_assertions(p: &PublicInputs, s: &crate::air::SegmentInfo, n: usize) -> Vec<Boundary> {
     let last = n - 1;
     let f = |v: u64| Felt::new(v);
@@ -114,14 +116,26 @@ fn segment_assertions(p: &PublicInputs, s: &crate::air::SegmentInfo, n: usize) -
             "clk[n-1] = segment end",
         ));
     }
-    a.extend(wide_table_assertions(p, last));
-    if s.is_last() {
+    let [lo, hi] = s.frame;
+    a.extend([
+        Boundary::new(TADDR, 0, f(lo), "table address[0] = range start"),
+        Boundary::new(REGION, 0, f(region_of(lo)), "table region[0]"),
+        Boundary::new(REGION, last, f(region_of(hi)), "table region[n-1]"),
+        Boundary::new(TADDR, last, f(hi), "table address[n-1] = range end"),
+    ]);
+    if s.index == s.exec {
+        // The first final memory segment's table starts at slot 0 (checked by
+        // `validate_shape`): rows `0..r` are the result slots, holding their final values.
+        if p.results.len() > 1 {
+            let r = p.results.len() - 1;
+            a.push(Boundary {
+                column: TADDR,
+                row: r,
+                value: f(r as u64),
+                name: Cow::Borrowed("result slots head the table"),
+            });
+        }
         a.extend(result_assertions(p));
-    } else if let Some(w) = a
-        .iter()
-        .position(|b| b.name == "result slots head the table")
-    {
-        a.remove(w);
     }
     a
 }

@@ -20,7 +20,7 @@
 //! | [`MULTIPLICITY`] | `M_RANGE` (4), `M_BIT` (4), `M_POW`, `M_PROG` | LogUp table multiplicities |
 //! | [`MEMORY_TABLE`] | `FVAL`, `FTS` | final value and timestamp of the row's memory-table address |
 //! | [`MEMORY_EXT`] | `ADDR_B`, `ADDR_C`, `VAL_D`, `PREV_D`, `PTS_D`, `DD` (3), `WA`, `O` (4), `TADDR`, `REGION`, `G` (4) | wide layout only: access addresses, the fourth access, load/store advice, the sparse table's address, region and gap bytes |
-//! | [`CARRY`] | `V_IN`, `CIN`, `COUT` | wide layout only: the memory table's values carried between segments |
+//! | [`CARRY`] | `V_IN`, `CIN`, `COUT`, `DJ` | wide layout only: the memory table's values carried between segments |
 //!
 //! Addresses of the memory argument: frame slots are `fp + offset` (below 2^54), global word
 //! `w` is [`GLOBAL_BASE`]` + w`, 4-byte memory word `wa` is [`MEM_BASE`]` + wa`.
@@ -100,6 +100,28 @@ pub const MEM_BASE: u64 = 1 << 60;
 /// The base address of memory-table region `r` is `r * REGION_STEP`: region 0 (slots) at 0,
 /// region 1 (globals) at [`GLOBAL_BASE`], region 2 (memory words) at [`MEM_BASE`].
 pub const REGION_STEP: u64 = 1 << 59;
+
+/// The memory-table region of address `addr`: 0 (slots), 1 (globals) or 2 (memory words).
+pub const fn region_of(addr: u64) -> u64 {
+    if addr >= MEM_BASE {
+        2
+    } else if addr >= GLOBAL_BASE {
+        1
+    } else {
+        0
+    }
+}
+
+/// Whether `addr` may bound a final memory segment's table (`docs/air.md` §5, *Segments*):
+/// slot addresses below 2^54, global words below `GLOBAL_BASE + 2^54`, memory words up to the
+/// end of memory `end` (so that `n` rows of gaps below 2^32 stay inside the region).
+pub const fn table_bound_ok(addr: u64, end: u64) -> bool {
+    match region_of(addr) {
+        0 => addr < 1 << 54,
+        1 => addr < GLOBAL_BASE + (1 << 54),
+        _ => addr <= end,
+    }
+}
 /// Number of memory-table regions.
 pub const REGIONS: u64 = 3;
 /// Bytes of the gap between consecutive memory-table addresses (gaps below 2^32).
@@ -126,7 +148,7 @@ pub const fn gap_col(j: usize, i: usize) -> usize {
 }
 
 /// Width of the narrow layout: programs without loads, stores or globals end before
-/// [`MEMORY_EXT`] (86 columns); the wide layout is [`MAIN_WIDTH`] (108).
+/// [`MEMORY_EXT`] (86 columns); the wide layout is [`MAIN_WIDTH`] (110).
 pub const NARROW_WIDTH: usize = MEMORY_EXT.start;
 
 /// The main trace's layout, decided by the program alone (so prover and verifier agree).
@@ -445,17 +467,22 @@ regions! { MAIN_WIDTH;
         /// `TADDR' - REGION' * REGION_STEP` when the region steps).
         G: TABLE_GAP_BYTES,
     }
-    /// The memory table's link to the neighbouring segments (wide layout; `docs/air.md` §5,
+    /// The memory table's link to the other segments (wide layout; `docs/air.md` §5,
     /// *Segments*): the row's address's value at the segment's start, whether that value is
-    /// carried in from the previous segment, whether the final value is carried out.
+    /// carried in from an earlier segment (and how many segments back it was produced),
+    /// whether the final value is carried out.
     CARRY {
         /// Value of the row's address when the segment starts (0 unless carried in).
         V_IN: 1,
-        /// 1 iff `V_IN` is consumed from the previous segment's carry-out (boolean).
+        /// 1 iff `V_IN` is consumed from the carry bus (boolean).
         CIN: 1,
-        /// 1 iff the final value is produced for the next segment (boolean; 1 whenever
-        /// `FVAL` is nonzero).
+        /// 1 iff the final value is produced on the carry bus for a later segment (boolean;
+        /// 1 whenever the row is carried in, touched or nonzero).
         COUT: 1,
+        /// Bytes of the distance `k - j` from segment `k` back to the label `j` of the token
+        /// it consumes (`j - 1` produced it; 0 is the initial state), range-checked when
+        /// `CIN = 1`.
+        DJ: 2,
     }
 }
 
@@ -588,7 +615,8 @@ mod tests {
             (G, 101),
             (V_IN, 105),
             (COUT, 107),
-            (MAIN_WIDTH, 108),
+            (DJ, 108),
+            (MAIN_WIDTH, 110),
             (periodic::BYTE, 7),
             (periodic::POW, 23),
             (periodic::WIDTH, 26),

@@ -222,8 +222,8 @@ pub struct Challenges<E> {
     /// The segment's index `k` (0 for a single proof): the last element of every memory
     /// token, and the carry bus's link index ([`crate::buses::carry`]).
     pub segment: u64,
-    /// Whether the segment is the run's last (a single proof is): its carry-out is not
-    /// produced.
+    /// Whether the segment produces no carry-out: a final memory segment of a run in
+    /// segments, or a single proof.
     pub last: bool,
 }
 
@@ -242,7 +242,7 @@ impl<E: FieldElement<BaseField = Felt>> Challenges<E> {
         }
     }
 
-    /// The challenges as segment `index` of a run sees them (`last`: the run's last segment).
+    /// The challenges as segment `index` of a run sees them (`last`: a final memory segment).
     pub fn for_segment(mut self, index: u64, last: bool) -> Self {
         self.segment = index;
         self.last = last;
@@ -395,6 +395,25 @@ pub fn expected_sum<E: FieldElement<BaseField = Felt>>(
         if v != 0 {
             s += ch.inv_const(tag::MEM, &[addr, v as u64, 0])
                 - ch.inv_const(tag::MEM, &[addr, 0, 0]);
+        }
+    }
+    s
+}
+
+/// What the segments of a run in segments must sum to (`docs/air.md` §5, *Segments*): the
+/// verifier produces the carry token `(addr, v, 0)` (label 0: the initial state) for every
+/// address the statement initialises to a nonzero `v` ([`crate::PublicInputs::initial_words`]),
+/// which the first segment touching the address, or else the final memory segment holding it,
+/// consumes: `sum 1/(alpha - enc(addr, v, 0))` on the carry bus. One inversion per initialised
+/// word.
+pub fn expected_carry_sum<E: FieldElement<BaseField = Felt>>(
+    initial: &[(u64, u32)],
+    ch: &Challenges<E>,
+) -> E {
+    let mut s = E::ZERO;
+    for &(addr, v) in initial {
+        if v != 0 {
+            s += ch.inv_const(tag::CARRY, &[addr, v as u64, 0]);
         }
     }
     s

@@ -1,14 +1,16 @@
 //! Long runs proven as segments, verified as one statement (`docs/air.md` §5, *Segments*).
 //!
-//! A run of `cycles` cycles is cut into `K` segments of `n` rows each: segment `k` executes
-//! cycles `k (n - 1) ..` on its rows `0..n-1`, and its last row holds the state the next
-//! segment starts from (the last segment's is the halted state). Each segment is a
-//! zero-knowledge proof of [`crate::GloamAir`] for its own statement
+//! A run of `cycles` cycles is cut into `K` execution segments of `n` rows each: segment `k`
+//! executes cycles `k (n - 1) ..` on its rows `0..n-1`, and its last row holds the state the
+//! next segment starts from (the last execution segment's is the halted state). `F >= 1` final
+//! memory segments follow, which execute nothing and whose tables consume the final value of
+//! every address the run touched or initialised, split at `F - 1` public cut addresses. Each
+//! segment is a zero-knowledge proof of [`crate::GloamAir`] for its own statement
 //! ([`crate::PublicInputs::for_segment`]), and the segments share one transcript prefix:
 //!
 //! 1. the seed: [`SEGMENTS_TAG`], the segment length and main width, the run's statement,
-//!    `K` and every boundary state ([`segments_seed`]; the protocol constants enter each
-//!    segment's composition through its statement);
+//!    `K + F`, every boundary state and the cuts ([`segments_seed`]; the protocol constants
+//!    enter each segment's composition through its statement);
 //! 2. every segment's main-trace root, in order;
 //! 3. the LogUp challenges `alpha`, `beta` (shared by all segments) and a digest of the
 //!    transcript so far, from which each segment's own transcript starts (with its index `k`,
@@ -16,10 +18,11 @@
 //!    running sum ([`crate::zk::sum_digest`]) before its composition challenges.
 //!
 //! The verifier checks each segment's proof, the chain of boundary states (segment `k`'s end
-//! is segment `k + 1`'s start, the first starts at the entry with `fp = clk = 0`), and that the
-//! ends of the segments' running sums add up to the initial state's expected sum: the memory
-//! tokens of each segment carry its index, the carry bus links consecutive segments, so the
-//! sums balance only if every value a segment hands over is the one the next takes.
+//! is segment `k + 1`'s start, the first starts at the entry with `fp = clk = 0`), the cuts,
+//! and that the ends of the segments' running sums add up to what the initial state adds
+//! ([`crate::logup::expected_carry_sum`]): the memory tokens of each segment carry its index,
+//! and the carry bus chains every address through the segments that touch it, so the sums
+//! balance only if every value a segment takes is the one the segment before it left.
 
 use winter_utils::{ByteReader, ByteWriter, Deserializable, DeserializationError, Serializable};
 use winterfell::crypto::RandomCoin;
@@ -31,7 +34,7 @@ use crate::zk::{draw_many, Digest, QuadFelt, ZkCoin};
 use crate::PublicInputs;
 
 /// Domain separation of the segments' shared transcript.
-pub const SEGMENTS_TAG: &[u8] = b"gloam-zk-segments-v1";
+pub const SEGMENTS_TAG: &[u8] = b"gloam-zk-segments-v2";
 /// Most segments one proof may hold (2^16: with 2^17-row segments, runs of 2^33 cycles).
 pub const MAX_SEGMENTS: usize = 1 << 16;
 
@@ -42,13 +45,15 @@ fn limbs(bytes: &[u8]) -> impl Iterator<Item = Felt> + '_ {
 }
 
 /// The shared seed: tag, the segment length `n` and main width, the run's statement, the
-/// number of segments and every boundary state (`pc`, `fp`, `clk`; canonical: the verifier
-/// bounds them before this is computed, [`crate::validate_shape`]).
+/// number of segments, every boundary state (`pc`, `fp`, `clk`) and the final memory
+/// segments' cut addresses (canonical: the verifier bounds them before this is computed,
+/// [`crate::validate_shape`], all below 2^61).
 pub fn segments_seed(
     run: &PublicInputs,
     n: usize,
     main_width: usize,
     boundaries: &[BoundaryState],
+    cuts: &[u64],
 ) -> Vec<Felt> {
     let mut v: Vec<Felt> = limbs(blake3::hash(SEGMENTS_TAG).as_bytes()).collect();
     v.push(Felt::new(n as u64));
@@ -60,6 +65,8 @@ pub fn segments_seed(
         v.push(Felt::new(b.fp));
         v.push(Felt::new(b.clk));
     }
+    v.push(Felt::new(cuts.len() as u64));
+    v.extend(cuts.iter().map(|c| Felt::new(*c)));
     v
 }
 
@@ -102,10 +109,11 @@ pub struct SegmentProof {
     pub proof: Vec<u8>,
 }
 
-/// The proof of a run in segments: `K + 1` boundary states and `K` segment proofs, each
-/// proof `n` rows. Encoded with `winter-utils`: `u8 log2 n`, `u32 K`, the states
-/// (`u32 pc`, `u64 fp`, `u64 clk`), then per segment the sum (two `u64`) and the proof
-/// (`u32` length, bytes).
+/// The proof of a run in segments: `K + F + 1` boundary states, `F - 1` cuts and `K + F`
+/// segment proofs (execution, then final memory segments), each proof `n` rows. Encoded with
+/// `winter-utils`: `u8 log2 n`, `u32 K + F`, the states (`u32 pc`, `u64 fp`, `u64 clk`), `u32
+/// F - 1` and the cuts (`u64`), then per segment the sum (two `u64`) and the proof (`u32`
+/// length, bytes).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SegmentedProof {
     /// `log2` of each segment's trace length.
@@ -113,6 +121,10 @@ pub struct SegmentedProof {
     /// The state at each boundary: `boundaries[k]` starts segment `k`, `boundaries[K]` is the
     /// halted state.
     pub boundaries: Vec<BoundaryState>,
+    /// The cut addresses between the final memory segments' tables, increasing: final
+    /// memory segment `c` holds the addresses in `[cuts[c-1], cuts[c])` (from 0, up to the
+    /// end of memory).
+    pub cuts: Vec<u64>,
     /// The segments, in order.
     pub segments: Vec<SegmentProof>,
 }
@@ -144,6 +156,10 @@ impl Serializable for SegmentedProof {
             w.write_u64(b.fp);
             w.write_u64(b.clk);
         }
+        w.write_u32(self.cuts.len() as u32);
+        for c in &self.cuts {
+            w.write_u64(*c);
+        }
         for s in &self.segments {
             s.write_into(w);
         }
@@ -167,6 +183,16 @@ impl Deserializable for SegmentedProof {
                 clk: r.read_u64()?,
             });
         }
+        let cuts_len = r.read_u32()? as usize;
+        if cuts_len >= count {
+            return Err(DeserializationError::InvalidValue(format!(
+                "{cuts_len} cuts for {count} segments"
+            )));
+        }
+        let mut cuts = Vec::new();
+        for _ in 0..cuts_len {
+            cuts.push(r.read_u64()?);
+        }
         let mut segments = Vec::new();
         for _ in 0..count {
             segments.push(SegmentProof::read_from(r)?);
@@ -174,6 +200,7 @@ impl Deserializable for SegmentedProof {
         Ok(SegmentedProof {
             segment_len_log2,
             boundaries,
+            cuts,
             segments,
         })
     }
@@ -189,15 +216,27 @@ pub fn header(proof: &[u8]) -> Result<(u8, Digest), DeserializationError> {
     Ok((log_n, Digest::read_from(&mut r)?))
 }
 
-/// The number of segments of `n` rows a run of `cycles` cycles is cut into: each segment
+/// The number of execution segments of `n` rows a run of `cycles` cycles is cut into: each
 /// executes `n - 1` cycles, the last what remains (at least one segment).
 pub fn segment_count(cycles: u64, n: usize) -> u64 {
     cycles.div_ceil(n as u64 - 1).max(1)
 }
 
+/// The memory ranges `[lo, hi)` of the final memory segments' tables from the cuts between
+/// them: `[0, cuts[0]), [cuts[0], cuts[1]), .., [cuts[F-2], end)` (`end`: the end of memory,
+/// `MEM_BASE +` memory words). Whether they are valid ranges is
+/// [`crate::validate_shape`]'s check of each segment.
+pub fn final_frames(cuts: &[u64], end: u64) -> Vec<[u64; 2]> {
+    let mut bounds = Vec::with_capacity(cuts.len() + 2);
+    bounds.push(0);
+    bounds.extend_from_slice(cuts);
+    bounds.push(end);
+    bounds.windows(2).map(|w| [w[0], w[1]]).collect()
+}
+
 /// The security of a segmented proof (bits): a segment's, less `log2 K` for the union bound
 /// over the segments, and at most what the shared LogUp challenges give: the fractions of all
-/// segments form one check, whose error is about `7 * 38 * K * n / 2^128` (38 fractions per
+/// segments form one check, whose error is about `7 * 39 * K * n / 2^128` (39 fractions per
 /// row, tuples of up to 7 elements compressed by powers of `beta`).
 pub fn security_bits(segment_bits: u32, count: usize, n: usize) -> u32 {
     let k = count as f64;

@@ -107,6 +107,8 @@ struct RunFile {
     file: String,
     segment_rows: usize,
     boundaries: Vec<(u32, u64, u64)>,
+    /// The cut addresses between the final memory segments' tables.
+    cuts: Vec<u64>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -116,7 +118,7 @@ struct Challenges {
     shared: String,
 }
 
-const JOB_FORMAT: &str = "gloam-segment-job-v1";
+const JOB_FORMAT: &str = "gloam-segment-job-v2";
 
 fn io_err(what: &str, path: &Path, e: impl std::fmt::Display) -> Failure {
     Failure::new(exit::USAGE, format!("{what} {}: {e}", path.display()))
@@ -184,7 +186,7 @@ fn plan_of(job: &Job, dir: &Path) -> Result<(segments::SegmentPlan, ProofFile), 
         limits,
         job.segment_rows,
         zk,
-        Some(boundaries),
+        Some((boundaries, run.cuts)),
     )
     .map_err(prove_failure)
 }
@@ -261,6 +263,7 @@ pub fn cmd_split(a: SplitArgs) -> CmdResult {
             .iter()
             .map(|b| (b.pc, b.fp, b.clk))
             .collect(),
+        cuts: plan.cuts().to_vec(),
     };
     write(
         &a.output.join("run.json"),
@@ -269,9 +272,11 @@ pub fn cmd_split(a: SplitArgs) -> CmdResult {
             .as_bytes(),
     )?;
     crate::emit(&format!(
-        "split {} cycles into {count} segments of {} rows in {}\n  next: gloam prove-segment {}/job-K.json for each K (round 1), then gloam assemble {}\n",
+        "split {} cycles into {count} segments of {} rows ({} executing the run, {} holding its final memory) in {}\n  next: gloam prove-segment {}/job-K.json for each K (round 1), then gloam assemble {}\n",
         crate::thousands(file.cycles),
         a.segment_rows,
+        plan.exec(),
+        count - plan.exec(),
         a.output.display(),
         a.output.display(),
         a.output.display()
@@ -384,6 +389,7 @@ pub fn cmd_assemble(a: AssembleArgs) -> CmdResult {
                 .iter()
                 .map(|&(pc, fp, clk)| BoundaryState { pc, fp, clk })
                 .collect(),
+            cuts: run.cuts.clone(),
             segments: segs,
         };
         let file = ProofFile {

@@ -864,11 +864,17 @@ fn split_prove_segment_assemble_verify() {
         p(&dir),
     ]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    assert!(stdout(&o).contains("into 4 segments"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains(
+            "into 5 segments of 16384 rows (4 executing the run, 1 holding its final memory)"
+        ),
+        "{}",
+        stdout(&o)
+    );
     // Assembling before round 1 is a usage error.
     assert_fails(&gloam(&["assemble", p(&dir)]), 2);
     for round in 0..2 {
-        for k in 0..4 {
+        for k in 0..5 {
             let job = dir.join(format!("job-{k}.json"));
             let o = gloam(&["prove-segment", p(&job)]);
             assert_eq!(code(&o), 0, "round {round}, segment {k}: {}", stderr(&o));
@@ -883,7 +889,7 @@ fn split_prove_segment_assemble_verify() {
     let o = gloam(&["verify", p(&module), p(&proof), "--json"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let v = json(&o);
-    assert_eq!(v["segments"], 4);
+    assert_eq!(v["segments"], 5);
     assert_eq!(v["results"], serde_json::json!([168]));
     assert_eq!(v["zero_knowledge"], false);
     std::fs::remove_dir_all(&dir).ok();

@@ -3,11 +3,13 @@
 //! Each segment's proof uses the zero-knowledge protocol (`crate::zk`), but a segmented proof
 //! is not zero-knowledge: the boundary states and each segment's running-sum end are public.
 //!
-//! A run is cut into segments of `n` rows: segment `k` executes cycles
+//! A run is cut into execution segments of `n` rows: segment `k` executes cycles
 //! `k (n - 1) .. (k + 1)(n - 1)` on rows `0..n-1`, and its last row holds the state of cycle
-//! `(k + 1)(n - 1)`, the next segment's first row. Each segment's memory table holds every
-//! address with a nonzero value when it starts (carried in) and every address it touches,
-//! plus the result slots and global word 0; segment 0's also holds the initial state.
+//! `(k + 1)(n - 1)`, the next segment's first row. Each execution segment's memory table holds
+//! the addresses it touches (each consuming the carry token of the segment that touched it
+//! last, or of the initial state, and producing its own), plus slot 0 and global word 0; words
+//! it does not touch skip it. Final memory segments follow, which execute nothing and whose
+//! tables consume every address's last token, `n - 1` addresses each, in address order.
 //!
 //! Proving takes two passes over the segments, because the LogUp challenges must come after
 //! every segment's main trace is committed: pass 1 builds and commits each segment's main
@@ -16,9 +18,10 @@
 //! does, or else only its root: pass 2 then builds it again and commits it again to the same
 //! root (the randomness comes from a per-segment generator seeded from one fresh key). The run is never recorded whole: each pass executes it
 //! again (traced, in chunks of `n - 1` cycles, `gloam_executor::run_traced_chunks_io`),
-//! building each segment's memory table from the words live at its cut and its trace as its
+//! building each segment's memory table from the addresses it touches and its trace as its
 //! steps arrive ([`SegmentPlan`]). Peak memory is that of the segments proven at once, never
-//! the run's: one segment's trace and LDE at a time per worker, plus [`stream_bytes`].
+//! the run's: one segment's trace and LDE at a time per worker, plus [`stream_bytes`] and the
+//! sweep's map of the addresses the run has touched (about 40 bytes each).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -70,13 +73,33 @@ pub struct SegmentProgress {
     pub spilled: usize,
 }
 
-/// One memory-table entry of a segment.
+/// One memory-table entry of a segment: the address, its value at the start and the end,
+/// the last access's timestamp, and its carry flags (`cin`: consumes the token `d` segments
+/// back, `cout`: produces one).
 #[derive(Clone, Copy, Debug)]
 struct Entry {
     addr: u64,
     v_in: u32,
     fval: u32,
     fts: u64,
+    cin: bool,
+    d: u32,
+    cout: bool,
+}
+
+impl Entry {
+    /// A row that takes no part in the carry chain: an untouched zero (padding).
+    fn isolated(addr: u64) -> Self {
+        Entry {
+            addr,
+            v_in: 0,
+            fval: 0,
+            fts: 0,
+            cin: false,
+            d: 0,
+            cout: false,
+        }
+    }
 }
 
 /// What executes a run again: its entry, argument words, input streams and limits.
@@ -98,9 +121,9 @@ pub struct RunInput {
 /// every segment's memory table and recording the boundary states), and each later pass
 /// executes it again, building segment traces as the steps arrive
 /// ([`SegmentSource::for_each_trace`]). Memory is one segment's steps (56 bytes a cycle, two
-/// chunks of `n - 1` cycles) and the words live at the current cut (at most `n - 1`),
-/// whatever the run's length; re-executing costs about a second per 10^7 cycles, against
-/// hours of proving.
+/// chunks of `n - 1` cycles) and a map of the addresses the run has touched so far (about 40
+/// bytes each: bounded by the program's memory, not the run's length); re-executing costs
+/// about a second per 10^7 cycles, against hours of proving.
 pub struct SegmentPlan {
     program: Arc<Program>,
     /// The whole run's statement (wide layout, as every segment's).
@@ -109,17 +132,16 @@ pub struct SegmentPlan {
     n: usize,
     cycles: u64,
     final_fp: u64,
+    /// Execution segments; the others are final memory segments.
+    exec: usize,
+    /// `count + 1` states; the last `count + 1 - exec` are the halted state.
     boundaries: Vec<BoundaryState>,
+    /// First addresses of the final memory segments' tables after the first.
+    cuts: Vec<u64>,
 }
 
 fn region(addr: u64) -> u64 {
-    if addr >= MEM_BASE {
-        2
-    } else if addr >= GLOBAL_BASE {
-        1
-    } else {
-        0
-    }
+    gloam_air::columns::region_of(addr)
 }
 
 /// The accesses of one step: `(address, value after)` of `a`, `b`, `c`, `d` when enabled.
@@ -129,34 +151,35 @@ fn accesses(program: &Program, st: &Step) -> [Option<(u64, u32)>; ACCESSES] {
     std::array::from_fn(|j| acc[j].0.then_some((acc[j].1, values[j])))
 }
 
-/// The sweep over a run that gives each segment its memory table: the words live (nonzero)
-/// at the current cut, at most `n - 1` of them.
+/// The sweep over a run that gives each segment its memory table: for every address the run
+/// has touched or initialised, its current value and the label of the carry token holding it
+/// (`k + 1` for the segment `k` that last touched it, 0 for the initial state).
 struct Sweep<'a> {
     program: &'a Program,
     n: usize,
-    initial: &'a [(u64, u32)],
     results: u64,
-    state: HashMap<u64, u32>,
+    state: HashMap<u64, (u32, u32)>,
 }
 
 impl<'a> Sweep<'a> {
     fn new(program: &'a Program, run: &'a PublicInputs, n: usize) -> Self {
-        let initial = run.initial_words();
         Sweep {
             program,
             n,
-            initial,
             results: run.results.len().max(1) as u64,
-            state: initial
+            state: run
+                .initial_words()
                 .iter()
                 .filter(|(_, v)| *v != 0)
-                .map(|&(a, v)| (a, v))
+                .map(|&(a, v)| (a, (v, 0)))
                 .collect(),
         }
     }
 
-    /// Segment `k`'s memory table from the steps it executes (at most `n - 1`), sorted by
-    /// address; advances the live words to the next cut.
+    /// Execution segment `k`'s memory table from the steps it executes (at most `n - 1`),
+    /// sorted by address, unpadded: the addresses it touches (each consuming the token that
+    /// holds it, if any, and producing a new one), slot 0 and the first global word (the
+    /// table's frame needs a row in each region); advances the state past the segment.
     fn table(&mut self, k: usize, steps: &[Step]) -> Result<Vec<Entry>, ProveError> {
         let n = self.n;
         let mut touched: BTreeMap<u64, (u32, u64)> = BTreeMap::new();
@@ -168,52 +191,149 @@ impl<'a> Sweep<'a> {
             }
         }
         let mut addrs: BTreeSet<u64> = touched.keys().copied().collect();
-        addrs.extend(self.state.keys().copied());
-        addrs.extend(0..self.results);
+        addrs.insert(0);
         addrs.insert(GLOBAL_BASE);
-        if k == 0 {
-            addrs.extend(self.initial.iter().map(|(a, _)| *a));
-        }
         if addrs.len() > n - 1 {
             return Err(ProveError::Segments(format!(
-                "segment {k}'s memory table needs {} rows (the addresses live at its start and those it touches); a segment of {n} rows holds {}: use larger segments",
+                "segment {k} touches {} addresses; a segment of {n} rows holds {}: use larger segments",
                 addrs.len(),
                 n - 1
             )));
         }
         let table: Vec<Entry> = addrs
             .into_iter()
-            .map(|addr| {
-                let start = self.state.get(&addr).copied().unwrap_or(0);
-                let (fval, fts) = touched.get(&addr).copied().unwrap_or((start, 0));
-                // Segment 0 starts from zeros: the verifier adds the initial state.
-                let v_in = if k == 0 { 0 } else { start };
-                Entry {
-                    addr,
-                    v_in,
-                    fval,
-                    fts,
+            .map(|addr| match touched.get(&addr) {
+                Some(&(fval, fts)) => {
+                    let (v_in, cin, d) = match self.state.get(&addr) {
+                        Some(&(v, j)) => (v, true, k as u32 - j),
+                        None => (0, false, 0),
+                    };
+                    Entry {
+                        addr,
+                        v_in,
+                        fval,
+                        fts,
+                        cin,
+                        d,
+                        cout: true,
+                    }
                 }
+                None => Entry::isolated(addr),
             })
             .collect();
         for (a, (v, _)) in touched {
-            if v == 0 {
-                self.state.remove(&a);
-            } else {
-                self.state.insert(a, v);
-            }
+            self.state.insert(a, (v, k as u32 + 1));
         }
         Ok(table)
     }
+
+    /// The final memory segments' tables, from segment index `first` on ([`final_tables`]).
+    fn final_tables(&self, first: usize) -> Vec<Vec<Entry>> {
+        final_tables(&self.state, self.results, self.n, first)
+    }
+}
+
+/// The final memory segments' tables, from segment index `first` on, of a run that left the
+/// carry tokens `state` (address to value and label): every address with a token (its final
+/// value, consumed), slot 0, the `results` slots and the first global word, in order, `n - 1`
+/// to a table; the padding the last table would need goes into the slots above the highest
+/// one used (where there is always room), so every table is full.
+fn final_tables(
+    state: &HashMap<u64, (u32, u32)>,
+    results: u64,
+    n: usize,
+    first: usize,
+) -> Vec<Vec<Entry>> {
+    let mut addrs: Vec<u64> = state.keys().copied().collect();
+    addrs.extend(0..results);
+    addrs.push(GLOBAL_BASE);
+    addrs.sort_unstable();
+    addrs.dedup();
+    let per = n - 1;
+    let pad = addrs.len().div_ceil(per) * per - addrs.len();
+    let top_slot = addrs
+        .iter()
+        .take_while(|a| region(**a) == 0)
+        .last()
+        .copied();
+    let top_slot = top_slot.unwrap_or(0);
+    addrs.extend((1..=pad as u64).map(|i| top_slot + i));
+    addrs.sort_unstable();
+    addrs
+        .chunks(per)
+        .enumerate()
+        .map(|(c, chunk)| {
+            let k = (first + c) as u32;
+            chunk
+                .iter()
+                .map(|&addr| match state.get(&addr) {
+                    Some(&(v, j)) => Entry {
+                        addr,
+                        v_in: v,
+                        fval: v,
+                        fts: 0,
+                        cin: true,
+                        d: k - j,
+                        cout: true,
+                    },
+                    None => Entry::isolated(addr),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// A segment's main trace, column by column (`MAIN_WIDTH x n`).
+pub type MainColumns = Vec<Vec<Felt>>;
+
+/// The final memory segments of a run whose execution segments `0..first` (of `n` rows) left
+/// the carry tokens `state` (address to value and label `k + 1` of the segment that produced
+/// it, 0 for the initial state) and halted at `final_fp`: their main traces and the cuts
+/// between their tables. For tests that build execution segments themselves.
+///
+/// # Errors
+/// [`ProveError::Segments`] if a table cannot be laid out.
+#[doc(hidden)]
+pub fn final_memory_segments(
+    program: &Program,
+    run: &PublicInputs,
+    n: usize,
+    first: usize,
+    final_fp: u64,
+    state: &HashMap<u64, (u32, u32)>,
+) -> Result<(Vec<MainColumns>, Vec<u64>), ProveError> {
+    let tables = final_tables(state, run.results.len().max(1) as u64, n, first);
+    let cuts: Vec<u64> = tables[1..].iter().map(|t| t[0].addr).collect();
+    let end = MEM_BASE + run.memory_words();
+    let frames = segments::final_frames(&cuts, end);
+    let traces = tables
+        .into_iter()
+        .zip(frames)
+        .enumerate()
+        .map(|(c, (table, frame))| {
+            build_columns(
+                program,
+                first + c,
+                n,
+                &[],
+                table,
+                frame,
+                run.cycles,
+                final_fp,
+            )
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((traces, cuts))
 }
 
 /// A segment as the stream hands it over: its index, its steps (the cycles it executes and
-/// the next segment's first step, which its last row holds) and its memory table.
+/// the next segment's first step, which its last row holds; none for a final memory segment)
+/// and its memory table (sorted, unpadded).
 type Visit<'f> = &'f mut dyn FnMut(usize, &[Step], Vec<Entry>) -> Result<bool, ProveError>;
 
-/// Executes the run (traced, in chunks of `n - 1` cycles) and hands every segment to `f` in
-/// order; `f` returns `false` to stop the run there. Returns the run's outcome, or `None`
-/// when `f` stopped it.
+/// Executes the run (traced, in chunks of `n - 1` cycles) and hands every execution segment
+/// to `f` in order, then every final memory segment; `f` returns `false` to stop the run
+/// there. Returns the run's outcome, or `None` when `f` stopped it.
 fn stream_run(
     program: &Arc<Program>,
     run: &PublicInputs,
@@ -263,7 +383,14 @@ fn stream_run(
         Ok(outcome) => {
             let steps = prev.take().unwrap_or_default();
             let table = sweep.table(k, &steps)?;
-            f(k, &steps, table)?;
+            if !f(k, &steps, table)? {
+                return Ok(None);
+            }
+            for (c, table) in sweep.final_tables(k + 1).into_iter().enumerate() {
+                if !f(k + 1 + c, &[], table)? {
+                    return Ok(None);
+                }
+            }
             Ok(Some(outcome))
         }
     }
@@ -287,15 +414,19 @@ impl SegmentPlan {
         input: RunInput,
         n: usize,
     ) -> Result<Self, ProveError> {
-        let (run, count) = Self::shape(run, n)?;
+        let (run, exec) = Self::shape(run, n)?;
         let cycles = run.cycles;
         let per = (n - 1) as u64;
-        let mut boundaries: Vec<Option<(u32, u64)>> = Vec::with_capacity(count + 1);
+        let mut boundaries: Vec<Option<(u32, u64)>> = Vec::with_capacity(exec + 2);
+        let mut cuts = Vec::new();
         let mut final_fp = 0;
-        let outcome = stream_run(&program, &run, &input, n, &mut |_, steps, _| {
+        let outcome = stream_run(&program, &run, &input, n, &mut |k, steps, table| {
             boundaries.push(steps.first().map(|s| (s.pc, s.fp as u64)));
             if let Some(st) = steps.last() {
                 final_fp = st.b as u64;
+            }
+            if k > exec {
+                cuts.push(table[0].addr);
             }
             Ok(true)
         })?
@@ -315,10 +446,16 @@ impl SegmentPlan {
                 fast: describe(&run.results, cycles, &run.io().journal),
             });
         }
-        if boundaries.len() != count {
+        let count = boundaries.len();
+        if count != exec + 1 + cuts.len() {
             return Err(ProveError::Segments(format!(
-                "internal error: the run streamed {} segments, not {count}",
-                boundaries.len()
+                "internal error: the run streamed {count} segments, not {exec} and final ones"
+            )));
+        }
+        if count > MAX_SEGMENTS {
+            return Err(ProveError::Segments(format!(
+                "the run needs {count} segments of {n} rows ({exec} executing it, {} holding its final memory); at most {MAX_SEGMENTS}",
+                count - exec
             )));
         }
         let mut boundaries: Vec<BoundaryState> = boundaries
@@ -345,37 +482,48 @@ impl SegmentPlan {
             n,
             cycles,
             final_fp,
+            exec,
             boundaries,
+            cuts,
         })
     }
 
-    /// A plan whose boundary states are already known (those [`SegmentPlan::new`] found, as
-    /// `gloam split` writes them to `run.json`): nothing is executed here, so a job proving
-    /// one segment executes the run only up to that segment; every segment built later is
-    /// checked against its boundary states.
+    /// A plan whose boundary states and final memory cuts are already known (those
+    /// [`SegmentPlan::new`] found, as `gloam split` writes them to `run.json`): nothing is
+    /// executed here, so a job proving one segment executes the run only up to that segment
+    /// (a final memory segment: the whole run); every segment built later is checked against
+    /// its boundary states and cut.
     ///
     /// # Errors
     /// As [`SegmentPlan::new`] for `n` and the run's length; [`ProveError::Segments`] if
-    /// `boundaries` are not `count + 1` states at the canonical cuts ending halted.
+    /// `boundaries` are not `count + 1` states at the canonical cuts ending halted, for
+    /// `count` execution segments and `cuts.len() + 1` final memory segments.
     pub fn with_boundaries(
         program: Arc<Program>,
         run: PublicInputs,
         input: RunInput,
         n: usize,
         boundaries: Vec<BoundaryState>,
+        cuts: Vec<u64>,
     ) -> Result<Self, ProveError> {
-        let (run, count) = Self::shape(run, n)?;
+        let (run, exec) = Self::shape(run, n)?;
         let cycles = run.cycles;
         let per = (n - 1) as u64;
-        let canonical = boundaries.len() == count + 1
+        let count = exec + 1 + cuts.len();
+        let canonical = count <= MAX_SEGMENTS
+            && boundaries.len() == count + 1
             && boundaries
                 .iter()
                 .enumerate()
                 .all(|(k, b)| b.clk == (k as u64 * per).min(cycles))
-            && boundaries[count].pc == gloam_isa::HALT_PC;
+            && boundaries[exec..]
+                .iter()
+                .all(|b| b.pc == gloam_isa::HALT_PC && *b == boundaries[exec])
+            && cuts.windows(2).all(|w| w[0] < w[1]);
         if !canonical {
             return Err(ProveError::Segments(format!(
-                "the boundary states do not cut a run of {cycles} cycles into {count} segments of {n} rows"
+                "the boundary states do not cut a run of {cycles} cycles into {exec} segments of {n} rows and {} final memory segments",
+                cuts.len() + 1
             )));
         }
         Ok(SegmentPlan {
@@ -384,8 +532,10 @@ impl SegmentPlan {
             input,
             n,
             cycles,
-            final_fp: boundaries[count].fp,
+            final_fp: boundaries[exec].fp,
+            exec,
             boundaries,
+            cuts,
         })
     }
 
@@ -396,9 +546,11 @@ impl SegmentPlan {
         // Every segment has the wide layout, whose statement holds the whole initial state.
         let run = run.for_segment(SegmentInfo {
             index: 0,
-            count: 1,
+            count: 2,
+            exec: 1,
             start: BoundaryState::default(),
             end: BoundaryState::default(),
+            frame: [0, 0],
             sum_end: [Felt::ZERO; 2],
         });
         if !n.is_power_of_two() || !(MIN_TRACE_LEN..=MAX_TRACE_LEN).contains(&n) {
@@ -420,17 +572,37 @@ impl SegmentPlan {
         }
         let per = (n - 1) as u64;
         let count = cycles.div_ceil(per).max(1) as usize;
-        if count > MAX_SEGMENTS {
+        if count >= MAX_SEGMENTS {
             return Err(bad(format!(
-                "the run needs {count} segments of {n} rows; at most {MAX_SEGMENTS}"
+                "the run needs {count} segments of {n} rows and at least one final memory segment; at most {MAX_SEGMENTS} in all"
             )));
         }
         Ok((run, count))
     }
 
-    /// Number of segments.
+    /// Number of segments (execution and final memory segments).
     pub fn count(&self) -> usize {
         self.boundaries.len() - 1
+    }
+
+    /// Number of execution segments.
+    pub fn exec(&self) -> usize {
+        self.exec
+    }
+
+    /// The end of memory, `MEM_BASE +` memory words: the end marker of every execution
+    /// segment's table and of the last final memory segment's.
+    fn memory_end(&self) -> u64 {
+        MEM_BASE + self.run.memory_words()
+    }
+
+    /// Segment `k`'s table range `[lo, hi)` ([`SegmentInfo::frame`]).
+    fn frame(&self, k: usize) -> [u64; 2] {
+        if k < self.exec {
+            [0, self.memory_end()]
+        } else {
+            segments::final_frames(&self.cuts, self.memory_end())[k - self.exec]
+        }
     }
 
     /// Segment `k`'s statement (its running sum's end still zero).
@@ -438,8 +610,10 @@ impl SegmentPlan {
         self.run.clone().for_segment(SegmentInfo {
             index: k as u32,
             count: self.count() as u32,
+            exec: self.exec as u32,
             start: self.boundaries[k],
             end: self.boundaries[k + 1],
+            frame: self.frame(k),
             sum_end: [Felt::ZERO; 2],
         })
     }
@@ -524,75 +698,112 @@ impl SegmentPlan {
     ) -> Result<(Vec<Vec<Felt>>, PublicInputs), ProveError> {
         let n = self.n;
         let program = &self.program;
-        let c0 = k * (n - 1);
-        // The table: its entries, padded with unused slot addresses after the last slot.
-        let slots = table.iter().take_while(|e| region(e.addr) == 0).count();
-        let pad = n - 1 - table.len();
-        let last_slot = table[slots - 1].addr;
-        let mut rows_table: Vec<Entry> = Vec::with_capacity(n - 1);
-        rows_table.extend_from_slice(&table[..slots]);
-        rows_table.extend((1..=pad as u64).map(|i| Entry {
-            addr: last_slot + i,
-            v_in: 0,
-            fval: 0,
-            fts: 0,
-        }));
-        rows_table.extend_from_slice(&table[slots..]);
-        drop(table);
-        let mut cols: Vec<Vec<u64>> = vec![vec![0u64; n]; MAIN_WIDTH];
-        for row in 0..n {
-            let mut v = [0u64; MAIN_WIDTH];
-            v[IDX] = row as u64;
-            v[FIRST] = (row == 0) as u64;
-            if let Some(st) = steps.get(row) {
-                step_row(
-                    &mut v,
-                    program,
-                    st,
-                    row,
-                    c0 as u64,
-                    (ACCESSES_PER_ROW * c0) as u64,
-                );
-            } else {
-                v[CLK] = self.cycles;
-                v[PC] = gloam_isa::HALT_PC as u64;
-                v[FP] = self.final_fp;
-                encode_op(&mut v, Op::Halt);
-            }
-            for i in 0..WORD_BYTES {
-                v[Z + i] = v[X + i] & v[Y + i];
-                v[W + i] = v[X + i] ^ v[Y + i];
-            }
-            if row < n - 1 {
-                let e = rows_table[row];
-                v[TADDR] = e.addr;
-                v[REGION] = region(e.addr);
-                v[FVAL] = e.fval as u64;
-                v[FTS] = e.fts;
-                v[V_IN] = e.v_in as u64;
-                v[CIN] = (e.v_in != 0) as u64;
-                v[COUT] = (e.fval != 0) as u64;
-            } else {
-                v[TADDR] = MEM_BASE + self.run.memory_words();
-                v[REGION] = 2;
-            }
-            for (c, val) in cols.iter_mut().zip(v) {
-                c[row] = val;
-            }
+        let [lo, hi] = self.frame(k);
+        if table.first().map(|e| e.addr) != Some(lo) {
+            return Err(ProveError::Segments(format!(
+                "the run executed again differs from its plan at segment {k}'s memory"
+            )));
         }
-        fill_table_gaps(&mut cols, n - 1).map_err(|(t, t1)| {
-            ProveError::Segments(format!(
-                "segment {k}: table addresses {t} and {t1} are too far apart"
-            ))
-        })?;
-        let mut columns: Vec<Vec<Felt>> = cols
-            .into_iter()
-            .map(|c| c.into_iter().map(Felt::new).collect())
-            .collect();
-        fill_inverses(&mut columns, program, steps);
-        fill_multiplicities(&mut columns);
+        let columns = build_columns(
+            program,
+            k,
+            n,
+            steps,
+            table,
+            [lo, hi],
+            self.cycles,
+            self.final_fp,
+        )?;
         Ok((columns, self.statement(k)))
     }
+}
+
+/// Segment `k`'s main trace (`MAIN_WIDTH x n`): its `steps` (its cycles and the next
+/// segment's first step; halted rows after them, at `cycles` and `final_fp`) and its memory
+/// `table` in the range `[lo, hi)`, padded with the lowest unused addresses from `lo`.
+#[allow(clippy::too_many_arguments)]
+fn build_columns(
+    program: &Program,
+    k: usize,
+    n: usize,
+    steps: &[Step],
+    table: Vec<Entry>,
+    [lo, hi]: [u64; 2],
+    cycles: u64,
+    final_fp: u64,
+) -> Result<Vec<Vec<Felt>>, ProveError> {
+    let c0 = k * (n - 1);
+    // The table: its entries, padded with the lowest unused addresses from its start.
+    let used: BTreeSet<u64> = table.iter().map(|e| e.addr).collect();
+    let pad: Vec<Entry> = (lo..hi)
+        .filter(|a| !used.contains(a))
+        .take(n - 1 - table.len())
+        .map(Entry::isolated)
+        .collect();
+    if table.len() + pad.len() != n - 1 {
+        return Err(ProveError::Segments(format!(
+            "segment {k}: no room for its table's {} rows below address {hi}",
+            n - 1
+        )));
+    }
+    let mut rows_table = table;
+    rows_table.extend(pad);
+    rows_table.sort_unstable_by_key(|e| e.addr);
+    let mut cols: Vec<Vec<u64>> = vec![vec![0u64; n]; MAIN_WIDTH];
+    for row in 0..n {
+        let mut v = [0u64; MAIN_WIDTH];
+        v[IDX] = row as u64;
+        v[FIRST] = (row == 0) as u64;
+        if let Some(st) = steps.get(row) {
+            step_row(
+                &mut v,
+                program,
+                st,
+                row,
+                c0 as u64,
+                (ACCESSES_PER_ROW * c0) as u64,
+            );
+        } else {
+            v[CLK] = cycles;
+            v[PC] = gloam_isa::HALT_PC as u64;
+            v[FP] = final_fp;
+            encode_op(&mut v, Op::Halt);
+        }
+        for i in 0..WORD_BYTES {
+            v[Z + i] = v[X + i] & v[Y + i];
+            v[W + i] = v[X + i] ^ v[Y + i];
+        }
+        if row < n - 1 {
+            let e = rows_table[row];
+            v[TADDR] = e.addr;
+            v[REGION] = region(e.addr);
+            v[FVAL] = e.fval as u64;
+            v[FTS] = e.fts;
+            v[V_IN] = e.v_in as u64;
+            v[CIN] = e.cin as u64;
+            v[COUT] = e.cout as u64;
+            v[DJ] = (e.d & 255) as u64;
+            v[DJ + 1] = (e.d >> 8) as u64;
+        } else {
+            v[TADDR] = hi;
+            v[REGION] = region(hi);
+        }
+        for (c, val) in cols.iter_mut().zip(v) {
+            c[row] = val;
+        }
+    }
+    fill_table_gaps(&mut cols, n - 1).map_err(|(t, t1)| {
+        ProveError::Segments(format!(
+            "segment {k}: table addresses {t} and {t1} are too far apart"
+        ))
+    })?;
+    let mut columns: Vec<Vec<Felt>> = cols
+        .into_iter()
+        .map(|c| c.into_iter().map(Felt::new).collect())
+        .collect();
+    fill_inverses(&mut columns, program, steps);
+    fill_multiplicities(&mut columns);
+    Ok(columns)
 }
 
 /// What the segment prover needs of a cut run: [`SegmentPlan`] implements it; tamper tests wrap
@@ -606,6 +817,9 @@ pub trait SegmentSource: Sync {
     fn run(&self) -> &PublicInputs;
     /// The `count + 1` boundary states.
     fn boundaries(&self) -> &[BoundaryState];
+    /// The cut addresses between the final memory segments' tables
+    /// ([`SegmentedProof::cuts`]).
+    fn cuts(&self) -> &[u64];
     /// Segment `k`'s main trace (`MAIN_WIDTH x n`) and statement.
     ///
     /// # Errors
@@ -642,6 +856,9 @@ impl SegmentSource for SegmentPlan {
     }
     fn boundaries(&self) -> &[BoundaryState] {
         &self.boundaries
+    }
+    fn cuts(&self) -> &[u64] {
+        &self.cuts
     }
     fn trace(&self, k: usize) -> Result<(Vec<Vec<Felt>>, PublicInputs), ProveError> {
         SegmentPlan::trace(self, k)
@@ -901,7 +1118,13 @@ pub fn shared_challenges<S: SegmentSource + ?Sized>(
     roots: &[gloam_air::zk::Digest],
 ) -> Result<(Vec<gloam_air::zk::QuadFelt>, [u8; 32]), ProveError> {
     let main_width = src.run().main_width();
-    let seed = segments::segments_seed(src.run(), src.segment_rows(), main_width, src.boundaries());
+    let seed = segments::segments_seed(
+        src.run(),
+        src.segment_rows(),
+        main_width,
+        src.boundaries(),
+        src.cuts(),
+    );
     segments::shared_challenges(&seed, roots).map_err(ProveError::Stark)
 }
 
@@ -979,6 +1202,7 @@ pub fn assemble<S: SegmentSource + ?Sized>(
     let proof = SegmentedProof {
         segment_len_log2: n.ilog2() as u8,
         boundaries: src.boundaries().to_vec(),
+        cuts: src.cuts().to_vec(),
         segments: proofs,
     };
     (

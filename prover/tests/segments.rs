@@ -210,6 +210,9 @@ impl SegmentSource for Forged {
     fn boundaries(&self) -> &[BoundaryState] {
         &self.boundaries
     }
+    fn cuts(&self) -> &[u64] {
+        SegmentSource::cuts(&self.plan)
+    }
     fn trace(&self, k: usize) -> Result<(Vec<Vec<Felt>>, PublicInputs), ProveError> {
         let (mut cols, _) = self.plan.trace(k)?;
         (self.forge)(k, &mut cols);
@@ -255,20 +258,29 @@ fn plan(program: &Arc<Program>, n: u32) -> (SegmentPlan, Claim) {
     )
 }
 
-/// Rounds of `run` for the forged proofs: 42,014 cycles, three segments of 2^14 rows.
+/// Rounds of `run` for the forged proofs: 42,014 cycles, three execution segments of 2^14
+/// rows and one final memory segment.
 const FORGED_ROUNDS: u32 = 2000;
-/// The segment a cheating prover forges: the middle one, so its carried values come from
-/// segment 0 and go on to segment 2.
+/// The execution segment a cheating prover forges: the middle one.
 const FORGED: usize = 1;
+/// The final memory segment, whose rows hold every carried value untouched.
+const FINAL: usize = 3;
 
-/// The first memory-table row of segment [`FORGED`]'s trace holding a value carried in and untouched
-/// by the segment (so forging it keeps the segment's own memory argument balanced).
+/// The first memory-table row of a final memory segment's trace holding a nonzero carried
+/// value (untouched there, so forging it keeps the segment's own memory argument balanced).
 fn carried_untouched_row(cols: &[Vec<Felt>]) -> usize {
     (0..cols[0].len() - 1)
         .find(|&r| {
             cols[CIN][r] == Felt::ONE && cols[FTS][r] == Felt::ZERO && cols[V_IN][r] != Felt::ZERO
         })
         .expect("a carried, untouched address")
+}
+
+/// The memory-table row of address `addr`.
+fn row_of(cols: &[Vec<Felt>], addr: u64) -> usize {
+    (0..cols[0].len() - 1)
+        .find(|&r| cols[TADDR][r] == Felt::new(addr))
+        .expect("the address's row")
 }
 
 fn forged_is_rejected(
@@ -278,9 +290,8 @@ fn forged_is_rejected(
     edit: fn(&mut Vec<BoundaryState>),
 ) {
     let (plan, claim) = plan(program, n);
-    // The forged segment must have a segment before and after it (its carried values come
-    // from one and go on to the other).
-    assert!(plan.count() > FORGED + 1, "{} segments", plan.count());
+    // Execution segments before and after the forged one, then the final memory segment.
+    assert_eq!((plan.exec(), plan.count()), (FINAL, FINAL + 1));
     let mut boundaries = SegmentSource::boundaries(&plan).to_vec();
     edit(&mut boundaries);
     let forged = Forged {
@@ -297,18 +308,18 @@ fn forged_is_rejected(
 }
 
 /// Pass 2 takes each segment's pass-1 state from wherever pass 1 left it: segment 0 kept in
-/// memory, segment 1 spilled to disk and read back, segment 2 (beyond the disk budget)
-/// rebuilt by executing the run again. With the same secret key the proof is byte for byte
+/// memory, segment 1 spilled to disk and read back, segments 2 and 3 (the final memory
+/// segment; beyond the disk budget) rebuilt by executing the run again. With the same secret key the proof is byte for byte
 /// the one made with every segment kept in memory (so the disk carries the trace, the
 /// commitment and the generator's state exactly), and it verifies.
 #[test]
 fn pass_two_from_memory_disk_and_a_rebuild() {
     let program = program();
     let (plan, claim) = plan(&program, FORGED_ROUNDS);
-    assert_eq!(plan.count(), 3);
+    assert_eq!((plan.exec(), plan.count()), (3, 4));
     let key = [7u8; 32];
     let (in_memory, _, _) =
-        prove_segments_with_key(&plan, 1, 3, None, None, key).expect("the run proves");
+        prove_segments_with_key(&plan, 1, 4, None, None, key).expect("the run proves");
     let dir = tempfile::tempdir().expect("a temporary directory");
     let width = plan.statement(0).main_width();
     let spill = Spill {
@@ -327,7 +338,7 @@ fn pass_two_from_memory_disk_and_a_rebuild() {
             .iter()
             .rfind(|p| p.pass == pass)
             .expect("progress of both passes");
-        assert_eq!((p.done, p.total), (3, 3));
+        assert_eq!((p.done, p.total), (4, 4));
         assert_eq!(p.spilled, 1, "pass {pass}: one segment through the disk");
     }
     assert!(
@@ -362,18 +373,18 @@ fn ram_backed_file_systems_are_recognised() {
     assert_eq!(Some(root.1), root_in_memory, "the root file system");
 }
 
-/// A cheating prover drops a value carried between segments: segment 1 treats a live address
-/// as fresh (zero), consistently within the segment. The carry-out of segment 0 is then never
-/// consumed: the segments' sums do not balance.
+/// A cheating prover drops a carried value: the final memory segment treats an address as
+/// never written (zero, not carried in), consistently within the segment. The token of the
+/// segment that wrote it last is then never consumed: the segments' sums do not balance.
 #[test]
 fn forged_segment_drops_a_carried_value() {
     forged_is_rejected(
         &program(),
         FORGED_ROUNDS,
         |k, cols| {
-            if k == FORGED {
+            if k == FINAL {
                 let r = carried_untouched_row(cols);
-                for c in [V_IN, CIN, FVAL, COUT] {
+                for c in [V_IN, CIN, FVAL, COUT, DJ, DJ + 1] {
                     cols[c][r] = Felt::ZERO;
                 }
             }
@@ -382,15 +393,15 @@ fn forged_segment_drops_a_carried_value() {
     );
 }
 
-/// A cheating prover changes a carried value (segment 1 starts an address from another
-/// value and keeps it): the carry token does not match segment 0's.
+/// A cheating prover changes a carried value (the final memory segment takes an address at
+/// another value): the carry token does not match the one produced.
 #[test]
 fn forged_segment_changes_a_carried_value() {
     forged_is_rejected(
         &program(),
         FORGED_ROUNDS,
         |k, cols| {
-            if k == FORGED {
+            if k == FINAL {
                 let r = carried_untouched_row(cols);
                 let v = Felt::new(cols[V_IN][r].as_int() ^ 1);
                 cols[V_IN][r] = v;
@@ -401,16 +412,59 @@ fn forged_segment_changes_a_carried_value() {
     );
 }
 
-/// A fresh address claimed with a nonzero start value (no carry-in): the `carry` family.
+/// A carried address claimed as fresh with its nonzero value (no carry-in): the `carry`
+/// family.
 #[test]
 fn forged_segment_restarts_a_carried_address() {
     forged_is_rejected(
         &program(),
         FORGED_ROUNDS,
         |k, cols| {
-            if k == FORGED {
+            if k == FINAL {
                 let r = carried_untouched_row(cols);
                 cols[CIN][r] = Felt::ZERO;
+            }
+        },
+        |_| {},
+    );
+}
+
+/// A stale value: the final memory segment takes the mutable global at its initial value
+/// (7), consuming the initial state's token (distance back to label 0) instead of the one
+/// the last execution segment produced. That initial token is consumed twice and the last
+/// one never: the sums do not balance.
+#[test]
+fn forged_segment_takes_a_stale_value() {
+    forged_is_rejected(
+        &program(),
+        FORGED_ROUNDS,
+        |k, cols| {
+            if k == FINAL {
+                let r = row_of(cols, GLOBAL_BASE);
+                assert_eq!(cols[CIN][r], Felt::ONE);
+                cols[V_IN][r] = Felt::new(7);
+                cols[FVAL][r] = Felt::new(7);
+                cols[DJ][r] = Felt::new(FINAL as u64);
+                cols[DJ + 1][r] = Felt::ZERO;
+            }
+        },
+        |_| {},
+    );
+}
+
+/// A touched address left out of the chain: the middle execution segment writes the global
+/// but does not carry it out, so the final memory segment could take the value the first
+/// segment left. The `carry` family (`touched_is_carried_out`).
+#[test]
+fn forged_segment_does_not_carry_out_a_write() {
+    forged_is_rejected(
+        &program(),
+        FORGED_ROUNDS,
+        |k, cols| {
+            if k == FORGED {
+                let r = row_of(cols, GLOBAL_BASE);
+                assert!(cols[FTS][r] != Felt::ZERO && cols[CIN][r] == Felt::ONE);
+                cols[COUT][r] = Felt::ZERO;
             }
         },
         |_| {},
@@ -495,4 +549,65 @@ fn streamed_and_random_access_segment_traces_agree() {
         plan.trace(plan.count()),
         Err(ProveError::Segments(_))
     ));
+}
+
+/// A module whose initial memory holds more nonzero words (20,000) than a segment's table
+/// (16,383 rows): the execution segment's table holds only what it touches, and the final
+/// value of every word goes to two final memory segments, split at a public cut. The proof
+/// verifies with the run's result; a moved cut, the final memory segments swapped, or one of
+/// them dropped is rejected.
+#[test]
+fn memory_larger_than_a_segment_table_goes_to_several_final_segments() {
+    let words = 20_000usize;
+    let wat = format!(
+        r#"(module (memory 2)
+          (data (i32.const 0) "{}")
+          (func (export "run") (result i32)
+            (i32.store (i32.const 40000) (i32.const 5))
+            (i32.add (i32.load (i32.const 0)) (i32.load (i32.const {})))))"#,
+        "\\01\\00\\00\\00".repeat(words),
+        4 * (words - 1)
+    );
+    let program = Arc::new(gloam_isa::load_module(wat.as_bytes()).expect("valid module"));
+    let cfg = ProveConfig {
+        segment_rows: Some(ROWS),
+        ..ProveConfig::default()
+    };
+    let run = prove_values(program.clone(), "run", &[], &cfg).expect("honest run proves");
+    assert_eq!(run.outcome.results, vec![2]);
+    let st = verify_file(&program, &run.file.to_bytes()).expect("the proof verifies");
+    assert_eq!(
+        st.segments, 3,
+        "one execution and two final memory segments"
+    );
+    let proof = parse(&run.file.stark);
+    assert_eq!(proof.cuts.len(), 1);
+    assert!(
+        proof.cuts[0] > MEM_BASE,
+        "the cut falls among the memory words"
+    );
+
+    let mut p = proof.clone();
+    p.cuts[0] += 1;
+    assert!(verify(&program, &run, &p).is_err(), "cut moved");
+    let mut p = proof.clone();
+    p.segments.swap(1, 2);
+    assert!(
+        verify(&program, &run, &p).is_err(),
+        "final segments swapped"
+    );
+    let mut p = proof.clone();
+    p.segments.pop();
+    p.boundaries.pop();
+    p.cuts.clear();
+    assert!(
+        verify(&program, &run, &p).is_err(),
+        "a final segment dropped"
+    );
+    let mut p = proof.clone();
+    p.cuts.clear();
+    assert!(
+        matches!(verify(&program, &run, &p), Err(VerifyError::Shape(_))),
+        "a cut missing"
+    );
 }

@@ -209,31 +209,70 @@ fn assert_stark_rejects(
     }
 }
 
-/// A single run's trace as the one segment of a segmented proof: the same rows, the segment
-/// statement (start at the entry, end halted with the trace's final `fp`).
+/// A single run's trace as the one execution segment of a segmented proof: the same rows,
+/// with the initial state's words carried in (`CIN = 1`, `V_IN` their initial value, from the
+/// verifier's label 0) instead of added by the verifier's expected sum, and the segment
+/// statement (start at the entry, end halted with the trace's final `fp`); then the final
+/// memory segments built from what its table carries out.
 struct OneSegment {
     columns: Vec<Vec<Felt>>,
+    finals: Vec<Vec<Vec<Felt>>>,
+    cuts: Vec<u64>,
     run: PublicInputs,
     boundaries: Vec<BoundaryState>,
 }
 
 impl OneSegment {
-    fn new(columns: Vec<Vec<Felt>>, run: PublicInputs) -> Self {
+    fn new(mut columns: Vec<Vec<Felt>>, run: PublicInputs) -> Self {
         let n = columns[0].len();
-        let boundaries = vec![
-            BoundaryState {
-                pc: run.entry_pc,
-                fp: 0,
-                clk: 0,
-            },
-            BoundaryState {
-                pc: gloam_isa::HALT_PC,
-                fp: columns[FP][n - 1].as_int(),
-                clk: run.cycles,
-            },
-        ];
+        let initial: std::collections::HashMap<u64, u32> = run
+            .initial_words()
+            .iter()
+            .filter(|(_, v)| *v != 0)
+            .copied()
+            .collect();
+        let carried: Vec<(usize, u32)> = (0..n - 1)
+            .filter_map(|r| initial.get(&columns[TADDR][r].as_int()).map(|&v| (r, v)))
+            .collect();
+        for (r, v) in carried {
+            columns[V_IN][r] = Felt::new(v as u64);
+            columns[CIN][r] = Felt::ONE;
+        }
+        fill_multiplicities(&mut columns);
+        let state: std::collections::HashMap<u64, (u32, u32)> = (0..n - 1)
+            .filter(|&r| columns[COUT][r] == Felt::ONE)
+            .map(|r| {
+                (
+                    columns[TADDR][r].as_int(),
+                    (columns[FVAL][r].as_int() as u32, 1),
+                )
+            })
+            .collect();
+        let final_fp = columns[FP][n - 1].as_int();
+        let halted = BoundaryState {
+            pc: gloam_isa::HALT_PC,
+            fp: final_fp,
+            clk: run.cycles,
+        };
+        let (finals, cuts) = gloam_prover::segments::final_memory_segments(
+            run.program(),
+            &run,
+            n,
+            1,
+            final_fp,
+            &state,
+        )
+        .expect("final memory segments");
+        let mut boundaries = vec![BoundaryState {
+            pc: run.entry_pc,
+            fp: 0,
+            clk: 0,
+        }];
+        boundaries.extend(std::iter::repeat_n(halted, finals.len() + 1));
         OneSegment {
             columns,
+            finals,
+            cuts,
             run,
             boundaries,
         }
@@ -242,7 +281,7 @@ impl OneSegment {
 
 impl SegmentSource for OneSegment {
     fn count(&self) -> usize {
-        1
+        1 + self.finals.len()
     }
     fn segment_rows(&self) -> usize {
         self.columns[0].len()
@@ -253,15 +292,31 @@ impl SegmentSource for OneSegment {
     fn boundaries(&self) -> &[BoundaryState] {
         &self.boundaries
     }
-    fn trace(&self, _: usize) -> Result<(Vec<Vec<Felt>>, PublicInputs), ProveError> {
+    fn cuts(&self) -> &[u64] {
+        &self.cuts
+    }
+    fn trace(&self, k: usize) -> Result<(Vec<Vec<Felt>>, PublicInputs), ProveError> {
+        let end = MEM_BASE + self.run.memory_words();
+        let frame = if k == 0 {
+            [0, end]
+        } else {
+            gloam_air::segments::final_frames(&self.cuts, end)[k - 1]
+        };
         let pi = self.run.clone().for_segment(SegmentInfo {
-            index: 0,
-            count: 1,
-            start: self.boundaries[0],
-            end: self.boundaries[1],
+            index: k as u32,
+            count: self.count() as u32,
+            exec: 1,
+            start: self.boundaries[k],
+            end: self.boundaries[k + 1],
+            frame,
             sum_end: [Felt::ZERO; 2],
         });
-        Ok((self.columns.clone(), pi))
+        let columns = if k == 0 {
+            self.columns.clone()
+        } else {
+            self.finals[k - 1].clone()
+        };
+        Ok((columns, pi))
     }
 }
 
@@ -296,7 +351,7 @@ fn honest_trace_is_accepted() {
     let (bytes, _, _) = prove_segments(&one, 1, 1, None, None).expect("prove as one segment");
     let st = verify_kind(&m.program, &m.claim, &bytes, ProofKind::Segmented)
         .expect("the honest trace verifies as one segment");
-    assert_eq!(st.segments, 1);
+    assert_eq!(st.segments, 2, "one execution and one final memory segment");
     let proof = prove_trace(
         GloamTrace::new(h.columns, &h.pi),
         h.pi,

@@ -1,17 +1,19 @@
 //! Verification of a run proven in segments (`gloam_air::segments`, `docs/air.md` §5,
-//! *Segments*): one statement, `K` zero-knowledge segment proofs sharing a transcript prefix.
+//! *Segments*): one statement, `K` execution and `F` final memory segment proofs (all
+//! zero-knowledge proofs of one AIR) sharing a transcript prefix.
 //!
 //! Checks, in order: the encoding (bounded, canonical), the segment length, the chain of
-//! boundary states (the first is the entry with `fp = clk = 0`, the last the halted state after
-//! the claimed cycles, each canonical), every segment's proof against its own statement with
-//! the shared LogUp challenges (in parallel across cores), and that the ends of the
-//! segments' running sums add up to the initial state's expected sum. Cost: linear in the
+//! boundary states (the first is the entry with `fp = clk = 0`, the `K`-th and every later
+//! one the halted state after the claimed cycles, each canonical), the final memory segments'
+//! address ranges, every segment's proof against its own statement with the shared LogUp
+//! challenges (in parallel across cores), and that the ends of the segments' running sums
+//! add up to the initial state's carry tokens. Cost: linear in the
 //! segments (one zero-knowledge verification each, about 20 ms) plus one Blake3 pass over the
 //! roots.
 
 use gloam_air::field::FieldElement;
 
-use gloam_air::logup::{expected_sum, Challenges};
+use gloam_air::logup::{expected_carry_sum, Challenges};
 use gloam_air::segments::{self, SegmentedProof, MAX_SEGMENTS};
 use gloam_air::zk::QuadFelt;
 use gloam_air::{PublicInputs, SegmentInfo, MAX_TRACE_LEN, MIN_TRACE_LEN};
@@ -61,20 +63,22 @@ pub fn verify_segmented(run: PublicInputs, bytes: &[u8]) -> Result<(usize, u32, 
     }
     let n = 1usize << log_n;
     let count = proof.segments.len();
-    if count == 0 || count > MAX_SEGMENTS || proof.boundaries.len() != count + 1 {
+    if !(2..=MAX_SEGMENTS).contains(&count) || proof.boundaries.len() != count + 1 {
         return Err(malformed("wrong number of segments or boundary states"));
     }
-    // The chain's ends: the entry, and the halted state after the claimed cycles. The states
-    // between are each segment's start and end (`validate_shape` bounds them).
-    // Canonical cuts: `K` is fixed by the cycles, and segment `k` starts at cycle `k (n - 1)`
-    // (so no empty segment can be appended after the halt, and the work is bounded by the
-    // claim before anything else is computed).
-    if count as u64 != segments::segment_count(run.cycles, n) {
+    // Canonical cuts: `K` execution segments, fixed by the cycles, segment `k` starting at
+    // cycle `k (n - 1)` (so no empty segment can be inserted, and the work is bounded by the
+    // claim before anything else is computed); then `F = count - K >= 1` final memory
+    // segments, each starting and ending in the halted state, split at `F - 1` cuts.
+    let exec = segments::segment_count(run.cycles, n);
+    if exec >= count as u64 || proof.cuts.len() as u64 != count as u64 - exec - 1 {
         return Err(VerifyError::Shape(format!(
-            "{count} segments of {n} rows for a run of {} cycles",
+            "{count} segments and {} cuts of {n} rows for a run of {} cycles ({exec} executing it)",
+            proof.cuts.len(),
             run.cycles
         )));
     }
+    let exec = exec as usize;
     for (k, b) in proof.boundaries.iter().enumerate() {
         if b.clk != (k as u64 * (n as u64 - 1)).min(run.cycles) {
             return Err(VerifyError::Shape(format!(
@@ -84,15 +88,20 @@ pub fn verify_segmented(run: PublicInputs, bytes: &[u8]) -> Result<(usize, u32, 
         }
     }
     let first = proof.boundaries[0];
-    let last = proof.boundaries[count];
+    let halted = proof.boundaries[exec];
     if first.pc != run.entry_pc || first.fp != 0 || first.clk != 0 {
         return Err(VerifyError::Rejected(
             "the first segment does not start at the entry".into(),
         ));
     }
-    if last.pc != gloam_isa::HALT_PC || last.clk != run.cycles {
+    if halted.pc != gloam_isa::HALT_PC || halted.clk != run.cycles {
         return Err(VerifyError::Rejected(
             "the last segment does not end halted after the claimed cycles".into(),
+        ));
+    }
+    if proof.boundaries[exec..].iter().any(|b| *b != halted) {
+        return Err(VerifyError::Rejected(
+            "a final memory segment does not hold the halted state".into(),
         ));
     }
     // The wide statement once (a narrow program's conversion hashes the program); each
@@ -100,23 +109,29 @@ pub fn verify_segmented(run: PublicInputs, bytes: &[u8]) -> Result<(usize, u32, 
     let wide = run.clone().for_segment(SegmentInfo {
         index: 0,
         count: count as u32,
+        exec: exec as u32,
         start: proof.boundaries[0],
         end: proof.boundaries[1],
+        frame: [0, 0],
         sum_end: [gloam_air::Felt::ZERO; 2],
     });
+    let end = gloam_air::columns::MEM_BASE + wide.memory_words();
+    let frames = segments::final_frames(&proof.cuts, end);
     let statement = |k: usize| {
         let s = &proof.segments[k];
         let base = QuadFelt::slice_as_base_elements(std::slice::from_ref(&s.sum_end));
         wide.clone().for_segment(SegmentInfo {
             index: k as u32,
             count: count as u32,
+            exec: exec as u32,
             start: proof.boundaries[k],
             end: proof.boundaries[k + 1],
+            frame: if k < exec { [0, end] } else { frames[k - exec] },
             sum_end: [base[0], base[1]],
         })
     };
     let first_statement = statement(0);
-    // Shapes and canonical boundary values before anything is hashed.
+    // Shapes, canonical boundary values and memory ranges before anything is hashed.
     for k in 0..count {
         let info = winterfell::TraceInfo::new_multi_segment(
             first_statement.main_width(),
@@ -139,16 +154,21 @@ pub fn verify_segmented(run: PublicInputs, bytes: &[u8]) -> Result<(usize, u32, 
         }
         roots.push(root);
     }
-    let seed = segments::segments_seed(&run, n, first_statement.main_width(), &proof.boundaries);
+    let seed = segments::segments_seed(
+        &run,
+        n,
+        first_statement.main_width(),
+        &proof.boundaries,
+        &proof.cuts,
+    );
     let (aux_rand, shared) = segments::shared_challenges(&seed, &roots)
         .map_err(|e| VerifyError::Rejected(e.to_string()))?;
-    // The segments' sums must add up to what the initial state adds to segment 0's memory
-    // argument.
+    // The segments' sums must add up to the carry tokens of the initial state.
     let total = proof
         .segments
         .iter()
         .fold(QuadFelt::ZERO, |acc, s| acc + s.sum_end);
-    let expected = expected_sum(
+    let expected = expected_carry_sum(
         first_statement.initial_words(),
         &Challenges::<QuadFelt>::new(&aux_rand),
     );

@@ -1,15 +1,18 @@
-//! Carry bus (tag 6): the memory state handed from one segment to the next (`docs/air.md` §5,
-//! *Segments*). On segment `k`, the memory table's row consumes `(TADDR, V_IN, k)` when
-//! `CIN = 1` and produces `(TADDR, FVAL, k + 1)` when `COUT = 1`, unless `k` is the run's
-//! last segment ([`crate::constraints::carry`] ties the flags to the values). All segments
-//! share the LogUp challenges, drawn after every segment's main trace is committed, so a
-//! token produced by segment `k` can only be consumed by segment `k + 1`'s row of the same
-//! address with the same value. A single proof (first and last) carries nothing.
+//! Carry bus (tag 6): the memory state handed from one segment to a later one (`docs/air.md`
+//! §5, *Segments*). A token `(addr, value, j)` is labelled with `j = k + 1` by the segment `k`
+//! that produced it (`j = 0`: the run's initial state, which the verifier produces). On
+//! segment `k`, the memory table's row consumes `(TADDR, V_IN, k - D)` when `CIN = 1`, where
+//! `D = dj0 + 256 dj1` is range-checked ([`super::range::CarryDistanceBytes`]), so only a
+//! token of an earlier segment or of the initial state; and it produces `(TADDR, FVAL, k + 1)`
+//! when `COUT = 1`, unless the segment is one of the run's final memory segments, which only
+//! consume ([`crate::constraints::carry`] ties the flags to the values). All segments share
+//! the LogUp challenges, drawn after every segment's main trace is committed. A single proof
+//! carries nothing (`CIN = 0`, its carry-out not produced).
 
 use super::{Bus, Declaration, Fraction, FractionSink};
 use crate::columns::*;
 use crate::constraints::Row;
-use crate::field::{ExtensionOf, Felt, FieldElement};
+use crate::field::{k, ExtensionOf, Felt, FieldElement};
 use crate::logup::Challenges;
 
 /// The memory table row's two carry tokens.
@@ -29,12 +32,13 @@ impl Declaration for Link {
     {
         let tag = Bus::Carry.tag();
         let a = r.table_addr();
-        // Consumed (`+`): the value the previous segment handed over.
+        // Consumed (`+`): the value an earlier segment (`D` back) handed over.
+        let d = r.c(DJ) + k::<F>(256) * r.c(DJ + 1);
         s.push(
             E::from(r.c(CIN)),
-            ch.den_with(tag, &[a, r.c(V_IN)], ch.segment),
+            ch.den(tag, &[a, r.c(V_IN), k::<F>(ch.segment) - d]),
         );
-        // Produced (`-`): the final value, for the next segment.
+        // Produced (`-`): the final value, for a later segment.
         let out = if ch.last { F::ZERO } else { -r.c(COUT) };
         s.push(
             E::from(out),

@@ -306,6 +306,7 @@ buses! {
     carry::Link,
     range::GapBytes,
     range::TableGapBytes,
+    range::CarryDistanceBytes,
     bitwise::Lanes,
     pow2::Shift,
     program::Table,

@@ -2,7 +2,8 @@
 //! `BYTE_K = 4` per row in periodic columns of period 2^14), which proves both are bytes.
 //! Lookups: the bytes of the word `W` (`(r0, r1)`, `(r2, r3)`), of the four timestamp gaps
 //! (`(dA0, dA1)`, `(dB0, dB1)`, `(dC0, dC1)`, `(dD0, dD1)`, `(dA2, dB2)`, `(dC2, dD2)`) and of
-//! the memory table's address gap (`(g0, g1)`, `(g2, g3)`).
+//! the memory table's address gap (`(g0, g1)`, `(g2, g3)`), and, on a row carried in from an
+//! earlier segment (`CIN = 1`), of the carry distance (`(dj0, dj1)`, [`super::carry`]).
 //!
 //! The table fractions use the *next* row's multiplicities `M_RANGE'` against periodic columns
 //! shifted by one row (transition constraints never see the last row); row 0's entries
@@ -20,6 +21,8 @@ pub struct WordBytes;
 pub struct GapBytes;
 /// The bytes of the memory table's address gap.
 pub struct TableGapBytes;
+/// The bytes of the carry distance, looked up when the row is carried in.
+pub struct CarryDistanceBytes;
 /// The byte-pair table: `BYTE_K` entries per row, weighted by `M_RANGE'`.
 pub struct Table;
 
@@ -48,6 +51,13 @@ pub fn gap_bytes<F: FieldElement<BaseField = Felt>>(r: &Row<F>) -> [[F; 2]; 6] {
 #[inline(always)]
 pub fn table_gap_bytes<F: FieldElement<BaseField = Felt>>(r: &Row<F>) -> [[F; 2]; 2] {
     [[r.c(G), r.c(G + 1)], [r.c(G + 2), r.c(G + 3)]]
+}
+
+/// The carry-distance bytes `(dj0, dj1)` a row looks up, with multiplicity `CIN` (the
+/// distance only matters on a row that consumes a carried token).
+#[inline(always)]
+pub fn carry_distance_bytes<F: FieldElement<BaseField = Felt>>(r: &Row<F>) -> (F, [F; 2]) {
+    (r.c(CIN), [r.c(DJ), r.c(DJ + 1)])
 }
 
 impl Declaration for WordBytes {
@@ -105,6 +115,21 @@ impl Declaration for TableGapBytes {
         for t in table_gap_bytes(r) {
             s.push(E::ONE, ch.den(Bus::Range.tag(), &t));
         }
+    }
+}
+
+impl Declaration for CarryDistanceBytes {
+    const FRACTIONS: &'static [Fraction] =
+        &[Fraction::lookup(Bus::Range, "carry_distance_bytes", 1)];
+
+    #[inline(always)]
+    fn eval<F, E>(r: &Row<F>, _periodic: &[F], ch: &Challenges<E>, s: &mut FractionSink<E>)
+    where
+        F: FieldElement<BaseField = Felt>,
+        E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
+    {
+        let (m, t) = carry_distance_bytes(r);
+        s.push(E::from(m), ch.den(Bus::Range.tag(), &t));
     }
 }
 

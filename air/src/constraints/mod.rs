@@ -379,7 +379,7 @@ pub(crate) mod tests {
             );
             assert_eq!(s.len(), f.constraints.len(), "family {}", f.name);
         }
-        assert_eq!(num_main_constraints(), 106);
+        assert_eq!(num_main_constraints(), 108);
     }
 
     /// Main constraints stay within the degree bound of the LogUp helpers (5).

@@ -56,6 +56,10 @@ impl Counts {
         {
             byte_pair(&mut self.range, x, y);
         }
+        let (m, [x, y]) = range::carry_distance_bytes(r);
+        if m == Felt::ONE {
+            byte_pair(&mut self.range, x, y);
+        }
         for [x, y, _, _] in bitwise::lanes(r) {
             byte_pair(&mut self.bit, x, y);
         }

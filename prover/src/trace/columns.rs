@@ -359,9 +359,9 @@ pub fn build_main_trace_io(
             (v[TADDR], v[REGION], v[FVAL], v[FTS]) = (addr, region, fval, fts);
         }
         if row < n - 1 {
-            // A single proof carries nothing in; a nonzero final value is marked carried out
-            // (the last segment's carry-out is not produced).
-            v[COUT] = (v[FVAL] != 0) as u64;
+            // A single proof carries nothing in; a touched or nonzero row is marked carried
+            // out (a single proof's carry-out is not produced).
+            v[COUT] = (v[FVAL] != 0 || v[FTS] != 0) as u64;
         } else {
             v[TADDR] = MEM_BASE + gloam_isa::image::memory_words(&program);
             v[REGION] = 2;
