@@ -44,19 +44,22 @@ fn limbs(bytes: &[u8]) -> impl Iterator<Item = Felt> + '_ {
         .map(|c| Felt::new(u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as u64))
 }
 
-/// The shared seed: tag, the segment length `n` and main width, the run's statement, the
+/// The shared seed: tag, the segment lengths `n` (execution) and `final_n` (final memory
+/// segments) and main width, the run's statement, the
 /// number of segments, every boundary state (`pc`, `fp`, `clk`) and the final memory
 /// segments' cut addresses (canonical: the verifier bounds them before this is computed,
 /// [`crate::validate_shape`], all below 2^61).
 pub fn segments_seed(
     run: &PublicInputs,
     n: usize,
+    final_n: usize,
     main_width: usize,
     boundaries: &[BoundaryState],
     cuts: &[u64],
 ) -> Vec<Felt> {
     let mut v: Vec<Felt> = limbs(blake3::hash(SEGMENTS_TAG).as_bytes()).collect();
     v.push(Felt::new(n as u64));
+    v.push(Felt::new(final_n as u64));
     v.push(Felt::new(main_width as u64));
     v.extend(run.to_elements());
     v.push(Felt::new(boundaries.len() as u64 - 1));
@@ -110,14 +113,17 @@ pub struct SegmentProof {
 }
 
 /// The proof of a run in segments: `K + F + 1` boundary states, `F - 1` cuts and `K + F`
-/// segment proofs (execution, then final memory segments), each proof `n` rows. Encoded with
-/// `winter-utils`: `u8 log2 n`, `u32 K + F`, the states (`u32 pc`, `u64 fp`, `u64 clk`), `u32
-/// F - 1` and the cuts (`u64`), then per segment the sum (two `u64`) and the proof (`u32`
-/// length, bytes).
+/// segment proofs (execution segments of `n` rows, then final memory segments of
+/// `final_n <= n` rows). Encoded with `winter-utils`: `u8 log2 n`, `u32 K + F`, the states
+/// (`u32 pc`, `u64 fp`, `u64 clk`), `u8 log2 final_n`, `u32 F - 1` and the cuts (`u64`), then
+/// per segment the sum (two `u64`) and the proof (`u32` length, bytes).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SegmentedProof {
-    /// `log2` of each segment's trace length.
+    /// `log2` of each execution segment's trace length.
     pub segment_len_log2: u8,
+    /// `log2` of each final memory segment's trace length (at most the execution
+    /// segments'): just enough rows for the final memory, or the execution segments' length.
+    pub final_len_log2: u8,
     /// The state at each boundary: `boundaries[k]` starts segment `k`, `boundaries[K]` is the
     /// halted state.
     pub boundaries: Vec<BoundaryState>,
@@ -156,6 +162,7 @@ impl Serializable for SegmentedProof {
             w.write_u64(b.fp);
             w.write_u64(b.clk);
         }
+        w.write_u8(self.final_len_log2);
         w.write_u32(self.cuts.len() as u32);
         for c in &self.cuts {
             w.write_u64(*c);
@@ -183,6 +190,7 @@ impl Deserializable for SegmentedProof {
                 clk: r.read_u64()?,
             });
         }
+        let final_len_log2 = r.read_u8()?;
         let cuts_len = r.read_u32()? as usize;
         if cuts_len >= count {
             return Err(DeserializationError::InvalidValue(format!(
@@ -199,6 +207,7 @@ impl Deserializable for SegmentedProof {
         }
         Ok(SegmentedProof {
             segment_len_log2,
+            final_len_log2,
             boundaries,
             cuts,
             segments,
@@ -222,6 +231,19 @@ pub fn segment_count(cycles: u64, n: usize) -> u64 {
     cycles.div_ceil(n as u64 - 1).max(1)
 }
 
+/// The rows of each final memory segment for a final memory of `words` table entries (the
+/// addresses the run touched or initialised, slot 0, the result slots, global word 0), with
+/// execution segments of `n` rows and a program table of `period` rows: the smallest power of
+/// two, at least 2^14 and `period`, whose table holds them all, and at most `n` (then several
+/// final memory segments share them).
+pub fn final_rows(words: usize, n: usize, period: usize) -> usize {
+    (words + 1)
+        .next_power_of_two()
+        .max(crate::MIN_TRACE_LEN)
+        .max(period)
+        .min(n)
+}
+
 /// The memory ranges `[lo, hi)` of the final memory segments' tables from the cuts between
 /// them: `[0, cuts[0]), [cuts[0], cuts[1]), .., [cuts[F-2], end)` (`end`: the end of memory,
 /// `MEM_BASE +` memory words). Whether they are valid ranges is
@@ -235,13 +257,14 @@ pub fn final_frames(cuts: &[u64], end: u64) -> Vec<[u64; 2]> {
 }
 
 /// The security of a segmented proof (bits): a segment's, less `log2 K` for the union bound
-/// over the segments, and at most what the shared LogUp challenges give: the fractions of all
-/// segments form one check, whose error is about `7 * 39 * K * n / 2^128` (39 fractions per
-/// row, tuples of up to 7 elements compressed by powers of `beta`).
-pub fn security_bits(segment_bits: u32, count: usize, n: usize) -> u32 {
+/// over the `count` segments, and at most what the shared LogUp challenges give: the
+/// fractions of all segments form one check, whose error is about `7 * 39 * rows / 2^128`
+/// (`rows`: all segments' rows; 39 fractions per row, tuples of up to 7 elements compressed
+/// by powers of `beta`).
+pub fn security_bits(segment_bits: u32, count: usize, rows: u64) -> u32 {
     let k = count as f64;
     let union = k.log2().ceil() as u32;
-    let logup = (128.0 - (7.0 * crate::buses::NUM_FRACTIONS as f64 * k * n as f64).log2()).floor();
+    let logup = (128.0 - (7.0 * crate::buses::NUM_FRACTIONS as f64 * rows as f64).log2()).floor();
     segment_bits
         .saturating_sub(union)
         .min(logup.max(0.0) as u32)

@@ -109,6 +109,8 @@ struct RunFile {
     boundaries: Vec<(u32, u64, u64)>,
     /// The cut addresses between the final memory segments' tables.
     cuts: Vec<u64>,
+    /// Rows of each final memory segment.
+    final_rows: usize,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -186,7 +188,7 @@ fn plan_of(job: &Job, dir: &Path) -> Result<(segments::SegmentPlan, ProofFile), 
         limits,
         job.segment_rows,
         zk,
-        Some((boundaries, run.cuts)),
+        Some((boundaries, run.cuts, run.final_rows)),
     )
     .map_err(prove_failure)
 }
@@ -264,6 +266,7 @@ pub fn cmd_split(a: SplitArgs) -> CmdResult {
             .map(|b| (b.pc, b.fp, b.clk))
             .collect(),
         cuts: plan.cuts().to_vec(),
+        final_rows: plan.final_rows(),
     };
     write(
         &a.output.join("run.json"),
@@ -382,8 +385,15 @@ pub fn cmd_assemble(a: AssembleArgs) -> CmdResult {
                     .map_err(|e| io_err("malformed", &path, e))?,
             );
         }
+        if !run.final_rows.is_power_of_two() {
+            return Err(Failure::new(
+                exit::USAGE,
+                "run.json: an invalid final memory segment size",
+            ));
+        }
         let proof = SegmentedProof {
             segment_len_log2: run.segment_rows.ilog2() as u8,
+            final_len_log2: run.final_rows.ilog2() as u8,
             boundaries: run
                 .boundaries
                 .iter()

@@ -615,7 +615,7 @@ pub fn prove_io(
 
 /// Executes `entry(args)` with the streams `io` and cuts the run into segments of
 /// `segment_rows` rows without proving them (with `boundaries`, the boundary states and final
-/// memory cuts a first plan found, as `gloam split` records them: then the run is executed
+/// memory cuts and rows a first plan found, as `gloam split` records them: then the run is executed
 /// only by the segments built later, each checked against them), for proving segment by segment in separate
 /// processes ([`segments::commit_segment`], [`segments::prove_segment`]; `gloam split`,
 /// `gloam prove-segment`, `gloam assemble`). Returns the plan and the proof file to fill in
@@ -634,7 +634,7 @@ pub fn plan_segments(
     limits: Limits,
     segment_rows: usize,
     zk: ZkMode,
-    boundaries: Option<(Vec<gloam_air::BoundaryState>, Vec<u64>)>,
+    boundaries: Option<(Vec<gloam_air::BoundaryState>, Vec<u64>, usize)>,
 ) -> Result<(segments::SegmentPlan, ProofFile), ProveError> {
     gloam_isa::check_setup(&program.module)?;
     if zk.applies(&program, io.private.len()) {
@@ -691,9 +691,15 @@ pub fn plan_segments(
         limits,
     };
     let plan = match boundaries {
-        Some((b, cuts)) => {
-            segments::SegmentPlan::with_boundaries(program, run, input, segment_rows, b, cuts)?
-        }
+        Some((b, cuts, final_n)) => segments::SegmentPlan::with_boundaries(
+            program,
+            run,
+            input,
+            segment_rows,
+            b,
+            cuts,
+            final_n,
+        )?,
         None => segments::SegmentPlan::new(program, run, input, segment_rows)?,
     };
     Ok((plan, file))

@@ -138,6 +138,8 @@ pub struct SegmentPlan {
     boundaries: Vec<BoundaryState>,
     /// First addresses of the final memory segments' tables after the first.
     cuts: Vec<u64>,
+    /// Rows of each final memory segment.
+    final_n: usize,
 }
 
 fn region(addr: u64) -> u64 {
@@ -157,6 +159,7 @@ fn accesses(program: &Program, st: &Step) -> [Option<(u64, u32)>; ACCESSES] {
 struct Sweep<'a> {
     program: &'a Program,
     n: usize,
+    period: usize,
     results: u64,
     state: HashMap<u64, (u32, u32)>,
 }
@@ -166,6 +169,7 @@ impl<'a> Sweep<'a> {
         Sweep {
             program,
             n,
+            period: run.program_period(),
             results: run.results.len().max(1) as u64,
             state: run
                 .initial_words()
@@ -227,29 +231,34 @@ impl<'a> Sweep<'a> {
         Ok(table)
     }
 
-    /// The final memory segments' tables, from segment index `first` on ([`final_tables`]).
-    fn final_tables(&self, first: usize) -> Vec<Vec<Entry>> {
-        final_tables(&self.state, self.results, self.n, first)
+    /// The final memory segments' rows and tables, from segment index `first` on
+    /// ([`final_tables`]).
+    fn final_tables(&self, first: usize) -> (usize, Vec<Vec<Entry>>) {
+        final_tables(&self.state, self.results, self.n, self.period, first)
     }
 }
 
-/// The final memory segments' tables, from segment index `first` on, of a run that left the
-/// carry tokens `state` (address to value and label): every address with a token (its final
-/// value, consumed), slot 0, the `results` slots and the first global word, in order, `n - 1`
-/// to a table; the padding the last table would need goes into the slots above the highest
-/// one used (where there is always room), so every table is full.
+/// The final memory segments' rows ([`segments::final_rows`], for execution segments of `n`
+/// rows and a program table of `period` rows) and tables, from segment index `first` on, of
+/// a run that left the carry tokens `state` (address to value and label): every address with
+/// a token (its final value, consumed), slot 0, the `results` slots and the first global
+/// word, in order, one less than the rows to a table; the padding the last table would need
+/// goes into the slots above the highest one used (where there is always room), so every
+/// table is full.
 fn final_tables(
     state: &HashMap<u64, (u32, u32)>,
     results: u64,
     n: usize,
+    period: usize,
     first: usize,
-) -> Vec<Vec<Entry>> {
+) -> (usize, Vec<Vec<Entry>>) {
     let mut addrs: Vec<u64> = state.keys().copied().collect();
     addrs.extend(0..results);
     addrs.push(GLOBAL_BASE);
     addrs.sort_unstable();
     addrs.dedup();
-    let per = n - 1;
+    let rows = segments::final_rows(addrs.len(), n, period);
+    let per = rows - 1;
     let pad = addrs.len().div_ceil(per) * per - addrs.len();
     let top_slot = addrs
         .iter()
@@ -259,7 +268,7 @@ fn final_tables(
     let top_slot = top_slot.unwrap_or(0);
     addrs.extend((1..=pad as u64).map(|i| top_slot + i));
     addrs.sort_unstable();
-    addrs
+    let tables = addrs
         .chunks(per)
         .enumerate()
         .map(|(c, chunk)| {
@@ -280,7 +289,8 @@ fn final_tables(
                 })
                 .collect()
         })
-        .collect()
+        .collect();
+    (rows, tables)
 }
 
 /// A segment's main trace, column by column (`MAIN_WIDTH x n`).
@@ -288,8 +298,8 @@ pub type MainColumns = Vec<Vec<Felt>>;
 
 /// The final memory segments of a run whose execution segments `0..first` (of `n` rows) left
 /// the carry tokens `state` (address to value and label `k + 1` of the segment that produced
-/// it, 0 for the initial state) and halted at `final_fp`: their main traces and the cuts
-/// between their tables. For tests that build execution segments themselves.
+/// it, 0 for the initial state) and halted at `final_fp`: their rows, main traces and the
+/// cuts between their tables. For tests that build execution segments themselves.
 ///
 /// # Errors
 /// [`ProveError::Segments`] if a table cannot be laid out.
@@ -301,8 +311,14 @@ pub fn final_memory_segments(
     first: usize,
     final_fp: u64,
     state: &HashMap<u64, (u32, u32)>,
-) -> Result<(Vec<MainColumns>, Vec<u64>), ProveError> {
-    let tables = final_tables(state, run.results.len().max(1) as u64, n, first);
+) -> Result<(usize, Vec<MainColumns>, Vec<u64>), ProveError> {
+    let (rows, tables) = final_tables(
+        state,
+        run.results.len().max(1) as u64,
+        n,
+        run.program_period(),
+        first,
+    );
     let cuts: Vec<u64> = tables[1..].iter().map(|t| t[0].addr).collect();
     let end = MEM_BASE + run.memory_words();
     let frames = segments::final_frames(&cuts, end);
@@ -314,7 +330,7 @@ pub fn final_memory_segments(
             build_columns(
                 program,
                 first + c,
-                n,
+                rows,
                 &[],
                 table,
                 frame,
@@ -323,7 +339,7 @@ pub fn final_memory_segments(
             )
         })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok((traces, cuts))
+    Ok((rows, traces, cuts))
 }
 
 /// A segment as the stream hands it over: its index, its steps (the cycles it executes and
@@ -386,7 +402,7 @@ fn stream_run(
             if !f(k, &steps, table)? {
                 return Ok(None);
             }
-            for (c, table) in sweep.final_tables(k + 1).into_iter().enumerate() {
+            for (c, table) in sweep.final_tables(k + 1).1.into_iter().enumerate() {
                 if !f(k + 1 + c, &[], table)? {
                     return Ok(None);
                 }
@@ -419,6 +435,7 @@ impl SegmentPlan {
         let per = (n - 1) as u64;
         let mut boundaries: Vec<Option<(u32, u64)>> = Vec::with_capacity(exec + 2);
         let mut cuts = Vec::new();
+        let mut final_n = n;
         let mut final_fp = 0;
         let outcome = stream_run(&program, &run, &input, n, &mut |k, steps, table| {
             boundaries.push(steps.first().map(|s| (s.pc, s.fp as u64)));
@@ -427,6 +444,9 @@ impl SegmentPlan {
             }
             if k > exec {
                 cuts.push(table[0].addr);
+            }
+            if k >= exec {
+                final_n = table.len() + 1;
             }
             Ok(true)
         })?
@@ -485,6 +505,7 @@ impl SegmentPlan {
             exec,
             boundaries,
             cuts,
+            final_n,
         })
     }
 
@@ -497,7 +518,8 @@ impl SegmentPlan {
     /// # Errors
     /// As [`SegmentPlan::new`] for `n` and the run's length; [`ProveError::Segments`] if
     /// `boundaries` are not `count + 1` states at the canonical cuts ending halted, for
-    /// `count` execution segments and `cuts.len() + 1` final memory segments.
+    /// `count` execution segments and `cuts.len() + 1` final memory segments of `final_n` rows
+    /// (a power of two from 2^14 to `n`).
     pub fn with_boundaries(
         program: Arc<Program>,
         run: PublicInputs,
@@ -505,12 +527,15 @@ impl SegmentPlan {
         n: usize,
         boundaries: Vec<BoundaryState>,
         cuts: Vec<u64>,
+        final_n: usize,
     ) -> Result<Self, ProveError> {
         let (run, exec) = Self::shape(run, n)?;
         let cycles = run.cycles;
         let per = (n - 1) as u64;
         let count = exec + 1 + cuts.len();
         let canonical = count <= MAX_SEGMENTS
+            && final_n.is_power_of_two()
+            && (MIN_TRACE_LEN..=n).contains(&final_n)
             && boundaries.len() == count + 1
             && boundaries
                 .iter()
@@ -536,6 +561,7 @@ impl SegmentPlan {
             exec,
             boundaries,
             cuts,
+            final_n,
         })
     }
 
@@ -588,6 +614,11 @@ impl SegmentPlan {
     /// Number of execution segments.
     pub fn exec(&self) -> usize {
         self.exec
+    }
+
+    /// Rows of each final memory segment.
+    pub fn final_rows(&self) -> usize {
+        self.final_n
     }
 
     /// The end of memory, `MEM_BASE +` memory words: the end marker of every execution
@@ -696,7 +727,7 @@ impl SegmentPlan {
         steps: &[Step],
         table: Vec<Entry>,
     ) -> Result<(Vec<Vec<Felt>>, PublicInputs), ProveError> {
-        let n = self.n;
+        let n = if k < self.exec { self.n } else { self.final_n };
         let program = &self.program;
         let [lo, hi] = self.frame(k);
         if table.first().map(|e| e.addr) != Some(lo) {
@@ -820,6 +851,8 @@ pub trait SegmentSource: Sync {
     /// The cut addresses between the final memory segments' tables
     /// ([`SegmentedProof::cuts`]).
     fn cuts(&self) -> &[u64];
+    /// Rows of each final memory segment ([`SegmentedProof::final_len_log2`]).
+    fn final_rows(&self) -> usize;
     /// Segment `k`'s main trace (`MAIN_WIDTH x n`) and statement.
     ///
     /// # Errors
@@ -859,6 +892,9 @@ impl SegmentSource for SegmentPlan {
     }
     fn cuts(&self) -> &[u64] {
         &self.cuts
+    }
+    fn final_rows(&self) -> usize {
+        self.final_n
     }
     fn trace(&self, k: usize) -> Result<(Vec<Vec<Felt>>, PublicInputs), ProveError> {
         SegmentPlan::trace(self, k)
@@ -1121,6 +1157,7 @@ pub fn shared_challenges<S: SegmentSource + ?Sized>(
     let seed = segments::segments_seed(
         src.run(),
         src.segment_rows(),
+        src.final_rows(),
         main_width,
         src.boundaries(),
         src.cuts(),
@@ -1199,16 +1236,20 @@ pub fn assemble<S: SegmentSource + ?Sized>(
         GloamAir::new(info, pi, default_options())
     };
     let params = ZkParams::new(&air);
+    let final_n = src.final_rows();
+    let exec = (segments::segment_count(src.run().cycles, n) as usize).min(count);
+    let rows = (exec * n + (count - exec) * final_n) as u64;
     let proof = SegmentedProof {
         segment_len_log2: n.ilog2() as u8,
+        final_len_log2: final_n.ilog2() as u8,
         boundaries: src.boundaries().to_vec(),
         cuts: src.cuts().to_vec(),
         segments: proofs,
     };
     (
         proof.to_bytes(),
-        segments::security_bits(params.conjectured_bits(), count, n),
-        segments::security_bits(params.proven_bits(&air), count, n),
+        segments::security_bits(params.conjectured_bits(), count, rows),
+        segments::security_bits(params.proven_bits(&air), count, rows),
     )
 }
 

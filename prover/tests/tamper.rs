@@ -216,6 +216,7 @@ fn assert_stark_rejects(
 /// memory segments built from what its table carries out.
 struct OneSegment {
     columns: Vec<Vec<Felt>>,
+    final_rows: usize,
     finals: Vec<Vec<Vec<Felt>>>,
     cuts: Vec<u64>,
     run: PublicInputs,
@@ -254,7 +255,7 @@ impl OneSegment {
             fp: final_fp,
             clk: run.cycles,
         };
-        let (finals, cuts) = gloam_prover::segments::final_memory_segments(
+        let (final_rows, finals, cuts) = gloam_prover::segments::final_memory_segments(
             run.program(),
             &run,
             n,
@@ -271,6 +272,7 @@ impl OneSegment {
         boundaries.extend(std::iter::repeat_n(halted, finals.len() + 1));
         OneSegment {
             columns,
+            final_rows,
             finals,
             cuts,
             run,
@@ -294,6 +296,9 @@ impl SegmentSource for OneSegment {
     }
     fn cuts(&self) -> &[u64] {
         &self.cuts
+    }
+    fn final_rows(&self) -> usize {
+        self.final_rows
     }
     fn trace(&self, k: usize) -> Result<(Vec<Vec<Felt>>, PublicInputs), ProveError> {
         let end = MEM_BASE + self.run.memory_words();

@@ -62,6 +62,13 @@ pub fn verify_segmented(run: PublicInputs, bytes: &[u8]) -> Result<(usize, u32, 
         )));
     }
     let n = 1usize << log_n;
+    let log_final = proof.final_len_log2 as u32;
+    if !(MIN_TRACE_LEN.ilog2()..=log_n).contains(&log_final) {
+        return Err(VerifyError::Shape(format!(
+            "final memory segments of 2^{log_final} rows with segments of 2^{log_n}"
+        )));
+    }
+    let final_n = 1usize << log_final;
     let count = proof.segments.len();
     if !(2..=MAX_SEGMENTS).contains(&count) || proof.boundaries.len() != count + 1 {
         return Err(malformed("wrong number of segments or boundary states"));
@@ -132,12 +139,13 @@ pub fn verify_segmented(run: PublicInputs, bytes: &[u8]) -> Result<(usize, u32, 
     };
     let first_statement = statement(0);
     // Shapes, canonical boundary values and memory ranges before anything is hashed.
+    let rows = |k: usize| if k < exec { n } else { final_n };
     for k in 0..count {
         let info = winterfell::TraceInfo::new_multi_segment(
             first_statement.main_width(),
             gloam_air::logup::AUX_WIDTH,
             gloam_air::logup::NUM_RAND,
-            n,
+            rows(k),
             vec![],
         );
         gloam_air::validate_shape(&info, &statement(k), &gloam_air::default_options())
@@ -147,9 +155,10 @@ pub fn verify_segmented(run: PublicInputs, bytes: &[u8]) -> Result<(usize, u32, 
     for (k, s) in proof.segments.iter().enumerate() {
         let (log_n_k, root) = segments::header(&s.proof)
             .map_err(|e| malformed(format!("segment {k}'s proof header: {e}")))?;
-        if log_n_k != proof.segment_len_log2 {
+        if 1usize << log_n_k.min(63) != rows(k) {
             return Err(VerifyError::Shape(format!(
-                "segment {k} has 2^{log_n_k} rows, the proof says 2^{log_n}"
+                "segment {k} has 2^{log_n_k} rows, the proof says {}",
+                rows(k)
             )));
         }
         roots.push(root);
@@ -157,6 +166,7 @@ pub fn verify_segmented(run: PublicInputs, bytes: &[u8]) -> Result<(usize, u32, 
     let seed = segments::segments_seed(
         &run,
         n,
+        final_n,
         first_statement.main_width(),
         &proof.boundaries,
         &proof.cuts,
@@ -196,9 +206,10 @@ pub fn verify_segmented(run: PublicInputs, bytes: &[u8]) -> Result<(usize, u32, 
         .collect::<Result<Vec<_>, _>>()?;
     let conjectured = bits.iter().map(|b| b.0).min().unwrap_or(0);
     let proven = bits.iter().map(|b| b.1).min().unwrap_or(0);
+    let total_rows = (exec * n + (count - exec) * final_n) as u64;
     Ok((
         count,
-        segments::security_bits(conjectured, count, n),
-        segments::security_bits(proven, count, n),
+        segments::security_bits(conjectured, count, total_rows),
+        segments::security_bits(proven, count, total_rows),
     ))
 }
