@@ -13,8 +13,8 @@
 #        CASE = sieve20 | sha20 | sieve22 | sha22 | shamax | fib24 | sieve24   (default: sieve20 sha20 sha22)
 # sha256_gen hashes at most 65,536 bytes: shamax (4.84 M cycles, 2^22.2) is its longest run.
 # sieve24's sieve holds 246 k live words, more than a 2^17-row segment's memory table
-# (131,071 rows): it needs SEGMENT_ROWS=262144. fib24 (16.8 M cycles, 2^24) keeps almost
-# nothing live.
+# (131,071 rows): each segment's table holds only what it touches, and the final memory goes
+# to two final memory segments. fib24 (16.8 M cycles, 2^24) keeps almost nothing live.
 # Environment: SEGMENT_ROWS (default 131072), BASELINE, THREADS1, BOUNDED_ONLY (skip the
 # default-memory mode).
 # Needs /usr/bin/time (Debian package `time`) and python3.

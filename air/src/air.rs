@@ -530,9 +530,19 @@ fn interpolate(columns: Vec<Vec<Felt>>) -> Vec<Vec<Felt>> {
 
 /// The byte table's periodic polynomials ([`buses::byte_table_columns`] interpolated),
 /// computed on first use: 16 x 2^14 coefficients.
+///
+/// Computed outside the `OnceLock` and then stored: the interpolation runs on rayon's pool,
+/// and a `get_or_init` holding the lock while it waits for the pool deadlocks when the pool's
+/// threads are themselves blocked on the same lock (two proofs starting at once in one
+/// process). Threads that race here compute the same value; the first one stored is kept.
 fn byte_table_polys() -> &'static [Vec<Felt>] {
     static POLYS: std::sync::OnceLock<Vec<Vec<Felt>>> = std::sync::OnceLock::new();
-    POLYS.get_or_init(|| interpolate(buses::byte_table_columns()))
+    if let Some(p) = POLYS.get() {
+        return p;
+    }
+    let polys = interpolate(buses::byte_table_columns());
+    let _ = POLYS.set(polys);
+    POLYS.get().expect("stored above")
 }
 
 /// The 26 periodic columns ([`columns::periodic`]): the program table (7 columns of period

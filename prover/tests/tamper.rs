@@ -192,7 +192,7 @@ fn assert_stark_rejects(
     } else {
         let one = OneSegment::new(columns.clone(), pi.clone());
         let (bytes, _, _) =
-            prove_segments(&one, 1, 1, None, None).expect("the prover proves any trace");
+            prove_segments(&one, 1, one.count(), None, None).expect("the prover proves any trace");
         let r = verify_kind(&program, claim, &bytes, ProofKind::Segmented);
         assert!(
             r.is_err(),
@@ -353,7 +353,8 @@ fn honest_trace_is_accepted() {
     let m = honest_mem();
     assert_eq!(m.pi.layout(), Layout::Wide);
     let one = OneSegment::new(m.columns.clone(), m.pi.clone());
-    let (bytes, _, _) = prove_segments(&one, 1, 1, None, None).expect("prove as one segment");
+    let (bytes, _, _) =
+        prove_segments(&one, 1, one.count(), None, None).expect("prove as one segment");
     let st = verify_kind(&m.program, &m.claim, &bytes, ProofKind::Segmented)
         .expect("the honest trace verifies as one segment");
     assert_eq!(st.segments, 2, "one execution and one final memory segment");

@@ -122,6 +122,19 @@ pub fn verify_segmented(run: PublicInputs, bytes: &[u8]) -> Result<(usize, u32, 
         frame: [0, 0],
         sum_end: [gloam_air::Felt::ZERO; 2],
     });
+    // The final memory holds at most the initial state's words, what the execution segments'
+    // tables touched (at most `n - 1` each), slot 0, the result slots and global word 0: so
+    // many final memory segments, and no more, bound the work a claim can ask for.
+    let words = wide.initial_words().iter().filter(|(_, v)| *v != 0).count() as u64
+        + exec as u64 * (n as u64 - 1)
+        + run.results.len().max(1) as u64
+        + 2;
+    if (count - exec) as u64 > words.div_ceil(final_n as u64 - 1) {
+        return Err(VerifyError::Shape(format!(
+            "{} final memory segments of {final_n} rows for at most {words} words",
+            count - exec
+        )));
+    }
     let end = gloam_air::columns::MEM_BASE + wide.memory_words();
     let frames = segments::final_frames(&proof.cuts, end);
     let statement = |k: usize| {
@@ -155,7 +168,7 @@ pub fn verify_segmented(run: PublicInputs, bytes: &[u8]) -> Result<(usize, u32, 
     for (k, s) in proof.segments.iter().enumerate() {
         let (log_n_k, root) = segments::header(&s.proof)
             .map_err(|e| malformed(format!("segment {k}'s proof header: {e}")))?;
-        if 1usize << log_n_k.min(63) != rows(k) {
+        if log_n_k as u32 != rows(k).trailing_zeros() {
             return Err(VerifyError::Shape(format!(
                 "segment {k} has 2^{log_n_k} rows, the proof says {}",
                 rows(k)

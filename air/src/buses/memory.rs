@@ -3,12 +3,13 @@
 //! old timestamp)` and produces `(addr, new value, ts_j)` with `ts_j = ACCESSES_PER_ROW * IDX
 //! + j + 1`, weighted by its access enable; every token ends with the segment's index `k` (0
 //! for a single proof), so the tokens of one segment balance among themselves; the memory
-//! table produces `(TADDR, V_IN, 0)` (`V_IN` is 0 except for values carried in from the
-//! previous segment, [`super::carry`]) and
+//! table produces `(TADDR, V_IN, 0)` (`V_IN` is 0 except for values carried in from an
+//! earlier segment or the initial state of a run in segments, [`super::carry`]) and
 //! consumes `(TADDR, FVAL, FTS)` for the address `TADDR` of every row (frame slots, global
-//! words and memory words: [`crate::constraints::table`]); the verifier adds the tokens of
-//! the entry arguments and of the nonzero initial global and memory words
-//! ([`crate::logup::expected_sum`]). The timestamp order is the memory family's constraint
+//! words and memory words: [`crate::constraints::table`]); for a single proof the verifier
+//! adds the tokens of the entry arguments and of the nonzero initial global and memory words
+//! ([`crate::logup::expected_sum`]; a run in segments takes them on the carry bus instead,
+//! [`crate::logup::expected_carry_sum`]). The timestamp order is the memory family's constraint
 //! ([`crate::constraints::memory`]).
 
 use super::{Bus, Declaration, Fraction, FractionSink};
