@@ -10,8 +10,10 @@
 # the bounded mode is also run with one thread (RAYON_NUM_THREADS=1).
 #
 # Usage: benches/segments.sh [CASES...]
-#        CASE = sieve20 | sha20 | sieve22 | sha22 | shamax | fib24 | sieve24   (default: sieve20 sha20 sha22)
-# sha256_gen hashes at most 65,536 bytes: shamax (4.84 M cycles, 2^22.2) is its longest run.
+#        CASE = sieve20 | sha20 | sieve22 | sha22 | shamax | sha24 | fib24 | sieve24
+#        (default: sieve20 sha20 sha22)
+# sha256_gen hashes at most 65,536 bytes: shamax (4.84 M cycles, 2^22.2) is its longest run;
+# sha24 hashes 227,200 bytes of the same message with sha256_stream (16.8 M cycles, 2^24).
 # sieve24's sieve holds 246 k live words, more than a 2^17-row segment's memory table
 # (131,071 rows): each segment's table holds only what it touches, and the final memory goes
 # to two final memory segments. fib24 (16.8 M cycles, 2^24) keeps almost nothing live.
@@ -39,6 +41,7 @@ spec() {
     sha20) echo "$REPO/examples/sha256/sha256.wasm sha256_gen 14000,7" ;;
     sha22) echo "$REPO/examples/sha256/sha256.wasm sha256_gen 56800,7" ;;
     shamax) echo "$REPO/examples/sha256/sha256.wasm sha256_gen 65536,7" ;;
+    sha24) echo "$REPO/examples/sha256/sha256.wasm sha256_stream 227200,7" ;;
     fib24) echo "$REPO/examples/fib/fib.wasm fib 3355000" ;;
     *) echo "unknown case $1" >&2; exit 2 ;;
   esac

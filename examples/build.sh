@@ -28,7 +28,7 @@ declare -A C_EXPORTS=(
     [gcd]="gcd"
     [collatz]="collatz,collatz_peak,floor_div,floor_mod,collatz_gen"
     [alu]="alu"
-    [sha256]="sha256_gen,digest_word,sha256_word"
+    [sha256]="sha256_gen,digest_word,sha256_word,sha256_stream"
 )
 C_CONTRACTS=(fib gcd collatz alu sha256)
 # Rust contracts: one no_std cdylib crate each; the library is named like the dir.

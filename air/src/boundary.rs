@@ -62,8 +62,10 @@ pub fn main_assertions(p: &PublicInputs, n: usize) -> Vec<Boundary> {
     ];
     if p.layout() == Layout::Wide {
         a.extend(wide_table_assertions(p, last));
+        a.extend(table_result_assertions(p));
+    } else {
+        a.extend(result_assertions(p));
     }
-    a.extend(result_assertions(p));
     a
 }
 
@@ -75,6 +77,25 @@ fn result_assertions(p: &PublicInputs) -> impl Iterator<Item = Boundary> + '_ {
         value: Felt::new(*r as u64),
         name: Cow::Owned(format!("result {i}")),
     })
+}
+
+/// The results of a wide layout's table (a single proof's, or the first final memory
+/// segment's, whose table starts at slot 0): with `r >= 2` results `TADDR[r-1] = r-1`, so rows
+/// `0..r` are the result slots (the table's addresses strictly increase from `TADDR[0] = 0`,
+/// which already pins row 0 when there is one result), then their final values.
+fn table_result_assertions(p: &PublicInputs) -> Vec<Boundary> {
+    let mut a = Vec::with_capacity(p.results.len() + 1);
+    if p.results.len() > 1 {
+        let r = p.results.len() - 1;
+        a.push(Boundary {
+            column: TADDR,
+            row: r,
+            value: Felt::new(r as u64),
+            name: Cow::Borrowed("result slots head the table"),
+        });
+    }
+    a.extend(result_assertions(p));
+    a
 }
 
 /// The assertions of one segment of a long run (`docs/air.md` §5, *Segments*): its first row
@@ -126,24 +147,14 @@ fn segment_assertions(p: &PublicInputs, s: &crate::air::SegmentInfo, n: usize) -
     if s.index == s.exec {
         // The first final memory segment's table starts at slot 0 (checked by
         // `validate_shape`): rows `0..r` are the result slots, holding their final values.
-        if p.results.len() > 1 {
-            let r = p.results.len() - 1;
-            a.push(Boundary {
-                column: TADDR,
-                row: r,
-                value: f(r as u64),
-                name: Cow::Borrowed("result slots head the table"),
-            });
-        }
-        a.extend(result_assertions(p));
+        a.extend(table_result_assertions(p));
     }
     a
 }
 
-/// The wide layout's memory-table frame: addresses from 0 to the end of memory, and the
-/// result slots at the head of the table.
-fn wide_table_assertions(p: &PublicInputs, last: usize) -> Vec<Boundary> {
-    let mut a = vec![
+/// The wide layout's memory-table frame: addresses from 0 to the end of memory.
+fn wide_table_assertions(p: &PublicInputs, last: usize) -> [Boundary; 4] {
+    [
         Boundary::new(TADDR, 0, Felt::ZERO, "table address[0] = 0"),
         Boundary::new(REGION, 0, Felt::ZERO, "table region[0] = slots"),
         Boundary::new(REGION, last, Felt::new(2), "table region[n-1] = memory"),
@@ -153,18 +164,7 @@ fn wide_table_assertions(p: &PublicInputs, last: usize) -> Vec<Boundary> {
             Felt::new(MEM_BASE + p.memory_words()),
             "table address[n-1] = end of memory",
         ),
-    ];
-    // With one result, row 0 is already pinned by `TADDR[0] = 0`.
-    if p.results.len() > 1 {
-        let r = p.results.len() - 1;
-        a.push(Boundary {
-            column: TADDR,
-            row: r,
-            value: Felt::new(r as u64),
-            name: Cow::Borrowed("result slots head the table"),
-        });
-    }
-    a
+    ]
 }
 
 /// The auxiliary-segment boundary assertions: `(column, row, value)` of the running sum,

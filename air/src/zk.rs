@@ -64,6 +64,9 @@ pub const ZK_FOLDING: usize = 8;
 pub const ZK_REMAINDER_MAX_DEGREE: usize = 127;
 /// Degree of the extension field.
 pub const EXTENSION_DEGREE: usize = 2;
+/// Random coefficients per main column ([`ZkParams::main_randomizers`]): `2 * 2 + 2 * 28 =
+/// 60`, the base-field values the proof reveals about a column.
+pub const MAIN_RANDOMIZERS: usize = 2 * EXTENSION_DEGREE + 2 * ZK_QUERIES;
 /// Segments of the constraint quotient (the constraint degree bound: 5 - 1).
 pub const SEGMENTS: usize = CE_BLOWUP;
 /// Columns of the quotient commitment: the segments, then the DEEP mask `R`.
@@ -120,7 +123,7 @@ impl ZkParams {
     pub fn new(air: &GloamAir) -> Self {
         let n = air.trace_length();
         let main_width = air.trace_info().main_trace_width();
-        let main_randomizers = 2 * EXTENSION_DEGREE + 2 * ZK_QUERIES;
+        let main_randomizers = MAIN_RANDOMIZERS;
         let aux_randomizers = 2 + 2 * ZK_QUERIES;
         let k = main_randomizers.max(aux_randomizers);
         // A constraint of base degree b over columns of degree n + k - 1 has degree

@@ -615,10 +615,78 @@
       local.set 0
     end
     local.get 0)
+  (func $sha256_stream (type 0) (param i32 i32) (result i32)
+    (local i32 i32)
+    i32.const 0
+    i64.const 0
+    i64.store offset=66880
+    i32.const 0
+    i64.const 6620516960021240235
+    i64.store offset=66872
+    i32.const 0
+    i64.const -7276294671082564993
+    i64.store offset=66864
+    i32.const 0
+    i64.const -6534734903820487822
+    i64.store offset=66856
+    i32.const 0
+    i64.const -4942790177982912921
+    i64.store offset=66848
+    i32.const 0
+    i32.const 0
+    i32.store offset=66888
+    block  ;; label = @1
+      local.get 0
+      i32.eqz
+      br_if 0 (;@1;)
+      loop  ;; label = @2
+        local.get 0
+        i32.const 65536
+        local.get 0
+        i32.const 65536
+        i32.lt_u
+        select
+        local.set 2
+        i32.const 0
+        local.set 3
+        loop  ;; label = @3
+          local.get 3
+          i32.const 1280
+          i32.add
+          local.get 1
+          i32.const 1664525
+          i32.mul
+          i32.const 1013904223
+          i32.add
+          local.tee 1
+          i32.const 24
+          i32.shr_u
+          i32.store8
+          local.get 2
+          local.get 3
+          i32.const 1
+          i32.add
+          local.tee 3
+          i32.ne
+          br_if 0 (;@3;)
+        end
+        local.get 2
+        call $sha256_update
+        local.get 0
+        local.get 2
+        i32.sub
+        local.tee 0
+        br_if 0 (;@2;)
+      end
+    end
+    call $sha256_final
+    i32.const 0
+    i32.load offset=66816)
   (memory (;0;) 3)
   (global $__stack_pointer (mut i32) (i32.const 132496))
   (export "memory" (memory 0))
   (export "sha256_gen" (func $sha256_gen))
   (export "digest_word" (func $digest_word))
   (export "sha256_word" (func $sha256_word))
+  (export "sha256_stream" (func $sha256_stream))
   (data $.rodata (i32.const 1024) "\98/\8aB\91D7q\cf\fb\c0\b5\a5\db\b5\e9[\c2V9\f1\11\f1Y\a4\82?\92\d5^\1c\ab\98\aa\07\d8\01[\83\12\be\851$\c3}\0cUt]\ber\fe\b1\de\80\a7\06\dc\9bt\f1\9b\c1\c1i\9b\e4\86G\be\ef\c6\9d\c1\0f\cc\a1\0c$o,\e9-\aa\84tJ\dc\a9\b0\5c\da\88\f9vRQ>\98m\c61\a8\c8'\03\b0\c7\7fY\bf\f3\0b\e0\c6G\91\a7\d5Qc\ca\06g))\14\85\0a\b7'8!\1b.\fcm,M\13\0d8STs\0ae\bb\0ajv.\c9\c2\81\85,r\92\a1\e8\bf\a2Kf\1a\a8p\8bK\c2\a3Ql\c7\19\e8\92\d1$\06\99\d6\855\0e\f4p\a0j\10\16\c1\a4\19\08l7\1eLwH'\b5\bc\b04\b3\0c\1c9J\aa\d8NO\ca\9c[\f3o.h\ee\82\8ftoc\a5x\14x\c8\84\08\02\c7\8c\fa\ff\be\90\eblP\a4\f7\a3\f9\be\f2xq\c6"))

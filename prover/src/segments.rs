@@ -142,10 +142,6 @@ pub struct SegmentPlan {
     final_n: usize,
 }
 
-fn region(addr: u64) -> u64 {
-    gloam_air::columns::region_of(addr)
-}
-
 /// The accesses of one step: `(address, value after)` of `a`, `b`, `c`, `d` when enabled.
 fn accesses(program: &Program, st: &Step) -> [Option<(u64, u32)>; ACCESSES] {
     let values = [st.a, st.b, st.c, st.d];
@@ -262,7 +258,7 @@ fn final_tables(
     let pad = addrs.len().div_ceil(per) * per - addrs.len();
     let top_slot = addrs
         .iter()
-        .take_while(|a| region(**a) == 0)
+        .take_while(|a| region_of(**a) == 0)
         .last()
         .copied();
     let top_slot = top_slot.unwrap_or(0);
@@ -807,7 +803,7 @@ fn build_columns(
         if row < n - 1 {
             let e = rows_table[row];
             v[TADDR] = e.addr;
-            v[REGION] = region(e.addr);
+            v[REGION] = region_of(e.addr);
             v[FVAL] = e.fval as u64;
             v[FTS] = e.fts;
             v[V_IN] = e.v_in as u64;
@@ -817,7 +813,7 @@ fn build_columns(
             v[DJ + 1] = (e.d >> 8) as u64;
         } else {
             v[TADDR] = hi;
-            v[REGION] = region(hi);
+            v[REGION] = region_of(hi);
         }
         for (c, val) in cols.iter_mut().zip(v) {
             c[row] = val;
@@ -1046,7 +1042,7 @@ pub fn spilled_segment_bytes(n: usize, main_columns: usize) -> u64 {
         n,
         gloam_air::zk::ZK_BLOWUP * n,
         main_columns,
-        2 * gloam_air::zk::EXTENSION_DEGREE + 2 * gloam_air::zk::ZK_QUERIES,
+        gloam_air::zk::MAIN_RANDOMIZERS,
     )
 }
 
