@@ -4,8 +4,7 @@
 //!   1. the row-by-row checker names the expected family or bus, and
 //!   2. the STARK proof of the tampered trace is rejected by the verifier (or proving fails),
 //!      for transparent and for zero-knowledge proofs alike (a wide trace: as a segment of a
-//!      segmented proof, and as a transparent single proof unless another test of its family
-//!      already is: `Honest::assert_rejected_in_segment`).
+//!      segmented proof and as a transparent single proof).
 //!
 //! Run in release mode: `cargo test --release -p gloam-prover --test tamper`.
 
@@ -151,25 +150,6 @@ impl Honest {
         assert!(expect(&v), "unexpected violation: {v}");
         assert_stark_rejects(self.program, self.columns, self.pi, &self.claim);
     }
-
-    /// As [`Honest::assert_rejected`], for a wide trace whose constraint family or bus another
-    /// test already shows rejected by the single-proof verifiers: only the segment proof is
-    /// made (a transparent single proof evaluates the same constraints of the same AIR on the
-    /// same execution rows; the segment's differ only in its table's carry-in columns and the
-    /// multiplicities). Each family and bus keeps at least one wide test through both
-    /// verifiers, and every tamper of the statement or of the initial memory, where the single
-    /// and the segment statements differ, goes through both (`docs/air.md` §3, below the
-    /// families' table).
-    fn assert_rejected_in_segment(self, expect: impl Fn(&Violation) -> bool) {
-        assert_eq!(
-            self.pi.layout(),
-            Layout::Wide,
-            "only wide traces are segments"
-        );
-        let v = check(&self.columns, &self.pi).expect_err("tampered trace passed the checker");
-        assert!(expect(&v), "unexpected violation: {v}");
-        assert_segment_rejects(&self.program, &self.columns, &self.pi, &self.claim);
-    }
 }
 
 /// The tamper must be one a prover can commit: the group flags and sub-op bits no opcode of
@@ -195,7 +175,6 @@ fn assert_segment_rejects(
     pi: &PublicInputs,
     claim: &Claim,
 ) {
-    assert_committable(columns, pi);
     let one = OneSegment::new(columns.to_vec(), pi.clone());
     let (bytes, _, _) =
         prove_segments(&one, 1, one.count(), None, None).expect("the prover proves any trace");
@@ -892,7 +871,7 @@ fn tamper_load_store_store_to_another_address() {
     let wa = h.get(WA, r);
     h.set(WA, r, wa + 1);
     h.set(ADDR_C, r, MEM_BASE + wa + 1);
-    h.assert_rejected_in_segment(family("load_store"));
+    h.assert_rejected(family("load_store"));
 }
 
 /// load_store: a signed byte load claimed with the wrong sign extension (the sign bit `K`
@@ -923,7 +902,7 @@ fn tamper_load_store_wrong_width() {
     let r = h.row_of(Op::I32Load8U, |_, _| true);
     h.set_op(r, Op::I32Load16U);
     h.recount();
-    h.assert_rejected_in_segment(|v| {
+    h.assert_rejected(|v| {
         matches!(
             v,
             Violation::Bus { bus: "program" } | Violation::Transition { .. }
@@ -1087,7 +1066,7 @@ fn tamper_global_get_at_reads_another_entry() {
     h.set(PREV_B, r, 2);
     h.set(VAL_C, r, 2);
     h.recount();
-    h.assert_rejected_in_segment(family("memory"));
+    h.assert_rejected(family("memory"));
 }
 
 /// memory, `global.set_at`: the row writes another entry than the indexed one (`ADDR_C` of
@@ -1099,7 +1078,7 @@ fn tamper_global_set_at_writes_another_entry() {
     let addr = h.get(ADDR_C, r) - 1;
     h.set(ADDR_C, r, addr);
     h.recount();
-    h.assert_rejected_in_segment(family("memory"));
+    h.assert_rejected(family("memory"));
 }
 
 /// table: a memory-table row repeats the previous address (so a second initial token for
@@ -1244,7 +1223,7 @@ fn tamper_memory_grow_forged_size() {
     let r = h.row_of(Op::GlobalSet, |_, _| true);
     let c = h.get(VAL_C, r);
     h.set(VAL_C, r, c + 1);
-    h.assert_rejected_in_segment(family("globals"));
+    h.assert_rejected(family("globals"));
 }
 
 /// A value in a column the program's proofs do not commit (the flag of a group none of its
